@@ -1,0 +1,99 @@
+// ESLint flat config. Besides the usual TypeScript/Vue rules it enforces the import
+// boundaries between process folders (see ../shared/design/ARCHITECTURE.md, "Folders").
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** Patterns for `no-restricted-imports` that forbid importing another process folder. */
+const folder = (name, why) => ({
+  group: [`**/${name}/**`, `**/${name}`, `@/${name}/**`],
+  message: why,
+});
+
+const boundaries = {
+  renderer: {
+    paths: [
+      ...nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a sandboxed page: no Node built-ins.' })),
+      { name: 'electron', message: 'renderer/ may not import electron; use window.terminal.' },
+    ],
+    patterns: [
+      folder('main', 'renderer/ may not import main/ (process boundary); go through the bridge contract.'),
+      folder('devices', 'renderer/ may not import devices/; device events come through window.terminal.'),
+      folder('sync/server', 'renderer/ may not import the platform server.'),
+    ],
+  },
+  main: {
+    patterns: [folder('renderer', 'main/ may not import renderer/ (process boundary).')],
+  },
+  devices: {
+    paths: [{ name: 'electron', message: 'devices/ must run under plain Node: no electron.' }],
+    patterns: [folder('renderer', 'devices/ may not import renderer/.'), folder('main', 'devices/ may not import main/.')],
+  },
+  sync: {
+    paths: [{ name: 'electron', message: 'sync/ must run under plain Node and in the browser: no electron.' }],
+    patterns: [folder('renderer', 'sync/ may not import renderer/.'), folder('main', 'sync/ may not import main/.')],
+  },
+  preload: {
+    patterns: [
+      folder('renderer', 'preload/ may not import renderer/.'),
+      folder('devices', 'preload/ may not import devices/.'),
+      folder('sync/server', 'preload/ may not import the platform server.'),
+    ],
+  },
+  // The contract is shared by every process: it may only depend on zod and the sync protocol.
+  contract: {
+    paths: [
+      ...nodeBuiltins.map((name) => ({ name, message: 'preload/contract is shared with the renderer: no Node built-ins.' })),
+      { name: 'electron', message: 'preload/contract is shared with the renderer: no electron.' },
+    ],
+    patterns: [
+      folder('renderer', 'preload/contract may not import renderer/.'),
+      folder('main', 'preload/contract may not import main/.'),
+      folder('devices', 'preload/contract may not import devices/.'),
+      folder('sync/server', 'preload/contract may not import the platform server.'),
+    ],
+  },
+};
+
+const restrict = (files, rule) => ({ files, rules: { 'no-restricted-imports': ['error', rule] } });
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '**/fixtures/lint/**', 'bench/results/**', '.data/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+  },
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      'vue/multi-word-component-names': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+    },
+  },
+  { files: ['renderer/**/*.{ts,vue}'], languageOptions: { globals: { ...globals.browser } } },
+  restrict(['renderer/**/*.{ts,vue}'], boundaries.renderer),
+  restrict(['main/**/*.ts'], boundaries.main),
+  restrict(['devices/**/*.ts'], boundaries.devices),
+  restrict(['sync/**/*.ts'], boundaries.sync),
+  restrict(['preload/**/*.ts'], boundaries.preload),
+  restrict(['preload/contract/**/*.ts'], boundaries.contract),
+);
+
+export { boundaries };
