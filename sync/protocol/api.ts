@@ -1,0 +1,239 @@
+// Requests and responses of every endpoint under /api/v1. Paths are built here so both sides agree.
+import { z } from 'zod';
+import { API_PREFIX, docId, isoTimestamp, shortText, stationId } from './common';
+import { collectionName, staffDoc, type CollectionName } from './documents';
+import type { BackOfficeAction } from './status';
+
+/** Size bounds the platform enforces (a terminal should chunk below them). */
+export const LIMITS = {
+  /** Max JSON body of any request, bytes. */
+  maxBodyBytes: 4 * 1024 * 1024,
+  /** Max rows in one push. */
+  maxPushRows: 500,
+  /** Max and default `limit` of a pull. */
+  maxPullLimit: 1000,
+  defaultPullLimit: 200,
+  /** Max size of one attachment, bytes. */
+  maxAttachmentBytes: 32 * 1024 * 1024,
+} as const;
+
+export const paths = {
+  health: `${API_PREFIX}/health`,
+  metrics: `${API_PREFIX}/metrics`,
+  enroll: `${API_PREFIX}/terminals/enroll`,
+  me: `${API_PREFIX}/terminals/me`,
+  staffLogin: `${API_PREFIX}/staff/login`,
+  pull: (collection: CollectionName) => `${API_PREFIX}/sync/${collection}/pull`,
+  push: (collection: CollectionName) => `${API_PREFIX}/sync/${collection}/push`,
+  stream: `${API_PREFIX}/sync/stream`,
+  attachment: (sha256: string) => `${API_PREFIX}/attachments/${sha256}`,
+  adminEnrollCodes: `${API_PREFIX}/admin/enroll-codes`,
+  adminApplications: `${API_PREFIX}/admin/applications`,
+  adminApplication: (id: string) => `${API_PREFIX}/admin/applications/${id}`,
+  adminAction: (id: string, action: BackOfficeAction) => `${API_PREFIX}/admin/applications/${id}/${action}`,
+  adminDocuments: (collection: CollectionName) => `${API_PREFIX}/admin/documents/${collection}`,
+  adminStaffPin: (staffId: string) => `${API_PREFIX}/admin/staff/${staffId}/pin`,
+  adminPage: '/admin',
+} as const;
+
+// ---------------------------------------------------------------- auth
+
+/** Every terminal call: `Authorization: Bearer <terminal token>`; admin calls: `Bearer <admin token>`. */
+export const AUTH_HEADER = 'authorization';
+/** Optional: the client's protocol version; below the minimum the server answers CLIENT_UPGRADE_REQUIRED. */
+export const PROTOCOL_HEADER = 'x-sync-protocol';
+
+// ---------------------------------------------------------------- enrollment
+
+export const enrollRequest = z.strictObject({
+  code: z.string().min(4).max(64),
+  /** Free-form label shown in the back office (hostname, window). No PII. */
+  label: shortText(100).optional(),
+});
+export type EnrollRequest = z.infer<typeof enrollRequest>;
+
+export const enrollResponse = z.object({
+  terminalId: docId,
+  stationId,
+  /** Bearer token; shown once, stored hashed on the platform. */
+  token: z.string().min(20),
+});
+export type EnrollResponse = z.infer<typeof enrollResponse>;
+
+export const meResponse = z.object({ terminalId: docId, stationId, label: z.string().nullable() });
+
+// ---------------------------------------------------------------- pull
+
+/** The pull checkpoint: the platform-assigned sequence of the last document returned. */
+export const checkpoint = z.object({ seq: z.int().min(0) });
+export type Checkpoint = z.infer<typeof checkpoint>;
+
+/**
+ * Query of `GET /sync/:collection/pull`: `checkpoint` is the `seq` of the last checkpoint (absent or
+ * empty = from the start). Unknown/old checkpoint formats are treated as "from the start".
+ */
+export const pullQuery = z.object({
+  checkpoint: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxPullLimit).optional(),
+});
+
+export const pullResponse = z.object({
+  documents: z.array(z.record(z.string(), z.unknown())),
+  /** Pass it back unchanged; equals the input when there is nothing new. */
+  checkpoint,
+});
+export type PullResponse<D = Record<string, unknown>> = { documents: D[]; checkpoint: Checkpoint };
+
+/** Parses the checkpoint query value; anything unrecognised means "from the start". */
+export function parseCheckpointParam(raw: string | undefined): Checkpoint {
+  if (raw === undefined || raw === '') return { seq: 0 };
+  if (/^\d{1,15}$/.test(raw)) return { seq: Number(raw) };
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    const r = checkpoint.safeParse(parsed);
+    if (r.success) return r.data;
+  } catch {
+    /* old or foreign format */
+  }
+  return { seq: 0 };
+}
+
+// ---------------------------------------------------------------- push
+
+export const pushRow = z.strictObject({
+  /** The state the terminal last saw from the platform; null for a new document. */
+  assumedMasterState: z.record(z.string(), z.unknown()).nullable().optional(),
+  newDocumentState: z.record(z.string(), z.unknown()),
+});
+export type PushRow<D = Record<string, unknown>> = { assumedMasterState?: D | null; newDocumentState: D };
+
+export const pushRequest = z.array(pushRow).max(LIMITS.maxPushRows);
+
+/** Per-document rejection reasons. */
+export const REJECTION_CODES = [
+  /** The document does not match its schema (details in `message`). */
+  'INVALID_DOCUMENT',
+  /** The document belongs to (or claims) another station. */
+  'WRONG_STATION',
+  /** The application is not in a status the terminal may edit. */
+  'NOT_EDITABLE',
+  /** The status change is not one a terminal may make. */
+  'INVALID_TRANSITION',
+  /** A platform-owned field (受理号, supplement, decision, platform history) was set or changed. */
+  'PLATFORM_OWNED_FIELD',
+  /** Audit events and evaluations cannot be changed once written. */
+  'APPEND_ONLY',
+  /** assumedMasterState.id differs from newDocumentState.id. */
+  'ID_MISMATCH',
+  /** The same id appears twice in one batch (only the first is applied). */
+  'DUPLICATE_IN_BATCH',
+] as const;
+export const rejectionCode = z.enum(REJECTION_CODES);
+export type RejectionCode = z.infer<typeof rejectionCode>;
+
+export const rejection = z.object({
+  /** The `id` of the newDocumentState when readable, else `#<row index>`. */
+  id: z.string(),
+  index: z.int().min(0),
+  code: rejectionCode,
+  message: z.string(),
+});
+export type Rejection = z.infer<typeof rejection>;
+
+export const pushResponse = z.object({
+  /** The platform's current state of every document whose assumedMasterState was stale (RxDB conflicts). */
+  conflicts: z.array(z.record(z.string(), z.unknown())),
+  /** Documents refused for a rule; the rest of the batch was applied. */
+  rejections: z.array(rejection),
+  /** Rows written (new or changed). */
+  written: z.int().min(0),
+  /** Rows that were already in that state (idempotent replays). */
+  unchanged: z.int().min(0),
+  /** Checkpoint after this push (for information). */
+  checkpoint,
+});
+export type PushResponse<D = Record<string, unknown>> = Omit<z.infer<typeof pushResponse>, 'conflicts'> & { conflicts: D[] };
+
+// ---------------------------------------------------------------- stream (SSE)
+
+/**
+ * `GET /sync/stream` is `text/event-stream`. Each event is `data: <json>` of this union. `RESYNC` is
+ * sent first on every (re)connection; the client then pulls every collection. `CHANGE` says a
+ * collection advanced to `checkpoint` (the client pulls it). Comments (`: ping`) keep the line open.
+ */
+export const streamEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('RESYNC') }),
+  z.object({ type: z.literal('CHANGE'), collection: collectionName, checkpoint }),
+]);
+export type StreamEvent = z.infer<typeof streamEvent>;
+
+// ---------------------------------------------------------------- attachments
+
+/**
+ * `PUT /attachments/:sha256` with `Content-Type: application/octet-stream` and
+ * `Content-Range: bytes <start>-<end>/<total>` (or no Content-Range for a whole upload). `start` must
+ * equal the received offset (learn it with `HEAD`: header `Upload-Offset`, and `Upload-Length` once
+ * known). The response tells the new state; `complete` once the bytes hash to the id.
+ */
+export const attachmentStatus = z.object({
+  sha256: z.string(),
+  received: z.int().min(0),
+  size: z.int().min(0).nullable(),
+  complete: z.boolean(),
+});
+export type AttachmentStatus = z.infer<typeof attachmentStatus>;
+export const UPLOAD_OFFSET_HEADER = 'upload-offset';
+export const UPLOAD_LENGTH_HEADER = 'upload-length';
+
+// ---------------------------------------------------------------- staff login
+
+export const staffLoginRequest = z.strictObject({
+  staffId: docId,
+  pin: z.string().regex(/^\d{4,12}$/, '4–12 digits'),
+});
+export const staffLoginResponse = z.object({
+  staff: staffDoc,
+  /** When the terminal may use the cached verifier offline until. */
+  offlineValidUntil: isoTimestamp,
+});
+export type StaffLoginResponse = z.infer<typeof staffLoginResponse>;
+
+// ---------------------------------------------------------------- health
+
+export const healthResponse = z.object({
+  status: z.literal('ok'),
+  protocolVersion: z.int(),
+  storage: z.enum(['pglite', 'postgres']),
+  role: z.enum(['province', 'station']),
+  time: isoTimestamp,
+});
+
+// ---------------------------------------------------------------- back office (admin token)
+
+export const createEnrollCodeRequest = z.strictObject({
+  stationId,
+  /** Minutes until the code expires (default 1440). */
+  ttlMinutes: z.int().min(1).max(60 * 24 * 30).optional(),
+});
+export const createEnrollCodeResponse = z.object({ code: z.string(), stationId, expiresAt: isoTimestamp });
+
+export const backOfficeActionRequest = z.strictObject({
+  /** Operator id recorded in the status history (not a resident). */
+  actor: shortText(100).optional(),
+  note: shortText(1000).optional(),
+  /** `supplement`: the reasons (补正内容); required. */
+  reasons: z.array(shortText(500).min(1)).min(1).max(20).optional(),
+  /** `supplement`: due date. */
+  dueDate: z.iso.date().optional(),
+  /** `reject` / `approve`: the decision text. */
+  reason: shortText(2000).optional(),
+});
+export type BackOfficeActionRequest = z.infer<typeof backOfficeActionRequest>;
+
+export const adminListApplicationsQuery = z.object({
+  status: z.string().max(40).optional(),
+  stationId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export const setStaffPinRequest = z.strictObject({ pin: z.string().regex(/^\d{4,12}$/, '4–12 digits') });

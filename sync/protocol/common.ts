@@ -1,0 +1,87 @@
+// Shared primitives of the sync protocol. Runs in Node and in the renderer: zod and pure TS only.
+import { z } from 'zod';
+
+/** Current protocol major version: every path lives under `/api/v1`. */
+export const PROTOCOL_VERSION = 1 as const;
+export const API_PREFIX = '/api/v1' as const;
+export const SUPPORTED_API_VERSIONS = ['v1'] as const;
+
+/** ISO-8601 timestamp with an offset (`2026-01-02T03:04:05.678Z`). Never used as a checkpoint. */
+export const isoTimestamp = z.iso.datetime({ offset: true });
+
+/** UUID version 7 (time-ordered); used as the idempotency key of terminal-created documents. */
+export const UUIDV7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const uuidV7 = z.string().regex(UUIDV7_PATTERN, 'must be a lowercase UUIDv7');
+
+/** Identifier of catalog-like documents: letters, digits and `._:@-`, at most 128 characters. */
+export const docId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'must match [A-Za-z0-9._:@-]+');
+
+/** A station (便民服务中心/站) id: the 9- or 12-digit division code, optionally with a suffix. */
+export const stationId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must match [A-Za-z0-9_-]+');
+
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (SHA-256)');
+
+/** Fields every replicated document carries (RxDB replication conventions). */
+export const baseDocumentShape = {
+  id: docId,
+  _deleted: z.boolean(),
+  /** Informational wall-clock time of the last change. Never a checkpoint: clocks lie. */
+  updatedAt: isoTimestamp,
+};
+
+/** Short text that must never be abused as a blob. */
+export const shortText = (max = 200) => z.string().max(max);
+
+/** A JSON object with arbitrary members (form data, JSON Schema, UI schema). */
+export const jsonObject = z.record(z.string(), z.unknown());
+
+/** Stable error codes of request-level errors (HTTP 4xx/5xx). */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'UNKNOWN_COLLECTION',
+  'COLLECTION_READ_ONLY',
+  'BATCH_TOO_LARGE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'API_VERSION_UNSUPPORTED',
+  'CLIENT_UPGRADE_REQUIRED',
+  'ENROLL_CODE_INVALID',
+  'INVALID_CREDENTIALS',
+  'TOO_MANY_ATTEMPTS',
+  'ATTACHMENT_OFFSET_MISMATCH',
+  'ATTACHMENT_HASH_MISMATCH',
+  'ATTACHMENT_TOO_LARGE',
+  'ATTACHMENT_INCOMPLETE',
+  'INVALID_TRANSITION',
+  'INTERNAL_ERROR',
+] as const;
+export const errorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+/** Every non-2xx JSON response has this body. */
+export const errorResponse = z.object({
+  error: z.object({
+    code: errorCode,
+    message: z.string(),
+    /** Optional machine-readable detail, e.g. zod issues `{path, message}`. */
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    supportedVersions: z.array(z.string()).optional(),
+  }),
+});
+export type ErrorResponse = z.infer<typeof errorResponse>;
+
+/** Turns zod issues into `{path, message}` pairs (no values echoed, so no PII in errors). */
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}

@@ -1,0 +1,364 @@
+// Schemas of every replicated document. The platform validates every push with these; the terminal
+// validates what it pulls. Unknown members are rejected (strict objects) so typos surface early.
+import { z } from 'zod';
+import { baseDocumentShape, docId, isoTimestamp, jsonObject, sha256Hex, shortText, stationId, uuidV7 } from './common';
+import { applicationStatus } from './status';
+
+// ---------------------------------------------------------------- service_items (down)
+
+export const materialRequirement = z.strictObject({
+  code: docId,
+  name: shortText(200).min(1),
+  required: z.boolean(),
+  /** Number of originals / copies to show (GB/T 39046 原件份数/复印件份数). */
+  originals: z.int().min(0).max(99),
+  copies: z.int().min(0).max(99),
+  note: shortText(500).optional(),
+});
+export type MaterialRequirement = z.infer<typeof materialRequirement>;
+
+/** GB/T 39046 A.1 事项类型代码 (01 行政许可, 05 行政给付, 07 行政确认, 10 其他, 20 公共服务). */
+export const serviceItemType = z.enum(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '20']);
+
+export const serviceItemDoc = z.strictObject({
+  ...baseDocumentShape,
+  /** 事项编码 (our catalog code, e.g. `MZ01`; integrators may use 实施编码). */
+  code: docId,
+  name: shortText(200).min(1),
+  department: shortText(100).min(1),
+  type: serviceItemType,
+  /** 行使层级代码: 4 county, 5 township, 6 village. */
+  level: z.enum(['1', '2', '3', '4', '5', '6', '7']),
+  target: z.enum(['person', 'organization', 'both']),
+  /** National theme codes (主题分类, e.g. `085`). */
+  topics: z.array(shortText(10)).max(20),
+  /** Life events (生命周期阶段), e.g. `出生`, `养老`. */
+  lifeEvents: z.array(shortText(20)).max(20),
+  materials: z.array(materialRequirement).max(50),
+  formId: docId,
+  formVersion: z.int().min(1),
+  timeLimit: z.strictObject({
+    legalDays: z.int().min(0).max(3650).nullable(),
+    promisedDays: z.int().min(0).max(3650).nullable(),
+    note: shortText(300).optional(),
+  }),
+  fee: z.strictObject({ charged: z.boolean(), note: shortText(300).optional() }),
+  /** 可代办 (帮代办): yes / no / conditional. */
+  proxyAllowed: z.enum(['yes', 'no', 'conditional']),
+  /** 跨省通办. */
+  crossProvince: z.boolean(),
+  /** Derived at seed time with pinyin-pro: full pinyin without tones, and initials (lowercase). */
+  pinyin: shortText(600),
+  initials: shortText(200),
+  keywords: z.array(shortText(40)).max(30),
+  guide: shortText(4000).optional(),
+  sortOrder: z.int().min(0).max(1_000_000),
+});
+export type ServiceItemDoc = z.infer<typeof serviceItemDoc>;
+
+// ---------------------------------------------------------------- form_schemas (down)
+
+export const formSchemaDoc = z.strictObject({
+  ...baseDocumentShape,
+  /** `${formId}@${version}`. */
+  formId: docId,
+  version: z.int().min(1),
+  title: shortText(200).min(1),
+  /** JSON Schema draft-07. */
+  jsonSchema: jsonObject,
+  /** Simple UI schema (JSON Forms layout). */
+  uiSchema: jsonObject,
+  /** Optional layout of the printed form (A4); free-form for the PDF renderer. */
+  pdfLayout: jsonObject.nullable(),
+});
+export type FormSchemaDoc = z.infer<typeof formSchemaDoc>;
+export const formSchemaDocId = (formId: string, version: number): string => `${formId}@${version}`;
+
+// ---------------------------------------------------------------- applications (up + status down)
+
+export const idType = z.enum(['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'foreign_permanent', 'other']);
+
+/**
+ * PII of the applicant as the terminal decides to send it. Every member is optional so a terminal
+ * may send only what the platform needs; `applicantIdHash` on the application allows matching without it.
+ */
+export const applicant = z.strictObject({
+  name: shortText(100).optional(),
+  idType: idType.optional(),
+  idNumber: shortText(40).optional(),
+  phone: shortText(30).optional(),
+  address: shortText(300).optional(),
+  /** When the terminal encrypts PII end-to-end: an opaque envelope instead of the fields above. */
+  encrypted: z.strictObject({ alg: shortText(40), keyId: shortText(100), ciphertext: z.string().max(20_000) }).optional(),
+});
+export type Applicant = z.infer<typeof applicant>;
+
+/** 帮代办: the village assistant or relative who files on the applicant's behalf. */
+export const agent = z.strictObject({
+  kind: z.enum(['village_assistant', 'relative', 'other']),
+  staffId: docId.optional(),
+  name: shortText(100).optional(),
+  idNumber: shortText(40).optional(),
+  phone: shortText(30).optional(),
+  relation: shortText(40).optional(),
+});
+
+/** 授权委托书 (Civil Code art. 165): scope, term, signed letter. */
+export const authorization = z.strictObject({
+  scope: z.array(z.enum(['submit', 'sign_forms', 'collect_result', 'supplement'])).min(1).max(4),
+  reason: shortText(300).optional(),
+  validFrom: z.iso.date(),
+  validUntil: z.iso.date().nullable(),
+  subDelegation: z.boolean(),
+  /** SHA-256 of the scanned/signed letter uploaded as an attachment. */
+  letterSha256: sha256Hex.optional(),
+  signedAt: isoTimestamp,
+});
+
+export const attachmentRef = z.strictObject({
+  sha256: sha256Hex,
+  size: z.int().min(0),
+  mimeType: shortText(100),
+  fileName: shortText(200).optional(),
+});
+export type AttachmentRef = z.infer<typeof attachmentRef>;
+
+export const providedMaterial = z.strictObject({
+  code: docId,
+  name: shortText(200),
+  provided: z.boolean(),
+  origin: z.enum(['upload', 'scan', 'paper', 'e_license']),
+  attachments: z.array(attachmentRef).max(20),
+  note: shortText(300).optional(),
+});
+
+export const statusHistoryEntry = z.strictObject({
+  status: applicationStatus,
+  at: isoTimestamp,
+  by: z.enum(['terminal', 'platform']),
+  /** Staff id or back-office operator id; never a resident's name. */
+  actor: shortText(100).optional(),
+  note: shortText(1000).optional(),
+});
+export type StatusHistoryEntry = z.infer<typeof statusHistoryEntry>;
+
+export const decision = z.strictObject({
+  outcome: z.enum(['approved', 'rejected']),
+  reason: shortText(2000).optional(),
+  decidedAt: isoTimestamp,
+  decidedBy: shortText(100),
+});
+
+export const supplementRequest = z.strictObject({
+  reasons: z.array(shortText(500).min(1)).min(1).max(20),
+  requestedAt: isoTimestamp,
+  dueDate: z.iso.date().nullable(),
+});
+
+export const applicationDoc = z.strictObject({
+  ...baseDocumentShape,
+  id: uuidV7,
+  stationId,
+  /** Terminal that created it (set by the terminal; informational). */
+  terminalId: docId.optional(),
+  serviceItemCode: docId,
+  formId: docId,
+  formVersion: z.int().min(1),
+  channel: z.enum(['kiosk', 'counter', 'field']),
+  applicant: applicant.nullable(),
+  /** Salted SHA-256 of the applicant's ID number (hex), to match cases without shipping the number. */
+  applicantIdHash: sha256Hex.nullable(),
+  agent: agent.nullable(),
+  authorization: authorization.nullable(),
+  formData: jsonObject,
+  materials: z.array(providedMaterial).max(50),
+  status: applicationStatus,
+  /** 受理号: platform-owned. */
+  acceptanceNo: shortText(64).nullable(),
+  /** Platform-owned. */
+  supplement: supplementRequest.nullable(),
+  /** Platform-owned. */
+  decision: decision.nullable(),
+  statusHistory: z.array(statusHistoryEntry).max(200),
+  createdAt: isoTimestamp,
+  submittedAt: isoTimestamp.nullable(),
+});
+export type ApplicationDoc = z.infer<typeof applicationDoc>;
+
+/** Fields only the platform may set or change. */
+export const PLATFORM_OWNED_APPLICATION_FIELDS = ['acceptanceNo', 'supplement', 'decision'] as const;
+
+// ---------------------------------------------------------------- queue_tickets (up, station)
+
+export const queueTicketDoc = z.strictObject({
+  ...baseDocumentShape,
+  id: uuidV7,
+  stationId,
+  /** Display number, e.g. `A012`. */
+  number: z.string().regex(/^[A-Z]{1,2}\d{3,4}$/, 'like A012'),
+  category: shortText(20).min(1),
+  priority: z.enum(['normal', 'elderly', 'disabled', 'military', 'appointment']),
+  status: z.enum(['waiting', 'called', 'serving', 'done', 'skipped', 'cancelled']),
+  issuedAt: isoTimestamp,
+  calledAt: isoTimestamp.nullable(),
+  servedAt: isoTimestamp.nullable(),
+  finishedAt: isoTimestamp.nullable(),
+  window: shortText(20).nullable(),
+  staffId: docId.nullable(),
+  serviceItemCode: docId.nullable(),
+  applicationId: uuidV7.nullable(),
+  recallCount: z.int().min(0).max(99),
+});
+export type QueueTicketDoc = z.infer<typeof queueTicketDoc>;
+
+// ---------------------------------------------------------------- evaluations (up; 好差评)
+
+export const EVALUATION_INDICATORS = [
+  '办事流程',
+  '办事材料',
+  '服务效率',
+  '跑动次数',
+  '服务收费',
+  '服务态度',
+  '服务水平',
+  '办事指南精确度',
+  '办事便捷度',
+  '平台操作性',
+] as const;
+
+export const evaluationDoc = z
+  .strictObject({
+    ...baseDocumentShape,
+    id: uuidV7,
+    stationId,
+    /** 5 非常满意 … 1 非常不满意 (note: GB/T 39046 codes run the other way). */
+    level: z.int().min(1).max(5),
+    indicators: z.array(shortText(40)).max(20),
+    /** Required (non-empty) when the level is 1 or 2 (差评). */
+    reasons: z.array(shortText(40)).max(20),
+    comment: shortText(500).nullable(),
+    channel: z.enum(['kiosk', 'counter_device', 'field']),
+    applicationId: uuidV7.nullable(),
+    ticketId: uuidV7.nullable(),
+    staffId: docId.nullable(),
+    serviceItemCode: docId.nullable(),
+    createdAt: isoTimestamp,
+  })
+  .refine((e) => e.level > 2 || e.reasons.length > 0, { message: 'reasons are required when the level is 1 or 2', path: ['reasons'] });
+export type EvaluationDoc = z.infer<typeof evaluationDoc>;
+
+// ---------------------------------------------------------------- audit_events (up, append-only)
+
+export const auditEventDoc = z.strictObject({
+  ...baseDocumentShape,
+  id: uuidV7,
+  stationId,
+  terminalId: docId.nullable(),
+  actor: z.strictObject({ type: z.enum(['staff', 'resident', 'system', 'terminal']), id: shortText(100).nullable() }),
+  /** Dotted action name, e.g. `application.submit`. No PII in any member. */
+  action: z.string().regex(/^[a-z][a-z0-9_.-]{0,79}$/, 'lowercase dotted name'),
+  target: z.strictObject({ type: shortText(40), id: shortText(128) }).nullable(),
+  at: isoTimestamp,
+  /** Per-terminal hash chain: hash = SHA-256(prevHash + canonical event), hex. */
+  prevHash: sha256Hex.nullable(),
+  hash: sha256Hex,
+  details: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])),
+});
+export type AuditEventDoc = z.infer<typeof auditEventDoc>;
+
+// ---------------------------------------------------------------- staff (down)
+
+/** Offline PIN verifier: scrypt(pin, salt, keyLength, {N, r, p}); salt and hash base64. */
+export const pinVerifier = z.strictObject({
+  algorithm: z.literal('scrypt'),
+  salt: z.base64().max(100),
+  hash: z.base64().max(200),
+  N: z.int().min(1024).max(1 << 20),
+  r: z.int().min(1).max(32),
+  p: z.int().min(1).max(16),
+  keyLength: z.int().min(16).max(64),
+});
+export type PinVerifier = z.infer<typeof pinVerifier>;
+
+export const staffRole = z.enum(['clerk', 'counter', 'field', 'supervisor', 'admin']);
+
+export const staffDoc = z.strictObject({
+  ...baseDocumentShape,
+  name: shortText(100).min(1),
+  role: staffRole,
+  /** Stations this person works at; the doc syncs to each of them. */
+  stations: z.array(stationId).min(1).max(50),
+  active: z.boolean(),
+  pinVerifier: pinVerifier.nullable(),
+});
+export type StaffDoc = z.infer<typeof staffDoc>;
+
+// ---------------------------------------------------------------- station_config (down)
+
+export const stationConfigDoc = z.strictObject({
+  ...baseDocumentShape,
+  stationId,
+  name: shortText(100).min(1),
+  /** 12-digit statistical division code of the township/village. */
+  divisionCode: z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, '6, 9 or 12 digits'),
+  level: z.enum(['township', 'village']),
+  windows: z.array(z.strictObject({ id: shortText(20).min(1), name: shortText(50), categories: z.array(shortText(20)).max(20) })).max(50),
+  queueCategories: z
+    .array(z.strictObject({ code: shortText(20).min(1), name: shortText(50), prefix: z.string().regex(/^[A-Z]{1,2}$/) }))
+    .max(20),
+  kioskContent: z.strictObject({ welcome: shortText(200), notices: z.array(shortText(500)).max(20) }),
+  retentionDays: z.int().min(1).max(3650),
+});
+export type StationConfigDoc = z.infer<typeof stationConfigDoc>;
+
+// ---------------------------------------------------------------- collections
+
+export const COLLECTIONS = [
+  'service_items',
+  'form_schemas',
+  'applications',
+  'queue_tickets',
+  'evaluations',
+  'audit_events',
+  'staff',
+  'station_config',
+] as const;
+export const collectionName = z.enum(COLLECTIONS);
+export type CollectionName = z.infer<typeof collectionName>;
+
+export const documentSchemas = {
+  service_items: serviceItemDoc,
+  form_schemas: formSchemaDoc,
+  applications: applicationDoc,
+  queue_tickets: queueTicketDoc,
+  evaluations: evaluationDoc,
+  audit_events: auditEventDoc,
+  staff: staffDoc,
+  station_config: stationConfigDoc,
+} as const;
+
+export interface DocumentTypes {
+  service_items: ServiceItemDoc;
+  form_schemas: FormSchemaDoc;
+  applications: ApplicationDoc;
+  queue_tickets: QueueTicketDoc;
+  evaluations: EvaluationDoc;
+  audit_events: AuditEventDoc;
+  staff: StaffDoc;
+  station_config: StationConfigDoc;
+}
+export type AnyDocument = DocumentTypes[CollectionName];
+
+/** How each collection flows and who may write it. */
+export const COLLECTION_POLICY: Readonly<
+  Record<CollectionName, { direction: 'down' | 'up' | 'both'; scope: 'global' | 'station'; terminalWrites: 'none' | 'rules' | 'free' | 'append_only' }>
+> = {
+  service_items: { direction: 'down', scope: 'global', terminalWrites: 'none' },
+  form_schemas: { direction: 'down', scope: 'global', terminalWrites: 'none' },
+  applications: { direction: 'both', scope: 'station', terminalWrites: 'rules' },
+  queue_tickets: { direction: 'both', scope: 'station', terminalWrites: 'free' },
+  evaluations: { direction: 'up', scope: 'station', terminalWrites: 'append_only' },
+  audit_events: { direction: 'up', scope: 'station', terminalWrites: 'append_only' },
+  staff: { direction: 'down', scope: 'station', terminalWrites: 'none' },
+  station_config: { direction: 'down', scope: 'station', terminalWrites: 'none' },
+};
