@@ -93,7 +93,13 @@ export default tseslint.config(
   restrict(['devices/**/*.ts'], boundaries.devices),
   restrict(['sync/**/*.ts'], boundaries.sync),
   restrict(['preload/**/*.ts'], boundaries.preload),
-  restrict(['preload/contract/**/*.ts'], boundaries.contract),
+  restrict(['preload/contract/**/*.ts', 'preload/browser.ts'], boundaries.contract),
+  { files: ['preload/browser.ts'], languageOptions: { globals: { ...globals.browser } } },
+  // main/core and main/host run under plain Node (browser host, tests): no electron there.
+  restrict(['main/core/**/*.ts', 'main/host/**/*.ts'], {
+    paths: [{ name: 'electron', message: 'main/core and main/host run without Electron; only main/index.ts and main/electron/ may import it.' }],
+    patterns: boundaries.main.patterns,
+  }),
 );
 
 export { boundaries };

@@ -1,0 +1,69 @@
+/** Test helper: starts the browser host as a child process and waits for its READY line. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface RunningHost {
+  url: string;
+  origin: string;
+  dataDir: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export interface HostOptions {
+  role?: 'kiosk' | 'clerk' | 'display';
+  config?: Record<string, unknown>;
+  args?: string[];
+  /** Run through `npm run host --` instead of node out/main/host.js. */
+  viaNpm?: boolean;
+}
+
+export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'terminal-e2e-'));
+  const args = ['--no-open', '--port', '0', '--data-dir', dataDir, ...(options.role ? ['--role', options.role] : []), ...(options.args ?? [])];
+  if (options.config) {
+    writeFileSync(join(dataDir, 'terminal.config.json'), JSON.stringify(options.config));
+  }
+  const child = options.viaNpm
+    ? spawn('npm', ['run', '--silent', 'host', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not print READY in 30 s\n${out}\n${err}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited (${code}) before READY\n${out}\n${err}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    process: child,
+    output: () => `${out}${err}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
+import AutoImport from 'unplugin-auto-import/vite';
+import Components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+
+const root = import.meta.dirname;
+
+// Three bundles: main (Electron entry + the browser host entry, both Node), preload (sandboxed,
+// so CommonJS) and renderer (the Vue app plus the browser bridge script the host injects).
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'main/index.ts'),
+          host: resolve(root, 'main/host/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads cannot require() packages: bundle everything (zod) into one file.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(root, 'preload/electron.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'renderer/index.html'),
+          bridge: resolve(root, 'preload/browser.ts'),
+        },
+        output: {
+          entryFileNames: (chunk) => (chunk.name === 'bridge' ? 'bridge.js' : 'assets/[name]-[hash].js'),
+        },
+      },
+    },
+    plugins: [
+      vue(),
+      VueI18nPlugin({ include: [resolve(root, 'renderer/i18n/locales/**')], runtimeOnly: true, compositionOnly: true, fullInstall: false }),
+      AutoImport({ resolvers: [ElementPlusResolver()], dts: false }),
+      Components({ resolvers: [ElementPlusResolver()], dts: false, dirs: [] }),
+    ],
+  },
+});

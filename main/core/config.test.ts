@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isDemo, loadConfig, parseConfig } from './config';
+
+describe('terminal configuration', () => {
+  it('defaults to a kiosk in demo mode when there is no file', () => {
+    const { config, problems, source } = loadConfig('/nonexistent/terminal.config.json');
+    expect(problems).toEqual([]);
+    expect(source).toBe('defaults');
+    expect(config.role).toBe('kiosk');
+    expect(isDemo(config)).toBe(true);
+    expect(config.kiosk.idleTimeoutSec).toBe(90);
+  });
+
+  it('reads a valid file and applies command-line overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ role: 'clerk', stationName: '湖口县流泗镇便民服务中心', platform: { url: 'https://platform.example.cn' }, kiosk: { idleTimeoutSec: 60 } }));
+    const { config, problems } = loadConfig(file, { role: 'display' });
+    expect(problems).toEqual([]);
+    expect(config.role).toBe('display');
+    expect(config.stationName).toBe('湖口县流泗镇便民服务中心');
+    expect(config.kiosk).toEqual({ idleTimeoutSec: 60, countdownSec: 15, elderlyTimeoutFactor: 2 });
+    expect(isDemo(config)).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', '{role: kiosk'],
+    ['wrong role', JSON.stringify({ role: 'admin' })],
+    ['unknown key', JSON.stringify({ rol: 'kiosk' })],
+    ['idle timeout out of range', JSON.stringify({ kiosk: { idleTimeoutSec: 1 } })],
+    ['non-http platform', JSON.stringify({ platform: { url: 'file:///etc/passwd' } })],
+    ['array', '[]'],
+    ['binary garbage', '\u0000\u0001\u0002'],
+  ])('reports %s and falls back to safe defaults', (_label, text) => {
+    const { config, problems } = parseConfig(text, 'c.json');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatch(/^c\.json/);
+    expect(config.role).toBe('kiosk');
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { createDispatcher, HandlerError, type CallerContext, type HandlerTable } from './dispatcher';
+import { createTerminalCore } from './services';
+import { TerminalConfig } from './config';
+import { createLogger } from './log';
+import { calls, callNames } from '../../preload/contract';
+
+const lines: string[] = [];
+const log = createLogger({ stderr: false, level: 'debug', sink: (l) => lines.push(l) });
+const core = createTerminalCore({ config: TerminalConfig.parse({}), log, host: 'browser', version: '1.2.3' });
+const ctx: CallerContext = { origin: 'app://terminal', role: 'kiosk', senderId: 't1' };
+const allowApp = (o: string) => o === 'app://terminal';
+
+function dispatcherWith(overrides: Partial<HandlerTable> = {}, timeoutMs?: number) {
+  return createDispatcher({ handlers: { ...core.handlers, ...overrides }, isOriginAllowed: allowApp, log, defaultTimeoutMs: timeoutMs });
+}
+
+describe('bridge handler table', () => {
+  it('has a handler for every call in the contract', () => {
+    for (const name of callNames) expect(typeof core.handlers[name]).toBe('function');
+  });
+
+  it('answers a valid call with the validated output', async () => {
+    const r = await dispatcherWith()(ctx, 'app.info', undefined);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(calls['app.info'].output.parse(r.value).role).toBe('kiosk');
+      expect(r.value).toMatchObject({ version: '1.2.3', host: 'browser', demo: true, locale: 'zh-CN' });
+    }
+  });
+
+  it('takes the role from the caller, not from the input', async () => {
+    const r = await dispatcherWith()({ ...ctx, role: 'clerk' }, 'app.info', { role: 'kiosk' });
+    // app.info takes no input: an object with keys is refused outright.
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const ok = await dispatcherWith()({ ...ctx, role: 'clerk' }, 'app.info', {});
+    expect(ok).toMatchObject({ ok: true, value: { role: 'clerk' } });
+  });
+
+  it.each([['no.such.call'], ['__proto__'], ['constructor'], ['toString'], [42], [null], [{}]])('refuses the unknown call %s with UNKNOWN_CALL', async (name) => {
+    const r = await dispatcherWith()(ctx, name, undefined);
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+  });
+
+  it.each([
+    ['wrong type', { nonce: 12 }],
+    ['missing field', {}],
+    ['extra field', { nonce: 'a', extra: true }],
+    ['too long', { nonce: 'x'.repeat(65) }],
+    ['not an object', 'nonce'],
+  ])('refuses an invalid payload (%s) with INVALID_INPUT and field issues', async (_label, input) => {
+    const r = await dispatcherWith()(ctx, 'app.ping', input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('INVALID_INPUT');
+      expect(r.error.issues?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses free-text log lines that could carry personal data', async () => {
+    const r = await dispatcherWith()(ctx, 'app.log', { level: 'info', event: '张三 360102199001011234' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('refuses a caller from another origin', async () => {
+    const r = await dispatcherWith()({ ...ctx, origin: 'https://evil.example' }, 'app.ping', { nonce: 'x' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('times out a handler that never answers', async () => {
+    const d = dispatcherWith({ 'app.ping': () => new Promise(() => undefined) }, 50);
+    const r = await d(ctx, 'app.ping', { nonce: 'x' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  });
+
+  it('maps a thrown HandlerError to its own code and hides other errors', async () => {
+    const own = await dispatcherWith({ 'app.ping': () => { throw new HandlerError('DEVICE_OFFLINE', 'printer offline'); } })(ctx, 'app.ping', { nonce: 'x' });
+    expect(own).toEqual({ ok: false, error: { code: 'DEVICE_OFFLINE', message: 'printer offline' } });
+    const other = await dispatcherWith({ 'app.ping': () => { throw new Error('secret 360102199001011234'); } })(ctx, 'app.ping', { nonce: 'x' });
+    expect(other).toMatchObject({ ok: false, error: { code: 'HANDLER_FAILED' } });
+    expect(JSON.stringify(other)).not.toContain('3601021990');
+    expect(lines.join('\n')).not.toContain('3601021990');
+  });
+
+  it('refuses a handler result that breaks the output schema', async () => {
+    const d = dispatcherWith({ 'app.ping': () => ({ nonce: 5 }) as never });
+    expect(await d(ctx, 'app.ping', { nonce: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_OUTPUT' } });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The main-side handler table: the single place where calls from any renderer are accepted.
+ *
+ * For every call it: refuses names not in the contract, checks the sender (origin / frame URL
+ * and role), validates the input with the contract's zod schema, runs the handler under a
+ * timeout, validates the output, and answers with an envelope `{ok, value | error}`. It never
+ * throws. Both the Electron IPC registration and the browser host's WebSocket use it.
+ */
+import type { z } from 'zod';
+import { calls, isCallName, type CallName, type CallOutput, type Envelope, type ParsedCallInput, type Role, type BridgeErrorShape } from '../../preload/contract';
+import type { Logger } from './log';
+
+/** Who is calling: established by the transport (Electron sender frame, or the WebSocket session). */
+export interface CallerContext {
+  /** Origin of the calling page as the transport saw it (e.g. `app://terminal`, `http://127.0.0.1:4310`). */
+  readonly origin: string;
+  /** The role of the window/page that calls. */
+  readonly role: Role;
+  /** Opaque id of the window or connection (for logs and per-window state). */
+  readonly senderId: string;
+}
+
+/** A handler: receives the validated input; its result is validated against the output schema. */
+export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: CallerContext) => Promise<CallOutput<N>> | CallOutput<N>;
+export type HandlerTable = { [N in CallName]: Handler<N> };
+
+/** An error a handler may throw to answer with its own code (SCREAMING_SNAKE) and message. */
+export class HandlerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HandlerError';
+  }
+}
+
+export interface DispatcherOptions {
+  handlers: HandlerTable;
+  /** Returns true when calls from this origin are accepted. */
+  isOriginAllowed: (origin: string) => boolean;
+  /** Default timeout when the contract names none. */
+  defaultTimeoutMs?: number;
+  log?: Logger;
+}
+
+export type Dispatch = (ctx: CallerContext, name: unknown, input: unknown) => Promise<Envelope>;
+
+const fail = (code: BridgeErrorShape['code'], message: string, issues?: BridgeErrorShape['issues']): Envelope => ({
+  ok: false,
+  error: issues ? { code, message, issues } : { code, message },
+});
+
+const issuesOf = (error: z.ZodError): NonNullable<BridgeErrorShape['issues']> =>
+  error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+
+export function createDispatcher(options: DispatcherOptions): Dispatch {
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 15_000;
+  const log = options.log;
+
+  return async (ctx, name, input) => {
+    if (!options.isOriginAllowed(ctx.origin)) {
+      log?.warn('bridge.refused', { reason: 'origin', origin: ctx.origin.slice(0, 100) });
+      return fail('FORBIDDEN', 'calls from this origin are not accepted');
+    }
+    if (!isCallName(name)) {
+      log?.warn('bridge.refused', { reason: 'unknown-call', name: typeof name === 'string' ? name.slice(0, 100) : typeof name });
+      return fail('UNKNOWN_CALL', `unknown call: ${typeof name === 'string' ? name.slice(0, 100) : String(typeof name)}`);
+    }
+    const spec = calls[name];
+    const roles = (spec as { roles?: readonly Role[] }).roles;
+    if (roles && !roles.includes(ctx.role)) {
+      log?.warn('bridge.refused', { reason: 'role', name, role: ctx.role });
+      return fail('FORBIDDEN', `call ${name} is not allowed for role ${ctx.role}`);
+    }
+    const parsed = spec.input.safeParse(input);
+    if (!parsed.success) {
+      log?.warn('bridge.invalid-input', { name, issues: parsed.error.issues.length });
+      return fail('INVALID_INPUT', `invalid input for ${name}`, issuesOf(parsed.error));
+    }
+    const handler = options.handlers[name] as Handler<CallName> | undefined;
+    if (typeof handler !== 'function') return fail('UNKNOWN_CALL', `no handler for ${name}`);
+
+    const timeoutMs = (spec as { timeoutMs?: number }).timeoutMs ?? defaultTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const started = Date.now();
+    try {
+      const output = await Promise.race([
+        Promise.resolve().then(() => handler(parsed.data as never, ctx)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
+        }),
+      ]);
+      const checked = spec.output.safeParse(output);
+      if (!checked.success) {
+        log?.error('bridge.invalid-output', { name, issues: checked.error.issues.length });
+        return fail('INVALID_OUTPUT', `handler for ${name} returned an invalid result`);
+      }
+      return { ok: true, value: checked.data };
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        log?.warn('bridge.timeout', { name, timeoutMs });
+        return fail('TIMEOUT', `${name} did not answer within ${timeoutMs} ms`);
+      }
+      if (error instanceof HandlerError) {
+        log?.info('bridge.handler-error', { name, code: error.code });
+        return fail(error.code, error.message);
+      }
+      // Unknown failures: log the error class only; messages may carry personal data.
+      log?.error('bridge.handler-failed', { name, error: error instanceof Error ? error.name : typeof error, ms: Date.now() - started });
+      return fail('HANDLER_FAILED', `${name} failed`);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  };
+}
+
+class TimeoutError extends Error {}

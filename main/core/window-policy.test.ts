@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SECURE_WEB_PREFERENCES, isAllowedNavigation, originOf, planWindows, rendererUrl, resolveAppPath } from './window-policy';
+
+describe('window policy', () => {
+  it('plans one full-screen window for a kiosk and adds the hall display on a second screen', () => {
+    const one = planWindows('kiosk', [{ id: 1, primary: true }], 'auto', true);
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatchObject({ role: 'kiosk', fullscreen: true, kiosk: true, frame: false });
+    const two = planWindows('clerk', [{ id: 1, primary: true }, { id: 2, primary: false }], 'auto', false);
+    expect(two.map((p) => p.role)).toEqual(['clerk', 'display']);
+    expect(two[1]?.displayId).toBe(2);
+    expect(planWindows('clerk', [{ id: 1, primary: true }, { id: 2, primary: false }], 'off', false)).toHaveLength(1);
+  });
+
+  it('allows navigation only inside the app', () => {
+    expect(isAllowedNavigation(rendererUrl('kiosk'))).toBe(true);
+    expect(isAllowedNavigation('app://terminal/index.html#/clerk')).toBe(true);
+    for (const bad of ['https://example.com', 'file:///etc/passwd', 'app://other/index.html', 'javascript:alert(1)', 'not a url', '']) expect(isAllowedNavigation(bad)).toBe(false);
+  });
+
+  it('derives origins from frame URLs', () => {
+    expect(originOf('app://terminal/index.html#/kiosk')).toBe('app://terminal');
+    expect(originOf('http://127.0.0.1:4310/#/')).toBe('http://127.0.0.1:4310');
+    expect(originOf('garbage')).toBe('');
+  });
+
+  it('keeps app:// requests inside the renderer folder', () => {
+    const dir = '/opt/app/out/renderer';
+    expect(resolveAppPath('app://terminal/', dir, join, normalize, sep)).toBe('/opt/app/out/renderer/index.html');
+    expect(resolveAppPath('app://terminal/assets/a.js', dir, join, normalize, sep)).toBe('/opt/app/out/renderer/assets/a.js');
+    // The URL parser folds plain dot segments, so this stays inside (and 404s).
+    expect(resolveAppPath('app://terminal/../../etc/passwd', dir, join, normalize, sep)).toBe('/opt/app/out/renderer/etc/passwd');
+    for (const bad of ['app://terminal/..%2f..%2f..%2fetc%2fpasswd', 'app://terminal/a%00b', 'app://evil/index.html', 'https://terminal/x', 'app://terminal/%E0%A4%A']) {
+      expect(resolveAppPath(bad, dir, join, normalize, sep)).toBeNull();
+    }
+  });
+
+  it('the Electron window uses exactly the secure web preferences', () => {
+    const source = readFileSync(join(import.meta.dirname, '..', 'index.ts'), 'utf8');
+    for (const [key, value] of Object.entries(SECURE_WEB_PREFERENCES)) {
+      expect(source).toContain(`${key}: ${typeof value === 'string' ? `'${value}'` : String(value)},`);
+    }
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * `npm run host -- [--role kiosk|clerk|display] [--port N] [--no-open] [--demo] [--data-dir DIR] [--config FILE]`
+ *
+ * Runs the terminal's main-side services under plain Node, serves the built renderer on
+ * 127.0.0.1 and prints `READY <url>` on stdout when the page can be opened. Unless `--no-open`,
+ * opens system Chromium on it; closing that window stops the host.
+ */
+import { parseArgs } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Role } from '../../preload/contract';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/log';
+import { defaultDataDir } from '../core/paths';
+import { createTerminalCore } from '../core/services';
+import { startBrowserHost } from './server';
+import { findChromium, launchChromium } from './chromium';
+
+const USAGE = 'usage: npm run host -- [--role kiosk|clerk|display] [--port N] [--no-open] [--demo] [--data-dir DIR] [--config FILE]';
+
+function fail(message: string): never {
+  process.stderr.write(`host: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        role: { type: 'string' },
+        port: { type: 'string' },
+        'no-open': { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : 'bad arguments');
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const role = values.role === undefined ? undefined : Role.safeParse(values.role);
+  if (role && !role.success) fail(`--role must be kiosk, clerk or display (got ${values.role})`);
+  let port = 0;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer 0-65535 (got ${values.port})`);
+  }
+
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true });
+  const configFile = values.config ?? process.env.TERMINAL_CONFIG ?? join(dataDir, 'terminal.config.json');
+  const loaded = loadConfig(configFile, { role: role?.data });
+  const log = createLogger({ file: join(dataDir, 'logs', 'host.log'), level: loaded.config.logLevel }, 'host');
+  for (const problem of loaded.problems) log.error('config.invalid', { problem });
+  const config = values.demo ? { ...loaded.config, platform: undefined } : loaded.config;
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
+  const version = process.env.npm_package_version ?? '0.0.0';
+  const core = createTerminalCore({ config, log, host: 'browser', version });
+  const host = await startBrowserHost({ core, log, rendererDir, role: config.role, port });
+  log.info('host.ready', { port: host.port, role: config.role, demo: !config.platform });
+  process.stdout.write(`READY ${host.url}\n`);
+
+  let closing = false;
+  const shutdown = async (code: number) => {
+    if (closing) return;
+    closing = true;
+    await host.close().catch(() => undefined);
+    await core.close().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  if (!values['no-open']) {
+    const chromium = findChromium();
+    if (!chromium) {
+      log.warn('host.no-browser', {});
+      process.stderr.write('host: no Chromium found (set CHROMIUM_PATH); open the READY url yourself\n');
+      return;
+    }
+    const child = launchChromium(chromium, host.url, config.role, join(dataDir, 'chromium-profile'));
+    child.on('exit', () => void shutdown(0));
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`host: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
