@@ -1,0 +1,38 @@
+/**
+ * electron-builder cannot package here (it downloads Electron), so this keeps its configuration
+ * valid: electron-builder's own schema validation over electron-builder.yml, plus the paths it
+ * names must exist after a build.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { DebugLogger } from 'builder-util';
+
+const root = resolve(import.meta.dirname, '..');
+const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder schema validation', async () => {
+    await expect(validateConfiguration(config as never, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('is refused by the same validation when broken (the check can fail)', async () => {
+    await expect(validateConfiguration({ ...config, notAnElectronBuilderOption: true } as never, new DebugLogger(false))).rejects.toThrow();
+  });
+
+  it('targets Windows NSIS x64 and Linux deb/AppImage on x64 and arm64, with an icon that exists', () => {
+    const linux = config.linux as { target: { target: string; arch: string[] }[]; icon: string };
+    expect(linux.target.map((t) => t.target).sort()).toEqual(['AppImage', 'deb']);
+    for (const t of linux.target) expect(t.arch).toEqual(['x64', 'arm64']);
+    expect((config.win as { target: { target: string }[] }).target[0]?.target).toBe('nsis');
+    expect(existsSync(join(root, linux.icon))).toBe(true);
+  });
+
+  it('points main at the built Electron entry', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
+    expect(pkg.main).toBe('out/main/index.js');
+    expect((config.extraMetadata as { main: string }).main).toBe(pkg.main);
+  });
+});
