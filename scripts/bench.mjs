@@ -1,0 +1,22 @@
+// `npm run bench [-- name-filter]`: runs every bench/*.bench.ts in turn (tsx), each printing one
+// JSON line per result; all lines also land in bench/results/latest.jsonl (not committed).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from './ensure-build.mjs';
+
+const filter = process.argv[2];
+const dir = join(root, 'bench');
+rmSync(join(dir, 'results', 'latest.jsonl'), { force: true });
+const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort();
+let failed = 0;
+for (const f of files) {
+  console.log(`\n=== ${f}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, f)], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`${f} FAILED (exit ${r.status})`);
+  }
+}
+console.log(`\n${files.length - failed} benchmarks ran, ${failed} failed; results in bench/results/latest.jsonl`);
+process.exit(failed ? 1 : 0);
