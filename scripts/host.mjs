@@ -1,9 +1,11 @@
 // `npm run host -- [...]`: builds if needed, then runs the browser host (out/main/host.js).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { bootstrap } from './bootstrap.mjs';
 import { ensureBuild, root } from './ensure-build.mjs';
 
 try {
+  bootstrap('app');
   ensureBuild();
 } catch (error) {
   process.stderr.write(`host: ${error.message}\n`);

@@ -3,9 +3,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { electronBinary } from './electron-path.mjs';
+import { bootstrap } from './bootstrap.mjs';
 import { ensureBuild, root } from './ensure-build.mjs';
 
 try {
+  bootstrap('app');
   ensureBuild();
 } catch (error) {
   process.stderr.write(`start: ${error.message}\n`);

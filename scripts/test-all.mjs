@@ -6,7 +6,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { bootstrap } from './bootstrap.mjs';
 import { root } from './ensure-build.mjs';
+
+try {
+  bootstrap('test');
+} catch (error) {
+  process.stderr.write(`test: ${error.message}\n`);
+  process.stdout.write('0 passed, 1 failed, 0 skipped\n');
+  process.exit(1);
+}
 
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1]?.split(',')) : null;
