@@ -1,0 +1,85 @@
+/**
+ * Check rules for the identity numbers found on the four card layouts.
+ * - GB 11643-1999 (18 chars, resident card, HMT residence permit, 2023 foreign card): MOD 11-2.
+ * - Foreign permanent residence number, 2017 version (15 chars): 3 letters (ISO alpha-3) + 4 digits
+ *   region + YYMMDD + sex digit + check digit by the 7-3-1 machine-readable-passport method.
+ * - 2023 foreign number (18 chars): `9` + 2-digit province + 3-digit ISO numeric nationality +
+ *   YYYYMMDD + 2-digit sequence + sex digit + GB 11643 check character.
+ * Source: ../../../shared/specs/id-card-sam.md, "ID number checksums".
+ */
+import { isValidDate } from './dates.js';
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS = '10X98765432';
+
+/** GB 11643 check character for the first 17 digits, or null if they are not 17 digits. */
+export function gb11643CheckChar(first17: string): string | null {
+  if (!/^\d{17}$/.test(first17)) return null;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
+  return CHECK_CHARS[sum % 11]!;
+}
+
+export interface IdNumberCheck {
+  valid: boolean;
+  /** English reason when invalid (never contains the number itself). */
+  reason?: string;
+}
+
+/** Full check of an 18-character citizen number: shape, birth date, check character. */
+export function checkCitizenIdNumber(id: string): IdNumberCheck {
+  if (!/^\d{17}[\dX]$/.test(id)) return { valid: false, reason: 'not 17 digits followed by a digit or X' };
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (!isValidDate(y, m, d)) return { valid: false, reason: 'birth date in positions 7-14 is not a date' };
+  if (gb11643CheckChar(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'check character mismatch' };
+  return { valid: true };
+}
+
+/** 7-3-1 check digit (ICAO 9303): digits as values, letters A=10..Z=35, `<` = 0. */
+export function mrzCheckDigit(s: string): number | null {
+  const weights = [7, 3, 1];
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    let v: number;
+    if (c >= '0' && c <= '9') v = c.charCodeAt(0) - 48;
+    else if (c >= 'A' && c <= 'Z') v = c.charCodeAt(0) - 55;
+    else if (c === '<') v = 0;
+    else return null;
+    sum += v * weights[i % 3]!;
+  }
+  return sum % 10;
+}
+
+/** 2017 foreign permanent residence number (15 chars). */
+export function checkForeign2017Number(id: string): IdNumberCheck {
+  if (!/^[A-Z]{3}\d{12}$/.test(id)) return { valid: false, reason: 'not 3 letters followed by 12 digits' };
+  const yy = Number(id.slice(7, 9));
+  const mm = Number(id.slice(9, 11));
+  const dd = Number(id.slice(11, 13));
+  // Two-digit year: either century gives the same month/day validity except for 29 February.
+  if (!isValidDate(2000 + yy, mm, dd) && !isValidDate(1900 + yy, mm, dd)) {
+    return { valid: false, reason: 'birth date in positions 8-13 is not a date' };
+  }
+  if (mrzCheckDigit(id.slice(0, 14)) !== Number(id[14])) return { valid: false, reason: 'check digit mismatch' };
+  return { valid: true };
+}
+
+/** 2023 foreign permanent residence number (18 chars, starts with 9). */
+export function checkForeign2023Number(id: string): IdNumberCheck {
+  if (!/^9\d{16}[\dX]$/.test(id)) return { valid: false, reason: 'not 9 followed by 16 digits and a digit or X' };
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (!isValidDate(y, m, d)) return { valid: false, reason: 'birth date in positions 7-14 is not a date' };
+  if (gb11643CheckChar(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'check character mismatch' };
+  return { valid: true };
+}
+
+/** Mask an ID number for paper and screen: first 4 and last 4 kept, e.g. `3601**********1234`. */
+export function maskIdNumber(id: string): string {
+  if (id.length <= 8) return '*'.repeat(id.length);
+  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
+}
