@@ -8,6 +8,7 @@ import { parseBaseMessage } from './base-message.js';
 import type { IdCardRead } from './card-types.js';
 import { SamCommand, type SamCommandName } from './commands.js';
 import { asResponse, encodeCommand, type SamResponseFrame } from './frame.js';
+import { trimPadding } from './padding.js';
 import { FrameReceiver } from './receiver.js';
 import { samStatus } from './status.js';
 
@@ -172,7 +173,7 @@ export class SamReader {
   async readAdditionalAddress(): Promise<string | null> {
     const r = await this.run('readAdditionalAddress');
     if (r.sw3 === 0x91 || r.data.length === 0) return null;
-    return r.data.subarray(0, r.data.length - (r.data.length % 2)).toString('utf16le').replace(/[\s\u0000]+$/u, '');
+    return trimPadding(r.data.subarray(0, r.data.length - (r.data.length % 2)).toString('utf16le'));
   }
 }
 

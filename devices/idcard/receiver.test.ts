@@ -106,7 +106,7 @@ describe('FrameReceiver', () => {
         const t = templates[rnd() % 2 === 0 ? 0 : 2]!;
         chunk = Buffer.from(t);
         const m = rnd() % 3;
-        if (m === 0) chunk[5 + (rnd() % (chunk.length - 5))] ^= 1 + (rnd() % 255);
+        if (m === 0) { const k = 5 + (rnd() % (chunk.length - 5)); chunk[k] = chunk[k]! ^ (1 + (rnd() % 255)); }
         else if (m === 1) chunk = chunk.subarray(0, rnd() % chunk.length);
         else chunk.writeUInt16BE(rnd() & 0xffff, 5);
       } else {

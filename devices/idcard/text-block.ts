@@ -6,6 +6,7 @@ import { DeviceError } from '../errors.js';
 import type { CardType, IdCardText } from './card-types.js';
 import { nationName, sexFromCode } from './code-tables.js';
 import { parseCardDate, parseValidTo } from './dates.js';
+import { trimPadding } from './padding.js';
 import { checkCitizenIdNumber, checkForeign2017Number, checkForeign2023Number } from './id-number.js';
 
 export const TEXT_BLOCK_SIZE = 256;
@@ -41,7 +42,7 @@ export const TYPE_FLAG: Record<CardType, string> = { resident: ' ', 'foreign-201
 
 /** Read a UTF-16LE field, trimming the U+0020 padding (and stray NULs). */
 function field(block: Uint8Array, [offset, bytes]: Span): string {
-  return Buffer.from(block.buffer, block.byteOffset + offset, bytes).toString('utf16le').replace(/[\s\u0000]+$/u, '');
+  return trimPadding(Buffer.from(block.buffer, block.byteOffset + offset, bytes).toString('utf16le'));
 }
 
 export function cardTypeOf(block: Uint8Array): CardType | null {

@@ -2,8 +2,10 @@ import { DeviceError } from '../errors.js';
 import { fromHidReport, toHidReports } from './hid-reports.js';
 import { TransportListeners, type Transport, type Unsubscribe } from './types.js';
 
-type HidModule = typeof import('node-hid');
-type HidDevice = import('node-hid').HIDAsync;
+import type * as NodeHid from 'node-hid';
+
+type HidModule = typeof NodeHid;
+type HidDevice = NodeHid.HIDAsync;
 
 /**
  * USB HID through node-hid, with the length-prefixed report framing of hid-reports.ts. Loaded lazily.

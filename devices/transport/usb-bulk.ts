@@ -1,3 +1,4 @@
+import type * as Usb from 'usb';
 import { DeviceError } from '../errors.js';
 import { TransportListeners, type Transport, type Unsubscribe } from './types.js';
 
@@ -7,10 +8,10 @@ import { TransportListeners, type Transport, type Unsubscribe } from './types.js
  * SAM frames on the bulk endpoints). Loaded lazily so a machine without libusb still runs everything else.
  * Not tested against hardware (none here).
  */
-type UsbModule = typeof import('usb');
+type UsbModule = typeof Usb;
 type UsbDevice = NonNullable<ReturnType<UsbModule['findByIds']>>;
-type InEndpoint = import('usb').InEndpoint;
-type OutEndpoint = import('usb').OutEndpoint;
+type InEndpoint = Usb.InEndpoint;
+type OutEndpoint = Usb.OutEndpoint;
 
 export class UsbBulkTransport implements Transport {
   readonly description: string;
