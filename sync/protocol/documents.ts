@@ -43,8 +43,8 @@ export const serviceItemDoc = z.strictObject({
     note: shortText(300).optional(),
   }),
   fee: z.strictObject({ charged: z.boolean(), note: shortText(300).optional() }),
-  /** 可代办 (帮代办): yes / no / conditional. */
-  proxyAllowed: z.enum(['yes', 'no', 'conditional']),
+  /** 可代办 (帮代办): yes / no / conditional / unknown (not verified in the source catalog). */
+  proxyAllowed: z.enum(['yes', 'no', 'conditional', 'unknown']),
   /** 跨省通办. */
   crossProvince: z.boolean(),
   /** Derived at seed time with pinyin-pro: full pinyin without tones, and initials (lowercase). */

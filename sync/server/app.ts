@@ -1,0 +1,402 @@
+// HTTP API of the reference platform (Fastify). Every route validates with the shared protocol schemas.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import {
+  adminListApplicationsQuery,
+  backOfficeAction,
+  backOfficeActionRequest,
+  COLLECTION_POLICY,
+  createEnrollCodeRequest,
+  documentSchemas,
+  enrollRequest,
+  issuesOf,
+  LIMITS,
+  parseCheckpointParam,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  pullQuery,
+  pushRequest,
+  setStaffPinRequest,
+  sha256Hex,
+  staffLoginRequest,
+  SUPPORTED_API_VERSIONS,
+  UPLOAD_LENGTH_HEADER,
+  UPLOAD_OFFSET_HEADER,
+  uuidV7,
+  type CollectionName,
+  type ErrorCode,
+  type StreamEvent,
+} from '../protocol/index';
+import { adminCss, adminJs, adminPageHtml } from './admin-page';
+import type { ChangeHub } from './changes';
+import { Metrics } from './metrics';
+import { PlatformError, type Store, type Writer } from './store';
+
+export interface AppOptions {
+  store: Store;
+  hub: ChangeHub;
+  adminToken: string;
+  role?: 'province' | 'station';
+  logger?: boolean | string;
+  limits?: Partial<typeof LIMITS>;
+  /** SSE keep-alive comment interval (ms). */
+  heartbeatMs?: number;
+  /** How long a staff member may log in offline with the cached verifier (days). */
+  offlineLoginDays?: number;
+}
+
+type Caller = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'admin' };
+
+const fail = (code: ErrorCode, message: string, status: number, details?: { path: string; message: string }[]) => new PlatformError(code, message, status, details);
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw fail('VALIDATION_FAILED', `invalid ${what}`, 400, issuesOf(r.error));
+  return r.data;
+}
+
+const hashToken = (t: string) => createHash('sha256').update(t).digest();
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store, hub } = options;
+  const limits = { ...LIMITS, ...options.limits };
+  const metrics = new Metrics();
+  const adminHash = hashToken(options.adminToken);
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const level = options.logger === true ? 'info' : options.logger ? options.logger : undefined;
+  const app = Fastify({
+    bodyLimit: limits.maxBodyBytes,
+    // Request logs carry method, URL and status only: no bodies, no headers, hence no PII or tokens.
+    logger: level ? { level, redact: ['req.headers.authorization'] } : false,
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  // Attachments are streamed: the handler reads the raw request so a cut upload keeps what arrived.
+  app.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null, undefined));
+
+  app.addHook('onRequest', async (req) => {
+    const url = req.url;
+    const m = /^\/api\/([^/?]+)/.exec(url);
+    if (m && !(SUPPORTED_API_VERSIONS as readonly string[]).includes(m[1]!)) {
+      throw new PlatformError('API_VERSION_UNSUPPORTED', `API version "${m[1]}" is not supported by this platform; upgrade the terminal to use /api/v1`, 410);
+    }
+    const pv = req.headers[PROTOCOL_HEADER];
+    if (typeof pv === 'string' && (!/^\d+$/.test(pv) || Number(pv) < PROTOCOL_VERSION)) {
+      throw new PlatformError('CLIENT_UPGRADE_REQUIRED', `protocol version ${pv} is too old; this platform speaks ${PROTOCOL_VERSION}. Upgrade the terminal.`, 426);
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.request(req.routeOptions.url ?? 'unknown', req.method, reply.statusCode, reply.elapsedTime);
+  });
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
+    let e: PlatformError;
+    if (err instanceof PlatformError) e = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = fail('PAYLOAD_TOO_LARGE', `request body exceeds ${limits.maxBodyBytes} bytes`, 413);
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = fail('UNSUPPORTED_MEDIA_TYPE', 'use Content-Type: application/json (or application/octet-stream for attachments)', 415);
+    else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') e = fail('VALIDATION_FAILED', 'the JSON body is empty', 400);
+    else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) e = fail('VALIDATION_FAILED', 'the body is not valid JSON', 400);
+    else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) e = fail('VALIDATION_FAILED', err.message, err.statusCode);
+    else {
+      app.log.error({ err: { message: err.message, code: err.code } }, 'internal error');
+      e = fail('INTERNAL_ERROR', 'internal error; the request was not applied', 500);
+    }
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.status(e.status).send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}), ...(e.code === 'API_VERSION_UNSUPPORTED' ? { supportedVersions: [...SUPPORTED_API_VERSIONS] } : {}) } });
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });
+  });
+
+  // ---------------------------------------------------------------- auth
+
+  async function caller(req: FastifyRequest): Promise<Caller> {
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{8,200})$/.exec(h) : null;
+    if (!m) throw fail('UNAUTHORIZED', 'missing or malformed Authorization: Bearer <token>', 401);
+    const token = m[1]!;
+    if (timingSafeEqual(hashToken(token), adminHash)) return { kind: 'admin' };
+    const t = await store.terminalByToken(token);
+    if (!t) throw fail('UNAUTHORIZED', 'unknown or revoked token', 401);
+    return { kind: 'terminal', terminalId: t.terminalId, stationId: t.stationId };
+  }
+  async function terminal(req: FastifyRequest) {
+    const c = await caller(req);
+    if (c.kind !== 'terminal') throw fail('FORBIDDEN', 'this endpoint needs a terminal token', 403);
+    return c;
+  }
+  async function admin(req: FastifyRequest) {
+    const c = await caller(req);
+    if (c.kind !== 'admin') throw fail('FORBIDDEN', 'this endpoint needs the admin token', 403);
+    return c;
+  }
+  function collectionParam(req: FastifyRequest): CollectionName {
+    const name = (req.params as { collection?: string }).collection ?? '';
+    if (!store.isCollection(name)) throw fail('UNKNOWN_COLLECTION', `unknown collection "${name.slice(0, 40)}"`, 404);
+    return name;
+  }
+
+  // ---------------------------------------------------------------- public
+
+  app.get('/api/v1/health', async () => {
+    await store.db.query('SELECT 1');
+    return { status: 'ok', protocolVersion: PROTOCOL_VERSION, storage: store.db.kind, role: options.role ?? 'province', time: new Date().toISOString() };
+  });
+
+  app.get('/api/v1/metrics', async (_req, reply) => {
+    void reply.type('text/plain; version=0.0.4');
+    return metrics.render(store.counters, hub.subscribers);
+  });
+
+  app.post('/api/v1/terminals/enroll', async (req) => {
+    const body = parse(enrollRequest, req.body, 'enrollment request');
+    return store.enroll(body.code, body.label);
+  });
+
+  app.get('/api/v1/terminals/me', async (req) => {
+    const t = await terminal(req);
+    const me = await store.terminalByToken((req.headers.authorization ?? '').slice(7));
+    return { terminalId: t.terminalId, stationId: t.stationId, label: me?.label ?? null };
+  });
+
+  app.post('/api/v1/staff/login', async (req) => {
+    const t = await terminal(req);
+    const body = parse(staffLoginRequest, req.body, 'login request');
+    const staff = await store.staffLogin(body.staffId, body.pin, t.stationId);
+    const days = options.offlineLoginDays ?? 7;
+    return { staff, offlineValidUntil: new Date(Date.now() + days * 86_400_000).toISOString() };
+  });
+
+  // ---------------------------------------------------------------- replication
+
+  app.get('/api/v1/sync/:collection/pull', async (req) => {
+    const c = await caller(req);
+    const collection = collectionParam(req);
+    const q = parse(pullQuery, req.query, 'pull query');
+    const since = parseCheckpointParam(q.checkpoint);
+    return store.pull(collection, since, q.limit ?? limits.defaultPullLimit, c.kind === 'terminal' ? c.stationId : null);
+  });
+
+  app.post('/api/v1/sync/:collection/push', async (req) => {
+    const c = await caller(req);
+    const collection = collectionParam(req);
+    if (c.kind === 'terminal' && COLLECTION_POLICY[collection].terminalWrites === 'none') {
+      throw fail('COLLECTION_READ_ONLY', `${collection} is written by the platform only`, 403);
+    }
+    if (Array.isArray(req.body) && req.body.length > limits.maxPushRows) {
+      throw fail('BATCH_TOO_LARGE', `at most ${limits.maxPushRows} rows per push`, 413);
+    }
+    const rows = parse(pushRequest, req.body, 'push body (expected an array of {assumedMasterState, newDocumentState})');
+    const writer: Writer = c.kind === 'terminal' ? { kind: 'terminal', terminalId: c.terminalId, stationId: c.stationId } : { kind: 'platform', actor: 'admin-api' };
+    return store.push(collection, rows, writer);
+  });
+
+  app.get('/api/v1/sync/stream', async (req, reply) => {
+    const c = await caller(req);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (e: StreamEvent) => res.write(`data: ${JSON.stringify(e)}\n\n`);
+    res.write('retry: 2000\n\n');
+    send({ type: 'RESYNC' });
+    const unsubscribe = hub.subscribe((n) => {
+      if (c.kind === 'admin' || n.stations === null || n.stations.includes(c.stationId)) {
+        send({ type: 'CHANGE', collection: n.collection, checkpoint: { seq: n.seq } });
+      }
+    });
+    const ping = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+    const closeAll = () => {
+      clearInterval(ping);
+      unsubscribe();
+    };
+    req.raw.on('close', closeAll);
+    res.on('error', closeAll);
+    closeStreams.add(res);
+    res.on('close', () => closeStreams.delete(res));
+  });
+  const closeStreams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const r of closeStreams) r.end();
+  });
+
+  // ---------------------------------------------------------------- attachments
+
+  const attachmentHash = (req: FastifyRequest) => {
+    const raw = (req.params as { sha256?: string }).sha256 ?? '';
+    const r = sha256Hex.safeParse(raw);
+    if (!r.success) throw fail('VALIDATION_FAILED', 'the attachment id must be the SHA-256 of its bytes (64 lowercase hex)', 400);
+    return r.data;
+  };
+
+  app.head('/api/v1/attachments/:sha256', async (req, reply) => {
+    await caller(req);
+    const st = await store.attachmentStatus(attachmentHash(req));
+    if (!st) return reply.status(404).header(UPLOAD_OFFSET_HEADER, '0').send();
+    void reply.header(UPLOAD_OFFSET_HEADER, String(st.received)).header('x-attachment-complete', String(st.complete));
+    if (st.size !== null) void reply.header(UPLOAD_LENGTH_HEADER, String(st.size));
+    return reply.status(200).send();
+  });
+
+  app.put('/api/v1/attachments/:sha256', async (req, reply) => {
+    await caller(req);
+    const hash = attachmentHash(req);
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) {
+      throw fail('UNSUPPORTED_MEDIA_TYPE', 'upload bytes with Content-Type: application/octet-stream', 415);
+    }
+    const { start, total } = parseContentRange(req.headers['content-range'], req.headers['content-length'], limits.maxAttachmentBytes);
+    const current = await store.attachmentStatus(hash);
+    if (current?.complete) {
+      req.raw.resume();
+      return current;
+    }
+    if ((current?.received ?? 0) !== start) {
+      req.raw.resume();
+      throw fail('ATTACHMENT_OFFSET_MISMATCH', `upload must continue at offset ${current?.received ?? 0}, not ${start}`, 409);
+    }
+    const st = await receiveChunks(req.raw, hash, start, total, limits.maxAttachmentBytes);
+    if (st.received === -1) {
+      throw fail('ATTACHMENT_HASH_MISMATCH', 'the uploaded bytes do not hash to the id; the upload was discarded, start again at offset 0', 422);
+    }
+    return reply.status(st.complete ? 201 : 202).send(st);
+  });
+
+  /** Writes the body to the database in slices as it arrives; on a cut, what arrived stays. */
+  async function receiveChunks(raw: IncomingMessage, hash: string, start: number, total: number | null, max: number) {
+    const SLICE = 256 * 1024;
+    let offset = start;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let last = { sha256: hash, received: start, size: total, complete: false };
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const data = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      last = await store.appendAttachment(hash, offset, data, total, max);
+      offset += data.length;
+    };
+    try {
+      for await (const chunk of raw) {
+        pending.push(chunk as Buffer);
+        pendingBytes += (chunk as Buffer).length;
+        if (offset + pendingBytes > (total ?? max)) throw fail('ATTACHMENT_TOO_LARGE', 'more bytes than announced or allowed', 413);
+        if (pendingBytes >= SLICE) await flush();
+      }
+      await flush();
+      if (pendingBytes === 0 && offset === start) last = await store.appendAttachment(hash, offset, Buffer.alloc(0), total, max);
+    } catch (e) {
+      if (e instanceof PlatformError) throw e;
+      // Connection cut: keep what arrived, so the terminal can resume from `Upload-Offset`.
+      await flush().catch(() => undefined);
+      throw fail('VALIDATION_FAILED', 'upload interrupted', 400);
+    }
+    return last;
+  }
+
+  app.get('/api/v1/attachments/:sha256', async (req, reply) => {
+    await caller(req);
+    const hash = attachmentHash(req);
+    const st = await store.attachmentStatus(hash);
+    if (!st) throw fail('NOT_FOUND', 'no attachment with this hash', 404);
+    if (!st.complete) throw fail('ATTACHMENT_INCOMPLETE', `the upload is incomplete (${st.received} bytes received)`, 409);
+    void reply.header('content-type', 'application/octet-stream').header('content-length', String(st.size)).header('etag', `"${hash}"`).header('cache-control', 'private, max-age=31536000, immutable');
+    const { Readable } = await import('node:stream');
+    return reply.send(Readable.from(store.readAttachment(hash)));
+  });
+
+  // ---------------------------------------------------------------- back office (admin token)
+
+  app.post('/api/v1/admin/enroll-codes', async (req) => {
+    await admin(req);
+    const body = parse(createEnrollCodeRequest, req.body, 'enroll code request');
+    const r = await store.createEnrollCode(body.stationId, body.ttlMinutes);
+    return { code: r.code, stationId: body.stationId, expiresAt: r.expiresAt };
+  });
+
+  app.get('/api/v1/admin/applications', async (req) => {
+    await admin(req);
+    const q = parse(adminListApplicationsQuery, req.query, 'query');
+    return { applications: await store.listApplications(q) };
+  });
+
+  app.get('/api/v1/admin/applications/:id', async (req) => {
+    await admin(req);
+    const id = parse(uuidV7, (req.params as { id: string }).id, 'application id');
+    const doc = await store.getDocument('applications', id);
+    if (!doc) throw fail('NOT_FOUND', 'no application with this id', 404);
+    return doc;
+  });
+
+  app.post('/api/v1/admin/applications/:id/:action', async (req) => {
+    await admin(req);
+    const p = req.params as { id: string; action: string };
+    const id = parse(uuidV7, p.id, 'application id');
+    const action = parse(backOfficeAction, p.action, 'action');
+    const body = parse(backOfficeActionRequest, req.body ?? {}, 'action request');
+    return store.backOffice(id, action, body);
+  });
+
+  app.put('/api/v1/admin/documents/:collection', async (req) => {
+    await admin(req);
+    const collection = collectionParam(req);
+    const body = req.body;
+    if (!Array.isArray(body)) throw fail('VALIDATION_FAILED', 'expected an array of documents', 400);
+    if (body.length > limits.maxPushRows) throw fail('BATCH_TOO_LARGE', `at most ${limits.maxPushRows} documents per request`, 413);
+    const docs = body.map((d, i) => {
+      const r = documentSchemas[collection].safeParse(d);
+      if (!r.success) throw fail('VALIDATION_FAILED', `document #${i} is invalid`, 400, issuesOf(r.error));
+      return r.data as Record<string, unknown>;
+    });
+    return { written: await store.upsertAsPlatform(collection, docs) };
+  });
+
+  app.put('/api/v1/admin/staff/:id/pin', async (req) => {
+    await admin(req);
+    const body = parse(setStaffPinRequest, req.body, 'PIN request');
+    const staff = await store.setStaffPin((req.params as { id: string }).id, body.pin);
+    return { id: staff.id, updatedAt: staff.updatedAt };
+  });
+
+  app.post('/api/v1/admin/terminals/:id/revoke', async (req) => {
+    await admin(req);
+    await store.revokeTerminal((req.params as { id: string }).id);
+    return { revoked: true };
+  });
+
+  const pageHeaders = (reply: FastifyReply, type: string) =>
+    reply
+      .type(type)
+      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store');
+  app.get('/admin', async (_req, reply) => pageHeaders(reply, 'text/html; charset=utf-8').send(adminPageHtml()));
+  app.get('/admin/admin.js', async (_req, reply) => pageHeaders(reply, 'text/javascript; charset=utf-8').send(adminJs));
+  app.get('/admin/admin.css', async (_req, reply) => pageHeaders(reply, 'text/css; charset=utf-8').send(adminCss));
+
+  return app;
+}
+
+function parseContentRange(range: string | undefined, length: string | undefined, max: number): { start: number; total: number | null } {
+  if (range === undefined) {
+    const len = length !== undefined && /^\d+$/.test(length) ? Number(length) : null;
+    if (len !== null && len > max) throw fail('ATTACHMENT_TOO_LARGE', `attachments are limited to ${max} bytes`, 413);
+    return { start: 0, total: len };
+  }
+  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(range) ?? /^bytes (\d+)-\/(\d+)$/.exec(range);
+  if (!m) throw fail('VALIDATION_FAILED', 'Content-Range must look like "bytes <start>-<end>/<total>"', 400);
+  const start = Number(m[1]);
+  const total = Number(m[m.length - 1]);
+  if (total > max) throw fail('ATTACHMENT_TOO_LARGE', `attachments are limited to ${max} bytes`, 413);
+  if (start > total) throw fail('VALIDATION_FAILED', 'Content-Range start beyond total', 400);
+  return { start, total };
+}
+

@@ -1,0 +1,34 @@
+// One small interface over PGlite (embedded) and PostgreSQL (pg). Same SQL on both.
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction (BEGIN … COMMIT; ROLLBACK on throw). */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Subscribes to `NOTIFY channel` (delivered after the notifying transaction commits). */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PGlite data directory; absent with no `databaseUrl` = in memory. */
+  dataDir?: string;
+  /** PostgreSQL connection string; wins over `dataDir`. */
+  databaseUrl?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const { openPostgres } = await import('./postgres');
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  }
+  const { openPglite } = await import('./pglite');
+  return openPglite(options.dataDir);
+}

@@ -1,0 +1,96 @@
+// Programmatic entry: start the reference platform in this process (tests, demo mode, benchmarks).
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { LIMITS } from '../protocol/index';
+import { buildApp } from './app';
+import { ChangeHub } from './changes';
+import { openDatabase, type Database } from './db/driver';
+import { migrate } from './db/migrate';
+import { seedDemo } from './seed/demo';
+import { Store } from './store';
+
+export interface PlatformOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  host?: string;
+  /** PGlite data directory. Without it and without `databaseUrl`: PGlite in memory. */
+  dataDir?: string;
+  /** PostgreSQL connection string (wins over dataDir). */
+  databaseUrl?: string;
+  /** Admin bearer token; generated when absent (read it from the result). */
+  adminToken?: string;
+  /** Seed the demo catalog, forms, stations and staff when the database has no service items. */
+  seedDemo?: boolean;
+  role?: 'province' | 'station';
+  /** `true`, or a pino level; default silent. */
+  logger?: boolean | string;
+  limits?: Partial<typeof LIMITS>;
+  heartbeatMs?: number;
+  poolSize?: number;
+}
+
+export interface Platform {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:38211`. */
+  url: string;
+  adminToken: string;
+  storage: 'pglite' | 'postgres';
+  store: Store;
+  app: FastifyInstance;
+  /** A one-time enrollment code for a terminal of `stationId`. */
+  createEnrollCode(stationId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize'>): Promise<{ store: Store; db: Database }> {
+  const db = await openDatabase(options);
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return { store: new Store(db), db };
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const { store, db } = await openStore(options);
+  const hub = new ChangeHub();
+  let app: FastifyInstance | null = null;
+  try {
+    await hub.start(db);
+    if (options.seedDemo && (await store.countDocuments('service_items')) === 0) await seedDemo(store);
+    const adminToken = options.adminToken ?? `adm_${randomBytes(24).toString('base64url')}`;
+    app = await buildApp({
+      store,
+      hub,
+      adminToken,
+      ...(options.role ? { role: options.role } : {}),
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    });
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ port: options.port ?? 0, host });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : options.port;
+    const started = app;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      adminToken,
+      storage: db.kind,
+      store,
+      app: started,
+      createEnrollCode: async (stationId) => (await store.createEnrollCode(stationId)).code,
+      async close() {
+        await started.close();
+        await hub.stop();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await hub.stop().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,95 @@
+// The rules a terminal's push must follow, as pure functions (no database): who may write what.
+import {
+  canonicalJson,
+  COLLECTION_POLICY,
+  PLATFORM_OWNED_APPLICATION_FIELDS,
+  TERMINAL_EDITABLE_STATUSES,
+  TERMINAL_SETTABLE_STATUSES,
+  terminalMayTransition,
+  type ApplicationDoc,
+  type CollectionName,
+  type RejectionCode,
+} from '../protocol/index';
+
+export type RuleResult = { ok: true; doc: Record<string, unknown> } | { ok: false; code: RejectionCode; message: string };
+
+const reject = (code: RejectionCode, message: string): RuleResult => ({ ok: false, code, message });
+
+/** Stations that may read a document of `collection` (null = every terminal). */
+export function visibilityOf(collection: CollectionName, doc: Record<string, unknown>): string[] | null {
+  if (COLLECTION_POLICY[collection].scope === 'global') return null;
+  if (collection === 'staff') return Array.isArray(doc.stations) ? (doc.stations as string[]) : [];
+  return typeof doc.stationId === 'string' ? [doc.stationId] : [];
+}
+
+export function visibleTo(stations: string[] | null, stationId: string): boolean {
+  return stations === null || stations.includes(stationId);
+}
+
+/**
+ * Decides a terminal's write of `next` over the platform's `current` (null = new), once the
+ * assumed master state matched. Returns the document to store (the platform may advance it).
+ */
+export function checkTerminalWrite(
+  collection: CollectionName,
+  current: Record<string, unknown> | null,
+  next: Record<string, unknown>,
+  terminalStation: string,
+  now: string,
+): RuleResult {
+  const policy = COLLECTION_POLICY[collection];
+  if (policy.scope === 'station' && next.stationId !== terminalStation) {
+    return reject('WRONG_STATION', `stationId must be the terminal's station`);
+  }
+  switch (policy.terminalWrites) {
+    case 'none':
+      return reject('INVALID_TRANSITION', `${collection} is written by the platform only`);
+    case 'append_only':
+      return current ? reject('APPEND_ONLY', `${collection} cannot be changed once written`) : { ok: true, doc: next };
+    case 'free':
+      return { ok: true, doc: next };
+    case 'rules':
+      return checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now);
+  }
+}
+
+function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string): RuleResult {
+  const from = current?.status ?? null;
+  if (current && !TERMINAL_EDITABLE_STATUSES.includes(current.status)) {
+    return reject('NOT_EDITABLE', `the application is ${current.status}; only the platform may change it now`);
+  }
+  if (current && current.stationId !== next.stationId) return reject('WRONG_STATION', 'stationId cannot change');
+  for (const field of PLATFORM_OWNED_APPLICATION_FIELDS) {
+    const before = current ? current[field] : null;
+    if (canonicalJson(before ?? null) !== canonicalJson(next[field] ?? null)) {
+      return reject('PLATFORM_OWNED_FIELD', `${field} is set by the platform only`);
+    }
+  }
+  if (!terminalMayTransition(from, next.status)) {
+    return reject('INVALID_TRANSITION', `a terminal may not move an application from ${from ?? '(new)'} to ${next.status}`);
+  }
+  const prior = current?.statusHistory ?? [];
+  if (next.statusHistory.length < prior.length) return reject('PLATFORM_OWNED_FIELD', 'statusHistory may only be appended to');
+  for (let i = 0; i < prior.length; i++) {
+    if (canonicalJson(prior[i]) !== canonicalJson(next.statusHistory[i])) {
+      return reject('PLATFORM_OWNED_FIELD', 'statusHistory entries written earlier cannot change');
+    }
+  }
+  for (const entry of next.statusHistory.slice(prior.length)) {
+    if (entry.by !== 'terminal' || !TERMINAL_SETTABLE_STATUSES.includes(entry.status)) {
+      return reject('PLATFORM_OWNED_FIELD', `statusHistory entry "${entry.status}" by ${entry.by} is the platform's to write`);
+    }
+  }
+  if (next.status === 'submitted') {
+    // Received by the platform: the application is now `synced` and leaves the terminal's hands.
+    const doc: ApplicationDoc = {
+      ...next,
+      status: 'synced',
+      statusHistory: [...next.statusHistory, { status: 'synced', at: now, by: 'platform' }],
+      submittedAt: next.submittedAt ?? now,
+      updatedAt: now,
+    };
+    return { ok: true, doc };
+  }
+  return { ok: true, doc: next };
+}

@@ -1,0 +1,49 @@
+// Demo data: catalog + forms, two stations, staff with PINs. Idempotent (upserts by id).
+import type { StaffDoc, StationConfigDoc } from '../../protocol/index';
+import { makePinVerifier, type Store } from '../store';
+import { demoCatalog } from './catalog';
+
+export const DEMO_STATIONS = ['360121201', '360121100'] as const;
+/** Demo staff and their PINs (demo only). */
+export const DEMO_STAFF: { id: string; name: string; role: StaffDoc['role']; stations: string[]; pin: string }[] = [
+  { id: 'S001', name: '演示窗口员', role: 'counter', stations: ['360121201'], pin: '123456' },
+  { id: 'S002', name: '演示代办员', role: 'clerk', stations: ['360121201'], pin: '234567' },
+  { id: 'S003', name: '演示站长', role: 'supervisor', stations: ['360121201', '360121100'], pin: '345678' },
+  { id: 'S004', name: '莲塘镇窗口员', role: 'counter', stations: ['360121100'], pin: '456789' },
+];
+
+export function demoStations(): StationConfigDoc[] {
+  const t = '2026-01-01T00:00:00.000Z';
+  const common = {
+    _deleted: false,
+    updatedAt: t,
+    windows: [
+      { id: '1', name: '1号窗口', categories: ['general', 'social'] },
+      { id: '2', name: '2号窗口', categories: ['general', 'civil'] },
+    ],
+    queueCategories: [
+      { code: 'general', name: '综合业务', prefix: 'A' },
+      { code: 'social', name: '社保医保', prefix: 'B' },
+      { code: 'civil', name: '民政救助', prefix: 'C' },
+    ],
+    retentionDays: 180,
+  };
+  return [
+    { ...common, id: '360121201', stationId: '360121201', name: '南新乡便民服务中心', divisionCode: '360121201', level: 'township', kioskContent: { welcome: '欢迎来到南新乡便民服务中心', notices: ['办理业务请先取号'] } },
+    { ...common, id: '360121100', stationId: '360121100', name: '莲塘镇便民服务中心', divisionCode: '360121100', level: 'township', kioskContent: { welcome: '欢迎来到莲塘镇便民服务中心', notices: [] } },
+  ];
+}
+
+export async function seedDemo(store: Store): Promise<{ items: number; forms: number; stations: number; staff: number }> {
+  const { items, forms } = demoCatalog();
+  await store.upsertAsPlatform('form_schemas', forms);
+  await store.upsertAsPlatform('service_items', items);
+  const stations = demoStations();
+  await store.upsertAsPlatform('station_config', stations);
+  const staff: StaffDoc[] = [];
+  for (const s of DEMO_STAFF) {
+    staff.push({ id: s.id, _deleted: false, updatedAt: '2026-01-01T00:00:00.000Z', name: s.name, role: s.role, stations: s.stations, active: true, pinVerifier: await makePinVerifier(s.pin) });
+  }
+  await store.upsertAsPlatform('staff', staff);
+  return { items: items.length, forms: forms.length, stations: stations.length, staff: staff.length };
+}

@@ -1,0 +1,473 @@
+// The platform's storage logic: pull, push, back office, enrollment, staff, attachments.
+// Stateless between calls (everything in the database), so many processes can share one PostgreSQL.
+import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import {
+  BACK_OFFICE_TRANSITIONS,
+  canonicalJson,
+  collectionName,
+  documentSchemas,
+  issuesOf,
+  sameDocumentState,
+  stripLocalFields,
+  type ApplicationDoc,
+  type BackOfficeAction,
+  type BackOfficeActionRequest,
+  type Checkpoint,
+  type CollectionName,
+  type ErrorCode,
+  type PinVerifier,
+  type PushResponse,
+  type Rejection,
+  type StaffDoc,
+} from '../protocol/index';
+import type { Database, Queryable } from './db/driver';
+import { checkTerminalWrite, visibilityOf, visibleTo } from './rules';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+
+export const CHANGES_CHANNEL = 'sync_changes';
+
+/** Who is writing: an enrolled terminal (rules apply) or the platform itself (back office, seed, upstream). */
+export type Writer = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'platform'; actor: string };
+
+export interface ChangeNotice {
+  collection: CollectionName;
+  seq: number;
+  /** Stations that may see the change; null = every terminal. */
+  stations: string[] | null;
+}
+
+/** A request-level failure with a stable code (mapped to HTTP by the API layer). */
+export class PlatformError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+const lockKey = (collection: string) => {
+  // Stable 31-bit key per collection for pg_advisory_xact_lock: writes to one collection commit in
+  // sequence order, so a pull never skips a sequence number that commits later.
+  const h = createHash('sha256').update(`collection:${collection}`).digest();
+  return h.readInt32BE(0);
+};
+
+interface DocRow {
+  id: string;
+  seq: string | number;
+  stations: string[] | null;
+  data: Record<string, unknown>;
+  last_push_hash: string | null;
+}
+
+export interface StoreCounters {
+  pushWritten: number;
+  pushUnchanged: number;
+  pushConflicts: number;
+  pushRejections: number;
+  pulledDocuments: number;
+}
+
+export class Store {
+  readonly counters: StoreCounters = { pushWritten: 0, pushUnchanged: 0, pushConflicts: 0, pushRejections: 0, pulledDocuments: 0 };
+
+  constructor(readonly db: Database) {}
+
+  // ------------------------------------------------------------------ pull
+
+  async pull(collection: CollectionName, since: Checkpoint, limit: number, stationId: string | null) {
+    const rows = await this.db.query<{ seq: string | number; data: Record<string, unknown> }>(
+      `SELECT seq, data FROM documents
+        WHERE collection = $1 AND seq > $2 AND ($3::text IS NULL OR stations IS NULL OR $3::text = ANY(stations))
+        ORDER BY seq LIMIT $4`,
+      [collection, since.seq, stationId, limit],
+    );
+    this.counters.pulledDocuments += rows.length;
+    const last = rows.at(-1);
+    return { documents: rows.map((r) => r.data), checkpoint: { seq: last ? Number(last.seq) : since.seq } };
+  }
+
+  // ------------------------------------------------------------------ push
+
+  /**
+   * Applies a batch. Each row is decided on its own: written, unchanged (replay), conflict (stale
+   * assumed state: the current state is returned) or rejected (rule/validation, with a code).
+   */
+  async push(collection: CollectionName, rows: { assumedMasterState?: Record<string, unknown> | null; newDocumentState: Record<string, unknown> }[], writer: Writer): Promise<PushResponse> {
+    const schema = documentSchemas[collection];
+    const rejections: Rejection[] = [];
+    const candidates: { index: number; id: string; assumed: Record<string, unknown> | null; next: Record<string, unknown>; hash: string }[] = [];
+    const seen = new Set<string>();
+    rows.forEach((row, index) => {
+      const rawId = typeof row.newDocumentState.id === 'string' ? row.newDocumentState.id.slice(0, 128) : `#${index}`;
+      const parsed = schema.safeParse(stripLocalFields(row.newDocumentState));
+      if (!parsed.success) {
+        const issues = issuesOf(parsed.error);
+        rejections.push({ id: rawId, index, code: 'INVALID_DOCUMENT', message: issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+        return;
+      }
+      const next = parsed.data as Record<string, unknown>;
+      const id = next.id as string;
+      const canonical = canonicalJson(next);
+      if (canonical.includes('\\u0000')) {
+        rejections.push({ id, index, code: 'INVALID_DOCUMENT', message: 'strings may not contain NUL characters' });
+        return;
+      }
+      const assumed = row.assumedMasterState ? stripLocalFields(row.assumedMasterState) : null;
+      if (assumed && assumed.id !== id) {
+        rejections.push({ id, index, code: 'ID_MISMATCH', message: 'assumedMasterState.id differs from newDocumentState.id' });
+        return;
+      }
+      if (seen.has(id)) {
+        rejections.push({ id, index, code: 'DUPLICATE_IN_BATCH', message: 'the same id appears earlier in this batch' });
+        return;
+      }
+      seen.add(id);
+      candidates.push({ index, id, assumed, next, hash: sha256(canonical) });
+    });
+
+    const conflicts: Record<string, unknown>[] = [];
+    let written = 0;
+    let unchanged = 0;
+    let lastSeq = 0;
+    if (candidates.length > 0) {
+      await this.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
+        const existing = await tx.query<DocRow>(
+          'SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = $1 AND id = ANY($2::text[]) FOR UPDATE',
+          [collection, candidates.map((c) => c.id)],
+        );
+        const byId = new Map(existing.map((r) => [r.id, r]));
+        const now = new Date().toISOString();
+        const writes: { id: string; doc: Record<string, unknown>; hash: string | null; stations: string[] | null }[] = [];
+        for (const c of candidates) {
+          const cur = byId.get(c.id) ?? null;
+          if (writer.kind === 'terminal' && cur && !visibleTo(cur.stations, writer.stationId)) {
+            // Never reveal another station's document: same answer as a wrong stationId.
+            rejections.push({ id: c.id, index: c.index, code: 'WRONG_STATION', message: 'the document belongs to another station' });
+            continue;
+          }
+          if (cur && (cur.last_push_hash === c.hash || sameDocumentState(cur.data, c.next))) {
+            unchanged++;
+            continue;
+          }
+          if (cur && !sameDocumentState(c.assumed, cur.data)) {
+            conflicts.push(cur.data);
+            continue;
+          }
+          if (writer.kind === 'terminal') {
+            const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now);
+            if (!r.ok) {
+              rejections.push({ id: c.id, index: c.index, code: r.code, message: r.message });
+              continue;
+            }
+            writes.push({ id: c.id, doc: r.doc, hash: c.hash, stations: visibilityOf(collection, r.doc) });
+          } else {
+            writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next) });
+          }
+        }
+        if (writes.length > 0) lastSeq = await this.writeDocs(tx, collection, writes);
+        written = writes.length;
+      });
+    }
+    rejections.sort((a, b) => a.index - b.index);
+    this.counters.pushWritten += written;
+    this.counters.pushUnchanged += unchanged;
+    this.counters.pushConflicts += conflicts.length;
+    this.counters.pushRejections += rejections.length;
+    return { conflicts, rejections, written, unchanged, checkpoint: { seq: lastSeq } };
+  }
+
+  /** Inserts or replaces documents with fresh sequence numbers and notifies listeners (on commit). */
+  private async writeDocs(tx: Queryable, collection: CollectionName, writes: { id: string; doc: Record<string, unknown>; hash: string | null; stations: string[] | null }[]): Promise<number> {
+    const ids = writes.map((w) => w.id);
+    const datas = writes.map((w) => JSON.stringify(w.doc));
+    const hashes = writes.map((w) => w.hash);
+    const stations = writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations)));
+    const rows = await tx.query<{ seq: string | number }>(
+      `INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
+       SELECT $1, u.id, nextval('document_seq'),
+              CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+              u.data::jsonb, u.h, now()
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, data, h, st, ord)
+        ORDER BY u.ord
+       ON CONFLICT (collection, id) DO UPDATE
+         SET seq = EXCLUDED.seq, stations = EXCLUDED.stations, data = EXCLUDED.data,
+             last_push_hash = EXCLUDED.last_push_hash, updated_at = now()
+       RETURNING seq`,
+      [collection, ids, datas, hashes, stations],
+    );
+    const maxSeq = Math.max(...rows.map((r) => Number(r.seq)));
+    let union: Set<string> | null = new Set();
+    for (const w of writes) {
+      if (w.stations === null) {
+        union = null;
+        break;
+      }
+      for (const s of w.stations) union.add(s);
+    }
+    const notice: ChangeNotice = { collection, seq: maxSeq, stations: union && union.size <= 200 ? [...union] : null };
+    await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(notice)]);
+    return maxSeq;
+  }
+
+  /** Platform-side upsert (seed, admin, upstream replication): validated, no terminal rules, no conflicts. */
+  async upsertAsPlatform(collection: CollectionName, docs: Record<string, unknown>[], batchSize = 500): Promise<number> {
+    const schema = documentSchemas[collection];
+    let count = 0;
+    for (let i = 0; i < docs.length; i += batchSize) {
+      const batch = docs.slice(i, i + batchSize).map((d) => {
+        const r = schema.safeParse(d);
+        if (!r.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${collection} document`, 400, issuesOf(r.error));
+        return r.data as Record<string, unknown>;
+      });
+      await this.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
+        await this.writeDocs(
+          tx,
+          collection,
+          batch.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) })),
+        );
+      });
+      count += batch.length;
+    }
+    return count;
+  }
+
+  async getDocument(collection: CollectionName, id: string): Promise<Record<string, unknown> | null> {
+    const rows = await this.db.query<{ data: Record<string, unknown> }>('SELECT data FROM documents WHERE collection = $1 AND id = $2', [collection, id]);
+    return rows[0]?.data ?? null;
+  }
+
+  async countDocuments(collection: CollectionName): Promise<number> {
+    const rows = await this.db.query<{ n: string | number }>('SELECT count(*) AS n FROM documents WHERE collection = $1', [collection]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  // ------------------------------------------------------------------ back office
+
+  async listApplications(filter: { status?: string; stationId?: string; limit?: number }): Promise<ApplicationDoc[]> {
+    const rows = await this.db.query<{ data: ApplicationDoc }>(
+      `SELECT data FROM documents WHERE collection = 'applications'
+         AND ($1::text IS NULL OR data->>'status' = $1) AND ($2::text IS NULL OR $2::text = ANY(stations))
+       ORDER BY seq DESC LIMIT $3`,
+      [filter.status ?? null, filter.stationId ?? null, filter.limit ?? 100],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  /** accept (受理号) / review / supplement (补正) / approve / reject / complete. */
+  async backOffice(id: string, action: BackOfficeAction, req: BackOfficeActionRequest): Promise<ApplicationDoc> {
+    const t = BACK_OFFICE_TRANSITIONS[action];
+    if (action === 'supplement' && !req.reasons?.length) {
+      throw new PlatformError('VALIDATION_FAILED', 'supplement needs at least one reason (补正内容)', 400, [{ path: 'reasons', message: 'required' }]);
+    }
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey('applications')]);
+      const rows = await tx.query<DocRow>("SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = 'applications' AND id = $1 FOR UPDATE", [id]);
+      const cur = rows[0]?.data as ApplicationDoc | undefined;
+      if (!cur) throw new PlatformError('NOT_FOUND', 'no application with this id', 404);
+      if (!t.from.includes(cur.status)) {
+        throw new PlatformError('INVALID_TRANSITION', `cannot ${action} an application that is ${cur.status} (allowed from: ${t.from.join(', ')})`, 409);
+      }
+      const now = new Date().toISOString();
+      const actor = req.actor ?? 'back-office';
+      const next: ApplicationDoc = {
+        ...cur,
+        status: t.to,
+        updatedAt: now,
+        statusHistory: [...cur.statusHistory, { status: t.to, at: now, by: 'platform', actor, ...(req.note ? { note: req.note } : {}) }],
+      };
+      if (action === 'accept') next.acceptanceNo = await this.nextAcceptanceNo(tx, cur.stationId, now);
+      if (action === 'supplement') next.supplement = { reasons: req.reasons ?? [], requestedAt: now, dueDate: req.dueDate ?? null };
+      if (action === 'approve' || action === 'reject') {
+        next.decision = { outcome: action === 'approve' ? 'approved' : 'rejected', decidedAt: now, decidedBy: actor, ...(req.reason ? { reason: req.reason } : {}) };
+      }
+      const parsed = documentSchemas.applications.parse(next);
+      await this.writeDocs(tx, 'applications', [{ id, doc: parsed, hash: null, stations: visibilityOf('applications', parsed) }]);
+      return parsed;
+    });
+  }
+
+  /** 受理号: `<station>-<yyyymmdd>-<nnnn>`, a counter per station and day. */
+  private async nextAcceptanceNo(tx: Queryable, stationId: string, nowIso: string): Promise<string> {
+    const day = nowIso.slice(0, 10).replaceAll('-', '');
+    const scope = `${stationId}:${day}`;
+    const rows = await tx.query<{ last_value: number }>(
+      `INSERT INTO acceptance_counters (scope, last_value) VALUES ($1, 1)
+       ON CONFLICT (scope) DO UPDATE SET last_value = acceptance_counters.last_value + 1 RETURNING last_value`,
+      [scope],
+    );
+    return `${stationId}-${day}-${String(rows[0]!.last_value).padStart(4, '0')}`;
+  }
+
+  // ------------------------------------------------------------------ enrollment and terminals
+
+  async createEnrollCode(stationId: string, ttlMinutes = 24 * 60): Promise<{ code: string; expiresAt: string }> {
+    const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
+    let raw = '';
+    for (let i = 0; i < 10; i++) raw += alphabet[randomInt(alphabet.length)];
+    const expiresAt = new Date(Date.now() + ttlMinutes * 60_000).toISOString();
+    await this.db.query('INSERT INTO enroll_codes (code_hash, station_id, expires_at) VALUES ($1, $2, $3)', [sha256(`enroll:${raw}`), stationId, expiresAt]);
+    return { code: `${raw.slice(0, 5)}-${raw.slice(5)}`, expiresAt };
+  }
+
+  /** Redeems a one-time code: a new terminal id and bearer token (stored as a hash only). */
+  async enroll(code: string, label: string | undefined): Promise<{ terminalId: string; stationId: string; token: string }> {
+    const normalized = code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+    const token = `trm_${randomBytes(32).toString('base64url')}`;
+    const terminalId = `T-${randomBytes(6).toString('hex')}`;
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ station_id: string }>(
+        `UPDATE enroll_codes SET used_at = now(), terminal_id = $2
+          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING station_id`,
+        [sha256(`enroll:${normalized}`), terminalId],
+      );
+      const stationId = rows[0]?.station_id;
+      if (!stationId) throw new PlatformError('ENROLL_CODE_INVALID', 'the enrollment code is unknown, used or expired', 400);
+      await tx.query('INSERT INTO terminals (id, station_id, token_hash, label) VALUES ($1, $2, $3, $4)', [terminalId, stationId, sha256(token), label ?? null]);
+      return { terminalId, stationId, token };
+    });
+  }
+
+  async terminalByToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null } | null> {
+    const rows = await this.db.query<{ id: string; station_id: string; label: string | null }>(
+      'SELECT id, station_id, label FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
+      [sha256(token)],
+    );
+    const r = rows[0];
+    return r ? { terminalId: r.id, stationId: r.station_id, label: r.label } : null;
+  }
+
+  async revokeTerminal(terminalId: string): Promise<void> {
+    await this.db.query('UPDATE terminals SET revoked_at = now() WHERE id = $1', [terminalId]);
+  }
+
+  // ------------------------------------------------------------------ staff
+
+  async setStaffPin(staffId: string, pin: string): Promise<StaffDoc> {
+    const cur = (await this.getDocument('staff', staffId)) as StaffDoc | null;
+    if (!cur) throw new PlatformError('NOT_FOUND', 'no staff member with this id', 404);
+    const next: StaffDoc = { ...cur, pinVerifier: await makePinVerifier(pin), updatedAt: new Date().toISOString() };
+    await this.upsertAsPlatform('staff', [next]);
+    return next;
+  }
+
+  /** Online login: checks the PIN (scrypt), limits failures (5 per 15 minutes). */
+  async staffLogin(staffId: string, pin: string, stationId: string): Promise<StaffDoc> {
+    const failures = await this.db.query<{ failures: number }>(
+      "SELECT failures FROM staff_login_failures WHERE staff_id = $1 AND window_start > now() - interval '15 minutes'",
+      [staffId],
+    );
+    if ((failures[0]?.failures ?? 0) >= 5) throw new PlatformError('TOO_MANY_ATTEMPTS', 'too many failed logins; try again in 15 minutes', 429);
+    const staff = (await this.getDocument('staff', staffId)) as StaffDoc | null;
+    const ok = staff && !staff._deleted && staff.active && staff.stations.includes(stationId) && staff.pinVerifier && (await verifyPin(pin, staff.pinVerifier));
+    if (!ok || !staff) {
+      await this.db.query(
+        `INSERT INTO staff_login_failures (staff_id, failures, window_start) VALUES ($1, 1, now())
+         ON CONFLICT (staff_id) DO UPDATE SET
+           failures = CASE WHEN staff_login_failures.window_start > now() - interval '15 minutes' THEN staff_login_failures.failures + 1 ELSE 1 END,
+           window_start = CASE WHEN staff_login_failures.window_start > now() - interval '15 minutes' THEN staff_login_failures.window_start ELSE now() END`,
+        [staffId],
+      );
+      throw new PlatformError('INVALID_CREDENTIALS', 'unknown staff id, wrong PIN, or not allowed at this station', 401);
+    }
+    await this.db.query('DELETE FROM staff_login_failures WHERE staff_id = $1', [staffId]);
+    return staff;
+  }
+
+  // ------------------------------------------------------------------ attachments
+
+  async attachmentStatus(hash: string): Promise<{ sha256: string; received: number; size: number | null; complete: boolean } | null> {
+    const rows = await this.db.query<{ received: string | number; size: string | number | null; complete: boolean }>(
+      'SELECT received, size, complete FROM attachments WHERE sha256 = $1',
+      [hash],
+    );
+    const r = rows[0];
+    return r ? { sha256: hash, received: Number(r.received), size: r.size === null ? null : Number(r.size), complete: r.complete } : null;
+  }
+
+  /**
+   * Appends `data` at `offset` (must equal the received count). When the total is reached, the
+   * bytes are hashed: a match marks it complete; a mismatch discards the upload.
+   */
+  async appendAttachment(hash: string, offset: number, data: Buffer, total: number | null, maxBytes: number): Promise<{ sha256: string; received: number; size: number | null; complete: boolean }> {
+    if (total !== null && total > maxBytes) throw new PlatformError('ATTACHMENT_TOO_LARGE', `attachments are limited to ${maxBytes} bytes`, 413);
+    return this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO attachments (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [hash, total]);
+      const rows = await tx.query<{ received: string | number; size: string | number | null; complete: boolean }>(
+        'SELECT received, size, complete FROM attachments WHERE sha256 = $1 FOR UPDATE',
+        [hash],
+      );
+      const row = rows[0]!;
+      let received = Number(row.received);
+      let size = row.size === null ? null : Number(row.size);
+      if (row.complete) return { sha256: hash, received, size, complete: true };
+      if (total !== null && size !== null && total !== size) {
+        throw new PlatformError('ATTACHMENT_OFFSET_MISMATCH', `the total size ${total} differs from the size ${size} announced earlier`, 409);
+      }
+      if (size === null && total !== null) {
+        size = total;
+        await tx.query('UPDATE attachments SET size = $2 WHERE sha256 = $1', [hash, total]);
+      }
+      if (offset !== received) {
+        throw new PlatformError('ATTACHMENT_OFFSET_MISMATCH', `upload must continue at offset ${received}, not ${offset}`, 409);
+      }
+      if (received + data.length > (size ?? maxBytes)) {
+        throw new PlatformError(size === null ? 'ATTACHMENT_TOO_LARGE' : 'ATTACHMENT_OFFSET_MISMATCH', 'more bytes than the announced size', size === null ? 413 : 409);
+      }
+      if (data.length > 0) {
+        await tx.query('INSERT INTO attachment_chunks (sha256, "offset", data) VALUES ($1, $2, $3)', [hash, received, data]);
+        received += data.length;
+        await tx.query('UPDATE attachments SET received = $2 WHERE sha256 = $1', [hash, received]);
+      }
+      if (size !== null && received === size) {
+        const h = createHash('sha256');
+        const chunks = await tx.query<{ data: Uint8Array }>('SELECT data FROM attachment_chunks WHERE sha256 = $1 ORDER BY "offset"', [hash]);
+        for (const c of chunks) h.update(c.data);
+        if (h.digest('hex') !== hash) {
+          await tx.query('DELETE FROM attachment_chunks WHERE sha256 = $1', [hash]);
+          await tx.query('UPDATE attachments SET received = 0 WHERE sha256 = $1', [hash]);
+          return { sha256: hash, received: -1, size, complete: false };
+        }
+        await tx.query('UPDATE attachments SET complete = true, completed_at = now() WHERE sha256 = $1', [hash]);
+        return { sha256: hash, received, size, complete: true };
+      }
+      return { sha256: hash, received, size, complete: false };
+    });
+  }
+
+  async *readAttachment(hash: string): AsyncGenerator<Buffer> {
+    const chunks = await this.db.query<{ offset: string | number }>('SELECT "offset" FROM attachment_chunks WHERE sha256 = $1 ORDER BY "offset"', [hash]);
+    for (const c of chunks) {
+      const rows = await this.db.query<{ data: Uint8Array }>('SELECT data FROM attachment_chunks WHERE sha256 = $1 AND "offset" = $2', [hash, c.offset]);
+      if (rows[0]) yield Buffer.from(rows[0].data);
+    }
+  }
+
+  isCollection(name: string): name is CollectionName {
+    return collectionName.safeParse(name).success;
+  }
+}
+
+// ------------------------------------------------------------------ PIN verifiers (scrypt)
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
+
+export async function makePinVerifier(pin: string): Promise<PinVerifier> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(pin, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: 64 * 1024 * 1024 });
+  return { algorithm: 'scrypt', salt: salt.toString('base64'), hash: hash.toString('base64'), N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, keyLength: SCRYPT.keyLength };
+}
+
+export async function verifyPin(pin: string, v: PinVerifier): Promise<boolean> {
+  const expected = Buffer.from(v.hash, 'base64');
+  const got = await scrypt(pin, Buffer.from(v.salt, 'base64'), v.keyLength, { N: v.N, r: v.r, p: v.p, maxmem: 256 * 1024 * 1024 });
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
