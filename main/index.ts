@@ -31,7 +31,8 @@ async function start(): Promise<void> {
   const loaded = loadConfig(process.env.TERMINAL_CONFIG ?? join(dataDir, 'terminal.config.json'), { role: roleOverride?.success ? roleOverride.data : undefined });
   const log = createLogger({ file: join(dataDir, 'logs', 'main.log'), level: loaded.config.logLevel }, 'main');
   for (const problem of loaded.problems) log.error('config.invalid', { problem });
-  const core = createTerminalCore({ config: loaded.config, log, host: 'electron', version: app.getVersion() });
+  const core = createTerminalCore({ config: loaded.config, log, host: 'electron', version: app.getVersion(), dataDir });
+  void core.start();
 
   const rendererDir = join(import.meta.dirname, '..', 'renderer');
   protocol.handle(APP_SCHEME, async (request) => {

@@ -7,7 +7,7 @@ import { calls, callNames } from '../../preload/contract';
 
 const lines: string[] = [];
 const log = createLogger({ stderr: false, level: 'debug', sink: (l) => lines.push(l) });
-const core = createTerminalCore({ config: TerminalConfig.parse({}), log, host: 'browser', version: '1.2.3' });
+const core = createTerminalCore({ config: TerminalConfig.parse({}), log, host: 'browser', version: '1.2.3', dataDir: '/tmp/terminal-test' });
 const ctx: CallerContext = { origin: 'app://terminal', role: 'kiosk', senderId: 't1' };
 const allowApp = (o: string) => o === 'app://terminal';
 

@@ -23,6 +23,8 @@ export interface CallerContext {
 /** A handler: receives the validated input; its result is validated against the output schema. */
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, ctx: CallerContext) => Promise<CallOutput<N>> | CallOutput<N>;
 export type HandlerTable = { [N in CallName]: Handler<N> };
+/** The handlers of one feature area: exactly the calls of one contract file (e.g. `typeof syncCalls`). */
+export type HandlerGroup<G> = { [N in keyof G & CallName]: Handler<N> };
 
 /** An error a handler may throw to answer with its own code (SCREAMING_SNAKE) and message. */
 export class HandlerError extends Error {

@@ -1,18 +1,24 @@
 /**
  * The main-side services of one terminal, independent of Electron: the browser host and the
- * Electron main process both build their bridge from this.
+ * Electron main process both build their bridge from this. Each feature area (sync, devices)
+ * contributes the handlers of its contract file; the compiler checks that every call has one.
  */
-import type { AppInfo, Role } from '../../preload/contract';
+import type { AppInfo, Role, appCalls } from '../../preload/contract';
 import { isDemo, type TerminalConfig } from './config';
 import { createEventHub, type EventHub } from './events';
-import type { HandlerTable } from './dispatcher';
+import type { HandlerGroup, HandlerTable } from './dispatcher';
 import type { Logger } from './log';
+import type { Feature, FeatureContext } from './feature';
+import { createSyncFeature } from '../sync/feature';
+import { createDeviceFeature } from '../devices/feature';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
   log: Logger;
   host: AppInfo['host'];
   version: string;
+  /** The terminal's data folder; features keep keys and caches there. */
+  dataDir: string;
   productName?: string;
 }
 
@@ -21,6 +27,8 @@ export interface TerminalCore {
   readonly events: EventHub;
   readonly handlers: HandlerTable;
   appInfo(role: Role): AppInfo;
+  /** Starts the features' background work; never throws. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +36,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const { config, log } = options;
   const events = createEventHub(log.child('events'));
   const rendererLog = log.child('renderer');
+  const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host };
 
   const appInfo = (role: Role): AppInfo => ({
     productName: options.productName ?? '乡镇便民服务终端',
@@ -40,22 +49,37 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     kiosk: { ...config.kiosk },
   });
 
-  const handlers: HandlerTable = {
-    'app.info': (_input, ctx) => appInfo(ctx.role),
-    'app.log': (input, ctx) => {
-      rendererLog[input.level](input.event, { ...input.fields, role: ctx.role, sender: ctx.senderId });
+  const appHandlers: HandlerGroup<typeof appCalls> = {
+    'app.info': (_input, caller) => appInfo(caller.role),
+    'app.log': (input, caller) => {
+      rendererLog[input.level](input.event, { ...input.fields, role: caller.role, sender: caller.senderId });
       return null;
     },
     'app.ping': (input) => ({ nonce: input.nonce, at: Date.now() }),
   };
+
+  const sync = createSyncFeature({ ...ctx, log: log.child('sync') });
+  const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
+  const features: Feature<unknown>[] = [sync, devices];
+
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers };
 
   return {
     config,
     events,
     handlers,
     appInfo,
+    async start() {
+      for (const f of features) {
+        try {
+          await f.start();
+        } catch (error) {
+          log.error('feature.start-failed', { error: error instanceof Error ? error.name : 'unknown' });
+        }
+      }
+    },
     async close() {
-      // Services with resources (devices, sync transport) close here as later issues add them.
+      for (const f of [...features].reverse()) await f.close().catch(() => undefined);
     },
   };
 }

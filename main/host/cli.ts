@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
   const version = process.env.npm_package_version ?? '0.0.0';
-  const core = createTerminalCore({ config, log, host: 'browser', version });
+  const core = createTerminalCore({ config, log, host: 'browser', version, dataDir });
+  await core.start();
   const host = await startBrowserHost({ core, log, rendererDir, role: config.role, port });
   log.info('host.ready', { port: host.port, role: config.role, demo: !config.platform });
   process.stdout.write(`READY ${host.url}\n`);

@@ -12,10 +12,12 @@
  * This module is shared with the sandboxed renderer: zod and pure TypeScript only.
  */
 import { z } from 'zod';
+import { call, NoInput, Role, type CallSpec } from './spec';
+import { syncCalls, syncEvents } from './sync-calls';
+import { deviceCalls, deviceEvents } from './device-calls';
 
-/** Roles a window (or a browser-host page) can have. */
-export const Role = z.enum(['kiosk', 'clerk', 'display']);
-export type Role = z.infer<typeof Role>;
+export { call, NoInput, Role, type CallSpec } from './spec';
+
 
 export const Locale = z.enum(['zh-CN', 'en-US']);
 export type Locale = z.infer<typeof Locale>;
@@ -54,21 +56,8 @@ export const LogInput = z
   })
   .strict();
 
-/** A call: input schema, output schema and an optional timeout in milliseconds. */
-export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  readonly input: I;
-  readonly output: O;
-  readonly timeoutMs?: number;
-  /** Roles allowed to make this call; all roles when absent. */
-  readonly roles?: readonly Role[];
-}
-
-const call = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> => spec;
-
-/** Input of calls that take nothing. */
-export const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
-
-export const calls = {
+/** Calls of the app shell. Each feature area keeps its calls in its own file (sync.ts, devices.ts). */
+export const appCalls = {
   /** Who and where am I: role, host, demo mode, kiosk timings. */
   'app.info': call({ input: NoInput, output: AppInfo }),
   /** Structured, PII-free log line from the renderer into main's log. */
@@ -77,8 +66,13 @@ export const calls = {
   'app.ping': call({ input: z.object({ nonce: z.string().max(64) }).strict(), output: z.object({ nonce: z.string(), at: z.number() }) }),
 } as const satisfies Record<string, CallSpec>;
 
+/** Every call across the bridge. */
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls } as const satisfies Record<string, CallSpec>;
+
 /** Events main pushes to renderers. */
 export const events = {
+  ...syncEvents,
+  ...deviceEvents,
   /** A short notice for every window (e.g. configuration reloaded). Message keys, not text. */
   'app.notice': z.object({ key: z.string().max(100), level: z.enum(['info', 'warn', 'error']) }),
 } as const satisfies Record<string, z.ZodType>;

@@ -1,0 +1,21 @@
+/** Building blocks of the bridge contract (see index.ts). zod only. */
+import { z } from 'zod';
+
+/** Roles a window (or a browser-host page) can have. */
+export const Role = z.enum(['kiosk', 'clerk', 'display']);
+export type Role = z.infer<typeof Role>;
+
+/** A call: input schema, output schema and an optional timeout in milliseconds. */
+export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  readonly timeoutMs?: number;
+  /** Roles allowed to make this call; all roles when absent. */
+  readonly roles?: readonly Role[];
+}
+
+export const call = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> => spec;
+
+/** Input of calls that take nothing. */
+export const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
+
