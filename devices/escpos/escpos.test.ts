@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { EscPosBuilder } from './builder.js';
+import { printerHasGlyph } from './encoding.js';
+import { FontGlyphRasterizer, getPixel } from './raster.js';
+import { decodeStatus, encodeStatus, isStatusByte, statusProblem, statusQueryCommand } from './status.js';
+import { receiptDataSchema, ticketDataSchema } from './template-data.js';
+import { buildReceipt, buildTicket, formatChinaTime } from './templates.js';
+import { decodeEscPos, EscPosDecoder, transcriptLines, type TranscriptItem } from './transcript.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export const sampleTicket = {
+  stationName: '青山湖区湖坊镇便民服务中心',
+  ticketNumber: 'A012',
+  category: '社保医保',
+  waitingCount: 5,
+  issuedAt: '2026-11-29T01:30:00Z',
+  qrPayload: 'https://example.gov.cn/q/A012',
+};
+
+export const sampleReceipt = {
+  stationName: '青山湖区湖坊镇便民服务中心',
+  serviceName: '城乡居民基本养老保险参保登记',
+  applicationId: '0192f3a4-7b8c-7def-8123-456789abcdef',
+  applicantName: '雷䶮英',
+  applicantIdNumber: '361122195208150024',
+  materials: [{ name: '居民身份证' }, { name: '户口簿', copies: 1 }, { name: '一寸照片', copies: 2 }],
+  promisedWorkingDays: 5,
+  acceptedAt: '2026-11-29T02:15:00+08:00',
+  progressUrl: 'https://example.gov.cn/p/0192f3a4',
+};
+
+describe('EscPosBuilder bytes', () => {
+  it('init, Chinese mode before Chinese text, GB18030, sizes, bold, alignment, cut', () => {
+    const bytes = new EscPosBuilder().init().align('center').size(2, 3).bold().text('中文').cut().build();
+    expect(hex(bytes)).toBe('1b40' + '1b6101' + '1d2112' + '1b4501' + '1c26' + 'd6d0cec4' + '1d564103');
+  });
+
+  it('sends FS & again after init (Chinese mode is printer state)', () => {
+    const bytes = new EscPosBuilder().init().text('甲').init().text('乙').build();
+    expect(hex(bytes).match(/1c26/g)).toHaveLength(2);
+  });
+
+  it('does not send FS & for ASCII only', () => {
+    expect(hex(new EscPosBuilder().init().line('A012').build())).toBe('1b40' + '41303132' + '0a');
+  });
+
+  it('QR code uses GS ( k model 2 in the documented order', () => {
+    const bytes = new EscPosBuilder().qr('AB', { moduleSize: 3, errorCorrection: 'M' }).build();
+    expect(hex(bytes)).toBe('1d286b040031413200' + '1d286b0300314303' + '1d286b0300314531' + '1d286b0500315030' + '4142' + '1d286b0300315130');
+  });
+
+  it('strips control characters from text so data cannot inject commands', () => {
+    expect(hex(new EscPosBuilder().text('A\x1b@B\x1dV').build())).toBe('41404256');
+  });
+
+  it('rare characters: GB18030 encodes them, the GBK printer font lacks them → raster image', () => {
+    expect(printerHasGlyph('王', 'gbk')).toBe(true);
+    expect(printerHasGlyph('䶮', 'gbk')).toBe(false);
+    expect(printerHasGlyph('䶮', 'gb18030')).toBe(true);
+    const warned = new EscPosBuilder();
+    warned.text('雷䶮英');
+    expect(warned.warnings[0]).toContain('U+4DAE');
+    const items = decodeEscPos(new EscPosBuilder({ rasterizer: new FontGlyphRasterizer() }).text('雷䶮英').build());
+    expect(items.map((i) => i.type)).toEqual(['text', 'image', 'text']);
+    const img = items[1] as Extract<TranscriptItem, { type: 'image' }>;
+    expect(img.height).toBe(24);
+    expect(img.data.some((b) => b !== 0)).toBe(true); // ink, not a blank box
+  });
+
+  it('the rasterizer draws a box for a character no font has', () => {
+    const r = new FontGlyphRasterizer();
+    const bmp = r.render('𠈌', 24);
+    expect(r.missing.has('𠈌')).toBe(true);
+    expect(getPixel(bmp, 2, 12)).toBe(true);
+    expect(getPixel(bmp, 12, 12)).toBe(false);
+  });
+});
+
+describe('DLE EOT status', () => {
+  it('queries 1-4', () => {
+    expect(hex(statusQueryCommand(4))).toBe('100404');
+  });
+  it.each([
+    [{ online: true, coverOpen: false, paperNearEnd: false, paperOut: false }, null],
+    [{ online: false, coverOpen: false, paperNearEnd: false, paperOut: false }, 'PRINTER_OFFLINE'],
+    [{ online: true, coverOpen: true, paperNearEnd: false, paperOut: false }, 'COVER_OPEN'],
+    [{ online: true, coverOpen: false, paperNearEnd: true, paperOut: false }, null],
+    [{ online: true, coverOpen: false, paperNearEnd: true, paperOut: true }, 'PAPER_OUT'],
+    [{ online: true, coverOpen: false, paperNearEnd: false, paperOut: false, error: true }, 'PRINTER_ERROR'],
+  ])('%o → %s', (state, problem) => {
+    const raw = encodeStatus(state);
+    for (const b of Object.values(raw)) expect(isStatusByte(b)).toBe(true);
+    const s = decodeStatus(raw);
+    expect(s.online).toBe(state.online);
+    expect(s.coverOpen).toBe(state.coverOpen);
+    expect(s.paperNearEnd).toBe(state.paperNearEnd);
+    expect(s.paperOut).toBe(state.paperOut);
+    expect(statusProblem(s)?.code ?? null).toBe(problem);
+    if (problem) expect(statusProblem(s)!.userMessage).toMatch(/[\u4e00-\u9fff]/);
+  });
+  it('escpos-php bit positions: n=4 0x04 near end, 0x20 not present; n=2 0x04 cover open', () => {
+    expect(decodeStatus({ 4: 0x12 | 0x04 }).paperNearEnd).toBe(true);
+    expect(decodeStatus({ 4: 0x12 | 0x20 }).paperOut).toBe(true);
+    expect(decodeStatus({ 2: 0x12 | 0x04 }).coverOpen).toBe(true);
+    expect(isStatusByte(0x00)).toBe(false);
+    expect(isStatusByte(0xff)).toBe(false);
+  });
+});
+
+describe('templates decode back to the expected text', () => {
+  it('queue ticket', () => {
+    const items = decodeEscPos(buildTicket(ticketDataSchema.parse(sampleTicket)));
+    const lines = transcriptLines(items);
+    expect(lines).toContain('青山湖区湖坊镇便民服务中心');
+    expect(lines).toContain('A012');
+    expect(lines).toContain('社保医保');
+    expect(lines).toContain('您前面还有 5 人等候');
+    expect(lines).toContain('取号时间：2026-11-29 09:30');
+    expect(lines).toContain('[QR https://example.gov.cn/q/A012]');
+    expect(lines.at(-1)).toBe('[partial cut]');
+    const number = items.find((i) => i.type === 'text' && i.text === 'A012');
+    expect(number).toMatchObject({ width: 4, height: 4, bold: true, align: 'center' });
+    expect(items.filter((i) => i.type === 'text' && /[\u4e00-\u9fff]/.test(i.text)).every((i) => i.type === 'text' && i.chinese)).toBe(true);
+  });
+
+  it('acceptance receipt with a masked ID number and a rare name character', () => {
+    const bytes = buildReceipt(receiptDataSchema.parse(sampleReceipt), { rasterizer: new FontGlyphRasterizer() });
+    const lines = transcriptLines(decodeEscPos(bytes));
+    expect(lines).toContain('受理回执');
+    expect(lines.some((l) => l.startsWith('事项名称：') && l.endsWith('城乡居民基本养老保险参保登记'))).toBe(true);
+    expect(lines.some((l) => l.includes('0192f3a4-7b8c-7def-8123-456789abcdef'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('3611**********0024'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('雷▣英'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('5个工作日'))).toBe(true);
+    expect(lines).toEqual(expect.arrayContaining(['已收材料（3项）：', '1. 居民身份证', '2. 户口簿 ×1', '3. 一寸照片 ×2']));
+    expect(lines).toContain('[QR https://example.gov.cn/p/0192f3a4]');
+    expect(lines.at(-1)).toBe('[partial cut]');
+    expect(Buffer.from(bytes).includes(Buffer.from('361122195208150024'))).toBe(false);
+  });
+
+  it('template data: garbage is rejected with clear issues', () => {
+    expect(ticketDataSchema.safeParse({ ...sampleTicket, waitingCount: -1 }).success).toBe(false);
+    expect(ticketDataSchema.safeParse({ ...sampleTicket, issuedAt: 'yesterday' }).success).toBe(false);
+    expect(receiptDataSchema.safeParse({ ...sampleReceipt, materials: 'all' }).success).toBe(false);
+    expect(receiptDataSchema.safeParse(null).success).toBe(false);
+  });
+
+  it('formats China time whatever the host zone', () => {
+    expect(formatChinaTime('2026-11-29T16:30:00Z')).toBe('2026-11-30 00:30');
+  });
+});
+
+describe('EscPosDecoder', () => {
+  it('gives the same transcript for any chunking', () => {
+    const bytes = buildTicket(ticketDataSchema.parse(sampleTicket));
+    const whole = transcriptLines(decodeEscPos(bytes));
+    const items: TranscriptItem[] = [];
+    const d = new EscPosDecoder((i) => items.push(i));
+    for (let i = 0; i < bytes.length; i += 3) d.push(bytes.subarray(i, i + 3));
+    expect(transcriptLines(items)).toEqual(whole);
+  });
+
+  it('never throws on random bytes', () => {
+    let s = 99;
+    const d = new EscPosDecoder(() => undefined);
+    for (let i = 0; i < 2000; i++) {
+      const chunk = Buffer.alloc(50).map(() => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+      expect(() => d.push(chunk)).not.toThrow();
+    }
+  });
+});
