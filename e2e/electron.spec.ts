@@ -31,7 +31,7 @@ test.describe('Electron shell', () => {
     const app = await launch('kiosk');
     try {
       const page = await app.firstWindow();
-      await expect(page.getByRole('button', { name: /办事服务/ }).first()).toBeVisible();
+      await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
       expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const wc = BrowserWindow.getAllWindows()[0]!.webContents;

@@ -19,7 +19,7 @@ test('npm run host -- --no-open --port N prints READY with a url that opens the 
   try {
     expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/#bridge=[A-Za-z0-9_-]{40,}$`));
     await page.goto(host.url);
-    await expect(page.getByRole('button', { name: /办事服务/ }).first()).toBeVisible();
+    await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
     await expect(page.getByText('演示模式').first()).toBeVisible();
   } finally {
     await host.stop();
@@ -39,7 +39,7 @@ test('a corrupt configuration file is reported in the log and the host still sta
   const host = await startHost({ config: { role: 'superuser', platform: 'nope' } });
   try {
     await page.goto(host.url);
-    await expect(page.getByRole('button', { name: /办事服务/ }).first()).toBeVisible();
+    await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
     expect(host.output()).toContain('config.invalid');
   } finally {
     await host.stop();

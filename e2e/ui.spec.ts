@@ -1,0 +1,127 @@
+/**
+ * The shell's screens in Debian Chromium through the browser host: kiosk home, clerk shell,
+ * hall display; elderly mode; kiosk idle reset; axe-core (WCAG 2 A/AA) on every screen in normal
+ * and elderly mode. Screenshots of each screen are kept in test-results/screens/.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { ROOT, startHost, type RunningHost } from './host';
+
+const SCREENS = join(ROOT, 'test-results', 'screens');
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+async function setElderly(page: Page, on: boolean) {
+  await page.evaluate((flag) => {
+    if (flag) sessionStorage.setItem('terminal.elderly', '1');
+    else sessionStorage.removeItem('terminal.elderly');
+  }, on);
+  await page.reload();
+}
+
+for (const role of ['kiosk', 'clerk', 'display'] as const) {
+  test.describe(`${role} screen`, () => {
+    let host: RunningHost;
+    test.beforeAll(async () => {
+      host = await startHost({ role, config: { role, stationName: '湖口县流泗镇便民服务中心' } });
+    });
+    test.afterAll(async () => host?.stop());
+
+    for (const elderly of [false, true]) {
+      test(`has no serious or critical axe violations${elderly ? ' in elderly mode' : ''}`, async ({ page }) => {
+        await page.goto(host.url);
+        await expect(page.getByTestId(`${role}-root`).or(page.getByTestId('clerk-shell'))).toBeVisible();
+        await setElderly(page, elderly);
+        await expect(page.locator('html')).toHaveAttribute('data-elderly', elderly ? 'true' : /^(false)?$/);
+        await expect(page.getByTestId('demo-banner')).toBeVisible();
+        await page.screenshot({ path: join(SCREENS, `${role}${elderly ? '-elderly' : ''}.png`), fullPage: true });
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
+  });
+}
+
+test.describe('kiosk behaviour', () => {
+  let host: RunningHost;
+  test.beforeAll(async () => {
+    host = await startHost({ role: 'kiosk', config: { role: 'kiosk', kiosk: { idleTimeoutSec: 10, countdownSec: 3, elderlyTimeoutFactor: 2 } } });
+  });
+  test.afterAll(async () => host?.stop());
+
+  test('the 长者模式 tile toggles elderly mode: larger text, remembered across a reload', async ({ page }) => {
+    await page.goto(host.url);
+    const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    const before = await size();
+    const toggle = page.getByTestId('elderly-toggle');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('html')).toHaveAttribute('data-elderly', 'true');
+    expect(await size()).toBeGreaterThanOrEqual(before * 1.3);
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-elderly', 'true');
+  });
+
+  test('idle reset shows a countdown, then returns home with the session wiped', async ({ page }) => {
+    test.setTimeout(60_000);
+    await page.goto(host.url);
+    await page.getByTestId('kiosk-tile-services').click();
+    await expect(page).toHaveURL(/#\/kiosk\/.+/);
+    // 10 s idle, then a visible 3 s countdown.
+    const overlay = page.getByTestId('idle-overlay');
+    await expect(overlay).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('idle-countdown')).toContainText(/\d/);
+    // Touching the screen during the countdown keeps the session.
+    await page.getByTestId('idle-continue').click();
+    await expect(overlay).toBeHidden();
+    await expect(page).toHaveURL(/#\/kiosk\/.+/);
+    // Left alone again: reset to home.
+    await expect(overlay).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 10_000 });
+    await expect(overlay).toBeHidden();
+    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('terminal.session.')))).toEqual([]);
+  });
+
+  test('kiosk pages block the context menu and text selection', async ({ page }) => {
+    await page.goto(host.url);
+    await expect(page.getByTestId('kiosk-home')).toBeVisible();
+    const prevented = await page.evaluate(() => {
+      const e = new MouseEvent('contextmenu', { bubbles: true, cancelable: true });
+      document.body.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    expect(prevented).toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.body).userSelect)).toBe('none');
+  });
+});
+
+test.describe('clerk shell', () => {
+  let host: RunningHost;
+  test.beforeAll(async () => {
+    host = await startHost({ role: 'clerk' });
+  });
+  test.afterAll(async () => host?.stop());
+
+  test('navigates to every entry and each page has its title', async ({ page }) => {
+    await page.goto(host.url);
+    const entries = [
+      ['new', '新建代办'],
+      ['cases', '办件列表'],
+      ['calling', '叫号'],
+      ['sync', '同步状态'],
+      ['devices', '设备'],
+      ['settings', '设置'],
+    ] as const;
+    for (const [id, title] of entries) {
+      await page.getByTestId(`clerk-nav-${id}`).click();
+      await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+  });
+});
