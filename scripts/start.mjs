@@ -26,7 +26,7 @@ if (electron.path) {
   const roleArgs = args.filter((a) => a.startsWith('--role='));
   child = spawn(electron.path, [root, ...roleArgs], { stdio: 'inherit' });
 } else {
-  process.stdout.write(`Electron is not available (${electron.reason}); running the browser host in system Chromium instead.\n`);
+  process.stdout.write(`Electron is not available here: ${electron.reason}. Running the browser host in system Chromium instead.\n`);
   child = spawn(process.execPath, [join(root, 'out', 'main', 'host.js'), ...args], { stdio: 'inherit' });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
