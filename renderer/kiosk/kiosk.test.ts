@@ -13,13 +13,14 @@ describe('resetKioskSession (idle reset: a new person arrives)', () => {
     setActivePinia(createPinia());
   });
 
-  it('wipes the session, turns elderly mode off, clears terminal.* keys and goes home', () => {
+  it('wipes the session, turns elderly mode off, clears the resident keys and goes home', () => {
     const session = useSessionStore();
     const elderly = useElderlyStore();
     elderly.set(true);
     session.setResident({ name: '测试', idNumber: '000000000000000000' });
     sessionStorage.setItem(`${SESSION_KEY_PREFIX}step`, '3');
     sessionStorage.setItem('unrelated', 'kept');
+    sessionStorage.setItem('terminal.bridge', 'browser-bridge-token');
     const navigateHome = vi.fn();
 
     resetKioskSession({ session, elderly, storage: sessionStorage, navigateHome });
@@ -31,6 +32,8 @@ describe('resetKioskSession (idle reset: a new person arrives)', () => {
     expect(sessionStorage.getItem(ELDERLY_KEY)).toBeNull();
     expect(sessionStorage.getItem(`${SESSION_KEY_PREFIX}step`)).toBeNull();
     expect(sessionStorage.getItem('unrelated')).toBe('kept');
+    // The browser bridge's token belongs to the terminal, not to the resident.
+    expect(sessionStorage.getItem('terminal.bridge')).toBe('browser-bridge-token');
     expect(navigateHome).toHaveBeenCalledTimes(1);
   });
 

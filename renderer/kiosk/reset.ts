@@ -1,8 +1,10 @@
 /**
  * What "a new person arrives" means for the kiosk: forget the resident (session store), turn
- * elderly mode off, drop every `terminal.*` sessionStorage key, and show the home screen.
+ * elderly mode off, drop the resident's sessionStorage keys (`terminal.session.*` and the
+ * elderly flag), and show the home screen. Keys that belong to the terminal, not the person
+ * (the browser bridge's `terminal.bridge` token), stay.
  */
-import { STORAGE_PREFIX, removeKeysWithPrefix } from '../shared/session-storage';
+import { ELDERLY_KEY, SESSION_KEY_PREFIX, removeKeysWithPrefix } from '../shared/session-storage';
 
 export interface KioskResetDeps {
   session: { wipe(): void };
@@ -14,6 +16,7 @@ export interface KioskResetDeps {
 export function resetKioskSession(deps: KioskResetDeps): void {
   deps.session.wipe();
   deps.elderly.set(false);
-  removeKeysWithPrefix(deps.storage, STORAGE_PREFIX);
+  removeKeysWithPrefix(deps.storage, SESSION_KEY_PREFIX);
+  removeKeysWithPrefix(deps.storage, ELDERLY_KEY);
   void Promise.resolve(deps.navigateHome()).catch(() => undefined);
 }
