@@ -114,7 +114,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // ---------------------------------------------------------------- auth
 
+  // Authentication runs before the body is read, so an anonymous upload is refused with 401 at once.
+  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/metrics', '/api/v1/terminals/enroll', '/admin', '/admin/admin.js', '/admin/admin.css']);
+  const callers = new WeakMap<FastifyRequest, Caller>();
+  app.addHook('preParsing', async (req) => {
+    const route = req.routeOptions.url;
+    if (route === undefined || PUBLIC_ROUTES.has(route)) return;
+    callers.set(req, await authenticate(req));
+  });
+
   async function caller(req: FastifyRequest): Promise<Caller> {
+    return callers.get(req) ?? authenticate(req);
+  }
+
+  async function authenticate(req: FastifyRequest): Promise<Caller> {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{8,200})$/.exec(h) : null;
     if (!m) throw fail('UNAUTHORIZED', 'missing or malformed Authorization: Bearer <token>', 401);
@@ -260,6 +273,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if ((current?.received ?? 0) !== start) {
       req.raw.resume();
+      void reply.header(UPLOAD_OFFSET_HEADER, String(current?.received ?? 0));
       throw fail('ATTACHMENT_OFFSET_MISMATCH', `upload must continue at offset ${current?.received ?? 0}, not ${start}`, 409);
     }
     const st = await receiveChunks(req.raw, hash, start, total, limits.maxAttachmentBytes);

@@ -1,0 +1,172 @@
+// `npm run platform -- <command>`: run and operate the reference platform.
+//   serve [--port N] [--host H] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log LEVEL]
+//   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
+//   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
+//        [--reasons "a；b"] [--due YYYY-MM-DD] [--reason TEXT] [--note TEXT] [--actor ID]
+// Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
+// to a running server with --url URL --admin-token T (needed while `serve` holds a PGlite directory).
+import { parseArgs } from 'node:util';
+import { backOfficeAction, BACK_OFFICE_ACTIONS, paths, type BackOfficeActionRequest } from '../protocol/index';
+import { openStore, startPlatform } from './platform';
+import { seedDemo } from './seed/demo';
+import { syntheticCatalog } from './seed/catalog';
+import { PlatformError } from './store';
+
+const DEFAULT_DATA_DIR = '.data/platform';
+
+const USAGE = `usage: npm run platform -- <command> [options]
+  serve [--port N] [--host 127.0.0.1] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log info]
+  seed --demo | --synthetic N
+  enroll-code --station <id> [--ttl MINUTES]
+  list [--status STATUS] [--station ID]
+  ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD] [--reason TEXT] [--note TEXT] [--actor ID]
+database: --data-dir DIR (PGlite, default ${DEFAULT_DATA_DIR}) | --database-url URL | env DATABASE_URL
+remote:   --url http://127.0.0.1:PORT --admin-token T (or env PLATFORM_ADMIN_TOKEN)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values: o, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      memory: { type: 'boolean' },
+      'database-url': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'seed-demo': { type: 'boolean' },
+      log: { type: 'string' },
+      demo: { type: 'boolean' },
+      synthetic: { type: 'string' },
+      station: { type: 'string' },
+      ttl: { type: 'string' },
+      status: { type: 'string' },
+      reasons: { type: 'string' },
+      due: { type: 'string' },
+      reason: { type: 'string' },
+      note: { type: 'string' },
+      actor: { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || o.help) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const databaseUrl = o['database-url'] ?? process.env.DATABASE_URL;
+  const dbOptions = databaseUrl ? { databaseUrl } : o.memory ? {} : { dataDir: o['data-dir'] ?? DEFAULT_DATA_DIR };
+  const adminToken = o['admin-token'] ?? process.env.PLATFORM_ADMIN_TOKEN;
+
+  if (command === 'serve') {
+    const port = o.port ? Number(o.port) : 8787;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PlatformError('VALIDATION_FAILED', '--port must be 0–65535', 400);
+    const p = await startPlatform({ ...dbOptions, port, ...(o.host ? { host: o.host } : {}), ...(adminToken ? { adminToken } : {}), seedDemo: o['seed-demo'] ?? false, logger: o.log ?? false });
+    if (!adminToken) console.error(`ADMIN_TOKEN ${p.adminToken}`);
+    console.error(`storage ${p.storage}; admin page ${p.url}/admin`);
+    console.log(`READY ${p.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await p.close();
+    return 0;
+  }
+
+  const remote = o.url;
+  if (remote) {
+    if (!adminToken) throw new PlatformError('UNAUTHORIZED', '--url needs --admin-token or PLATFORM_ADMIN_TOKEN', 401);
+    return runRemote(remote.replace(/\/$/, ''), adminToken, command, rest, o);
+  }
+
+  const { store, db } = await openStore(dbOptions);
+  try {
+    switch (command) {
+      case 'seed': {
+        if (o.demo) console.log(JSON.stringify(await seedDemo(store)));
+        else if (o.synthetic) console.log(JSON.stringify({ items: await store.upsertAsPlatform('service_items', syntheticCatalog(Number(o.synthetic))) }));
+        else throw new PlatformError('VALIDATION_FAILED', 'seed needs --demo or --synthetic N', 400);
+        return 0;
+      }
+      case 'enroll-code': {
+        if (!o.station) throw new PlatformError('VALIDATION_FAILED', 'enroll-code needs --station <id>', 400);
+        const r = await store.createEnrollCode(o.station, o.ttl ? Number(o.ttl) : undefined);
+        console.log(r.code);
+        console.error(`valid until ${r.expiresAt} for station ${o.station}`);
+        return 0;
+      }
+      case 'list': {
+        const apps = await store.listApplications({ ...(o.status ? { status: o.status } : {}), ...(o.station ? { stationId: o.station } : {}) });
+        for (const a of apps) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
+        return 0;
+      }
+      default: {
+        const action = backOfficeAction.safeParse(command);
+        if (!action.success) {
+          console.error(`unknown command "${command}"\n${USAGE}`);
+          return 2;
+        }
+        const id = rest[0];
+        if (!id) throw new PlatformError('VALIDATION_FAILED', `${command} needs an application id`, 400);
+        const doc = await store.backOffice(id, action.data, actionBody(o));
+        console.log(JSON.stringify({ id: doc.id, status: doc.status, acceptanceNo: doc.acceptanceNo }));
+        return 0;
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+type Opts = Record<string, string | boolean | undefined>;
+
+function actionBody(o: Opts): BackOfficeActionRequest {
+  const body: BackOfficeActionRequest = { actor: typeof o.actor === 'string' ? o.actor : 'cli' };
+  if (typeof o.reasons === 'string') body.reasons = o.reasons.split(/[；;]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof o.due === 'string') body.dueDate = o.due;
+  if (typeof o.reason === 'string') body.reason = o.reason;
+  if (typeof o.note === 'string') body.note = o.note;
+  return body;
+}
+
+async function runRemote(base: string, token: string, command: string, rest: string[], o: Opts): Promise<number> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const json = (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string } };
+    if (!res.ok) throw new PlatformError((json.error?.code ?? 'INTERNAL_ERROR') as never, json.error?.message ?? res.statusText, res.status);
+    return json;
+  };
+  if (command === 'enroll-code') {
+    if (typeof o.station !== 'string') throw new PlatformError('VALIDATION_FAILED', 'enroll-code needs --station <id>', 400);
+    const r = await call('POST', paths.adminEnrollCodes, { stationId: o.station, ...(typeof o.ttl === 'string' ? { ttlMinutes: Number(o.ttl) } : {}) });
+    console.log(r.code);
+    return 0;
+  }
+  if (command === 'list') {
+    const q = new URLSearchParams();
+    if (typeof o.status === 'string') q.set('status', o.status);
+    if (typeof o.station === 'string') q.set('stationId', o.station);
+    const r = (await call('GET', `${paths.adminApplications}?${q}`)) as { applications: { id: string; stationId: string; serviceItemCode: string; status: string; acceptanceNo: string | null }[] };
+    for (const a of r.applications) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
+    return 0;
+  }
+  const action = backOfficeAction.safeParse(command);
+  if (!action.success || !rest[0]) {
+    console.error(`"${command}" is not available with --url (or the application id is missing)\n${USAGE}`);
+    return 2;
+  }
+  const doc = await call('POST', paths.adminAction(rest[0], action.data), actionBody(o));
+  console.log(JSON.stringify({ id: doc.id, status: doc.status, acceptanceNo: doc.acceptanceNo }));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof PlatformError) console.error(`error ${e.code}: ${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`);
+    else console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
