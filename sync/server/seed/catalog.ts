@@ -21,8 +21,10 @@ function daysFrom(note: string): number | null {
 
 export function serviceItemFromRow(row: CatalogRow, sortOrder: number): ServiceItemDoc {
   const [code, name, department, type, proxy, materials, timeNote, feeNote, topics, lifeEvents] = row;
-  const list = materials ? materials.split('；').filter(Boolean) : [];
   const short = name.replace(/（.*?）/g, '');
+  // Where the source lists no materials, a generic set stands in, marked as unverified.
+  const generic = !materials;
+  const list = generic ? ['居民身份证', '户口簿', `${short}申请表`] : materials.split('；').filter(Boolean);
   return {
     id: code,
     _deleted: false,
@@ -41,6 +43,7 @@ export function serviceItemFromRow(row: CatalogRow, sortOrder: number): ServiceI
       required: !/如有/.test(m),
       originals: /原件/.test(m) || i === 0 ? 1 : 0,
       copies: /复印件/.test(m) ? 1 : 0,
+      ...(generic ? { note: '通用材料（来源未列明，演示用）' } : {}),
     })),
     formId: code,
     formVersion: 1,

@@ -1,0 +1,57 @@
+// The CLI as a user runs it: serve prints READY, and the operating commands work on a data directory.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exampleApplication } from '../protocol/index';
+import { openStore } from './platform';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, timeout: 60_000 });
+
+describe('platform CLI', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'platform-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serve --memory prints READY and answers health; stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--memory', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /READY (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (c) => reject(new Error(`exited ${c}`)));
+    });
+    const h = await fetch(`${url}/api/v1/health`);
+    expect(((await h.json()) as { storage: string }).storage).toBe('pglite');
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+  });
+
+  it('seed --demo, enroll-code, accept/supplement on a data directory; bad input fails clearly', async () => {
+    const db = ['--data-dir', path.join(dir, 'db')];
+    const seeded = await cli('seed', '--demo', ...db);
+    expect(JSON.parse(seeded.stdout)).toMatchObject({ items: expect.any(Number) });
+    const code = await cli('enroll-code', '--station', '360121201', ...db);
+    expect(code.stdout.trim()).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    const { store, db: database } = await openStore({ dataDir: path.join(dir, 'db') });
+    const doc = exampleApplication({ status: 'synced' });
+    await store.upsertAsPlatform('applications', [doc]);
+    await database.close();
+    const accepted = await cli('accept', doc.id, ...db);
+    expect(JSON.parse(accepted.stdout)).toMatchObject({ status: 'accepted', acceptanceNo: expect.stringMatching(/^360121201-/) });
+    const sup = await cli('supplement', doc.id, '--reasons', '身份证复印件；户口簿本人页', ...db);
+    expect(JSON.parse(sup.stdout).status).toBe('supplement_required');
+    await expect(cli('approve', doc.id, ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('INVALID_TRANSITION') });
+    await expect(cli('enroll-code', ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('--station') });
+    await expect(cli('frobnicate', ...db)).rejects.toMatchObject({ code: 2 });
+  }, 90_000);
+});
