@@ -7,28 +7,9 @@ import { receiptDataSchema, ticketDataSchema } from './template-data.js';
 import { buildReceipt, buildTicket, formatChinaTime } from './templates.js';
 import { decodeEscPos, EscPosDecoder, transcriptLines, type TranscriptItem } from './transcript.js';
 
+import { sampleReceipt, sampleTicket } from '../testing/samples.js';
+
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-export const sampleTicket = {
-  stationName: '青山湖区湖坊镇便民服务中心',
-  ticketNumber: 'A012',
-  category: '社保医保',
-  waitingCount: 5,
-  issuedAt: '2026-11-29T01:30:00Z',
-  qrPayload: 'https://example.gov.cn/q/A012',
-};
-
-export const sampleReceipt = {
-  stationName: '青山湖区湖坊镇便民服务中心',
-  serviceName: '城乡居民基本养老保险参保登记',
-  applicationId: '0192f3a4-7b8c-7def-8123-456789abcdef',
-  applicantName: '雷䶮英',
-  applicantIdNumber: '361122195208150024',
-  materials: [{ name: '居民身份证' }, { name: '户口簿', copies: 1 }, { name: '一寸照片', copies: 2 }],
-  promisedWorkingDays: 5,
-  acceptedAt: '2026-11-29T02:15:00+08:00',
-  progressUrl: 'https://example.gov.cn/p/0192f3a4',
-};
 
 describe('EscPosBuilder bytes', () => {
   it('init, Chinese mode before Chinese text, GB18030, sizes, bold, alignment, cut', () => {

@@ -1,0 +1,71 @@
+/**
+ * Demo mode: start all four emulators on socat pty pairs in `dir` and return the device-manager
+ * configuration that points at the host ends. `stop()` tears everything down.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DeviceManagerConfig } from '../manager/schemas.js';
+import { EvaluatorEmulator, LedDisplayEmulator } from './bus-emulators.js';
+import { IdCardEmulator } from './idcard-emulator.js';
+import { PrinterEmulator } from './printer-emulator.js';
+
+export const SAMPLE_CARDS_DIR = path.join(import.meta.dirname, 'cards');
+
+export interface DemoDevices {
+  config: DeviceManagerConfig;
+  idcard: IdCardEmulator;
+  printer: PrinterEmulator;
+  display: LedDisplayEmulator;
+  evaluator: EvaluatorEmulator;
+  /** Sample card files (resident, resident-long-term, foreign-2017, foreign-2023, hmt-residence). */
+  cards: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  /** Card file to put on the reader at start (none by default). */
+  initialCard?: string;
+  /** Faster reconnects for tests. */
+  reconnect?: { initialMs: number; maxMs: number };
+}
+
+export async function startDemoDevices(dir: string, options: DemoOptions = {}): Promise<DemoDevices> {
+  fs.mkdirSync(dir, { recursive: true });
+  const p = (name: string) => path.join(dir, name);
+  const idcard = new IdCardEmulator(p('idcard-device'), p('idcard'));
+  const printer = new PrinterEmulator(p('printer-device'), p('printer'));
+  const display = new LedDisplayEmulator(p('display-device'), p('display'), 1);
+  const evaluator = new EvaluatorEmulator(p('evaluator-device'), p('evaluator'), 1);
+  const all = [idcard, printer, display, evaluator];
+  try {
+    for (const e of all) await e.start();
+  } catch (err) {
+    await Promise.all(all.map((e) => e.stop().catch(() => undefined)));
+    throw err;
+  }
+  const cards = Object.fromEntries(
+    fs
+      .readdirSync(SAMPLE_CARDS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f.replace(/\.json$/, ''), path.join(SAMPLE_CARDS_DIR, f)]),
+  );
+  if (options.initialCard) idcard.presentFile(options.initialCard);
+  const config: DeviceManagerConfig = {
+    idcard: { driver: 'sam', transport: { kind: 'serial', path: idcard.hostPath, baudRate: 115200 }, pollIntervalMs: 300 },
+    receiptPrinter: { driver: 'escpos', transport: { kind: 'serial', path: printer.hostPath, baudRate: 115200 }, printerCharset: 'gbk' },
+    windowDisplay: { driver: 'tst-bus-led', transport: { kind: 'serial', path: display.hostPath, baudRate: 9600 }, address: 1 },
+    evaluator: { driver: 'tst-bus-keypad', transport: { kind: 'serial', path: evaluator.hostPath, baudRate: 9600 }, address: 1 },
+    ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+  };
+  return {
+    config,
+    idcard,
+    printer,
+    display,
+    evaluator,
+    cards,
+    async stop() {
+      await Promise.all(all.map((e) => e.stop().catch(() => undefined)));
+    },
+  };
+}

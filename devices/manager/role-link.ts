@@ -1,0 +1,127 @@
+/**
+ * Keeps one device role connected: open the transport, run the role's setup, wait for the link to drop,
+ * then reconnect with backoff. Never throws; every problem becomes a status.
+ */
+import { DeviceError, toDeviceError } from '../errors.js';
+import type { Transport } from '../transport/types.js';
+import { Backoff } from './backoff.js';
+import type { DeviceRole, DeviceStatus } from './schemas.js';
+
+export interface RoleLinkHooks {
+  /** Create and open the transport (may probe). Throw a DeviceError when nothing is there. */
+  open(): Promise<Transport>;
+  /** Role setup on a fresh link (handshake, start polling). Throw to reject the link. */
+  setup(transport: Transport): Promise<void>;
+  /** Called when the link is gone (before reconnecting). */
+  teardown(): Promise<void> | void;
+}
+
+export class RoleLink {
+  private status: DeviceStatus;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private transport: Transport | null = null;
+  private wake: (() => void) | null = null;
+  private readonly backoff: Backoff;
+
+  constructor(
+    readonly role: DeviceRole,
+    private readonly hooks: RoleLinkHooks,
+    private readonly publish: (s: DeviceStatus) => void,
+    reconnect: { initialMs: number; maxMs: number } = { initialMs: 500, maxMs: 15_000 },
+  ) {
+    this.backoff = new Backoff(reconnect.initialMs, reconnect.maxMs);
+    this.status = { role, state: 'disconnected', message: '设备未连接', since: new Date().toISOString() };
+  }
+
+  get current(): DeviceStatus {
+    return this.status;
+  }
+
+  get link(): Transport | null {
+    return this.transport?.isOpen ? this.transport : null;
+  }
+
+  /** Publish a status; unchanged state + code + message is not republished. */
+  setStatus(state: DeviceStatus['state'], message: string, extra: { code?: string; detail?: string } = {}): void {
+    const s = this.status;
+    if (s.state === state && s.message === message && s.code === extra.code) return;
+    this.status = {
+      role: this.role,
+      state,
+      message,
+      ...(extra.code ? { code: extra.code } : {}),
+      ...(extra.detail ? { detail: extra.detail } : {}),
+      ...(this.transport ? { transport: this.transport.description } : {}),
+      since: new Date().toISOString(),
+    };
+    try {
+      this.publish(this.status);
+    } catch {
+      // never let a listener break the link
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    const t = this.transport;
+    await t?.close().catch(() => undefined);
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Drop the current link (e.g. after a fatal protocol error); the loop reconnects. */
+  async drop(): Promise<void> {
+    await this.transport?.close().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let transport: Transport | null = null;
+      try {
+        transport = await this.hooks.open();
+        if (!this.running) {
+          await transport.close().catch(() => undefined);
+          break;
+        }
+        this.transport = transport;
+        const closed = new Promise<Error | undefined>((resolve) => transport!.onClose((err) => resolve(err)));
+        if (!transport.isOpen) throw new DeviceError('DISCONNECTED', 'link closed during setup', '设备已断开');
+        await this.hooks.setup(transport);
+        this.backoff.reset();
+        const err = await closed;
+        await this.hooks.teardown();
+        if (!this.running) break;
+        this.setStatus('disconnected', '设备已断开，正在重新连接', { code: 'DISCONNECTED', detail: err?.message ?? 'link closed' });
+      } catch (err) {
+        const e = toDeviceError(err);
+        await transport?.close().catch(() => undefined);
+        await Promise.resolve(this.hooks.teardown()).catch(() => undefined);
+        if (!this.running) break;
+        const notThere = e.code === 'OPEN_FAILED' || e.code === 'NOT_FOUND';
+        this.setStatus(notThere ? 'disconnected' : 'error', e.userMessage, { code: e.code, detail: e.message });
+      }
+      this.transport = null;
+      if (!this.running) break;
+      await this.sleep(this.backoff.delay());
+    }
+  }
+}
