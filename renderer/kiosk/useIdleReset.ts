@@ -39,6 +39,12 @@ export function useIdleReset(config: Ref<AppInfo['kiosk'] | null>): { phase: Ref
   const armed = computed(() => route.name !== 'kiosk-home' || elderly.enabled || session.active);
 
   const onActivity = (): void => machine.activity();
+  /** Input events; those inside the countdown overlay are left to it (it continues on click). */
+  const onInputEvent = (event: Event): void => {
+    const target = event.target;
+    if (target instanceof Element && target.closest('[data-idle-overlay]')) return;
+    machine.activity();
+  };
 
   watch(config, (c) => c && machine.configure(c));
   watch(
@@ -50,11 +56,11 @@ export function useIdleReset(config: Ref<AppInfo['kiosk'] | null>): { phase: Ref
   watch(() => route.fullPath, onActivity);
 
   onMounted(() => {
-    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, onActivity, { capture: true, passive: true });
+    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, onInputEvent, { capture: true, passive: true });
     if (armed.value) machine.start();
   });
   onBeforeUnmount(() => {
-    for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, onActivity, { capture: true });
+    for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, onInputEvent, { capture: true });
     machine.stop();
   });
 
