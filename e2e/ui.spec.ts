@@ -35,6 +35,10 @@ for (const role of ['kiosk', 'clerk', 'display'] as const) {
 
     for (const elderly of [false, true]) {
       test(`has no serious or critical axe violations${elderly ? ' in elderly mode' : ''}`, async ({ page }) => {
+        const cspViolations: string[] = [];
+        page.on('console', (m) => {
+          if (/Content Security Policy/i.test(m.text()) && !/frame-ancestors/.test(m.text())) cspViolations.push(m.text());
+        });
         await page.goto(host.url);
         await expect(page.getByTestId(`${role}-root`).or(page.getByTestId('clerk-shell'))).toBeVisible();
         await setElderly(page, elderly);
@@ -43,6 +47,7 @@ for (const role of ['kiosk', 'clerk', 'display'] as const) {
         await expect(page.getByTestId('demo-banner')).toBeVisible();
         await page.screenshot({ path: join(SCREENS, `${role}${elderly ? '-elderly' : ''}.png`), fullPage: true });
         expect(await seriousViolations(page)).toEqual([]);
+        expect(cspViolations).toEqual([]);
       });
     }
   });
