@@ -1,0 +1,112 @@
+// Helpers for the sync benchmarks: the platform as a child process on 127.0.0.1, a keep-alive HTTP
+// client, SSE streams and enrolled terminals. Loopback only.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { paths } from '../sync/protocol/index';
+
+const CLI = fileURLToPath(new URL('../sync/server/cli.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const ADMIN_TOKEN = 'adm_bench_token_0123456789abcdef';
+
+export const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `platform serve` in a child process (its own core) and waits for READY. */
+export function startServer(db: { databaseUrl?: string; dataDir?: string }): Promise<Server> {
+  const args = ['--import', 'tsx', CLI, 'serve', '--port', '0', '--admin-token', ADMIN_TOKEN];
+  if (db.databaseUrl) args.push('--database-url', db.databaseUrl);
+  else if (db.dataDir) args.push('--data-dir', db.dataDir);
+  else args.push('--memory');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no READY in 60 s: ${err}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          child,
+          stop: () =>
+            new Promise<void>((r) => {
+              child.once('exit', () => r());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code}: ${err}`));
+    });
+  });
+}
+
+export function call<T = unknown>(base: string, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(base + path, {
+      method,
+      agent,
+      headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as T });
+        } catch {
+          reject(new Error(`non-JSON ${res.statusCode}: ${text.slice(0, 200)}`));
+        }
+      });
+    });
+    req.setTimeout(120_000, () => req.destroy(new Error('request timeout')));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export async function enrollTerminal(base: string, stationId: string): Promise<{ token: string; stationId: string }> {
+  const code = await call<{ code: string }>(base, 'POST', paths.adminEnrollCodes, ADMIN_TOKEN, { stationId });
+  const r = await call<{ token: string }>(base, 'POST', paths.enroll, '', { code: code.json.code });
+  if (r.status !== 200) throw new Error(`enroll failed ${r.status}`);
+  return { token: r.json.token, stationId };
+}
+
+/** An SSE stream; `onEvent` gets each parsed `data:` JSON. */
+export function openStream(base: string, token: string, onEvent: (e: { type: string; collection?: string; checkpoint?: { seq: number } }) => void): Promise<{ close(): void }> {
+  return new Promise((resolve, reject) => {
+    const req = request(base + paths.stream, { method: 'GET', agent: false, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`stream ${res.statusCode}`));
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        buf += d;
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          for (const line of block.split('\n')) if (line.startsWith('data: ')) onEvent(JSON.parse(line.slice(6)));
+        }
+      });
+      res.on('error', () => undefined);
+      resolve({ close: () => req.destroy() });
+    });
+    req.on('error', (e) => reject(e));
+    req.end();
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Reference platform benchmarks, on PGlite and on PostgreSQL (throwaway cluster), server in a child
+ * process on 127.0.0.1. Prints JSON lines; each figure is the median over BENCH_RUNS runs (default 3).
+ *   sync-pull-10k-items        pull 10,000 service items (pages of 1,000) into an empty terminal
+ *   sync-push-10k-applications push 10,000 new applications in batches of 100 (one terminal)
+ *   sync-terminals-N           N terminals each holding an SSE stream and pushing 5 × 5 applications
+ *                              (think time 0–200 ms): push latency p50/p99, docs/s, push→notify latency
+ * Env: BENCH_RUNS, BENCH_STORAGE=pglite,postgres, BENCH_TERMINALS=100,500, BENCH_ONLY=pull,push,terminals.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { exampleApplication, paths } from '../sync/protocol/index';
+import { syntheticCatalog } from '../sync/server/seed/catalog';
+import { postgresAvailable, startTestDatabase } from '../sync/server/test/pg-cluster';
+import { ADMIN_TOKEN, call, enrollTerminal, openStream, startServer, type Server } from './sync-lib';
+import { median, percentile, report } from './stats';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const STORAGES = (process.env.BENCH_STORAGE ?? 'pglite,postgres').split(',');
+const TERMINALS = (process.env.BENCH_TERMINALS ?? '100,500').split(',').map(Number);
+const ONLY = (process.env.BENCH_ONLY ?? 'pull,push,terminals').split(',');
+const DEADLINE_MS = 120_000; // per scenario run
+
+async function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Promise<T> {
+  let cleanup = async () => undefined as void;
+  let db: { databaseUrl?: string; dataDir?: string };
+  if (storage === 'postgres') {
+    const pg = await startTestDatabase();
+    cleanup = () => pg.stop();
+    db = { databaseUrl: pg.url };
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-pglite-'));
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    db = { dataDir: path.join(dir, 'db') };
+  }
+  const server = await startServer(db);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+    await cleanup();
+  }
+}
+
+async function pullBench(storage: string) {
+  const samples: number[] = [];
+  await withServer(storage, async (s) => {
+    const items = syntheticCatalog(10_000);
+    for (let i = 0; i < items.length; i += 500) {
+      const r = await call(s.url, 'PUT', paths.adminDocuments('service_items'), ADMIN_TOKEN, items.slice(i, i + 500));
+      if (r.status !== 200) throw new Error(`seed failed ${r.status}`);
+    }
+    const t = await enrollTerminal(s.url, '360121201');
+    for (let run = 0; run < RUNS; run++) {
+      const t0 = performance.now();
+      let cp = 0;
+      let n = 0;
+      for (let page = 0; page < 100; page++) {
+        const r = await call<{ documents: unknown[]; checkpoint: { seq: number } }>(s.url, 'GET', `${paths.pull('service_items')}?checkpoint=${cp}&limit=1000`, t.token);
+        if (r.json.documents.length === 0) break;
+        n += r.json.documents.length;
+        cp = r.json.checkpoint.seq;
+      }
+      if (n !== 10_000) throw new Error(`pulled ${n}, expected 10000`);
+      samples.push(performance.now() - t0);
+    }
+  });
+  const m = median(samples);
+  report({ name: 'sync-pull-10k-items', storage, unit: 'ms', median: m, samples, docsPerSecond: 10_000 / (m / 1000), pageSize: 1000 });
+}
+
+async function pushBench(storage: string) {
+  const totals: number[] = [];
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  await withServer(storage, async (s) => {
+    const t = await enrollTerminal(s.url, '360121201');
+    for (let run = 0; run < RUNS; run++) {
+      const lat: number[] = [];
+      const t0 = performance.now();
+      for (let b = 0; b < 100; b++) {
+        const rows = Array.from({ length: 100 }, () => ({ newDocumentState: exampleApplication({ status: 'submitted' }) }));
+        const s0 = performance.now();
+        const r = await call<{ written: number }>(s.url, 'POST', paths.push('applications'), t.token, rows);
+        lat.push(performance.now() - s0);
+        if (r.json.written !== 100) throw new Error(`batch wrote ${r.json.written}`);
+        if (performance.now() - t0 > DEADLINE_MS) throw new Error('push bench over its time bound');
+      }
+      totals.push(performance.now() - t0);
+      p50s.push(percentile(lat, 50));
+      p99s.push(percentile(lat, 99));
+    }
+  });
+  const m = median(totals);
+  report({ name: 'sync-push-10k-applications', storage, unit: 'ms', median: m, samples: totals, docsPerSecond: 10_000 / (m / 1000), batch: 100, batchP50Ms: median(p50s), batchP99Ms: median(p99s) });
+}
+
+async function terminalsBench(storage: string, n: number) {
+  const results: { p50: number; p99: number; docsPerSecond: number; notifyP50: number; notifyP99: number; events: number }[] = [];
+  await withServer(storage, async (s) => {
+    const stations = Math.max(1, Math.floor(n / 5));
+    const terms = [];
+    for (let i = 0; i < n; i += 50) {
+      terms.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => enrollTerminal(s.url, `3601212${String((i + k) % stations).padStart(3, '0')}`)))));
+    }
+    for (let run = 0; run < RUNS; run++) {
+      const lat: number[] = [];
+      const notify: number[] = [];
+      let events = 0;
+      const waiting = new Map<number, { seq: number; sent: number; done: () => void }[]>();
+      const streams = await Promise.all(
+        terms.map((t, i) =>
+          openStream(s.url, t.token, (e) => {
+            events++;
+            if (e.type !== 'CHANGE' || e.collection !== 'applications') return;
+            const list = waiting.get(i) ?? [];
+            waiting.set(
+              i,
+              list.filter((w) => {
+                if (e.checkpoint!.seq >= w.seq) {
+                  notify.push(performance.now() - w.sent);
+                  w.done();
+                  return false;
+                }
+                return true;
+              }),
+            );
+          }),
+        ),
+      );
+      const t0 = performance.now();
+      let docs = 0;
+      await Promise.all(
+        terms.map(async (t, i) => {
+          for (let k = 0; k < 5 && performance.now() - t0 < DEADLINE_MS; k++) {
+            await new Promise((r) => setTimeout(r, Math.random() * 200));
+            const rows = Array.from({ length: 5 }, () => ({ newDocumentState: exampleApplication({ status: 'submitted', stationId: t.stationId }) }));
+            const sent = performance.now();
+            const r = await call<{ written: number; checkpoint: { seq: number } }>(s.url, 'POST', paths.push('applications'), t.token, rows);
+            lat.push(performance.now() - sent);
+            docs += r.json.written;
+            // Wait (bounded) for our own stream to announce the change before the next push.
+            await new Promise<void>((done) => {
+              const timer = setTimeout(done, 10_000);
+              const list = waiting.get(i) ?? [];
+              list.push({ seq: r.json.checkpoint.seq, sent, done: () => (clearTimeout(timer), done()) });
+              waiting.set(i, list);
+            });
+          }
+        }),
+      );
+      const wall = performance.now() - t0;
+      for (const st of streams) st.close();
+      if (docs !== n * 25) throw new Error(`wrote ${docs} of ${n * 25}`);
+      results.push({ p50: percentile(lat, 50), p99: percentile(lat, 99), docsPerSecond: docs / (wall / 1000), notifyP50: percentile(notify, 50), notifyP99: percentile(notify, 99), events });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  });
+  report({
+    name: `sync-terminals-${n}`,
+    storage,
+    unit: 'ms',
+    median: median(results.map((r) => r.p50)),
+    pushP50Ms: median(results.map((r) => r.p50)),
+    pushP99Ms: median(results.map((r) => r.p99)),
+    docsPerSecond: median(results.map((r) => r.docsPerSecond)),
+    pushToNotifyP50Ms: median(results.map((r) => r.notifyP50)),
+    pushToNotifyP99Ms: median(results.map((r) => r.notifyP99)),
+    sseEventsMedian: median(results.map((r) => r.events)),
+    samples: results.map((r) => r.p50),
+    terminals: n,
+    pushesPerTerminal: 5,
+    docsPerPush: 5,
+  });
+}
+
+for (const storage of STORAGES) {
+  if (storage === 'postgres' && !postgresAvailable()) {
+    if (process.env.CI) throw new Error('PostgreSQL binaries missing: cannot run the PostgreSQL benchmarks');
+    console.error('PostgreSQL not available: skipping its benchmarks');
+    continue;
+  }
+  if (ONLY.includes('pull')) await pullBench(storage);
+  if (ONLY.includes('push')) await pushBench(storage);
+  if (ONLY.includes('terminals')) for (const n of TERMINALS) await terminalsBench(storage, n);
+}
+process.exit(0);
