@@ -1,0 +1,303 @@
+/**
+ * JSON schemas of the terminal's RxDB collections (ARCHITECTURE.md "Data model").
+ *
+ * Eight replicated collections mirror sync/protocol's documents one to one (same members, so the
+ * platform accepts what the terminal pushes), plus one local-only collection, `sync_quarantine`.
+ * 9 collections in all: the free tier allows 16 open collections per process.
+ *
+ * Local representation differs from the protocol in one place: `applications.applicantIdHash` is
+ * `''` instead of `null` so it can be indexed (see ./modifiers.ts).
+ *
+ * Rules of the free Dexie storage: indexed strings have `maxLength`, indexed numbers `minimum`,
+ * `maximum`, `multipleOf`, and every indexed field is required. Encrypted fields (crypto-js) are
+ * stored as ciphertext and can't be queried: lookups go through salted hashes instead.
+ *
+ * Bump `version` and add a migration strategy in ./migrations.ts for every change.
+ */
+import type { RxJsonSchema } from 'rxdb';
+import type {
+  ApplicationDoc,
+  AuditEventDoc,
+  EvaluationDoc,
+  FormSchemaDoc,
+  QueueTicketDoc,
+  ServiceItemDoc,
+  StaffDoc,
+  StationConfigDoc,
+} from '../../sync/protocol';
+
+/** Local application: `applicantIdHash` is '' when unknown (indexable). */
+export type ApplicationLocal = Omit<ApplicationDoc, 'applicantIdHash'> & { applicantIdHash: string };
+
+export interface QuarantineDoc {
+  /** `${collection}:${docId}` */
+  key: string;
+  collection: string;
+  docId: string;
+  /** The platform's rejection code (or the terminal's own: TOO_LARGE, LOCAL_OVERRIDDEN). */
+  code: string;
+  /** The platform's reason, as it said it. */
+  message: string;
+  /** Epoch ms when quarantined (local clock; display only). */
+  at: number;
+  /** How many times it was retried. */
+  attempts: number;
+  /** A copy of the refused document (encrypted at rest): never lost, editable, retryable. */
+  doc: Record<string, unknown>;
+  /** `open` = needs attention; `retrying` = sent again, waiting for the platform's answer. */
+  state: 'open' | 'retrying';
+}
+
+const str = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+const iso = { type: 'string', maxLength: 40 } as const;
+const isoOrNull = { type: ['string', 'null'], maxLength: 40 } as const;
+const strOrNull = (maxLength: number) => ({ type: ['string', 'null'], maxLength }) as const;
+const bool = { type: 'boolean' } as const;
+const obj = { type: 'object' } as const;
+const objOrNull = { type: ['object', 'null'] } as const;
+const arr = (items: object = {}) => ({ type: 'array', items }) as const;
+const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum, multipleOf: 1 }) as const;
+const base = { id: str(128), _deleted: bool, updatedAt: iso } as const;
+
+export const serviceItemSchema = {
+  title: 'service item (事项)',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    code: str(128),
+    name: str(200),
+    department: str(100),
+    type: str(2),
+    level: str(1),
+    target: str(20),
+    topics: arr({ type: 'string' }),
+    lifeEvents: arr({ type: 'string' }),
+    materials: arr(obj),
+    formId: str(128),
+    formVersion: int(1, 1_000_000),
+    timeLimit: obj,
+    fee: obj,
+    proxyAllowed: str(20),
+    crossProvince: bool,
+    pinyin: str(600),
+    initials: str(200),
+    keywords: arr({ type: 'string' }),
+    guide: str(4000),
+    sortOrder: int(0, 1_000_000),
+  },
+  required: ['id', 'updatedAt', 'code', 'name', 'department', 'formId', 'formVersion', 'sortOrder', 'initials', 'level'],
+  // Catalog list (sorted), by department, by pinyin initials (search box), by level.
+  indexes: ['sortOrder', ['department', 'sortOrder'], 'initials', ['level', 'sortOrder'], 'code'],
+} as const satisfies RxJsonSchema<ServiceItemDoc>;
+
+export const formSchemaSchema = {
+  title: 'form schema',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    formId: str(128),
+    version: int(1, 1_000_000),
+    title: str(200),
+    jsonSchema: obj,
+    uiSchema: obj,
+    pdfLayout: objOrNull,
+  },
+  required: ['id', 'updatedAt', 'formId', 'version', 'title', 'jsonSchema', 'uiSchema'],
+  indexes: [['formId', 'version']],
+} as const satisfies RxJsonSchema<FormSchemaDoc>;
+
+export const applicationSchema = {
+  title: 'application (申请)',
+  version: 1,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    id: str(36),
+    stationId: str(64),
+    terminalId: str(128),
+    serviceItemCode: str(128),
+    formId: str(128),
+    formVersion: int(1, 1_000_000),
+    channel: str(10),
+    /** PII: encrypted at rest. */
+    applicant: objOrNull,
+    /** Salted SHA-256 of the ID number, or '' (local form of null). */
+    applicantIdHash: str(64),
+    /** PII of the 代办人: encrypted at rest. */
+    agent: objOrNull,
+    authorization: objOrNull,
+    /** Form fields incl. name, ID number, phone, address, bank account: encrypted at rest. */
+    formData: obj,
+    materials: arr(obj),
+    status: str(24),
+    acceptanceNo: strOrNull(64),
+    supplement: objOrNull,
+    decision: objOrNull,
+    statusHistory: arr(obj),
+    createdAt: iso,
+    submittedAt: isoOrNull,
+  },
+  required: ['id', 'updatedAt', 'stationId', 'serviceItemCode', 'formId', 'formVersion', 'channel', 'applicantIdHash', 'status', 'createdAt', 'statusHistory', 'formData', 'materials'],
+  encrypted: ['applicant', 'agent', 'formData'],
+  // Lists: by status (work queues), newest first, "my applications" by ID hash, by item, by channel.
+  indexes: [['status', 'updatedAt'], 'createdAt', ['applicantIdHash', 'createdAt'], ['serviceItemCode', 'createdAt'], ['channel', 'createdAt']],
+} as const satisfies RxJsonSchema<ApplicationLocal>;
+
+export const queueTicketSchema = {
+  title: 'queue ticket (排队号)',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    id: str(36),
+    stationId: str(64),
+    number: str(8),
+    category: str(20),
+    priority: str(20),
+    status: str(12),
+    issuedAt: iso,
+    calledAt: isoOrNull,
+    servedAt: isoOrNull,
+    finishedAt: isoOrNull,
+    window: strOrNull(20),
+    staffId: strOrNull(128),
+    serviceItemCode: strOrNull(128),
+    applicationId: strOrNull(36),
+    recallCount: int(0, 99),
+  },
+  required: ['id', 'updatedAt', 'stationId', 'number', 'category', 'priority', 'status', 'issuedAt', 'recallCount'],
+  // Waiting line (by status, in issue order), per category, the day's list.
+  indexes: [['status', 'issuedAt'], ['category', 'status', 'issuedAt'], 'issuedAt'],
+} as const satisfies RxJsonSchema<QueueTicketDoc>;
+
+export const evaluationSchema = {
+  title: 'evaluation (好差评)',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    id: str(36),
+    stationId: str(64),
+    level: int(1, 5),
+    indicators: arr({ type: 'string' }),
+    reasons: arr({ type: 'string' }),
+    comment: strOrNull(500),
+    channel: str(20),
+    applicationId: strOrNull(36),
+    ticketId: strOrNull(36),
+    staffId: strOrNull(128),
+    serviceItemCode: strOrNull(128),
+    createdAt: iso,
+  },
+  required: ['id', 'updatedAt', 'stationId', 'level', 'createdAt', 'channel'],
+  indexes: ['createdAt', ['level', 'createdAt']],
+} as const satisfies RxJsonSchema<EvaluationDoc>;
+
+export const auditEventSchema = {
+  title: 'audit event',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    id: str(36),
+    stationId: str(64),
+    terminalId: strOrNull(128),
+    actor: obj,
+    action: str(80),
+    target: objOrNull,
+    at: iso,
+    prevHash: strOrNull(64),
+    hash: str(64),
+    details: obj,
+  },
+  required: ['id', 'updatedAt', 'stationId', 'actor', 'action', 'at', 'hash', 'details'],
+  indexes: ['at', ['action', 'at']],
+} as const satisfies RxJsonSchema<AuditEventDoc>;
+
+export const staffSchema = {
+  title: 'staff',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    name: str(100),
+    role: str(20),
+    stations: arr({ type: 'string' }),
+    active: bool,
+    pinVerifier: objOrNull,
+  },
+  required: ['id', 'updatedAt', 'name', 'role', 'stations', 'active'],
+  indexes: [['role', 'name']],
+} as const satisfies RxJsonSchema<StaffDoc>;
+
+export const stationConfigSchema = {
+  title: 'station config',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...base,
+    stationId: str(64),
+    name: str(100),
+    divisionCode: str(12),
+    level: str(10),
+    windows: arr(obj),
+    queueCategories: arr(obj),
+    kioskContent: obj,
+    retentionDays: int(1, 3650),
+  },
+  required: ['id', 'updatedAt', 'stationId', 'name', 'retentionDays'],
+} as const satisfies RxJsonSchema<StationConfigDoc>;
+
+export const quarantineSchema = {
+  title: 'sync quarantine (local only)',
+  version: 0,
+  primaryKey: 'key',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: str(200),
+    collection: str(40),
+    docId: str(128),
+    code: str(64),
+    message: str(2000),
+    at: int(0, 9_999_999_999_999),
+    attempts: int(0, 1_000_000),
+    doc: obj,
+    state: str(10),
+  },
+  required: ['key', 'collection', 'docId', 'code', 'message', 'at', 'attempts', 'doc', 'state'],
+  encrypted: ['doc'],
+  indexes: [['collection', 'at'], 'at'],
+} as const satisfies RxJsonSchema<QuarantineDoc>;
+
+export const SYNCED_SCHEMAS = {
+  service_items: serviceItemSchema,
+  form_schemas: formSchemaSchema,
+  applications: applicationSchema,
+  queue_tickets: queueTicketSchema,
+  evaluations: evaluationSchema,
+  audit_events: auditEventSchema,
+  staff: staffSchema,
+  station_config: stationConfigSchema,
+} as const;
+
+export const ALL_SCHEMAS = { ...SYNCED_SCHEMAS, sync_quarantine: quarantineSchema } as const;
+export type LocalCollectionName = keyof typeof ALL_SCHEMAS;

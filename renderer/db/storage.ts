@@ -1,0 +1,33 @@
+/**
+ * The one place that chooses the RxDB storage: Dexie (Chromium IndexedDB) in the app, memory in
+ * unit tests. Field encryption (crypto-js) wraps either; schema validation (z-schema, no eval, so it
+ * also works under the CSP) only when asked for (tests, development) — the platform validates every
+ * push anyway, and main validates every pull.
+ */
+import type { RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
+import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
+
+export type StorageKind = 'dexie' | 'memory';
+
+export interface StorageOptions {
+  kind: StorageKind;
+  /** Validate every write against the schema (tests and development). */
+  validate?: boolean;
+  /** For Dexie outside a browser (fake-indexeddb in tests). */
+  indexedDB?: unknown;
+  IDBKeyRange?: unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxDB's storage generics vary per implementation
+export function createStorage(options: StorageOptions): RxStorage<any, any> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let storage: RxStorage<any, any> =
+    options.kind === 'memory'
+      ? getRxStorageMemory()
+      : getRxStorageDexie(options.indexedDB ? { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } as Parameters<typeof getRxStorageDexie>[0] : {});
+  if (options.validate) storage = wrappedValidateZSchemaStorage({ storage });
+  return wrappedKeyEncryptionCryptoJsStorage({ storage });
+}
