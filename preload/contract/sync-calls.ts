@@ -1,6 +1,146 @@
-/** Bridge calls and events of the terminal store's replication (issue: store and sync). */
-import type { z } from 'zod';
-import type { CallSpec } from './spec';
+/**
+ * Bridge calls and events of the terminal store's replication (issue 5: store and sync).
+ *
+ * The renderer keeps the data (RxDB); main keeps the network and the credentials. The renderer's
+ * pull/push handlers call `sync.pull` / `sync.push`; main talks HTTP to the platform with the
+ * terminal token, validates what the platform answers, and relays the platform's SSE stream as
+ * `sync.stream` events. zod only: this file is shared with the sandboxed renderer.
+ */
+import { z } from 'zod';
+import { call, NoInput, type CallSpec } from './spec';
+import { checkpoint, collectionName, LIMITS, streamEvent } from '../../sync/protocol';
 
-export const syncCalls = {} as const satisfies Record<string, CallSpec>;
-export const syncEvents = {} as const satisfies Record<string, z.ZodType>;
+/** A document as it crosses the bridge (validated per collection by main against the protocol). */
+const anyDoc = z.record(z.string(), z.unknown());
+
+export const SyncPullInput = z
+  .object({
+    collection: collectionName,
+    /** The RxDB checkpoint from the last pull of this collection; null = from the start. */
+    checkpoint: checkpoint.nullable(),
+    limit: z.int().min(1).max(LIMITS.maxPullLimit),
+  })
+  .strict();
+
+export const SyncPullOutput = z.object({
+  documents: z.array(anyDoc),
+  checkpoint,
+  /** Documents the platform sent that failed validation; left out of `documents` (logged by main). */
+  skipped: z.int().min(0),
+});
+
+export const SyncPushRow = z
+  .object({
+    assumedMasterState: anyDoc.nullable().optional(),
+    newDocumentState: anyDoc,
+  })
+  .strict();
+
+/**
+ * Why a pushed document was not accepted. The platform's rejection codes plus two of the terminal's
+ * own: `TOO_LARGE` (a single document above the platform's body limit) and `MALFORMED` (the document
+ * could not be sent at all).
+ */
+export const SyncRejection = z.object({
+  id: z.string().max(200),
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
+  message: z.string().max(2000),
+});
+export type SyncRejection = z.infer<typeof SyncRejection>;
+
+export const SyncPushInput = z
+  .object({
+    collection: collectionName,
+    rows: z.array(SyncPushRow).max(LIMITS.maxPushRows),
+  })
+  .strict();
+
+export const SyncPushOutput = z.object({
+  /** The platform's state of each document whose assumed master state was stale (RxDB conflicts). */
+  conflicts: z.array(anyDoc),
+  /** Documents refused for a rule; everything else in the batch was applied. */
+  rejections: z.array(SyncRejection),
+});
+
+/** The error the sync status page shows (Chinese `message`, with what to do about it). */
+export const SyncError = z.object({
+  code: z.string().max(64),
+  message: z.string().max(500),
+  at: z.string().max(40),
+});
+export type SyncError = z.infer<typeof SyncError>;
+
+/** Counts the leader window reports about its local store (no PII). */
+export const SyncLocalReport = z
+  .object({
+    /** Documents written locally that the platform has not acknowledged yet. */
+    pending: z.int().min(0),
+    /** Documents the platform refused (kept locally, editable, retryable). */
+    quarantined: z.int().min(0),
+    /** Wall-clock time (ms) the last replication cycle finished without error; informational. */
+    lastSyncAt: z.number().nullable(),
+    /** Is a replication cycle running right now. */
+    active: z.boolean(),
+    /** A store-side problem (e.g. quota, a document that cannot be written); Chinese. */
+    error: SyncError.nullable(),
+  })
+  .strict();
+export type SyncLocalReport = z.infer<typeof SyncLocalReport>;
+
+/** What every window knows about sync; main merges its transport state with the leader's report. */
+export const SyncState = z.object({
+  /** `demo` = the embedded platform on loopback; `configured` = a real platform; `none` = not set up. */
+  mode: z.enum(['demo', 'configured', 'none']),
+  /** Enrolled with the platform (has a terminal token). */
+  enrolled: z.boolean(),
+  stationId: z.string().max(64).nullable(),
+  terminalId: z.string().max(128).nullable(),
+  /** The SSE stream to the platform is open. */
+  online: z.boolean(),
+  /** Last time (ms) main talked to the platform successfully. */
+  lastContactAt: z.number().nullable(),
+  /** Reconnect attempts since the stream was last open. */
+  attempts: z.int().min(0),
+  /** Next reconnect (ms), when offline. */
+  nextRetryAt: z.number().nullable(),
+  /** The transport's current problem (Chinese, actionable). */
+  error: SyncError.nullable(),
+  local: SyncLocalReport,
+});
+export type SyncState = z.infer<typeof SyncState>;
+
+export const StoreKeyOutput = z.object({
+  /** Password for RxDB field encryption of this database (base64url, derived per database name). */
+  password: z.string().min(32).max(128),
+  /** Salt for the `applicantIdHash` lookups (hex). */
+  idHashSalt: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const syncCalls = {
+  /** One page of documents from the platform after `checkpoint`. Errors: OFFLINE, UNAUTHORIZED, NOT_ENROLLED, BAD_RESPONSE. */
+  'sync.pull': call({ input: SyncPullInput, output: SyncPullOutput, timeoutMs: 60_000 }),
+  /** Pushes rows; answers the conflicts and the per-document rejections. Errors as for `sync.pull`. */
+  'sync.push': call({ input: SyncPushInput, output: SyncPushOutput, timeoutMs: 120_000 }),
+  /** The merged sync state (also pushed as `sync.state`). */
+  'sync.status': call({ input: NoInput, output: SyncState }),
+  /** Reconnect now (skips the backoff) and ask every window to resync. */
+  'sync.retry': call({ input: NoInput, output: z.object({ requested: z.boolean() }) }),
+  /** The leader window reports its local counts; main merges and broadcasts them. */
+  'sync.report': call({ input: SyncLocalReport, output: z.null() }),
+  /**
+   * The database encryption key of this terminal, derived per database name from the master key
+   * main keeps (safeStorage / 0600 file). Keep it in memory only; never persist or log it.
+   */
+  'store.key': call({
+    input: z.object({ database: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/) }).strict(),
+    output: StoreKeyOutput,
+    roles: ['kiosk', 'clerk', 'display'],
+  }),
+} as const satisfies Record<string, CallSpec>;
+
+export const syncEvents = {
+  /** A platform stream event: `RESYNC` after every (re)connect, `CHANGE` when a collection advanced. */
+  'sync.stream': streamEvent,
+  /** The merged sync state changed. */
+  'sync.state': SyncState,
+} as const satisfies Record<string, z.ZodType>;

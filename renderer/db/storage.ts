@@ -27,7 +27,11 @@ export function createStorage(options: StorageOptions): RxStorage<any, any> {
   let storage: RxStorage<any, any> =
     options.kind === 'memory'
       ? getRxStorageMemory()
-      : getRxStorageDexie(options.indexedDB ? { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } as Parameters<typeof getRxStorageDexie>[0] : {});
+      : getRxStorageDexie({
+          // A submitted application is on disk (fsync) before the UI says so: power cuts included.
+          chromeTransactionDurability: 'strict',
+          ...(options.indexedDB ? { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } : {}),
+        } as Parameters<typeof getRxStorageDexie>[0]);
   if (options.validate) storage = wrappedValidateZSchemaStorage({ storage });
   return wrappedKeyEncryptionCryptoJsStorage({ storage });
 }

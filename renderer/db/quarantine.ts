@@ -1,0 +1,102 @@
+/**
+ * Quarantine: documents the platform refused (or local edits the platform's state overrode) are
+ * kept here with the platform's reason — a full copy, encrypted at rest — so they are never lost,
+ * never block the other documents, and can be shown, edited and sent again.
+ */
+import type { CollectionName } from '../../sync/protocol';
+import { TERMINAL_OWNED_APPLICATION_FIELDS } from '../../sync/client/ownership';
+import type { TerminalDatabase } from './database';
+import { toLocal } from './modifiers';
+import type { QuarantineDoc } from './schemas';
+
+export const quarantineKey = (collection: string, id: string): string => `${collection}:${id}`;
+
+export interface QuarantineEntry {
+  collection: CollectionName;
+  docId: string;
+  code: string;
+  message: string;
+  /** The refused document, protocol form. */
+  doc: Record<string, unknown>;
+}
+
+/** Records (or refreshes) a quarantine entry. Awaited before the push handler returns. */
+export async function quarantine(db: TerminalDatabase, e: QuarantineEntry, now = Date.now()): Promise<void> {
+  const key = quarantineKey(e.collection, e.docId);
+  const prev = await db.sync_quarantine.findOne(key).exec();
+  await db.sync_quarantine.upsert({
+    key,
+    collection: e.collection,
+    docId: e.docId.slice(0, 128),
+    code: e.code.slice(0, 64),
+    message: e.message.slice(0, 2000),
+    at: now,
+    attempts: prev?.attempts ?? 0,
+    doc: e.doc,
+    state: 'open',
+  });
+}
+
+/** The platform accepted the document: its quarantine entry (if any) is done. */
+export async function releaseAccepted(db: TerminalDatabase, collection: CollectionName, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const keys = ids.map((id) => quarantineKey(collection, id));
+  const found = await db.sync_quarantine.findByIds(keys).exec();
+  const done = [...found.values()].filter((q) => q.state === 'retrying' && q.code !== 'LOCAL_OVERRIDDEN').map((q) => q.key);
+  if (done.length) await db.sync_quarantine.bulkRemove(done);
+}
+
+export async function listQuarantine(db: TerminalDatabase): Promise<QuarantineDoc[]> {
+  const docs = await db.sync_quarantine.find({ sort: [{ at: 'desc' }] }).exec();
+  return docs.map((d) => d.toMutableJSON());
+}
+
+/** Replace the stored copy with an edited one (the clerk corrected the refused document). */
+export async function editQuarantined(db: TerminalDatabase, key: string, doc: Record<string, unknown>): Promise<void> {
+  const q = await db.sync_quarantine.findOne(key).exec();
+  if (!q) throw new Error('no such quarantine entry');
+  if (doc.id !== q.docId) throw new Error('the document id cannot change');
+  await q.incrementalPatch({ doc });
+}
+
+/**
+ * Sends a quarantined document again: its copy (possibly edited) is written back into its
+ * collection — for applications only the fields the terminal owns, over the current local state —
+ * which makes the replication push it. The entry stays (`retrying`) until the platform accepts.
+ */
+export async function retryQuarantined(db: TerminalDatabase, key: string, now = new Date()): Promise<void> {
+  const q = await db.sync_quarantine.findOne(key).exec();
+  if (!q) throw new Error('no such quarantine entry');
+  const collection = q.collection as CollectionName;
+  const copy = toLocal(collection, q.toMutableJSON().doc);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the collection is chosen at run time
+  const coll = (db as any)[collection] as TerminalDatabase['applications'];
+  const current = await coll.findOne(q.docId).exec();
+  let next: Record<string, unknown>;
+  if (collection === 'applications' && current) {
+    next = current.toMutableJSON() as unknown as Record<string, unknown>;
+    for (const f of TERMINAL_OWNED_APPLICATION_FIELDS) if (copy[f] !== undefined) next[f] = copy[f];
+    const cur = next as { status: string; statusHistory: unknown[] };
+    const wanted = copy as { status: string; statusHistory: { by: string }[] };
+    if (['draft', 'supplement_required'].includes(cur.status) && wanted.status !== cur.status) {
+      next.status = wanted.status;
+      next.statusHistory = [...cur.statusHistory, ...wanted.statusHistory.filter((h) => h.by === 'terminal').slice(-1)];
+      next.submittedAt = (copy.submittedAt as string | null) ?? null;
+    }
+  } else {
+    next = { ...copy };
+  }
+  next.updatedAt = now.toISOString();
+  delete next._rev;
+  delete next._meta;
+  delete next._attachments;
+  await q.incrementalPatch({ state: 'retrying', attempts: q.attempts + 1 });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await coll.upsert(next as any);
+}
+
+/** The clerk decides the refused copy is not needed (e.g. the case was filed again). */
+export async function dismissQuarantined(db: TerminalDatabase, key: string): Promise<void> {
+  const q = await db.sync_quarantine.findOne(key).exec();
+  await q?.remove();
+}

@@ -1,0 +1,308 @@
+/**
+ * Replication of the terminal's collections with the platform, through main (the renderer has no
+ * network): `replicateRxCollection` per synced collection whose pull/push handlers call the bridge
+ * (`sync.pull`, `sync.push`); the platform's SSE stream arrives as `sync.stream` events and becomes
+ * each replication's `stream$` (`RESYNC` → pull everything; `CHANGE` → pull that collection).
+ *
+ * Only the leader window replicates (RxDB leader election across windows of one profile).
+ * Rejected documents go to quarantine before the push handler returns, so the answer "done" to
+ * RxDB never loses a refused document.
+ */
+import { Subject, type Subscription } from 'rxjs';
+import { getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
+import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
+import { onLocalDiscard, type TerminalDatabase } from './database';
+import { toLocal, toProtocol } from './modifiers';
+import { quarantine, releaseAccepted } from './quarantine';
+
+type Doc = Record<string, unknown>;
+
+/** What replication needs from main; the renderer's bridge client provides it (tests: direct calls). */
+export interface SyncBridge {
+  pull(input: { collection: CollectionName; checkpoint: Checkpoint | null; limit: number }): Promise<{ documents: Doc[]; checkpoint: Checkpoint; skipped: number }>;
+  push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[] }>;
+  onStream(listener: (event: StreamEvent) => void): () => void;
+  report?(report: SyncLocalReport): Promise<void>;
+}
+
+export interface ReplicationOptions {
+  /** Distinguishes checkpoints per platform and station (e.g. `${platformUrl}|${stationId}`). */
+  identifier: string;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  /** ms between retries of a failed pull/push (RxDB adds none; main backs off the stream). */
+  retryTime?: number;
+  /** Replicate only once the window is the leader (default true). */
+  waitForLeadership?: boolean;
+  /** Report counts to main this often, ms (default 2000); 0 = never. */
+  reportEveryMs?: number;
+  collections?: readonly CollectionName[];
+}
+
+export interface LocalSyncState extends SyncLocalReport {
+  /** Per collection: last error message (English, for logs), if any. */
+  errors: Partial<Record<CollectionName, string>>;
+}
+
+export interface TerminalReplication {
+  readonly states: ReadonlyMap<CollectionName, RxReplicationState<Doc, Checkpoint>>;
+  /** Current local state (counts, last sync). */
+  snapshot(): LocalSyncState;
+  readonly state$: Subject<LocalSyncState>;
+  /** Pull and push everything now. */
+  resync(): void;
+  /** Resolves when every replication is in sync (only meaningful online). */
+  awaitInSync(): Promise<void>;
+  /** Documents written locally the platform has not acknowledged (up collections). */
+  pendingCount(): Promise<number>;
+  /** Is this document's latest local state still waiting for the platform? */
+  isPending(collection: CollectionName, id: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const UP = COLLECTIONS.filter((c) => COLLECTION_POLICY[c].direction !== 'down');
+
+export function startReplication(db: TerminalDatabase, bridge: SyncBridge, options: ReplicationOptions): TerminalReplication {
+  const states = new Map<CollectionName, RxReplicationState<Doc, Checkpoint>>();
+  const streams = new Map<CollectionName, Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>>();
+  const subs: Subscription[] = [];
+  const state$ = new Subject<LocalSyncState>();
+  const local: LocalSyncState = { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: null, errors: {} };
+  const activeBy = new Map<CollectionName, boolean>();
+  let erroredSinceActive = false;
+  const list = options.collections ?? COLLECTIONS;
+
+  onLocalDiscard(db.name, (collection, doc, reason) => {
+    const id = String(doc.id ?? '');
+    void quarantine(db, { collection, docId: id, code: 'LOCAL_OVERRIDDEN', message: reason, doc }).catch(() => undefined);
+  });
+
+  for (const name of list) {
+    const collection = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
+    const stream = new Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>();
+    streams.set(name, stream);
+    const policy = COLLECTION_POLICY[name];
+    const state = replicateRxCollection<Doc, Checkpoint>({
+      collection,
+      replicationIdentifier: `platform:${options.identifier}:${name}`,
+      live: true,
+      retryTime: options.retryTime ?? 5000,
+      waitForLeadership: options.waitForLeadership ?? true,
+      autoStart: true,
+      // Kiosk and display windows are often "hidden" behind others: replicate regardless.
+      toggleOnDocumentVisible: false,
+      pull: {
+        batchSize: options.pullBatchSize ?? 200,
+        stream$: stream.asObservable(),
+        modifier: (d) => toLocal(name, d) as typeof d,
+        handler: async (checkpoint, batchSize) => {
+          const r = await bridge.pull({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
+          if (r.skipped > 0) setError('BAD_RESPONSE', `平台发来 ${r.skipped} 条无法识别的${label(name)}数据，已忽略；如持续出现，请联系平台运维。`);
+          return { documents: r.documents as never[], checkpoint: r.checkpoint };
+        },
+      },
+      ...(policy.direction !== 'down'
+        ? {
+            push: {
+              batchSize: options.pushBatchSize ?? 100,
+              // Local purges (retention) are never pushed: the platform keeps its records.
+              modifier: (d: Doc) => (name === 'applications' && d._deleted ? null : toProtocol(name, d)) as typeof d,
+              handler: async (rows) => {
+                const r = await bridge.push({
+                  collection: name,
+                  rows: rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState as Doc })),
+                });
+                const sent = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
+                const rejected = new Set<string>();
+                for (const rej of r.rejections) {
+                  const doc = sent.get(rej.id);
+                  if (!doc) continue; // not something we sent: ignore (hostile or confused platform)
+                  rejected.add(rej.id);
+                  await quarantine(db, { collection: name, docId: rej.id, code: rej.code, message: rej.message, doc });
+                }
+                const conflicted = new Set(r.conflicts.map((c) => String(c.id)));
+                await releaseAccepted(db, name, [...sent.keys()].filter((id) => !rejected.has(id) && !conflicted.has(id)));
+                if (rejected.size) void refreshCounts();
+                return r.conflicts.map((c) => toLocal(name, c)) as never[];
+              },
+            },
+          }
+        : {}),
+    });
+    states.set(name, state);
+    subs.push(
+      state.error$.subscribe((err) => {
+        erroredSinceActive = true;
+        const inner = (err as { parameters?: { errors?: { code?: string; message?: string }[] } }).parameters?.errors?.[0];
+        local.errors[name] = (inner?.message ?? err.message).slice(0, 300);
+        setError(inner?.code ?? 'SYNC_FAILED', messageFor(inner?.code));
+      }),
+      state.active$.subscribe((active) => {
+        activeBy.set(name, active);
+        const any = [...activeBy.values()].some(Boolean);
+        if (any !== local.active) {
+          local.active = any;
+          if (!any && !erroredSinceActive) {
+            local.lastSyncAt = Date.now();
+            local.error = null;
+            local.errors = {};
+          }
+          if (any) erroredSinceActive = false;
+          void refreshCounts();
+        }
+      }),
+    );
+  }
+
+  const unsubscribeStream = bridge.onStream((event) => {
+    if (event.type === 'RESYNC') {
+      for (const s of streams.values()) s.next('RESYNC');
+    } else {
+      streams.get(event.collection)?.next('RESYNC');
+    }
+  });
+
+  function setError(code: string, message: string) {
+    local.error = { code: code.slice(0, 64), message, at: new Date().toISOString() };
+    state$.next(snapshot());
+    void report();
+  }
+
+  function snapshot(): LocalSyncState {
+    return { ...local, errors: { ...local.errors } };
+  }
+
+  async function isPending(name: CollectionName, id: string): Promise<boolean> {
+    const st = states.get(name);
+    if (!st || !UP.includes(name)) return false;
+    const doc = await (db as unknown as Record<string, RxCollection<Doc>>)[name]!.storageInstance.findDocumentsById([id], true);
+    const d = doc[0];
+    if (!d) return false;
+    const cp = await upCheckpoint(st);
+    if (!cp) return true;
+    return d._meta.lwt > cp.lwt || (d._meta.lwt === cp.lwt && id > cp.id);
+  }
+
+  async function pendingCount(): Promise<number> {
+    let n = 0;
+    for (const name of UP) {
+      const st = states.get(name);
+      if (!st) continue;
+      const coll = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
+      const cp = await upCheckpoint(st);
+      if (!cp) {
+        n += await coll.count().exec();
+        continue;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- _meta.lwt is indexed and queryable but not in the doc type
+      n += await coll.count({ selector: { '_meta.lwt': { $gt: cp.lwt } } as any }).exec();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const same = await coll.find({ selector: { '_meta.lwt': cp.lwt } as any }).exec();
+      n += same.filter((d) => d.primary > cp.id).length;
+    }
+    return n;
+  }
+
+  async function refreshCounts() {
+    try {
+      local.pending = await pendingCount();
+      local.quarantined = await db.sync_quarantine.count().exec();
+    } catch {
+      /* closing */
+    }
+    state$.next(snapshot());
+    await report();
+  }
+
+  async function report() {
+    if (!bridge.report) return;
+    const { errors: _e, ...r } = snapshot();
+    await bridge.report(r).catch(() => undefined);
+  }
+
+  // Recount after local writes (debounced) and at least every `reportEveryMs`.
+  let debounce: ReturnType<typeof setTimeout> | null = null;
+  const changes = db.$.subscribe(() => {
+    if (debounce) return;
+    debounce = setTimeout(() => {
+      debounce = null;
+      void refreshCounts();
+    }, 300);
+  });
+  const timer = options.reportEveryMs === 0 ? null : setInterval(() => void refreshCounts(), options.reportEveryMs ?? 10_000);
+  const qsub = db.sync_quarantine.count().$.subscribe((n) => {
+    if (n !== local.quarantined) {
+      local.quarantined = n;
+      state$.next(snapshot());
+      void report();
+    }
+  });
+  void refreshCounts();
+
+  return {
+    states,
+    state$,
+    snapshot,
+    resync() {
+      for (const s of states.values()) s.reSync();
+    },
+    async awaitInSync() {
+      await Promise.all([...states.values()].map((s) => s.awaitInSync()));
+    },
+    pendingCount,
+    isPending,
+    async stop() {
+      if (timer) clearInterval(timer);
+      if (debounce) clearTimeout(debounce);
+      changes.unsubscribe();
+      qsub.unsubscribe();
+      unsubscribeStream();
+      for (const s of subs) s.unsubscribe();
+      onLocalDiscard(db.name, null);
+      await Promise.all([...states.values()].map((s) => s.cancel()));
+    },
+  };
+}
+
+async function upCheckpoint(st: RxReplicationState<Doc, Checkpoint>): Promise<{ id: string; lwt: number } | undefined> {
+  const internal = st.internalReplicationState;
+  if (!internal) return undefined;
+  return (await getLastCheckpointDoc(internal, 'up')) as { id: string; lwt: number } | undefined;
+}
+
+const LABELS: Record<CollectionName, string> = {
+  service_items: '事项',
+  form_schemas: '表单',
+  applications: '申请',
+  queue_tickets: '排队号',
+  evaluations: '评价',
+  audit_events: '审计',
+  staff: '人员',
+  station_config: '站点配置',
+};
+const label = (c: CollectionName) => LABELS[c];
+
+/** Chinese, actionable messages for bridge error codes (mirrors sync/client/errors.ts). */
+export function messageFor(code: string | undefined): string {
+  switch (code) {
+    case 'OFFLINE':
+      return '无法连接政务服务平台，当前离线办理。数据保存在本机，网络恢复后自动上传。';
+    case 'TIMEOUT':
+      return '平台响应超时，稍后自动重试。';
+    case 'UNAUTHORIZED':
+      return '终端凭证已失效，请联系平台管理员重新注册终端。数据暂存本机。';
+    case 'NOT_ENROLLED':
+      return '终端尚未注册到平台，数据暂存本机。请配置平台地址和注册码。';
+    case 'UPGRADE_REQUIRED':
+      return '平台要求升级终端软件，请联系运维。数据暂存本机。';
+    case 'BAD_RESPONSE':
+      return '平台返回的数据无法识别，稍后自动重试；如持续出现，请联系平台运维。';
+    case 'BRIDGE_UNAVAILABLE':
+    case 'TIMEOUT_BRIDGE':
+      return '终端后台服务未响应，请重启终端程序。';
+    default:
+      return '同步暂时失败，稍后自动重试；数据保存在本机，不会丢失。';
+  }
+}

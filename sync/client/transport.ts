@@ -1,0 +1,268 @@
+// The terminal's HTTP transport to the platform (runs in main under Node, or any fetch runtime).
+// Holds the token, bounds every request (timeout, response size), validates every answer with the
+// protocol schemas and turns failures into SyncTransportError codes. A hostile or broken platform
+// can make a request fail, never corrupt what the terminal stores.
+import {
+  documentSchemas,
+  enrollResponse,
+  errorResponse,
+  healthResponse,
+  LIMITS,
+  paths,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  pushResponse,
+  type Checkpoint,
+  type CollectionName,
+  type EnrollResponse,
+} from '../protocol/index';
+import { checkpoint as checkpointSchema } from '../protocol/index';
+import { SyncTransportError } from './errors';
+
+export type FetchLike = typeof fetch;
+
+export interface PlatformClientOptions {
+  baseUrl: string;
+  token?: string | null;
+  fetch?: FetchLike;
+  /** Per-request timeout, ms (default 30 s). */
+  timeoutMs?: number;
+  /** Largest response body accepted, bytes (default 32 MiB). */
+  maxResponseBytes?: number;
+  /** Largest request body sent, bytes (default: the platform's limit minus a margin). */
+  maxBodyBytes?: number;
+  /** Called after every answered request (any status): the platform is reachable. */
+  onContact?: () => void;
+}
+
+export interface PushRowIn {
+  assumedMasterState?: Record<string, unknown> | null;
+  newDocumentState: Record<string, unknown>;
+}
+
+export interface PushResult {
+  conflicts: Record<string, unknown>[];
+  rejections: { id: string; code: string; message: string }[];
+}
+
+export interface PullResult {
+  documents: Record<string, unknown>[];
+  checkpoint: Checkpoint;
+  skipped: number;
+}
+
+const DEFAULT_MAX_RESPONSE = 32 * 1024 * 1024;
+
+export class PlatformClient {
+  readonly baseUrl: string;
+  token: string | null;
+  private readonly fetchImpl: FetchLike;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxBodyBytes: number;
+
+  constructor(private readonly options: PlatformClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token ?? null;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+    this.maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes - 64 * 1024;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /** One request; resolves with the parsed JSON of a 2xx answer, or throws SyncTransportError. */
+  async request(method: string, path: string, body?: unknown, auth = true): Promise<unknown> {
+    if (auth && !this.token) throw new SyncTransportError('NOT_ENROLLED', 'the terminal has no platform token');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers: {
+          accept: 'application/json',
+          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+          ...(auth && this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        signal: controller.signal,
+        redirect: 'error',
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      if (controller.signal.aborted) throw new SyncTransportError('TIMEOUT', `${method} ${path}: no answer within ${this.timeoutMs} ms`);
+      throw new SyncTransportError('OFFLINE', `${method} ${path}: ${error instanceof Error ? error.message : 'network error'}`);
+    }
+    let text: string;
+    try {
+      text = await readLimited(res, this.maxResponseBytes);
+    } catch (error) {
+      if (error instanceof SyncTransportError) throw error;
+      if (controller.signal.aborted) throw new SyncTransportError('TIMEOUT', `${method} ${path}: the answer did not finish within ${this.timeoutMs} ms`);
+      throw new SyncTransportError('OFFLINE', `${method} ${path}: connection lost while reading the answer`);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.options.onContact?.();
+    let json: unknown;
+    try {
+      json = text.length ? JSON.parse(text) : null;
+    } catch {
+      if (res.status >= 500) throw new SyncTransportError('SERVER_ERROR', `${method} ${path}: HTTP ${res.status}`, res.status);
+      throw new SyncTransportError('BAD_RESPONSE', `${method} ${path}: HTTP ${res.status} with a body that is not JSON`, res.status);
+    }
+    if (res.status >= 200 && res.status < 300) return json;
+    const err = errorResponse.safeParse(json);
+    const code = err.success ? err.data.error.code : null;
+    const msg = `${method} ${path}: HTTP ${res.status}${code ? ` ${code}` : ''}${err.success ? `: ${err.data.error.message.slice(0, 300)}` : ''}`;
+    if (res.status === 401) throw new SyncTransportError('UNAUTHORIZED', msg, 401);
+    if (res.status === 426 || res.status === 410 || code === 'CLIENT_UPGRADE_REQUIRED' || code === 'API_VERSION_UNSUPPORTED') {
+      throw new SyncTransportError('UPGRADE_REQUIRED', msg, res.status);
+    }
+    if (code === 'ENROLL_CODE_INVALID') throw new SyncTransportError('ENROLL_FAILED', msg, res.status);
+    if (res.status >= 500 || res.status === 429 || res.status === 408) throw new SyncTransportError('SERVER_ERROR', msg, res.status);
+    throw new SyncTransportError('REQUEST_REFUSED', msg, res.status);
+  }
+
+  // ---------------------------------------------------------------- API
+
+  async health(): Promise<void> {
+    const r = healthResponse.safeParse(await this.request('GET', paths.health, undefined, false));
+    if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'health: unexpected answer');
+  }
+
+  async enroll(code: string, label?: string): Promise<EnrollResponse> {
+    const r = enrollResponse.safeParse(await this.request('POST', paths.enroll, { code, ...(label ? { label } : {}) }, false));
+    if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'enroll: unexpected answer');
+    return r.data;
+  }
+
+  /** One page after `since`; documents that fail the protocol schema are counted in `skipped`, never returned. */
+  async pull(collection: CollectionName, since: Checkpoint | null, limit: number): Promise<PullResult> {
+    const q = new URLSearchParams({ checkpoint: String(since?.seq ?? 0), limit: String(Math.min(limit, LIMITS.maxPullLimit)) });
+    const json = await this.request('GET', `${paths.pull(collection)}?${q.toString()}`);
+    if (!json || typeof json !== 'object' || !Array.isArray((json as { documents?: unknown }).documents)) {
+      throw new SyncTransportError('BAD_RESPONSE', `pull ${collection}: the answer has no documents array`);
+    }
+    const cp = checkpointSchema.safeParse((json as { checkpoint?: unknown }).checkpoint);
+    if (!cp.success) throw new SyncTransportError('BAD_RESPONSE', `pull ${collection}: the answer has no valid checkpoint`);
+    const raw = (json as { documents: unknown[] }).documents;
+    if (raw.length > limit) throw new SyncTransportError('BAD_RESPONSE', `pull ${collection}: ${raw.length} documents for a limit of ${limit}`);
+    const schema = documentSchemas[collection];
+    const documents: Record<string, unknown>[] = [];
+    let skipped = 0;
+    for (const d of raw) {
+      const r = schema.safeParse(d);
+      if (r.success) documents.push(r.data as Record<string, unknown>);
+      else skipped++;
+    }
+    return { documents, checkpoint: cp.data, skipped };
+  }
+
+  /**
+   * Pushes rows in batches under the platform's row and body limits. A single document too large
+   * to send is answered as a `TOO_LARGE` rejection (quarantined by the caller), never an endless retry.
+   */
+  async push(collection: CollectionName, rows: PushRowIn[]): Promise<PushResult> {
+    const result: PushResult = { conflicts: [], rejections: [] };
+    const sized = rows.map((row) => ({ row, bytes: byteLength(JSON.stringify(row)) }));
+    let batch: typeof sized = [];
+    let bytes = 2;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const r = await this.pushBatch(collection, batch.map((b) => b.row));
+      result.conflicts.push(...r.conflicts);
+      result.rejections.push(...r.rejections);
+      batch = [];
+      bytes = 2;
+    };
+    for (const s of sized) {
+      if (s.bytes + 2 > this.maxBodyBytes) {
+        result.rejections.push({ id: idOf(s.row), code: 'TOO_LARGE', message: `the document is ${s.bytes} bytes; the platform accepts at most ${this.maxBodyBytes}` });
+        continue;
+      }
+      if (batch.length >= LIMITS.maxPushRows || bytes + s.bytes + 1 > this.maxBodyBytes) await flush();
+      batch.push(s);
+      bytes += s.bytes + 1;
+    }
+    await flush();
+    return result;
+  }
+
+  private async pushBatch(collection: CollectionName, rows: PushRowIn[]): Promise<PushResult> {
+    let json: unknown;
+    try {
+      json = await this.request('POST', paths.push(collection), rows);
+    } catch (error) {
+      // The platform's limits may be lower than ours: split and try again; a lone row is rejected.
+      if (error instanceof SyncTransportError && error.status === 413) {
+        if (rows.length === 1) return { conflicts: [], rejections: [{ id: idOf(rows[0]!), code: 'TOO_LARGE', message: 'the platform refused the document as too large' }] };
+        const mid = Math.ceil(rows.length / 2);
+        const a = await this.pushBatch(collection, rows.slice(0, mid));
+        const b = await this.pushBatch(collection, rows.slice(mid));
+        return { conflicts: [...a.conflicts, ...b.conflicts], rejections: [...a.rejections, ...b.rejections] };
+      }
+      throw error;
+    }
+    const r = pushResponse.safeParse(json);
+    if (!r.success) throw new SyncTransportError('BAD_RESPONSE', `push ${collection}: unexpected answer`);
+    const schema = documentSchemas[collection];
+    const sent = new Set(rows.map(idOf));
+    const conflicts: Record<string, unknown>[] = [];
+    for (const c of r.data.conflicts) {
+      const p = schema.safeParse(c);
+      // A conflict must be the platform's state of a document we sent; anything else is garbage.
+      if (!p.success || !sent.has(String((p.data as { id: unknown }).id))) {
+        throw new SyncTransportError('BAD_RESPONSE', `push ${collection}: a conflict document is invalid or was not sent`);
+      }
+      conflicts.push(p.data as Record<string, unknown>);
+    }
+    const rejections = r.data.rejections.map((x) => ({
+      id: x.id.startsWith('#') ? idOf(rows[x.index] ?? { newDocumentState: {} }) : x.id,
+      code: x.code,
+      message: x.message.slice(0, 1000),
+    }));
+    return { conflicts, rejections };
+  }
+}
+
+function idOf(row: PushRowIn): string {
+  const id = row.newDocumentState.id;
+  return typeof id === 'string' ? id.slice(0, 200) : '(no id)';
+}
+
+const encoder = new TextEncoder();
+export const byteLength = (s: string): number => encoder.encode(s).length;
+
+/** Reads a response body, refusing more than `max` bytes. */
+export async function readLimited(res: Response, max: number): Promise<string> {
+  const len = res.headers.get('content-length');
+  if (len && /^\d+$/.test(len) && Number(len) > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new SyncTransportError('BAD_RESPONSE', `the answer is ${len} bytes; at most ${max} are accepted`, res.status);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new SyncTransportError('BAD_RESPONSE', `the answer exceeds ${max} bytes`, res.status);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.byteLength;
+  }
+  return new TextDecoder('utf-8', { fatal: false }).decode(all);
+}
