@@ -1,7 +1,304 @@
-/** Main side of sync: the platform transport, credentials and the database key (store and sync issue). */
-import type { syncCalls } from '../../preload/contract/sync-calls';
+/**
+ * Main side of sync: the platform transport, credentials and the database key.
+ *
+ * - Keys: the database master key and the terminal token live in a SecretStore (Electron:
+ *   safeStorage; browser host: 0600 files). `store.key` hands the renderer a derived password.
+ * - Enrollment: on first start with `platform.enrollCode` (or in demo mode with a code from the
+ *   embedded platform) main enrolls and keeps the token.
+ * - Transport: `sync.pull` / `sync.push` over HTTP with the token, every answer validated; the SSE
+ *   stream is relayed as `sync.stream` (RESYNC on every reconnect), reconnecting with backoff + jitter.
+ * - State: transport state merged with the leader window's counts, pushed as `sync.state`.
+ */
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { syncCalls, SyncLocalReport, SyncState } from '../../preload/contract/sync-calls';
 import type { Feature, FeatureContext } from '../core/feature';
+import { HandlerError } from '../core/dispatcher';
+import { PlatformClient } from '../../sync/client/transport';
+import { StreamClient } from '../../sync/client/sse';
+import { SYNC_ERROR_MESSAGES, SyncTransportError, type SyncErrorCode } from '../../sync/client/errors';
+import { fileSecretStore, type SecretStore } from './secrets';
+import { deriveIdHashSalt, derivePassword, loadOrCreateMasterKey } from './keys';
+import type { DemoPlatform } from './demo';
 
-export function createSyncFeature(_ctx: FeatureContext): Feature<typeof syncCalls> {
-  return { handlers: {}, start: async () => undefined, close: async () => undefined };
+const Enrollment = z.object({ platform: z.string().max(300), terminalId: z.string().max(128), stationId: z.string().max(64) });
+type Enrollment = z.infer<typeof Enrollment>;
+const TOKEN = 'platform-token';
+
+export interface SyncFeatureOptions {
+  /** Secret store override (tests); default by host. */
+  secrets?: SecretStore;
+  /** Demo platform port (0 = any free port). */
+  demoPort?: number;
+  /** Stream reconnect backoff (tests use small values). */
+  backoff?: { baseMs?: number; maxMs?: number };
+  fetch?: typeof fetch;
+  /** Request timeout, ms. */
+  timeoutMs?: number;
+}
+
+export interface SyncFeature extends Feature<typeof syncCalls> {
+  /** Resolves when the transport is set up (enrolled or failed); for tests. */
+  ready(): Promise<void>;
+  state(): SyncState;
+  /** The embedded demo platform's URL, when running. */
+  demoUrl(): string | null;
+}
+
+export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptions = {}): SyncFeature {
+  const log = ctx.log;
+  const mode: SyncState['mode'] = ctx.config.platform ? 'configured' : 'demo';
+  const syncDir = path.join(ctx.dataDir, 'sync');
+  const stateFile = path.join(syncDir, 'state.json');
+  const enrollFile = path.join(syncDir, 'enrollment.json');
+
+  const state: SyncState = {
+    mode,
+    enrolled: false,
+    stationId: null,
+    terminalId: null,
+    replicationId: null,
+    online: false,
+    lastContactAt: null,
+    attempts: 0,
+    nextRetryAt: null,
+    error: null,
+    local: { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: null },
+  };
+
+  let secrets: SecretStore | null = options.secrets ?? null;
+  let masterKey: Promise<Buffer> | null = null;
+  let client: PlatformClient | null = null;
+  let stream: StreamClient | null = null;
+  let demo: DemoPlatform | null = null;
+  let closed = false;
+  let booting: Promise<void> | null = null;
+
+  const emitState = () => {
+    if (!closed) ctx.events.emit('sync.state', snapshot());
+  };
+  const snapshot = (): SyncState => structuredClone(state);
+  const setError = (code: SyncErrorCode | null, detail?: string) => {
+    state.error = code ? { code, message: SYNC_ERROR_MESSAGES[code], at: new Date().toISOString() } : null;
+    if (code) log.warn('sync.error', { code, detail: (detail ?? '').slice(0, 200) });
+  };
+
+  async function getSecrets(): Promise<SecretStore> {
+    if (secrets) return secrets;
+    const dir = path.join(ctx.dataDir, 'secrets');
+    if (ctx.host === 'electron') {
+      try {
+        const { electronSecretStore } = await import('./electron-secrets');
+        secrets = electronSecretStore(dir);
+        return secrets;
+      } catch (e) {
+        log.warn('sync.safe-storage-unavailable', { error: e instanceof Error ? e.message.slice(0, 100) : 'unknown' });
+      }
+    }
+    secrets = fileSecretStore(dir);
+    return secrets;
+  }
+
+  function key(): Promise<Buffer> {
+    masterKey ??= getSecrets().then(loadOrCreateMasterKey);
+    return masterKey;
+  }
+
+  async function readJson(file: string): Promise<unknown> {
+    try {
+      return JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+  async function writeJson(file: string, value: unknown): Promise<void> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
+    await rename(tmp, file);
+  }
+
+  async function boot(): Promise<void> {
+    await key();
+    const saved = z.object({ lastSyncAt: z.number().nullable() }).safeParse(await readJson(stateFile));
+    if (saved.success) state.local.lastSyncAt = saved.data.lastSyncAt;
+
+    let url: string;
+    let platformId: string;
+    if (ctx.config.platform) {
+      url = ctx.config.platform.url;
+      platformId = url.replace(/\/+$/, '');
+    } else {
+      try {
+        const { startDemoPlatform } = await import('./demo');
+        demo = await startDemoPlatform(ctx.dataDir, options.demoPort ?? 0);
+        if (closed) {
+          await demo.close();
+          return;
+        }
+        url = demo.url;
+        platformId = 'demo';
+        log.info('sync.demo-platform', { url });
+      } catch (e) {
+        setError('DEMO_PLATFORM_FAILED', e instanceof Error ? e.message : 'unknown');
+        emitState();
+        return;
+      }
+    }
+    client = new PlatformClient({
+      baseUrl: url,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      onContact: () => {
+        state.lastContactAt = Date.now();
+      },
+    });
+
+    const store = await getSecrets();
+    const enrollment = Enrollment.safeParse(await readJson(enrollFile));
+    const token = (await store.read(TOKEN))?.toString('utf8') ?? null;
+    if (enrollment.success && enrollment.data.platform === platformId && token) {
+      client.token = token;
+      adopt(enrollment.data);
+    } else {
+      await enroll(platformId);
+    }
+    emitState();
+    if (!client.token || closed) return;
+
+    stream = new StreamClient({
+      baseUrl: url,
+      token: () => client?.token ?? null,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      backoff: { baseMs: 1000, maxMs: 60_000, ...options.backoff },
+      onOpen: () => {
+        state.online = true;
+        state.attempts = 0;
+        state.nextRetryAt = null;
+        state.lastContactAt = Date.now();
+        setError(null);
+        log.info('sync.stream-open');
+        emitState();
+      },
+      onEvent: (event) => {
+        state.lastContactAt = Date.now();
+        ctx.events.emit('sync.stream', event);
+      },
+      onDown: (error, retryInMs, attempt) => {
+        state.online = false;
+        state.attempts = attempt;
+        state.nextRetryAt = Date.now() + retryInMs;
+        setError(error.code, error.message);
+        emitState();
+      },
+      onGarbage: () => log.warn('sync.stream-garbage'),
+    });
+    stream.start();
+  }
+
+  function adopt(e: Enrollment) {
+    state.enrolled = true;
+    state.stationId = e.stationId;
+    state.terminalId = e.terminalId;
+    state.replicationId = `${e.platform}|${e.stationId}`;
+  }
+
+  async function enroll(platformId: string): Promise<void> {
+    if (!client) return;
+    let code: string | undefined = ctx.config.platform?.enrollCode;
+    if (!ctx.config.platform && demo) code = await demo.createEnrollCode();
+    if (!code) {
+      setError('NOT_ENROLLED');
+      return;
+    }
+    try {
+      const r = await client.enroll(code, `terminal ${ctx.config.role}`);
+      const store = await getSecrets();
+      await store.write(TOKEN, Buffer.from(r.token, 'utf8'));
+      const e: Enrollment = { platform: platformId, terminalId: r.terminalId, stationId: r.stationId };
+      await writeJson(enrollFile, e);
+      client.token = r.token;
+      adopt(e);
+      log.info('sync.enrolled', { terminalId: r.terminalId, stationId: r.stationId });
+    } catch (e) {
+      const code = e instanceof SyncTransportError ? (e.code === 'REQUEST_REFUSED' ? 'ENROLL_FAILED' : e.code) : 'ENROLL_FAILED';
+      setError(code, e instanceof Error ? e.message : undefined);
+    }
+  }
+
+  async function withClient(): Promise<PlatformClient> {
+    if (booting) await Promise.race([booting, new Promise((r) => setTimeout(r, 20_000))]);
+    if (!client || !client.token) throw new HandlerError(state.error?.code === 'DEMO_PLATFORM_FAILED' ? 'OFFLINE' : 'NOT_ENROLLED', state.error?.message ?? SYNC_ERROR_MESSAGES.NOT_ENROLLED);
+    return client;
+  }
+
+  function asHandlerError(e: unknown): never {
+    if (e instanceof SyncTransportError) {
+      if (e.code === 'UNAUTHORIZED' || e.code === 'UPGRADE_REQUIRED') {
+        setError(e.code, e.message);
+        emitState();
+      }
+      throw new HandlerError(e.code, e.message.slice(0, 500));
+    }
+    throw e;
+  }
+
+  return {
+    handlers: {
+      'sync.pull': async (input) => {
+        const c = await withClient();
+        try {
+          const r = await c.pull(input.collection, input.checkpoint, input.limit);
+          if (r.skipped) log.warn('sync.pull-skipped', { collection: input.collection, skipped: r.skipped });
+          return r;
+        } catch (e) {
+          return asHandlerError(e);
+        }
+      },
+      'sync.push': async (input) => {
+        const c = await withClient();
+        try {
+          const r = await c.push(input.collection, input.rows);
+          if (r.rejections.length) log.warn('sync.push-rejections', { collection: input.collection, count: r.rejections.length, codes: [...new Set(r.rejections.map((x) => x.code))].join(',') });
+          return r;
+        } catch (e) {
+          return asHandlerError(e);
+        }
+      },
+      'sync.status': () => snapshot(),
+      'sync.retry': () => {
+        stream?.reconnectNow();
+        if (state.online) ctx.events.emit('sync.stream', { type: 'RESYNC' });
+        return { requested: true };
+      },
+      'sync.report': async (input: SyncLocalReport) => {
+        const before = state.local.lastSyncAt;
+        state.local = input;
+        if (input.lastSyncAt !== null && input.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: input.lastSyncAt }).catch(() => undefined);
+        emitState();
+        return null;
+      },
+      'store.key': async (input) => {
+        const master = await key();
+        return { password: derivePassword(master, input.database), idHashSalt: deriveIdHashSalt(master) };
+      },
+    },
+    async start() {
+      booting = boot().catch((e) => {
+        log.error('sync.boot-failed', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
+      });
+    },
+    async close() {
+      closed = true;
+      await booting?.catch(() => undefined);
+      await stream?.stop();
+      await demo?.close().catch(() => undefined);
+    },
+    ready: async () => {
+      await booting;
+    },
+    state: snapshot,
+    demoUrl: () => demo?.url ?? null,
+  };
 }

@@ -94,6 +94,8 @@ export const SyncState = z.object({
   /** Enrolled with the platform (has a terminal token). */
   enrolled: z.boolean(),
   stationId: z.string().max(64).nullable(),
+  /** Identifies the platform + station the local checkpoints belong to (the renderer's replication id). */
+  replicationId: z.string().max(300).nullable(),
   terminalId: z.string().max(128).nullable(),
   /** The SSE stream to the platform is open. */
   online: z.boolean(),
