@@ -1,0 +1,96 @@
+/**
+ * Application writes the UI uses. Every function resolves only once the write is committed to the
+ * storage (Dexie: a strict-durability IndexedDB transaction), so "已提交" is shown only for
+ * applications that survive a crash or a kill. Reaching the platform exactly once is the
+ * replication's job: the UUIDv7 id is the idempotency key and the platform treats replays as no-ops.
+ */
+import { uuidv7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
+import type { TerminalDatabase } from './database';
+import type { ApplicationLocal } from './schemas';
+
+/** Salted SHA-256 (hex) of an ID number, for "my applications by ID number" without decrypting. */
+export async function hashIdNumber(salt: string, idNumber: string): Promise<string> {
+  const data = new TextEncoder().encode(`${salt}:${idNumber.trim().toUpperCase()}`);
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', data);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface DraftInput {
+  stationId: string;
+  terminalId?: string;
+  serviceItemCode: string;
+  formId: string;
+  formVersion: number;
+  channel: ApplicationDoc['channel'];
+  applicant: Applicant | null;
+  formData?: Record<string, unknown>;
+  agent?: ApplicationDoc['agent'];
+  authorization?: ApplicationDoc['authorization'];
+  materials?: ApplicationDoc['materials'];
+}
+
+export async function createDraft(db: TerminalDatabase, input: DraftInput, idHashSalt: string, now = new Date()): Promise<ApplicationLocal> {
+  const at = now.toISOString();
+  const doc: ApplicationLocal = {
+    id: uuidv7(now.getTime()),
+    _deleted: false,
+    updatedAt: at,
+    stationId: input.stationId,
+    ...(input.terminalId ? { terminalId: input.terminalId } : {}),
+    serviceItemCode: input.serviceItemCode,
+    formId: input.formId,
+    formVersion: input.formVersion,
+    channel: input.channel,
+    applicant: input.applicant,
+    applicantIdHash: input.applicant?.idNumber ? await hashIdNumber(idHashSalt, input.applicant.idNumber) : '',
+    agent: input.agent ?? null,
+    authorization: input.authorization ?? null,
+    formData: input.formData ?? {},
+    materials: input.materials ?? [],
+    status: 'draft',
+    acceptanceNo: null,
+    supplement: null,
+    decision: null,
+    statusHistory: [{ status: 'draft', at, by: 'terminal' }],
+    createdAt: at,
+    submittedAt: null,
+  };
+  await db.applications.insert(doc);
+  return doc;
+}
+
+/** Terminal-side status change (submit, resubmit after 补正, withdraw); refuses what the platform owns. */
+export async function setTerminalStatus(db: TerminalDatabase, id: string, to: Extract<ApplicationStatus, 'submitted' | 'resubmitted' | 'withdrawn'>, now = new Date()): Promise<ApplicationLocal> {
+  const doc = await db.applications.findOne(id).exec();
+  if (!doc) throw new Error('no such application');
+  const allowed: Record<string, string[]> = { submitted: ['draft'], resubmitted: ['supplement_required'], withdrawn: ['draft', 'supplement_required'] };
+  if (doc.status === to) return doc.toMutableJSON();
+  if (!allowed[to]!.includes(doc.status)) throw new Error(`cannot move an application from ${doc.status} to ${to}`);
+  const at = now.toISOString();
+  const next = await doc.incrementalModify((d) => ({
+    ...d,
+    status: to,
+    updatedAt: at,
+    submittedAt: to === 'submitted' ? at : d.submittedAt,
+    statusHistory: [...d.statusHistory, { status: to, at, by: 'terminal' as const }],
+  }));
+  return next.toMutableJSON();
+}
+
+export const submitApplication = (db: TerminalDatabase, id: string, now?: Date) => setTerminalStatus(db, id, 'submitted', now);
+
+/** Edit the form while the terminal owns it (draft / supplement_required). */
+export async function updateForm(db: TerminalDatabase, id: string, patch: Partial<Pick<ApplicationLocal, 'formData' | 'applicant' | 'agent' | 'authorization' | 'materials'>>, idHashSalt: string, now = new Date()): Promise<void> {
+  const doc = await db.applications.findOne(id).exec();
+  if (!doc) throw new Error('no such application');
+  if (doc.status !== 'draft' && doc.status !== 'supplement_required') throw new Error(`the application is ${doc.status}; it can't be edited on the terminal`);
+  const applicantIdHash = patch.applicant !== undefined ? (patch.applicant?.idNumber ? await hashIdNumber(idHashSalt, patch.applicant.idNumber) : '') : undefined;
+  await doc.incrementalModify((d) => ({ ...d, ...patch, ...(applicantIdHash !== undefined ? { applicantIdHash } : {}), updatedAt: now.toISOString() }));
+}
+
+/** "My applications": by the salted hash of the ID number, newest first (indexed). */
+export async function applicationsByIdNumber(db: TerminalDatabase, idHashSalt: string, idNumber: string, limit = 50): Promise<ApplicationLocal[]> {
+  const h = await hashIdNumber(idHashSalt, idNumber);
+  const docs = await db.applications.find({ selector: { applicantIdHash: h }, sort: [{ createdAt: 'desc' }], limit }).exec();
+  return docs.map((d) => d.toMutableJSON());
+}
