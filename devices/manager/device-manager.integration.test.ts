@@ -155,7 +155,7 @@ describe('DeviceManager configuration', () => {
     const m = new DeviceManager({
       receiptPrinter: { driver: 'escpos', transport: { kind: 'serial', path: path.join(dir, 'no-such-port') } },
       reconnect: { initialMs: 100, maxMs: 200 },
-    });
+    }, { logger: { info: () => undefined, warn: () => undefined } });
     await m.start();
     try {
       expect(await m.requestEvaluation()).toEqual({ mode: 'on-screen', code: 'NO_EVALUATOR_DEVICE', message: '未配置评价器，请使用屏幕评价' });
