@@ -154,7 +154,7 @@ export class StreamClient {
       const reader = res.body.getReader();
       let opened = false;
       for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
         try {
           chunk = await reader.read();
         } catch {

@@ -1,0 +1,134 @@
+// The transport against hostile and broken platforms: real HTTP servers that answer garbage.
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exampleApplication } from '../protocol/index';
+import { backoffDelay } from './backoff';
+import { SyncTransportError } from './errors';
+import { SseParser } from './sse';
+import { PlatformClient } from './transport';
+
+let server: Server | null = null;
+afterEach(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = null;
+});
+
+async function serve(handler: (path: string, body: string, res: import('node:http').ServerResponse) => void): Promise<string> {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => handler(req.url ?? '', body, res));
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+}
+
+const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'resolved';
+  } catch (e) {
+    return e instanceof SyncTransportError ? e.code : `other:${String(e)}`;
+  }
+}
+
+describe('PlatformClient against garbage', () => {
+  it('maps every kind of broken answer to a clear code', async () => {
+    let mode = '';
+    const url = await serve((_p, _b, res) => {
+      switch (mode) {
+        case 'html': return json(res, 200, '<html>proxy login</html>');
+        case 'no-docs': return json(res, 200, { checkpoint: { seq: 1 } });
+        case 'bad-cp': return json(res, 200, { documents: [], checkpoint: { seq: -5 } });
+        case 'too-many': return json(res, 200, { documents: Array.from({ length: 11 }, () => ({})), checkpoint: { seq: 1 } });
+        case '401': return json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'no' } });
+        case '426': return json(res, 426, { error: { code: 'CLIENT_UPGRADE_REQUIRED', message: 'old' } });
+        case '500': return json(res, 500, 'oops');
+        case 'cut': res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' }); res.write('{"documents":['); return res.destroy();
+        case 'huge': res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"documents":["' + 'x'.repeat(2_000_000)); return res.end('"]}');
+        case 'hang': return; // never answers
+      }
+    });
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456', timeoutMs: 500, maxResponseBytes: 1_000_000 });
+    const cases: [string, string][] = [
+      ['html', 'BAD_RESPONSE'], ['no-docs', 'BAD_RESPONSE'], ['bad-cp', 'BAD_RESPONSE'], ['too-many', 'BAD_RESPONSE'],
+      ['401', 'UNAUTHORIZED'], ['426', 'UPGRADE_REQUIRED'], ['500', 'SERVER_ERROR'], ['cut', 'OFFLINE'], ['huge', 'BAD_RESPONSE'], ['hang', 'TIMEOUT'],
+    ];
+    for (const [m, expected] of cases) {
+      mode = m;
+      expect(await code(c.pull('applications', null, 10)), m).toBe(expected);
+    }
+  });
+
+  it('skips pulled documents that fail the protocol schema, keeps the valid ones', async () => {
+    const good = exampleApplication();
+    const url = await serve((_p, _b, res) => json(res, 200, { documents: [good, { id: 'evil', status: 'hacked' }, 42, null], checkpoint: { seq: 9 } }));
+    const r = await new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' }).pull('applications', { seq: 0 }, 10);
+    expect(r.documents.map((d) => d.id)).toEqual([good.id]);
+    expect(r.skipped).toBe(3);
+    expect(r.checkpoint).toEqual({ seq: 9 });
+  });
+
+  it('refuses conflicts that are invalid or for documents never sent', async () => {
+    const sent = exampleApplication();
+    let conflict: unknown = exampleApplication();
+    const url = await serve((_p, _b, res) => json(res, 200, { conflicts: [conflict], rejections: [], written: 0, unchanged: 0, checkpoint: { seq: 1 } }));
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    expect(await code(c.push('applications', [{ newDocumentState: sent }]))).toBe('BAD_RESPONSE');
+    conflict = { ...sent, status: 'nonsense' };
+    expect(await code(c.push('applications', [{ newDocumentState: sent }]))).toBe('BAD_RESPONSE');
+    conflict = { ...sent, status: 'accepted' };
+    expect((await c.push('applications', [{ newDocumentState: sent }])).conflicts).toHaveLength(1);
+  });
+
+  it('splits batches the platform finds too large and rejects a lone oversized document without blocking the rest', async () => {
+    const seen: number[] = [];
+    const url = await serve((_p, body, res) => {
+      const rows = JSON.parse(body) as unknown[];
+      seen.push(rows.length);
+      if (body.length > 3000) return json(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'big' } });
+      return json(res, 200, { conflicts: [], rejections: [], written: rows.length, unchanged: 0, checkpoint: { seq: 1 } });
+    });
+    const small = Array.from({ length: 6 }, () => ({ newDocumentState: exampleApplication() }));
+    const big = { newDocumentState: exampleApplication({ formData: { blob: 'x'.repeat(5000) } }) };
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    const r = await c.push('applications', [...small, big]);
+    expect(r.rejections.map((x) => [x.id, x.code])).toEqual([[big.newDocumentState.id, 'TOO_LARGE']]);
+    expect(seen[0]).toBe(7);
+    // Larger than our own body limit: rejected locally, never sent.
+    const tiny = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456', maxBodyBytes: 2000 });
+    const r2 = await tiny.push('applications', [big, small[0]!]);
+    expect(r2.rejections.map((x) => x.code)).toEqual(['TOO_LARGE']);
+  });
+
+  it('reports OFFLINE when nothing listens', async () => {
+    const c = new PlatformClient({ baseUrl: 'http://127.0.0.1:1', token: 'trm_test_token_123456' });
+    expect(await code(c.pull('staff', null, 1))).toBe('OFFLINE');
+    expect(await code(new PlatformClient({ baseUrl: 'http://127.0.0.1:1' }).pull('staff', null, 1))).toBe('NOT_ENROLLED');
+  });
+});
+
+describe('SSE parser and backoff', () => {
+  it('parses events split across chunks, ignores comments, refuses oversized events', () => {
+    const p = new SseParser(100);
+    expect(p.push(': ping\n\nretry: 2000\n\nda')).toEqual([]);
+    expect(p.push('ta: {"type":"RESYNC"}\n')).toEqual([]);
+    expect(p.push('\r\ndata: a\ndata: b\n\n')).toEqual(['{"type":"RESYNC"}', 'a\nb']);
+    expect(() => p.push(`data: ${'x'.repeat(200)}\n`)).toThrow(SyncTransportError);
+  });
+
+  it('backs off exponentially with full jitter, capped', () => {
+    expect(backoffDelay(0, { baseMs: 1000, random: () => 0 })).toBe(500);
+    expect(backoffDelay(0, { baseMs: 1000, random: () => 1 })).toBe(1000);
+    expect(backoffDelay(3, { baseMs: 1000, random: () => 1 })).toBe(8000);
+    expect(backoffDelay(30, { baseMs: 1000, maxMs: 60_000, random: () => 1 })).toBe(60_000);
+    const samples = new Set(Array.from({ length: 20 }, () => backoffDelay(4, { baseMs: 1000 })));
+    expect(samples.size).toBeGreaterThan(5);
+  });
+});
