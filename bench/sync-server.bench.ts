@@ -109,11 +109,15 @@ async function terminalsBench(storage: string, n: number) {
       const notify: number[] = [];
       let events = 0;
       const waiting = new Map<number, { seq: number; sent: number; done: () => void }[]>();
+      // The CHANGE may arrive before the push's HTTP response: remember the last one per terminal.
+      const lastChange = new Map<number, { seq: number; at: number }>();
       const streams = await Promise.all(
         terms.map((t, i) =>
           openStream(s.url, t.token, (e) => {
             events++;
             if (e.type !== 'CHANGE' || e.collection !== 'applications') return;
+            const prev = lastChange.get(i);
+            if (!prev || e.checkpoint!.seq > prev.seq) lastChange.set(i, { seq: e.checkpoint!.seq, at: performance.now() });
             const list = waiting.get(i) ?? [];
             waiting.set(
               i,
@@ -141,6 +145,11 @@ async function terminalsBench(storage: string, n: number) {
             lat.push(performance.now() - sent);
             docs += r.json.written;
             // Wait (bounded) for our own stream to announce the change before the next push.
+            const seen = lastChange.get(i);
+            if (seen && seen.seq >= r.json.checkpoint.seq) {
+              notify.push(seen.at - sent);
+              continue;
+            }
             await new Promise<void>((done) => {
               const timer = setTimeout(done, 10_000);
               const list = waiting.get(i) ?? [];

@@ -103,6 +103,13 @@ describe.each(backends())('platform contract on $name', (backend) => {
     expect(r.json.error.code).toBe('FORBIDDEN');
     expect((await admin.req('POST', paths.adminEnrollCodes, { stationId: A })).json.code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect((await admin.req('POST', paths.adminEnrollCodes, { station: 1 })).status).toBe(400);
+    // A revoked terminal is refused at once.
+    const t = await enroll(p, A);
+    expect((await t.req('GET', paths.me)).status).toBe(200);
+    expect((await admin.req('POST', `/api/v1/admin/terminals/${t.terminalId}/revoke`, {})).status).toBe(200);
+    const gone = await t.req('GET', paths.me);
+    expect(gone.status).toBe(401);
+    expect(gone.json.error.code).toBe('UNAUTHORIZED');
   });
 
   // ------------------------------------------------------------ pull

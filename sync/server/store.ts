@@ -27,6 +27,8 @@ import { checkTerminalWrite, visibilityOf, visibleTo } from './rules';
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
 export const CHANGES_CHANNEL = 'sync_changes';
+/** How long a process trusts a token lookup. */
+export const TOKEN_CACHE_MS = 5_000;
 
 /** Who is writing: an enrolled terminal (rules apply) or the platform itself (back office, seed, upstream). */
 export type Writer = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'platform'; actor: string };
@@ -138,7 +140,6 @@ export class Store {
     let lastSeq = 0;
     if (candidates.length > 0) {
       await this.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
         const existing = await tx.query<DocRow>(
           'SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = $1 AND id = ANY($2::text[]) FOR UPDATE',
           [collection, candidates.map((c) => c.id)],
@@ -174,7 +175,7 @@ export class Store {
         }
         if (writes.length > 0) lastSeq = await this.writeDocs(tx, collection, writes);
         written = writes.length;
-      });
+      }, { lockKey: lockKey(collection) });
     }
     rejections.sort((a, b) => a.index - b.index);
     this.counters.pushWritten += written;
@@ -190,20 +191,6 @@ export class Store {
     const datas = writes.map((w) => JSON.stringify(w.doc));
     const hashes = writes.map((w) => w.hash);
     const stations = writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations)));
-    const rows = await tx.query<{ seq: string | number }>(
-      `INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
-       SELECT $1, u.id, nextval('document_seq'),
-              CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
-              u.data::jsonb, u.h, now()
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, data, h, st, ord)
-        ORDER BY u.ord
-       ON CONFLICT (collection, id) DO UPDATE
-         SET seq = EXCLUDED.seq, stations = EXCLUDED.stations, data = EXCLUDED.data,
-             last_push_hash = EXCLUDED.last_push_hash, updated_at = now()
-       RETURNING seq`,
-      [collection, ids, datas, hashes, stations],
-    );
-    const maxSeq = Math.max(...rows.map((r) => Number(r.seq)));
     let union: Set<string> | null = new Set();
     for (const w of writes) {
       if (w.stations === null) {
@@ -212,8 +199,27 @@ export class Store {
       }
       for (const s of w.stations) union.add(s);
     }
-    const notice: ChangeNotice = { collection, seq: maxSeq, stations: union && union.size <= 200 ? [...union] : null };
-    await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(notice)]);
+    const noticeStations = union && union.size <= 200 ? [...union] : null;
+    // One statement writes the rows and queues the NOTIFY (delivered on commit): the collection lock
+    // is held for as few round trips as possible.
+    const rows = await tx.query<{ seq: string | number }>(
+      `WITH ins AS (
+         INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
+         SELECT $1, u.id, nextval('document_seq'),
+                CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+                u.data::jsonb, u.h, now()
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, data, h, st, ord)
+          ORDER BY u.ord
+         ON CONFLICT (collection, id) DO UPDATE
+           SET seq = EXCLUDED.seq, stations = EXCLUDED.stations, data = EXCLUDED.data,
+               last_push_hash = EXCLUDED.last_push_hash, updated_at = now()
+         RETURNING seq)
+       SELECT max(seq) AS seq,
+              pg_notify($6, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $7::jsonb)::text) AS notified
+         FROM ins`,
+      [collection, ids, datas, hashes, stations, CHANGES_CHANNEL, JSON.stringify(noticeStations)],
+    );
+    const maxSeq = Number(rows[0]!.seq);
     return maxSeq;
   }
 
@@ -227,14 +233,10 @@ export class Store {
         if (!r.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${collection} document`, 400, issuesOf(r.error));
         return r.data as Record<string, unknown>;
       });
-      await this.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
-        await this.writeDocs(
-          tx,
-          collection,
-          batch.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) })),
-        );
-      });
+      await this.db.transaction(
+        (tx) => this.writeDocs(tx, collection, batch.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) }))),
+        { lockKey: lockKey(collection) },
+      );
       count += batch.length;
     }
     return count;
@@ -269,7 +271,6 @@ export class Store {
       throw new PlatformError('VALIDATION_FAILED', 'supplement needs at least one reason (补正内容)', 400, [{ path: 'reasons', message: 'required' }]);
     }
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey('applications')]);
       const rows = await tx.query<DocRow>("SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = 'applications' AND id = $1 FOR UPDATE", [id]);
       const cur = rows[0]?.data as ApplicationDoc | undefined;
       if (!cur) throw new PlatformError('NOT_FOUND', 'no application with this id', 404);
@@ -292,7 +293,7 @@ export class Store {
       const parsed = documentSchemas.applications.parse(next);
       await this.writeDocs(tx, 'applications', [{ id, doc: parsed, hash: null, stations: visibilityOf('applications', parsed) }]);
       return parsed;
-    });
+    }, { lockKey: lockKey('applications') });
   }
 
   /** 受理号: `<station>-<yyyymmdd>-<nnnn>`, a counter per station and day. */
@@ -336,7 +337,25 @@ export class Store {
     });
   }
 
+  /**
+   * Token → terminal, cached for a few seconds per process (a revocation reaches other server
+   * processes within TOKEN_CACHE_MS). Unknown tokens are not cached.
+   */
+  private readonly tokenCache = new Map<string, { value: { terminalId: string; stationId: string; label: string | null }; until: number }>();
+
   async terminalByToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null } | null> {
+    const key = sha256(token);
+    const hit = this.tokenCache.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await this.lookupToken(token);
+    if (value) {
+      if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+      this.tokenCache.set(key, { value, until: Date.now() + TOKEN_CACHE_MS });
+    } else this.tokenCache.delete(key);
+    return value;
+  }
+
+  private async lookupToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null } | null> {
     const rows = await this.db.query<{ id: string; station_id: string; label: string | null }>(
       'SELECT id, station_id, label FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
       [sha256(token)],
@@ -347,6 +366,7 @@ export class Store {
 
   async revokeTerminal(terminalId: string): Promise<void> {
     await this.db.query('UPDATE terminals SET revoked_at = now() WHERE id = $1', [terminalId]);
+    for (const [k, v] of this.tokenCache) if (v.value.terminalId === terminalId) this.tokenCache.delete(k);
   }
 
   // ------------------------------------------------------------------ staff

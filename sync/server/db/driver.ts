@@ -6,8 +6,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction (BEGIN … COMMIT; ROLLBACK on throw). */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction (BEGIN … COMMIT; ROLLBACK on throw). With `lockKey`, the transaction
+   * first takes `pg_advisory_xact_lock(lockKey)` (sent with BEGIN: no extra round trip).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { lockKey?: number }): Promise<T>;
   /** Runs several statements (migrations). */
   exec(sql: string): Promise<void>;
   /** Subscribes to `NOTIFY channel` (delivered after the notifying transaction commits). */
@@ -27,7 +30,7 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres');
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+    return openPostgres(options.databaseUrl, options.poolSize ?? 20);
   }
   const { openPglite } = await import('./pglite');
   return openPglite(options.dataDir);

@@ -16,7 +16,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   return {
     kind: 'pglite',
     query: base.query,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, options) =>
+      pg.transaction(async (tx) => {
+        if (options?.lockKey !== undefined) await tx.query('SELECT pg_advisory_xact_lock($1)', [options.lockKey]);
+        return fn(wrap(tx));
+      }),
     async exec(sql) {
       await pg.exec(sql);
     },

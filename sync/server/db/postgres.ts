@@ -19,10 +19,12 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   return {
     kind: 'postgres',
     query: base.query,
-    async transaction(fn) {
+    async transaction(fn, options) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        const key = options?.lockKey;
+        if (key !== undefined && !Number.isInteger(key)) throw new Error('lockKey must be an integer');
+        await client.query(key === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${key})`);
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
