@@ -8,8 +8,7 @@ import { createStorage } from './storage';
 import { toLocal } from './modifiers';
 import { memoryDb, TEST_PASSWORD, TEST_SALT } from './test-helpers';
 import { applicationsByIdNumber, createDraft, hashIdNumber, submitApplication, updateForm } from './applications';
-import { demoCatalog } from '../../sync/server/seed/catalog';
-import { demoStations } from '../../sync/server/seed/demo';
+import { fakeCatalog, fakeStation } from './fixtures';
 
 const open: TerminalDatabase[] = [];
 afterEach(async () => {
@@ -44,12 +43,12 @@ describe('collections and schemas', () => {
     }
   });
 
-  it('stores every kind of protocol document (schema-validated) and the demo catalog', async () => {
+  it('stores every kind of protocol document (schema-validated) and a catalog', async () => {
     const db = await fresh();
-    const { items, forms } = demoCatalog();
+    const { items, forms } = fakeCatalog(50, 5);
     await db.service_items.bulkInsert(items);
     await db.form_schemas.bulkInsert(forms);
-    await db.station_config.bulkInsert(demoStations());
+    await db.station_config.insert(fakeStation());
     await db.applications.insert(toLocal('applications', exampleApplication()) as never);
     await db.queue_tickets.insert(exampleQueueTicket());
     await db.evaluations.insert(exampleEvaluation());

@@ -26,7 +26,7 @@ export async function quarantine(db: TerminalDatabase, e: QuarantineEntry, now =
   const prev = await db.sync_quarantine.findOne(key).exec();
   await db.sync_quarantine.upsert({
     key,
-    collection: e.collection,
+    targetCollection: e.collection,
     docId: e.docId.slice(0, 128),
     code: e.code.slice(0, 64),
     message: e.message.slice(0, 2000),
@@ -67,7 +67,7 @@ export async function editQuarantined(db: TerminalDatabase, key: string, doc: Re
 export async function retryQuarantined(db: TerminalDatabase, key: string, now = new Date()): Promise<void> {
   const q = await db.sync_quarantine.findOne(key).exec();
   if (!q) throw new Error('no such quarantine entry');
-  const collection = q.collection as CollectionName;
+  const collection = q.targetCollection as CollectionName;
   const copy = toLocal(collection, q.toMutableJSON().doc);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the collection is chosen at run time
   const coll = (db as any)[collection] as TerminalDatabase['applications'];

@@ -32,7 +32,7 @@ export type ApplicationLocal = Omit<ApplicationDoc, 'applicantIdHash'> & { appli
 export interface QuarantineDoc {
   /** `${collection}:${docId}` */
   key: string;
-  collection: string;
+  targetCollection: string;
   docId: string;
   /** The platform's rejection code (or the terminal's own: TOO_LARGE, LOCAL_OVERRIDDEN). */
   code: string;
@@ -274,7 +274,7 @@ export const quarantineSchema = {
   additionalProperties: false,
   properties: {
     key: str(200),
-    collection: str(40),
+    targetCollection: str(40),
     docId: str(128),
     code: str(64),
     message: str(2000),
@@ -283,9 +283,9 @@ export const quarantineSchema = {
     doc: obj,
     state: str(10),
   },
-  required: ['key', 'collection', 'docId', 'code', 'message', 'at', 'attempts', 'doc', 'state'],
+  required: ['key', 'targetCollection', 'docId', 'code', 'message', 'at', 'attempts', 'doc', 'state'],
   encrypted: ['doc'],
-  indexes: [['collection', 'at'], 'at'],
+  indexes: [['targetCollection', 'at'], 'at'],
 } as const satisfies RxJsonSchema<QuarantineDoc>;
 
 export const SYNCED_SCHEMAS = {

@@ -1,5 +1,5 @@
 // The transport against hostile and broken platforms: real HTTP servers that answer garbage.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleApplication } from '../protocol/index';
 import { backoffDelay } from './backoff';
@@ -13,7 +13,7 @@ afterEach(async () => {
   server = null;
 });
 
-async function serve(handler: (path: string, body: string, res: import('node:http').ServerResponse) => void): Promise<string> {
+async function serve(handler: (path: string, body: string, res: ServerResponse) => void): Promise<string> {
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -24,7 +24,7 @@ async function serve(handler: (path: string, body: string, res: import('node:htt
   return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
 }
 
-const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
