@@ -47,6 +47,12 @@ export type WltDecoder = (wlt: Buffer) => Promise<Buffer>;
 export interface DeviceManagerOptions {
   logger?: DeviceLogger;
   wltDecoder?: WltDecoder;
+  /**
+   * TrueType font for glyphs the printer lacks. Default: Noto Sans SC from
+   * @expo-google-fonts/noto-sans-sc (a devDependency: packaged builds should pass the shipped font).
+   * Without a loadable font such glyphs print as boxes.
+   */
+  glyphFontPath?: string;
 }
 
 type Listener<T> = (value: T) => void;
@@ -309,8 +315,11 @@ export class DeviceManager {
     this.printer.attach(null);
   }
 
+  private rasterizer: FontGlyphRasterizer | null = null;
+
   private printerOptions() {
-    return { printerCharset: this.config.receiptPrinter?.printerCharset ?? 'gbk', rasterizer: new FontGlyphRasterizer() } as const;
+    this.rasterizer ??= new FontGlyphRasterizer(this.options.glyphFontPath);
+    return { printerCharset: this.config.receiptPrinter?.printerCharset ?? 'gbk', rasterizer: this.rasterizer } as const;
   }
 
   private async printBytes(kind: 'ticket' | 'receipt', bytes: Buffer): Promise<PrintResultJson> {
