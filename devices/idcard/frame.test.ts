@@ -31,6 +31,13 @@ describe('SAM framing', () => {
     expect(asResponse(f.subarray(7, -1))).toMatchObject({ sw1: 0, sw2: 0, sw3: 0x90 });
   });
 
+  it('checksum covers the length high byte (1295-byte read-base frame, LEN 05 08)', () => {
+    const f = encodeResponse(0x90, Buffer.alloc(1284));
+    expect(f.length).toBe(1295);
+    expect(hex(f.subarray(0, 10))).toBe('AA AA AA 96 69 05 08 00 00 90');
+    expect(f[1294]).toBe(0x05 ^ 0x08 ^ 0x90);
+  });
+
   it('rejects payload shapes that are too short', () => {
     expect(asCommand(Buffer.from([0x20]))).toBeNull();
     expect(asResponse(Buffer.from([0, 0]))).toBeNull();
