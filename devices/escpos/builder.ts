@@ -104,7 +104,16 @@ export class EscPosBuilder {
     return this;
   }
 
+  /**
+   * Text and a line feed. A line holding a character the printer's font lacks is printed whole as one
+   * raster image (GS v 0 is only reliable at the start of a line), keeping its column layout.
+   */
   line(text = ''): this {
+    const charset = this.options.printerCharset ?? 'gbk';
+    const clean = [...text].filter((ch) => (ch.codePointAt(0) ?? 0) >= 0x20).join('');
+    if (this.options.rasterizer && [...clean].some((ch) => !printerHasGlyph(ch, charset))) {
+      return this.image(this.options.rasterizer.render(clean, 24 * this.height));
+    }
     return this.text(text).raw([0x0a]);
   }
 
@@ -118,8 +127,8 @@ export class EscPosBuilder {
   }
 
   /**
-   * One glyph as a raster image in the middle of a line. GS v 0 prints the image as its own band,
-   * so the glyph appears at the current line's height (24 dots × size).
+   * One glyph as a raster image in the middle of a line (text() without a line feed). Printers that only
+   * accept GS v 0 at the start of a line may misplace it: prefer line(), which renders the whole line.
    */
   private glyphImage(ch: string): void {
     const bmp = this.options.rasterizer!.render(ch, 24 * this.height);

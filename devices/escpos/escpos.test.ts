@@ -43,6 +43,9 @@ describe('EscPosBuilder bytes', () => {
     warned.text('雷䶮英');
     expect(warned.warnings[0]).toContain('U+4DAE');
     const items = decodeEscPos(new EscPosBuilder({ rasterizer: new FontGlyphRasterizer() }).text('雷䶮英').build());
+    const whole = decodeEscPos(new EscPosBuilder({ rasterizer: new FontGlyphRasterizer() }).line('A 雷䶮英').build());
+    expect(whole.map((i) => i.type)).toEqual(['image']);
+    expect((whole[0] as Extract<TranscriptItem, { type: 'image' }>).width).toBe(12 + 12 + 3 * 24); // half-width ASCII cells, full-width CJK cells
     expect(items.map((i) => i.type)).toEqual(['text', 'image', 'text']);
     const img = items[1] as Extract<TranscriptItem, { type: 'image' }>;
     expect(img.height).toBe(24);
@@ -112,7 +115,13 @@ describe('templates decode back to the expected text', () => {
     expect(lines.some((l) => l.startsWith('事项名称：') && l.endsWith('城乡居民基本养老保险参保登记'))).toBe(true);
     expect(lines.some((l) => l.includes('0192f3a4-7b8c-7def-8123-456789abcdef'))).toBe(true);
     expect(lines.some((l) => l.endsWith('3611**********0024'))).toBe(true);
-    expect(lines.some((l) => l.endsWith('雷▣英'))).toBe(true);
+    // The applicant line holds 䶮 (not in the GBK font): printed whole as one 48-column raster line.
+    const items = decodeEscPos(bytes);
+    const images = items.filter((i): i is Extract<TranscriptItem, { type: 'image' }> => i.type === 'image');
+    expect(images).toHaveLength(1);
+    expect(images[0]).toMatchObject({ width: 48 * 12, height: 24 });
+    expect(lines).toContain('▣');
+    expect(lines.some((l) => l.includes('雷'))).toBe(false);
     expect(lines.some((l) => l.endsWith('5个工作日'))).toBe(true);
     expect(lines).toEqual(expect.arrayContaining(['已收材料（3项）：', '1. 居民身份证', '2. 户口簿 ×1', '3. 一寸照片 ×2']));
     expect(lines).toContain('[QR https://example.gov.cn/p/0192f3a4]');

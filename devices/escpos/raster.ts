@@ -175,24 +175,36 @@ export class FontGlyphRasterizer implements GlyphRasterizer {
     return this.font;
   }
 
+  /**
+   * Render like the printer's own font: ASCII in half-width cells (12×24 at 24 px), everything else in
+   * full-width cells, so a rendered line keeps the column layout of printed text.
+   */
   render(text: string, heightPx: number): Bitmap {
     const font = this.load();
     const chars = [...text];
-    const cell = heightPx; // square cells, like the printer's 24×24 font
-    const bmp = createBitmap(cell * chars.length, heightPx);
-    chars.forEach((ch, i) => {
+    const cellOf = (ch: string) => ((ch.codePointAt(0) ?? 0) < 0x80 ? Math.round(heightPx / 2) : heightPx);
+    const bmp = createBitmap(Math.max(1, chars.reduce((w, ch) => w + cellOf(ch), 0)), heightPx);
+    let x0 = 0;
+    for (const ch of chars) {
+      const cell = cellOf(ch);
       const cp = ch.codePointAt(0)!;
+      if (ch === ' ') {
+        x0 += cell;
+        continue;
+      }
       if (!font || !font.hasGlyphForCodePoint(cp)) {
         this.missing.add(ch);
-        drawBox(bmp, i * cell, cell);
-        return;
+        drawBox(bmp, x0, cell);
+        x0 += cell;
+        continue;
       }
       const scale = heightPx / (font.ascent - font.descent);
       const glyph = font.glyphForCodePoint(cp);
       const xOff = (cell - glyph.advanceWidth * scale) / 2;
       const contours = flatten(glyph.path.commands).map((poly) => poly.map(([x, y]): Point => [x * scale + xOff, (font.ascent - y) * scale]));
-      fill(bmp, contours, i * cell);
-    });
+      fill(bmp, contours, x0);
+      x0 += cell;
+    }
     return bmp;
   }
 }

@@ -232,7 +232,7 @@ export function decodeEscPos(bytes: Uint8Array): TranscriptItem[] {
   return items;
 }
 
-/** Printed lines as plain text (images shown as ▣, QR codes as [QR data], cuts as ✂). */
+/** Printed lines as plain text (each raster image as a line ▣, QR codes as [QR data], cuts as ✂). */
 export function transcriptLines(items: TranscriptItem[]): string[] {
   const lines: string[] = [];
   let cur = '';
@@ -243,7 +243,11 @@ export function transcriptLines(items: TranscriptItem[]): string[] {
   for (const it of items) {
     if (it.type === 'text') cur += it.text;
     else if (it.type === 'newline') end();
-    else if (it.type === 'image') cur += '▣';
+    else if (it.type === 'image') {
+      // GS v 0 prints as its own band
+      if (cur) end();
+      lines.push('▣');
+    }
     else if (it.type === 'qr') {
       if (cur) end();
       lines.push(`[QR ${it.data}]`);
