@@ -51,6 +51,11 @@ export class IdCardEmulator extends EmulatorHost {
   /** Commands received, by name (for tests and the CLI log). */
   readonly commandLog: string[] = [];
   readonly samIdBytes = Buffer.from('0501201011080012345678ABCDEF0011', 'hex');
+  /**
+   * Reader model: true (default, as documented) = after a read, find answers 0x80 until the card is
+   * re-presented; false = find answers 0x9F for as long as a card lies on the reader (seen on some readers).
+   */
+  rearmAfterRead = true;
 
   /** Put a card on the reader (a new presentation), or take it off with null. */
   present(card: CardFile | null): void {
@@ -129,7 +134,7 @@ export class IdCardEmulator extends EmulatorHost {
       case 'samId':
         return encodeResponse(0x90, this.samIdBytes);
       case 'findCard':
-        return encodeResponse(card && !this.served ? 0x9f : 0x80);
+        return encodeResponse(card && (!this.served || !this.rearmAfterRead) ? 0x9f : 0x80);
       case 'selectCard':
         return encodeResponse(card ? 0x90 : 0x81);
       case 'readBase':

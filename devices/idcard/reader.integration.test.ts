@@ -158,3 +158,27 @@ describe('polling session over a pty', () => {
     expect(err?.type === 'read-error' && err.error.code).toBe('READ_FAILED');
   });
 });
+
+describe('polling session with a reader that keeps answering 0x9F', () => {
+  it('still reports one card per presentation, and a different card as removal + card', async () => {
+    emu.rearmAfterRead = false;
+    const events: IdCardSessionEvent[] = [];
+    const session = new IdCardSession(reader, (e) => events.push(e), { pollIntervalMs: 300 });
+    session.start();
+    try {
+      emu.presentFile(path.join(cardsDir, 'resident.json'));
+      await waitFor(() => events.find((e) => e.type === 'card'), 3000, 'card');
+      await sleep(1000);
+      expect(events.map((e) => e.type)).toEqual(['card']);
+      emu.presentFile(path.join(cardsDir, 'foreign-2017.json'));
+      await waitFor(() => events.length === 3, 3000, 'swap');
+      expect(events.map((e) => e.type)).toEqual(['card', 'removed', 'card']);
+      emu.remove();
+      await waitFor(() => events.length === 4, 3000, 'removed');
+      expect(events[3]!.type).toBe('removed');
+    } finally {
+      await session.stop();
+      emu.rearmAfterRead = true;
+    }
+  });
+});

@@ -4,8 +4,10 @@
  * Presence model: after a successful read, find-card answers 0x80 until the card leaves the field or is
  * re-presented (spec: waitingsong/node-idcard-reader). While a card is "present" the session therefore
  * asks select-card: 0x90 → still there, 0x81 → removed. A 0x9F from find while present means a new
- * presentation: removal is reported, then the new card is read.
+ * presentation: the card is read, and when it is a different card, removal and the new card are reported.
+ * Readers that answer 0x9F for as long as a card lies on them therefore still give one read per card.
  */
+import { createHash } from 'node:crypto';
 import { DeviceError, toDeviceError } from '../errors.js';
 import type { IdCardRead } from './card-types.js';
 import type { SamReader } from './reader.js';
@@ -37,6 +39,7 @@ export class IdCardSession {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private present = false;
+  private cardKey: string | null = null;
   private lastReadError: string | null = null;
   private linkDown = false;
   readonly pollIntervalMs: number;
@@ -120,8 +123,6 @@ export class IdCardSession {
     const found = await this.reader.findCard();
     if (this.present) {
       if (found) {
-        this.present = false;
-        this.emit({ type: 'removed' });
         await this.readPresented();
         return;
       }
@@ -144,8 +145,13 @@ export class IdCardSession {
       throw new DeviceError('SELECT_CARD_FAILED', 'selectCard: card did not answer', '选卡失败，请重新放置证件');
     }
     const card = this.options.withFingerprint ? await this.reader.readBaseWithFingerprint() : await this.reader.readBase();
-    this.present = true;
+    // A digest (kept in memory only) tells a re-read of the same card from a new one.
+    const key = createHash('sha256').update(JSON.stringify({ ...card, warnings: undefined, photoWlt: card.photoWlt.toString('base64'), fingerprints: undefined })).digest('hex');
     this.lastReadError = null;
+    if (this.present && key === this.cardKey) return;
+    if (this.present) this.emit({ type: 'removed' });
+    this.present = true;
+    this.cardKey = key;
     this.emit({ type: 'card', card });
   }
 }
