@@ -185,4 +185,35 @@ describe('DeviceManager configuration', () => {
       await m.stop();
     }
   });
+
+  it('passes the WLT photo to a licensed decoder hook when one is given (photoBmp)', async () => {
+    await manager.stop(); // frees the reader port (idempotent)
+    const seen: number[] = [];
+    const m = new DeviceManager(
+      { idcard: demo.config.idcard, reconnect: { initialMs: 100, maxMs: 200 } },
+      { logger: { info: () => undefined, warn: () => undefined }, wltDecoder: async (wlt) => { seen.push(wlt.length); return Buffer.from('BMfake'); } },
+    );
+    const events: IdCardEvent[] = [];
+    m.onIdCard((e) => events.push(e));
+    await m.start();
+    try {
+      await waitFor(() => m.getStatuses().find((s) => s.role === 'idcard' && s.state === 'connected'), 8000, 'reader');
+      demo.idcard.presentFile(demo.cards['foreign-2023']!);
+      const ev = await waitFor(() => events.find((e) => e.type === 'card'), 5000, 'card');
+      expect(seen).toEqual([1024]);
+      expect(ev.type === 'card' && Buffer.from(ev.card.photoBmp!, 'base64').toString()).toBe('BMfake');
+    } finally {
+      await m.stop();
+    }
+  });
+});
+
+describe('devices/index.ts', () => {
+  it('exposes the manager API without Electron', async () => {
+    const api = await import('../index.js');
+    expect(typeof api.createDeviceManager).toBe('function');
+    expect(typeof api.startDemoDevices).toBe('function');
+    expect(api.deviceManagerConfigSchema.safeParse({}).success).toBe(true);
+    expect(api.maskIdNumber('360102199003071234')).toBe('3601**********1234');
+  });
 });
