@@ -160,3 +160,17 @@ describe('EscPosDecoder', () => {
     }
   });
 });
+
+describe('ReceiptPrinter queue', () => {
+  it('keeps jobs that cannot print and refuses new ones loudly when full', async () => {
+    const { ReceiptPrinter } = await import('./printer.js');
+    const p = new ReceiptPrinter({ maxQueued: 2 });
+    const r1 = await p.print('ticket', Buffer.from('a'));
+    expect(r1).toMatchObject({ ok: false, queued: true, error: { code: 'PRINTER_DISCONNECTED', userMessage: '打印机未连接' } });
+    await p.print('ticket', Buffer.from('b'));
+    await expect(p.print('ticket', Buffer.from('c'))).rejects.toMatchObject({ code: 'PRINT_QUEUE_FULL' });
+    expect(p.pending().map((j) => j.bytes.toString())).toEqual(['a', 'b']);
+    expect(p.cancel(r1.jobId)).toBe(true);
+    await expect(p.retry('nope')).rejects.toMatchObject({ code: 'NO_SUCH_JOB' });
+  });
+});

@@ -26,7 +26,7 @@ export interface ReceiptPrinterOptions {
   statusTimeoutMs?: number;
   /** False for links that cannot read (a spooler, a write-only device node): status is then unknown. */
   bidirectional?: boolean;
-  /** Upper bound of kept jobs; beyond it the oldest failed job is refused loudly, never dropped. */
+  /** Upper bound of kept jobs; beyond it new jobs are refused with PRINT_QUEUE_FULL, none is dropped. */
   maxQueued?: number;
 }
 
@@ -115,8 +115,10 @@ export class ReceiptPrinter {
   /** Queue a job and try it now. */
   print(kind: string, bytes: Buffer): Promise<PrintResult> {
     if (this.queue.size >= this.maxQueued) {
-      const error = { code: 'PRINT_QUEUE_FULL', message: `${this.queue.size} jobs waiting; retry or cancel them first`, userMessage: '待打印任务过多，请先处理打印机故障' };
-      return Promise.resolve({ ok: false, jobId: '', queued: true, error } as PrintResult);
+      // Refused loudly (nothing accepted, nothing lost): the caller must deal with the kept jobs first.
+      return Promise.reject(
+        new DeviceError('PRINT_QUEUE_FULL', `${this.queue.size} jobs waiting; retry or cancel them first`, '待打印任务过多，请先处理打印机故障'),
+      );
     }
     const job: PrintJob = { id: randomUUID(), kind, bytes, createdAt: new Date().toISOString(), attempts: 0 };
     this.queue.set(job.id, job);
