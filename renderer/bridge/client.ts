@@ -14,11 +14,14 @@ declare global {
 export class BridgeError extends Error {
   readonly code: string;
   readonly issues: BridgeErrorShape['issues'];
+  /** Chinese text for people, when main has one. */
+  readonly userMessage: string | undefined;
   constructor(shape: BridgeErrorShape) {
     super(shape.message);
     this.name = 'BridgeError';
     this.code = shape.code;
     this.issues = shape.issues;
+    this.userMessage = shape.userMessage;
   }
 }
 
