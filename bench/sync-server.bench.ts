@@ -141,7 +141,7 @@ async function terminalsBench(storage: string, n: number) {
             await new Promise((r) => setTimeout(r, Math.random() * 200));
             const rows = Array.from({ length: 5 }, () => ({ newDocumentState: exampleApplication({ status: 'submitted', stationId: t.stationId }) }));
             const sent = performance.now();
-            const r = await call<{ written: number; checkpoint: { seq: number } }>(s.url, 'POST', paths.push('applications'), t.token, rows);
+            const r = await call<{ written: number; checkpoint: { seq: number } }>(s.url, 'POST', paths.push('applications'), t.token, rows, t.agent);
             lat.push(performance.now() - sent);
             docs += r.json.written;
             // Wait (bounded) for our own stream to announce the change before the next push.

@@ -9,6 +9,7 @@ import {
   backOfficeActionRequest,
   COLLECTION_POLICY,
   createEnrollCodeRequest,
+  docId,
   documentSchemas,
   enrollRequest,
   issuesOf,
@@ -376,13 +377,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.put('/api/v1/admin/staff/:id/pin', async (req) => {
     await admin(req);
     const body = parse(setStaffPinRequest, req.body, 'PIN request');
-    const staff = await store.setStaffPin((req.params as { id: string }).id, body.pin);
+    const staff = await store.setStaffPin(parse(docId, (req.params as { id: string }).id, 'staff id'), body.pin);
     return { id: staff.id, updatedAt: staff.updatedAt };
   });
 
   app.post('/api/v1/admin/terminals/:id/revoke', async (req) => {
     await admin(req);
-    await store.revokeTerminal((req.params as { id: string }).id);
+    const id = parse(docId, (req.params as { id: string }).id, 'terminal id');
+    if (!(await store.revokeTerminal(id))) throw fail('NOT_FOUND', 'no terminal with this id', 404);
     return { revoked: true };
   });
 

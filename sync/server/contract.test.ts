@@ -347,6 +347,10 @@ describe.each(backends())('platform contract on $name', (backend) => {
     expect(list.json.applications.some((x: any) => x.id === doc.id)).toBe(true);
     const one = await admin.req('GET', paths.adminApplication(doc.id));
     expect(one.json.status).toBe('completed');
+    expect((await admin.req('GET', `${paths.adminApplications}?limit=abc`)).json.error.code).toBe('VALIDATION_FAILED');
+    expect((await admin.req('GET', paths.adminApplication('not-an-id'))).status).toBe(400);
+    expect((await admin.req('POST', '/api/v1/admin/terminals/T-nope/revoke', {})).status).toBe(404);
+    expect((await admin.req('PUT', paths.adminStaffPin('NOPE'), { pin: '123456' })).status).toBe(404);
   });
 
   it('back office: reject and a terminal withdrawal of a draft', async () => {

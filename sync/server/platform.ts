@@ -70,7 +70,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     });
     const host = options.host ?? '127.0.0.1';
-    await app.listen({ port: options.port ?? 0, host });
+    await app.listen({ port: options.port ?? 0, host, backlog: 2048 });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : options.port;
     const started = app;

@@ -364,9 +364,10 @@ export class Store {
     return r ? { terminalId: r.id, stationId: r.station_id, label: r.label } : null;
   }
 
-  async revokeTerminal(terminalId: string): Promise<void> {
-    await this.db.query('UPDATE terminals SET revoked_at = now() WHERE id = $1', [terminalId]);
+  async revokeTerminal(terminalId: string): Promise<boolean> {
+    const rows = await this.db.query('UPDATE terminals SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id', [terminalId]);
     for (const [k, v] of this.tokenCache) if (v.value.terminalId === terminalId) this.tokenCache.delete(k);
+    return rows.length > 0;
   }
 
   // ------------------------------------------------------------------ staff
