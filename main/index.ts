@@ -6,7 +6,7 @@
 import { app, BrowserWindow, ipcMain, Menu, net, protocol, screen, session, type WebContents } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, Role } from '../preload/contract';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, Role, eventAllowedFor } from '../preload/contract';
 import { loadConfig } from './core/config';
 import { CONTENT_SECURITY_POLICY } from './core/csp';
 import { createDispatcher } from './core/dispatcher';
@@ -65,7 +65,10 @@ async function start(): Promise<void> {
   });
 
   core.events.subscribe((name, payload) => {
-    for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+    for (const win of BrowserWindow.getAllWindows()) {
+      const role = win.isDestroyed() ? undefined : windowRoles.get(win.webContents.id);
+      if (role && eventAllowedFor(name, role)) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+    }
   });
 
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
@@ -110,6 +113,8 @@ async function start(): Promise<void> {
     windowRoles.set(id, plan.role);
     win.on('closed', () => windowRoles.delete(id));
     win.once('ready-to-show', () => win.show());
+    // No pinch or zoom gestures anywhere; the kiosk's elderly mode scales text itself.
+    void win.webContents.setVisualZoomLevelLimits(1, 1);
     win.webContents.on('render-process-gone', (_e, details) => {
       log.error('window.renderer-gone', { role: plan.role, reason: details.reason });
       if (details.reason !== 'clean-exit' && !win.isDestroyed()) setTimeout(() => win.reload(), 1000);

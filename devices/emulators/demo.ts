@@ -9,7 +9,25 @@ import { EvaluatorEmulator, LedDisplayEmulator } from './bus-emulators.js';
 import { IdCardEmulator } from './idcard-emulator.js';
 import { PrinterEmulator } from './printer-emulator.js';
 
+import foreign2017 from './cards/foreign-2017.json';
+import foreign2023 from './cards/foreign-2023.json';
+import hmtResidence from './cards/hmt-residence.json';
+import residentLongTerm from './cards/resident-long-term.json';
+import resident from './cards/resident.json';
+
 export const SAMPLE_CARDS_DIR = path.join(import.meta.dirname, 'cards');
+
+/**
+ * The sample cards, embedded so that demo mode also works from a bundle (out/main), where the
+ * source folder is not beside the code; startDemoDevices writes them into its own folder.
+ */
+const SAMPLE_CARDS: Record<string, unknown> = {
+  resident,
+  'resident-long-term': residentLongTerm,
+  'foreign-2017': foreign2017,
+  'foreign-2023': foreign2023,
+  'hmt-residence': hmtResidence,
+};
 
 export interface DemoDevices {
   config: DeviceManagerConfig;
@@ -43,11 +61,14 @@ export async function startDemoDevices(dir: string, options: DemoOptions = {}): 
     await Promise.all(all.map((e) => e.stop().catch(() => undefined)));
     throw err;
   }
+  const cardsDir = p('cards');
+  fs.mkdirSync(cardsDir, { recursive: true });
   const cards = Object.fromEntries(
-    fs
-      .readdirSync(SAMPLE_CARDS_DIR)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => [f.replace(/\.json$/, ''), path.join(SAMPLE_CARDS_DIR, f)]),
+    Object.entries(SAMPLE_CARDS).map(([name, card]) => {
+      const file = path.join(cardsDir, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(card, null, 2));
+      return [name, file];
+    }),
   );
   if (options.initialCard) idcard.presentFile(options.initialCard);
   const config: DeviceManagerConfig = {

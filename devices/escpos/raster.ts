@@ -154,7 +154,7 @@ function drawBox(bmp: Bitmap, x0: number, w: number): void {
   }
 }
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 const DEFAULT_FONT = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
 
 export class FontGlyphRasterizer implements GlyphRasterizer {
@@ -167,8 +167,8 @@ export class FontGlyphRasterizer implements GlyphRasterizer {
   private load(): FontkitFont | null {
     if (this.font !== undefined) return this.font;
     try {
-      const fontkit = require('fontkit') as { openSync(path: string): FontkitFont };
-      this.font = fontkit.openSync(this.fontPath ?? require.resolve(DEFAULT_FONT));
+      const fontkit = requireHere('fontkit') as { openSync(path: string): FontkitFont };
+      this.font = fontkit.openSync(this.fontPath ?? requireHere.resolve(DEFAULT_FONT));
     } catch {
       this.font = null;
     }

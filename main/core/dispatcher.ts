@@ -31,6 +31,8 @@ export class HandlerError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Chinese text for people (optional). */
+    readonly userMessage?: string,
   ) {
     super(message);
     this.name = 'HandlerError';
@@ -106,7 +108,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       }
       if (error instanceof HandlerError) {
         log?.info('bridge.handler-error', { name, code: error.code });
-        return fail(error.code, error.message);
+        const envelope = fail(error.code, error.message);
+        if (!envelope.ok && error.userMessage) envelope.error.userMessage = error.userMessage;
+        return envelope;
       }
       // Unknown failures: log the error class only; messages may carry personal data.
       log?.error('bridge.handler-failed', { name, error: error instanceof Error ? error.name : typeof error, ms: Date.now() - started });

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { call, NoInput, Role, type CallSpec } from './spec';
 import { syncCalls, syncEvents } from './sync-calls';
-import { deviceCalls, deviceEvents } from './device-calls';
+import { deviceCalls, deviceEventRoles, deviceEvents } from './device-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -77,6 +77,15 @@ export const events = {
   'app.notice': z.object({ key: z.string().max(100), level: z.enum(['info', 'warn', 'error']) }),
 } as const satisfies Record<string, z.ZodType>;
 
+/** Events limited to some roles (personal data); every other event goes to every window. */
+export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles };
+
+/** Whether a window of this role may receive the event. */
+export const eventAllowedFor = (name: string, role: Role): boolean => {
+  const roles = (eventRoles as Record<string, readonly Role[] | undefined>)[name];
+  return !roles || roles.includes(role);
+};
+
 export type Calls = typeof calls;
 export type CallName = keyof Calls;
 export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
@@ -110,6 +119,8 @@ export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
 export const BridgeErrorShape = z.object({
   code: z.union([BridgeErrorCode, z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/)]),
   message: z.string(),
+  /** Chinese text for people, where the handler has one (device and sync errors). */
+  userMessage: z.string().optional(),
   /** Per-field problems for INVALID_INPUT. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });

@@ -1,0 +1,55 @@
+/**
+ * Devices through the browser host in demo mode: emulated reader and printer on socat ptys,
+ * events and calls over the real bridge; personal data only reaches counter roles.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { startHost, type RunningHost } from './host';
+
+type T = { invoke(n: string, i?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>; on(e: string, l: (p: unknown) => void): () => void };
+const invoke = (page: Page, name: string, input?: unknown) => page.evaluate(([n, i]) => (window as unknown as { terminal: T }).terminal.invoke(n as string, i), [name, input] as const);
+
+let kiosk: RunningHost;
+let display: RunningHost;
+test.beforeAll(async () => {
+  [kiosk, display] = await Promise.all([startHost({ role: 'kiosk' }), startHost({ role: 'display' })]);
+});
+test.afterAll(async () => {
+  await Promise.all([kiosk?.stop(), display?.stop()]);
+});
+
+test('a card on the emulated reader reaches the kiosk page as an event; the printer prints the receipt', async ({ page }) => {
+  await page.goto(kiosk.url);
+  await expect(page.getByTestId('kiosk-home')).toBeVisible();
+  await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { state: string }[] | undefined)?.filter((s) => s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
+  await page.evaluate(() => {
+    const w = window as unknown as { terminal: T; cards: unknown[] };
+    w.cards = [];
+    w.terminal.on('devices.idcard', (p) => w.cards.push(p));
+  });
+  expect(await invoke(page, 'devices.demo.presentCard', { card: 'hmt-residence' })).toMatchObject({ ok: true });
+  await expect.poll(() => page.evaluate(() => (window as unknown as { cards: { type: string; card?: { cardType: string } }[] }).cards.find((c) => c.type === 'card')?.card?.cardType), { timeout: 10_000 }).toBe('hmt-residence');
+  await invoke(page, 'devices.demo.removeCard');
+
+  const ticket = { stationName: '流泗镇便民服务中心', ticketNumber: 'B007', category: '民政救助', waitingCount: 2, issuedAt: '2026-11-29T09:30:00+08:00', qrPayload: 'https://example.gov.cn/q/B007' };
+  expect(await invoke(page, 'devices.printTicket', ticket)).toMatchObject({ ok: true, value: { ok: true } });
+  const transcript = (await invoke(page, 'devices.demo.printerTranscript')).value as { jobs: string[][] };
+  expect(transcript.jobs.at(-1)?.join('\n')).toContain('B007');
+
+  // Garbage print data is refused by the contract with a typed error.
+  expect(await invoke(page, 'devices.printTicket', { ticketNumber: 42 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+});
+
+test('the hall display may not print and never receives card events', async ({ page }) => {
+  await page.goto(display.url);
+  await expect(page.getByTestId('display-root')).toBeVisible();
+  await page.evaluate(() => {
+    const w = window as unknown as { terminal: T; cards: unknown[] };
+    w.cards = [];
+    w.terminal.on('devices.idcard', (p) => w.cards.push(p));
+  });
+  expect(await invoke(page, 'devices.printTicket', { stationName: '站', ticketNumber: 'A1', category: '综合', waitingCount: 0, issuedAt: '2026-11-29T09:30:00+08:00' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { state: string }[] | undefined)?.filter((s) => s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
+  await invoke(page, 'devices.demo.presentCard', { card: 'resident' });
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => (window as unknown as { cards: unknown[] }).cards)).toEqual([]);
+});
