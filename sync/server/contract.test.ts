@@ -220,6 +220,30 @@ describe.each(backends())('platform contract on $name', (backend) => {
     expect(r3.written).toBe(1);
   });
 
+  it('push: concurrent writers of one document: exactly one wins, the other gets a conflict', async () => {
+    for (let i = 0; i < 8; i++) {
+      const doc = app();
+      const v1 = { ...doc, formData: { writer: 1 } };
+      const v2 = { ...doc, formData: { writer: 2 } };
+      const [r1, r2] = await Promise.all([a.push('applications', [{ newDocumentState: v1 }]), a2.push('applications', [{ newDocumentState: v2 }])]);
+      expect(r1.written + r2.written).toBe(1);
+      expect(r1.conflicts.length + r2.conflicts.length).toBe(1);
+      const winner = r1.written ? v1 : v2;
+      expect(await p.store.getDocument('applications', doc.id)).toEqual(winner);
+      expect([...r1.conflicts, ...r2.conflicts][0]).toEqual(winner);
+      // Both edit from the same master state.
+      const e1 = { ...winner, formData: { edit: 1 } };
+      const e2 = { ...winner, formData: { edit: 2 } };
+      const [u1, u2] = await Promise.all([
+        a.push('applications', [{ assumedMasterState: winner, newDocumentState: e1 }]),
+        a2.push('applications', [{ assumedMasterState: winner, newDocumentState: e2 }]),
+      ]);
+      expect(u1.written + u2.written).toBe(1);
+      expect(u1.conflicts.length + u2.conflicts.length).toBe(1);
+      expect(await p.store.getDocument('applications', doc.id)).toEqual(u1.written ? e1 : e2);
+    }
+  });
+
   it('push: platform-owned fields and transitions are refused per document; the rest of the batch applies', async () => {
     const good = app();
     const withNo = app({ acceptanceNo: 'X-1' });

@@ -60,6 +60,25 @@ const lockKey = (collection: string) => {
   return h.readInt32BE(0);
 };
 
+interface CasWrite {
+  id: string;
+  doc: Record<string, unknown>;
+  hash: string | null;
+  stations: string[] | null;
+  /** The seq the decision was based on; null = the document did not exist. */
+  expected: number | null;
+}
+
+/** Stations to notify of a batch: null (everyone) if any document is global or the list is long. */
+function noticeStations(writes: { stations: string[] | null }[]): string[] | null {
+  const union = new Set<string>();
+  for (const w of writes) {
+    if (w.stations === null) return null;
+    for (const s of w.stations) union.add(s);
+  }
+  return union.size <= 200 ? [...union] : null;
+}
+
 interface DocRow {
   id: string;
   seq: string | number;
@@ -138,44 +157,57 @@ export class Store {
     let written = 0;
     let unchanged = 0;
     let lastSeq = 0;
-    if (candidates.length > 0) {
-      await this.db.transaction(async (tx) => {
-        const existing = await tx.query<DocRow>(
-          'SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = $1 AND id = ANY($2::text[]) FOR UPDATE',
-          [collection, candidates.map((c) => c.id)],
-        );
-        const byId = new Map(existing.map((r) => [r.id, r]));
-        const now = new Date().toISOString();
-        const writes: { id: string; doc: Record<string, unknown>; hash: string | null; stations: string[] | null }[] = [];
-        for (const c of candidates) {
-          const cur = byId.get(c.id) ?? null;
-          if (writer.kind === 'terminal' && cur && !visibleTo(cur.stations, writer.stationId)) {
-            // Never reveal another station's document: same answer as a wrong stationId.
-            rejections.push({ id: c.id, index: c.index, code: 'WRONG_STATION', message: 'the document belongs to another station' });
-            continue;
-          }
-          if (cur && (cur.last_push_hash === c.hash || sameDocumentState(cur.data, c.next))) {
-            unchanged++;
-            continue;
-          }
-          if (cur && !sameDocumentState(c.assumed, cur.data)) {
-            conflicts.push(cur.data);
-            continue;
-          }
-          if (writer.kind === 'terminal') {
-            const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now);
-            if (!r.ok) {
-              rejections.push({ id: c.id, index: c.index, code: r.code, message: r.message });
-              continue;
-            }
-            writes.push({ id: c.id, doc: r.doc, hash: c.hash, stations: visibilityOf(collection, r.doc) });
-          } else {
-            writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next) });
-          }
+    // Optimistic concurrency: decide on a plain read, then write each row only if it is still at the
+    // sequence that was read (compare-and-set). Rows that lost a race are decided again on fresh state.
+    let pending = candidates;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const existing = await this.db.query<DocRow>(
+        'SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = $1 AND id = ANY($2::text[])',
+        [collection, pending.map((c) => c.id)],
+      );
+      const byId = new Map(existing.map((r) => [r.id, r]));
+      if (attempt >= 5) {
+        // Pathological contention on the same documents: answer with the current states.
+        for (const c of pending) {
+          const cur = byId.get(c.id);
+          if (cur && (writer.kind !== 'terminal' || visibleTo(cur.stations, writer.stationId))) conflicts.push(cur.data);
         }
-        if (writes.length > 0) lastSeq = await this.writeDocs(tx, collection, writes);
-        written = writes.length;
-      }, { lockKey: lockKey(collection) });
+        break;
+      }
+      const now = new Date().toISOString();
+      const writes: CasWrite[] = [];
+      for (const c of pending) {
+        const cur = byId.get(c.id) ?? null;
+        if (writer.kind === 'terminal' && cur && !visibleTo(cur.stations, writer.stationId)) {
+          // Never reveal another station's document: same answer as a wrong stationId.
+          rejections.push({ id: c.id, index: c.index, code: 'WRONG_STATION', message: 'the document belongs to another station' });
+          continue;
+        }
+        if (cur && (cur.last_push_hash === c.hash || sameDocumentState(cur.data, c.next))) {
+          unchanged++;
+          continue;
+        }
+        if (cur && !sameDocumentState(c.assumed, cur.data)) {
+          conflicts.push(cur.data);
+          continue;
+        }
+        const expected = cur ? Number(cur.seq) : null;
+        if (writer.kind === 'terminal') {
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now);
+          if (!r.ok) {
+            rejections.push({ id: c.id, index: c.index, code: r.code, message: r.message });
+            continue;
+          }
+          writes.push({ id: c.id, doc: r.doc, hash: c.hash, stations: visibilityOf(collection, r.doc), expected });
+        } else {
+          writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected });
+        }
+      }
+      if (writes.length === 0) break;
+      const result = await this.casWrite(collection, writes);
+      written += result.written.size;
+      lastSeq = Math.max(lastSeq, result.seq);
+      pending = pending.filter((c) => writes.some((w) => w.id === c.id) && !result.written.has(c.id));
     }
     rejections.sort((a, b) => a.index - b.index);
     this.counters.pushWritten += written;
@@ -185,21 +217,65 @@ export class Store {
     return { conflicts, rejections, written, unchanged, checkpoint: { seq: lastSeq } };
   }
 
+  /**
+   * One statement, its own transaction: takes the collection lock, writes each row only if it is
+   * still at `expected` (null = must not exist), and queues the NOTIFY. The lock is held from the
+   * first sequence number to the commit (so pulls never skip a later-committing number), and only for
+   * this one round trip. An UPDATE re-checks `seq` on the latest row version; an INSERT … ON CONFLICT
+   * DO NOTHING sees rows inserted concurrently: both are safe although the snapshot predates the lock.
+   */
+  private async casWrite(collection: CollectionName, writes: CasWrite[]): Promise<{ written: Set<string>; seq: number }> {
+    const stations = noticeStations(writes);
+    const rows = await this.db.query<{ ids: string[] | null; seq: string | number | null }>(
+      `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($8::bigint) AS locked),
+       u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, ord)),
+       upd AS (
+         UPDATE documents d
+            SET seq = nextval('document_seq'),
+                stations = CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+                data = u.data::jsonb, last_push_hash = u.h, updated_at = now()
+           FROM u, l
+          WHERE u.expected IS NOT NULL AND d.collection = $1 AND d.id = u.id AND d.seq = u.expected
+         RETURNING d.id, d.seq),
+       ins AS (
+         INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
+         SELECT $1, u.id, nextval('document_seq'),
+                CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+                u.data::jsonb, u.h, now()
+           FROM u, l
+          WHERE u.expected IS NULL
+          ORDER BY u.ord
+         ON CONFLICT (collection, id) DO NOTHING
+         RETURNING id, seq),
+       w AS (SELECT id, seq FROM upd UNION ALL SELECT id, seq FROM ins)
+       SELECT (SELECT array_agg(id) FROM w) AS ids,
+              (SELECT max(seq) FROM w) AS seq,
+              (SELECT CASE WHEN count(*) > 0
+                      THEN pg_notify($7, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $9::jsonb)::text) END
+                 FROM w) AS notified`,
+      [
+        collection,
+        writes.map((w) => w.id),
+        writes.map((w) => JSON.stringify(w.doc)),
+        writes.map((w) => w.hash),
+        writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations))),
+        writes.map((w) => (w.expected === null ? null : String(w.expected))),
+        CHANGES_CHANNEL,
+        lockKey(collection),
+        JSON.stringify(stations),
+      ],
+    );
+    const r = rows[0];
+    return { written: new Set(r?.ids ?? []), seq: r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq) };
+  }
+
   /** Inserts or replaces documents with fresh sequence numbers and notifies listeners (on commit). */
   private async writeDocs(tx: Queryable, collection: CollectionName, writes: { id: string; doc: Record<string, unknown>; hash: string | null; stations: string[] | null }[]): Promise<number> {
     const ids = writes.map((w) => w.id);
     const datas = writes.map((w) => JSON.stringify(w.doc));
     const hashes = writes.map((w) => w.hash);
     const stations = writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations)));
-    let union: Set<string> | null = new Set();
-    for (const w of writes) {
-      if (w.stations === null) {
-        union = null;
-        break;
-      }
-      for (const s of w.stations) union.add(s);
-    }
-    const noticeStations = union && union.size <= 200 ? [...union] : null;
+    const notifyStations = noticeStations(writes);
     // One statement writes the rows and queues the NOTIFY (delivered on commit): the collection lock
     // is held for as few round trips as possible.
     const rows = await tx.query<{ seq: string | number }>(
@@ -217,7 +293,7 @@ export class Store {
        SELECT max(seq) AS seq,
               pg_notify($6, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $7::jsonb)::text) AS notified
          FROM ins`,
-      [collection, ids, datas, hashes, stations, CHANGES_CHANNEL, JSON.stringify(noticeStations)],
+      [collection, ids, datas, hashes, stations, CHANGES_CHANNEL, JSON.stringify(notifyStations)],
     );
     const maxSeq = Number(rows[0]!.seq);
     return maxSeq;
