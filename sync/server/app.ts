@@ -102,7 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) e = fail('VALIDATION_FAILED', 'the body is not valid JSON', 400);
     else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) e = fail('VALIDATION_FAILED', err.message, err.statusCode);
     else {
-      app.log.error({ err: { message: err.message, code: err.code } }, 'internal error');
+      // Database errors (they carry an SQLSTATE code) may quote values: log only the code and name.
+      app.log.error({ err: err.code ? { code: err.code, name: err.name } : { name: err.name, message: err.message } }, 'internal error');
       e = fail('INTERNAL_ERROR', 'internal error; the request was not applied', 500);
     }
     if (reply.sent || reply.raw.headersSent) return;
