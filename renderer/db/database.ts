@@ -17,7 +17,7 @@ import type {
   StationConfigDoc,
 } from '../../sync/protocol';
 import { resolveConflict, sameState } from '../../sync/client/ownership';
-import { ALL_SCHEMAS, type ApplicationLocal, type QuarantineDoc } from './schemas';
+import { ALL_SCHEMAS, type ApplicationLocal, type LocalCollectionName, type QuarantineDoc } from './schemas';
 import { MIGRATIONS } from './migrations';
 import { createStorage, type StorageOptions } from './storage';
 import { toLocal, toProtocol } from './modifiers';
@@ -46,6 +46,11 @@ export interface OpenOptions {
   storage: StorageOptions;
   /** Several windows share the database (leader election); default true for Dexie. */
   multiInstance?: boolean;
+  /**
+   * Open only these collections (plus sync_quarantine). Tests that run several terminals in one
+   * process use it: the free tier allows 16 open collections per JS process.
+   */
+  collections?: readonly LocalCollectionName[];
   /** Ignore a second open of the same name in this JS process (tests). */
   ignoreDuplicate?: boolean;
 }
@@ -93,6 +98,7 @@ export async function openTerminalDatabase(options: OpenOptions): Promise<Termin
   try {
     const defs: Record<string, unknown> = {};
     for (const [collection, schema] of Object.entries(ALL_SCHEMAS)) {
+      if (options.collections && collection !== 'sync_quarantine' && !options.collections.includes(collection as LocalCollectionName)) continue;
       defs[collection] = {
         schema,
         ...(MIGRATIONS[collection as keyof typeof MIGRATIONS] ? { migrationStrategies: MIGRATIONS[collection as keyof typeof MIGRATIONS] } : {}),

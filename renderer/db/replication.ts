@@ -9,13 +9,19 @@
  * RxDB never loses a refused document.
  */
 import { Subject, type Subscription } from 'rxjs';
-import { getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import { getAssumedMasterState, getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
 import { onLocalDiscard, type TerminalDatabase } from './database';
 import { toLocal, toProtocol } from './modifiers';
 import { quarantine, releaseAccepted } from './quarantine';
+import { sameState } from '../../sync/client/ownership';
+
+const withoutMeta = (d: Doc): Doc => {
+  const { _meta: _m, _rev: _r, _attachments: _a, ...rest } = d;
+  return rest;
+};
 
 type Doc = Record<string, unknown>;
 
@@ -174,34 +180,39 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     return { ...local, errors: { ...local.errors } };
   }
 
-  async function isPending(name: CollectionName, id: string): Promise<boolean> {
+  /**
+   * Pending = a local state the platform has not acknowledged: the document changed after the
+   * upstream checkpoint and differs from the state RxDB assumes the platform has. (Documents written
+   * by pulls are above the checkpoint too, but equal to the assumed master state.)
+   */
+  async function pendingIn(name: CollectionName, ids?: string[]): Promise<number> {
     const st = states.get(name);
-    if (!st || !UP.includes(name)) return false;
-    const doc = await (db as unknown as Record<string, RxCollection<Doc>>)[name]!.storageInstance.findDocumentsById([id], true);
-    const d = doc[0];
-    if (!d) return false;
+    const internal = st?.internalReplicationState;
+    if (!st || !internal || !UP.includes(name)) return 0;
+    const coll = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
     const cp = await upCheckpoint(st);
-    if (!cp) return true;
-    return d._meta.lwt > cp.lwt || (d._meta.lwt === cp.lwt && id > cp.id);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- _meta.lwt is indexed and queryable but not in the doc type
+    const selector: any = cp ? { '_meta.lwt': { $gte: cp.lwt } } : {};
+    if (ids) selector.id = { $in: ids };
+    const candidates = (await coll.find({ selector }).exec()).map((d) => d.toJSON(true) as unknown as Doc & { _meta: { lwt: number } });
+    const above = candidates.filter((d) => !cp || d._meta.lwt > cp.lwt || String(d.id) > cp.id);
+    if (above.length === 0) return 0;
+    const assumed = await getAssumedMasterState(internal, above.map((d) => String(d.id)));
+    let n = 0;
+    for (const d of above) {
+      const m = assumed[String(d.id)];
+      if (!m || !sameState(withoutMeta(d), withoutMeta(m.docData as Doc))) n++;
+    }
+    return n;
+  }
+
+  async function isPending(name: CollectionName, id: string): Promise<boolean> {
+    return (await pendingIn(name, [id])) > 0;
   }
 
   async function pendingCount(): Promise<number> {
     let n = 0;
-    for (const name of UP) {
-      const st = states.get(name);
-      if (!st) continue;
-      const coll = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
-      const cp = await upCheckpoint(st);
-      if (!cp) {
-        n += await coll.count().exec();
-        continue;
-      }
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- _meta.lwt is indexed and queryable but not in the doc type
-      n += await coll.count({ selector: { '_meta.lwt': { $gt: cp.lwt } } as any }).exec();
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const same = await coll.find({ selector: { '_meta.lwt': cp.lwt } as any }).exec();
-      n += same.filter((d) => d.primary > cp.id).length;
-    }
+    for (const name of UP) n += await pendingIn(name);
     return n;
   }
 

@@ -152,6 +152,9 @@ export class StreamClient {
       const parser = new SseParser();
       const decoder = new TextDecoder();
       const reader = res.body.getReader();
+      // Aborting the request does not always end a body that is being read: cancel it too.
+      const cancel = () => void reader.cancel().catch(() => undefined);
+      controller.signal.addEventListener('abort', cancel, { once: true });
       let opened = false;
       for (;;) {
         let chunk: Awaited<ReturnType<typeof reader.read>>;
@@ -160,7 +163,7 @@ export class StreamClient {
         } catch {
           throw new SyncTransportError(controller.signal.aborted ? 'TIMEOUT' : 'OFFLINE', 'stream cut');
         }
-        if (chunk.done) return;
+        if (chunk.done || controller.signal.aborted) return;
         arm();
         for (const data of parser.push(decoder.decode(chunk.value, { stream: true }))) {
           let parsed: StreamEvent | null = null;
