@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
@@ -12,12 +13,22 @@ const root = import.meta.dirname;
 // so CommonJS) and renderer (the Vue app plus the browser bridge script the host injects).
 export default defineConfig({
   main: {
+    plugins: [
+      {
+        // The platform's numbered SQL migrations ship beside the main bundle (demo mode runs it).
+        name: 'copy-platform-migrations',
+        closeBundle() {
+          cpSync(resolve(root, 'sync/server/migrations'), resolve(root, 'out/main/migrations'), { recursive: true, filter: (f) => !f.endsWith('.ts') });
+        },
+      },
+    ],
     build: {
       outDir: 'out/main',
       rollupOptions: {
         input: {
           index: resolve(root, 'main/index.ts'),
           host: resolve(root, 'main/host/cli.ts'),
+          'demo-platform-worker': resolve(root, 'main/sync/demo-worker.ts'),
         },
       },
     },

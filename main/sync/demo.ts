@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEMO_STATIONS } from '../../sync/server/seed/demo';
 
@@ -16,19 +17,23 @@ export interface DemoPlatform {
   close(): Promise<void>;
 }
 
-/** The worker's file: the bundled entry next to the main bundle, or the source under tsx/vitest. */
-function workerFile(): { file: string; execArgv: string[] } {
+/**
+ * The worker: the bundled entry next to the main bundle, or, running from sources (tsx, vitest),
+ * the TypeScript file loaded through tsx's loader registered inside the worker.
+ */
+function createWorker(workerData: unknown): Worker {
   const here = import.meta.dirname;
   for (const candidate of [path.join(here, 'demo-platform-worker.js'), path.join(here, '..', 'demo-platform-worker.js')]) {
-    if (existsSync(candidate)) return { file: candidate, execArgv: [] };
+    if (existsSync(candidate)) return new Worker(candidate, { workerData });
   }
-  return { file: path.join(here, 'demo-worker.ts'), execArgv: ['--import', 'tsx'] };
+  const source = pathToFileURL(path.join(here, 'demo-worker.ts')).href;
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 export async function startDemoPlatform(dataDir: string, port = 0): Promise<DemoPlatform> {
   const stationId = DEMO_STATIONS[0];
-  const { file, execArgv } = workerFile();
-  const worker = new Worker(file, { workerData: { dataDir: path.join(dataDir, 'demo-platform'), port, stationId }, execArgv });
+  const worker = createWorker({ dataDir: path.join(dataDir, 'demo-platform'), port, stationId });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;

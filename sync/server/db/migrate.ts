@@ -1,10 +1,17 @@
 // Numbered SQL migrations (migrations/NNN_name.sql), applied once each, in order, under a lock.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Database } from './driver';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+/**
+ * Where the .sql files are: beside the sources (sync/server/migrations), or, in the app's bundle
+ * (out/main, code in out/main or out/main/chunks), in out/main/migrations where the build copies them.
+ */
+const MIGRATIONS_DIR =
+  ['../migrations/', './migrations/']
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((dir) => existsSync(path.join(dir, '001_init.sql'))) ?? fileURLToPath(new URL('../migrations/', import.meta.url));
 const MIGRATION_LOCK = 7_314_001;
 
 export interface Migration {
