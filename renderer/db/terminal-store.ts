@@ -1,0 +1,87 @@
+/**
+ * Starts the terminal's store in a window: asks main for the database key (memory only), opens
+ * the Dexie database, and — in the leader window only (RxDB leader election) — starts replication
+ * through the bridge and the daily retention purge. The key is never written anywhere.
+ */
+import { call, on } from '../bridge/client';
+import type { StreamEvent } from '../../sync/protocol';
+import { DEFAULT_DB_NAME, openTerminalDatabase, type TerminalDatabase } from './database';
+import { startReplication, type SyncBridge, type TerminalReplication } from './replication';
+import { purgeExpired, retentionDaysOf } from './retention';
+
+export interface TerminalStore {
+  db: TerminalDatabase;
+  /** Salt for ID-number lookups (memory only). */
+  idHashSalt: string;
+  /** Set once this window leads and replicates. */
+  replication: () => TerminalReplication | null;
+  close(): Promise<void>;
+}
+
+/** The bridge as the replication wants it. */
+export const bridgeSync: SyncBridge = {
+  pull: (input) => call('sync.pull', input),
+  push: (input) => call('sync.push', input),
+  onStream: (listener: (e: StreamEvent) => void) => on('sync.stream', listener),
+  report: async (r) => {
+    await call('sync.report', r);
+  },
+};
+
+const PURGE_EVERY_MS = 6 * 60 * 60 * 1000;
+
+export async function startTerminalStore(options: { name?: string; onReplication?: (r: TerminalReplication) => void } = {}): Promise<TerminalStore> {
+  const name = options.name ?? DEFAULT_DB_NAME;
+  const key = await call('store.key', { database: name });
+  const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: 'dexie' } });
+  let replication: TerminalReplication | null = null;
+  let purgeTimer: ReturnType<typeof setInterval> | null = null;
+  let closed = false;
+
+  const startWhenEnrolled = async () => {
+    // Replicate only in the leader window; others read the same IndexedDB and see every change.
+    await db.waitForLeadership();
+    if (closed) return;
+    let state = await call('sync.status');
+    while (!state.replicationId && !closed) {
+      await new Promise<void>((resolve) => {
+        const off = on('sync.state', (s) => {
+          if (s.replicationId) {
+            state = s;
+            off();
+            resolve();
+          }
+        });
+        setTimeout(() => {
+          off();
+          resolve();
+        }, 5000);
+      });
+      if (!state.replicationId) state = await call('sync.status').catch(() => state);
+    }
+    if (closed || !state.replicationId) return;
+    replication = startReplication(db, bridgeSync, { identifier: state.replicationId });
+    options.onReplication?.(replication);
+    const purge = async () => {
+      if (!replication) return;
+      const r = replication;
+      const days = await retentionDaysOf(db, state.stationId);
+      await purgeExpired(db, { retentionDays: days, isPending: (id) => r.isPending('applications', id) }).catch(() => 0);
+    };
+    setTimeout(() => void purge(), 60_000);
+    purgeTimer = setInterval(() => void purge(), PURGE_EVERY_MS);
+  };
+  void startWhenEnrolled();
+
+  return {
+    db,
+    idHashSalt: key.idHashSalt,
+    replication: () => replication,
+    async close() {
+      closed = true;
+      if (purgeTimer) clearInterval(purgeTimer);
+      await replication?.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Sync state for people: online/offline, last successful sync, pending and quarantined counts,
+ * the current error (Chinese, actionable), and the actions of the 同步状态 page (retry, quarantine
+ * edit/retry/dismiss). Main is the source of truth (`sync.state`, merged from its transport and the
+ * leader window's counts), so every window shows the same.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { SyncState } from '../../preload/contract/sync-calls';
+import { call, hasBridge, on } from '../bridge/client';
+import type { TerminalStore } from '../db/terminal-store';
+import type { QuarantineDoc } from '../db/schemas';
+import { dismissQuarantined, editQuarantined, listQuarantine, retryQuarantined } from '../db/quarantine';
+
+const DAY = 86_400_000;
+
+export const useSyncStore = defineStore('sync', () => {
+  const state = shallowRef<SyncState | null>(null);
+  const quarantine = shallowRef<QuarantineDoc[]>([]);
+  const retrying = ref(false);
+  const now = ref(Date.now());
+  let store: TerminalStore | null = null;
+  let off: (() => void) | null = null;
+  let tick: ReturnType<typeof setInterval> | null = null;
+
+  const online = computed(() => state.value?.online ?? false);
+  const lastSyncAt = computed(() => state.value?.local.lastSyncAt ?? null);
+  const pending = computed(() => state.value?.local.pending ?? 0);
+  const quarantined = computed(() => state.value?.local.quarantined ?? 0);
+  /** The error to show: the transport's first, then the store's. */
+  const error = computed(() => state.value?.error ?? state.value?.local.error ?? null);
+  /** Field mode: whole days since the last successful sync (by this terminal's clock; informational). */
+  const daysOffline = computed(() => (lastSyncAt.value === null ? null : Math.max(0, Math.floor((now.value - lastSyncAt.value) / DAY))));
+  const level = computed<'ok' | 'syncing' | 'offline' | 'attention'>(() => {
+    if (quarantined.value > 0 || (error.value && !['OFFLINE', 'TIMEOUT'].includes(error.value.code))) return 'attention';
+    if (!online.value) return 'offline';
+    if (state.value?.local.active || pending.value > 0) return 'syncing';
+    return 'ok';
+  });
+
+  async function init(terminalStore?: TerminalStore | null): Promise<void> {
+    if (terminalStore) store = terminalStore;
+    if (off || !hasBridge()) return;
+    off = on('sync.state', (s) => {
+      state.value = s;
+      if (store && s.local.quarantined !== quarantine.value.length) void refreshQuarantine();
+    });
+    tick = setInterval(() => (now.value = Date.now()), 60_000);
+    try {
+      state.value = await call('sync.status');
+    } catch {
+      /* shown as offline until the first event */
+    }
+    await refreshQuarantine();
+  }
+
+  function attach(terminalStore: TerminalStore): void {
+    store = terminalStore;
+    void refreshQuarantine();
+  }
+
+  async function refreshQuarantine(): Promise<void> {
+    if (!store) return;
+    quarantine.value = await listQuarantine(store.db);
+  }
+
+  /** 立即重试: reconnect now and pull/push everything. */
+  async function retry(): Promise<void> {
+    retrying.value = true;
+    try {
+      await call('sync.retry');
+      store?.replication()?.resync();
+    } finally {
+      retrying.value = false;
+    }
+  }
+
+  async function retryQuarantine(key: string, edited?: Record<string, unknown>): Promise<void> {
+    if (!store) return;
+    if (edited) await editQuarantined(store.db, key, edited);
+    await retryQuarantined(store.db, key);
+    await refreshQuarantine();
+  }
+
+  async function dismissQuarantine(key: string): Promise<void> {
+    if (!store) return;
+    await dismissQuarantined(store.db, key);
+    await refreshQuarantine();
+  }
+
+  function dispose(): void {
+    off?.();
+    off = null;
+    if (tick) clearInterval(tick);
+  }
+
+  return { state, quarantine, retrying, online, lastSyncAt, pending, quarantined, error, daysOffline, level, init, attach, retry, retryQuarantine, dismissQuarantine, refreshQuarantine, dispose };
+});
