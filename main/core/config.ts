@@ -24,6 +24,17 @@ export const PlatformConfig = z
   })
   .strict();
 
+/** Clerk sign-in: lockout after wrong PINs, automatic lock after inactivity, offline validity. */
+export const StaffConfig = z
+  .object({
+    maxFailures: z.number().int().min(3).max(20).default(5),
+    lockoutMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    inactivityLockMinutes: z.number().int().min(1).max(240).default(5),
+    /** How long a verifier pulled with the staff list may be used offline (the platform's login answer sets its own). */
+    offlineDays: z.number().int().min(1).max(30).default(7),
+  })
+  .strict();
+
 export const TerminalConfig = z
   .object({
     role: Role.default('kiosk'),
@@ -35,6 +46,7 @@ export const TerminalConfig = z
     displayWindow: z.enum(['auto', 'off']).default('auto'),
     /** Device bindings; validated by the device manager (devices/manager). */
     devices: z.record(z.string(), z.unknown()).optional(),
+    staff: StaffConfig.optional(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .strict();

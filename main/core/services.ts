@@ -11,6 +11,7 @@ import type { Logger } from './log';
 import type { Feature, FeatureContext } from './feature';
 import { createSyncFeature } from '../sync/feature';
 import { createDeviceFeature } from '../devices/feature';
+import { createStaffFeature } from '../staff/feature';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
@@ -60,9 +61,10 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
 
   const sync = createSyncFeature({ ...ctx, log: log.child('sync') });
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
-  const features: Feature<unknown>[] = [sync, devices];
+  const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), stationId: () => sync.state().stationId });
+  const features: Feature<unknown>[] = [sync, devices, staff];
 
-  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers };
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers };
 
   return {
     config,

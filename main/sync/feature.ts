@@ -44,6 +44,8 @@ export interface SyncFeature extends Feature<typeof syncCalls> {
   state(): SyncState;
   /** The embedded demo platform's URL, when running. */
   demoUrl(): string | null;
+  /** The platform transport once set up (staff login reuses it: one client, one token). */
+  platform(): PlatformClient | null;
 }
 
 export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptions = {}): SyncFeature {
@@ -300,5 +302,6 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     },
     state: snapshot,
     demoUrl: () => demo?.url ?? null,
+    platform: () => client,
   };
 }

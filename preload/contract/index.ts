@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { call, NoInput, Role, type CallSpec } from './spec';
 import { syncCalls, syncEvents } from './sync-calls';
 import { deviceCalls, deviceEventRoles, deviceEvents } from './device-calls';
+import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -67,18 +68,19 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {
   ...syncEvents,
   ...deviceEvents,
+  ...clerkEvents,
   /** A short notice for every window (e.g. configuration reloaded). Message keys, not text. */
   'app.notice': z.object({ key: z.string().max(100), level: z.enum(['info', 'warn', 'error']) }),
 } as const satisfies Record<string, z.ZodType>;
 
 /** Events limited to some roles (personal data); every other event goes to every window. */
-export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles };
+export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles, ...clerkEventRoles };
 
 /** Whether a window of this role may receive the event. */
 export const eventAllowedFor = (name: string, role: Role): boolean => {

@@ -1,0 +1,129 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaffSession } from '../../preload/contract/clerk-calls';
+import { TerminalConfig } from '../core/config';
+import { createEventHub } from '../core/events';
+import { createLogger } from '../core/log';
+import type { CallerInfo } from '../core/dispatcher';
+import { PlatformClient } from '../../sync/client/transport';
+import { startPlatform, type Platform } from '../../sync/server/platform';
+import { DEMO_STAFF } from '../../sync/server/seed/demo';
+import { createStaffFeature, type StaffFeature } from './feature';
+
+const assistant = DEMO_STAFF.find((s) => s.id === 'S002')!;
+const caller = { role: 'clerk', senderId: 't' } as unknown as CallerInfo;
+
+let platform: Platform;
+let client: PlatformClient;
+let dead: PlatformClient;
+let up = true;
+let t = Date.parse('2026-11-29T09:00:00Z');
+const dirs: string[] = [];
+const logLines: string[] = [];
+const log = createLogger({ stderr: false, level: 'debug', sink: (l) => logLines.push(l) });
+const sessions: unknown[] = [];
+const events = createEventHub(log);
+events.subscribe((name, payload) => name === 'staff.session' && sessions.push(payload));
+
+function feature(config: Record<string, unknown> = {}): StaffFeature {
+  const dataDir = mkdtempSync(join(tmpdir(), 'staff-'));
+  dirs.push(dataDir);
+  return make(dataDir, config);
+}
+function make(dataDir: string, config: Record<string, unknown> = {}): StaffFeature {
+  return createStaffFeature(
+    { config: TerminalConfig.parse(config), log, events, dataDir, host: 'browser' },
+    { platform: () => (up ? client : dead), stationId: () => '360121201', now: () => t },
+  );
+}
+const h = (f: StaffFeature) => f.handlers as unknown as Record<string, (input: unknown, c: CallerInfo) => Promise<unknown>>;
+const code = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string }) => e.code);
+
+beforeAll(async () => {
+  platform = await startPlatform({ port: 0, seedDemo: true });
+  client = new PlatformClient({ baseUrl: platform.url });
+  const r = await client.enroll(await platform.createEnrollCode('360121201'));
+  client.token = r.token;
+  dead = new PlatformClient({ baseUrl: 'http://127.0.0.1:9', token: r.token, timeoutMs: 2000 });
+}, 60_000);
+afterAll(async () => {
+  await platform?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('staff sign-in', () => {
+  it('signs in online against the platform and caches the verifier', async () => {
+    up = true;
+    const f = feature();
+    const s = StaffSession.parse(await h(f)['staff.login']!({ staffId: assistant.id, pin: assistant.pin }, caller));
+    expect(s).toMatchObject({ state: 'active', mode: 'online', staff: { id: 'S002', role: 'assistant', platformRole: 'clerk' } });
+    expect(await code(h(f)['staff.login']!({ staffId: assistant.id, pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    await f.close();
+  });
+
+  it('signs in offline with the roster pulled by main; verifiers never reach the page', async () => {
+    up = true;
+    const f = feature();
+    expect(await f.refreshRoster()).toBe(3);
+    up = false;
+    const roster = (await h(f)['staff.roster']!(undefined, caller)) as Record<string, unknown>[];
+    expect(roster.map((r) => r.id)).toEqual(['S001', 'S002', 'S003']);
+    expect(JSON.stringify(roster)).not.toMatch(/verifier|salt|hash/);
+    const s = StaffSession.parse(await h(f)['staff.login']!({ staffId: 'S003', pin: '345678' }, caller));
+    expect(s).toMatchObject({ state: 'active', mode: 'offline', staff: { role: 'station-admin' } });
+    // another station's staff cannot sign in here
+    expect(await code(h(f)['staff.login']!({ staffId: 'S004', pin: '456789' }, caller))).toBe('INVALID_CREDENTIALS');
+    await f.close();
+  }, 30_000);
+
+  it('locks the staff id after 5 wrong PINs for the configured time (offline), persisted across restarts', async () => {
+    up = true;
+    const f = feature({ staff: { lockoutMinutes: 10 } });
+    await f.refreshRoster();
+    up = false;
+    const login = (pin: string) => code(h(f)['staff.login']!({ staffId: 'S001', pin }, caller));
+    for (let i = 0; i < 4; i++) expect(await login('111111')).toBe('INVALID_CREDENTIALS');
+    expect(await login('111111')).toBe('ACCOUNT_LOCKED');
+    expect(await login('123456')).toBe('ACCOUNT_LOCKED'); // even the right PIN
+    await f.close();
+    // a restart keeps the lock
+    const again = make(dirs[dirs.length - 1]!, { staff: { lockoutMinutes: 10 } });
+    expect(await code(h(again)['staff.login']!({ staffId: 'S001', pin: '123456' }, caller))).toBe('ACCOUNT_LOCKED');
+    t += 10 * 60_000;
+    expect(await code(h(again)['staff.login']!({ staffId: 'S001', pin: '123456' }, caller))).toBe('OK');
+    await again.close();
+  }, 60_000);
+
+  it('refuses an expired offline verifier, locks on inactivity and unlocks with the PIN', async () => {
+    up = true;
+    const f = feature({ staff: { offlineDays: 1, inactivityLockMinutes: 3 } });
+    await f.refreshRoster();
+    up = false;
+    const s0 = StaffSession.parse(await h(f)['staff.login']!({ staffId: 'S002', pin: assistant.pin }, caller));
+    expect(s0.inactivityLockSec).toBe(180);
+    expect(StaffSession.parse(await h(f)['staff.lock']!({ reason: 'inactivity' }, caller)).state).toBe('locked');
+    expect(sessions.at(-1)).toMatchObject({ state: 'locked' });
+    expect(await code(h(f)['staff.unlock']!({ pin: '999999' }, caller))).toBe('INVALID_CREDENTIALS');
+    expect(StaffSession.parse(await h(f)['staff.unlock']!({ pin: assistant.pin }, caller)).state).toBe('active');
+    expect(StaffSession.parse(await h(f)['staff.logout']!(undefined, caller)).state).toBe('signed-out');
+    t += 2 * 86_400_000;
+    expect(await code(h(f)['staff.login']!({ staffId: 'S002', pin: assistant.pin }, caller))).toBe('OFFLINE_LOGIN_EXPIRED');
+    await f.close();
+  }, 30_000);
+
+  it('writes no PIN, name or verifier to logs or to unencrypted files', () => {
+    const text = logLines.join('\n');
+    expect(logLines.length).toBeGreaterThan(5);
+    for (const s of DEMO_STAFF) {
+      expect(text).not.toContain(s.pin);
+      expect(text).not.toContain(s.name);
+    }
+    expect(text).not.toMatch(/salt|pinVerifier|"hash"/);
+    // the cache sits in the secret store (owner-only file here; safeStorage in Electron)
+    for (const d of dirs) {
+      for (const f of readdirSync(join(d, 'secrets'))) expect(statSync(join(d, 'secrets', f)).mode & 0o077).toBe(0);
+    }
+  });
+});
