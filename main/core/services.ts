@@ -11,6 +11,7 @@ import type { Logger } from './log';
 import type { Feature, FeatureContext } from './feature';
 import { createSyncFeature } from '../sync/feature';
 import { createDeviceFeature } from '../devices/feature';
+import { createDocumentFeature } from '../documents/feature';
 import { createStaffFeature } from '../staff/feature';
 
 export interface TerminalCoreOptions {
@@ -62,9 +63,10 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const sync = createSyncFeature({ ...ctx, log: log.child('sync') });
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
   const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), stationId: () => sync.state().stationId });
-  const features: Feature<unknown>[] = [sync, devices, staff];
+  const documents = createDocumentFeature({ ...ctx, log: log.child('documents') });
+  const features: Feature<unknown>[] = [sync, devices, staff, documents];
 
-  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers };
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers };
 
   return {
     config,

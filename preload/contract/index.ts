@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { call, NoInput, Role, type CallSpec } from './spec';
 import { syncCalls, syncEvents } from './sync-calls';
 import { deviceCalls, deviceEventRoles, deviceEvents } from './device-calls';
+import { kioskCalls } from './kiosk-calls';
 import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
@@ -68,7 +69,7 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {

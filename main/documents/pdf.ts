@@ -1,0 +1,246 @@
+/**
+ * A small A4 document engine on pdf-lib: a document is a list of blocks (title, headings,
+ * paragraphs, label/value tables, numbered lists, QR codes, signature lines) laid out top to bottom
+ * with page breaks. Text uses Noto Sans SC, embedded as a subset (fontkit 1.9.0 — not
+ * @pdf-lib/fontkit, which breaks CJK subsets), and Chinese line breaking (linebreak.ts).
+ *
+ * Shared by the kiosk (受理回执, filled form) and the counter (委托书, 办结单): build a
+ * `DocumentSpec` and call `renderPdf(spec)`. No personal data is logged here; mask numbers before
+ * they go into a spec (mask.ts) unless the document needs the full value.
+ */
+import { createRequire } from 'node:module';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { breakText } from './linebreak';
+import { loadFontBytes } from './fonts';
+import { qrMatrix } from './qr';
+
+export type Block =
+  | { kind: 'title'; text: string }
+  | { kind: 'heading'; text: string }
+  | { kind: 'paragraph'; text: string; size?: number; align?: 'left' | 'center' | 'right' }
+  /** Label/value rows in a bordered two-column table. */
+  | { kind: 'fields'; rows: readonly { label: string; value: string }[]; labelWidthMm?: number }
+  /** Numbered list. */
+  | { kind: 'list'; items: readonly string[] }
+  /** A QR code (vector) with an optional caption to its right. */
+  | { kind: 'qr'; data: string; caption?: string; sizeMm?: number }
+  /** Signature / date lines side by side, e.g. ['申请人（签字）', '日期']. */
+  | { kind: 'signatures'; labels: readonly string[] }
+  | { kind: 'spacer'; mm: number }
+  | { kind: 'rule' }
+  | { kind: 'pageBreak' };
+
+export interface DocumentSpec {
+  /** PDF metadata title (also the default first line if no title block). */
+  title: string;
+  subject?: string;
+  /** Small grey text at the top of every page (e.g. the station name). */
+  header?: string;
+  /** Small grey text at the bottom of every page; `{page}` and `{pages}` are replaced. */
+  footer?: string;
+  blocks: readonly Block[];
+}
+
+export interface RenderOptions {
+  /** Font bytes (default: Noto Sans SC Regular from build/fonts). */
+  fontBytes?: Uint8Array;
+  /** Creation date in the metadata (tests pass a fixed one). */
+  now?: Date;
+}
+
+// fontkit 1.9.0 ships no types; pdf-lib declares the shape it needs.
+const fontkit = createRequire(import.meta.url)('fontkit') as Parameters<PDFDocument['registerFontkit']>[0];
+
+const MM = 72 / 25.4;
+const A4: [number, number] = [210 * MM, 297 * MM];
+const MARGIN = { top: 22 * MM, bottom: 20 * MM, left: 20 * MM, right: 20 * MM };
+const TEXT = rgb(0, 0, 0);
+const GREY = rgb(0.35, 0.35, 0.35);
+const SIZES = { title: 20, heading: 13.5, body: 11, small: 8.5 };
+
+class Layout {
+  page!: PDFPage;
+  y = 0;
+  readonly pages: PDFPage[] = [];
+  constructor(
+    private readonly doc: PDFDocument,
+    readonly font: PDFFont,
+  ) {
+    this.newPage();
+  }
+  get width(): number {
+    return A4[0] - MARGIN.left - MARGIN.right;
+  }
+  newPage(): void {
+    this.page = this.doc.addPage(A4);
+    this.pages.push(this.page);
+    this.y = A4[1] - MARGIN.top;
+  }
+  /** Makes room for `h` points, starting a new page when needed. */
+  ensure(h: number): void {
+    if (this.y - h < MARGIN.bottom) this.newPage();
+  }
+  measure = (size: number) => (s: string) => this.font.widthOfTextAtSize(s, size);
+  text(s: string, x: number, size: number, color = TEXT): void {
+    if (s) this.page.drawText(s, { x, y: this.y - size, size, font: this.font, color });
+  }
+  /** Wrapped text inside [x, x+width]; returns the height used. */
+  wrapped(s: string, x: number, width: number, size: number, align: 'left' | 'center' | 'right' = 'left'): void {
+    const lh = size * 1.55;
+    for (const line of breakText(s, width, this.measure(size))) {
+      this.ensure(lh);
+      const w = this.font.widthOfTextAtSize(line, size);
+      const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0;
+      this.text(line, x + dx, size);
+      this.y -= lh;
+    }
+  }
+}
+
+function drawFields(l: Layout, rows: readonly { label: string; value: string }[], labelWidthMm = 38): void {
+  const size = SIZES.body;
+  const lh = size * 1.5;
+  const pad = 2.2 * MM;
+  const labelW = labelWidthMm * MM;
+  const valueW = l.width - labelW;
+  const x0 = MARGIN.left;
+  for (const row of rows) {
+    const labelLines = breakText(row.label, labelW - 2 * pad, l.measure(size));
+    const valueLines = breakText(row.value || '—', valueW - 2 * pad, l.measure(size));
+    const h = Math.max(labelLines.length, valueLines.length) * lh + 2 * pad - (lh - size);
+    l.ensure(h);
+    const top = l.y;
+    l.page.drawRectangle({ x: x0, y: top - h, width: labelW, height: h, color: rgb(0.94, 0.94, 0.94), borderColor: TEXT, borderWidth: 0.6 });
+    l.page.drawRectangle({ x: x0 + labelW, y: top - h, width: valueW, height: h, borderColor: TEXT, borderWidth: 0.6 });
+    labelLines.forEach((line, i) => l.page.drawText(line, { x: x0 + pad, y: top - pad - size - i * lh + 1, size, font: l.font, color: TEXT }));
+    valueLines.forEach((line, i) => l.page.drawText(line, { x: x0 + labelW + pad, y: top - pad - size - i * lh + 1, size, font: l.font, color: TEXT }));
+    l.y = top - h;
+  }
+  l.y -= 3 * MM;
+}
+
+function drawQr(l: Layout, data: string, caption: string | undefined, sizeMm = 28): void {
+  const m = qrMatrix(data);
+  const side = sizeMm * MM;
+  l.ensure(side + 2 * MM);
+  const cell = side / (m.size + 2);
+  const x0 = MARGIN.left + cell;
+  const top = l.y - cell;
+  for (let y = 0; y < m.size; y++) {
+    // Merge horizontal runs into one rectangle each: smaller file, crisper print.
+    let x = 0;
+    while (x < m.size) {
+      if (!m.dark(x, y)) {
+        x++;
+        continue;
+      }
+      let end = x;
+      while (end < m.size && m.dark(end, y)) end++;
+      l.page.drawRectangle({ x: x0 + x * cell, y: top - (y + 1) * cell, width: (end - x) * cell + 0.05, height: cell + 0.05, color: TEXT });
+      x = end;
+    }
+  }
+  if (caption) {
+    const saveY = l.y;
+    l.y = top - 1 * MM;
+    l.wrapped(caption, MARGIN.left + side + 5 * MM, l.width - side - 5 * MM, SIZES.body);
+    l.y = Math.min(l.y, saveY);
+  }
+  l.y = Math.min(l.y, top - m.size * cell - 2 * cell);
+}
+
+function drawSignatures(l: Layout, labels: readonly string[]): void {
+  const size = SIZES.body;
+  const h = 16 * MM;
+  l.ensure(h);
+  const colW = l.width / Math.max(1, labels.length);
+  labels.forEach((label, i) => {
+    const x = MARGIN.left + i * colW;
+    const labelW = l.font.widthOfTextAtSize(`${label}：`, size);
+    l.page.drawText(`${label}：`, { x, y: l.y - h + 3 * MM, size, font: l.font, color: TEXT });
+    l.page.drawLine({ start: { x: x + labelW + 1 * MM, y: l.y - h + 2.5 * MM }, end: { x: x + colW - 6 * MM, y: l.y - h + 2.5 * MM }, thickness: 0.6, color: TEXT });
+  });
+  l.y -= h + 2 * MM;
+}
+
+/** Renders a document spec into PDF bytes (A4, subset-embedded Noto Sans SC). */
+export async function renderPdf(spec: DocumentSpec, options: RenderOptions = {}): Promise<Uint8Array> {
+  return (await renderDocument(spec, options)).pdf;
+}
+
+/** Like renderPdf, also telling the page count. */
+export async function renderDocument(spec: DocumentSpec, options: RenderOptions = {}): Promise<{ pdf: Uint8Array; pages: number }> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(options.fontBytes ?? loadFontBytes(), { subset: true });
+  const now = options.now ?? new Date();
+  doc.setTitle(spec.title);
+  if (spec.subject) doc.setSubject(spec.subject);
+  doc.setCreator('乡镇便民服务终端');
+  doc.setProducer('township-terminal documents (pdf-lib)');
+  doc.setLanguage('zh-CN');
+  doc.setCreationDate(now);
+  doc.setModificationDate(now);
+
+  const l = new Layout(doc, font);
+  for (const b of spec.blocks) {
+    switch (b.kind) {
+      case 'title':
+        l.wrapped(b.text, MARGIN.left, l.width, SIZES.title, 'center');
+        l.y -= 3 * MM;
+        break;
+      case 'heading':
+        l.ensure(SIZES.heading * 3);
+        l.y -= 2 * MM;
+        l.wrapped(b.text, MARGIN.left, l.width, SIZES.heading);
+        l.y -= 1 * MM;
+        break;
+      case 'paragraph':
+        l.wrapped(b.text, MARGIN.left, l.width, b.size ?? SIZES.body, b.align);
+        l.y -= 1.5 * MM;
+        break;
+      case 'fields':
+        drawFields(l, b.rows, b.labelWidthMm);
+        break;
+      case 'list': {
+        const size = SIZES.body;
+        const indent = l.font.widthOfTextAtSize('10. ', size);
+        b.items.forEach((item, i) => {
+          l.ensure(size * 1.55);
+          l.text(`${i + 1}.`, MARGIN.left, size);
+          l.wrapped(item, MARGIN.left + indent, l.width - indent, size);
+        });
+        l.y -= 1.5 * MM;
+        break;
+      }
+      case 'qr':
+        drawQr(l, b.data, b.caption, b.sizeMm);
+        break;
+      case 'signatures':
+        drawSignatures(l, b.labels);
+        break;
+      case 'spacer':
+        l.y -= b.mm * MM;
+        if (l.y < MARGIN.bottom) l.newPage();
+        break;
+      case 'pageBreak':
+        l.newPage();
+        break;
+      case 'rule':
+        l.ensure(3 * MM);
+        l.page.drawLine({ start: { x: MARGIN.left, y: l.y - 1 * MM }, end: { x: MARGIN.left + l.width, y: l.y - 1 * MM }, thickness: 0.6, color: GREY });
+        l.y -= 3 * MM;
+        break;
+    }
+  }
+  const pages = l.pages.length;
+  l.pages.forEach((page, i) => {
+    if (spec.header) page.drawText(spec.header, { x: MARGIN.left, y: A4[1] - 12 * MM, size: SIZES.small, font, color: GREY });
+    if (spec.footer) {
+      const text = spec.footer.replace('{page}', String(i + 1)).replace('{pages}', String(pages));
+      const w = font.widthOfTextAtSize(text, SIZES.small);
+      page.drawText(text, { x: (A4[0] - w) / 2, y: 10 * MM, size: SIZES.small, font, color: GREY });
+    }
+  });
+  return { pdf: await doc.save({ useObjectStreams: true }), pages };
+}

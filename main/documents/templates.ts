@@ -1,0 +1,67 @@
+/**
+ * Document templates built on the engine (pdf.ts). Each returns a `DocumentSpec`; inputs are the
+ * contract's shapes (preload/contract/kiosk-calls.ts), so the renderer sends plain data and main
+ * decides the layout. ID numbers and phones are masked here.
+ */
+import type { AcceptanceReceiptInput, FilledFormInput } from '../../preload/contract/kiosk-calls';
+import type { DocumentSpec } from './pdf';
+import { maskIdNumber, maskPhone } from './mask';
+
+const fmtTime = (iso: string): string => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}年${p(d.getMonth() + 1)}月${p(d.getDate())}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
+};
+
+/** 受理回执: what was filed, when, where, what to bring, how to check progress (QR). */
+export function acceptanceReceipt(r: AcceptanceReceiptInput): DocumentSpec {
+  const rows = [
+    { label: '办件编号', value: r.applicationId },
+    { label: '受理号', value: r.acceptanceNo ?? '待平台受理后生成（可凭办件编号查询）' },
+    { label: '办理事项', value: `${r.serviceName}（${r.serviceCode}）` },
+    { label: '承办部门', value: r.department },
+    { label: '申请人', value: r.applicantName },
+    { label: '证件号码', value: maskIdNumber(r.applicantIdNumber) },
+    ...(r.applicantPhone ? [{ label: '联系电话', value: maskPhone(r.applicantPhone) }] : []),
+    ...(r.agentName ? [{ label: '代办人', value: r.agentName }] : []),
+    { label: '提交时间', value: fmtTime(r.submittedAt) },
+    { label: '提交渠道', value: r.channel === 'kiosk' ? '自助终端' : r.channel === 'counter' ? '窗口（帮代办）' : '上门代办' },
+    { label: '办理地点', value: r.stationName },
+    ...(r.promisedDays !== null && r.promisedDays !== undefined ? [{ label: '承诺时限', value: `${r.promisedDays}个工作日` }] : []),
+  ];
+  return {
+    title: `${r.serviceName} 受理回执`,
+    subject: '受理回执',
+    header: `${r.stationName} · 乡镇便民服务终端`,
+    footer: '本回执由自助终端生成，请妥善保管。第 {page} 页，共 {pages} 页',
+    blocks: [
+      { kind: 'title', text: '受理回执' },
+      { kind: 'paragraph', text: `您的申请已提交${r.offline ? '，网络恢复后将自动上报平台' : ''}。请凭本回执或身份证查询办理进度。`, align: 'center' },
+      { kind: 'fields', rows },
+      ...(r.materials.length ? [{ kind: 'heading' as const, text: '申请材料' }, { kind: 'list' as const, items: r.materials }] : []),
+      ...(r.notes.length ? [{ kind: 'heading' as const, text: '温馨提示' }, { kind: 'list' as const, items: r.notes }] : []),
+      { kind: 'qr', data: r.progressQr, caption: '扫描二维码，或在自助终端“查进度”处扫描本回执，可查询办理进度。', sizeMm: 30 },
+      { kind: 'signatures', labels: ['申请人（签字）', '日期'] },
+    ],
+  };
+}
+
+/** The filled application form (申请表) as submitted. */
+export function filledForm(f: FilledFormInput): DocumentSpec {
+  return {
+    title: f.title,
+    subject: '申请表',
+    header: `${f.stationName} · 办件编号 ${f.applicationId}`,
+    footer: '第 {page} 页，共 {pages} 页',
+    blocks: [
+      { kind: 'title', text: f.title },
+      ...f.sections.flatMap((s) => [
+        { kind: 'heading' as const, text: s.title },
+        { kind: 'fields' as const, rows: s.fields.map((x) => ({ label: x.label, value: x.mask === 'id' ? maskIdNumber(x.value) : x.mask === 'phone' ? maskPhone(x.value) : x.value })) },
+      ]),
+      { kind: 'paragraph', text: '本人承诺以上填报内容真实、准确、完整，如有虚假，愿承担相应法律责任。' },
+      { kind: 'signatures', labels: ['申请人（签字）', '日期'] },
+    ],
+  };
+}

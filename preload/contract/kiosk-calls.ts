@@ -1,0 +1,113 @@
+/**
+ * Documents (PDF) and A4 printing: 受理回执, filled forms, and any document the counter composes
+ * (委托书, 办结单) from the generic block spec. Main renders with pdf-lib + embedded Noto Sans SC
+ * (main/documents), keeps the file in the terminal's data folder and prints it through the OS
+ * spooler (CUPS `lp`). The display role may not call these (personal data).
+ */
+import { z } from 'zod';
+import { call, NoInput, type CallSpec } from './spec';
+
+const ROLES = ['kiosk', 'clerk'] as const;
+const line = (max: number) => z.string().max(max);
+const isoDateTime = z.string().max(40);
+
+export const AcceptanceReceiptInput = z
+  .object({
+    applicationId: line(64).min(1),
+    acceptanceNo: line(64).nullable().optional(),
+    serviceCode: line(64).min(1),
+    serviceName: line(200).min(1),
+    department: line(100),
+    stationName: line(100),
+    applicantName: line(100),
+    /** Full number; the template masks it. */
+    applicantIdNumber: line(40),
+    applicantPhone: line(30).optional(),
+    agentName: line(100).optional(),
+    channel: z.enum(['kiosk', 'counter', 'field']),
+    submittedAt: isoDateTime,
+    promisedDays: z.number().int().min(0).max(3650).nullable().optional(),
+    materials: z.array(line(300)).max(50),
+    notes: z.array(line(500)).max(20),
+    /** What the QR code encodes (progress lookup), e.g. `TT1:<applicationId>`. */
+    progressQr: line(500).min(1),
+    /** Submitted while the platform was unreachable. */
+    offline: z.boolean().optional(),
+  })
+  .strict();
+export type AcceptanceReceiptInput = z.infer<typeof AcceptanceReceiptInput>;
+
+export const FilledFormInput = z
+  .object({
+    applicationId: line(64).min(1),
+    title: line(200).min(1),
+    stationName: line(100),
+    sections: z
+      .array(
+        z.object({
+          title: line(100),
+          fields: z.array(z.object({ label: line(200), value: line(2000), mask: z.enum(['id', 'phone']).optional() }).strict()).max(100),
+        }).strict(),
+      )
+      .max(30),
+  })
+  .strict();
+export type FilledFormInput = z.infer<typeof FilledFormInput>;
+
+/** A block of the generic document engine (see main/documents/pdf.ts). */
+export const DocumentBlock = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('title'), text: line(200) }).strict(),
+  z.object({ kind: z.literal('heading'), text: line(200) }).strict(),
+  z.object({ kind: z.literal('paragraph'), text: line(5000), size: z.number().min(6).max(30).optional(), align: z.enum(['left', 'center', 'right']).optional() }).strict(),
+  z.object({ kind: z.literal('fields'), rows: z.array(z.object({ label: line(200), value: line(2000) }).strict()).max(200), labelWidthMm: z.number().min(15).max(100).optional() }).strict(),
+  z.object({ kind: z.literal('list'), items: z.array(line(1000)).max(200) }).strict(),
+  z.object({ kind: z.literal('qr'), data: line(500).min(1), caption: line(300).optional(), sizeMm: z.number().min(15).max(80).optional() }).strict(),
+  z.object({ kind: z.literal('signatures'), labels: z.array(line(40)).min(1).max(4) }).strict(),
+  z.object({ kind: z.literal('spacer'), mm: z.number().min(0).max(200) }).strict(),
+  z.object({ kind: z.literal('rule') }).strict(),
+  z.object({ kind: z.literal('pageBreak') }).strict(),
+]);
+export const DocumentSpecInput = z
+  .object({ title: line(200).min(1), subject: line(200).optional(), header: line(200).optional(), footer: line(200).optional(), blocks: z.array(DocumentBlock).max(500) })
+  .strict();
+export type DocumentSpecInput = z.infer<typeof DocumentSpecInput>;
+
+/** A rendered and saved document. */
+export const SavedDocument = z.object({
+  documentId: z.string(),
+  /** Absolute path of the PDF in the terminal's data folder. */
+  path: z.string(),
+  bytes: z.number().int(),
+  pages: z.number().int(),
+  renderMs: z.number(),
+});
+export type SavedDocument = z.infer<typeof SavedDocument>;
+
+export const PrinterInfo = z.object({
+  /** Whether an A4 spooler (CUPS `lp`) is present. */
+  spooler: z.boolean(),
+  defaultPrinter: z.string().nullable(),
+  printers: z.array(z.string()),
+  /** Chinese, for people, when printing is impossible. */
+  message: z.string().optional(),
+});
+
+const documentId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
+
+export const kioskCalls = {
+  /** Renders the 受理回执 PDF (optionally followed by the filled form) and saves it. */
+  'documents.receiptPdf': call({ input: z.object({ receipt: AcceptanceReceiptInput, form: FilledFormInput.optional() }).strict(), output: SavedDocument, roles: ROLES, timeoutMs: 30_000 }),
+  /** Renders any document from blocks (委托书, 办结单…) and saves it. */
+  'documents.render': call({ input: z.object({ kind: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/), spec: DocumentSpecInput }).strict(), output: SavedDocument, roles: ROLES, timeoutMs: 30_000 }),
+  /** A4 printers known to the OS spooler. */
+  'documents.printers': call({ input: NoInput, output: PrinterInfo, roles: ROLES, timeoutMs: 10_000 }),
+  /** Sends a saved document to the A4 printer; errors NO_PRINTER / PRINT_FAILED / NOT_FOUND with a Chinese userMessage; retry = call again. */
+  'documents.print': call({
+    input: z.object({ documentId, printer: z.string().max(100).optional(), copies: z.number().int().min(1).max(5).optional() }).strict(),
+    output: z.object({ printer: z.string(), jobId: z.string() }),
+    roles: ROLES,
+    timeoutMs: 30_000,
+  }),
+  /** Deletes a saved document (kiosk: after printing, or on idle reset). */
+  'documents.discard': call({ input: z.object({ documentId }).strict(), output: z.boolean(), roles: ROLES }),
+} as const satisfies Record<string, CallSpec>;
