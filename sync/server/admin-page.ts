@@ -60,9 +60,9 @@ async function act(id, action) {
   if (action === 'reject') { const r = prompt('理由'); if (r) body.reason = r; }
   try { const doc = await api('POST', '/api/v1/admin/applications/' + id + '/' + action, body); say(action + ' → ' + doc.status + (doc.acceptanceNo ? ' ' + doc.acceptanceNo : '')); }
   catch (e) { say(e.message); }
-  await refresh();
+  await refresh(true);
 }
-async function refresh() {
+async function refresh(keepMessage) {
   try {
     const q = $('status').value ? '?status=' + encodeURIComponent($('status').value) : '';
     const { applications } = await api('GET', '/api/v1/admin/applications' + q);
@@ -80,12 +80,12 @@ async function refresh() {
       }
       tr.append(td); tbody.append(tr);
     }
-    say(applications.length + ' 件');
+    if (keepMessage !== true) say(applications.length + ' 件');
   } catch (e) { say(e.message); }
 }
 $('save-token').addEventListener('click', () => { sessionStorage.setItem('adminToken', $('token').value.trim()); refresh(); });
-$('refresh').addEventListener('click', refresh);
-$('status').addEventListener('change', refresh);
+$('refresh').addEventListener('click', () => refresh());
+$('status').addEventListener('change', () => refresh());
 $('make-code').addEventListener('click', async () => {
   try { const r = await api('POST', '/api/v1/admin/enroll-codes', { stationId: $('station').value.trim() }); $('code').textContent = r.code + '（' + r.expiresAt + ' 前有效）'; }
   catch (e) { say(e.message); }
