@@ -195,7 +195,10 @@ describe.each(backends())('platform contract on $name', (backend) => {
     expect(stored.statusHistory.at(-1)).toMatchObject({ status: 'synced', by: 'platform' });
     const seqBefore = (await pullAll(a, 'applications')).checkpoint;
     const replay = await a.push('applications', rows);
-    expect(replay).toMatchObject({ written: 0, unchanged: 1, conflicts: [], rejections: [] });
+    // Still a no-op, but the terminal (which never saw the answer) learns the platform's current state.
+    expect(replay).toMatchObject({ written: 0, unchanged: 1, conflicts: [stored], rejections: [] });
+    // A replay that already assumes the current state gets no conflict.
+    expect(await a.push('applications', [{ assumedMasterState: stored, newDocumentState: doc }])).toMatchObject({ written: 0, unchanged: 1, conflicts: [] });
     expect((await pullAll(a, 'applications')).checkpoint).toBe(seqBefore);
     expect(await p.store.getDocument('applications', doc.id)).toEqual(stored);
   });

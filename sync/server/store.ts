@@ -185,6 +185,10 @@ export class Store {
         }
         if (cur && (cur.last_push_hash === c.hash || sameDocumentState(cur.data, c.next))) {
           unchanged++;
+          // A replay of a push the platform applied and then advanced (submitted → synced, accepted…):
+          // a terminal that assumes another state must learn the current one, or it keeps its stale
+          // copy until the next change (its pull checkpoint may already be past this document).
+          if (!sameDocumentState(cur.data, c.next) && !sameDocumentState(c.assumed, cur.data)) conflicts.push(cur.data);
           continue;
         }
         if (cur && !sameDocumentState(c.assumed, cur.data)) {
