@@ -1,0 +1,126 @@
+/**
+ * The store in real Debian Chromium (IndexedDB via Dexie) with the real browser host and platform:
+ * PII is ciphertext in the raw object stores; data acknowledged before a SIGKILL of Chromium and of
+ * the host process is there after relaunch and reaches the platform exactly once; a page reload in
+ * the middle of a sync finishes the sync.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { ApplicationDoc } from '../sync/protocol';
+import { startPlatform, type Platform } from '../sync/server/platform';
+import { launchChromium, launchHost, openStorePage, type KillableChromium, type KillableHost, type StoreApi } from './store-chromium';
+import { startFaultProxy, type FaultProxy } from './sync-fault-proxy';
+import { eventually } from './sync-harness';
+
+const STATION = '360121201';
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+const store = <T>(page: Page, fn: (s: StoreApi, arg: unknown) => Promise<T> | T, arg?: unknown): Promise<T> =>
+  page.evaluate(([src, a]) => {
+    const f = new Function('s', 'a', `return (${src})(s, a)`) as (s: unknown, a: unknown) => Promise<unknown>;
+    return f((window as unknown as { __store: unknown }).__store, a);
+  }, [fn.toString(), arg] as const) as Promise<T>;
+
+let platform: Platform;
+let proxy: FaultProxy;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+test.beforeAll(async () => {
+  platform = await startPlatform({ seedDemo: true, heartbeatMs: 1000 });
+  const u = new URL(platform.url);
+  proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
+});
+test.afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+test.afterAll(async () => {
+  await proxy?.close();
+  await platform?.close();
+});
+
+async function terminal(opts: { dataDir?: string; port?: number; profile?: string } = {}): Promise<{ host: KillableHost; chrome: KillableChromium }> {
+  const config = { role: 'clerk', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) } };
+  const host = await launchHost({ config, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.port ? { port: opts.port } : {}) });
+  const chrome = await launchChromium(opts.profile);
+  cleanups.push(() => chrome.kill(), () => host.kill());
+  await openStorePage(chrome.page, host.url);
+  return { host, chrome };
+}
+
+async function onServer(ids: string[]): Promise<ApplicationDoc[]> {
+  const docs = await Promise.all(ids.map((id) => platform.store.getDocument('applications', id)));
+  return docs.filter(Boolean) as ApplicationDoc[];
+}
+
+test('encrypted fields are ciphertext in the raw IndexedDB stores', async () => {
+  const { chrome } = await terminal();
+  const page = chrome.page;
+  const [id] = await store(page, (s) => s.writeApplications(1, '加密测试人'));
+  const dump = await store(page, (s) => s.rawDump());
+  expect(dump).toContain(id!);
+  for (const secret of ['加密测试人', '360121195001011234', '13800000000', '南新乡测试路1号']) expect(dump, secret).not.toContain(secret);
+  // The replication's own bookkeeping (assumed master states) is encrypted too once synced.
+  await eventually(async () => (await onServer([id!])).length === 1, 20_000, 'synced');
+  const dump2 = await store(page, (s) => s.rawDump());
+  expect(dump2).not.toContain('加密测试人');
+  expect(await store(page, (s) => s.isLeader())).toBe(true);
+});
+
+test('SIGKILL of Chromium and of the host mid-sync: acknowledged data survives and reaches the platform exactly once', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'store-kill-host-'));
+  const profile = mkdtempSync(join(tmpdir(), 'store-kill-profile-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(profile, { recursive: true, force: true }));
+  const first = await terminal({ dataDir, profile });
+  const page = first.chrome.page;
+  await eventually(() => store(page, (s) => s.replicating()), 20_000, 'replicating');
+  proxy.set({ kind: 'delay', ms: 30 }); // keep pushes in flight when the kill lands
+  // Write continuously; every id is recorded only after its write resolved (= acknowledged to the UI).
+  await page.evaluate(() => {
+    const w = window as unknown as { __acked: string[]; __store: StoreApi };
+    w.__acked = [];
+    void (async () => {
+      for (let i = 0; i < 400; i++) w.__acked.push(...(await w.__store.writeApplications(1, `断电${i}-`)));
+    })();
+  });
+  await eventually(() => page.evaluate(() => (window as unknown as { __acked: string[] }).__acked.length >= 40), 30_000, '40 acknowledged');
+  const acked = await page.evaluate(() => [...(window as unknown as { __acked: string[] }).__acked]);
+  await Promise.all([first.chrome.kill(), first.host.kill('SIGKILL')]);
+  proxy.set({ kind: 'pass' });
+
+  // Relaunch both with the same data folder, port (same origin) and profile.
+  const host = await launchHost({ dataDir, port: first.host.port });
+  const chrome = await launchChromium(profile);
+  cleanups.push(() => chrome.kill(), () => host.kill());
+  await openStorePage(chrome.page, host.url);
+  const statuses = await store(chrome.page, (s, ids) => s.statuses(ids as string[]), acked);
+  expect(Object.keys(statuses).sort()).toEqual([...acked].sort());
+  for (const st of Object.values(statuses)) expect(['submitted', 'synced']).toContain(st);
+
+  await eventually(async () => (await onServer(acked)).length === acked.length, 60_000, 'all acknowledged applications on the server');
+  for (const d of await onServer(acked)) {
+    expect(d.statusHistory.filter((h) => h.status === 'submitted')).toHaveLength(1);
+    expect(d.statusHistory.filter((h) => h.status === 'synced')).toHaveLength(1);
+  }
+  await eventually(async () => Object.values(await store(chrome.page, (s, ids) => s.statuses(ids as string[]), acked)).every((x) => x === 'synced'), 30_000, 'synced status back on the terminal');
+});
+
+test('a page reload in the middle of a sync finishes the sync', async () => {
+  const { chrome, host } = await terminal();
+  const page = chrome.page;
+  await eventually(() => store(page, (s) => s.replicating()), 20_000, 'replicating');
+  proxy.set({ kind: 'drop' });
+  const ids = await store(page, (s) => s.writeApplications(150, '刷新'));
+  proxy.set({ kind: 'delay', ms: 40 });
+  await store(page, () => (window as unknown as { terminal: { invoke(n: string): Promise<unknown> } }).terminal.invoke('sync.retry'));
+  await eventually(async () => {
+    const n = (await onServer(ids)).length;
+    return n > 0 && n < ids.length;
+  }, 30_000, 'sync under way');
+  await openStorePage(page, host.url); // reload = navigate again with the current secret
+  proxy.set({ kind: 'pass' });
+  await eventually(async () => (await onServer(ids)).length === ids.length, 60_000, 'all on the server after the reload');
+  for (const d of await onServer(ids)) expect(d.statusHistory.filter((h) => h.status === 'synced')).toHaveLength(1);
+  await eventually(async () => (await store(page, (s) => s.pending())) === 0, 30_000, 'nothing pending');
+});
