@@ -101,7 +101,7 @@ describe('kiosk layout', () => {
     sessionStorage.setItem('terminal.session.step', '2');
     await router.push('/kiosk/queue');
     await settle();
-    expect($('kiosk-feature-queue')).not.toBeNull();
+    expect($('kiosk-queue')).not.toBeNull();
 
     await tick(29_000);
     expect($('idle-overlay')).toBeNull();

@@ -8,6 +8,8 @@ import { ELDERLY_KEY, SESSION_KEY_PREFIX, removeKeysWithPrefix } from '../shared
 
 export interface KioskResetDeps {
   session: { wipe(): void };
+  /** The kiosk journey (card, form, receipts, ticket); optional for callers that have none. */
+  journey?: { wipe(): void };
   elderly: { set(on: boolean): void };
   storage: Storage | null;
   navigateHome(): void | Promise<unknown>;
@@ -15,6 +17,7 @@ export interface KioskResetDeps {
 
 export function resetKioskSession(deps: KioskResetDeps): void {
   deps.session.wipe();
+  deps.journey?.wipe();
   deps.elderly.set(false);
   removeKeysWithPrefix(deps.storage, SESSION_KEY_PREFIX);
   removeKeysWithPrefix(deps.storage, ELDERLY_KEY);

@@ -8,6 +8,7 @@ import { useRoute, useRouter } from 'vue-router';
 import type { AppInfo } from '../../preload/contract';
 import { useElderlyStore } from '../stores/elderly';
 import { useSessionStore } from '../stores/session';
+import { useJourneyStore } from './stores/journey';
 import { sessionStore } from '../shared/session-storage';
 import { log } from '../shared/log';
 import { IdleResetMachine, browserClock, type IdlePhase } from './idle';
@@ -20,6 +21,7 @@ export function useIdleReset(config: Ref<AppInfo['kiosk'] | null>): { phase: Ref
   const router = useRouter();
   const route = useRoute();
   const session = useSessionStore();
+  const journey = useJourneyStore();
   const elderly = useElderlyStore();
 
   const phase = ref<IdlePhase>('stopped');
@@ -28,7 +30,7 @@ export function useIdleReset(config: Ref<AppInfo['kiosk'] | null>): { phase: Ref
   const fallback = { idleTimeoutSec: 120, countdownSec: 20, elderlyTimeoutFactor: 2 };
   const machine = new IdleResetMachine(config.value ?? fallback, browserClock, () => {
     log('info', 'kiosk.idle_reset', { elderly: elderly.enabled, route: String(route.name ?? '') });
-    resetKioskSession({ session, elderly, storage: sessionStore(), navigateHome: () => router.replace({ name: 'kiosk-home' }) });
+    resetKioskSession({ session, journey, elderly, storage: sessionStore(), navigateHome: () => router.replace({ name: 'kiosk-home' }) });
   });
   machine.setElderly(elderly.enabled);
   machine.subscribe((s) => {

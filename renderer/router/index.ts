@@ -4,7 +4,7 @@
  * The role from `app.info` decides which screens a window may show: a kiosk never reaches the clerk
  * screens by editing its URL.
  */
-import { createRouter, createWebHashHistory, type RouteMeta, type RouteRecordRaw, type Router } from 'vue-router';
+import { createRouter, createWebHashHistory, type RouteMeta, type RouteRecordRaw, type RouteRecordSingleView, type Router } from 'vue-router';
 import type { Role } from '../../preload/contract';
 import { i18n } from '../i18n';
 import { useAppStore } from '../stores/app';
@@ -20,10 +20,10 @@ declare module 'vue-router' {
   }
 }
 
-const kioskFeature = (path: string, feature: NonNullable<RouteMeta['feature']>): RouteRecordRaw => ({
+const kioskFeature = (path: string, feature: NonNullable<RouteMeta['feature']>, component: RouteRecordSingleView['component']): RouteRecordRaw => ({
   path,
   name: `kiosk-${feature}`,
-  component: () => import('../kiosk/pages/KioskFeaturePage.vue'),
+  component,
   meta: { role: 'kiosk', feature, titleKey: `kiosk.feature.${feature}` },
 });
 
@@ -35,10 +35,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { role: 'kiosk' },
     children: [
       { path: '', name: 'kiosk-home', component: () => import('../kiosk/pages/KioskHome.vue'), meta: { role: 'kiosk', titleKey: 'kiosk.welcome' } },
-      kioskFeature('services', 'services'),
-      kioskFeature('progress', 'progress'),
-      kioskFeature('queue', 'queue'),
-      kioskFeature('evaluation', 'evaluation'),
+      kioskFeature('services', 'services', () => import('../kiosk/pages/KioskServices.vue')),
+      kioskFeature('progress', 'progress', () => import('../kiosk/pages/KioskProgress.vue')),
+      kioskFeature('queue', 'queue', () => import('../kiosk/pages/KioskQueue.vue')),
+      kioskFeature('evaluation', 'evaluation', () => import('../kiosk/pages/KioskEvaluation.vue')),
+      { path: 'services/:code', name: 'kiosk-guide', component: () => import('../kiosk/pages/KioskServiceGuide.vue'), meta: { role: 'kiosk', titleKey: 'kiosk.guide.title' } },
+      { path: 'identify', name: 'kiosk-identify', component: () => import('../kiosk/pages/KioskIdentify.vue'), meta: { role: 'kiosk', titleKey: 'kiosk.identify.title' } },
+      { path: 'apply/:code', name: 'kiosk-apply', component: () => import('../kiosk/pages/KioskApply.vue'), meta: { role: 'kiosk', titleKey: 'kiosk.apply.title' } },
+      { path: 'submitted', name: 'kiosk-submitted', component: () => import('../kiosk/pages/KioskSubmitted.vue'), meta: { role: 'kiosk', titleKey: 'kiosk.submitted.title' } },
     ],
   },
   {

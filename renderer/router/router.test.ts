@@ -22,6 +22,6 @@ describe('role guard', () => {
     const clerk = routes.find((r) => r.path === '/clerk')?.children?.map((c) => c.path);
     expect(clerk).toEqual(['', 'new', 'cases', 'calling', 'sync', 'devices', 'settings']);
     const kiosk = routes.find((r) => r.path === '/kiosk')?.children?.map((c) => c.path);
-    expect(kiosk).toEqual(['', 'services', 'progress', 'queue', 'evaluation']);
+    expect(kiosk).toEqual(['', 'services', 'progress', 'queue', 'evaluation', 'services/:code', 'identify', 'apply/:code', 'submitted']);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * The kiosk window's terminal store (RxDB, renderer/db) and its catalog view: service items, form
+ * schemas by `formId@version`, the search index with popularity at this station. One per window.
+ */
+import { startTerminalStore, type TerminalStore } from '../db/terminal-store';
+import { useSyncStore } from '../stores/sync';
+import { buildSearchIndex, type SearchIndex } from '../catalog/search';
+import type { FormSchemaDoc, ServiceItemDoc } from '../../sync/protocol';
+
+let opening: Promise<TerminalStore> | null = null;
+
+export function kioskStore(): Promise<TerminalStore> {
+  opening ??= startTerminalStore().then((store) => {
+    void useSyncStore().init(store);
+    return store;
+  });
+  opening.catch(() => {
+    opening = null;
+  });
+  return opening;
+}
+
+export interface KioskCatalog {
+  items: ServiceItemDoc[];
+  byCode: Map<string, ServiceItemDoc>;
+  index: SearchIndex<ServiceItemDoc>;
+  form(item: ServiceItemDoc): Promise<FormSchemaDoc | null>;
+}
+
+let cached: { at: number; catalog: KioskCatalog } | null = null;
+const FRESH_MS = 15_000;
+
+/** The catalog as this terminal has it (synced down); rebuilt at most every 15 s. */
+export async function loadCatalog(force = false): Promise<KioskCatalog> {
+  if (!force && cached && Date.now() - cached.at < FRESH_MS && cached.catalog.items.length > 0) return cached.catalog;
+  const store = await kioskStore();
+  const docs = await store.db.service_items.find().exec();
+  const items = docs.map((d) => d.toMutableJSON() as ServiceItemDoc).sort((a, b) => a.sortOrder - b.sortOrder);
+  // Popularity: applications filed at this terminal per service (local data only).
+  const popularity = new Map<string, number>();
+  const apps = await store.db.applications.find({ selector: { status: { $ne: 'draft' } } }).exec();
+  for (const a of apps) popularity.set(a.serviceItemCode, (popularity.get(a.serviceItemCode) ?? 0) + 1);
+  const catalog: KioskCatalog = {
+    items,
+    byCode: new Map(items.map((i) => [i.code, i])),
+    index: buildSearchIndex(items, { popularity }),
+    async form(item) {
+      const doc = await store.db.form_schemas.findOne(`${item.formId}@${item.formVersion}`).exec();
+      return doc ? (doc.toMutableJSON() as FormSchemaDoc) : null;
+    },
+  };
+  cached = { at: Date.now(), catalog };
+  return catalog;
+}

@@ -1,0 +1,89 @@
+/**
+ * The resident's journey at the kiosk, in memory only: who (from the card), which service, the
+ * form being filled, what was submitted and printed, the ticket taken, what was rated.
+ * `wipe()` forgets all of it (idle reset, 结束办理) and asks main to delete the session's PDFs.
+ */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import { call } from '../../bridge/client';
+import type { KioskIdentity } from '../identity';
+
+export interface SubmittedApplication {
+  applicationId: string;
+  serviceCode: string;
+  serviceName: string;
+  submittedAt: string;
+  /** The platform was unreachable when it was submitted (it syncs later). */
+  offline: boolean;
+  documentId: string | null;
+  documentPath: string | null;
+  documentBytes: number | null;
+}
+
+export interface IssuedTicket {
+  id: string;
+  number: string;
+  category: string;
+  ahead: number;
+  issuedAt: string;
+  priority: 'normal' | 'elderly' | 'disabled';
+}
+
+export type PrintState = { state: 'idle' | 'printing' | 'done' } | { state: 'failed'; code: string; message: string };
+
+export const useJourneyStore = defineStore('kioskJourney', () => {
+  const identity = shallowRef<KioskIdentity | null>(null);
+  const cardError = shallowRef<{ code: string; message: string } | null>(null);
+  /** Priority queueing accepted (elderly ≥ 70 or disabled). */
+  const priority = ref<'normal' | 'elderly' | 'disabled'>('normal');
+  /** Whether the elderly offer was answered for this card. */
+  const elderlyOfferAnswered = ref(false);
+  const serviceCode = ref<string | null>(null);
+  const formData = ref<Record<string, unknown>>({});
+  const prefilled = ref<string[]>([]);
+  const step = ref(0);
+  const submitted = shallowRef<SubmittedApplication | null>(null);
+  const slip = ref<PrintState>({ state: 'idle' });
+  const a4 = ref<PrintState>({ state: 'idle' });
+  const ticket = shallowRef<IssuedTicket | null>(null);
+  const rated = ref<string[]>([]);
+  const documents: string[] = [];
+
+  function setIdentity(id: KioskIdentity | null): void {
+    identity.value = id;
+    cardError.value = null;
+    elderlyOfferAnswered.value = false;
+  }
+
+  function startService(code: string): void {
+    if (serviceCode.value !== code) {
+      serviceCode.value = code;
+      formData.value = {};
+      prefilled.value = [];
+      step.value = 0;
+    }
+  }
+
+  function rememberDocument(id: string): void {
+    documents.push(id);
+  }
+
+  function wipe(): void {
+    for (const documentId of documents.splice(0)) void call('documents.discard', { documentId }).catch(() => undefined);
+    identity.value = null;
+    cardError.value = null;
+    priority.value = 'normal';
+    elderlyOfferAnswered.value = false;
+    serviceCode.value = null;
+    formData.value = {};
+    prefilled.value = [];
+    step.value = 0;
+    submitted.value = null;
+    slip.value = { state: 'idle' };
+    a4.value = { state: 'idle' };
+    ticket.value = null;
+    rated.value = [];
+  }
+
+  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, setIdentity, startService, rememberDocument, wipe };
+});
