@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { ApplicationDoc } from '../sync/protocol';
 import { startPlatform, type Platform } from '../sync/server/platform';
-import { launchChromium, launchHost, openStorePage, type KillableChromium, type KillableHost, type StoreApi } from './store-chromium';
+import { injectStore, launchChromium, launchHost, openStorePage, type KillableChromium, type KillableHost, type StoreApi } from './store-chromium';
 import { startFaultProxy, type FaultProxy } from './sync-fault-proxy';
 import { eventually } from './sync-harness';
 
@@ -54,6 +54,11 @@ async function onServer(ids: string[]): Promise<ApplicationDoc[]> {
   return docs.filter(Boolean) as ApplicationDoc[];
 }
 
+/** Received as submitted applications (a draft may reach the platform first, then its submission). */
+async function receivedOnServer(ids: string[]): Promise<number> {
+  return (await onServer(ids)).filter((d) => d.status === 'synced').length;
+}
+
 test('encrypted fields are ciphertext in the raw IndexedDB stores', async () => {
   const { chrome } = await terminal();
   const page = chrome.page;
@@ -62,7 +67,7 @@ test('encrypted fields are ciphertext in the raw IndexedDB stores', async () => 
   expect(dump).toContain(id!);
   for (const secret of ['加密测试人', '360121195001011234', '13800000000', '南新乡测试路1号']) expect(dump, secret).not.toContain(secret);
   // The replication's own bookkeeping (assumed master states) is encrypted too once synced.
-  await eventually(async () => (await onServer([id!])).length === 1, 20_000, 'synced');
+  await eventually(async () => (await receivedOnServer([id!])) === 1, 20_000, 'synced');
   const dump2 = await store(page, (s) => s.rawDump());
   expect(dump2).not.toContain('加密测试人');
   expect(await store(page, (s) => s.isLeader())).toBe(true);
@@ -71,7 +76,8 @@ test('encrypted fields are ciphertext in the raw IndexedDB stores', async () => 
 test('SIGKILL of Chromium and of the host mid-sync: acknowledged data survives and reaches the platform exactly once', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'store-kill-host-'));
   const profile = mkdtempSync(join(tmpdir(), 'store-kill-profile-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(profile, { recursive: true, force: true }));
+  const rm = (d: string) => () => rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  cleanups.push(rm(dataDir), rm(profile));
   const first = await terminal({ dataDir, profile });
   const page = first.chrome.page;
   await eventually(() => store(page, (s) => s.replicating()), 20_000, 'replicating');
@@ -98,7 +104,7 @@ test('SIGKILL of Chromium and of the host mid-sync: acknowledged data survives a
   expect(Object.keys(statuses).sort()).toEqual([...acked].sort());
   for (const st of Object.values(statuses)) expect(['submitted', 'synced']).toContain(st);
 
-  await eventually(async () => (await onServer(acked)).length === acked.length, 60_000, 'all acknowledged applications on the server');
+  await eventually(async () => (await receivedOnServer(acked)) === acked.length, 60_000, 'all acknowledged applications on the server');
   for (const d of await onServer(acked)) {
     expect(d.statusHistory.filter((h) => h.status === 'submitted')).toHaveLength(1);
     expect(d.statusHistory.filter((h) => h.status === 'synced')).toHaveLength(1);
@@ -107,7 +113,7 @@ test('SIGKILL of Chromium and of the host mid-sync: acknowledged data survives a
 });
 
 test('a page reload in the middle of a sync finishes the sync', async () => {
-  const { chrome, host } = await terminal();
+  const { chrome } = await terminal();
   const page = chrome.page;
   await eventually(() => store(page, (s) => s.replicating()), 20_000, 'replicating');
   proxy.set({ kind: 'drop' });
@@ -118,9 +124,15 @@ test('a page reload in the middle of a sync finishes the sync', async () => {
     const n = (await onServer(ids)).length;
     return n > 0 && n < ids.length;
   }, 30_000, 'sync under way');
-  await openStorePage(page, host.url); // reload = navigate again with the current secret
+  const before = await page.evaluate(() => performance.timeOrigin);
+  await page.reload();
+  expect(await page.evaluate(() => performance.timeOrigin)).not.toBe(before); // a new document, not a hash change
+  await injectStore(page);
   proxy.set({ kind: 'pass' });
-  await eventually(async () => (await onServer(ids)).length === ids.length, 60_000, 'all on the server after the reload');
+  await eventually(async () => (await receivedOnServer(ids)) === ids.length, 60_000, 'all on the server after the reload');
   for (const d of await onServer(ids)) expect(d.statusHistory.filter((h) => h.status === 'synced')).toHaveLength(1);
-  await eventually(async () => (await store(page, (s) => s.pending())) === 0, 30_000, 'nothing pending');
+  await eventually(async () => Object.values(await store(page, (s, x) => s.statuses(x as string[]), ids)).every((x) => x === 'synced'), 30_000, 'synced status back on the terminal');
+  await eventually(async () => (await store(page, (s) => s.pending())) === 0, 30_000, 'nothing pending').catch(async (e) => {
+    throw new Error(`${String(e)}: ${JSON.stringify(await store(page, (s) => s.pendingDetail()))}`);
+  });
 });

@@ -110,6 +110,11 @@ export async function openStorePage(page: Page, hostUrl: string, dbName = 'e2e')
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Page.setBypassCSP', { enabled: true });
   await page.goto(hostUrl);
+  await injectStore(page, dbName);
+}
+
+/** Injects the store bundle into the current document and opens the store (after a reload, too). */
+export async function injectStore(page: Page, dbName = 'e2e'): Promise<void> {
   await page.waitForFunction(() => !!(window as unknown as { terminal?: unknown }).terminal);
   await page.addScriptTag({ content: await storeBundle() });
   await page.evaluate((name) => (window as unknown as { __store: StoreApi }).__store.open(name), dbName);

@@ -78,6 +78,13 @@ const api = {
   async pending(): Promise<number | null> {
     return (await need().replication()?.pendingCount()) ?? null;
   },
+  async pendingDetail(): Promise<unknown> {
+    const r = need().replication();
+    if (!r) return null;
+    const ids = await r.pendingIds('applications');
+    const docs = await need().db.applications.findByIds(ids.slice(0, 3)).exec();
+    return { n: ids.length, sample: [...docs.values()].map((d) => ({ id: d.id, status: d.status, lwt: (d as unknown as { _data: { _meta: unknown } })._data._meta })) };
+  },
   rawDump,
   // ------------------------------------------------------------ benchmarks
   async benchOpen(name: string) {

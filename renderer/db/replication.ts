@@ -63,6 +63,8 @@ export interface TerminalReplication {
   awaitInSync(): Promise<void>;
   /** Documents written locally the platform has not acknowledged (up collections). */
   pendingCount(): Promise<number>;
+  /** Ids of documents waiting for the platform (diagnostics). */
+  pendingIds(collection: CollectionName): Promise<string[]>;
   /** Is this document's latest local state still waiting for the platform? */
   isPending(collection: CollectionName, id: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -186,9 +188,13 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
    * by pulls are above the checkpoint too, but equal to the assumed master state.)
    */
   async function pendingIn(name: CollectionName, ids?: string[]): Promise<number> {
+    return (await pendingIdsIn(name, ids)).length;
+  }
+
+  async function pendingIdsIn(name: CollectionName, ids?: string[]): Promise<string[]> {
     const st = states.get(name);
     const internal = st?.internalReplicationState;
-    if (!st || !internal || !UP.includes(name)) return 0;
+    if (!st || !internal || !UP.includes(name)) return [];
     const coll = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
     const cp = await upCheckpoint(st);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- _meta.lwt is indexed and queryable but not in the doc type
@@ -196,14 +202,14 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     if (ids) selector.id = { $in: ids };
     const candidates = (await coll.find({ selector }).exec()).map((d) => d.toJSON(true) as unknown as Doc & { _meta: { lwt: number } });
     const above = candidates.filter((d) => !cp || d._meta.lwt > cp.lwt || String(d.id) > cp.id);
-    if (above.length === 0) return 0;
+    if (above.length === 0) return [];
     const assumed = await getAssumedMasterState(internal, above.map((d) => String(d.id)));
-    let n = 0;
+    const out: string[] = [];
     for (const d of above) {
       const m = assumed[String(d.id)];
-      if (!m || !sameState(withoutMeta(d), withoutMeta(m.docData as Doc))) n++;
+      if (!m || !sameState(withoutMeta(d), withoutMeta(m.docData as Doc))) out.push(String(d.id));
     }
-    return n;
+    return out;
   }
 
   async function isPending(name: CollectionName, id: string): Promise<boolean> {
@@ -263,6 +269,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       await Promise.all([...states.values()].map((s) => s.awaitInSync()));
     },
     pendingCount,
+    pendingIds: (c) => pendingIdsIn(c),
     isPending,
     async stop() {
       if (timer) clearInterval(timer);
