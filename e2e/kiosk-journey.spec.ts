@@ -191,9 +191,13 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
 });
 
 test('platform down and elderly mode: submitted offline, synced later; then the queue ticket', async ({ page }) => {
-  proxy.set({ kind: 'drop' });
+  // A fresh browser profile: let the catalog sync down first (the terminal had it before the outage).
   await page.goto(host.url);
+  await page.getByTestId('kiosk-tile-services').click();
+  await expect(page.locator('[data-testid^="group-"]').first()).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('kiosk-back-home').click();
   await expect(page.getByTestId('kiosk-home')).toBeVisible();
+  proxy.set({ kind: 'drop' });
   const before = await devices.count();
   const id = await fileApplication(page, 'resident-long-term', { elderly: true });
   await expect(page.getByTestId('kiosk-submitted')).toContainText('网络暂时中断');
@@ -216,31 +220,35 @@ test('platform down and elderly mode: submitted offline, synced later; then the 
 });
 
 test('idle reset wipes the name and ID number from the DOM, the stores and sessionStorage', async ({ page }) => {
+  // The serial emulators can be open by one host at a time: this test gets its own, short-timeout host.
+  await host.stop();
   const idle = await startHost({
     role: 'kiosk',
     config: { role: 'kiosk', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) }, devices: devices.config, kiosk: { idleTimeoutSec: 10, countdownSec: 3, elderlyTimeoutFactor: 1 } },
   });
+  const secrets = ['王建国', '360102199003071236', '3601**********1236'];
+  const leaks = () =>
+    page.evaluate((list) => {
+      const dom = document.documentElement.outerHTML;
+      const storage = JSON.stringify(Object.entries(sessionStorage));
+      // Pinia state, read through the app instance (memory only; nothing is persisted).
+      const app = (document.querySelector('#app') as unknown as { __vue_app__?: { config: { globalProperties: { $pinia?: { state: { value: unknown } } } } } }).__vue_app__;
+      const pinia = JSON.stringify(app?.config.globalProperties.$pinia?.state.value ?? null);
+      return list.filter((x) => dom.includes(x) || storage.includes(x) || pinia.includes(x)).concat(pinia === 'null' ? ['no pinia found'] : []);
+    }, secrets);
   try {
     await page.goto(idle.url);
     await expect(page.getByTestId('kiosk-home')).toBeVisible();
     await page.getByTestId('kiosk-tile-progress').click();
-    await devices.present('resident');
     await expect(page.getByTestId('kiosk-progress')).toBeVisible();
-    // The journey holds the identity (progress looks up by card).
-    await expect.poll(() => page.evaluate(() => document.body.innerText.includes('王建国') || !!document.querySelector('[data-testid="progress-results"], [data-testid="progress-none"]')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await devices.present('resident'), (await leaks()).length), { timeout: 20_000, intervals: [1000] }).toBeGreaterThan(0);
     await devices.remove();
+    // Before: the session holds the resident (memory). After the idle reset: nothing anywhere.
+    expect(await leaks()).toEqual(expect.arrayContaining(['360102199003071236']));
     await expect(page.getByTestId('idle-overlay')).toBeVisible({ timeout: 20_000 });
+    await shot(page, 'idle-countdown');
     await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 15_000 });
-    const leaks = await page.evaluate(() => {
-      const secrets = ['王建国', '360102199003071236', '3601**********1236'];
-      const dom = document.documentElement.outerHTML;
-      const storage = JSON.stringify(Object.entries(sessionStorage));
-      // Pinia state, read through the app instance (memory, not persisted).
-      const app = (document.querySelector('#app') as unknown as { __vue_app__?: { config: { globalProperties: { $pinia?: { state: { value: unknown } } } } } }).__vue_app__;
-      const pinia = JSON.stringify(app?.config.globalProperties.$pinia?.state.value ?? {});
-      return secrets.filter((s) => dom.includes(s) || storage.includes(s) || pinia.includes(s)).concat(pinia === '{}' ? ['no pinia found'] : []);
-    });
-    expect(leaks).toEqual([]);
+    expect(await leaks()).toEqual([]);
   } finally {
     await idle.stop();
   }
