@@ -7,6 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
+import { signIn } from './clerk-helpers';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 
@@ -116,6 +117,7 @@ test.describe('clerk shell', () => {
 
   test('navigates to every entry and each page has its title', async ({ page }) => {
     await page.goto(host.url);
+    await signIn(page);
     const entries = [
       ['new', '新建代办'],
       ['cases', '办件列表'],

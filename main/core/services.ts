@@ -62,7 +62,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
 
   const sync = createSyncFeature({ ...ctx, log: log.child('sync') });
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
-  const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), stationId: () => sync.state().stationId });
+  const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), ready: () => sync.ready(), stationId: () => sync.state().stationId });
   const documents = createDocumentFeature({ ...ctx, log: log.child('documents') });
   const features: Feature<unknown>[] = [sync, devices, staff, documents];
 

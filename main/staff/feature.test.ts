@@ -6,14 +6,14 @@ import { StaffSession } from '../../preload/contract/clerk-calls';
 import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
-import type { CallerInfo } from '../core/dispatcher';
+import type { CallerContext } from '../core/dispatcher';
 import { PlatformClient } from '../../sync/client/transport';
 import { startPlatform, type Platform } from '../../sync/server/platform';
 import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import { createStaffFeature, type StaffFeature } from './feature';
 
 const assistant = DEMO_STAFF.find((s) => s.id === 'S002')!;
-const caller = { role: 'clerk', senderId: 't' } as unknown as CallerInfo;
+const caller = { role: 'clerk', senderId: 't' } as unknown as CallerContext;
 
 let platform: Platform;
 let client: PlatformClient;
@@ -38,7 +38,7 @@ function make(dataDir: string, config: Record<string, unknown> = {}): StaffFeatu
     { platform: () => (up ? client : dead), stationId: () => '360121201', now: () => t },
   );
 }
-const h = (f: StaffFeature) => f.handlers as unknown as Record<string, (input: unknown, c: CallerInfo) => Promise<unknown>>;
+const h = (f: StaffFeature) => f.handlers as unknown as Record<string, (input: unknown, c: CallerContext) => Promise<unknown>>;
 const code = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string }) => e.code);
 
 beforeAll(async () => {

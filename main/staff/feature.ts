@@ -28,6 +28,8 @@ import { verifyPin } from './verifier';
 export interface StaffFeatureOptions {
   /** The platform transport (the sync feature's client), or null while not set up. */
   platform: () => PlatformClient | null;
+  /** Resolves once the platform transport is set up (enrolled or failed); awaited at most 15 s. */
+  ready?: () => Promise<void>;
   /** This terminal's station, once enrolled. */
   stationId: () => string | null;
   secrets?: SecretStore;
@@ -126,6 +128,7 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   type Online = { kind: 'ok'; staff: StaffDoc; validUntil: number } | { kind: 'bad' } | { kind: 'locked' } | { kind: 'unreachable'; code: string };
 
   async function tryOnline(staffId: string, pin: string): Promise<Online> {
+    if (options.ready && !options.platform()?.token) await Promise.race([options.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 15_000).unref?.())]);
     const client = options.platform();
     if (!client?.token) return { kind: 'unreachable', code: 'NOT_ENROLLED' };
     try {

@@ -1,0 +1,84 @@
+/**
+ * Clerk sign-in, lock and the device page in Debian Chromium through the browser host (demo
+ * platform and emulated devices): online sign-in, manual lock and unlock, 5 wrong PINs lock the
+ * staff id, device tests (masked card read, test slip on the emulated printer), axe on each screen,
+ * and no PIN or ID number in the host's logs.
+ */
+import { expect, test } from '@playwright/test';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startHost, type RunningHost } from './host';
+import { DEMO_ASSISTANT, DEMO_COUNTER, seriousViolations, signIn } from './clerk-helpers';
+
+const SCREENS = join(ROOT, 'test-results', 'screens');
+let host: RunningHost;
+
+test.beforeAll(async () => {
+  host = await startHost({ role: 'clerk', config: { role: 'clerk', stationName: '湖口县流泗镇便民服务中心', staff: { maxFailures: 5, lockoutMinutes: 15 } } });
+});
+test.afterAll(async () => host?.stop());
+
+test('sign in, lock, unlock, device tests; axe clean', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(host.url);
+  await expect(page.getByTestId('clerk-signin')).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: join(SCREENS, 'clerk-signin.png'), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await signIn(page, DEMO_ASSISTANT);
+  await expect(page.getByTestId('clerk-staff')).toContainText(DEMO_ASSISTANT.name);
+  await expect(page.getByTestId('clerk-login-mode')).toHaveText('在线登录');
+
+  await page.getByTestId('clerk-lock-button').click();
+  await expect(page.getByTestId('clerk-lock')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: join(SCREENS, 'clerk-lock.png'), fullPage: true });
+  await page.getByTestId('unlock-pin').fill('000000');
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('unlock-error')).toBeVisible();
+  await page.getByTestId('unlock-pin').fill(DEMO_ASSISTANT.pin);
+  await page.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('clerk-lock')).toHaveCount(0);
+
+  await page.getByTestId('clerk-nav-devices').click();
+  await expect(page.getByTestId('device-state-idcard')).toBeVisible();
+  await page.getByTestId('device-test-read').click();
+  await expect(page.getByTestId('device-card-id')).toHaveText(/^\d{4}\*{10}[\dX]{4}$/, { timeout: 20_000 });
+  await page.getByTestId('device-test-print').click();
+  await expect(page.getByTestId('device-print-message')).toHaveText('测试条已打印。', { timeout: 20_000 });
+  const transcript = await page.evaluate(async () => {
+    const r = await window.terminal!.invoke('devices.demo.printerTranscript', {});
+    return r.ok ? (r.value as { jobs: string[][] }).jobs : [];
+  });
+  expect(transcript.at(-1)?.join('\n')).toContain('TEST');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: join(SCREENS, 'clerk-devices.png'), fullPage: true });
+
+  await page.getByTestId('clerk-signout').click();
+  await expect(page.getByTestId('clerk-signin')).toBeVisible();
+});
+
+test('five wrong PINs lock the staff id; logs carry no PIN or ID number', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(host.url);
+  await expect(page.getByTestId('clerk-signin')).toBeVisible({ timeout: 30_000 });
+  const staff = page.getByTestId('signin-staff');
+  const pin = page.getByTestId('signin-pin');
+  for (let i = 1; i <= 5; i++) {
+    await staff.fill(DEMO_COUNTER.id);
+    await pin.fill('999999');
+    await page.getByTestId('signin-submit').click();
+    await expect(page.getByTestId('signin-error')).toContainText(i < 5 ? `还可尝试 ${5 - i} 次` : '已锁定');
+  }
+  await staff.fill(DEMO_COUNTER.id);
+  await pin.fill(DEMO_COUNTER.pin);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('signin-error')).toContainText('已锁定');
+
+  const logs = join(host.dataDir, 'logs');
+  const text = existsSync(logs) ? readdirSync(logs).map((f) => readFileSync(join(logs, f), 'utf8')).join('\n') : '';
+  const all = text + host.output();
+  expect(all).toContain('staff.locked-out');
+  for (const secret of [DEMO_COUNTER.pin, DEMO_ASSISTANT.pin, DEMO_ASSISTANT.name, DEMO_COUNTER.name]) expect(all).not.toContain(secret);
+  expect(all).not.toMatch(/\d{17}[\dX]/);
+});
