@@ -52,3 +52,9 @@ export async function loadCatalog(force = false): Promise<KioskCatalog> {
   cached = { at: Date.now(), catalog };
   return catalog;
 }
+
+/** Discards a kiosk draft (idle reset without 保存草稿); see drafts.ts. */
+export async function discardKioskDraft(draftId: string): Promise<void> {
+  const { discardDraft } = await import('./drafts');
+  await discardDraft(await kioskStore(), draftId);
+}

@@ -47,6 +47,9 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   const a4 = ref<PrintState>({ state: 'idle' });
   const ticket = shallowRef<IssuedTicket | null>(null);
   const rated = ref<string[]>([]);
+  /** The stored draft of the form being filled (drafts.ts), and whether the resident chose to keep it. */
+  const draftId = ref<string | null>(null);
+  const keepDraft = ref(false);
   const documents: string[] = [];
 
   function setIdentity(id: KioskIdentity | null): void {
@@ -58,6 +61,8 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   function startService(code: string): void {
     if (serviceCode.value !== code) {
       serviceCode.value = code;
+      draftId.value = null;
+      keepDraft.value = false;
       formData.value = {};
       prefilled.value = [];
       step.value = 0;
@@ -69,6 +74,12 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   }
 
   function wipe(): void {
+    if (draftId.value && !keepDraft.value) {
+      const id = draftId.value;
+      void import('../kiosk-store').then((m) => m.discardKioskDraft(id)).catch(() => undefined);
+    }
+    draftId.value = null;
+    keepDraft.value = false;
     for (const documentId of documents.splice(0)) void call('documents.discard', { documentId }).catch(() => undefined);
     identity.value = null;
     cardError.value = null;
@@ -85,5 +96,5 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
     rated.value = [];
   }
 
-  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, setIdentity, startService, rememberDocument, wipe };
+  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, setIdentity, startService, rememberDocument, wipe };
 });
