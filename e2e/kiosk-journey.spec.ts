@@ -162,6 +162,9 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
   expect(text).toContain('受理回执');
   expect(text).toContain(id);
+  // The filled form follows on its own page (申请表), with the ID number masked there too.
+  expect(text).toContain('城乡居民参保登记（含新生儿）申请表');
+  expect(text).toContain('13800138000'.slice(0, 3));
   expect(text).toContain('3601**********1236');
   expect(text).not.toContain('360102199003071236');
 

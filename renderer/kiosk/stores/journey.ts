@@ -18,6 +18,9 @@ export interface SubmittedApplication {
   documentId: string | null;
   documentPath: string | null;
   documentBytes: number | null;
+  /** The filled form as reviewed, for the printed 申请表 (memory only). */
+  formTitle: string;
+  formSections: { title: string; fields: { label: string; value: string; mask?: 'id' | 'phone' }[] }[];
 }
 
 export interface IssuedTicket {
