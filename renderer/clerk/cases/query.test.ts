@@ -19,7 +19,7 @@ beforeAll(async () => {
         formId: 'f',
         formVersion: 1,
         channel: 'counter',
-        applicant: { name: `居民${i}`, idType: 'resident', idNumber: idNumber(i % 20) },
+        applicant: { name: `居民${i}`, idType: 'resident_id', idNumber: idNumber(i % 20) },
         agent: { kind: 'village_assistant', staffId: i % 2 ? 'S002' : 'S003' },
       },
       TEST_SALT,

@@ -67,7 +67,7 @@ export async function queryCases(db: TerminalDatabase, filter: CaseFilter, ctx: 
   let scanned = 0;
   for (;;) {
     const take = needsPost ? batch : limit + 1;
-    const docs = await db.applications.find({ selector, sort: [{ createdAt: 'desc' }, { id: 'desc' }], skip, limit: take }).exec();
+    const docs = await db.applications.find({ selector: selector as never, sort: [{ createdAt: 'desc' }, { id: 'desc' }], skip, limit: take }).exec();
     scanned += docs.length;
     for (const d of docs) {
       const a = d.toMutableJSON() as ApplicationLocal;
