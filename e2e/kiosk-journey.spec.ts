@@ -190,6 +190,17 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   await expect(page.getByTestId('evaluation-thanks')).toBeVisible();
   await page.evaluate((appId) => (location.hash = `#/kiosk/evaluation?application=${appId}`), id);
   await expect(page.getByTestId('evaluation-already').or(page.getByTestId('kiosk-evaluation'))).toBeVisible();
+
+  // 结束办理 forgets the resident; progress by the receipt's QR code (keyboard-wedge scanner types it + Enter).
+  await page.evaluate(() => (location.hash = '#/kiosk/submitted'));
+  await page.getByTestId('submitted-finish').click();
+  await expect(page.getByTestId('kiosk-home')).toBeVisible();
+  await page.getByTestId('kiosk-tile-progress').click();
+  await expect(page.getByTestId('progress-scan')).toBeFocused();
+  await step(page, 'progress-scan');
+  await page.keyboard.type(`TT1:${id}`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`progress-${id}`)).toHaveAttribute('data-status', 'accepted');
   expect(axeFindings).toEqual([]);
 });
 
@@ -216,8 +227,10 @@ test('platform down and elderly mode: submitted offline, synced later; then the 
   await expect(page.getByTestId('kiosk-queue')).toBeVisible();
   await expect(page.getByTestId('queue-priority-elderly')).toHaveAttribute('aria-pressed', 'true');
   await step(page, 'elderly-queue');
+  const printedBefore = await devices.count();
   await page.getByTestId('queue-cat-general').or(page.locator('[data-testid^="queue-cat-"]').first()).first().click();
   await expect(page.getByTestId('queue-number')).toHaveText(/^[A-Z]\d{3}$/);
+  await expect.poll(() => devices.count(), { timeout: 15_000 }).toBeGreaterThan(printedBefore);
   await step(page, 'elderly-ticket');
   expect(axeFindings).toEqual([]);
 });
