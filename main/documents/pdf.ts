@@ -26,6 +26,8 @@ export type Block =
   | { kind: 'qr'; data: string; caption?: string; sizeMm?: number }
   /** Signature / date lines side by side, e.g. ['申请人（签字）', '日期']. */
   | { kind: 'signatures'; labels: readonly string[] }
+  /** A PNG (e.g. a resident's on-screen signature), scaled to `widthMm`, with an optional caption to its left. */
+  | { kind: 'image'; pngBase64: string; widthMm: number; caption?: string }
   | { kind: 'spacer'; mm: number }
   | { kind: 'rule' }
   | { kind: 'pageBreak' };
@@ -219,6 +221,17 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
       case 'signatures':
         drawSignatures(l, b.labels);
         break;
+      case 'image': {
+        const img = await doc.embedPng(Buffer.from(b.pngBase64, 'base64'));
+        const w = Math.min(b.widthMm * MM, l.width);
+        const h = (img.height / img.width) * w;
+        l.ensure(h + 2 * MM);
+        const capW = b.caption ? l.font.widthOfTextAtSize(`${b.caption}：`, SIZES.body) + 2 * MM : 0;
+        if (b.caption) l.page.drawText(`${b.caption}：`, { x: MARGIN.left, y: l.y - h / 2, size: SIZES.body, font: l.font, color: TEXT });
+        l.page.drawImage(img, { x: MARGIN.left + capW, y: l.y - h, width: w, height: h });
+        l.y -= h + 2 * MM;
+        break;
+      }
       case 'spacer':
         l.y -= b.mm * MM;
         if (l.y < MARGIN.bottom) l.newPage();

@@ -63,6 +63,7 @@ export const DocumentBlock = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('list'), items: z.array(line(1000)).max(200) }).strict(),
   z.object({ kind: z.literal('qr'), data: line(500).min(1), caption: line(300).optional(), sizeMm: z.number().min(15).max(80).optional() }).strict(),
   z.object({ kind: z.literal('signatures'), labels: z.array(line(40)).min(1).max(4) }).strict(),
+  z.object({ kind: z.literal('image'), pngBase64: z.base64().min(8).max(1_000_000), widthMm: z.number().min(10).max(170), caption: line(40).optional() }).strict(),
   z.object({ kind: z.literal('spacer'), mm: z.number().min(0).max(200) }).strict(),
   z.object({ kind: z.literal('rule') }).strict(),
   z.object({ kind: z.literal('pageBreak') }).strict(),
