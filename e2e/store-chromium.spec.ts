@@ -41,7 +41,7 @@ test.afterAll(async () => {
 });
 
 async function terminal(opts: { dataDir?: string; port?: number; profile?: string } = {}): Promise<{ host: KillableHost; chrome: KillableChromium }> {
-  const config = { role: 'clerk', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) } };
+  const config = { role: 'display', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) } };
   const host = await launchHost({ config, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.port ? { port: opts.port } : {}) });
   const chrome = await launchChromium(opts.profile);
   cleanups.push(() => chrome.kill(), () => host.kill());

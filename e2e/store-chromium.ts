@@ -21,10 +21,11 @@ export interface KillableHost {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Role `display` by default: its page opens no store of its own, so the test's store is the only one. */
 export async function launchHost(options: { dataDir?: string; port?: number; config?: Record<string, unknown>; role?: string }): Promise<KillableHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'store-host-'));
   if (options.config) writeFileSync(join(dataDir, 'terminal.config.json'), JSON.stringify(options.config));
-  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', '--port', String(options.port ?? 0), '--data-dir', dataDir, '--role', options.role ?? 'clerk'], {
+  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', '--port', String(options.port ?? 0), '--data-dir', dataDir, '--role', options.role ?? 'display'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -106,7 +107,7 @@ export async function launchChromium(userDataDir: string = mkdtempSync(join(tmpd
  * Opens the host page with the store bundle injected (CSP bypassed for the injected test script
  * only; the app's own CSP is unchanged) and opens the store. Returns an evaluator for `__store`.
  */
-export async function openStorePage(page: Page, hostUrl: string, dbName = 'e2e'): Promise<void> {
+export async function openStorePage(page: Page, hostUrl: string, dbName: string | null = 'e2e'): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Page.setBypassCSP', { enabled: true });
   await page.goto(hostUrl);
@@ -114,10 +115,10 @@ export async function openStorePage(page: Page, hostUrl: string, dbName = 'e2e')
 }
 
 /** Injects the store bundle into the current document and opens the store (after a reload, too). */
-export async function injectStore(page: Page, dbName = 'e2e'): Promise<void> {
+export async function injectStore(page: Page, dbName: string | null = 'e2e'): Promise<void> {
   await page.waitForFunction(() => !!(window as unknown as { terminal?: unknown }).terminal);
   await page.addScriptTag({ content: await storeBundle() });
-  await page.evaluate((name) => (window as unknown as { __store: StoreApi }).__store.open(name), dbName);
+  if (dbName) await page.evaluate((name) => (window as unknown as { __store: StoreApi }).__store.open(name), dbName);
 }
 
 export type { StoreApi };

@@ -132,6 +132,24 @@ const api = {
     const docs = await db.applications.find({ selector: { status: status as ApplicationDoc['status'] }, sort: [{ updatedAt: 'desc' }], limit }).exec();
     return { ms: performance.now() - t0, n: docs.length };
   },
+  /** Bulk-writes `n` submitted applications into the replicating store (bench: push throughput). */
+  async benchSubmitBulk(n: number, stationId: string): Promise<string[]> {
+    const db = need().db;
+    const ids: string[] = [];
+    const docs = Array.from({ length: n }, (_, i) => {
+      const at = new Date().toISOString();
+      const id = uuidv7();
+      ids.push(id);
+      return toLocal('applications', {
+        id, _deleted: false, updatedAt: at, stationId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter',
+        applicant: { name: `批量${i}`, idNumber: '360121195001011234' }, applicantIdHash: null, agent: null, authorization: null,
+        formData: { applicantName: `批量${i}` }, materials: [], status: 'submitted', acceptanceNo: null, supplement: null, decision: null,
+        statusHistory: [{ status: 'draft', at, by: 'terminal' }, { status: 'submitted', at, by: 'terminal' }], createdAt: at, submittedAt: at,
+      });
+    });
+    for (let i = 0; i < docs.length; i += 1000) await db.applications.bulkInsert(docs.slice(i, i + 1000) as never[]);
+    return ids;
+  },
   heap(): number | null {
     const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     return m ? m.usedJSHeapSize : null;

@@ -70,6 +70,8 @@ export interface TerminalReplication {
   stop(): Promise<void>;
 }
 
+/** Above this many candidates the pending count is the index count (an upper bound). */
+const EXACT_PENDING_LIMIT = 200;
 const UP = COLLECTIONS.filter((c) => COLLECTION_POLICY[c].direction !== 'down');
 
 export function startReplication(db: TerminalDatabase, bridge: SyncBridge, options: ReplicationOptions): TerminalReplication {
@@ -102,7 +104,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       // Kiosk and display windows are often "hidden" behind others: replicate regardless.
       toggleOnDocumentVisible: false,
       pull: {
-        batchSize: options.pullBatchSize ?? 200,
+        batchSize: options.pullBatchSize ?? (policy.direction === 'down' ? 1000 : 500),
         stream$: stream.asObservable(),
         modifier: (d) => toLocal(name, d) as typeof d,
         handler: async (checkpoint, batchSize) => {
@@ -114,7 +116,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       ...(policy.direction !== 'down'
         ? {
             push: {
-              batchSize: options.pushBatchSize ?? 100,
+              batchSize: options.pushBatchSize ?? 200,
               // Local purges (retention) are never pushed: the platform keeps its records.
               modifier: (d: Doc) => (name === 'applications' && d._deleted ? null : toProtocol(name, d)) as typeof d,
               handler: async (rows) => {
@@ -200,6 +202,12 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- _meta.lwt is indexed and queryable but not in the doc type
     const selector: any = cp ? { '_meta.lwt': { $gte: cp.lwt } } : {};
     if (ids) selector.id = { $in: ids };
+    else {
+      // Many documents above the checkpoint = a backlog of local writes: count them by index (cheap)
+      // instead of decrypting and comparing each one while the push is busy with them.
+      const above = await coll.count({ selector }).exec();
+      if (above > EXACT_PENDING_LIMIT) return new Array<string>(above).fill('');
+    }
     const candidates = (await coll.find({ selector }).exec()).map((d) => d.toJSON(true) as unknown as Doc & { _meta: { lwt: number } });
     const above = candidates.filter((d) => !cp || d._meta.lwt > cp.lwt || String(d.id) > cp.id);
     if (above.length === 0) return [];

@@ -1,0 +1,120 @@
+/**
+ * The terminal store in Debian Chromium (Dexie/IndexedDB, field encryption, replication through the
+ * real browser host and bridge) against the reference platform (PGlite, in this process):
+ *   store-initial-sync-10k-items   empty terminal → 10,000 service items + 100 form schemas stored
+ *   store-push-5k-applications     5,000 submitted applications written locally → all on the platform
+ *   store-list-query-10k           indexed list query (status, newest first, 50 rows) over 10,000 applications
+ * Each reports the median over BENCH_RUNS runs (default 3; the query 20 times) and the renderer heap
+ * (performance.memory.usedJSHeapSize with --enable-precise-memory-info).
+ */
+import { rmSync } from 'node:fs';
+import { startPlatform } from '../sync/server/platform';
+import { fakeCatalog } from '../renderer/db/fixtures';
+import { launchChromium, launchHost, openStorePage, type StoreApi } from '../e2e/store-chromium';
+import { median, report } from './stats';
+import type { Page } from '@playwright/test';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ONLY = (process.env.BENCH_ONLY ?? 'sync,push,query').split(',');
+const STATION = '360121201';
+
+const store = <T>(page: Page, fn: (s: StoreApi, arg: unknown) => Promise<T> | T, arg?: unknown): Promise<T> =>
+  page.evaluate(([src, a]) => {
+    const f = new Function('s', 'a', `return (${src})(s, a)`) as (s: unknown, a: unknown) => Promise<unknown>;
+    return f((window as unknown as { __store: unknown }).__store, a);
+  }, [fn.toString(), arg] as const) as Promise<T>;
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const platform = await startPlatform({ heartbeatMs: 2000 });
+const { items, forms } = fakeCatalog(10_000, 100);
+await platform.store.upsertAsPlatform('form_schemas', forms);
+await platform.store.upsertAsPlatform('service_items', items);
+await platform.store.upsertAsPlatform('station_config', [
+  { id: STATION, _deleted: false, updatedAt: '2026-01-01T00:00:00.000Z', stationId: STATION, name: '南新乡便民服务中心', divisionCode: STATION, level: 'township', windows: [], queueCategories: [], kioskContent: { welcome: '欢迎', notices: [] }, retentionDays: 180 },
+]);
+
+async function terminal() {
+  const host = await launchHost({ config: { role: 'display', platform: { url: platform.url, enrollCode: await platform.createEnrollCode(STATION) } } });
+  const chrome = await launchChromium();
+  return {
+    host,
+    chrome,
+    async close() {
+      await chrome.kill();
+      await host.kill('SIGTERM');
+      rmSync(chrome.userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      rmSync(host.dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    },
+  };
+}
+
+try {
+  // ---------------------------------------------------------------- initial sync
+  const syncMs: number[] = [];
+  const heaps: number[] = [];
+  for (let i = 0; i < (ONLY.includes('sync') ? RUNS : 0); i++) {
+    const t = await terminal();
+    try {
+      const t0 = Date.now();
+      await openStorePage(t.chrome.page, t.host.url, 'bench');
+      await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000 && (await store(t.chrome.page, (s) => s.count('form_schemas'))) === 100, 300_000, 'initial sync');
+      syncMs.push(Date.now() - t0);
+      heaps.push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
+    } finally {
+      await t.close();
+    }
+  }
+  if (syncMs.length) report({ name: 'store-initial-sync-10k-items', unit: 'ms', median: median(syncMs), samples: syncMs, heapMB: median(heaps) / 1048576, note: '10,000 service items + 100 form schemas; from page open (key, Dexie open, leader election) to all stored' });
+
+  // ---------------------------------------------------------------- push
+  const pushMs: number[] = [];
+  const pushHeaps: number[] = [];
+  for (let i = 0; i < (ONLY.includes('push') ? RUNS : 0); i++) {
+    const t = await terminal();
+    try {
+      await openStorePage(t.chrome.page, t.host.url, 'bench');
+      await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
+      await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
+      const before = await platform.store.countDocuments('applications');
+      const t0 = Date.now();
+      await store(t.chrome.page, (s, st) => s.benchSubmitBulk(5000, st as string), STATION);
+      await until(async () => (await platform.store.countDocuments('applications')) - before >= 5000, 300_000, 'push');
+      pushMs.push(Date.now() - t0);
+      pushHeaps.push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
+    } finally {
+      await t.close();
+    }
+  }
+  if (pushMs.length) report({ name: 'store-push-5k-applications', unit: 'ms', median: median(pushMs), samples: pushMs, heapMB: median(pushHeaps) / 1048576, note: 'local bulk write (encrypted) + replication push until all 5,000 are on the platform' });
+
+  // ---------------------------------------------------------------- query
+  if (ONLY.includes('query')) {
+  const t = await terminal();
+  try {
+    await openStorePage(t.chrome.page, t.host.url, null);
+    await store(t.chrome.page, (s) => s.benchOpen('bench-query'));
+    const insertMs = await store(t.chrome.page, (s, st) => s.benchInsertApplications(10_000, st as string), STATION);
+    const q: number[] = [];
+    let n = 0;
+    for (let i = 0; i < 20; i++) {
+      // a different limit each time: RxDB caches query results, the figure is a cold query
+      const r = await store(t.chrome.page, (s, a) => s.benchListQuery((a as [string, number])[0], (a as [string, number])[1]), [['accepted', 'submitted', 'draft', 'approved'][i % 4], 50 + i]);
+      q.push(r.ms);
+      n = r.n;
+    }
+    report({ name: 'store-list-query-10k', unit: 'ms', median: median(q), samples: q, rows: n, insert10kMs: insertMs, heapMB: ((await store(t.chrome.page, (s) => s.heap())) ?? NaN) / 1048576, note: 'find({status}, sort updatedAt desc, limit 50) over 10,000 encrypted applications, index [status, updatedAt]' });
+  } finally {
+    await t.close();
+  }
+  }
+} finally {
+  await platform.close();
+}
+process.exit(0);
