@@ -141,6 +141,10 @@ test.afterAll(async () => {
 });
 
 test('the whole journey: card → jmyb → form → submit → slip + PDF → progress after acceptance → rating', async ({ page }) => {
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text()) && !/frame-ancestors/.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(host.url);
   await expect(page.getByTestId('kiosk-home')).toBeVisible();
   await step(page, 'home');
@@ -202,6 +206,7 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   await page.keyboard.press('Enter');
   await expect(page.getByTestId(`progress-${id}`)).toHaveAttribute('data-status', 'accepted');
   expect(axeFindings).toEqual([]);
+  expect(cspViolations).toEqual([]);
 });
 
 test('platform down and elderly mode: submitted offline, synced later; then the queue ticket', async ({ page }) => {
