@@ -240,6 +240,49 @@ test('platform down and elderly mode: submitted offline, synced later; then the 
   expect(axeFindings).toEqual([]);
 });
 
+test('manual ID entry; the draft is kept with 保存草稿 and resumed with the same ID number', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('kiosk-tile-services').click();
+  await expect(page.locator('[data-testid^="group-"]').first()).toBeVisible({ timeout: 60_000 });
+  const openForm = async () => {
+    await typeOnKeyboard(page, 'jmyb');
+    await page.getByTestId('service-YB01').click();
+    await page.getByTestId('guide-apply').click();
+    await expect(page.getByTestId('kiosk-identify')).toBeVisible();
+    await page.getByTestId('identify-manual').click();
+    await typeOnKeyboard(page, '36010219900307123');
+  };
+  await openForm();
+  await typeOnKeyboard(page, '5');
+  await page.getByTestId('manual-submit').click();
+  await expect(page.getByRole('alert')).toContainText('证件号码不正确');
+  await step(page, 'manual-invalid');
+  await page.locator('[data-testid="on-screen-keyboard"] .hg-button[data-skbtn="{bksp}"]').click();
+  await typeOnKeyboard(page, '6');
+  await page.getByTestId('manual-submit').click();
+  await expect(page.getByTestId('kiosk-apply')).toBeVisible();
+  await expect(page.getByTestId('field-idNumber').locator('input')).toHaveValue('360102199003071236');
+  // No Chinese IME yet: the name is typed in pinyin letters here.
+  await page.getByTestId('field-applicantName').locator('input').click();
+  await typeOnKeyboard(page, 'wang');
+  await page.getByTestId('field-phone').locator('input').click();
+  await typeOnKeyboard(page, '13912345678');
+  await page.getByTestId('apply-next').click();
+  await expect(page.getByTestId('field-insuredType')).toBeVisible();
+  await page.getByTestId('apply-keep-draft').click();
+  await expect(page.getByTestId('apply-draft-notice')).toBeVisible();
+  await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 10_000 });
+
+  await page.getByTestId('kiosk-tile-services').click();
+  await openForm();
+  await typeOnKeyboard(page, '6');
+  await page.getByTestId('manual-submit').click();
+  await expect(page.getByTestId('apply-resumed')).toBeVisible();
+  await expect(page.getByTestId('field-phone').locator('input')).toHaveValue('13912345678');
+  await step(page, 'draft-resumed');
+  expect(axeFindings).toEqual([]);
+});
+
 test('idle reset wipes the name and ID number from the DOM, the stores and sessionStorage', async ({ page }) => {
   // The serial emulators can be open by one host at a time: this test gets its own, short-timeout host.
   await host.stop();
