@@ -1,0 +1,120 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../../sync/server/platform';
+import { TerminalConfig } from '../core/config';
+import { createEventHub } from '../core/events';
+import { createLogger } from '../core/log';
+import type { CallerContext } from '../core/dispatcher';
+import { createSyncFeature } from './feature';
+import { fileSecretStore } from './secrets';
+import { derivePassword, loadOrCreateMasterKey } from './keys';
+
+const caller: CallerContext = { origin: 'test', role: 'clerk', senderId: 't' };
+const tmp = () => mkdtempSync(join(tmpdir(), 'sync-feature-'));
+
+function feature(dataDir: string, platform?: { url: string; enrollCode?: string }) {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'debug', stderr: false, sink: (l) => lines.push(l) });
+  const events: { name: string; payload: unknown }[] = [];
+  const hub = createEventHub(log);
+  hub.subscribe((name, payload) => events.push({ name, payload }));
+  const config = TerminalConfig.parse({ role: 'clerk', ...(platform ? { platform } : {}) });
+  const f = createSyncFeature({ config, log, events: hub, dataDir, host: 'browser' }, { backoff: { baseMs: 50, maxMs: 200 }, timeoutMs: 2000 });
+  return { f, events, lines };
+}
+
+describe('key store', () => {
+  it('keeps the master key in a 0600 file in a 0700 folder, stable across restarts, derived per database', async () => {
+    const dir = tmp();
+    try {
+      const store = fileSecretStore(join(dir, 'secrets'));
+      const k1 = await loadOrCreateMasterKey(store);
+      const k2 = await loadOrCreateMasterKey(fileSecretStore(join(dir, 'secrets')));
+      expect(k2.equals(k1)).toBe(true);
+      const file = join(dir, 'secrets', readdirSync(join(dir, 'secrets'))[0]!);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+      expect(derivePassword(k1, 'terminal')).not.toBe(derivePassword(k1, 'other'));
+      expect(derivePassword(k1, 'terminal')).toBe(derivePassword(k2, 'terminal'));
+      // A damaged key is never silently replaced (the local data would become unreadable).
+      writeFileSync(file, 'short');
+      await expect(loadOrCreateMasterKey(store)).rejects.toThrow(/damaged/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sync feature against the real platform', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform({ seedDemo: true });
+  });
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('enrolls once, keeps the token (0600), reuses it after a restart and pulls', async () => {
+    const dir = tmp();
+    try {
+      const code = await platform.createEnrollCode('360121201');
+      const a = feature(dir, { url: platform.url, enrollCode: code });
+      await a.f.start();
+      await a.f.ready();
+      expect(a.f.state()).toMatchObject({ enrolled: true, stationId: '360121201', mode: 'configured' });
+      const r = await a.f.handlers['sync.pull']({ collection: 'station_config', checkpoint: null, limit: 10 }, caller);
+      expect(r.documents.map((d) => d.id)).toContain('360121201');
+      const key1 = await a.f.handlers['store.key']({ database: 'terminal' }, caller);
+      await a.f.close();
+      for (const f of readdirSync(join(dir, 'secrets'))) expect(statSync(join(dir, 'secrets', f)).mode & 0o777).toBe(0o600);
+      // Nothing secret in the log.
+      expect(a.lines.join('\n')).not.toMatch(/trm_/);
+      // Restart: the one-time code is spent, the stored token still works.
+      const b = feature(dir, { url: platform.url, enrollCode: code });
+      await b.f.start();
+      await b.f.ready();
+      expect(b.f.state().enrolled).toBe(true);
+      expect((await b.f.handlers['sync.pull']({ collection: 'staff', checkpoint: null, limit: 10 }, caller)).documents.length).toBeGreaterThan(0);
+      expect(await b.f.handlers['store.key']({ database: 'terminal' }, caller)).toEqual(key1);
+      await b.f.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a wrong enrollment code or an unreachable platform gives a typed error and a Chinese message', async () => {
+    const dir = tmp();
+    try {
+      const bad = feature(dir, { url: platform.url, enrollCode: 'WRONG-CODE1' });
+      await bad.f.start();
+      await bad.f.ready();
+      expect(bad.f.state().enrolled).toBe(false);
+      expect(bad.f.state().error?.message).toMatch(/注册/);
+      await expect(bad.f.handlers['sync.pull']({ collection: 'staff', checkpoint: null, limit: 1 }, caller)).rejects.toMatchObject({ code: 'NOT_ENROLLED' });
+      await bad.f.close();
+
+      const dir2 = tmp();
+      const code = await platform.createEnrollCode('360121201');
+      const ok = feature(dir2, { url: platform.url, enrollCode: code });
+      await ok.f.start();
+      await ok.f.ready();
+      await ok.f.close();
+      // Same enrollment, platform now unreachable (another port): OFFLINE, and the stream reports it.
+      writeFileSync(join(dir2, 'sync', 'enrollment.json'), JSON.stringify({ platform: 'http://127.0.0.1:9', terminalId: 'T-x', stationId: '360121201' }));
+      const off = feature(dir2, { url: 'http://127.0.0.1:9' });
+      await off.f.start();
+      await off.f.ready();
+      await expect(off.f.handlers['sync.pull']({ collection: 'staff', checkpoint: null, limit: 1 }, caller)).rejects.toMatchObject({ code: 'OFFLINE' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(off.f.state().online).toBe(false);
+      expect(off.f.state().error?.message).toMatch(/离线|无法连接/);
+      expect(off.events.some((e) => e.name === 'sync.state')).toBe(true);
+      await off.f.close();
+      rmSync(dir2, { recursive: true, force: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
