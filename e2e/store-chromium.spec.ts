@@ -136,3 +136,21 @@ test('a page reload in the middle of a sync finishes the sync', async () => {
     throw new Error(`${String(e)}: ${JSON.stringify(await store(page, (s) => s.pendingDetail()))}`);
   });
 });
+
+test('only the leader window replicates; the other sees the same data', async () => {
+  const { chrome, host } = await terminal();
+  const a = chrome.page;
+  await eventually(() => store(a, (s) => s.replicating()), 20_000, 'first window replicating');
+  const b = await a.context().newPage();
+  await openStorePage(b, host.url);
+  const [id] = await store(b, (s) => s.writeApplications(1, '第二窗口'));
+  await eventually(async () => (await store(a, (s, x) => s.statuses([x as string]), id))[id!] === 'synced', 20_000, 'synced by the leader');
+  expect(await store(b, (s) => s.replicating())).toBe(false);
+  expect(await store(b, (s) => s.isLeader())).toBe(false);
+  await eventually(async () => (await store(b, (s, x) => s.statuses([x as string]), id))[id!] === 'synced', 10_000, 'second window sees the status');
+  // The leader goes away: the other window takes over and replicates.
+  await a.close();
+  await eventually(() => store(b, (s) => s.replicating()), 30_000, 'second window took over');
+  const [id2] = await store(b, (s) => s.writeApplications(1, '接管'));
+  await eventually(async () => (await receivedOnServer([id2!])) === 1, 20_000, 'synced after take-over');
+});
