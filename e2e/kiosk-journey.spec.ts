@@ -192,6 +192,7 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   await page.getByTestId('evaluation-reason-服务效率').click();
   await page.getByTestId('evaluation-submit').click();
   await expect(page.getByTestId('evaluation-thanks')).toBeVisible();
+  await step(page, 'resident-evaluation-thanks');
   await page.evaluate((appId) => (location.hash = `#/kiosk/evaluation?application=${appId}`), id);
   await expect(page.getByTestId('evaluation-already').or(page.getByTestId('kiosk-evaluation'))).toBeVisible();
 
@@ -224,6 +225,11 @@ test('platform down and elderly mode: submitted offline, synced later; then the 
   expect(await devices.count()).toBeGreaterThan(before);
   await step(page, 'elderly-offline-submitted');
   expect(await platform.store.getDocument('applications', id)).toBeFalsy();
+  // Progress offline: the last known state, and it says so.
+  await page.getByTestId('submitted-progress').click();
+  await expect(page.getByTestId(`progress-${id}`)).toHaveAttribute('data-status', 'submitted');
+  await expect(page.getByTestId('progress-offline')).toBeVisible({ timeout: 30_000 });
+  await step(page, 'elderly-progress-offline');
   proxy.set({ kind: 'pass' });
   await waitOnServer(id, 90_000);
 
