@@ -47,6 +47,13 @@ describe('catalog search', () => {
     expect(codes(searchCatalog(index, '居民'))).toEqual(expect.arrayContaining(['RS01', 'YB01', 'YB02', 'YB04']));
   });
 
+  it('accepts Chinese followed by letters (a candidate picked, then more typing)', () => {
+    const index = buildSearchIndex(ITEMS);
+    const hits = codes(searchCatalog(index, '居民yb'));
+    expect(hits.slice(0, 3).sort()).toEqual(['YB01', 'YB02', 'YB04']);
+    expect(codes(searchCatalog(index, '临时jz'))).toEqual(['MZ03']);
+  });
+
   it('ignores case, spaces, full-width letters and apostrophes', () => {
     expect(normalizeQuery(' ＪＭ yb ')).toBe('jmyb');
     expect(normalizeQuery("xi'an")).toBe('xian');

@@ -167,8 +167,10 @@ function scoreEntry<T extends SearchableItem>(e: Entry<T>, q: string, han: boole
   const inPinyin = e.pinyin.indexOf(q);
   if (inPinyin === 0) return [q.length >= 2 ? 880 : 600, 'pinyin'];
   if (e.aliasLatin) {
-    const ia = e.aliasLatin.indexOf(q);
-    if (ia >= 0 && (ia === 0 || e.aliasLatin.charCodeAt(ia - 1) === 1)) return [820, 'alias'];
+    // An alias's initials or pinyin starting with the query (any alias, not only the first hit).
+    for (let ia = e.aliasLatin.indexOf(q); ia >= 0; ia = e.aliasLatin.indexOf(q, ia + 1)) {
+      if (ia === 0 || e.aliasLatin.charCodeAt(ia - 1) === 1) return [820, 'alias'];
+    }
   }
   if (q.length >= 2) {
     const ii = e.initials.indexOf(q);
@@ -213,6 +215,8 @@ export function searchCatalog<T extends SearchableItem>(index: SearchIndex<T>, r
     return [];
   }
   const han = HAN.test(q);
+  const latinPart = han ? q.replace(/[\u3400-\u9fff]+/g, '') : '';
+  if (han && latinPart) return searchMixed(index, q, latinPart, limit);
   // Narrowing is exact once every rule is active (latin rules for 2 and 3+ letters differ).
   const prev = index.last;
   const narrow = prev && q.startsWith(prev.query) && HAN.test(prev.query) === han && (han || prev.query.length >= 3);
@@ -229,6 +233,22 @@ export function searchCatalog<T extends SearchableItem>(index: SearchIndex<T>, r
   index.last = { query: q, matches };
   hits.sort((a, b) => b.score - a.score || a.item.sortOrder - b.item.sortOrder);
   return hits.length > limit ? hits.slice(0, limit) : hits;
+}
+
+/** Chinese and Latin mixed (a candidate picked, then more letters: `居民yb`): both parts must match. */
+function searchMixed<T extends SearchableItem>(index: SearchIndex<T>, q: string, latin: string, limit: number): SearchHit<T>[] {
+  index.last = null;
+  const hanPart = q.replace(/[^\u3400-\u9fff]+/g, '');
+  const hits: SearchHit<T>[] = [];
+  for (const e of index.entries) {
+    const [a, kind] = scoreEntry(e, hanPart, true);
+    if (!a) continue;
+    const [b] = scoreEntry(e, latin, false);
+    if (!b) continue;
+    hits.push({ item: e.item, score: (a + b) / 2 + e.boost, matched: kind });
+  }
+  hits.sort((x, y) => y.score - x.score || x.item.sortOrder - y.item.sortOrder);
+  return hits.slice(0, limit);
 }
 
 /**
