@@ -206,6 +206,8 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   await page.keyboard.type(`TT1:${id}`);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId(`progress-${id}`)).toHaveAttribute('data-status', 'accepted');
+  // Rated already (stored evaluation): no second rating offered.
+  await expect(page.getByTestId(`progress-rate-${id}`)).toHaveCount(0);
   expect(axeFindings).toEqual([]);
   expect(cspViolations).toEqual([]);
 });
