@@ -8,8 +8,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { startKioskDevices, type KioskDevices } from './kiosk-devices';
@@ -171,6 +171,14 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   expect(text).toContain('13800138000'.slice(0, 3));
   expect(text).toContain('3601**********1236');
   expect(text).not.toContain('360102199003071236');
+  // Renders with its embedded font only: no system fonts visible to poppler.
+  const fc = join(host.dataDir, 'empty-fonts.conf');
+  writeFileSync(fc, '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n');
+  const render = spawnSync('pdftoppm', ['-r', '40', '-gray', pdf, join(host.dataDir, 'page')], { env: { ...process.env, FONTCONFIG_FILE: fc }, encoding: 'utf8' });
+  expect(render.status).toBe(0);
+  expect(render.stderr).not.toMatch(/error/i);
+  expect(readdirSync(host.dataDir).filter((f) => f.startsWith('page') && f.endsWith('.pgm')).length).toBe(2);
+  expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/NotoSansSC\S*\s+CID TrueType\s+Identity-H\s+yes/);
 
   // The platform receives it and accepts it; the kiosk shows the new status and 受理号.
   await waitOnServer(id);
