@@ -30,6 +30,12 @@ describe('electron-builder.yml', () => {
     expect(existsSync(join(root, linux.icon))).toBe(true);
   });
 
+  it('ships the PDF font as an extra resource (main/documents reads resources/fonts)', () => {
+    const extra = config.extraResources as { from: string; to: string }[];
+    expect(extra).toContainEqual({ from: 'build/fonts', to: 'fonts' });
+    expect(existsSync(join(root, 'build/fonts/NotoSansSC_400Regular.ttf'))).toBe(true);
+  });
+
   it('points main at the built Electron entry', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('out/main/index.js');
