@@ -24,11 +24,11 @@ const store = <T>(page: Page, fn: (s: StoreApi, arg: unknown) => Promise<T> | T,
     return f((window as unknown as { __store: unknown }).__store, a);
   }, [fn.toString(), arg] as const) as Promise<T>;
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timeout: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -40,8 +40,8 @@ await platform.store.upsertAsPlatform('station_config', [
   { id: STATION, _deleted: false, updatedAt: '2026-01-01T00:00:00.000Z', stationId: STATION, name: '南新乡便民服务中心', divisionCode: STATION, level: 'township', windows: [], queueCategories: [], kioskContent: { welcome: '欢迎', notices: [] }, retentionDays: 180 },
 ]);
 
-async function terminal() {
-  const host = await launchHost({ config: { role: 'display', platform: { url: platform.url, enrollCode: await platform.createEnrollCode(STATION) } } });
+async function terminal(station = STATION) {
+  const host = await launchHost({ config: { role: 'display', platform: { url: platform.url, enrollCode: await platform.createEnrollCode(station) } } });
   const chrome = await launchChromium();
   return {
     host,
@@ -77,15 +77,18 @@ try {
   const pushMs: number[] = [];
   const pushHeaps: number[] = [];
   for (let i = 0; i < (ONLY.includes('push') ? RUNS : 0); i++) {
-    const t = await terminal();
+    // A station of its own per run, so the terminal does not also pull the earlier runs' applications.
+    const station = `36012199${String(i).padStart(2, '0')}`;
+    const t = await terminal(station);
     try {
       await openStorePage(t.chrome.page, t.host.url, 'bench');
       await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
       await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
       const before = await platform.store.countDocuments('applications');
       const t0 = Date.now();
-      await store(t.chrome.page, (s, st) => s.benchSubmitBulk(5000, st as string), STATION);
-      await until(async () => (await platform.store.countDocuments('applications')) - before >= 5000, 300_000, 'push');
+      await store(t.chrome.page, (s, st) => s.benchSubmitBulk(5000, st as string), station);
+      // Polled every 250 ms: the platform (PGlite) runs in this process, a tight poll would slow it down.
+      await until(async () => (await platform.store.countDocuments('applications')) - before >= 5000, 300_000, 'push', 250);
       pushMs.push(Date.now() - t0);
       pushHeaps.push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
     } finally {
