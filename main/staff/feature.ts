@@ -223,7 +223,7 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     if (closed) return;
     timer = setTimeout(() => {
       refreshRoster()
-        .then((n) => schedule(n > 0 ? (options.refreshMs ?? 600_000) : 30_000))
+        .then((n) => schedule(n > 0 ? (options.refreshMs ?? 600_000) : 5_000))
         .catch((e) => {
           log.info('staff.roster-refresh-failed', { code: e instanceof SyncTransportError ? e.code : 'UNKNOWN' });
           schedule(60_000);
@@ -279,7 +279,8 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     },
     async start() {
       void load().catch(() => undefined);
-      schedule(2_000);
+      // first pull as soon as the transport is set up (enrolled), then periodically
+      void Promise.race([options.ready?.().catch(() => undefined), new Promise((r) => setTimeout(r, 30_000).unref?.())]).then(() => schedule(0));
     },
     async close() {
       closed = true;

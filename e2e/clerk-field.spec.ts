@@ -1,0 +1,154 @@
+/**
+ * The counter/field acceptance scenario in Debian Chromium through the browser host, against the
+ * reference platform behind a fault proxy, with emulated devices on ptys:
+ * sign in offline → a complete 帮代办 while the platform is down (card, authorization signed on
+ * screen → 委托书 PDF, form, materials, receipt) → platform up → the application reaches the platform
+ * once → back office asks for 补正 → the assistant resubmits → back office approves → 办结单 with
+ * the resident's signature. Screenshots in test-results/screens/clerk-field-*.png; axe on each screen.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { startPlatform, type Platform } from '../sync/server/platform';
+import type { ApplicationDoc } from '../sync/protocol';
+import { startFaultProxy, type FaultProxy } from './sync-fault-proxy';
+import { startKioskDevices, type KioskDevices } from './kiosk-devices';
+import { ROOT, startHost, type RunningHost } from './host';
+import { DEMO_ASSISTANT, seriousViolations } from './clerk-helpers';
+
+const STATION = '360121201';
+const SCREENS = join(ROOT, 'test-results', 'screens');
+let platform: Platform;
+let proxy: FaultProxy;
+let devices: KioskDevices;
+let host: RunningHost;
+
+async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function admin(id: string, action: string, body: Record<string, unknown> = {}): Promise<void> {
+  const r = await fetch(`${platform.url}/api/v1/admin/applications/${id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${platform.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(r.status, `${action}: ${await r.clone().text()}`).toBe(200);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENS, `clerk-field-${name}.png`), fullPage: true });
+  expect(await seriousViolations(page), name).toEqual([]);
+}
+
+async function sign(page: Page, testid: string): Promise<void> {
+  await page.getByTestId(testid).scrollIntoViewIfNeeded();
+  const box = (await page.getByTestId(testid).boundingBox())!;
+  await page.mouse.move(box.x + 30, box.y + 80);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 30 + i * 25, box.y + 80 + (i % 2 ? -30 : 30), { steps: 3 });
+  await page.mouse.up();
+}
+
+test.beforeAll(async () => {
+  platform = await startPlatform({ seedDemo: true, heartbeatMs: 1000 });
+  const u = new URL(platform.url);
+  proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
+  devices = await startKioskDevices();
+  host = await startHost({
+    role: 'clerk',
+    config: { role: 'clerk', stationName: '南昌县流泗镇便民服务中心', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) }, devices: devices.config },
+  });
+});
+test.afterAll(async () => {
+  await host?.stop();
+  await devices?.stop();
+  await proxy?.close();
+  await platform?.close();
+});
+
+test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(host.url);
+  // main pulls the staff list (offline verifiers) and the page syncs the catalog while the platform is up
+  await expect(page.getByTestId(`signin-roster-${DEMO_ASSISTANT.id}`)).toBeVisible({ timeout: 60_000 });
+  await eventually(async () => {
+    const s = await page.evaluate(async () => ((await window.terminal!.invoke('sync.status', {})) as { ok: boolean; value?: { local: { lastSyncAt: number | null; pending: number } } }).value);
+    return !!s && s.local.lastSyncAt !== null;
+  }, 60_000, 'the first catalog sync');
+
+  // ---- platform down: sign in offline
+  proxy.set({ kind: 'drop' });
+  proxy.reset();
+  await page.getByTestId('signin-staff').fill(DEMO_ASSISTANT.id);
+  await page.getByTestId('signin-pin').fill(DEMO_ASSISTANT.pin);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('clerk-login-mode')).toHaveText('离线登录', { timeout: 30_000 });
+  await expect(page.getByTestId('clerk-offline-banner')).toBeVisible({ timeout: 30_000 });
+  await shot(page, '1-signed-in-offline');
+
+  // ---- 帮代办
+  await page.getByTestId('clerk-nav-new').click();
+  await page.getByTestId('newcase-read-card').click();
+  await devices.present('resident');
+  await expect(page.getByTestId('newcase-resident')).toContainText('**********', { timeout: 20_000 });
+  await devices.remove();
+  await page.getByTestId('newcase-service').click();
+  await page.keyboard.type('YB01');
+  await page.getByRole('option', { name: /^YB01 / }).click();
+  await expect(page.getByTestId('newcase-form')).toBeVisible({ timeout: 20_000 });
+  await sign(page, 'newcase-signature');
+  await page.getByTestId('newcase-letter').click();
+  await expect(page.getByTestId('newcase-letter-done')).toBeVisible({ timeout: 20_000 });
+  const phone = page.getByTestId('field-phone').locator('input');
+  if (await phone.count()) await phone.fill('13800000000');
+  const insured = page.getByTestId('field-insuredType').getByRole('button', { name: '普通居民' });
+  if (await insured.count()) await insured.click();
+  for (const box of await page.locator('[data-testid^="newcase-material-"]').all()) await box.click();
+  await shot(page, '2-new-case');
+  await page.getByTestId('newcase-submit').click();
+  const msg = page.getByTestId('newcase-message');
+  await expect(page.getByTestId('newcase-done').or(msg)).toBeVisible({ timeout: 30_000 });
+  if (await msg.isVisible()) throw new Error(`submit refused: ${await msg.textContent()}`);
+  await expect(page.getByTestId('newcase-receipt')).toHaveText('受理回执已打印。', { timeout: 20_000 });
+  const id = (await page.getByTestId('newcase-done').textContent())!.match(/[0-9a-f-]{36}/)![0];
+  expect((await devices.transcript()).join('\n')).toContain(id.slice(0, 8));
+  await shot(page, '3-submitted');
+  expect(await platform.store.getDocument('applications', id)).toBeFalsy();
+
+  // ---- platform up: reaches the platform once
+  proxy.set({ kind: 'pass' });
+  await eventually(async () => ((await platform.store.getDocument('applications', id)) as ApplicationDoc | null)?.status === 'synced', 60_000, 'application on the platform');
+  const onPlatform = (await platform.store.getDocument('applications', id)) as ApplicationDoc;
+  expect(onPlatform.statusHistory.filter((h) => h.status === 'submitted')).toHaveLength(1);
+  expect(onPlatform.agent).toMatchObject({ kind: 'village_assistant', staffId: DEMO_ASSISTANT.id });
+  expect(onPlatform.authorization?.scope).toEqual(['submit', 'collect_result']);
+
+  // ---- back office: accept, ask for 补正
+  await admin(id, 'accept', { actor: 'B001' });
+  await admin(id, 'supplement', { actor: 'B001', reasons: ['户口簿复印件不清晰'], dueDate: '2026-12-31' });
+  await page.getByTestId('clerk-nav-cases').click();
+  await eventually(async () => {
+    await page.getByTestId('cases-search').click({ timeout: 5000 });
+    await page.getByTestId(`case-open-${id}`).click({ timeout: 2000 });
+    return (await page.getByTestId('case-supplement').count()) > 0;
+  }, 60_000, '补正 on the terminal');
+  await expect(page.getByTestId(`case-id-${id}`)).toContainText('**********');
+  await page.getByTestId(`case-reveal-${id}`).click();
+  await expect(page.getByTestId(`case-id-${id}`)).not.toContainText('*');
+  await shot(page, '4-supplement');
+  await page.getByTestId('case-resubmit').click({ timeout: 10_000 });
+  await eventually(async () => ((await platform.store.getDocument('applications', id)) as ApplicationDoc).status === 'resubmitted', 60_000, 'resubmitted on the platform');
+
+  // ---- approval, 办结单
+  await admin(id, 'approve', { actor: 'B001' });
+  await eventually(async () => {
+    await page.getByTestId('cases-search').click({ timeout: 5000 });
+    await page.getByTestId(`case-open-${id}`).click({ timeout: 2000 });
+    return (await page.getByTestId('case-completion-slip').count()) > 0;
+  }, 60_000, 'approval on the terminal');
+  await sign(page, 'case-slip-signature');
+  await page.getByTestId('case-completion-slip').click({ timeout: 10_000 });
+  await expect(page.getByTestId('case-slip-message')).toBeVisible({ timeout: 20_000 });
+  await shot(page, '5-completion');
+});
