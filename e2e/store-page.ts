@@ -83,7 +83,7 @@ const api = {
     if (!r) return null;
     const ids = await r.pendingIds('applications');
     const docs = await need().db.applications.findByIds(ids.slice(0, 3)).exec();
-    return { n: ids.length, sample: [...docs.values()].map((d) => ({ id: d.id, status: d.status, lwt: (d as unknown as { _data: { _meta: unknown } })._data._meta })) };
+    return JSON.parse(JSON.stringify({ n: ids.length, ids: ids.slice(0, 3), sample: [...docs.values()].map((d) => ({ id: d.id, status: d.status, hist: d.statusHistory.map((h) => h.status) })) })) as unknown;
   },
   rawDump,
   // ------------------------------------------------------------ benchmarks

@@ -9,7 +9,7 @@
  * RxDB never loses a refused document.
  */
 import { Subject, type Subscription } from 'rxjs';
-import { getAssumedMasterState, getLastCheckpointDoc, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
@@ -205,7 +205,9 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     else {
       // Many documents above the checkpoint = a backlog of local writes: count them by index (cheap)
       // instead of decrypting and comparing each one while the push is busy with them.
-      const above = await coll.count({ selector }).exec();
+      // Counted by the storage on the [_meta.lwt, id] index (RxDB's count() refuses _meta selectors).
+      const query = normalizeMangoQuery(coll.schema.jsonSchema, { selector, sort: [{ '_meta.lwt': 'asc' }, { id: 'asc' }] } as never);
+      const above = (await coll.storageInstance.count(prepareQuery(coll.schema.jsonSchema, query))).count;
       if (above > EXACT_PENDING_LIMIT) return new Array<string>(above).fill('');
     }
     const candidates = (await coll.find({ selector }).exec()).map((d) => d.toJSON(true) as unknown as Doc & { _meta: { lwt: number } });
