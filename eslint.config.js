@@ -9,10 +9,13 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /** Patterns for `no-restricted-imports` that forbid importing another process folder. */
-const folder = (name, why) => ({
-  group: [`**/${name}/**`, `**/${name}`, `@/${name}/**`],
-  message: why,
-});
+const escape = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const folder = (name, why, except = []) => {
+  // `except`: sub-folders that may be imported (e.g. devices/protocol: pure schemas).
+  const allowed = except.map((e) => escape(e.slice(name.length + 1)));
+  const rest = allowed.length ? `(/(?!(${allowed.join('|')})(/|$))|$)` : '(/|$)';
+  return { regex: `(^|/|@)${escape(name)}${rest}`, message: why };
+};
 
 const boundaries = {
   renderer: {
@@ -22,7 +25,7 @@ const boundaries = {
     ],
     patterns: [
       folder('main', 'renderer/ may not import main/ (process boundary); go through the bridge contract.'),
-      folder('devices', 'renderer/ may not import devices/; device events come through window.terminal.'),
+      folder('devices', 'renderer/ may not import devices/ (only its pure devices/protocol); device events come through window.terminal.', ['devices/protocol']),
       folder('sync/server', 'renderer/ may not import the platform server.'),
     ],
   },
@@ -40,7 +43,7 @@ const boundaries = {
   preload: {
     patterns: [
       folder('renderer', 'preload/ may not import renderer/.'),
-      folder('devices', 'preload/ may not import devices/.'),
+      folder('devices', 'preload/ may not import devices/ (only its pure devices/protocol).', ['devices/protocol']),
       folder('sync/server', 'preload/ may not import the platform server.'),
     ],
   },
@@ -53,7 +56,7 @@ const boundaries = {
     patterns: [
       folder('renderer', 'preload/contract may not import renderer/.'),
       folder('main', 'preload/contract may not import main/.'),
-      folder('devices', 'preload/contract may not import devices/.'),
+      folder('devices', 'preload/contract may not import devices/ (only its pure devices/protocol).', ['devices/protocol']),
       folder('sync/server', 'preload/contract may not import the platform server.'),
     ],
   },
@@ -93,6 +96,8 @@ export default tseslint.config(
   restrict(['devices/**/*.ts'], boundaries.devices),
   restrict(['sync/**/*.ts'], boundaries.sync),
   restrict(['preload/**/*.ts'], boundaries.preload),
+  // devices/protocol is shared with the sandboxed renderer (like sync/protocol): zod only.
+  restrict(['devices/protocol/**/*.ts'], boundaries.contract),
   restrict(['preload/contract/**/*.ts', 'preload/browser.ts'], boundaries.contract),
   { files: ['preload/browser.ts'], languageOptions: { globals: { ...globals.browser } } },
   // main/core and main/host run under plain Node (browser host, tests): no electron there.

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IdCardEmulator, loadCardFile } from '../devices/emulators/idcard-emulator';
 import { FontGlyphRasterizer } from '../devices/escpos/raster';
-import { receiptDataSchema } from '../devices/escpos/template-data';
+import { receiptDataSchema } from '../devices/protocol/print-data';
 import { buildReceipt } from '../devices/escpos/templates';
 import { encodeBaseMessage, parseBaseMessage } from '../devices/idcard/base-message';
 import { encodeTextBlock, placeholderWlt } from '../devices/idcard/card-json';

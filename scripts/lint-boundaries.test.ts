@@ -28,6 +28,8 @@ describe('import boundaries (eslint)', () => {
     ['main/core/x.ts', "import * as r from '../../renderer/main';\nexport const x = r;\n", /main\/ may not import renderer/],
     ['main/core/x.ts', "import { app } from 'electron';\nexport const x = app;\n", /run without Electron/],
     ['preload/contract/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", /no Node built-ins/],
+    ['preload/contract/x.ts', "import { createDeviceManager } from '../../devices/manager/device-manager';\nexport const x = createDeviceManager;\n", /only its pure devices\/protocol/],
+    ['devices/protocol/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", /no Node built-ins/],
   ])('%s: refuses %s', async (file, code, message) => {
     const errors = await boundaryErrors(file, code);
     expect(errors.join('\n')).toMatch(message);
@@ -37,6 +39,7 @@ describe('import boundaries (eslint)', () => {
     ['renderer/x.ts', "import { call } from './bridge/client';\nimport { calls } from '../preload/contract';\nexport const x = [call, calls];\n"],
     ['main/x.ts', "import { app } from 'electron';\nimport { calls } from '../preload/contract';\nexport const x = [app, calls];\n"],
     ['devices/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
+    ['preload/contract/x.ts', "import { ticketDataSchema } from '../../devices/protocol/print-data';\nexport const x = ticketDataSchema;\n"],
   ])('%s: allows the imports its layer may make', async (file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);
   });

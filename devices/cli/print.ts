@@ -1,7 +1,7 @@
 /** `print ticket|receipt --port <path> --data <file.json> [--transport serial|usb-lp|tcp] [--baud]`. */
 import { ReceiptPrinter } from '../escpos/printer.js';
 import { FontGlyphRasterizer } from '../escpos/raster.js';
-import { receiptDataSchema, ticketDataSchema } from '../escpos/template-data.js';
+import { receiptDataSchema, ticketDataSchema } from '../protocol/print-data.js';
 import { buildReceipt, buildTicket } from '../escpos/templates.js';
 import { createTransport } from '../transport/create.js';
 import type { TransportConfig } from '../transport/types.js';

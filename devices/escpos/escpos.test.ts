@@ -3,7 +3,7 @@ import { EscPosBuilder } from './builder.js';
 import { printerHasGlyph } from './encoding.js';
 import { FontGlyphRasterizer, getPixel } from './raster.js';
 import { decodeStatus, encodeStatus, isStatusByte, statusProblem, statusQueryCommand } from './status.js';
-import { receiptDataSchema, ticketDataSchema } from './template-data.js';
+import { receiptDataSchema, ticketDataSchema } from '../protocol/print-data.js';
 import { buildReceipt, buildTicket, formatChinaTime } from './templates.js';
 import { decodeEscPos, EscPosDecoder, transcriptLines, type TranscriptItem } from './transcript.js';
 

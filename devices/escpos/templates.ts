@@ -2,7 +2,7 @@
 import { maskIdNumber } from '../idcard/id-number.js';
 import { EscPosBuilder, type BuilderOptions } from './builder.js';
 import { textColumns } from './encoding.js';
-import type { ReceiptData, TicketData } from './template-data.js';
+import type { ReceiptData, TicketData } from '../protocol/print-data.js';
 
 export const COLUMNS = 48;
 

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { idCardJsonSchema } from '../idcard/card-json.js';
-import { receiptDataSchema, ticketDataSchema } from '../escpos/template-data.js';
+import { receiptDataSchema, ticketDataSchema } from '../protocol/print-data.js';
 
 export { idCardJsonSchema, receiptDataSchema, ticketDataSchema };
 export type { IdCardJson } from '../idcard/card-json.js';
-export type { ReceiptData, TicketData } from '../escpos/template-data.js';
+export type { ReceiptData, TicketData } from '../protocol/print-data.js';
 
 const usbId = z.number().int().min(0).max(0xffff);
 

@@ -1,4 +1,4 @@
-/** Inputs of the two print templates (re-exported by manager/schemas.ts). */
+/** Inputs of the two print templates: pure zod, shared with the bridge contract (preload/contract/device-calls.ts). */
 import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().min(1).max(max);

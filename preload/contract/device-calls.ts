@@ -3,13 +3,15 @@
  * and 好差评 evaluator. Main runs the device manager (devices/manager); pages see statuses and
  * events and ask for prints, never a port.
  *
- * These schemas mirror devices/manager/schemas.ts for what crosses the bridge (that module
- * cannot be imported here: it pulls in Node-side driver code). main/devices/feature.test.ts
+ * Print data comes from devices/protocol (pure zod, like sync/protocol). The other shapes mirror
+ * devices/manager/schemas.ts for what crosses the bridge (that module pulls in Node-side driver
+ * code, and the card payload deliberately leaves out the raw photo and fingerprints). main/devices/feature.test.ts
  * checks that real device-manager payloads pass them. Card events carry no fingerprint and no
  * raw WLT photo: the renderer never needs them.
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
+import { receiptDataSchema, ticketDataSchema } from '../../devices/protocol/print-data';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -60,33 +62,9 @@ export const IdCardEvent = z.discriminatedUnion('type', [
 ]);
 export type IdCardEvent = z.infer<typeof IdCardEvent>;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const TicketData = z.object({
-  stationName: text(40),
-  ticketNumber: text(8),
-  category: text(30),
-  waitingCount: z.number().int().min(0).max(9999),
-  issuedAt: isoDateTime,
-  qrPayload: z.string().max(500).optional(),
-  notice: z.string().max(120).optional(),
-});
-
-export const ReceiptData = z.object({
-  stationName: text(40),
-  serviceName: text(60),
-  applicationId: text(64),
-  acceptanceNumber: z.string().max(64).optional(),
-  applicantName: z.string().max(30).optional(),
-  /** Full number; the printer template masks it. */
-  applicantIdNumber: text(18),
-  agentName: z.string().max(30).optional(),
-  materials: z.array(z.object({ name: text(60), copies: z.number().int().min(1).max(99).optional() })).max(40),
-  promisedWorkingDays: z.number().int().min(0).max(365),
-  acceptedAt: isoDateTime,
-  progressUrl: z.string().min(1).max(500),
-  contactPhone: z.string().max(30).optional(),
-});
+/** Print data: the device layer's own pure schemas (devices/protocol), shared as sync/protocol is. */
+export const TicketData = ticketDataSchema;
+export const ReceiptData = receiptDataSchema;
 
 export const PrintResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), jobId: z.string() }),
