@@ -30,7 +30,7 @@ async function paintOf(url: string): Promise<{ navToVisible: number; fcp: number
   const page = await context.newPage();
   const t0 = performance.now();
   await page.goto(url);
-  await page.getByRole('button', { name: /办事服务/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.getByTestId('kiosk-tile-services').waitFor({ state: 'visible', timeout: 30_000 });
   const navToVisible = performance.now() - t0;
   const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
   await context.close();
