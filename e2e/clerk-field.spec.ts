@@ -151,4 +151,12 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   await page.getByTestId('case-completion-slip').click({ timeout: 10_000 });
   await expect(page.getByTestId('case-slip-message')).toBeVisible({ timeout: 20_000 });
   await shot(page, '5-completion');
+
+  // ---- daily summary (field mode): CSV download and PDF
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('summary-csv').click()]);
+  const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+  expect(csv).toContain('YB01');
+  expect(csv).not.toMatch(/\d{17}[\dX]/);
+  await page.getByTestId('summary-pdf').click();
+  await expect(page.getByTestId('summary-message')).toContainText('.pdf', { timeout: 20_000 });
 });

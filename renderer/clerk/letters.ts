@@ -155,7 +155,7 @@ export function dailySummary(stationName: string, day: string, rows: { service: 
     blocks: [
       { kind: 'title', text: `办件日报（${day}）` },
       { kind: 'paragraph', text: `合计 ${total} 件（按事项和状态统计；不含个人信息）。` },
-      { kind: 'fields', labelWidthMm: 110, rows: rows.slice(0, 200).map((r) => ({ label: `${r.service} ${r.serviceName}`.slice(0, 200), value: `${statusLabel(r.status)}：${r.count} 件` })) },
+      { kind: 'fields', labelWidthMm: 100, rows: rows.slice(0, 200).map((r) => ({ label: `${r.service} ${r.serviceName}`.slice(0, 200), value: `${statusLabel(r.status)}：${r.count} 件` })) },
     ],
   };
 }
