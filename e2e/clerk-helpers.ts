@@ -6,8 +6,16 @@ import { expect, type Page } from '@playwright/test';
 export const DEMO_ASSISTANT = { id: 'S002', pin: '234567', name: '演示代办员' };
 export const DEMO_COUNTER = { id: 'S001', pin: '123456', name: '演示窗口员' };
 
+/** Waits until main is enrolled with the platform (the demo platform may take a while to boot under load). */
+export async function waitEnrolled(page: Page, ms = 90_000): Promise<void> {
+  await expect
+    .poll(async () => page.evaluate(async () => ((await window.terminal?.invoke('sync.status', {})) as { ok: boolean; value?: { enrolled: boolean } } | undefined)?.value?.enrolled ?? false), { timeout: ms })
+    .toBe(true);
+}
+
 export async function signIn(page: Page, who: { id: string; pin: string } = DEMO_ASSISTANT): Promise<void> {
   await expect(page.getByTestId('clerk-signin')).toBeVisible({ timeout: 30_000 });
+  await waitEnrolled(page);
   await page.getByTestId('signin-staff').fill(who.id);
   await page.getByTestId('signin-pin').fill(who.pin);
   await page.getByTestId('signin-pin').press('Enter');

@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
-import { DEMO_ASSISTANT, DEMO_COUNTER, seriousViolations, signIn } from './clerk-helpers';
+import { DEMO_ASSISTANT, DEMO_COUNTER, seriousViolations, signIn, waitEnrolled } from './clerk-helpers';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 let host: RunningHost;
@@ -62,6 +62,7 @@ test('five wrong PINs lock the staff id; logs carry no PIN or ID number', async 
   test.setTimeout(120_000);
   await page.goto(host.url);
   await expect(page.getByTestId('clerk-signin')).toBeVisible({ timeout: 30_000 });
+  await waitEnrolled(page);
   const staff = page.getByTestId('signin-staff');
   const pin = page.getByTestId('signin-pin');
   for (let i = 1; i <= 5; i++) {
