@@ -159,4 +159,13 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect(csv).not.toMatch(/\d{17}[\dX]/);
   await page.getByTestId('summary-pdf').click();
   await expect(page.getByTestId('summary-message')).toContainText('.pdf', { timeout: 20_000 });
+
+  // ---- no personal data in the terminal's logs (resident name and ID number, staff PIN)
+  const { readdirSync, readFileSync, existsSync } = await import('node:fs');
+  const logs = join(host.dataDir, 'logs');
+  const text = (existsSync(logs) ? readdirSync(logs).map((f) => readFileSync(join(logs, f), 'utf8')).join('\n') : '') + host.output();
+  expect(text).toContain('staff.login');
+  expect(text).not.toContain(onPlatform.applicant?.name ?? '王建国');
+  expect(text).not.toMatch(/\d{17}[\dX]/);
+  expect(text).not.toContain(DEMO_ASSISTANT.pin);
 });
