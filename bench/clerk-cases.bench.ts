@@ -57,6 +57,20 @@ async function main() {
     report({ name: `clerk-cases-query ${name}`, n: N, rows, median_ms: median(warm), p95_ms: percentile(warm, 95), storage: 'memory (Node)' });
   }
 
+  // the daily summary reads one day through the createdAt index (only that day's documents are decrypted)
+  const daySamples: number[] = [];
+  let dayCount = 0;
+  for (let r = 0; r < 12; r++) {
+    const d = `2026-10-${String(5 + r).padStart(2, '0')}`;
+    const s = performance.now();
+    const rows = await summaryCounts(db, `${d}T00:00:00.000Z`, `${d}T23:59:59.999Z`);
+    summaryCsv(rows);
+    daySamples.push(performance.now() - s);
+    dayCount = rows.reduce((n, x) => n + x.count, 0);
+  }
+  report({ name: 'clerk-daily-summary-csv one day of a 10k table', n: N, per_day: dayCount, median_ms: median(daySamples.slice(2)), p95_ms: percentile(daySamples.slice(2), 95), storage: 'memory (Node)' });
+
+  // the whole table at once (every document decrypted on read: the cost of RxDB field encryption)
   const sum: number[] = [];
   let bytes = 0;
   for (let r = 0; r < 7; r++) {
@@ -65,7 +79,7 @@ async function main() {
     bytes = summaryCsv(rows).length;
     sum.push(performance.now() - s);
   }
-  report({ name: 'clerk-daily-summary-csv', n: N, median_ms: median(sum.slice(2)), p95_ms: percentile(sum.slice(2), 95), csv_chars: bytes, insert_ms: Math.round(insertMs), storage: 'memory (Node)' });
+  report({ name: 'clerk-summary-csv whole 10k table', n: N, median_ms: median(sum.slice(2)), p95_ms: percentile(sum.slice(2), 95), csv_chars: bytes, insert_ms: Math.round(insertMs), storage: 'memory (Node)' });
   await db.close();
 }
 
