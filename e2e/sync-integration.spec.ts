@@ -77,6 +77,11 @@ for (const backend of backends()) {
       for (const t of [a, b]) {
         await eventually(async () => (await t.db.service_items.count().exec()) === items, 30_000, 'catalog');
         await eventually(async () => (await t.db.station_config.count().exec()) >= 1, 10_000, 'station config');
+        // Staff PIN verifiers stay in main: the renderer's copies never carry one.
+        await eventually(async () => (await t.db.staff.count().exec()) >= 1, 10_000, 'staff');
+        const staff = (await t.db.staff.find().exec()).map((d) => d.toJSON() as { id: string; pinVerifier: unknown });
+        expect(staff.every((d) => d.pinVerifier === null)).toBe(true);
+        expect(((await platform.store.getDocument('staff', staff[0]!.id)) as { pinVerifier: unknown }).pinVerifier).not.toBeNull();
       }
       const app = await createDraft(a.db, draftInput(a, '甲'), a.salt);
       const ticket = exampleQueueTicket({ number: 'A101' });

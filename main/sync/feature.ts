@@ -48,6 +48,14 @@ export interface SyncFeature extends Feature<typeof syncCalls> {
   platform(): PlatformClient | null;
 }
 
+/**
+ * Staff PIN verifiers stay in main (main/staff keeps its own cache in the secret store): the
+ * renderer's copy of a staff document never carries one.
+ */
+export function withoutVerifier(doc: Record<string, unknown>): Record<string, unknown> {
+  return 'pinVerifier' in doc ? { ...doc, pinVerifier: null } : doc;
+}
+
 export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptions = {}): SyncFeature {
   const log = ctx.log;
   const mode: SyncState['mode'] = ctx.config.platform ? 'configured' : 'demo';
@@ -253,7 +261,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         try {
           const r = await c.pull(input.collection, input.checkpoint, input.limit);
           if (r.skipped) log.warn('sync.pull-skipped', { collection: input.collection, skipped: r.skipped });
-          return r;
+          return input.collection === 'staff' ? { ...r, documents: r.documents.map(withoutVerifier) } : r;
         } catch (e) {
           return asHandlerError(e);
         }
