@@ -2,23 +2,12 @@
  * The kiosk window's terminal store (RxDB, renderer/db) and its catalog view: service items, form
  * schemas by `formId@version`, the search index with popularity at this station. One per window.
  */
-import { startTerminalStore, type TerminalStore } from '../db/terminal-store';
-import { useSyncStore } from '../stores/sync';
+import { windowStore as kioskStore } from '../stores/terminal-store';
 import { buildSearchIndex, type SearchIndex } from '../catalog/search';
 import type { FormSchemaDoc, ServiceItemDoc } from '../../sync/protocol';
 
-let opening: Promise<TerminalStore> | null = null;
-
-export function kioskStore(): Promise<TerminalStore> {
-  opening ??= startTerminalStore().then((store) => {
-    void useSyncStore().init(store);
-    return store;
-  });
-  opening.catch(() => {
-    opening = null;
-  });
-  return opening;
-}
+/** The kiosk window's terminal store: the window's one store (renderer/stores/terminal-store). */
+export { kioskStore };
 
 export interface KioskCatalog {
   items: ServiceItemDoc[];
