@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { DeviceError, toDeviceError } from '../errors.js';
 import type { IdCardRead } from './card-types.js';
 import type { SamReader } from './reader.js';
+import { WakeableSleep } from '../wakeable-sleep.js';
 
 export type IdCardSessionEvent =
   | { type: 'card'; card: IdCardRead }
@@ -37,7 +38,7 @@ const LINK_CODES = new Set(['TIMEOUT', 'BAD_CHECKSUM', 'WRITE_FAILED', 'NOT_OPEN
 export class IdCardSession {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   private present = false;
   private cardKey: string | null = null;
   private lastReadError: string | null = null;
@@ -64,7 +65,7 @@ export class IdCardSession {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.sleeper.wake();
     await this.loop;
     this.loop = null;
   }
@@ -78,14 +79,7 @@ export class IdCardSession {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private async run(): Promise<void> {

@@ -6,6 +6,7 @@ import { DeviceError, toDeviceError } from '../errors.js';
 import type { Transport } from '../transport/types.js';
 import { Backoff } from './backoff.js';
 import type { DeviceRole, DeviceStatus } from './schemas.js';
+import { WakeableSleep } from '../wakeable-sleep.js';
 
 export interface RoleLinkHooks {
   /** Create and open the transport (may probe). Throw a DeviceError when nothing is there. */
@@ -21,7 +22,7 @@ export class RoleLink {
   private running = false;
   private loop: Promise<void> | null = null;
   private transport: Transport | null = null;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   private readonly backoff: Backoff;
 
   constructor(
@@ -70,7 +71,7 @@ export class RoleLink {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.sleeper.wake();
     const t = this.transport;
     await t?.close().catch(() => undefined);
     await this.loop;
@@ -83,14 +84,7 @@ export class RoleLink {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private async run(): Promise<void> {
