@@ -8,14 +8,14 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { startPlatform, type Platform } from '../sync/server/platform';
+import type { Platform } from '../sync/server/platform';
 import type { ApplicationDoc } from '../sync/protocol';
-import { startFaultProxy, type FaultProxy } from './sync-fault-proxy';
-import { startKioskDevices, type KioskDevices } from './kiosk-devices';
-import { ROOT, startHost, type RunningHost } from './host';
+import type { FaultProxy } from './sync-fault-proxy';
+import type { KioskDevices } from './kiosk-devices';
+import { startStation, type Station } from './station';
+import { ROOT, type RunningHost } from './host';
 import { DEMO_ASSISTANT, seriousViolations } from './clerk-helpers';
 
-const STATION = '360121201';
 const SCREENS = join(ROOT, 'test-results', 'screens');
 let platform: Platform;
 let proxy: FaultProxy;
@@ -50,21 +50,13 @@ async function sign(page: Page, testid: string): Promise<void> {
   await page.mouse.up();
 }
 
+let station: Station | undefined;
 test.beforeAll(async () => {
-  platform = await startPlatform({ seedDemo: true, heartbeatMs: 1000 });
-  const u = new URL(platform.url);
-  proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
-  devices = await startKioskDevices();
-  host = await startHost({
-    role: 'clerk',
-    config: { role: 'clerk', stationName: '南昌县流泗镇便民服务中心', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) }, devices: devices.config },
-  });
+  station = await startStation('clerk', '南昌县流泗镇便民服务中心');
+  ({ platform, proxy, devices, host } = station);
 });
 test.afterAll(async () => {
-  await host?.stop();
-  await devices?.stop();
-  await proxy?.close();
-  await platform?.close();
+  await station?.stop();
 });
 
 test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page }) => {

@@ -11,13 +11,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPlatform, type Platform } from '../sync/server/platform';
-import { startKioskDevices, type KioskDevices } from './kiosk-devices';
-import { startFaultProxy, type FaultProxy } from './sync-fault-proxy';
+import type { Platform } from '../sync/server/platform';
+import type { KioskDevices } from './kiosk-devices';
+import { startStation, STATION, type Station } from './station';
+import type { FaultProxy } from './sync-fault-proxy';
 import { ROOT, startHost, type RunningHost } from './host';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
-const STATION = '360121201';
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 let platform: Platform;
@@ -123,21 +123,13 @@ async function fileApplication(page: Page, card: string, opts: { elderly?: boole
   return id;
 }
 
+let station: Station | undefined;
 test.beforeAll(async () => {
-  platform = await startPlatform({ seedDemo: true, heartbeatMs: 1000 });
-  const u = new URL(platform.url);
-  proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
-  devices = await startKioskDevices();
-  host = await startHost({
-    role: 'kiosk',
-    config: { role: 'kiosk', stationName: '南昌县莲塘镇便民服务中心', platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) }, devices: devices.config },
-  });
+  station = await startStation('kiosk', '南昌县莲塘镇便民服务中心');
+  ({ platform, proxy, devices, host } = station);
 });
 test.afterAll(async () => {
-  await host?.stop();
-  await devices?.stop();
-  await proxy?.close();
-  await platform?.close();
+  await station?.stop();
 });
 
 test('the whole journey: card → jmyb → form → submit → slip + PDF → progress after acceptance → rating', async ({ page }) => {
