@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createValidator, idNumberChecksumOk, UnsupportedSchemaError } from './validate';
+import { createValidator } from './validate';
+import { createValidator as sharedValidator } from '../../sync/protocol/forms/validate';
 import { FormModel, coerce, prefillFromCard, type UiElement } from './model';
 
 // A form shaped like the platform's (sync/server/seed/forms.ts: insurance kind with 帮代办).
@@ -38,41 +39,6 @@ const ui: UiElement = {
 };
 const GOOD_ID = '11010519491231002X';
 
-describe('validator (no eval, Chinese messages)', () => {
-  const v = createValidator(schema);
-  it('reports required fields by their Chinese titles', () => {
-    const errors = v({});
-    expect(errors.map((e) => e.message)).toEqual(['请填写姓名', '请填写身份证号', '请填写手机号', '请填写参保人类别']);
-  });
-  it('checks formats: ID number pattern and check digit, phone, dates, numbers, enums', () => {
-    const base = { applicantName: '张三', idNumber: GOOD_ID, phone: '13800138000', insuredType: '普通居民' };
-    expect(v(base)).toEqual([]);
-    expect(v({ ...base, idNumber: '110105194912310021' })[0]?.message).toBe('身份证号校验位不正确，请核对后重新输入');
-    expect(v({ ...base, idNumber: '12345' })[0]?.message).toBe('身份证号应为18位身份证号码');
-    expect(v({ ...base, phone: '1234' })[0]?.message).toBe('手机号应为11位手机号码');
-    expect(v({ ...base, applyDate: '2026-02-30' })[0]?.message).toBe('申请日期不是有效的日期');
-    expect(v({ ...base, familySize: 0 })[0]?.message).toBe('家庭人口数不能小于1');
-    expect(v({ ...base, familySize: 2.5 })[0]?.message).toBe('家庭人口数应填写整数');
-    expect(v({ ...base, insuredType: '外星人' })[0]?.message).toBe('请从选项中选择参保人类别');
-    expect(v({ ...base, applicantName: '张' })[0]?.message).toBe('姓名至少2个字');
-    expect(v({ ...base, bankAccount: '12' })[0]?.message).toBe('社保卡或银行账号应为12到19位数字');
-    expect(v({ ...base, extra: 1 })[0]?.keyword).toBe('additionalProperties');
-  });
-  it('applies conditional sections (if/then)', () => {
-    const base = { applicantName: '张三', idNumber: GOOD_ID, phone: '13800138000', insuredType: '新生儿' };
-    expect(v(base).map((e) => e.message)).toEqual(['请填写新生儿姓名']);
-    expect(v({ ...base, newbornName: '张小', byAgent: true }).map((e) => e.message)).toEqual(['请填写代办人姓名']);
-  });
-  it('refuses schemas with keywords it does not implement', () => {
-    expect(() => createValidator({ type: 'object', oneOf: [] })).toThrow(UnsupportedSchemaError);
-    expect(() => createValidator({ type: 'string', format: 'uri' })).toThrow(UnsupportedSchemaError);
-  });
-  it('verifies the GB 11643 check digit', () => {
-    expect(idNumberChecksumOk(GOOD_ID)).toBe(true);
-    expect(idNumberChecksumOk('110105194912310021')).toBe(false);
-  });
-});
-
 describe('form model', () => {
   const model = new FormModel('参保登记申请表', schema, ui);
   it('makes one step per group, loose controls in their own step', () => {
@@ -108,5 +74,12 @@ describe('form model', () => {
     const rows = model.reviewRows({ applicantName: '张三', byAgent: false, familySize: 3 });
     expect(rows.map((r) => r.step)).toEqual(['申请人', '申请内容', '其他信息']);
     expect(rows[2]!.rows[0]).toMatchObject({ label: '委托他人代办（帮代办）', value: '否' });
+  });
+});
+
+describe('one validator for the terminal and the platform', () => {
+  it('renderer/forms uses the module the platform runs (sync/protocol/forms/validate.ts)', () => {
+    expect(createValidator).toBe(sharedValidator);
+    expect(new FormModel('t', schema, ui).validate).toBeTypeOf('function');
   });
 });

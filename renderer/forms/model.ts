@@ -4,7 +4,7 @@
  * `options.multi`) → steps of controls; visibility from rules; prefill from the ID card; per-step
  * validation with the shared validator; review rows and the printable form sections.
  */
-import { createValidator, matchesSchema, type FieldError, type JsonSchema, type Validator } from './validate';
+import { createValidator, matchesSchema, type FieldError, type JsonSchema, type Validator } from '../../sync/protocol/forms/validate';
 
 export interface UiRule {
   effect: 'SHOW' | 'HIDE' | 'ENABLE' | 'DISABLE';

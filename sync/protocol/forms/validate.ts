@@ -1,0 +1,223 @@
+/**
+ * Form validation without eval: a small interpreter for the JSON Schema (draft-07) subset the
+ * platform's form schemas use, with Chinese messages. One validator, one set of messages, on both
+ * sides: the renderer's forms (kiosk and counter, via renderer/forms/model.ts) and the platform,
+ * which checks the `formData` of every submitted application against its form schema before it
+ * stores it (sync/server/rules.ts). Pure TypeScript with no imports, so it runs in the sandboxed
+ * renderer and under Node alike.
+ *
+ * Why not ajv: ajv compiles validators with `new Function`, which the renderer's CSP
+ * (`script-src 'self'`, no 'unsafe-eval') blocks, and form schemas arrive by sync at run time, so
+ * build-time standalone compilation cannot cover them.
+ *
+ * Supported keywords: type (string, number, integer, boolean, object, array), properties, required,
+ * additionalProperties (false), enum, const, minLength, maxLength, pattern, format (date, date-time,
+ * email), minimum, maximum, exclusiveMinimum, exclusiveMaximum, allOf, if/then/else, items,
+ * minItems, maxItems, title. Any other keyword throws `UnsupportedSchemaError` when the validator is
+ * created: a form never silently skips a rule. Fields whose pattern is the 18-digit ID number
+ * pattern (or `format: "id-number"`) also get the GB 11643 check digit verified.
+ *
+ * The work is bounded by the schema, not by the data: only properties and items the schema
+ * declares are descended into, so deeply nested or huge data costs no more than the form.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonSchema = { [k: string]: unknown };
+
+export interface FieldError {
+  /** Property path, e.g. `idNumber` or `agent.phone` (dots). */
+  path: string;
+  /** The JSON Schema keyword that failed. */
+  keyword: string;
+  /** Chinese message for people. */
+  message: string;
+}
+
+/** At most this many issues travel in one answer (the platform's rejection, logs). */
+export const MAX_FORM_ISSUES = 20;
+
+export class UnsupportedSchemaError extends Error {
+  constructor(keyword: string, path: string) {
+    super(`unsupported JSON Schema keyword "${keyword}" at ${path || '/'}`);
+    this.name = 'UnsupportedSchemaError';
+  }
+}
+
+const KNOWN = new Set([
+  '$schema', '$id', '$comment', 'title', 'description', 'default', 'examples', 'type', 'properties', 'required',
+  'additionalProperties', 'enum', 'const', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum',
+  'exclusiveMinimum', 'exclusiveMaximum', 'allOf', 'if', 'then', 'else', 'items', 'minItems', 'maxItems', 'readOnly',
+]);
+const FORMATS = new Set(['date', 'date-time', 'email', 'id-number']);
+
+/** GB 11643-1999 check digit of an 18-character resident ID number. */
+export function idNumberChecksumOk(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const codes = '10X98765432';
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i]!;
+  return codes[sum % 11] === id[17];
+}
+
+const isDate = (s: string): boolean => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+};
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+/** Unknown keys come from the data: shown shortened, never as a blob. */
+const clip = (k: string, max = 40): string => ([...k].length > max ? `${[...k].slice(0, max).join('')}…` : k);
+
+const looksLikeIdPattern = (p: string) => p.includes('(18|19|20)') && p.includes('[\\dX]');
+
+const typeName: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是或否', object: '对象', array: '列表' };
+
+function typeOk(type: string, v: unknown): boolean {
+  switch (type) {
+    case 'string': return typeof v === 'string';
+    case 'number': return typeof v === 'number' && Number.isFinite(v);
+    case 'integer': return typeof v === 'number' && Number.isInteger(v);
+    case 'boolean': return typeof v === 'boolean';
+    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'array': return Array.isArray(v);
+    case 'null': return v === null;
+    default: return false;
+  }
+}
+
+function checkSchema(schema: JsonSchema, path: string, patterns: Map<string, RegExp>): void {
+  for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new UnsupportedSchemaError(k, path);
+  if (typeof schema.format === 'string' && !FORMATS.has(schema.format)) throw new UnsupportedSchemaError(`format:${schema.format}`, path);
+  if (typeof schema.pattern === 'string' && !patterns.has(schema.pattern)) patterns.set(schema.pattern, new RegExp(schema.pattern, 'u'));
+  const props = schema.properties as Record<string, JsonSchema> | undefined;
+  if (props) for (const [k, s] of Object.entries(props)) checkSchema(s, path ? `${path}.${k}` : k, patterns);
+  for (const key of ['if', 'then', 'else', 'items'] as const) if (schema[key] && typeof schema[key] === 'object') checkSchema(schema[key] as JsonSchema, path, patterns);
+  if (Array.isArray(schema.allOf)) for (const s of schema.allOf) checkSchema(s as JsonSchema, path, patterns);
+}
+
+export interface Validator {
+  (data: unknown): FieldError[];
+  readonly schema: JsonSchema;
+}
+
+/** Prepares a validator for a schema (checks every keyword once, compiles patterns). */
+export function createValidator(schema: JsonSchema): Validator {
+  const patterns = new Map<string, RegExp>();
+  checkSchema(schema, '', patterns);
+
+  const label = (s: JsonSchema, path: string) => (typeof s.title === 'string' ? s.title : path.split('.').pop() || '内容');
+
+  function run(s: JsonSchema, v: unknown, path: string, errors: FieldError[], parentTitleOf?: (k: string) => string): void {
+    const name = label(s, path);
+    const push = (keyword: string, message: string): void => {
+      errors.push({ path, keyword, message });
+    };
+    if (s.const !== undefined && v !== s.const) return push('const', `${name}应为“${String(s.const)}”`);
+    if (Array.isArray(s.enum) && !s.enum.includes(v as never)) return push('enum', `请从选项中选择${name}`);
+    if (typeof s.type === 'string' && !typeOk(s.type, v)) return push('type', `${name}应填写${typeName[s.type] ?? s.type}`);
+    if (typeof v === 'string') {
+      const len = [...v].length;
+      if (typeof s.minLength === 'number' && len < s.minLength) return push('minLength', s.minLength === 1 ? `请填写${name}` : `${name}至少${s.minLength}个字`);
+      if (typeof s.maxLength === 'number' && len > s.maxLength) return push('maxLength', `${name}不能超过${s.maxLength}个字`);
+      if (typeof s.format === 'string') {
+        if ((s.format === 'date' && !isDate(v)) || (s.format === 'date-time' && Number.isNaN(Date.parse(v))) || (s.format === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)))
+          return push('format', s.format === 'email' ? `${name}格式不正确` : `${name}不是有效的日期`);
+        if (s.format === 'id-number' && !idNumberChecksumOk(v)) return push('format', `${name}不正确，请核对后重新输入`);
+      }
+      if (typeof s.pattern === 'string') {
+        if (!patterns.get(s.pattern)!.test(v)) {
+          if (looksLikeIdPattern(s.pattern)) return push('pattern', `${name}应为18位身份证号码`);
+          if (s.pattern.startsWith('^1[3-9]')) return push('pattern', `${name}应为11位手机号码`);
+          if (/^\^\\d\{\d+,\d+\}\$$/.test(s.pattern)) {
+            const [, a, b] = /\{(\d+),(\d+)\}/.exec(s.pattern)!;
+            return push('pattern', `${name}应为${a}到${b}位数字`);
+          }
+          return push('pattern', `${name}格式不正确`);
+        }
+        if (looksLikeIdPattern(s.pattern) && !idNumberChecksumOk(v)) return push('pattern', `${name}校验位不正确，请核对后重新输入`);
+      }
+    }
+    if (typeof v === 'number') {
+      if (typeof s.minimum === 'number' && v < s.minimum) return push('minimum', `${name}不能小于${s.minimum}`);
+      if (typeof s.maximum === 'number' && v > s.maximum) return push('maximum', `${name}不能大于${s.maximum}`);
+      if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return push('exclusiveMinimum', `${name}应大于${s.exclusiveMinimum}`);
+      if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return push('exclusiveMaximum', `${name}应小于${s.exclusiveMaximum}`);
+    }
+    if (Array.isArray(v)) {
+      if (typeof s.minItems === 'number' && v.length < s.minItems) return push('minItems', `${name}至少${s.minItems}项`);
+      if (typeof s.maxItems === 'number' && v.length > s.maxItems) return push('maxItems', `${name}最多${s.maxItems}项`);
+      if (s.items && typeof s.items === 'object') v.forEach((x, i) => run(s.items as JsonSchema, x, `${path}.${i}`, errors));
+    }
+    if (typeOk('object', v)) {
+      const obj = v as Record<string, unknown>;
+      // Own members only: a `constructor` or `toString` the data lacks is not the prototype's.
+      const at = (k: string): unknown => (hasOwn(obj, k) ? obj[k] : undefined);
+      const empty = (k: string): boolean => at(k) === undefined || at(k) === null || at(k) === '';
+      const props = (s.properties ?? {}) as Record<string, JsonSchema>;
+      const titleOf = (k: string) => (hasOwn(props, k) && typeof props[k]!.title === 'string' ? (props[k]!.title as string) : parentTitleOf?.(k) ?? k);
+      const sub = (k: string) => (path ? `${path}.${k}` : k);
+      if (Array.isArray(s.required)) {
+        for (const k of s.required as string[]) {
+          if (empty(k)) errors.push({ path: sub(k), keyword: 'required', message: `请填写${titleOf(k)}` });
+        }
+      }
+      for (const [k, ps] of Object.entries(props)) {
+        if (empty(k)) continue;
+        run(ps, at(k), sub(k), errors);
+      }
+      if (s.additionalProperties === false) {
+        for (const k of Object.keys(obj)) if (!hasOwn(props, k) && at(k) !== undefined) errors.push({ path: sub(clip(k, 100)), keyword: 'additionalProperties', message: `不应包含“${clip(k)}”` });
+      }
+      if (Array.isArray(s.allOf)) for (const part of s.allOf as JsonSchema[]) run(part, v, path, errors, titleOf);
+      if (s.if && typeof s.if === 'object') {
+        const matched = run2(s.if as JsonSchema, v, path).length === 0;
+        const branch = (matched ? s.then : s.else) as JsonSchema | undefined;
+        if (branch) run(branch, v, path, errors, titleOf);
+      }
+    } else if (Array.isArray(s.allOf)) {
+      for (const part of s.allOf as JsonSchema[]) run(part, v, path, errors, parentTitleOf);
+    }
+  }
+
+  const run2 = (s: JsonSchema, v: unknown, path: string) => {
+    const e: FieldError[] = [];
+    run(s, v, path, e);
+    return e;
+  };
+
+  const validator = ((data: unknown) => {
+    const errors: FieldError[] = [];
+    run(schema, data, '', errors);
+    // One message per field: the first one.
+    const seen = new Set<string>();
+    return errors.filter((e) => (seen.has(e.path) ? false : (seen.add(e.path), true)));
+  }) as Validator;
+  Object.defineProperty(validator, 'schema', { value: schema });
+  return validator;
+}
+
+/** Whether `value` satisfies a (sub)schema: used for UI rule conditions (SHOW/HIDE/ENABLE/DISABLE). */
+export function matchesSchema(schema: JsonSchema, value: unknown): boolean {
+  return createValidator(schema)(value).length === 0;
+}
+
+/** The first `max` problems of `data` (one per field) and how many there were in all. */
+export function formIssues(validate: Validator, data: unknown, max = MAX_FORM_ISSUES): { issues: FieldError[]; total: number } {
+  const all = validate(data);
+  return { issues: all.slice(0, max), total: all.length };
+}
+
+/** One line for people (Chinese): what is wrong with the form, by field. */
+export function formIssuesUserMessage(issues: readonly FieldError[], total = issues.length): string {
+  const more = total > issues.length ? `；另有${total - issues.length}处` : '';
+  return `表单内容有${total}处不符合要求：${issues.map((e) => e.message).join('；')}${more}。请核对修改后重新提交。`;
+}
+
+/** One line for logs and APIs (English, stable): `path (keyword)` per problem, no values. */
+export function formIssuesLogMessage(issues: readonly FieldError[], total = issues.length): string {
+  const more = total > issues.length ? `, and ${total - issues.length} more` : '';
+  return `${total} field(s) do not match the form: ${issues.map((e) => `${e.path || '(root)'} (${e.keyword})`).join(', ')}${more}`;
+}
