@@ -25,6 +25,9 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
+        // Dependencies stay external (electron-vite's default); pdf-to-printer must, whatever that
+        // default becomes: it finds its SumatraPDF.exe beside its own file (A4 printing on Windows).
+        external: ['pdf-to-printer'],
         input: {
           index: resolve(root, 'main/index.ts'),
           host: resolve(root, 'main/host/cli.ts'),

@@ -189,10 +189,27 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   await page.getByTestId('evaluation-submit').click();
   await expect(page.getByTestId('evaluation-error')).toBeVisible();
   await step(page, 'resident-evaluation');
-  await page.getByTestId('evaluation-reason-服务效率').click();
+  // No reason chip: the resident writes one instead, in pinyin on the on-screen keyboard (free text).
+  await page.getByTestId('evaluation-comment').click();
+  for (const [pinyin, word] of [['paidui', '排队'], ['shijian', '时间'], ['taichang', '太长']] as const) {
+    await typeOnKeyboard(page, pinyin);
+    await page.getByTestId('keyboard-candidate').filter({ hasText: new RegExp(`^${word}$`) }).click();
+  }
+  // A single character from the table, found on a later page of candidates when needed.
+  await typeOnKeyboard(page, 'le');
+  await page.getByTestId('keyboard-candidate').filter({ hasText: /^了$/ }).click();
+  await expect(page.getByTestId('evaluation-comment')).toHaveValue('排队时间太长了');
+  await step(page, 'resident-evaluation-comment');
   await page.getByTestId('evaluation-submit').click();
   await expect(page.getByTestId('evaluation-thanks')).toBeVisible();
   await step(page, 'resident-evaluation-thanks');
+  await expect
+    .poll(async () => {
+      const { documents } = await platform.store.pull('evaluations', { seq: 0 }, 1000, null);
+      const mine = documents.find((d) => d.applicationId === id);
+      return mine ? { level: mine.level, reasons: mine.reasons, comment: mine.comment } : null;
+    }, { timeout: 60_000, intervals: [500] })
+    .toEqual({ level: 2, reasons: ['其他意见'], comment: '排队时间太长了' });
   await page.evaluate((appId) => (location.hash = `#/kiosk/evaluation?application=${appId}`), id);
   await expect(page.getByTestId('evaluation-already').or(page.getByTestId('kiosk-evaluation'))).toBeVisible();
 

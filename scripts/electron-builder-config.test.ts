@@ -3,7 +3,7 @@
  * valid: electron-builder's own schema validation over electron-builder.yml, plus the paths it
  * names must exist after a build.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,15 @@ describe('electron-builder.yml', () => {
     const extra = config.extraResources as { from: string; to: string }[];
     expect(extra).toContainEqual({ from: 'build/fonts', to: 'fonts' });
     expect(existsSync(join(root, 'build/fonts/NotoSansSC_400Regular.ttf'))).toBe(true);
+  });
+
+  it('unpacks pdf-to-printer from app.asar (Windows must start its SumatraPDF.exe from a real file)', () => {
+    const unpack = config.asarUnpack as string[];
+    expect(unpack).toContain('node_modules/pdf-to-printer/**');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['pdf-to-printer']).toMatch(/^\d+\.\d+\.\d+$/); // pinned exact
+    const dist = join(root, 'node_modules/pdf-to-printer/dist');
+    expect(readdirSync(dist).some((f) => /^SumatraPDF.*\.exe$/i.test(f))).toBe(true);
   });
 
   it('points main at the built Electron entry', () => {
