@@ -8,11 +8,16 @@
  * - Transport: `sync.pull` / `sync.push` over HTTP with the token, every answer validated; the SSE
  *   stream is relayed as `sync.stream` (RESYNC on every reconnect), reconnecting with backoff + jitter.
  * - State: transport state merged with the leader window's counts, pushed as `sync.state`.
+ * - Attachments (attachments.ts): `attachments.put` / `attachments.putDocument` store bytes encrypted
+ *   and queue them; the uploader sends them over the same connection and token whenever the platform
+ *   answers (kicked when the stream opens, on `sync.retry`, after every put, and before a push of
+ *   applications that reference a pending attachment).
  */
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, rename, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { syncCalls, SyncLocalReport, SyncState } from '../../preload/contract/sync-calls';
+import { MAX_ATTACHMENT_BYTES, type attachmentCalls, type AttachmentStatus } from '../../preload/contract/attachment-calls';
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError } from '../core/dispatcher';
 import { PlatformClient } from '../../sync/client/transport';
@@ -21,6 +26,7 @@ import { SYNC_ERROR_MESSAGES, SyncTransportError, type SyncErrorCode } from '../
 import { fileSecretStore, type SecretStore } from './secrets';
 import { deriveIdHashSalt, derivePassword, loadOrCreateMasterKey } from './keys';
 import type { DemoPlatform } from './demo';
+import { AttachmentError, AttachmentStore, AttachmentUploader, type UploaderOptions } from './attachments';
 
 const Enrollment = z.object({ platform: z.string().max(300), terminalId: z.string().max(128), stationId: z.string().max(64) });
 type Enrollment = z.infer<typeof Enrollment>;
@@ -36,9 +42,13 @@ export interface SyncFeatureOptions {
   fetch?: typeof fetch;
   /** Request timeout, ms. */
   timeoutMs?: number;
+  /** Uploader tuning (tests). */
+  attachments?: Pick<UploaderOptions, 'backoff' | 'fileBackoff' | 'chunkBytes' | 'timeoutMs' | 'fetch'>;
+  /** How long a push of applications waits for their pending attachments, ms (default 15 s). */
+  attachmentFlushMs?: number;
 }
 
-export interface SyncFeature extends Feature<typeof syncCalls> {
+export interface SyncFeature extends Feature<typeof syncCalls & typeof attachmentCalls> {
   /** Resolves when the transport is set up (enrolled or failed); for tests. */
   ready(): Promise<void>;
   state(): SyncState;
@@ -46,6 +56,18 @@ export interface SyncFeature extends Feature<typeof syncCalls> {
   demoUrl(): string | null;
   /** The platform transport once set up (staff login reuses it: one client, one token). */
   platform(): PlatformClient | null;
+  /** The attachment queue (tests). */
+  attachments(): AttachmentUploader;
+}
+
+/** SHA-256s of the attachments an application document references. */
+export function referencedAttachments(doc: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const letter = (doc.authorization as { letterSha256?: unknown } | null | undefined)?.letterSha256;
+  if (typeof letter === 'string') out.push(letter);
+  const materials = Array.isArray(doc.materials) ? (doc.materials as { attachments?: unknown }[]) : [];
+  for (const m of materials) for (const a of Array.isArray(m?.attachments) ? (m.attachments as { sha256?: unknown }[]) : []) if (typeof a?.sha256 === 'string') out.push(a.sha256);
+  return out.filter((h) => /^[0-9a-f]{64}$/.test(h));
 }
 
 /**
@@ -84,6 +106,15 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   let demo: DemoPlatform | null = null;
   let closed = false;
   let booting: Promise<void> | null = null;
+
+  const attachmentStore = new AttachmentStore(path.join(ctx.dataDir, 'attachments'), () => key());
+  const uploader = new AttachmentUploader({
+    store: attachmentStore,
+    connection: () => (client ? { baseUrl: client.baseUrl, token: client.token } : null),
+    log: log.child('attachments'),
+    ...options.attachments,
+    onChange: (s: AttachmentStatus) => ctx.events.emit('attachments.state', s),
+  });
 
   const emitState = () => {
     if (!closed) ctx.events.emit('sync.state', snapshot());
@@ -190,6 +221,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         setError(null);
         log.info('sync.stream-open');
         emitState();
+        void uploader.kick(true);
       },
       onEvent: (event) => {
         state.lastContactAt = Date.now();
@@ -205,6 +237,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       onGarbage: () => log.warn('sync.stream-garbage'),
     });
     stream.start();
+    void uploader.kick();
   }
 
   function adopt(e: Enrollment) {
@@ -243,6 +276,22 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     return client;
   }
 
+  async function storeAttachment(put: () => ReturnType<AttachmentStore['put']>) {
+    try {
+      const ref = await put();
+      log.info('attachments.stored', { mimeType: ref.mimeType, size: ref.size });
+      void uploader.refresh().then(() => uploader.kick());
+      return ref;
+    } catch (e) {
+      if (e instanceof AttachmentError) {
+        log.warn('attachments.refused', { code: e.code });
+        throw new HandlerError(e.code, e.message, e.userMessage);
+      }
+      log.error('attachments.store-failed', { error: e instanceof Error ? e.name : 'unknown' });
+      throw new HandlerError('ATTACHMENT_STORE_FAILED', 'the attachment could not be stored', '附件没有保存成功（本机存储出错），请重试；如持续出现，请联系运维。');
+    }
+  }
+
   function asHandlerError(e: unknown): never {
     if (e instanceof SyncTransportError) {
       if (e.code === 'UNAUTHORIZED' || e.code === 'UPGRADE_REQUIRED') {
@@ -268,6 +317,11 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       },
       'sync.push': async (input) => {
         const c = await withClient();
+        if (input.collection === 'applications') {
+          // The protocol asks for attachments before the application that references them.
+          const refs = input.rows.flatMap((r) => referencedAttachments(r.newDocumentState));
+          if (refs.length) await uploader.flush(refs, options.attachmentFlushMs ?? 15_000).catch(() => undefined);
+        }
         try {
           const r = await c.push(input.collection, input.rows);
           if (r.rejections.length) log.warn('sync.push-rejections', { collection: input.collection, count: r.rejections.length, codes: [...new Set(r.rejections.map((x) => x.code))].join(',') });
@@ -279,6 +333,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       'sync.status': () => snapshot(),
       'sync.retry': () => {
         stream?.reconnectNow();
+        void uploader.kick(true);
         if (state.online) ctx.events.emit('sync.stream', { type: 'RESYNC' });
         return { requested: true };
       },
@@ -289,6 +344,19 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         emitState();
         return null;
       },
+      'attachments.put': async (input) => {
+        const bytes = Buffer.from(input.bytes, 'base64');
+        return storeAttachment(() => attachmentStore.put(bytes, input.mimeType, input.fileName));
+      },
+      'attachments.putDocument': async (input) => {
+        const file = path.join(ctx.dataDir, 'documents', `${input.documentId}.pdf`);
+        const info = await stat(file).catch(() => null);
+        if (!info?.isFile()) throw new HandlerError('NOT_FOUND', 'no such document', '找不到该文件（可能已被删除），请重新生成。');
+        if (info.size > MAX_ATTACHMENT_BYTES) throw new HandlerError('ATTACHMENT_TOO_LARGE', `at most ${MAX_ATTACHMENT_BYTES} bytes`, '文件太大，无法作为附件上传。');
+        const bytes = await readFile(file);
+        return storeAttachment(() => attachmentStore.put(bytes, 'application/pdf', input.fileName));
+      },
+      'attachments.status': () => uploader.refresh(),
       'store.key': async (input) => {
         const master = await key();
         return { password: derivePassword(master, input.database), idHashSalt: deriveIdHashSalt(master) };
@@ -303,6 +371,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       closed = true;
       await booting?.catch(() => undefined);
       await stream?.stop();
+      await uploader.close();
       await demo?.close().catch(() => undefined);
     },
     ready: async () => {
@@ -311,5 +380,6 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     state: snapshot,
     demoUrl: () => demo?.url ?? null,
     platform: () => client,
+    attachments: () => uploader,
   };
 }

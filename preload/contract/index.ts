@@ -17,6 +17,7 @@ import { syncCalls, syncEvents } from './sync-calls';
 import { deviceCalls, deviceEventRoles, deviceEvents } from './device-calls';
 import { kioskCalls } from './kiosk-calls';
 import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
+import { attachmentCalls, attachmentEventRoles, attachmentEvents } from './attachment-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -69,19 +70,20 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {
   ...syncEvents,
   ...deviceEvents,
   ...clerkEvents,
+  ...attachmentEvents,
   /** A short notice for every window (e.g. configuration reloaded). Message keys, not text. */
   'app.notice': z.object({ key: z.string().max(100), level: z.enum(['info', 'warn', 'error']) }),
 } as const satisfies Record<string, z.ZodType>;
 
 /** Events limited to some roles (personal data); every other event goes to every window. */
-export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles, ...clerkEventRoles };
+export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles, ...clerkEventRoles, ...attachmentEventRoles };
 
 /** Whether a window of this role may receive the event. */
 export const eventAllowedFor = (name: string, role: Role): boolean => {
@@ -161,8 +163,8 @@ export type WireFromHost =
   | { type: 'event'; name: string; payload: unknown }
   | { type: 'hello'; role: Role };
 
-/** Largest JSON message accepted on the browser bridge. */
-export const MAX_WIRE_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** Largest JSON message accepted on the browser bridge (room for a 10 MiB attachment in base64). */
+export const MAX_WIRE_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** IPC channel names used by the Electron bridge. */
 export const IPC_CALL_CHANNEL = 'terminal:call';

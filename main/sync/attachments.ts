@@ -1,0 +1,510 @@
+/**
+ * Attachments on the terminal: the encrypted local store and the resumable uploader.
+ *
+ * Store (`<dataDir>/attachments/`, folder 0700, files 0600):
+ * - One file per attachment, written atomically (temp file, fsync, rename, fsync of the folder)
+ *   before `put` answers, so a reference the renderer stores in an application always has its bytes.
+ * - Encrypted with AES-256-GCM under a key derived from the terminal's master key (keys.ts; the master
+ *   key lives in safeStorage / a 0600 secret file). Layout: `TTA1` | iv (12) | tag (16) | ciphertext of
+ *   `u32 metaLength | meta JSON {sha256,size,mimeType,fileName?,createdAt} | bytes`; the file name is
+ *   bound in as additional data. Nothing on disk is readable without the key — not the bytes, not the
+ *   file name, not even the SHA-256 (files are named by an HMAC of it).
+ * - Main computes the SHA-256 itself and checks size, type allow-list and magic bytes.
+ * - Retention: the file stays until the platform confirms the complete upload (its answer names our
+ *   SHA-256 and size), then it is deleted. The platform is the record; the local copy of a resident's
+ *   signature or ID copy is not kept longer than needed (the 委托书 PDF for reprinting stays in
+ *   main/documents' folder).
+ *
+ * Uploader: one upload at a time, oldest first. `HEAD` learns what the platform already has, then
+ * `PUT`s the rest in chunks with `Content-Range`, so a cut network costs at most one chunk. A network
+ * or platform failure (offline, timeout, 5xx, garbage, 401) stops the round and retries with jittered
+ * backoff (sync/client/backoff.ts); a refusal of one file (413, 4xx, a hash the platform disputes) backs
+ * off that file only. Nothing is deleted on a failure.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, chmodSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { attachmentStatus as platformAttachmentStatus, paths, PROTOCOL_HEADER, PROTOCOL_VERSION, UPLOAD_LENGTH_HEADER, UPLOAD_OFFSET_HEADER } from '../../sync/protocol';
+import { Backoff, backoffDelay, type BackoffOptions } from '../../sync/client/backoff';
+import { SYNC_ERROR_MESSAGES, type SyncErrorCode } from '../../sync/client/errors';
+import { ATTACHMENT_MIME_TYPES, hasMagic, MAX_ATTACHMENT_BYTES, type AttachmentMimeType, type AttachmentRefOut, type AttachmentStatus } from '../../preload/contract/attachment-calls';
+import type { Logger } from '../core/log';
+
+const MAGIC = Buffer.from('TTA1');
+const IV = 12;
+const TAG = 16;
+const HEADER = MAGIC.length + IV + TAG;
+const FILE = /^[0-9a-f]{64}\.att$/;
+
+const Meta = z.object({
+  v: z.literal(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.int().min(0),
+  mimeType: z.enum(ATTACHMENT_MIME_TYPES),
+  fileName: z.string().max(200).optional(),
+  createdAt: z.string().max(40),
+});
+type Meta = z.infer<typeof Meta>;
+
+/** Why an attachment was refused or cannot be read; `code` is the bridge error code. */
+export class AttachmentError extends Error {
+  constructor(
+    readonly code: 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_EMPTY' | 'ATTACHMENT_TYPE_NOT_ALLOWED' | 'ATTACHMENT_TYPE_MISMATCH' | 'LOCAL_DAMAGED' | 'NOT_FOUND',
+    message: string,
+    readonly userMessage: string,
+  ) {
+    super(message);
+    this.name = 'AttachmentError';
+  }
+}
+
+/** Key material for the store, derived from the terminal's master key (never stored). */
+export function deriveAttachmentKeys(master: Buffer): { enc: Buffer; name: Buffer } {
+  return {
+    enc: createHmac('sha256', master).update('attachment-store:enc:v1').digest(),
+    name: createHmac('sha256', master).update('attachment-store:name:v1').digest(),
+  };
+}
+
+export interface StoredAttachment {
+  /** File name in the store (HMAC of the SHA-256). */
+  name: string;
+  /** Size on disk (ciphertext + overhead). */
+  bytesOnDisk: number;
+  mtimeMs: number;
+}
+
+export class AttachmentStore {
+  readonly dir: string;
+  private keys: Promise<{ enc: Buffer; name: Buffer }> | null = null;
+
+  constructor(
+    dir: string,
+    private readonly masterKey: () => Promise<Buffer>,
+    private readonly maxBytes = MAX_ATTACHMENT_BYTES,
+  ) {
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      chmodSync(dir, 0o700);
+    } catch {
+      /* not ours to change */
+    }
+  }
+
+  private k() {
+    this.keys ??= this.masterKey().then(deriveAttachmentKeys);
+    return this.keys;
+  }
+
+  async nameOf(sha256: string): Promise<string> {
+    return `${createHmac('sha256', (await this.k()).name).update(sha256).digest('hex')}.att`;
+  }
+
+  /** Validates, hashes, encrypts and durably stores the bytes. Idempotent for the same bytes. */
+  async put(bytes: Uint8Array, mimeType: string, fileName?: string): Promise<AttachmentRefOut> {
+    if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(mimeType)) {
+      throw new AttachmentError('ATTACHMENT_TYPE_NOT_ALLOWED', `type ${mimeType.slice(0, 60)} is not allowed`, '只能上传 PNG、JPEG 图片或 PDF 文件。');
+    }
+    const mime = mimeType as AttachmentMimeType;
+    if (bytes.length === 0) throw new AttachmentError('ATTACHMENT_EMPTY', 'the file is empty', '文件是空的，请重新扫描或选择文件。');
+    if (bytes.length > this.maxBytes) throw new AttachmentError('ATTACHMENT_TOO_LARGE', `at most ${this.maxBytes} bytes`, `文件太大（超过 ${Math.floor(this.maxBytes / 1024 / 1024)} MB），请降低扫描分辨率或分页上传。`);
+    if (!hasMagic(bytes, mime)) throw new AttachmentError('ATTACHMENT_TYPE_MISMATCH', `the bytes are not a ${mime} file`, '文件内容与类型不符（可能已损坏或扩展名不对），请重新选择文件。');
+
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const name = await this.nameOf(sha256);
+    const file = path.join(this.dir, name);
+    const ref: AttachmentRefOut = { sha256, size: bytes.length, mimeType: mime, ...(fileName ? { fileName } : {}) };
+    const existing = await stat(file).catch(() => null);
+    if (existing?.isFile()) return ref;
+
+    const meta: Meta = { v: 1, sha256, size: bytes.length, mimeType: mime, ...(fileName ? { fileName } : {}), createdAt: new Date().toISOString() };
+    const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(metaBytes.length);
+    const iv = randomBytes(IV);
+    const cipher = createCipheriv('aes-256-gcm', (await this.k()).enc, iv);
+    cipher.setAAD(Buffer.concat([MAGIC, Buffer.from(name)]));
+    const ct = Buffer.concat([cipher.update(len), cipher.update(metaBytes), cipher.update(bytes), cipher.final()]);
+    const sealed = Buffer.concat([MAGIC, iv, cipher.getAuthTag(), ct]);
+
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(sealed);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    await this.syncDir();
+    return ref;
+  }
+
+  private async syncDir(): Promise<void> {
+    try {
+      const d = await open(this.dir, 'r');
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
+    } catch {
+      /* not every file system syncs folders */
+    }
+  }
+
+  /** Stored attachments, oldest first. Removes temp files a crash left behind (their put never answered). */
+  async list(): Promise<StoredAttachment[]> {
+    const out: StoredAttachment[] = [];
+    for (const f of await readdir(this.dir).catch(() => [] as string[])) {
+      if (f.endsWith('.tmp')) {
+        const st = await stat(path.join(this.dir, f)).catch(() => null);
+        if (st && Date.now() - st.mtimeMs > 60_000) await rm(path.join(this.dir, f), { force: true });
+        continue;
+      }
+      if (!FILE.test(f)) continue;
+      const st = await stat(path.join(this.dir, f)).catch(() => null);
+      if (st?.isFile()) out.push({ name: f, bytesOnDisk: st.size, mtimeMs: st.mtimeMs });
+    }
+    return out.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return !!(await stat(path.join(this.dir, await this.nameOf(sha256))).catch(() => null));
+  }
+
+  /** Decrypts and checks one stored attachment (the bytes must hash to the recorded SHA-256). */
+  async read(name: string): Promise<{ meta: Meta; bytes: Buffer }> {
+    if (!FILE.test(name)) throw new AttachmentError('NOT_FOUND', 'bad name', '附件不存在。');
+    let raw: Buffer;
+    try {
+      raw = await readFile(path.join(this.dir, name));
+    } catch {
+      throw new AttachmentError('NOT_FOUND', 'no such attachment', '附件不存在。');
+    }
+    const damaged = (why: string) => new AttachmentError('LOCAL_DAMAGED', `stored attachment is damaged: ${why}`, '本机保存的附件已损坏，无法上传。请重新扫描或生成该材料，并联系运维。');
+    if (raw.length < HEADER + 4 || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged('header');
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', (await this.k()).enc, raw.subarray(MAGIC.length, MAGIC.length + IV));
+      decipher.setAAD(Buffer.concat([MAGIC, Buffer.from(name)]));
+      decipher.setAuthTag(raw.subarray(MAGIC.length + IV, HEADER));
+      plain = Buffer.concat([decipher.update(raw.subarray(HEADER)), decipher.final()]);
+    } catch {
+      throw damaged('authentication');
+    }
+    const metaLen = plain.readUInt32BE(0);
+    let meta: Meta;
+    try {
+      meta = Meta.parse(JSON.parse(plain.subarray(4, 4 + metaLen).toString('utf8')));
+    } catch {
+      throw damaged('metadata');
+    }
+    const bytes = plain.subarray(4 + metaLen);
+    if (bytes.length !== meta.size || createHash('sha256').update(bytes).digest('hex') !== meta.sha256) throw damaged('hash');
+    return { meta, bytes };
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!FILE.test(name)) return;
+    await rm(path.join(this.dir, name), { force: true });
+    await this.syncDir();
+  }
+}
+
+// ---------------------------------------------------------------- uploader
+
+type UploadErrorCode = SyncErrorCode | 'ATTACHMENT_REFUSED' | 'LOCAL_DAMAGED';
+
+const UPLOAD_MESSAGES: Record<'ATTACHMENT_REFUSED' | 'LOCAL_DAMAGED', string> = {
+  ATTACHMENT_REFUSED: '平台拒收了一个附件，稍后自动重试；如持续出现，请联系平台运维。附件保存在本机，不会丢失。',
+  LOCAL_DAMAGED: '本机保存的附件已损坏，无法上传。请重新扫描或生成该材料，并联系运维。',
+};
+
+class UploadError extends Error {
+  constructor(
+    readonly code: UploadErrorCode,
+    message: string,
+    /** The whole round stops (network / platform trouble), rather than just this file. */
+    readonly global: boolean,
+  ) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+export interface Connection {
+  baseUrl: string;
+  token: string | null;
+}
+
+export interface UploaderOptions {
+  store: AttachmentStore;
+  /** The sync feature's platform connection (null until enrolled). */
+  connection: () => Connection | null;
+  log: Logger;
+  fetch?: typeof fetch;
+  /** Backoff of the whole queue after a network/platform failure. */
+  backoff?: BackoffOptions;
+  /** Backoff of one file the platform refused. */
+  fileBackoff?: BackoffOptions;
+  /** Bytes per PUT (default 1 MiB): a cut network costs at most this much. */
+  chunkBytes?: number;
+  /** Per-request timeout, ms. */
+  timeoutMs?: number;
+  onChange?: (status: AttachmentStatus) => void;
+}
+
+export class AttachmentUploader {
+  private readonly fetchImpl: typeof fetch;
+  private readonly backoff: Backoff;
+  private readonly chunk: number;
+  private readonly timeoutMs: number;
+  private readonly failures = new Map<string, { attempts: number; nextAt: number; code: UploadErrorCode }>();
+  private listed: StoredAttachment[] = [];
+  private globalNextAt = 0;
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private readonly stats = { uploaded: 0, lastUploadAt: null as number | null, error: null as AttachmentStatus['error'], active: false };
+
+  constructor(private readonly o: UploaderOptions) {
+    this.fetchImpl = o.fetch ?? fetch;
+    this.backoff = new Backoff({ baseMs: 2000, maxMs: 5 * 60_000, ...o.backoff });
+    this.chunk = Math.max(1024, o.chunkBytes ?? 1024 * 1024);
+    this.timeoutMs = o.timeoutMs ?? 60_000;
+  }
+
+  status(): AttachmentStatus {
+    const names = new Set(this.listed.map((l) => l.name));
+    return {
+      pending: this.listed.length,
+      failed: [...this.failures.keys()].filter((n) => names.has(n)).length,
+      pendingBytes: this.listed.reduce((n, l) => n + Math.max(0, l.bytesOnDisk - HEADER - 4 - 200), 0),
+      uploaded: this.stats.uploaded,
+      active: this.stats.active,
+      error: this.stats.error,
+      lastUploadAt: this.stats.lastUploadAt,
+    };
+  }
+
+  /** Re-reads the store (after a put) and reports. */
+  async refresh(): Promise<AttachmentStatus> {
+    this.listed = await this.o.store.list();
+    this.changed();
+    return this.status();
+  }
+
+  private changed() {
+    if (!this.closed) this.o.onChange?.(this.status());
+  }
+
+  /**
+   * Starts a round now. `reset` (the platform came back, or the operator pressed retry) also drops
+   * every backoff. Resolves when the round (and any round requested meanwhile) is over.
+   */
+  kick(reset = false): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (reset) {
+      this.backoff.reset();
+      this.globalNextAt = 0;
+      for (const f of this.failures.values()) f.nextAt = 0;
+    }
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+      this.schedule();
+    });
+    return this.running;
+  }
+
+  /** Tries to upload these (if still pending) before an application that references them is pushed. */
+  async flush(sha256s: string[], budgetMs: number): Promise<void> {
+    const wanted: string[] = [];
+    for (const s of new Set(sha256s)) if (await this.o.store.has(s)) wanted.push(s);
+    if (!wanted.length || this.closed) return;
+    await Promise.race([this.kick(), new Promise((r) => setTimeout(r, budgetMs).unref?.())]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule() {
+    if (this.closed || !this.listed.length) return;
+    const now = Date.now();
+    const next = Math.min(...this.listed.map((l) => Math.max(this.globalNextAt, this.failures.get(l.name)?.nextAt ?? 0)));
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.kick(), Math.max(50, next - now));
+    this.timer.unref?.();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.rerun = false;
+      this.listed = await this.o.store.list();
+      const conn = this.o.connection();
+      if (!conn?.token || Date.now() < this.globalNextAt) break;
+      this.stats.active = true;
+      this.changed();
+      try {
+        for (const item of this.listed) {
+          if (this.closed) return;
+          const f = this.failures.get(item.name);
+          if (f && f.nextAt > Date.now()) continue;
+          try {
+            await this.uploadOne(item.name, conn);
+            this.failures.delete(item.name);
+            this.stats.uploaded++;
+            this.stats.lastUploadAt = Date.now();
+            this.stats.error = null;
+            this.backoff.reset();
+            await this.o.store.remove(item.name);
+          } catch (e) {
+            const err = e instanceof UploadError ? e : new UploadError('BAD_RESPONSE', e instanceof Error ? e.message : 'unknown', true);
+            const attempts = (f?.attempts ?? 0) + 1;
+            const message = err.code in UPLOAD_MESSAGES ? UPLOAD_MESSAGES[err.code as keyof typeof UPLOAD_MESSAGES] : SYNC_ERROR_MESSAGES[err.code as SyncErrorCode];
+            this.stats.error = { code: err.code, message, at: new Date().toISOString() };
+            this.o.log.warn('attachments.upload-failed', { code: err.code, attempts, detail: err.message.slice(0, 200) });
+            if (err.global) {
+              this.failures.set(item.name, { attempts, nextAt: 0, code: err.code });
+              this.globalNextAt = Date.now() + this.backoff.next();
+              break;
+            }
+            // A damaged local copy will not heal by retrying soon: check again after an hour.
+            const delay = err.code === 'LOCAL_DAMAGED' ? 3_600_000 : backoffDelay(attempts, { baseMs: 30_000, maxMs: 3_600_000, ...this.o.fileBackoff });
+            this.failures.set(item.name, { attempts, nextAt: Date.now() + delay, code: err.code });
+          }
+        }
+      } finally {
+        this.listed = await this.o.store.list();
+        for (const n of this.failures.keys()) if (!this.listed.some((l) => l.name === n)) this.failures.delete(n);
+        this.stats.active = false;
+        this.changed();
+      }
+    } while (this.rerun && !this.closed);
+  }
+
+  private async uploadOne(name: string, conn: Connection): Promise<void> {
+    let stored: { meta: Meta; bytes: Buffer };
+    try {
+      stored = await this.o.store.read(name);
+    } catch (e) {
+      if (e instanceof AttachmentError && e.code === 'NOT_FOUND') return; // gone meanwhile
+      throw new UploadError('LOCAL_DAMAGED', e instanceof Error ? e.message : 'unreadable', false);
+    }
+    const { sha256, size } = stored.meta;
+    const url = conn.baseUrl.replace(/\/+$/, '') + paths.attachment(sha256);
+    const auth = { authorization: `Bearer ${conn.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
+
+    let offset = await this.head(url, auth, size);
+    if (offset === 'complete') return;
+    for (let rounds = 0; rounds < Math.ceil(size / this.chunk) + 8; rounds++) {
+      const end = Math.min(size, offset + this.chunk);
+      const r = await this.request(url, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/octet-stream', 'content-range': end > offset ? `bytes ${offset}-${end - 1}/${size}` : `bytes ${offset}-/${size}` },
+        body: new Uint8Array(stored.bytes.subarray(offset, end)),
+      });
+      const json = await readJson(r.res, r.signalDone);
+      if (r.res.status === 200 || r.res.status === 201 || r.res.status === 202) {
+        const st = platformAttachmentStatus.safeParse(json);
+        if (!st.success || st.data.sha256 !== sha256) throw new UploadError('BAD_RESPONSE', `PUT answered ${r.res.status} without a valid status for this attachment`, true);
+        if (st.data.complete) {
+          if (st.data.size !== size || st.data.received !== size) throw new UploadError('BAD_RESPONSE', `the platform reports ${st.data.size}/${st.data.received} bytes for a ${size}-byte attachment`, true);
+          return;
+        }
+        if (r.res.status !== 202 || st.data.received > size || st.data.received < 0) throw new UploadError('BAD_RESPONSE', `PUT answered ${r.res.status} with an impossible offset`, true);
+        if (st.data.received >= size) throw new UploadError('BAD_RESPONSE', 'the platform has every byte but did not complete the attachment', true);
+        offset = st.data.received;
+        continue;
+      }
+      const code = errorCode(json);
+      if (r.res.status === 409 && code === 'ATTACHMENT_OFFSET_MISMATCH') {
+        const h = await this.head(url, auth, size);
+        if (h === 'complete') return;
+        offset = h;
+        continue;
+      }
+      if (r.res.status === 422 && code === 'ATTACHMENT_HASH_MISMATCH') {
+        // The platform discarded what it had (bytes damaged on the way?): this file starts over later.
+        throw new UploadError('ATTACHMENT_REFUSED', 'the platform disputes the hash; the upload starts over', false);
+      }
+      throw statusError(r.res.status, `PUT ${code ?? ''}`);
+    }
+    throw new UploadError('BAD_RESPONSE', 'the upload made no progress', true);
+  }
+
+  /** `HEAD`: the platform's offset, or 'complete' when it holds exactly our bytes already. */
+  private async head(url: string, auth: Record<string, string>, size: number): Promise<number | 'complete'> {
+    const r = await this.request(url, { method: 'HEAD', headers: auth });
+    await r.res.arrayBuffer().catch(() => undefined);
+    r.signalDone();
+    if (r.res.status === 404) return 0;
+    if (r.res.status !== 200) throw statusError(r.res.status, 'HEAD');
+    const off = r.res.headers.get(UPLOAD_OFFSET_HEADER) ?? '';
+    const len = r.res.headers.get(UPLOAD_LENGTH_HEADER);
+    const complete = r.res.headers.get('x-attachment-complete');
+    if (!/^\d{1,12}$/.test(off) || (len !== null && !/^\d{1,12}$/.test(len)) || (complete !== 'true' && complete !== 'false')) {
+      throw new UploadError('BAD_RESPONSE', 'HEAD answered without valid upload headers', true);
+    }
+    const offset = Number(off);
+    if (len !== null && Number(len) !== size) throw new UploadError('ATTACHMENT_REFUSED', `the platform expects ${len} bytes for this id, we hold ${size}`, false);
+    if (complete === 'true') {
+      if (len === null || offset !== size) throw new UploadError('BAD_RESPONSE', 'HEAD says complete with a size that is not ours', true);
+      return 'complete';
+    }
+    if (offset > size) throw new UploadError('BAD_RESPONSE', 'HEAD offset beyond the size', true);
+    return offset;
+  }
+
+  private async request(url: string, init: RequestInit): Promise<{ res: Response; signalDone: () => void }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const res = await this.fetchImpl(url, { ...init, signal: controller.signal, redirect: 'error' });
+      return { res, signalDone: () => clearTimeout(timer) };
+    } catch (e) {
+      clearTimeout(timer);
+      if (controller.signal.aborted) throw new UploadError('TIMEOUT', `${init.method}: no answer within ${this.timeoutMs} ms`, true);
+      throw new UploadError('OFFLINE', `${init.method}: ${e instanceof Error ? e.message : 'network error'}`, true);
+    }
+  }
+}
+
+async function readJson(res: Response, done: () => void): Promise<unknown> {
+  try {
+    const buf = await res.arrayBuffer();
+    if (buf.byteLength > 64 * 1024) return null;
+    const text = Buffer.from(buf).toString('utf8');
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return null;
+  } finally {
+    done();
+  }
+}
+
+function errorCode(json: unknown): string | null {
+  const code = (json as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code.slice(0, 64) : null;
+}
+
+function statusError(status: number, what: string): UploadError {
+  if (status === 401) return new UploadError('UNAUTHORIZED', `${what}: HTTP 401`, true);
+  if (status >= 500 || status === 429 || status === 408) return new UploadError('SERVER_ERROR', `${what}: HTTP ${status}`, true);
+  if (status === 426 || status === 410) return new UploadError('UPGRADE_REQUIRED', `${what}: HTTP ${status}`, true);
+  if (status >= 200 && status < 300) return new UploadError('BAD_RESPONSE', `${what}: unexpected HTTP ${status}`, true);
+  return new UploadError('ATTACHMENT_REFUSED', `${what}: HTTP ${status}`, false);
+}
