@@ -87,3 +87,72 @@ describe('bridge handler table', () => {
     expect(await d(ctx, 'app.ping', { nonce: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_OUTPUT' } });
   });
 });
+
+describe('clerk work needs an active staff session held in main (requiresStaff)', () => {
+  const clerk: CallerContext = { ...ctx, role: 'clerk' };
+  const S002 = { id: 'S002', name: '李代办', role: 'assistant', platformRole: 'clerk' } as const;
+  const session = (state: 'signed-out' | 'active' | 'locked') => ({ state, staff: state === 'signed-out' ? null : S002, mode: null, signedInAt: null, offlineValidUntil: null, inactivityLockSec: 300 });
+  let seen: CallerContext | null = null;
+  const printers: Partial<HandlerTable> = {
+    'documents.printers': (_input, caller) => {
+      seen = caller;
+      return { spooler: true, defaultPrinter: 'A4', printers: ['A4'] };
+    },
+  };
+  const gated = (state: 'signed-out' | 'active' | 'locked' | 'throws') =>
+    createDispatcher({
+      handlers: { ...core.handlers, ...printers },
+      isOriginAllowed: allowApp,
+      log,
+      staffSession: () => {
+        if (state === 'throws') throw new Error('staff feature down');
+        return session(state);
+      },
+    });
+
+  it('marks every documents call, and no staff sign-in/status call', () => {
+    const marked = callNames.filter((n) => (calls[n] as { requiresStaff?: boolean }).requiresStaff);
+    expect(marked.sort()).toEqual(['documents.discard', 'documents.print', 'documents.printers', 'documents.receiptPdf', 'documents.render']);
+  });
+
+  it('refuses a signed-out clerk with NOT_SIGNED_IN (the default asks the staff feature in the table)', async () => {
+    // core's own staff feature: nobody signed in
+    const r = await dispatcherWith(printers)(clerk, 'documents.printers', undefined);
+    expect(r).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: expect.stringMatching(/signed in/), userMessage: '请先登录工作人员账号，再办理此业务。' } });
+    expect(await gated('signed-out')(clerk, 'documents.printers', undefined)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    // what cannot be asked is refused too
+    expect(await gated('throws')(clerk, 'documents.printers', undefined)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    expect(lines.join('\n')).toContain('"reason":"staff-session"');
+  });
+
+  it('refuses a locked session with STAFF_LOCKED, before looking at the input', async () => {
+    const r = await gated('locked')(clerk, 'documents.printers', undefined);
+    expect(r).toEqual({ ok: false, error: { code: 'STAFF_LOCKED', message: expect.stringMatching(/locked/), userMessage: '工作台已锁定，请输入 PIN 解锁后继续。' } });
+    expect(await gated('locked')(clerk, 'documents.print', { documentId: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'STAFF_LOCKED' } });
+  });
+
+  it('serves an active session and hands main’s staff member to the handler', async () => {
+    seen = null;
+    expect(await gated('active')(clerk, 'documents.printers', undefined)).toMatchObject({ ok: true, value: { printers: ['A4'] } });
+    expect(seen).toMatchObject({ role: 'clerk', staff: S002 });
+  });
+
+  it('leaves the kiosk unaffected, and sign-in/status calls open while signed out or locked', async () => {
+    seen = null;
+    expect(await gated('signed-out')(ctx, 'documents.printers', undefined)).toMatchObject({ ok: true });
+    expect(seen!.staff).toBeUndefined();
+    expect(await gated('locked')(ctx, 'documents.printers', undefined)).toMatchObject({ ok: true });
+    expect(await gated('locked')(clerk, 'staff.session', undefined)).toMatchObject({ ok: true, value: { state: 'signed-out' } });
+    expect(await gated('signed-out')(clerk, 'app.info', {})).toMatchObject({ ok: true });
+  });
+
+  it('does not take the staff member from the caller context the transport built', async () => {
+    seen = null;
+    const forged = { ...clerk, staff: S002 } as CallerContext;
+    expect(await gated('signed-out')(forged, 'documents.printers', undefined)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    expect(seen).toBeNull();
+    // nor on calls that need no session (the kiosk's documents calls)
+    expect(await gated('signed-out')({ ...forged, role: 'kiosk' }, 'documents.printers', undefined)).toMatchObject({ ok: true });
+    expect(seen!.staff).toBeUndefined();
+  });
+});

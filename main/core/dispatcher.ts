@@ -2,12 +2,15 @@
  * The main-side handler table: the single place where calls from any renderer are accepted.
  *
  * For every call it: refuses names not in the contract, checks the sender (origin / frame URL
- * and role), validates the input with the contract's zod schema, runs the handler under a
- * timeout, validates the output, and answers with an envelope `{ok, value | error}`. It never
- * throws. Both the Electron IPC registration and the browser host's WebSocket use it.
+ * and role), refuses clerk work without an active staff session (`requiresStaff`), validates the
+ * input with the contract's zod schema, runs the handler under a timeout, validates the output,
+ * and answers with an envelope `{ok, value | error}`. It never throws. Both the Electron IPC
+ * registration and the browser host's WebSocket use it.
  */
 import type { z } from 'zod';
 import { calls, isCallName, type CallName, type CallOutput, type Envelope, type ParsedCallInput, type Role, type BridgeErrorShape } from '../../preload/contract';
+import { StaffSession, type SignedInStaff } from '../../preload/contract/clerk-calls';
+import type { StaffGateCode } from '../../preload/contract/spec';
 import type { Logger } from './log';
 
 /** Who is calling: established by the transport (Electron sender frame, or the WebSocket session). */
@@ -18,6 +21,11 @@ export interface CallerContext {
   readonly role: Role;
   /** Opaque id of the window or connection (for logs and per-window state). */
   readonly senderId: string;
+  /**
+   * Who is signed in, from main's staff session: set by the dispatcher for `requiresStaff` calls
+   * from the clerk window. Handlers attribute work to this, never to an id the page sends.
+   */
+  readonly staff?: SignedInStaff;
 }
 
 /** A handler: receives the validated input; its result is validated against the output schema. */
@@ -45,6 +53,12 @@ export interface DispatcherOptions {
   isOriginAllowed: (origin: string) => boolean;
   /** Default timeout when the contract names none. */
   defaultTimeoutMs?: number;
+  /**
+   * Main's clerk session, asked before every `requiresStaff` call from role `clerk`. Default: the
+   * table's own `staff.session` handler (main/staff/feature.ts holds the session), so every
+   * transport enforces the same rule without extra wiring. A missing or failing answer refuses.
+   */
+  staffSession?: (ctx: CallerContext) => Promise<StaffSession> | StaffSession;
   log?: Logger;
 }
 
@@ -55,12 +69,31 @@ const fail = (code: BridgeErrorShape['code'], message: string, issues?: BridgeEr
   error: issues ? { code, message, issues } : { code, message },
 });
 
+/** Why a `requiresStaff` call is refused, for people (Chinese) and for logs (English). */
+const STAFF_GATE: Record<StaffGateCode, { message: string; userMessage: string }> = {
+  NOT_SIGNED_IN: { message: 'a staff member must be signed in for this call', userMessage: '请先登录工作人员账号，再办理此业务。' },
+  STAFF_LOCKED: { message: 'the staff session is locked; unlock it with the PIN first', userMessage: '工作台已锁定，请输入 PIN 解锁后继续。' },
+};
+
 const issuesOf = (error: z.ZodError): NonNullable<BridgeErrorShape['issues']> =>
   error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 
 export function createDispatcher(options: DispatcherOptions): Dispatch {
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 15_000;
   const log = options.log;
+  const staffSession = options.staffSession ?? ((ctx: CallerContext) => options.handlers['staff.session'](undefined, ctx));
+
+  /** The signed-in staff member when the session allows clerk work, else the refusal code. */
+  async function staffGate(ctx: CallerContext): Promise<SignedInStaff | StaffGateCode> {
+    let session: StaffSession;
+    try {
+      session = StaffSession.parse(await staffSession(ctx));
+    } catch {
+      return 'NOT_SIGNED_IN';
+    }
+    if (session.state === 'signed-out' || !session.staff) return 'NOT_SIGNED_IN';
+    return session.state === 'active' ? session.staff : 'STAFF_LOCKED';
+  }
 
   return async (ctx, name, input) => {
     if (!options.isOriginAllowed(ctx.origin)) {
@@ -77,6 +110,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       log?.warn('bridge.refused', { reason: 'role', name, role: ctx.role });
       return fail('FORBIDDEN', `call ${name} is not allowed for role ${ctx.role}`);
     }
+    // Who is signed in comes from main's session only, never from what reached the dispatcher.
+    const { staff: _untrusted, ...transport } = ctx;
+    let caller: CallerContext = transport;
+    if ((spec as { requiresStaff?: boolean }).requiresStaff && ctx.role === 'clerk') {
+      const gate = await staffGate(ctx);
+      if (typeof gate === 'string') {
+        log?.warn('bridge.refused', { reason: 'staff-session', name, code: gate });
+        return { ok: false, error: { code: gate, ...STAFF_GATE[gate] } };
+      }
+      caller = { ...ctx, staff: gate };
+    }
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) {
       log?.warn('bridge.invalid-input', { name, issues: parsed.error.issues.length });
@@ -90,7 +134,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     const started = Date.now();
     try {
       const output = await Promise.race([
-        Promise.resolve().then(() => handler(parsed.data as never, ctx)),
+        Promise.resolve().then(() => handler(parsed.data as never, caller)),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new TimeoutError()), timeoutMs);
         }),

@@ -1,8 +1,14 @@
 /**
  * Main side of documents: renders PDFs (pdf.ts + templates.ts), keeps them in
- * `<dataDir>/documents/<documentId>.pdf` and prints them through the spooler (print.ts).
+ * `<dataDir>/documents/<documentId>.pdf` and prints them through the spooler (print.ts: CUPS on
+ * Linux, pdf-to-printer on Windows). The file is written before printing and kept after a failed
+ * print, so the page can show the problem and retry (`documents.print` again).
  * PDFs hold names and masked ID numbers: the kiosk discards them after the session
  * (`documents.discard`); files older than a day are removed at start-up.
+ *
+ * At the clerk window the dispatcher lets these calls through only with an active staff session
+ * (`requiresStaff` in the contract) and hands over who is signed in (`caller.staff`): logs
+ * attribute rendering and printing to that staff id, never to one the page sends.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,23 +16,29 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { kioskCalls } from '../../preload/contract/kiosk-calls';
 import type { Feature, FeatureContext } from '../core/feature';
-import { HandlerError } from '../core/dispatcher';
+import { HandlerError, type CallerContext } from '../core/dispatcher';
 import { renderDocument, type DocumentSpec } from './pdf';
 import { acceptanceReceipt, filledForm } from './templates';
-import { listPrinters, printPdf, PrintError, type SpoolerOptions } from './print';
+import { createSpooler, PrintError, type Spooler, type SpoolerOptions } from './print';
 import { loadFontBytes } from './fonts';
 
 export interface DocumentFeatureOptions extends SpoolerOptions {
   fontPath?: string;
   /** Keep documents this long (ms) before the start-up sweep removes them. */
   maxAgeMs?: number;
+  /** The A4 spooler (default: chosen by platform from the options). */
+  spooler?: Spooler;
 }
+
+/** Who did it, for logs: the signed-in staff id at the clerk window (from main's session), else the role. */
+const byWhom = (caller: CallerContext) => ({ role: caller.role, staffId: caller.staff?.id ?? null });
 
 export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeatureOptions = {}): Feature<typeof kioskCalls> {
   const dir = join(ctx.dataDir, 'documents');
   const pathOf = (id: string) => join(dir, `${id}.pdf`);
+  const spooler = options.spooler ?? createSpooler(options);
 
-  async function save(kind: string, spec: DocumentSpec | DocumentSpec[]) {
+  async function save(caller: CallerContext, kind: string, spec: DocumentSpec | DocumentSpec[]) {
     const started = performance.now();
     let fontBytes: Uint8Array;
     try {
@@ -42,34 +54,36 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     mkdirSync(dir, { recursive: true });
     writeFileSync(pathOf(documentId), pdf, { mode: 0o600 });
     const renderMs = performance.now() - started;
-    ctx.log.info('documents.rendered', { kind, bytes: pdf.length, ms: Math.round(renderMs) });
+    ctx.log.info('documents.rendered', { kind, bytes: pdf.length, ms: Math.round(renderMs), ...byWhom(caller) });
     return { documentId, path: pathOf(documentId), bytes: pdf.length, pages, renderMs };
   }
 
   return {
     handlers: {
-      'documents.receiptPdf': (input) => save('receipt', input.form ? [acceptanceReceipt(input.receipt), filledForm(input.form)] : acceptanceReceipt(input.receipt)),
-      'documents.render': (input) => save(input.kind, input.spec),
-      'documents.printers': () => listPrinters(options),
-      'documents.print': async (input) => {
+      'documents.receiptPdf': (input, caller) => save(caller, 'receipt', input.form ? [acceptanceReceipt(input.receipt), filledForm(input.form)] : acceptanceReceipt(input.receipt)),
+      'documents.render': (input, caller) => save(caller, input.kind, input.spec),
+      'documents.printers': () => spooler.listPrinters(),
+      'documents.print': async (input, caller) => {
         const path = pathOf(input.documentId);
         if (!existsSync(path)) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
         try {
-          const r = await printPdf(path, { ...options, printer: input.printer, copies: input.copies, title: input.documentId });
-          ctx.log.info('documents.printed', { printer: r.printer });
+          const r = await spooler.print(path, { printer: input.printer, copies: input.copies, title: input.documentId });
+          ctx.log.info('documents.printed', { printer: r.printer, spooler: spooler.kind, ...byWhom(caller) });
           return r;
         } catch (e) {
           if (e instanceof PrintError) {
-            ctx.log.warn('documents.print-failed', { code: e.code });
+            // the file stays: the page shows userMessage and may call documents.print again
+            ctx.log.warn('documents.print-failed', { code: e.code, spooler: spooler.kind, ...byWhom(caller) });
             throw new HandlerError(e.code, e.message, e.userMessage);
           }
           throw e;
         }
       },
-      'documents.discard': (input) => {
+      'documents.discard': (input, caller) => {
         const path = pathOf(input.documentId);
         if (!existsSync(path)) return false;
         rmSync(path, { force: true });
+        ctx.log.info('documents.discarded', byWhom(caller));
         return true;
       },
     },

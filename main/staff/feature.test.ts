@@ -1,12 +1,14 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { StaffSession } from '../../preload/contract/clerk-calls';
 import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
-import type { CallerContext } from '../core/dispatcher';
+import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
+import { createDocumentFeature } from '../documents/feature';
+import type { Spooler } from '../documents/print';
 import { PlatformClient } from '../../sync/client/transport';
 import { startPlatform, type Platform } from '../../sync/server/platform';
 import { DEMO_STAFF } from '../../sync/server/seed/demo';
@@ -112,6 +114,68 @@ describe('staff sign-in', () => {
     expect(await code(h(f)['staff.login']!({ staffId: 'S002', pin: assistant.pin }, caller))).toBe('OFFLINE_LOGIN_EXPIRED');
     await f.close();
   }, 30_000);
+
+  it('main refuses clerk work while signed out or locked, and serves it once the PIN is checked', async () => {
+    up = true;
+    const f = feature({ staff: { maxFailures: 5, lockoutMinutes: 15 } });
+    await f.refreshRoster();
+    up = false; // offline verifier: deterministic, no platform rate limit
+    const printed: (string | null)[] = [];
+    const spooler: Spooler = { kind: 'cups', listPrinters: async () => ({ spooler: true, defaultPrinter: 'A4', printers: ['A4'] }), print: async () => ({ printer: 'A4', jobId: 'A4-1' }) };
+    const dataDir = mkdtempSync(join(tmpdir(), 'staff-docs-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const docs = createDocumentFeature({ config: TerminalConfig.parse({}), log, events, dataDir, host: 'browser' }, { spooler });
+    const print = docs.handlers['documents.print'];
+    const handlers = { ...f.handlers, ...docs.handlers, 'documents.print': (input: never, c: CallerContext) => (printed.push(c.staff?.id ?? null), print(input, c)) } as unknown as HandlerTable;
+    const dispatch = createDispatcher({ handlers, isOriginAllowed: () => true, log });
+    const clerk: CallerContext = { origin: 'app://terminal', role: 'clerk', senderId: 'w1' };
+    const kiosk: CallerContext = { ...clerk, role: 'kiosk' };
+    const spec = { title: '授权委托书', blocks: [{ kind: 'title', text: '授权委托书' }] };
+    const work = async (c = clerk) => {
+      const r = await dispatch(c, 'documents.render', { kind: 'authorization', spec });
+      if (!r.ok) return r.error.code;
+      const p = await dispatch(c, 'documents.print', { documentId: (r.value as { documentId: string }).documentId });
+      return p.ok ? 'OK' : p.error.code;
+    };
+    const call = async (name: string, input: unknown) => {
+      const r = await dispatch(clerk, name, input);
+      return r.ok ? (r.value as { state: string }).state : r.error.code;
+    };
+
+    expect(await work()).toBe('NOT_SIGNED_IN');
+    expect(await work(kiosk)).toBe('OK'); // residents do not sign in
+    expect(await call('staff.login', { staffId: 'S002', pin: assistant.pin })).toBe('active');
+    expect(await work()).toBe('OK');
+    expect(printed.at(-1)).toBe('S002'); // attributed from main's session
+
+    // inactivity lock (the page tells main), then the explicit lock button
+    expect(await call('staff.lock', { reason: 'inactivity' })).toBe('locked');
+    expect(await work()).toBe('STAFF_LOCKED');
+    expect(await work(kiosk)).toBe('OK');
+    expect(await call('staff.unlock', { pin: '999999' })).toBe('INVALID_CREDENTIALS');
+    expect(await work()).toBe('STAFF_LOCKED');
+    expect(await call('staff.unlock', { pin: assistant.pin })).toBe('active');
+    expect(await work()).toBe('OK');
+    expect(await call('staff.lock', { reason: 'manual' })).toBe('locked');
+    expect(await work()).toBe('STAFF_LOCKED');
+
+    // wrong PINs at the lock screen count toward the lockout (the right PIN above reset the count)
+    for (let i = 0; i < 4; i++) expect(await call('staff.unlock', { pin: '999999' })).toBe('INVALID_CREDENTIALS');
+    expect(await call('staff.unlock', { pin: '999999' })).toBe('ACCOUNT_LOCKED');
+    expect(await call('staff.unlock', { pin: assistant.pin })).toBe('ACCOUNT_LOCKED'); // even the right PIN
+    expect(await work()).toBe('STAFF_LOCKED');
+    expect(await call('staff.login', { staffId: 'S002', pin: assistant.pin })).toBe('ACCOUNT_LOCKED');
+
+    // signing out ends it; another person signs in over it
+    expect(await call('staff.logout', undefined)).toBe('signed-out');
+    expect(await work()).toBe('NOT_SIGNED_IN');
+    expect(await call('staff.login', { staffId: 'S001', pin: '123456' })).toBe('active');
+    expect(await work()).toBe('OK');
+    expect(printed.at(-1)).toBe('S001');
+    // an unlock while active still checks the PIN in main
+    expect(await call('staff.unlock', { pin: '999999' })).toBe('INVALID_CREDENTIALS');
+    await f.close();
+  }, 60_000);
 
   it('writes no PIN, name or verifier to logs or to unencrypted files', () => {
     const text = logLines.join('\n');

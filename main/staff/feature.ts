@@ -8,7 +8,11 @@
  *   sign in offline; the page never sees a verifier.
  * - Lockout: `maxFailures` wrong PINs (online or offline) lock that staff id for `lockoutMinutes`,
  *   persisted with the cache (a restart does not reset it). The platform's own 429 also locks.
- * - Session: signed-out → active ⇄ locked; the page measures inactivity and calls `staff.lock`.
+ * - Session: signed-out → active ⇄ locked, held here in main. The page measures inactivity (only it
+ *   sees input) and calls `staff.lock`; `staff.unlock` checks the PIN here, and wrong PINs count
+ *   toward the lockout. Main is the authority: the dispatcher asks `staff.session` before every
+ *   `requiresStaff` call from the clerk window (documents.*) and refuses it unless `active`
+ *   (NOT_SIGNED_IN / STAFF_LOCKED), whatever the page shows.
  *
  * Logs carry staff ids and codes only: never PINs, names or verifiers.
  */
@@ -245,11 +249,13 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
       },
       'staff.unlock': async ({ pin }) => {
         const staff = requireSignedIn();
-        if (machine.state !== 'locked') return session();
+        // Always the PIN of the signed-in person, checked here; a wrong one counts toward the lockout.
         await check(staff.id, pin);
-        machine = transition(machine, { type: 'unlock' });
-        log.info('staff.unlock', { staffId: staff.id });
-        emit();
+        if (machine.state === 'locked' && machine.staff?.id === staff.id) {
+          machine = transition(machine, { type: 'unlock' });
+          log.info('staff.unlock', { staffId: staff.id });
+          emit();
+        }
         return session();
       },
       'staff.lock': ({ reason }) => {

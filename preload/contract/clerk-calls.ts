@@ -2,7 +2,10 @@
  * Bridge calls and events of the clerk workbench (issue 7): staff sign-in, session lock.
  *
  * PINs travel page → main only in `staff.login` / `staff.unlock`; verifiers never leave main.
- * Every call here is clerk-only. zod only: shared with the sandboxed renderer.
+ * Every call here is clerk-only. They are the sign-in and status calls, so none is `requiresStaff`:
+ * they must work while signed out or locked. Clerk work elsewhere in the contract (documents.*)
+ * is marked `requiresStaff` and the dispatcher refuses it without an active session.
+ * zod only: shared with the sandboxed renderer.
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
@@ -46,9 +49,9 @@ export const clerkCalls = {
    * Errors: INVALID_CREDENTIALS (one answer for every cause), ACCOUNT_LOCKED, OFFLINE_LOGIN_EXPIRED.
    */
   'staff.login': call({ input: z.object({ staffId: StaffId, pin: Pin }).strict(), output: StaffSession, roles: CLERK, timeoutMs: 30_000 }),
-  /** Unlock a locked session with the signed-in person's PIN (same lockout rules). */
+  /** Unlock a locked session with the signed-in person's PIN, checked in main (same lockout rules: wrong PINs count). */
   'staff.unlock': call({ input: z.object({ pin: Pin }).strict(), output: StaffSession, roles: CLERK, timeoutMs: 30_000 }),
-  /** Lock the session (inactivity or the lock button). */
+  /** Lock the session in main (the page's inactivity timer or the lock button); clerk work is refused until `staff.unlock`. */
   'staff.lock': call({ input: z.object({ reason: z.enum(['inactivity', 'manual']) }).strict(), output: StaffSession, roles: CLERK }),
   'staff.logout': call({ input: NoInput, output: StaffSession, roles: CLERK }),
   'staff.session': call({ input: NoInput, output: StaffSession, roles: CLERK }),

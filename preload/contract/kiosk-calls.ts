@@ -2,12 +2,16 @@
  * Documents (PDF) and A4 printing: 受理回执, filled forms, and any document the counter composes
  * (委托书, 办结单) from the generic block spec. Main renders with pdf-lib + embedded Noto Sans SC
  * (main/documents), keeps the file in the terminal's data folder and prints it through the OS
- * spooler (CUPS `lp`). The display role may not call these (personal data).
+ * spooler (CUPS `lp` on Linux, pdf-to-printer on Windows). The display role may not call these
+ * (personal data). At the clerk window each is clerk work: it needs a signed-in, unlocked staff
+ * session in main (`requiresStaff`); the kiosk (residents) has no sign-in.
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
 
 const ROLES = ['kiosk', 'clerk'] as const;
+/** Every documents call: kiosk and clerk; the clerk only while signed in and unlocked. */
+const DOCS = { roles: ROLES, requiresStaff: true } as const;
 const line = (max: number) => z.string().max(max);
 const isoDateTime = z.string().max(40);
 
@@ -85,7 +89,7 @@ export const SavedDocument = z.object({
 export type SavedDocument = z.infer<typeof SavedDocument>;
 
 export const PrinterInfo = z.object({
-  /** Whether an A4 spooler (CUPS `lp`) is present. */
+  /** Whether an A4 spooler is present (CUPS `lp`; on Windows, pdf-to-printer). */
   spooler: z.boolean(),
   defaultPrinter: z.string().nullable(),
   printers: z.array(z.string()),
@@ -97,18 +101,18 @@ const documentId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
 
 export const kioskCalls = {
   /** Renders the 受理回执 PDF (optionally followed by the filled form) and saves it. */
-  'documents.receiptPdf': call({ input: z.object({ receipt: AcceptanceReceiptInput, form: FilledFormInput.optional() }).strict(), output: SavedDocument, roles: ROLES, timeoutMs: 30_000 }),
+  'documents.receiptPdf': call({ input: z.object({ receipt: AcceptanceReceiptInput, form: FilledFormInput.optional() }).strict(), output: SavedDocument, ...DOCS, timeoutMs: 30_000 }),
   /** Renders any document from blocks (委托书, 办结单…) and saves it. */
-  'documents.render': call({ input: z.object({ kind: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/), spec: DocumentSpecInput }).strict(), output: SavedDocument, roles: ROLES, timeoutMs: 30_000 }),
-  /** A4 printers known to the OS spooler. */
-  'documents.printers': call({ input: NoInput, output: PrinterInfo, roles: ROLES, timeoutMs: 10_000 }),
+  'documents.render': call({ input: z.object({ kind: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/), spec: DocumentSpecInput }).strict(), output: SavedDocument, ...DOCS, timeoutMs: 30_000 }),
+  /** A4 printers known to the OS spooler (CUPS on Linux, Windows printers through pdf-to-printer). */
+  'documents.printers': call({ input: NoInput, output: PrinterInfo, ...DOCS, timeoutMs: 10_000 }),
   /** Sends a saved document to the A4 printer; errors NO_PRINTER / PRINT_FAILED / NOT_FOUND with a Chinese userMessage; retry = call again. */
   'documents.print': call({
     input: z.object({ documentId, printer: z.string().max(100).optional(), copies: z.number().int().min(1).max(5).optional() }).strict(),
     output: z.object({ printer: z.string(), jobId: z.string() }),
-    roles: ROLES,
+    ...DOCS,
     timeoutMs: 30_000,
   }),
   /** Deletes a saved document (kiosk: after printing, or on idle reset). */
-  'documents.discard': call({ input: z.object({ documentId }).strict(), output: z.boolean(), roles: ROLES }),
+  'documents.discard': call({ input: z.object({ documentId }).strict(), output: z.boolean(), ...DOCS }),
 } as const satisfies Record<string, CallSpec>;

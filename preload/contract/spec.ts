@@ -12,6 +12,12 @@ export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   readonly timeoutMs?: number;
   /** Roles allowed to make this call; all roles when absent. */
   readonly roles?: readonly Role[];
+  /**
+   * Clerk work: a caller with role `clerk` needs an active staff session in main (signed in, not
+   * locked), else the dispatcher answers NOT_SIGNED_IN / STAFF_LOCKED. Other roles are unaffected
+   * (residents at the kiosk do not sign in).
+   */
+  readonly requiresStaff?: boolean;
 }
 
 export const call = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> => spec;
@@ -19,3 +25,7 @@ export const call = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I,
 /** Input of calls that take nothing. */
 export const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
+
+/** Codes the dispatcher answers a `requiresStaff` call with when the clerk session does not allow it. */
+export const StaffGateCode = z.enum(['NOT_SIGNED_IN', 'STAFF_LOCKED']);
+export type StaffGateCode = z.infer<typeof StaffGateCode>;

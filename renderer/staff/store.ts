@@ -1,6 +1,8 @@
 /**
  * The clerk session in the page: mirrors main's `staff.session` (main decides; the page only asks),
- * runs the inactivity lock, and writes every sign-in, lock, unlock and sign-out to the audit log.
+ * runs the inactivity lock (it tells main with `staff.lock`; main then refuses clerk work such as
+ * documents until `staff.unlock` passes the PIN check in main), and writes every sign-in, lock,
+ * unlock and sign-out to the audit log.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
@@ -51,9 +53,17 @@ export const useStaffStore = defineStore('staff', () => {
     void audit({ actor: actor.value, action: 'staff.unlock' });
   }
 
+  /**
+   * Locks in main (which then refuses clerk work until the PIN is checked there). Should main not
+   * answer, the page locks its screen anyway: it never stays open because a call failed.
+   */
   async function lock(reason: 'inactivity' | 'manual'): Promise<void> {
     const who = actor.value;
-    apply(await call('staff.lock', { reason }));
+    try {
+      apply(await call('staff.lock', { reason }));
+    } catch {
+      if (session.value.state === 'active') apply({ ...session.value, state: 'locked' });
+    }
     void audit({ actor: who, action: 'staff.lock', details: { reason } });
   }
 
