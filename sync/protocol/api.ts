@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { API_PREFIX, docId, isoTimestamp, shortText, stationId } from './common';
 import { collectionName, staffDoc, type CollectionName } from './documents';
 import type { BackOfficeAction } from './status';
+import { MAX_FORM_ISSUES } from './forms/validate';
 
 /** Size bounds the platform enforces (a terminal should chunk below them). */
 export const LIMITS = {
@@ -127,16 +128,29 @@ export const REJECTION_CODES = [
   'ID_MISMATCH',
   /** The same id appears twice in one batch (only the first is applied). */
   'DUPLICATE_IN_BATCH',
+  /** A submitted application names a form (`formId@formVersion`) the platform does not have. */
+  'UNKNOWN_FORM',
+  /** A submitted application's `formData` does not match its form schema (`issues` say where). */
+  'FORM_INVALID',
 ] as const;
 export const rejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof rejectionCode>;
+
+/** One problem of a form's data: property path, the JSON Schema keyword, the Chinese message. */
+export const formIssue = z.object({ path: z.string().max(200), keyword: z.string().max(40), message: z.string().max(300) });
+export type FormIssue = z.infer<typeof formIssue>;
 
 export const rejection = z.object({
   /** The `id` of the newDocumentState when readable, else `#<row index>`. */
   id: z.string(),
   index: z.int().min(0),
   code: rejectionCode,
+  /** English, for logs and integrators; never echoes values. */
   message: z.string(),
+  /** Chinese, for the people at the terminal (`FORM_INVALID`, `UNKNOWN_FORM`). */
+  userMessage: z.string().max(2000).optional(),
+  /** `FORM_INVALID`: the first problems by field (at most MAX_FORM_ISSUES), Chinese messages. */
+  issues: z.array(formIssue).max(MAX_FORM_ISSUES).optional(),
 });
 export type Rejection = z.infer<typeof rejection>;
 

@@ -2,6 +2,21 @@
 import type { ApplicationDoc, AuditEventDoc, EvaluationDoc, QueueTicketDoc } from './documents';
 import { uuidv7 } from './uuidv7';
 
+/**
+ * Form data that passes the demo form `MZ06@1` (高龄津贴: applicant, birth date, bank account; see
+ * sync/server/seed/forms.ts), the form `exampleApplication` names: a submitted example is accepted.
+ */
+export function exampleFormData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    applicantName: '测试人',
+    idNumber: '360121194010010024',
+    phone: '13800000000',
+    birthDate: '1940-10-01',
+    bankAccount: '6217000000000000001',
+    ...overrides,
+  };
+}
+
 export function exampleApplication(overrides: Partial<ApplicationDoc> = {}): ApplicationDoc {
   const now = new Date().toISOString();
   return {
@@ -17,7 +32,7 @@ export function exampleApplication(overrides: Partial<ApplicationDoc> = {}): App
     applicantIdHash: null,
     agent: null,
     authorization: null,
-    formData: { applicantName: '测试人' },
+    formData: exampleFormData(),
     materials: [],
     status: 'draft',
     acceptanceNo: null,

@@ -7,3 +7,4 @@ export * from './api';
 export * from './canonical';
 export * from './uuidv7';
 export * from './examples';
+export * from './forms/validate';

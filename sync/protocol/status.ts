@@ -29,6 +29,12 @@ export const TERMINAL_TRANSITIONS: Readonly<Partial<Record<ApplicationStatus, re
   supplement_required: ['supplement_required', 'resubmitted', 'withdrawn'],
 };
 
+/**
+ * Statuses in which a terminal hands the form over: the platform validates `formData` against the
+ * form schema when a terminal pushes one of these (drafts and withdrawals may be half-filled).
+ */
+export const TERMINAL_SUBMIT_STATUSES: readonly ApplicationStatus[] = ['submitted', 'resubmitted'];
+
 /** Statuses a brand-new application may have when first pushed. */
 export const TERMINAL_INITIAL_STATUSES: readonly ApplicationStatus[] = ['draft', 'submitted'];
 

@@ -8,6 +8,7 @@ import {
   exampleApplication,
   exampleAuditEvent,
   exampleEvaluation,
+  exampleFormData,
   exampleQueueTicket,
   paths,
   staffLoginResponse,
@@ -357,7 +358,7 @@ describe.each(backends())('platform contract on $name', (backend) => {
     // The terminal sees it, edits and resubmits.
     const pulled = (await pullAll(a, 'applications')).docs.filter((d) => d.id === doc.id).at(-1) as ApplicationDoc;
     expect(pulled.status).toBe('supplement_required');
-    const resub: ApplicationDoc = { ...pulled, formData: { fixed: true }, status: 'resubmitted', statusHistory: [...pulled.statusHistory, { status: 'resubmitted', at: new Date().toISOString(), by: 'terminal' }] };
+    const resub: ApplicationDoc = { ...pulled, formData: exampleFormData({ phone: '13900000000' }), status: 'resubmitted', statusHistory: [...pulled.statusHistory, { status: 'resubmitted', at: new Date().toISOString(), by: 'terminal' }] };
     expect((await a.push('applications', [{ assumedMasterState: pulled, newDocumentState: resub }])).written).toBe(1);
     // A terminal may not change the 受理号 while editing.
     expect((await act('approve', { reason: '符合条件' })).json).toMatchObject({ status: 'approved', decision: { outcome: 'approved' } });

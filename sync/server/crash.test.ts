@@ -37,7 +37,7 @@ function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
 }
 
 async function killDuringPushes(args: string[]): Promise<{ acked: string[]; attempted: number; afterRestart: Set<string> }> {
-  const first = await serve(args);
+  const first = await serve([...args, '--seed-demo']); // the forms: submissions are checked against them
   const admin = client(first.url, ADMIN);
   const code = (await admin.req('POST', paths.adminEnrollCodes, { stationId: '360121201' })).json.code as string;
   const enr = await fetch(first.url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });

@@ -2,18 +2,34 @@
 import {
   canonicalJson,
   COLLECTION_POLICY,
+  formIssues,
+  formIssuesLogMessage,
+  formIssuesUserMessage,
+  formSchemaDocId,
   PLATFORM_OWNED_APPLICATION_FIELDS,
   TERMINAL_EDITABLE_STATUSES,
   TERMINAL_SETTABLE_STATUSES,
+  TERMINAL_SUBMIT_STATUSES,
   terminalMayTransition,
   type ApplicationDoc,
   type CollectionName,
+  type FormIssue,
   type RejectionCode,
+  type Validator,
 } from '../protocol/index';
 
-export type RuleResult = { ok: true; doc: Record<string, unknown> } | { ok: false; code: RejectionCode; message: string };
+export type RuleResult =
+  | { ok: true; doc: Record<string, unknown> }
+  | { ok: false; code: RejectionCode; message: string; userMessage?: string; issues?: FormIssue[] };
 
-const reject = (code: RejectionCode, message: string): RuleResult => ({ ok: false, code, message });
+const reject = (code: RejectionCode, message: string, extra: { userMessage?: string; issues?: FormIssue[] } = {}): RuleResult => ({ ok: false, code, message, ...extra });
+
+/**
+ * The platform's form schemas, as the rules need them: the validator of `formId@version`, or why
+ * there is none (`unknown`: no such form; `unsupported`: the schema uses a keyword the shared
+ * validator does not implement). Looked up by the store before it decides a batch (rules stay pure).
+ */
+export type FormLookup = (formId: string, formVersion: number) => { validate: Validator } | { missing: 'unknown' | 'unsupported' };
 
 /** Stations that may read a document of `collection` (null = every terminal). */
 export function visibilityOf(collection: CollectionName, doc: Record<string, unknown>): string[] | null {
@@ -36,6 +52,7 @@ export function checkTerminalWrite(
   next: Record<string, unknown>,
   terminalStation: string,
   now: string,
+  forms: FormLookup,
 ): RuleResult {
   const policy = COLLECTION_POLICY[collection];
   if (policy.scope === 'station' && next.stationId !== terminalStation) {
@@ -49,11 +66,11 @@ export function checkTerminalWrite(
     case 'free':
       return { ok: true, doc: next };
     case 'rules':
-      return checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now);
+      return checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms);
   }
 }
 
-function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string): RuleResult {
+function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup): RuleResult {
   const from = current?.status ?? null;
   if (current && !TERMINAL_EDITABLE_STATUSES.includes(current.status)) {
     return reject('NOT_EDITABLE', `the application is ${current.status}; only the platform may change it now`);
@@ -80,6 +97,10 @@ function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, 
       return reject('PLATFORM_OWNED_FIELD', `statusHistory entry "${entry.status}" by ${entry.by} is the platform's to write`);
     }
   }
+  if (TERMINAL_SUBMIT_STATUSES.includes(next.status)) {
+    const refused = checkFormData(next, forms);
+    if (refused) return refused;
+  }
   if (next.status === 'submitted') {
     // Received by the platform: the application is now `synced` and leaves the terminal's hands.
     const doc: ApplicationDoc = {
@@ -92,4 +113,22 @@ function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, 
     return { ok: true, doc };
   }
   return { ok: true, doc: next };
+}
+
+/** A submission's `formData` against its form schema (the validator the terminal's forms use). */
+function checkFormData(app: ApplicationDoc, forms: FormLookup): RuleResult | null {
+  const form = formSchemaDocId(app.formId, app.formVersion);
+  const found = forms(app.formId, app.formVersion);
+  if ('missing' in found) {
+    return found.missing === 'unknown'
+      ? reject('UNKNOWN_FORM', `the platform has no form ${form}`, { userMessage: `平台没有该申请使用的表单（${form}），无法受理。请更新事项目录后重新填写，或联系平台管理员。` })
+      : reject('UNKNOWN_FORM', `the form ${form} cannot be checked (unsupported schema keyword)`, { userMessage: `平台无法核验该申请使用的表单（${form}），请联系平台管理员。` });
+  }
+  const { issues, total } = formIssues(found.validate, app.formData);
+  if (total === 0) return null;
+  const bounded = issues.map((i) => ({ path: i.path.slice(0, 200), keyword: i.keyword.slice(0, 40), message: i.message.slice(0, 300) }));
+  return reject('FORM_INVALID', `formData does not match ${form}: ${formIssuesLogMessage(bounded, total)}`.slice(0, 2000), {
+    userMessage: formIssuesUserMessage(bounded, total).slice(0, 2000),
+    issues: bounded,
+  });
 }

@@ -6,10 +6,13 @@ import {
   BACK_OFFICE_TRANSITIONS,
   canonicalJson,
   collectionName,
+  createValidator,
   documentSchemas,
+  formSchemaDocId,
   issuesOf,
   sameDocumentState,
   stripLocalFields,
+  TERMINAL_SUBMIT_STATUSES,
   type ApplicationDoc,
   type BackOfficeAction,
   type BackOfficeActionRequest,
@@ -22,7 +25,7 @@ import {
   type StaffDoc,
 } from '../protocol/index';
 import type { Database, Queryable } from './db/driver';
-import { checkTerminalWrite, visibilityOf, visibleTo } from './rules';
+import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup } from './rules';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -53,6 +56,24 @@ export class PlatformError extends Error {
 }
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+/** Deepest nesting of objects/arrays a pushed document may have (forms are flat; documents ~5). */
+const MAX_DOCUMENT_DEPTH = 32;
+
+/** Iterative (no recursion: hostile depth must not exhaust the stack). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Collections other than applications never consult a form. */
+const NO_FORMS: FormLookup = () => ({ missing: 'unknown' });
+
 const lockKey = (collection: string) => {
   // Stable 31-bit key per collection for pg_advisory_xact_lock: writes to one collection commit in
   // sequence order, so a pull never skips a sequence number that commits later.
@@ -135,6 +156,10 @@ export class Store {
       }
       const next = parsed.data as Record<string, unknown>;
       const id = next.id as string;
+      if (nestedDeeperThan(next, MAX_DOCUMENT_DEPTH)) {
+        rejections.push({ id, index, code: 'INVALID_DOCUMENT', message: `objects and arrays may be nested at most ${MAX_DOCUMENT_DEPTH} deep` });
+        return;
+      }
       const canonical = canonicalJson(next);
       if (canonical.includes('\\u0000')) {
         rejections.push({ id, index, code: 'INVALID_DOCUMENT', message: 'strings may not contain NUL characters' });
@@ -153,6 +178,7 @@ export class Store {
       candidates.push({ index, id, assumed, next, hash: sha256(canonical) });
     });
 
+    const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
     const conflicts: Record<string, unknown>[] = [];
     let written = 0;
     let unchanged = 0;
@@ -197,9 +223,10 @@ export class Store {
         }
         const expected = cur ? Number(cur.seq) : null;
         if (writer.kind === 'terminal') {
-          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now);
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms);
           if (!r.ok) {
-            rejections.push({ id: c.id, index: c.index, code: r.code, message: r.message });
+            const { ok: _ok, ...why } = r;
+            rejections.push({ id: c.id, index: c.index, ...why });
             continue;
           }
           writes.push({ id: c.id, doc: r.doc, hash: c.hash, stations: visibilityOf(collection, r.doc), expected });
@@ -219,6 +246,43 @@ export class Store {
     this.counters.pushConflicts += conflicts.length;
     this.counters.pushRejections += rejections.length;
     return { conflicts, rejections, written, unchanged, checkpoint: { seq: lastSeq } };
+  }
+
+  /** Compiled validators by form schema id, with the `seq` they were compiled from (a rewrite recompiles). */
+  private readonly formCache = new Map<string, { seq: number; entry: ReturnType<FormLookup> }>();
+
+  /**
+   * The form schemas the submissions of a push name, read once per push (one query) and compiled
+   * once per form version and process. A deleted (`_deleted`) form version still validates: a field
+   * laptop may submit days after the form was retired.
+   */
+  private async formLookup(apps: ApplicationDoc[]): Promise<FormLookup> {
+    const ids = [...new Set(apps.filter((a) => TERMINAL_SUBMIT_STATUSES.includes(a.status)).map((a) => formSchemaDocId(a.formId, a.formVersion)))];
+    const found = new Map<string, ReturnType<FormLookup>>();
+    if (ids.length > 0) {
+      const rows = await this.db.query<{ id: string; seq: string | number; data: Record<string, unknown> }>(
+        "SELECT id, seq, data FROM documents WHERE collection = 'form_schemas' AND id = ANY($1::text[])",
+        [ids],
+      );
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        const hit = this.formCache.get(r.id);
+        if (hit?.seq === seq) {
+          found.set(r.id, hit.entry);
+          continue;
+        }
+        let entry: ReturnType<FormLookup>;
+        try {
+          entry = { validate: createValidator(r.data.jsonSchema as Record<string, unknown>) };
+        } catch {
+          entry = { missing: 'unsupported' }; // UnsupportedSchemaError or a broken pattern
+        }
+        if (this.formCache.size >= 1000) this.formCache.clear();
+        this.formCache.set(r.id, { seq, entry });
+        found.set(r.id, entry);
+      }
+    }
+    return (formId, version) => found.get(formSchemaDocId(formId, version)) ?? { missing: 'unknown' };
   }
 
   /**

@@ -2,7 +2,7 @@
 import { pinyin } from 'pinyin-pro';
 import { formSchemaDocId, type FormSchemaDoc, type ServiceItemDoc } from '../../protocol/index';
 import { CATALOG, type CatalogRow, type FormKind } from './catalog-data';
-import { buildForm } from './forms';
+import { buildForm, sampleFormData } from './forms';
 
 const SEED_TIME = '2026-01-01T00:00:00.000Z';
 
@@ -65,6 +65,11 @@ export function formFromRow(row: CatalogRow): FormSchemaDoc {
 
 export function demoCatalog(): { items: ServiceItemDoc[]; forms: FormSchemaDoc[] } {
   return { items: CATALOG.map((r, i) => serviceItemFromRow(r, (i + 1) * 10)), forms: CATALOG.map(formFromRow) };
+}
+
+/** Each demo form with valid sample data for it (tests: the platform and the renderer accept it). */
+export function demoFormSamples(): { form: FormSchemaDoc; data: Record<string, unknown> }[] {
+  return CATALOG.map((row) => ({ form: formFromRow(row), data: sampleFormData(row[10], row[4] !== 'no') }));
 }
 
 /**

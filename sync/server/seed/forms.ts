@@ -190,3 +190,29 @@ export function buildForm(title: string, kind: FormKind, proxyAllowed: boolean):
   };
   return { jsonSchema, uiSchema: { type: 'VerticalLayout', elements } };
 }
+
+/**
+ * Valid data for a demo form of `kind` (no real persons): what a resident would submit, with the
+ * conditional sections exercised where the kind has one (新生儿, 邮寄, 监护人, 帮代办…). Only
+ * fields the UI shows for this data are present, so the renderer's form and the platform accept the
+ * very same object (see the tests in sync/server/form-validation.test.ts and renderer/forms).
+ */
+export function sampleFormData(kind: FormKind, proxyAllowed: boolean): Json {
+  const applicant: Json = { applicantName: '测试人', idNumber: '360121194010010024', phone: '13800000000', address: '南昌县南新乡测试村1号', applyDate: '2026-01-05' };
+  const byKind: Record<FormKind, Json> = {
+    assistance: { familySize: 3, monthlyIncome: 1200.5, hardship: '其他', hardshipOther: '家中老人长期卧床', hasBankAccount: true, bankAccount: '6217000000000000001' },
+    subsidy: { birthDate: '1940-10-01', bankAccount: '6217000000000000001' },
+    pension: { birthDate: '1966-03-15', contributionLevel: '500' },
+    insurance: { insuredType: '新生儿', newbornName: '测试宝宝', newbornBirthDate: '2026-01-01', birthCertNo: 'Q360123456' },
+    card: { reason: '补领', deliveryMethod: '邮寄', mailAddress: '南昌县南新乡测试村1号' },
+    birth: { spouseName: '测试配偶', spouseIdNumber: '360121194010010024', marriageDate: '2020-05-20', childOrder: '二孩' },
+    disability: { category: '肢体', level: '三级', isMinor: true, guardianName: '测试监护人', guardianIdNumber: '360121194010010024' },
+    veteran: { personType: '退役军人', dischargeDate: '1990-12-01' },
+    housing: { landArea: 120, buildingFloors: 2, buildType: '原址翻建', villageOpinion: true },
+    legal: { disputeType: '邻里纠纷', summary: '宅基地边界有争议，请求调解。' },
+    employment: { education: '高中/中专', unemployedSince: '2025-11-01', wantsTraining: true },
+    generic: { request: '申请办理该事项。' },
+  };
+  const agent: Json = proxyAllowed ? { byAgent: true, agentName: '代办员', agentIdNumber: '360121194010010024', agentPhone: '13900000000', agentRelation: '村代办员' } : {};
+  return { ...applicant, ...byKind[kind], ...agent };
+}
