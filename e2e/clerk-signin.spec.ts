@@ -1,10 +1,11 @@
 /**
  * Clerk sign-in, lock and the device page in Debian Chromium through the browser host (demo
- * platform and emulated devices): online sign-in, manual lock and unlock, 5 wrong PINs lock the
- * staff id, device tests (masked card read, test slip on the emulated printer), axe on each screen,
- * and no PIN or ID number in the host's logs.
+ * platform and emulated devices): online sign-in, manual lock and unlock (main refuses a direct
+ * documents call while signed out or locked), 5 wrong PINs lock the staff id, device tests (masked
+ * card read, test slip on the emulated printer), axe on each screen, and no PIN or ID number in
+ * the host's logs.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
@@ -12,6 +13,10 @@ import { DEMO_ASSISTANT, DEMO_COUNTER, seriousViolations, signIn, waitEnrolled }
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 let host: RunningHost;
+
+/** What a page gets when it asks main for a document directly (no UI in between). */
+const documentCall = (page: Page) =>
+  page.evaluate(async () => window.terminal!.invoke('documents.render', { kind: 'authorization', spec: { title: '授权委托书', blocks: [{ kind: 'title', text: '授权委托书' }] } }));
 
 test.beforeAll(async () => {
   host = await startHost({ role: 'clerk', config: { role: 'clerk', stationName: '湖口县流泗镇便民服务中心', staff: { maxFailures: 5, lockoutMinutes: 15 } } });
@@ -25,12 +30,19 @@ test('sign in, lock, unlock, device tests; axe clean', async ({ page }) => {
   await page.screenshot({ path: join(SCREENS, 'clerk-signin.png'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
 
+  // main refuses clerk work while nobody is signed in, whatever the page does
+  expect(await documentCall(page)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN', userMessage: expect.stringContaining('登录') } });
+
   await signIn(page, DEMO_ASSISTANT);
   await expect(page.getByTestId('clerk-staff')).toContainText(DEMO_ASSISTANT.name);
   await expect(page.getByTestId('clerk-login-mode')).toHaveText('在线登录');
+  expect(await documentCall(page)).toMatchObject({ ok: true, value: { documentId: expect.stringMatching(/^authorization-/) } });
 
   await page.getByTestId('clerk-lock-button').click();
   await expect(page.getByTestId('clerk-lock')).toBeVisible();
+  // locked: a direct bridge call for a document is refused by main with the typed error
+  expect(await documentCall(page)).toEqual({ ok: false, error: { code: 'STAFF_LOCKED', message: expect.any(String), userMessage: '工作台已锁定，请输入 PIN 解锁后继续。' } });
+  expect(await page.evaluate(async () => window.terminal!.invoke('documents.printers', {}))).toMatchObject({ ok: false, error: { code: 'STAFF_LOCKED' } });
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: join(SCREENS, 'clerk-lock.png'), fullPage: true });
   await page.getByTestId('unlock-pin').fill('000000');
@@ -39,6 +51,7 @@ test('sign in, lock, unlock, device tests; axe clean', async ({ page }) => {
   await page.getByTestId('unlock-pin').fill(DEMO_ASSISTANT.pin);
   await page.getByTestId('unlock-submit').click();
   await expect(page.getByTestId('clerk-lock')).toHaveCount(0);
+  expect(await documentCall(page)).toMatchObject({ ok: true });
 
   await page.getByTestId('clerk-nav-devices').click();
   await expect(page.getByTestId('device-state-idcard')).toBeVisible();

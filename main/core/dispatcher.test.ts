@@ -110,9 +110,10 @@ describe('clerk work needs an active staff session held in main (requiresStaff)'
       },
     });
 
-  it('marks every documents call, and no staff sign-in/status call', () => {
-    const marked = callNames.filter((n) => (calls[n] as { requiresStaff?: boolean }).requiresStaff);
-    expect(marked.sort()).toEqual(['documents.discard', 'documents.print', 'documents.printers', 'documents.receiptPdf', 'documents.render']);
+  it('marks every documents call, and no staff sign-in/status call or app/sync call', () => {
+    const marked = new Set(callNames.filter((n) => (calls[n] as { requiresStaff?: boolean }).requiresStaff));
+    expect(callNames.filter((n) => n.startsWith('documents.')).filter((n) => !marked.has(n))).toEqual([]);
+    expect([...marked].filter((n) => /^(staff|app|sync|store)\./.test(n))).toEqual([]);
   });
 
   it('refuses a signed-out clerk with NOT_SIGNED_IN (the default asks the staff feature in the table)', async () => {
