@@ -4,42 +4,17 @@
  * is also the expected result of reading it.
  */
 import { z } from 'zod';
+import { cardTypeSchema, idCardJsonSchema, sexSchema, type IdCardJson } from '../protocol/device-events.js';
 import type { IdCardRead } from './card-types.js';
 import { sexToCode } from './code-tables.js';
 import { toCardDate } from './dates.js';
 import { LAYOUTS, TEXT_BLOCK_SIZE, TYPE_FLAG } from './text-block.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const sex = z.enum(['male', 'female', 'unknown', 'unspecified']);
-export const cardTypeSchema = z.enum(['resident', 'foreign-2017', 'foreign-2023', 'hmt-residence']);
+const sex = sexSchema;
 
-/** The JSON a read produces (CLI stdout, manager `card` events). */
-export const idCardJsonSchema = z.object({
-  cardType: cardTypeSchema,
-  name: z.string(),
-  englishName: z.string().optional(),
-  sex,
-  nationCode: z.string().optional(),
-  nation: z.string().nullable().optional(),
-  nationality: z.string().optional(),
-  birthDate: isoDate.nullable(),
-  address: z.string().optional(),
-  idNumber: z.string(),
-  idNumberValid: z.boolean(),
-  issuingAuthority: z.string().optional(),
-  validFrom: isoDate.nullable(),
-  validTo: z.union([isoDate, z.literal('long-term')]).nullable(),
-  passNumber: z.string().optional(),
-  issueCount: z.string().optional(),
-  cardVersion: z.string().optional(),
-  acceptingAuthorityCode: z.string().optional(),
-  renewalCount: z.string().optional(),
-  previousNumberLink: z.string().optional(),
-  photoWlt: z.base64(),
-  fingerprints: z.base64().optional(),
-  warnings: z.array(z.string()),
-});
-export type IdCardJson = z.infer<typeof idCardJsonSchema>;
+// The JSON a read produces (CLI stdout, manager `card` events): defined with the other device events.
+export { cardTypeSchema, idCardJsonSchema, type IdCardJson };
 
 export function toCardJson(read: IdCardRead): IdCardJson {
   const { photoWlt, fingerprints, ...text } = read;

@@ -3,91 +3,49 @@
  * and 好差评 evaluator. Main runs the device manager (devices/manager); pages see statuses and
  * events and ask for prints, never a port.
  *
- * Print data comes from devices/protocol (pure zod, like sync/protocol). The other shapes mirror
- * devices/manager/schemas.ts for what crosses the bridge (that module pulls in Node-side driver
- * code, and the card payload deliberately leaves out the raw photo and fingerprints). main/devices/feature.test.ts
- * checks that real device-manager payloads pass them. Card events carry no fingerprint and no
- * raw WLT photo: the renderer never needs them.
+ * Every shape comes from devices/protocol (pure zod, like sync/protocol), the same definitions the
+ * device manager uses. Card events carry no fingerprint and no raw WLT photo (the bridge form of
+ * the card drops them): the renderer never needs them.
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
 import { receiptDataSchema, ticketDataSchema } from '../../devices/protocol/print-data';
+import {
+  bridgeIdCardEventSchema,
+  bridgeIdCardSchema,
+  deviceErrorSchema,
+  deviceRoleSchema,
+  deviceStatusSchema,
+  evaluationEventSchema,
+  evaluationLevelSchema,
+  evaluationModeSchema,
+  evaluationRequestSchema,
+  pendingPrintSchema,
+  printResultSchema,
+  windowDisplayRequestSchema,
+} from '../../devices/protocol/device-events';
 
-const isoDateTime = z.iso.datetime({ offset: true });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
-export const DeviceRole = z.enum(['idcard', 'receipt-printer', 'window-display', 'evaluator']);
-export const DeviceStatus = z.object({
-  role: DeviceRole,
-  state: z.enum(['connected', 'disconnected', 'error', 'not-configured']),
-  /** Chinese, for people. */
-  message: z.string(),
-  code: z.string().optional(),
-  detail: z.string().optional(),
-  transport: z.string().optional(),
-  since: isoDateTime,
-});
+/** Device statuses and events: the device layer's own pure schemas (devices/protocol). */
+export const DeviceRole = deviceRoleSchema;
+export const DeviceStatus = deviceStatusSchema;
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
+export const DeviceErrorJson = deviceErrorSchema;
 
-export const DeviceErrorJson = z.object({ code: z.string(), message: z.string(), userMessage: z.string() });
-
-/** What the reader read, as the renderer gets it (personal data: memory only, never logged). */
-export const IdCard = z.object({
-  cardType: z.enum(['resident', 'foreign-2017', 'foreign-2023', 'hmt-residence']),
-  name: z.string(),
-  englishName: z.string().optional(),
-  sex: z.enum(['male', 'female', 'unknown', 'unspecified']),
-  nationCode: z.string().optional(),
-  nation: z.string().nullable().optional(),
-  nationality: z.string().optional(),
-  birthDate: isoDate.nullable(),
-  address: z.string().optional(),
-  idNumber: z.string(),
-  idNumberValid: z.boolean(),
-  issuingAuthority: z.string().optional(),
-  validFrom: isoDate.nullable(),
-  validTo: z.union([isoDate, z.literal('long-term')]).nullable(),
-  passNumber: z.string().optional(),
-  issueCount: z.string().optional(),
-  /** Decoded photo where a licensed WLT decoder is installed. */
-  photoBmp: z.base64().optional(),
-  warnings: z.array(z.string()),
-});
+/** What the reader read, as windows get it (no raw photo, no fingerprints; memory only, never logged). */
+export const IdCard = bridgeIdCardSchema;
 export type IdCard = z.infer<typeof IdCard>;
-
-export const IdCardEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('card'), card: IdCard, at: isoDateTime }),
-  z.object({ type: z.literal('removed'), at: isoDateTime }),
-  z.object({ type: z.literal('read-error'), error: DeviceErrorJson, at: isoDateTime }),
-]);
+export const IdCardEvent = bridgeIdCardEventSchema;
 export type IdCardEvent = z.infer<typeof IdCardEvent>;
 
 /** Print data: the device layer's own pure schemas (devices/protocol), shared as sync/protocol is. */
 export const TicketData = ticketDataSchema;
 export const ReceiptData = receiptDataSchema;
-
-export const PrintResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), jobId: z.string() }),
-  z.object({ ok: z.literal(false), jobId: z.string(), queued: z.literal(true), error: DeviceErrorJson }),
-]);
+export const PrintResult = printResultSchema;
 export type PrintResult = z.infer<typeof PrintResult>;
+export const PendingPrint = pendingPrintSchema;
 
-export const PendingPrint = z.object({
-  jobId: z.string(),
-  kind: z.enum(['ticket', 'receipt']),
-  createdAt: isoDateTime,
-  attempts: z.number().int(),
-  lastError: DeviceErrorJson.optional(),
-});
-
-export const EvaluationLevel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]);
-export const EvaluationEvent = z.object({
-  level: EvaluationLevel,
-  label: z.string(),
-  needsReason: z.boolean(),
-  source: z.enum(['device', 'on-screen']),
-  at: isoDateTime,
-});
+export const EvaluationLevel = evaluationLevelSchema;
+export const EvaluationEvent = evaluationEventSchema;
 
 const COUNTER_ROLES = ['kiosk', 'clerk'] as const;
 
@@ -102,14 +60,14 @@ export const deviceCalls = {
   'devices.cancelPrint': call({ input: z.object({ jobId: z.string().max(100) }).strict(), output: z.boolean(), roles: COUNTER_ROLES }),
   /** Text on the window's LED strip (e.g. 请 A012 号到 2 号窗口). */
   'devices.showOnWindowDisplay': call({
-    input: z.object({ text: z.string().trim().min(1).max(64), line: z.number().int().min(0).max(7).optional(), effect: z.enum(['static', 'scroll', 'blink']).optional() }).strict(),
+    input: windowDisplayRequestSchema.strict(),
     output: z.null(),
     roles: COUNTER_ROLES,
   }),
   /** Ask the evaluator for a rating; `on-screen` when there is no evaluator device. */
   'devices.requestEvaluation': call({
-    input: z.object({ prompt: z.string().max(64).optional(), timeoutSeconds: z.number().int().min(5).max(255).optional() }).strict().optional(),
-    output: z.discriminatedUnion('mode', [z.object({ mode: z.literal('device') }), z.object({ mode: z.literal('on-screen'), code: z.string(), message: z.string() })]),
+    input: evaluationRequestSchema.strict().optional(),
+    output: evaluationModeSchema,
     roles: COUNTER_ROLES,
   }),
   /** A rating given on the screen's own 1–5 buttons (same event as the device's). */
