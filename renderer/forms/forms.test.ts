@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createValidator } from './validate';
 import { createValidator as sharedValidator } from '../../sync/protocol/forms/validate';
 import { FormModel, coerce, prefillFromCard, type UiElement } from './model';
+// Test only: the platform's seeded demo forms and their sample data (pure modules, no Node).
+// eslint-disable-next-line no-restricted-imports
+import { demoFormSamples } from '../../sync/server/seed/catalog';
 
 // A form shaped like the platform's (sync/server/seed/forms.ts: insurance kind with 帮代办).
 const ID = '^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[\\dX]$';
@@ -80,6 +83,19 @@ describe('form model', () => {
 describe('one validator for the terminal and the platform', () => {
   it('renderer/forms uses the module the platform runs (sync/protocol/forms/validate.ts)', () => {
     expect(createValidator).toBe(sharedValidator);
-    expect(new FormModel('t', schema, ui).validate).toBeTypeOf('function');
+  });
+  it('accepts the sample data of every seeded demo form, as the platform does (sync/server/form-validation.test.ts)', () => {
+    const samples = demoFormSamples();
+    expect(samples.length).toBeGreaterThan(40);
+    for (const { form, data } of samples) {
+      const model = new FormModel(form.title, form.jsonSchema, form.uiSchema as unknown as UiElement);
+      expect(model.errors(data), form.id).toEqual([]);
+      expect(model.clean(data), form.id).toEqual(data); // every field is shown: nothing is dropped before submit
+    }
+  });
+  it('gives the same Chinese message the platform sends for a bad check digit', () => {
+    const { form, data } = demoFormSamples().find((x) => x.form.id === 'MZ06@1')!;
+    const model = new FormModel(form.title, form.jsonSchema, form.uiSchema as unknown as UiElement);
+    expect(model.errors({ ...data, idNumber: '360121194010010025' })).toEqual([{ path: 'idNumber', keyword: 'pattern', message: '身份证号校验位不正确，请核对后重新输入' }]);
   });
 });

@@ -87,6 +87,31 @@ describe('PlatformClient against garbage', () => {
     expect((await c.push('applications', [{ newDocumentState: sent }])).conflicts).toHaveLength(1);
   });
 
+  it("shows the platform's Chinese reason with the field paths, and keeps rejection codes it does not know", async () => {
+    const a = exampleApplication({ status: 'submitted' });
+    const b = exampleApplication({ status: 'submitted' });
+    const url = await serve((_p, _b, res) =>
+      json(res, 200, {
+        conflicts: [],
+        rejections: [
+          {
+            id: a.id, index: 0, code: 'FORM_INVALID', message: 'formData does not match MZ06@1: 2 field(s) do not match the form: phone (required), idNumber (pattern)',
+            userMessage: '表单内容有2处不符合要求：请填写手机号；身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。',
+            issues: [{ path: 'phone', keyword: 'required', message: '请填写手机号' }, { path: 'idNumber', keyword: 'pattern', message: '身份证号校验位不正确，请核对后重新输入' }],
+          },
+          { id: b.id, index: 1, code: 'SOMETHING_NEWER', message: 'a rule of a newer platform' },
+        ],
+        written: 0, unchanged: 0, checkpoint: { seq: 1 },
+      }),
+    );
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    const r = await c.push('applications', [{ newDocumentState: a }, { newDocumentState: b }]);
+    expect(r.rejections).toEqual([
+      { id: a.id, code: 'FORM_INVALID', message: '表单内容有2处不符合要求：请填写手机号；身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：phone、idNumber）' },
+      { id: b.id, code: 'SOMETHING_NEWER', message: 'a rule of a newer platform' },
+    ]);
+  });
+
   it('splits batches the platform finds too large and rejects a lone oversized document without blocking the rest', async () => {
     const seen: number[] = [];
     const url = await serve((_p, body, res) => {

@@ -2,6 +2,7 @@
 // Holds the token, bounds every request (timeout, response size), validates every answer with the
 // protocol schemas and turns failures into SyncTransportError codes. A hostile or broken platform
 // can make a request fail, never corrupt what the terminal stores.
+import { z } from 'zod';
 import {
   documentSchemas,
   enrollResponse,
@@ -12,6 +13,7 @@ import {
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   pushResponse,
+  rejection,
   type Checkpoint,
   type CollectionName,
   type EnrollResponse,
@@ -52,6 +54,23 @@ export interface PullResult {
 }
 
 const DEFAULT_MAX_RESPONSE = 32 * 1024 * 1024;
+
+/**
+ * The push answer as this terminal reads it: rejection codes it does not know yet (a newer
+ * platform) are kept as they are — a refused document is quarantined whatever the reason — instead
+ * of failing the whole answer and retrying the batch forever.
+ */
+const pushAnswer = pushResponse.extend({ rejections: z.array(rejection.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/) })) });
+
+/**
+ * The reason shown at the terminal: the platform's Chinese text when it sends one (FORM_INVALID,
+ * UNKNOWN_FORM), with the field paths so the refused copy can be found and fixed; else its English.
+ */
+function rejectionText(x: z.infer<typeof pushAnswer>['rejections'][number]): string {
+  if (!x.userMessage) return x.message.slice(0, 1000);
+  const fields = x.issues?.length ? `（字段：${[...new Set(x.issues.map((i) => i.path))].join('、')}）` : '';
+  return `${x.userMessage.slice(0, 1000)}${fields}`.slice(0, 2000);
+}
 
 export class PlatformClient {
   readonly baseUrl: string;
@@ -207,7 +226,7 @@ export class PlatformClient {
       }
       throw error;
     }
-    const r = pushResponse.safeParse(json);
+    const r = pushAnswer.safeParse(json);
     if (!r.success) throw new SyncTransportError('BAD_RESPONSE', `push ${collection}: unexpected answer`);
     const schema = documentSchemas[collection];
     const sent = new Set(rows.map(idOf));
@@ -223,7 +242,7 @@ export class PlatformClient {
     const rejections = r.data.rejections.map((x) => ({
       id: x.id.startsWith('#') ? idOf(rows[x.index] ?? { newDocumentState: {} }) : x.id,
       code: x.code,
-      message: x.message.slice(0, 1000),
+      message: rejectionText(x),
     }));
     return { conflicts, rejections };
   }
