@@ -9,6 +9,7 @@ import { openTerminalDatabase } from '../renderer/db/database';
 import { toLocal } from '../renderer/db/modifiers';
 import { uuidv7, type ApplicationDoc } from '../sync/protocol';
 import { call } from '../renderer/bridge/client';
+import { exampleFormData } from '../sync/protocol';
 
 let store: TerminalStore | null = null;
 
@@ -61,7 +62,7 @@ const api = {
         formVersion: 1,
         channel: 'counter',
         applicant: { name: `${prefix}${i}`, idType: 'resident_id', idNumber: '360121195001011234', phone: '13800000000', address: '南新乡测试路1号' },
-        formData: { applicantName: `${prefix}${i}`, idNumber: '360121195001011234' },
+        formData: exampleFormData({ applicantName: `${prefix}${i}` }), // valid for MZ06@1: the platform checks submissions
       }, s.idHashSalt);
       if (submit) await submitApplication(s.db, d.id);
       ids.push(d.id);
@@ -143,7 +144,7 @@ const api = {
       return toLocal('applications', {
         id, _deleted: false, updatedAt: at, stationId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter',
         applicant: { name: `批量${i}`, idNumber: '360121195001011234' }, applicantIdHash: null, agent: null, authorization: null,
-        formData: { applicantName: `批量${i}` }, materials: [], status: 'submitted', acceptanceNo: null, supplement: null, decision: null,
+        formData: exampleFormData({ applicantName: `批量${i}` }), materials: [], status: 'submitted', acceptanceNo: null, supplement: null, decision: null,
         statusHistory: [{ status: 'draft', at, by: 'terminal' }, { status: 'submitted', at, by: 'terminal' }], createdAt: at, submittedAt: at,
       });
     });

@@ -14,7 +14,7 @@ import { backends } from '../sync/server/test/helpers';
 import { createDraft, submitApplication, updateForm } from '../renderer/db/applications';
 import { toLocal } from '../renderer/db/modifiers';
 import { listQuarantine, editQuarantined, retryQuarantined } from '../renderer/db/quarantine';
-import { exampleEvaluation, exampleQueueTicket, exampleApplication } from '../sync/protocol';
+import { exampleEvaluation, exampleFormData, exampleQueueTicket, exampleApplication } from '../sync/protocol';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { startFaultProxy } from './sync-fault-proxy';
 
@@ -36,7 +36,8 @@ const draftInput = (t: Terminal, name: string) => ({
   formVersion: 1,
   channel: 'counter' as const,
   applicant: { name, idType: 'resident_id' as const, idNumber: '360121195001011234', phone: '13800000000' },
-  formData: { applicantName: name },
+  // Valid for the demo form MZ06@1: the platform checks the form data of every submission.
+  formData: exampleFormData({ applicantName: `测试${name}` }),
 });
 
 async function appOn(t: Terminal, id: string) {
@@ -172,22 +173,34 @@ for (const backend of backends()) {
       await a.db.evaluations.insert(badEval);
       const goodEval = exampleEvaluation({ level: 5 });
       await a.db.evaluations.insert(goodEval);
+      // A wrong ID check digit in the form: FORM_INVALID, with the platform's Chinese reason.
+      const badForm = await createDraft(a.db, { ...draftInput(a, '戊'), formData: exampleFormData({ idNumber: '360121194010010025' }) }, a.salt);
+      await submitApplication(a.db, badForm.id);
 
-      await eventually(async () => (await listQuarantine(a.db)).length === 2, 15_000, 'two quarantined');
+      await eventually(async () => (await listQuarantine(a.db)).length === 3, 15_000, 'three quarantined');
       const q = await listQuarantine(a.db);
-      expect(q.map((x) => x.code).sort()).toEqual(['INVALID_DOCUMENT', 'PLATFORM_OWNED_FIELD']);
+      expect(q.map((x) => x.code).sort()).toEqual(['FORM_INVALID', 'INVALID_DOCUMENT', 'PLATFORM_OWNED_FIELD']);
       expect(q.find((x) => x.code === 'INVALID_DOCUMENT')?.message).toMatch(/reasons/);
+      expect(q.find((x) => x.code === 'FORM_INVALID')?.message).toBe('表单内容有1处不符合要求：身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：idNumber）');
+      expect(await platform.store.getDocument('applications', badForm.id)).toBeNull();
       // the others went through
       await eventually(async () => (await appOn(a, ok1.id))?.status === 'synced', 15_000, 'good app synced');
       expect(await platform.store.getDocument('evaluations', goodEval.id)).not.toBeNull();
       expect(await platform.store.getDocument('evaluations', badEval.id)).toBeNull();
-      await eventually(async () => (a.replication!.snapshot().quarantined === 2 ? true : (await a.replication!.pendingCount(), false)), 10_000, 'quarantined count');
+      await eventually(async () => (a.replication!.snapshot().quarantined === 3 ? true : (await a.replication!.pendingCount(), false)), 10_000, 'quarantined count');
 
       // Fix and retry the evaluation.
       const evKey = q.find((x) => x.code === 'INVALID_DOCUMENT')!.key;
       await editQuarantined(a.db, evKey, { ...badEval, reasons: ['等待时间长'] });
       await retryQuarantined(a.db, evKey);
       await eventually(async () => (await platform.store.getDocument('evaluations', badEval.id)) !== null, 15_000, 'evaluation accepted after retry');
+      await eventually(async () => (await listQuarantine(a.db)).length === 2, 10_000, 'released');
+      // Fix the form and retry: accepted.
+      const formKey = q.find((x) => x.code === 'FORM_INVALID')!.key;
+      const refused = q.find((x) => x.code === 'FORM_INVALID')!.doc;
+      await editQuarantined(a.db, formKey, { ...refused, formData: exampleFormData({ applicantName: '测试戊' }) });
+      await retryQuarantined(a.db, formKey);
+      await eventually(async () => ((await platform.store.getDocument('applications', badForm.id)) as ApplicationDoc | null)?.status === 'synced', 15_000, 'fixed form accepted after retry');
       await eventually(async () => (await listQuarantine(a.db)).length === 1, 10_000, 'released');
       // The forged application stays quarantined (retrying it unchanged is refused again).
       const appKey = (await listQuarantine(a.db))[0]!.key;
