@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../sync/server/platform';
 import { paths } from '../../sync/protocol';
 import { startFaultProxy, type FaultProxy } from '../../e2e/sync-fault-proxy';
-import { calls, type HandlerTable } from '../../preload/contract';
+import { calls } from '../../preload/contract';
 import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
-import { createDispatcher, type CallerContext } from '../core/dispatcher';
+import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
 import { createSyncFeature, referencedAttachments } from './feature';
 import { AttachmentStore, AttachmentUploader } from './attachments';
 
