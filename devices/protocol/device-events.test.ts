@@ -4,7 +4,7 @@ import { bridgeIdCardEventSchema, idCardEventSchema, idCardJsonSchema } from './
 const read = {
   cardType: 'resident', name: '张三', sex: 'male', nation: '汉', birthDate: '1950-01-01', address: '江西省南昌县', idNumber: '36012119500101001X',
   idNumberValid: true, issuingAuthority: '南昌县公安局', validFrom: '2010-01-01', validTo: 'long-term', cardVersion: '01',
-  photoWlt: Buffer.from('wlt').toString('base64'), fingerprints: Buffer.from('fp').toString('base64'), warnings: [],
+  photoWlt: btoa('wlt'), fingerprints: btoa('fp'), warnings: [],
 };
 
 describe('device events (one definition for the manager and the bridge)', () => {
