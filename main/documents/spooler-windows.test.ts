@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as PdfToPrinterModule from 'pdf-to-printer';
 import type { PrintOptions, Printer } from 'pdf-to-printer';
-import { bundledSumatraPath, importPdfToPrinter, outsideAsar, windowsSpooler, type PdfToPrinter } from './spooler-windows';
+import { bundledSumatraPath, importPdfToPrinter, libraryOf, outsideAsar, windowsSpooler, type PdfToPrinter } from './spooler-windows';
 import { createSpooler, PrintError } from './print';
 import { createDocumentFeature } from './feature';
 import { createEventHub } from '../core/events';
@@ -136,6 +136,13 @@ describe('Windows spooler (pdf-to-printer)', () => {
     const found = bundledSumatraPath();
     expect(found).toMatch(/node_modules[\\/]pdf-to-printer[\\/]dist[\\/]SumatraPDF[^\\/]*\.exe$/);
     expect(existsSync(found!)).toBe(true);
+  });
+
+  it('takes the functions from the module as Node or a bundler presents it', () => {
+    const lib = fake();
+    expect(libraryOf({ default: lib })).toBe(lib); // plain Node ESM importing the CommonJS bundle
+    expect(libraryOf(lib)).toBe(lib);
+    expect(() => libraryOf({ default: {} })).toThrow(/unexpected shape/);
   });
 
   it('the installed package exposes the functions the fake stands for (and refuses to run off Windows)', async () => {

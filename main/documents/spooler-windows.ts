@@ -35,10 +35,16 @@ export interface WindowsOptions {
   timeoutMs?: number;
 }
 
+/** The functions out of the imported module: a UMD/CommonJS bundle, which plain Node exposes only as `default`. */
+export function libraryOf(mod: unknown): PdfToPrinter {
+  const m = mod as Partial<PdfToPrinter> & { default?: Partial<PdfToPrinter> };
+  const lib = typeof m.print === 'function' ? m : m.default;
+  if (typeof lib?.print !== 'function' || typeof lib.getPrinters !== 'function' || typeof lib.getDefaultPrinter !== 'function') throw new Error('pdf-to-printer has an unexpected shape');
+  return lib as PdfToPrinter;
+}
+
 export async function importPdfToPrinter(): Promise<PdfToPrinter> {
-  // A UMD/CommonJS bundle: Node exposes `module.exports` as the default export.
-  const mod = (await import('pdf-to-printer')) as unknown as PdfToPrinter & { default?: PdfToPrinter };
-  return typeof mod.print === 'function' ? mod : mod.default!;
+  return libraryOf(await import('pdf-to-printer'));
 }
 
 /** `…\resources\app.asar\node_modules\…` → `…\resources\app.asar.unpacked\node_modules\…`. */
