@@ -44,7 +44,8 @@ export const useStaffStore = defineStore('staff', () => {
   async function login(staffId: string, pin: string): Promise<StaffSession> {
     const s = await call('staff.login', { staffId, pin });
     apply(s);
-    void audit({ actor: { type: 'staff', id: staffId }, action: 'staff.login', details: { mode: s.mode ?? 'unknown', role: s.staff?.role ?? 'unknown' } });
+    // the actor is who main signed in, not what was typed
+    void audit({ actor: { type: 'staff', id: s.staff?.id ?? staffId }, action: 'staff.login', details: { mode: s.mode ?? 'unknown', role: s.staff?.role ?? 'unknown' } });
     return s;
   }
 
