@@ -122,3 +122,14 @@ export async function injectStore(page: Page, dbName: string | null = 'e2e'): Pr
 }
 
 export type { StoreApi };
+
+/** Calls one `__store` method in the page by name (arguments and result go through structured clone). */
+export function callStore<K extends keyof StoreApi>(page: Page, method: K, ...args: Parameters<StoreApi[K]>): Promise<Awaited<ReturnType<StoreApi[K]>>> {
+  return page.evaluate(
+    ([m, a]) => {
+      const s = (window as unknown as { __store: Record<string, (...x: unknown[]) => unknown> }).__store;
+      return s[m]!(...a);
+    },
+    [method as string, args as unknown[]] as const,
+  ) as Promise<Awaited<ReturnType<StoreApi[K]>>>;
+}

@@ -7,11 +7,22 @@ import { startTerminalStore, type TerminalStore } from '../renderer/db/terminal-
 import { createDraft, submitApplication } from '../renderer/db/applications';
 import { openTerminalDatabase } from '../renderer/db/database';
 import { toLocal } from '../renderer/db/modifiers';
-import { uuidv7, type ApplicationDoc } from '../sync/protocol';
+import { APPLICATION_STATUSES, uuidv7, type ApplicationDoc } from '../sync/protocol';
 import { call } from '../renderer/bridge/client';
 import { exampleFormData } from '../sync/protocol';
+import { hashIdNumber } from '../renderer/db/applications';
+import { queryCases, summaryCounts, summaryCsv, type CaseFilter } from '../renderer/clerk/cases/query';
 
 let store: TerminalStore | null = null;
+
+type BenchDb = Awaited<ReturnType<typeof openTerminalDatabase>>;
+const benchDb = (): BenchDb => (globalThis as unknown as { __benchDb: BenchDb }).__benchDb;
+/** Clerk-case bench: the sync state the list filters by, and the ID-number salt. */
+const cases = { pending: new Set<string>(), quarantined: new Set<string>(), salt: 'b'.repeat(64) };
+/** RxDB answers a repeated query from its cache: the bench measures cold queries. */
+const forgetQueries = () => (benchDb().applications as unknown as { _queryCache: { _map: Map<string, unknown> } })._queryCache._map.clear();
+/** Resident k's ID number (18 characters; the check digit is not checked by the store). */
+const benchIdNumber = (k: number) => `36012119500101${String(k % 10_000).padStart(4, '0')}`;
 
 function need(): TerminalStore {
   if (!store) throw new Error('store not open');
@@ -132,6 +143,66 @@ const api = {
     const t0 = performance.now();
     const docs = await db.applications.find({ selector: { status: status as ApplicationDoc['status'] }, sort: [{ updatedAt: 'desc' }], limit }).exec();
     return { ms: performance.now() - t0, n: docs.length };
+  },
+  /**
+   * Clerk-case bench: `n` applications over `days` days from `startMs` (UTC), 50 service items,
+   * every status, 5 assistants (every 5th application without one: kiosk), `residents` residents.
+   * The newest 300 are pending sync, 5 of them quarantined. Returns the insert time (ms).
+   */
+  async benchInsertCases(n: number, days: number, startMs: number, residents: number, stationId: string): Promise<number> {
+    const db = benchDb();
+    const hashes = await Promise.all(Array.from({ length: residents }, (_, k) => hashIdNumber(cases.salt, benchIdNumber(k))));
+    const step = (days * 86_400_000) / n;
+    const docs = Array.from({ length: n }, (_, i) => {
+      const at = new Date(startMs + Math.floor(i * step)).toISOString();
+      const kiosk = i % 5 === 4;
+      const staffId = `S00${Math.floor(i / 3) % 5}`;
+      const status = APPLICATION_STATUSES[i % APPLICATION_STATUSES.length]!;
+      const k = (i * 7) % residents;
+      return toLocal('applications', {
+        id: uuidv7(startMs + i), _deleted: false, updatedAt: at, stationId, serviceItemCode: `S${String(i % 50).padStart(2, '0')}`, formId: 'F1', formVersion: 1,
+        channel: kiosk ? 'kiosk' : 'counter',
+        applicant: { name: `申请人${k}`, idType: 'resident_id', idNumber: benchIdNumber(k), phone: '13800000000', address: '南新乡测试路1号' },
+        applicantIdHash: hashes[k]!,
+        agent: kiosk ? null : { kind: 'village_assistant', staffId, name: `代办员${staffId}` },
+        authorization: null, formData: { applicantName: `申请人${k}`, idNumber: benchIdNumber(k), note: 'x'.repeat(200) }, materials: [],
+        status, acceptanceNo: null, supplement: null, decision: null,
+        statusHistory: [{ status: 'draft', at, by: 'terminal', ...(kiosk ? {} : { actor: staffId }) }], createdAt: at, submittedAt: null,
+      });
+    });
+    const newest = docs.slice(-300).map((d) => d.id as string);
+    cases.pending = new Set(newest);
+    cases.quarantined = new Set(newest.slice(0, 5));
+    const t0 = performance.now();
+    for (let i = 0; i < docs.length; i += 1000) await db.applications.bulkInsert(docs.slice(i, i + 1000) as never[]);
+    return performance.now() - t0;
+  },
+  /** One page of the clerk's case list (renderer/clerk/cases/query.ts), cold. */
+  async benchCases(filter: CaseFilter, limit: number, page = 0): Promise<{ ms: number; n: number; decrypted: number; more: boolean }> {
+    forgetQueries();
+    const t0 = performance.now();
+    const r = await queryCases(benchDb(), filter, { idHashSalt: cases.salt, pending: cases.pending, quarantined: cases.quarantined }, limit, page);
+    return { ms: performance.now() - t0, n: r.rows.length, decrypted: r.decrypted, more: r.more };
+  },
+  /** The daily summary as the clerk page makes it: counts (no decryption) + CSV. */
+  async benchSummary(fromIso?: string, toIso?: string): Promise<{ ms: number; total: number; rows: number; csvChars: number }> {
+    const t0 = performance.now();
+    const rows = await summaryCounts(benchDb(), fromIso, toIso);
+    const csv = summaryCsv(rows.map((r) => ({ ...r, serviceName: `事项${r.service}` })));
+    return { ms: performance.now() - t0, total: rows.reduce((n, r) => n + r.count, 0), rows: rows.length, csvChars: csv.length };
+  },
+  /** The summary as it was before (find() over the range: every document decrypted), for comparison. */
+  async benchSummaryDecrypting(fromIso?: string, toIso?: string): Promise<{ ms: number; total: number }> {
+    forgetQueries();
+    const t0 = performance.now();
+    const range: Record<string, string> = {};
+    if (fromIso) range.$gte = fromIso;
+    if (toIso) range.$lte = toIso;
+    const docs = await benchDb().applications.find({ selector: { createdAt: Object.keys(range).length ? range : { $gt: '' } } }).exec();
+    const counts = new Map<string, number>();
+    for (const d of docs) counts.set(`${d.serviceItemCode}\u0000${d.status}`, (counts.get(`${d.serviceItemCode}\u0000${d.status}`) ?? 0) + 1);
+    summaryCsv([...counts].map(([k, count]) => ({ service: k.split('\u0000')[0]!, status: k.split('\u0000')[1]!, count })));
+    return { ms: performance.now() - t0, total: docs.length };
   },
   /** Bulk-writes `n` submitted applications into the replicating store (bench: push throughput). */
   async benchSubmitBulk(n: number, stationId: string): Promise<string[]> {

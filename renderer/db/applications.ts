@@ -6,7 +6,7 @@
  */
 import { uuidv7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
-import type { ApplicationLocal } from './schemas';
+import { applicationLocalOnly, type ApplicationLocal } from './schemas';
 
 /** Salted SHA-256 (hex) of an ID number, for "my applications by ID number" without decrypting. */
 export async function hashIdNumber(salt: string, idNumber: string): Promise<string> {
@@ -31,7 +31,7 @@ export interface DraftInput {
 
 export async function createDraft(db: TerminalDatabase, input: DraftInput, idHashSalt: string, now = new Date()): Promise<ApplicationLocal> {
   const at = now.toISOString();
-  const doc: ApplicationLocal = {
+  const doc: Omit<ApplicationLocal, 'assistantId' | 'newestFirst'> = {
     id: uuidv7(now.getTime()),
     _deleted: false,
     updatedAt: at,
@@ -55,8 +55,9 @@ export async function createDraft(db: TerminalDatabase, input: DraftInput, idHas
     createdAt: at,
     submittedAt: null,
   };
-  await db.applications.insert(doc);
-  return doc;
+  const local: ApplicationLocal = { ...doc, ...applicationLocalOnly(doc) };
+  await db.applications.insert(local);
+  return local;
 }
 
 /** Terminal-side status change (submit, resubmit after 补正, withdraw); refuses what the platform owns. */

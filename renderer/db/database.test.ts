@@ -3,9 +3,11 @@ import { createRxDatabase, type RxJsonSchema } from 'rxdb';
 import { exampleApplication, exampleAuditEvent, exampleEvaluation, exampleQueueTicket, COLLECTIONS } from '../../sync/protocol';
 import { openTerminalDatabase, type TerminalDatabase } from './database';
 import { ALL_SCHEMAS, SYNCED_SCHEMAS } from './schemas';
-import { EARLIER_SCHEMAS, MIGRATIONS, applicationSchemaV0 } from './migrations';
+import { EARLIER_SCHEMAS, MIGRATIONS, applicationSchemaV0, applicationSchemaV1 } from './migrations';
 import { createStorage } from './storage';
-import { toLocal } from './modifiers';
+import { toLocal, toProtocol } from './modifiers';
+import { applicationDoc } from '../../sync/protocol';
+import { newestFirstKey } from './schemas';
 import { memoryDb, TEST_PASSWORD, TEST_SALT } from './test-helpers';
 import { applicationsByIdNumber, createDraft, hashIdNumber, submitApplication, updateForm } from './applications';
 import { fakeCatalog, fakeStation } from './fixtures';
@@ -145,5 +147,52 @@ describe('migrations', () => {
     expect(docs.find((d) => d.id === a.id)?.applicant?.name).toBe('测试人');
     const byHash = await db.applications.find({ selector: { applicantIdHash: 'b'.repeat(64) } }).exec();
     expect(byHash.map((d) => d.id)).toEqual([b.id]);
+  });
+
+  it('migrates applications from v1 to v2: local-only assistant id and newest-first key, PII intact', async () => {
+    const name = `mig1${Date.now()}`;
+    const old = await createRxDatabase({ name, storage: createStorage({ kind: 'memory' }), password: TEST_PASSWORD, multiInstance: false });
+    await old.addCollections({ applications: { schema: applicationSchemaV1, migrationStrategies: { 1: MIGRATIONS.applications![1]! } } });
+    const staff = toLocal('applications', exampleApplication({ agent: { kind: 'village_assistant', staffId: 'S007', name: '代办员' }, createdAt: '2026-11-02T03:04:05.006Z' }));
+    const actorOnly = toLocal('applications', exampleApplication({ agent: null, statusHistory: [{ status: 'draft', at: '2026-11-03T00:00:00.000Z', by: 'terminal', actor: 'S009' }], createdAt: '2026-11-03T00:00:00.000Z' }));
+    const none = toLocal('applications', exampleApplication({ agent: { kind: 'relative', name: '亲属' } }));
+    const strip = (d: Record<string, unknown>) => ({ ...d, assistantId: undefined, newestFirst: undefined });
+    await old.applications!.bulkInsert([staff, actorOnly, none].map((d) => JSON.parse(JSON.stringify(strip(d)))) as never[]);
+    await old.close();
+
+    const db = await openTerminalDatabase({ name, password: TEST_PASSWORD, storage: { kind: 'memory', validate: true }, multiInstance: false });
+    open.push(db);
+    const got = new Map((await db.applications.find().exec()).map((d) => [d.id, d.toMutableJSON()]));
+    expect(got.get(staff.id as string)).toMatchObject({ assistantId: 'S007', newestFirst: newestFirstKey('2026-11-02T03:04:05.006Z') });
+    expect(got.get(actorOnly.id as string)?.assistantId).toBe('S009');
+    expect(got.get(none.id as string)?.assistantId).toBe('');
+    expect(got.get(staff.id as string)?.agent?.name).toBe('代办员'); // decrypted with the same password
+    // the new indexes answer
+    const mine = await db.applications.find({ selector: { assistantId: 'S007' }, sort: [{ newestFirst: 'asc' }] }).exec();
+    expect(mine.map((d) => d.id)).toEqual([staff.id]);
+  });
+});
+
+describe('local-only members of applications', () => {
+  it('are derived on every local write and never reach the protocol form', async () => {
+    const db = await fresh();
+    const d = await createDraft(db, { stationId: '360121201', serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, agent: { kind: 'village_assistant', staffId: 'S001' } }, TEST_SALT, new Date('2026-11-05T01:00:00.000Z'));
+    expect(d).toMatchObject({ assistantId: 'S001', newestFirst: newestFirstKey('2026-11-05T01:00:00.000Z') });
+    await updateForm(db, d.id, { agent: { kind: 'village_assistant', staffId: 'S002' } }, TEST_SALT);
+    expect((await db.applications.findOne(d.id).exec())?.assistantId).toBe('S002');
+    // an insert that forgot them (or lied) gets them right
+    const raw = toLocal('applications', exampleApplication({ agent: { kind: 'village_assistant', staffId: 'S003' } }));
+    await db.applications.insert({ ...raw, assistantId: 'WRONG', newestFirst: '0' } as never);
+    expect((await db.applications.findOne(raw.id as string).exec())?.assistantId).toBe('S003');
+
+    const local = (await db.applications.findOne(d.id).exec())!.toMutableJSON() as unknown as Record<string, unknown>;
+    const wire = toProtocol('applications', local);
+    expect(wire).not.toHaveProperty('assistantId');
+    expect(wire).not.toHaveProperty('newestFirst');
+    expect(wire.applicantIdHash).toBeNull();
+    // the platform's strict schema accepts it (toMutableJSON leaves out `_deleted`)
+    expect(applicationDoc.safeParse({ ...wire, _deleted: false }).error?.issues ?? []).toEqual([]);
+    // newest first: a later creation time sorts first
+    expect(newestFirstKey('2026-11-05T01:00:00.001Z') < newestFirstKey('2026-11-05T01:00:00.000Z')).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ import type {
   StationConfigDoc,
 } from '../../sync/protocol';
 import { resolveConflict, sameState } from '../../sync/client/ownership';
-import { ALL_SCHEMAS, type ApplicationLocal, type LocalCollectionName, type QuarantineDoc } from './schemas';
+import { ALL_SCHEMAS, applicationLocalOnly, type ApplicationLocal, type LocalCollectionName, type QuarantineDoc } from './schemas';
 import { MIGRATIONS } from './migrations';
 import { createStorage, type StorageOptions } from './storage';
 import { toLocal, toProtocol } from './modifiers';
@@ -107,6 +107,13 @@ export async function openTerminalDatabase(options: OpenOptions): Promise<Termin
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over heterogeneous collection creators
     await db.addCollections(defs as any);
+    // Local writes (insert, modify, patch, upsert) keep the derived local-only members right;
+    // replicated writes get them from the pull modifier (./modifiers.ts toLocal).
+    if (db.applications) {
+      const derive = (d: ApplicationLocal) => void Object.assign(d, applicationLocalOnly(d));
+      db.applications.preInsert(derive, false);
+      db.applications.preSave(derive, false);
+    }
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

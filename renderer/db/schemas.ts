@@ -5,8 +5,12 @@
  * platform accepts what the terminal pushes), plus one local-only collection, `sync_quarantine`.
  * 9 collections in all: the free tier allows 16 open collections per process.
  *
- * Local representation differs from the protocol in one place: `applications.applicantIdHash` is
- * `''` instead of `null` so it can be indexed (see ./modifiers.ts).
+ * Local representation differs from the protocol for applications only (see ./modifiers.ts):
+ * `applicantIdHash` is `''` instead of `null` so it can be indexed, and two local-only members are
+ * derived from the document for the clerk's list (never replicated, stripped before a push):
+ * `assistantId` (staff id of the assistant who filed it — it sits inside the encrypted `agent`
+ * otherwise) and `newestFirst` (the creation time inverted, so "newest first" is an ascending index
+ * walk that stops after one page instead of a sort of the whole range).
  *
  * Rules of the free Dexie storage: indexed strings have `maxLength`, indexed numbers `minimum`,
  * `maximum`, `multipleOf`, and every indexed field is required. Encrypted fields (crypto-js) are
@@ -26,8 +30,33 @@ import type {
   StationConfigDoc,
 } from '../../sync/protocol';
 
-/** Local application: `applicantIdHash` is '' when unknown (indexable). */
-export type ApplicationLocal = Omit<ApplicationDoc, 'applicantIdHash'> & { applicantIdHash: string };
+/** Local application: `applicantIdHash` is '' when unknown (indexable), plus the local-only members. */
+export type ApplicationLocal = Omit<ApplicationDoc, 'applicantIdHash'> & { applicantIdHash: string } & ApplicationLocalOnly;
+
+/** Members of a local application that the protocol does not have (derived; stripped before a push). */
+export interface ApplicationLocalOnly {
+  /** Staff id of the assistant who filed it (`agent.staffId`, else the terminal actor in the history), or ''. */
+  assistantId: string;
+  /** `NEWEST_FIRST_MAX - createdAt (epoch ms)`, 13 digits: ascending order = newest first. */
+  newestFirst: string;
+}
+export const APPLICATION_LOCAL_ONLY = ['assistantId', 'newestFirst'] as const satisfies readonly (keyof ApplicationLocalOnly)[];
+
+const NEWEST_FIRST_MAX = 9_999_999_999_999;
+/** The `newestFirst` key of an ISO time (an unparsable time sorts last). */
+export function newestFirstKey(iso: string): string {
+  const ms = Date.parse(iso);
+  return String(NEWEST_FIRST_MAX - (Number.isFinite(ms) ? Math.min(Math.max(ms, 0), NEWEST_FIRST_MAX) : 0)).padStart(13, '0');
+}
+
+/** The local-only members of an application, derived from its replicated members. */
+export function applicationLocalOnly(doc: { agent?: unknown; statusHistory?: unknown; createdAt?: unknown }): ApplicationLocalOnly {
+  const agent = doc.agent as { staffId?: unknown } | null | undefined;
+  const history = Array.isArray(doc.statusHistory) ? (doc.statusHistory as { by?: unknown; actor?: unknown }[]) : [];
+  const actor = history.find((h) => h?.by === 'terminal' && typeof h.actor === 'string' && h.actor)?.actor;
+  const staffId = typeof agent?.staffId === 'string' && agent.staffId ? agent.staffId : typeof actor === 'string' ? actor : '';
+  return { assistantId: staffId.slice(0, 128), newestFirst: newestFirstKey(typeof doc.createdAt === 'string' ? doc.createdAt : '') };
+}
 
 export interface QuarantineDoc {
   /** `${collection}:${docId}` */
@@ -114,7 +143,7 @@ export const formSchemaSchema = {
 
 export const applicationSchema = {
   title: 'application (申请)',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -144,11 +173,25 @@ export const applicationSchema = {
     statusHistory: arr(obj),
     createdAt: iso,
     submittedAt: isoOrNull,
+    /** Local only (not replicated): staff id of the assistant, or ''. Not PII of the resident. */
+    assistantId: str(128),
+    /** Local only (not replicated): inverted creation time, ascending = newest first. */
+    newestFirst: str(13),
   },
-  required: ['id', 'updatedAt', 'stationId', 'serviceItemCode', 'formId', 'formVersion', 'channel', 'applicantIdHash', 'status', 'createdAt', 'statusHistory', 'formData', 'materials'],
+  required: ['id', 'updatedAt', 'stationId', 'serviceItemCode', 'formId', 'formVersion', 'channel', 'applicantIdHash', 'status', 'createdAt', 'statusHistory', 'formData', 'materials', 'assistantId', 'newestFirst'],
   encrypted: ['applicant', 'agent', 'formData'],
-  // Lists: by status (work queues), newest first, "my applications" by ID hash, by item, by channel.
-  indexes: [['status', 'updatedAt'], 'createdAt', ['applicantIdHash', 'createdAt'], ['serviceItemCode', 'createdAt'], ['channel', 'createdAt']],
+  // Work queues by status; the day (summary) by creation time; "my applications" by ID hash; by channel.
+  // The clerk's list, newest first, one page per index walk: unfiltered, by status, by item, by assistant.
+  indexes: [
+    ['status', 'updatedAt'],
+    'createdAt',
+    ['applicantIdHash', 'createdAt'],
+    ['channel', 'createdAt'],
+    'newestFirst',
+    ['status', 'newestFirst'],
+    ['serviceItemCode', 'newestFirst'],
+    ['assistantId', 'newestFirst'],
+  ],
 } as const satisfies RxJsonSchema<ApplicationLocal>;
 
 export const queueTicketSchema = {

@@ -1,12 +1,25 @@
 /**
- * The 办件列表 query: indexed filters in the database (status, service, creation date, the salted
- * hash of the resident's ID number), then the few filters that need decrypted or local state
- * (assistant, sync state) on the returned page only. The whole table is never decrypted: pages are
- * read in batches of `batch` until `limit` rows match or the index range is exhausted.
+ * The 办件列表 query and the daily summary, without decrypting more than the page shown.
+ *
+ * How RxDB's field encryption behaves (checked in rxdb 17): the selector of a query runs in the
+ * storage on the stored documents, below the encryption layer; only the documents a query returns
+ * are decrypted. `count()` is passed straight to the storage (an IndexedDB `index.count()` when the
+ * selector is covered by an index) and decrypts nothing. There is no projection ("only these
+ * fields") in RxDB.
+ *
+ * - The list: every filter is a selector on plain members (status, service item, creation day via
+ *   `newestFirst`, ID-number salted hash, assistant via the local-only `assistantId`, sync state via
+ *   the ids the replication reports), sorted by the `newestFirst` index so the storage walks one
+ *   page and stops. Only that page (limit + 1 documents, to know whether there is more) is decrypted.
+ * - The summary: counts by service item and status. RxDB cannot group, so it reads the stored
+ *   documents of the range through the `createdAt` index from the storage layer below the field
+ *   encryption and reads two plain members of each; the encrypted members are never decrypted.
+ *   The result holds codes and counts only.
  */
+import { normalizeMangoQuery, prepareQuery, type MangoQuery, type MangoQuerySortPart, type RxJsonSchema } from 'rxdb';
 import type { ApplicationStatus } from '../../../sync/protocol';
 import type { TerminalDatabase } from '../../db/database';
-import type { ApplicationLocal } from '../../db/schemas';
+import { newestFirstKey, type ApplicationLocal } from '../../db/schemas';
 import { hashIdNumber } from '../../db/applications';
 
 export type SyncFilter = 'pending' | 'synced' | 'quarantined';
@@ -34,68 +47,132 @@ export interface CaseContext {
 export const syncStateOf = (id: string, ctx: Pick<CaseContext, 'pending' | 'quarantined'>): SyncFilter => (ctx.quarantined.has(id) ? 'quarantined' : ctx.pending.has(id) ? 'pending' : 'synced');
 
 /** Who filed it: the agent's staff id (帮代办) or the terminal actor in the status history. */
-export const assistantOf = (a: ApplicationLocal): string | null => a.agent?.staffId ?? a.statusHistory.find((h) => h.by === 'terminal' && h.actor)?.actor ?? null;
+export const assistantOf = (a: Pick<ApplicationLocal, 'agent' | 'statusHistory'>): string | null => a.agent?.staffId ?? a.statusHistory.find((h) => h.by === 'terminal' && h.actor)?.actor ?? null;
 
-const dayStart = (d: string) => new Date(`${d}T00:00:00`).toISOString();
-const dayEnd = (d: string) => new Date(`${d}T23:59:59.999`).toISOString();
+/** Start and end of a local day (yyyy-mm-dd) as ISO times. */
+export const dayStart = (d: string): string => new Date(`${d}T00:00:00`).toISOString();
+export const dayEnd = (d: string): string => new Date(`${d}T23:59:59.999`).toISOString();
 
-export async function buildSelector(filter: CaseFilter, idHashSalt: string): Promise<Record<string, unknown>> {
+/** Newest first: ascending `newestFirst`, then the id (both in every list index). */
+export const CASE_SORT: MangoQuerySortPart<ApplicationLocal>[] = [{ newestFirst: 'asc' }, { id: 'asc' }];
+
+/** The selector of a filter, or null when nothing can match (an empty id set). */
+export async function buildSelector(filter: CaseFilter, ctx: CaseContext): Promise<Record<string, unknown> | null> {
   const selector: Record<string, unknown> = {};
-  if (filter.idNumber?.trim()) selector.applicantIdHash = await hashIdNumber(idHashSalt, filter.idNumber);
-  if (filter.status?.length) selector.status = filter.status.length === 1 ? filter.status[0] : { $in: filter.status };
+  if (filter.idNumber?.trim()) selector.applicantIdHash = await hashIdNumber(ctx.idHashSalt, filter.idNumber);
+  if (filter.status?.length) selector.status = filter.status.length === 1 ? filter.status[0] : { $in: [...filter.status] };
   if (filter.service) selector.serviceItemCode = filter.service;
+  if (filter.assistant?.trim()) selector.assistantId = filter.assistant.trim();
+  // newestFirst is inverted time: the day range flips
   const range: Record<string, string> = {};
-  if (filter.from) range.$gte = dayStart(filter.from);
-  if (filter.to) range.$lte = dayEnd(filter.to);
-  selector.createdAt = Object.keys(range).length ? range : { $gt: '' };
+  if (filter.to) range.$gte = newestFirstKey(dayEnd(filter.to));
+  if (filter.from) range.$lte = newestFirstKey(dayStart(filter.from));
+  if (Object.keys(range).length) selector.newestFirst = range;
+  if (filter.sync === 'quarantined' || filter.sync === 'pending') {
+    const ids = filter.sync === 'quarantined' ? [...ctx.quarantined] : [...ctx.pending].filter((id) => !ctx.quarantined.has(id));
+    if (!ids.length) return null;
+    // inside $and: a top-level `id: {$in}` makes RxDB fetch (and decrypt) every listed document
+    // by id before it applies the limit (rx-query isFindOneByIdQuery)
+    selector.$and = [{ id: { $in: ids.sort() } }];
+  } else if (filter.sync === 'synced') {
+    const notSynced = [...new Set([...ctx.pending, ...ctx.quarantined])];
+    if (notSynced.length) selector.id = { $nin: notSynced };
+  }
   return selector;
 }
 
 export interface CaseQueryResult {
   rows: ApplicationLocal[];
-  /** More rows match beyond `limit`. */
+  /** More rows match after this page. */
   more: boolean;
-  /** Documents read (decrypted) to answer. */
-  scanned: number;
+  /** Zero-based page number of `rows`. */
+  page: number;
+  /** Documents the query returned, i.e. decrypted (at most `limit + 1`). */
+  decrypted: number;
 }
 
-export async function queryCases(db: TerminalDatabase, filter: CaseFilter, ctx: CaseContext, limit = 50, batch = 200): Promise<CaseQueryResult> {
-  const selector = await buildSelector(filter, ctx.idHashSalt);
-  const needsPost = !!filter.assistant || !!filter.sync;
-  const rows: ApplicationLocal[] = [];
-  let skip = 0;
-  let scanned = 0;
-  for (;;) {
-    const take = needsPost ? batch : limit + 1;
-    const docs = await db.applications.find({ selector: selector as never, sort: [{ createdAt: 'desc' }, { id: 'desc' }], skip, limit: take }).exec();
-    scanned += docs.length;
-    for (const d of docs) {
-      const a = d.toMutableJSON() as ApplicationLocal;
-      if (filter.assistant && assistantOf(a) !== filter.assistant) continue;
-      if (filter.sync && syncStateOf(a.id, ctx) !== filter.sync) continue;
-      rows.push(a);
-      if (rows.length > limit) return { rows: rows.slice(0, limit), more: true, scanned };
-    }
-    if (docs.length < take) return { rows, more: false, scanned };
-    skip += docs.length;
-  }
+/**
+ * The index the list walks: newest first, led by the most selective equality filter (there are
+ * more service items than statuses, more statuses than assistants), so the walk stops after one
+ * page. RxDB's planner would otherwise prefer a range over a sorted walk (e.g. two statuses, or the
+ * id range of the pending applications) and read and sort every document in it. The ID-number
+ * hash and the quarantined ids (few, maybe old) are left to the planner.
+ */
+export function listIndex(filter: CaseFilter): string[] | undefined {
+  if (filter.idNumber?.trim() || filter.sync === 'quarantined') return undefined;
+  if (filter.service) return ['serviceItemCode', 'newestFirst'];
+  if (filter.status?.length === 1) return ['status', 'newestFirst'];
+  if (filter.assistant?.trim()) return ['assistantId', 'newestFirst'];
+  return ['newestFirst'];
 }
 
-/** Counts by service and status (the daily summary). Reads only unencrypted fields. */
-export async function summaryCounts(db: TerminalDatabase, fromIso: string, toIso: string): Promise<{ service: string; status: string; count: number }[]> {
-  const docs = await db.applications.find({ selector: { createdAt: { $gte: fromIso, $lte: toIso } } }).exec();
-  const counts = new Map<string, number>();
-  for (const d of docs) {
-    const key = `${d.get('serviceItemCode') as string}\u0000${d.get('status') as string}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts.entries()]
-    .map(([k, count]) => {
-      const [service, status] = k.split('\u0000') as [string, string];
-      return { service, status, count };
-    })
-    .sort((a, b) => a.service.localeCompare(b.service) || a.status.localeCompare(b.status));
+/** One page (`limit` rows, page `page` from 0) of the cases matching `filter`, newest first. */
+export async function queryCases(db: TerminalDatabase, filter: CaseFilter, ctx: CaseContext, limit = 50, page = 0): Promise<CaseQueryResult> {
+  const selector = await buildSelector(filter, ctx);
+  if (!selector) return { rows: [], more: false, page, decrypted: 0 };
+  const index = listIndex(filter);
+  const docs = await db.applications.find({ selector: selector as never, sort: CASE_SORT, skip: page * limit, limit: limit + 1, ...(index ? { index } : {}) }).exec();
+  return { rows: docs.slice(0, limit).map((d) => d.toMutableJSON()), more: docs.length > limit, page, decrypted: docs.length };
 }
+
+// ------------------------------------------------------------------------------------- summary
+
+export interface SummaryRow {
+  service: string;
+  status: string;
+  count: number;
+}
+
+interface StorageLayer {
+  schema: RxJsonSchema<Record<string, unknown>>;
+  query(q: unknown): Promise<{ documents: Record<string, unknown>[] }>;
+  /** Set by RxDB's storage wrappers (plugin-helpers `wrapRxStorageInstance`): the layer below. */
+  originalStorageInstance?: StorageLayer;
+}
+
+/**
+ * The storage layer of a collection below its field encryption: documents as stored, encrypted
+ * members still ciphertext. Throws if the storage chain has no such layer (never falls back to
+ * decrypting).
+ */
+export function storedLayer(collection: TerminalDatabase['applications']): StorageLayer {
+  let layer = (collection as unknown as { internalStorageInstance?: StorageLayer }).internalStorageInstance;
+  while (layer?.schema.encrypted?.length && layer.originalStorageInstance) layer = layer.originalStorageInstance;
+  if (!layer || layer.schema.encrypted?.length) throw new Error('summary: no storage layer below the field encryption');
+  return layer;
+}
+
+/**
+ * Counts by service item and status of the applications created in [fromIso, toIso] (ISO times;
+ * omit either for an open end). Reads `serviceItemCode` and `status` of the stored documents in
+ * the `createdAt` range; decrypts nothing.
+ */
+export async function summaryCounts(db: TerminalDatabase, fromIso?: string, toIso?: string): Promise<SummaryRow[]> {
+  const layer = storedLayer(db.applications);
+  const createdAt: Record<string, string> = {};
+  if (fromIso) createdAt.$gte = fromIso;
+  if (toIso) createdAt.$lte = toIso;
+  const mango: MangoQuery<Record<string, unknown>> = {
+    selector: { _deleted: { $eq: false }, ...(Object.keys(createdAt).length ? { createdAt } : {}) },
+    sort: [{ createdAt: 'asc' }],
+  };
+  // the query planner picks the createdAt index (range + order)
+  const { documents } = await layer.query(prepareQuery(layer.schema, normalizeMangoQuery(layer.schema, mango) as never));
+  const counts = new Map<string, Map<string, number>>();
+  for (const d of documents) {
+    const service = String(d.serviceItemCode);
+    const byStatus = counts.get(service) ?? new Map<string, number>();
+    counts.set(service, byStatus);
+    const status = String(d.status);
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+  }
+  const rows: SummaryRow[] = [];
+  for (const [service, byStatus] of counts) for (const [status, count] of byStatus) rows.push({ service, status, count });
+  return rows.sort((a, b) => a.service.localeCompare(b.service) || a.status.localeCompare(b.status));
+}
+
+/** Summary of local days `from`..`to` (yyyy-mm-dd, inclusive). */
+export const summaryOfDays = (db: TerminalDatabase, from: string, to = from): Promise<SummaryRow[]> => summaryCounts(db, dayStart(from), dayEnd(to));
 
 /** CSV (RFC 4180, UTF-8 with BOM for spreadsheet programs) of the summary. */
 export function summaryCsv(rows: { service: string; serviceName?: string; status: string; count: number }[], header = ['事项编码', '事项名称', '状态', '件数']): string {
