@@ -5,9 +5,13 @@
  * screen → 委托书 PDF, form, materials, receipt) → platform up → the application reaches the platform
  * once → back office asks for 补正 → the assistant resubmits → back office approves → 办结单 with
  * the resident's signature. Screenshots in test-results/screens/clerk-field-*.png; axe on each screen.
+ * Attachments: the signed 委托书 PDF and a scanned material (PNG) are stored by main while offline,
+ * shown as pending on 同步状态, and reach the platform before (or with) the application: the test
+ * fetches them through the platform API and checks hash and file type.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Platform } from '../sync/server/platform';
 import type { ApplicationDoc } from '../sync/protocol';
 import type { FaultProxy } from './sync-fault-proxy';
@@ -34,6 +38,24 @@ async function eventually(check: () => Promise<boolean>, ms: number, what: strin
 async function admin(id: string, action: string, body: Record<string, unknown> = {}): Promise<void> {
   const r = await fetch(`${platform.url}/api/v1/admin/applications/${id}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${platform.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(r.status, `${action}: ${await r.clone().text()}`).toBe(200);
+}
+
+/** A small PNG-looking file (signature + random bytes; main checks the magic bytes, not the pixels). */
+function scannedPng(): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(50_000)]);
+}
+
+/** An attachment's bytes from the platform API (admin token); checks they hash to the id. */
+async function attachment(sha256: string): Promise<Buffer> {
+  let bytes: Buffer | null = null;
+  await eventually(async () => {
+    const r = await fetch(`${platform.url}/api/v1/attachments/${sha256}`, { headers: { authorization: `Bearer ${platform.adminToken}` } });
+    if (r.status !== 200) return false;
+    bytes = Buffer.from(await r.arrayBuffer());
+    return true;
+  }, 30_000, `attachment ${sha256.slice(0, 8)} on the platform`);
+  expect(createHash('sha256').update(bytes!).digest('hex')).toBe(sha256);
+  return bytes!;
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -97,6 +119,18 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   const insured = page.getByTestId('field-insuredType').getByRole('button', { name: '普通居民' });
   if (await insured.count()) await insured.click();
   for (const box of await page.locator('[data-testid^="newcase-material-"]').all()) await box.click();
+  // a scanned material: origin 扫描件, a PNG from the counter's scanner
+  const origin = page.locator('[data-testid^="newcase-origin-"]').first();
+  const material = (await origin.getAttribute('data-testid'))!.replace('newcase-origin-', '');
+  await origin.click();
+  await page.getByRole('option', { name: '扫描件', exact: true }).filter({ visible: true }).click();
+  const scan = scannedPng();
+  await page.getByTestId(`newcase-upload-${material}`).setInputFiles({ name: 'hukou-scan.png', mimeType: 'image/png', buffer: scan });
+  await expect(page.getByTestId(`newcase-file-${material}`)).toContainText('hukou-scan.png', { timeout: 20_000 });
+  // a file that is not what it claims is refused with a message
+  await page.getByTestId(`newcase-upload-${material}`).setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.7 not a png') });
+  await expect(page.getByTestId(`newcase-file-message-${material}`)).toContainText('fake.png', { timeout: 20_000 });
+  await expect(page.getByTestId(`newcase-file-${material}`)).toHaveCount(1);
   await shot(page, '2-new-case');
   await page.getByTestId('newcase-submit').click();
   const msg = page.getByTestId('newcase-message');
@@ -107,6 +141,10 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect((await devices.transcript()).join('\n')).toContain(id.slice(0, 8));
   await shot(page, '3-submitted');
   expect(await platform.store.getDocument('applications', id)).toBeFalsy();
+  // 同步状态: the letter and the scan wait, encrypted, for the platform
+  await page.getByTestId('clerk-nav-sync').click();
+  await expect(page.getByTestId('sync-attachments-pending')).toContainText('待上传附件 2 个', { timeout: 20_000 });
+  await shot(page, '3b-attachments-pending');
 
   // ---- platform up: reaches the platform once
   proxy.set({ kind: 'pass' });
@@ -115,6 +153,16 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect(onPlatform.statusHistory.filter((h) => h.status === 'submitted')).toHaveLength(1);
   expect(onPlatform.agent).toMatchObject({ kind: 'village_assistant', staffId: DEMO_ASSISTANT.id });
   expect(onPlatform.authorization?.scope).toEqual(['submit', 'collect_result']);
+
+  // ---- the attachments the application references are on the platform: the signed letter (PDF) and the scan (PNG)
+  const letterSha = onPlatform.authorization?.letterSha256;
+  expect(letterSha).toMatch(/^[0-9a-f]{64}$/);
+  const letterPdf = await attachment(letterSha!);
+  expect(letterPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const scanRef = onPlatform.materials.find((m) => m.code === material)?.attachments[0];
+  expect(scanRef).toMatchObject({ sha256: createHash('sha256').update(scan).digest('hex'), size: scan.length, mimeType: 'image/png', fileName: 'hukou-scan.png' });
+  expect((await attachment(scanRef!.sha256)).equals(scan)).toBe(true);
+  await expect(page.getByTestId('sync-attachments-pending')).toContainText('没有待上传的附件', { timeout: 30_000 });
 
   // ---- back office: accept, ask for 补正
   await admin(id, 'accept', { actor: 'B001' });

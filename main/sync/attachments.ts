@@ -332,7 +332,8 @@ export class AttachmentUploader {
     const wanted: string[] = [];
     for (const s of new Set(sha256s)) if (await this.o.store.has(s)) wanted.push(s);
     if (!wanted.length || this.closed) return;
-    await Promise.race([this.kick(), new Promise((r) => setTimeout(r, budgetMs).unref?.())]);
+    // A push is about to hit the network anyway: try now, whatever the backoff says.
+    await Promise.race([this.kick(true), new Promise((r) => setTimeout(r, budgetMs).unref?.())]);
   }
 
   async close(): Promise<void> {
