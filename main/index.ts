@@ -6,7 +6,7 @@
 import { app, BrowserWindow, ipcMain, Menu, net, protocol, screen, session, type WebContents } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, Role, eventAllowedFor } from '../preload/contract';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, Role } from '../preload/contract';
 import { loadConfig } from './core/config';
 import { CONTENT_SECURITY_POLICY } from './core/csp';
 import { createDispatcher } from './core/dispatcher';
@@ -67,7 +67,7 @@ async function start(): Promise<void> {
   core.events.subscribe((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) {
       const role = win.isDestroyed() ? undefined : windowRoles.get(win.webContents.id);
-      if (role && eventAllowedFor(name, role)) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+      if (role && core.events.deliverable(name, role)) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }
   });
 

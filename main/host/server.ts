@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_WIRE_MESSAGE_BYTES, WireFromPage, eventAllowedFor, type Role, type WireFromHost } from '../../preload/contract';
+import { MAX_WIRE_MESSAGE_BYTES, WireFromPage, type Role, type WireFromHost } from '../../preload/contract';
 import { createDispatcher } from '../core/dispatcher';
 import type { TerminalCore } from '../core/services';
 import type { Logger } from '../core/log';
@@ -187,7 +187,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
 
   const unsubscribe = core.events.subscribe((name, payload) => {
-    if (!eventAllowedFor(name, role)) return;
+    if (!core.events.deliverable(name, role)) return;
     const text = JSON.stringify({ type: 'event', name, payload } satisfies WireFromHost);
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
   });

@@ -177,6 +177,32 @@ describe('staff sign-in', () => {
     await f.close();
   }, 60_000);
 
+  it('a card read reaches a clerk window only while a staff member is signed in and unlocked', async () => {
+    up = true;
+    const hub = createEventHub(log);
+    const dataDir = mkdtempSync(join(tmpdir(), 'staff-events-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const f = createStaffFeature({ config: TerminalConfig.parse({}), log, events: hub, dataDir, host: 'browser' }, { platform: () => (up ? client : dead), stationId: () => '360121201', now: () => t });
+    await f.refreshRoster();
+    up = false;
+    const handlers = h(f);
+    const card = () => hub.deliverable('devices.idcard', 'clerk');
+    expect(card()).toBe(false); // signed out
+    expect(hub.deliverable('devices.idcard', 'kiosk')).toBe(true); // the kiosk has no sign-in
+    expect(hub.deliverable('devices.idcard', 'display')).toBe(false); // never, by the contract
+    expect(hub.deliverable('devices.status', 'clerk')).toBe(true); // statuses carry nothing personal
+    await handlers['staff.login']!({ staffId: 'S002', pin: assistant.pin }, caller);
+    expect(card()).toBe(true);
+    await handlers['staff.lock']!({ reason: 'inactivity' }, caller);
+    expect(card()).toBe(false);
+    await handlers['staff.unlock']!({ pin: assistant.pin }, caller);
+    expect(card()).toBe(true);
+    await handlers['staff.logout']!(undefined, caller);
+    expect(card()).toBe(false);
+    await f.close();
+    expect(card()).toBe(true); // the gate goes with the feature
+  }, 60_000);
+
   it('writes no PIN, name or verifier to logs or to unencrypted files', () => {
     const text = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(5);

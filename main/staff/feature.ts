@@ -19,6 +19,7 @@
 import path from 'node:path';
 import { paths, staffLoginResponse, staffDoc, type StaffDoc } from '../../sync/protocol';
 import type { ClerkRole, SignedInStaff, StaffSession, clerkCalls } from '../../preload/contract/clerk-calls';
+import { deviceEventsRequiringStaff } from '../../preload/contract/device-calls';
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError } from '../core/dispatcher';
 import { StaffConfig } from '../core/config';
@@ -67,6 +68,9 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   let saving: Promise<void> = Promise.resolve();
+  // A resident's card read reaches a clerk window only while someone is signed in and unlocked.
+  const staffEvents = new Set<string>(deviceEventsRequiringStaff);
+  const removeGate = ctx.events.addGate((name, role) => role !== 'clerk' || !staffEvents.has(name) || machine.state === 'active');
 
   async function getSecrets(): Promise<SecretStore> {
     if (secrets) return secrets;
@@ -290,6 +294,7 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     },
     async close() {
       closed = true;
+      removeGate();
       if (timer) clearTimeout(timer);
       await saving;
     },

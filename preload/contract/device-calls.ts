@@ -48,30 +48,32 @@ export const EvaluationLevel = evaluationLevelSchema;
 export const EvaluationEvent = evaluationEventSchema;
 
 const COUNTER_ROLES = ['kiosk', 'clerk'] as const;
+/** Counter work: at the clerk window only with an active staff session (the kiosk has no sign-in). */
+const COUNTER_WORK = { roles: COUNTER_ROLES, requiresStaff: true } as const;
 
 export const deviceCalls = {
   /** Status of every device role (always four entries). */
   'devices.status': call({ input: NoInput, output: z.array(DeviceStatus) }),
-  'devices.printTicket': call({ input: TicketData, output: PrintResult, roles: COUNTER_ROLES, timeoutMs: 30_000 }),
-  'devices.printReceipt': call({ input: ReceiptData, output: PrintResult, roles: COUNTER_ROLES, timeoutMs: 30_000 }),
+  'devices.printTicket': call({ input: TicketData, output: PrintResult, ...COUNTER_WORK, timeoutMs: 30_000 }),
+  'devices.printReceipt': call({ input: ReceiptData, output: PrintResult, ...COUNTER_WORK, timeoutMs: 30_000 }),
   /** Prints kept because the printer failed (paper out, offline…); retry or cancel them. */
-  'devices.pendingPrints': call({ input: NoInput, output: z.array(PendingPrint), roles: COUNTER_ROLES }),
-  'devices.retryPrints': call({ input: z.object({ jobId: z.string().max(100).optional() }).strict(), output: z.array(PrintResult), roles: COUNTER_ROLES, timeoutMs: 60_000 }),
-  'devices.cancelPrint': call({ input: z.object({ jobId: z.string().max(100) }).strict(), output: z.boolean(), roles: COUNTER_ROLES }),
+  'devices.pendingPrints': call({ input: NoInput, output: z.array(PendingPrint), ...COUNTER_WORK }),
+  'devices.retryPrints': call({ input: z.object({ jobId: z.string().max(100).optional() }).strict(), output: z.array(PrintResult), ...COUNTER_WORK, timeoutMs: 60_000 }),
+  'devices.cancelPrint': call({ input: z.object({ jobId: z.string().max(100) }).strict(), output: z.boolean(), ...COUNTER_WORK }),
   /** Text on the window's LED strip (e.g. 请 A012 号到 2 号窗口). */
   'devices.showOnWindowDisplay': call({
     input: windowDisplayRequestSchema.strict(),
     output: z.null(),
-    roles: COUNTER_ROLES,
+    ...COUNTER_WORK,
   }),
   /** Ask the evaluator for a rating; `on-screen` when there is no evaluator device. */
   'devices.requestEvaluation': call({
     input: evaluationRequestSchema.strict().optional(),
     output: evaluationModeSchema,
-    roles: COUNTER_ROLES,
+    ...COUNTER_WORK,
   }),
   /** A rating given on the screen's own 1–5 buttons (same event as the device's). */
-  'devices.submitOnScreenEvaluation': call({ input: z.object({ level: EvaluationLevel }).strict(), output: EvaluationEvent, roles: COUNTER_ROLES }),
+  'devices.submitOnScreenEvaluation': call({ input: z.object({ level: EvaluationLevel }).strict(), output: EvaluationEvent, ...COUNTER_WORK }),
   /** Demo mode only: put a sample card on the emulated reader (resident, resident-long-term, foreign-2017, foreign-2023, hmt-residence). */
   'devices.demo.presentCard': call({ input: z.object({ card: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict(), output: z.null() }),
   'devices.demo.removeCard': call({ input: NoInput, output: z.null() }),
@@ -86,6 +88,9 @@ export const deviceEvents = {
   'devices.idcard': IdCardEvent,
   'devices.evaluation': EvaluationEvent,
 } as const satisfies Record<string, z.ZodType>;
+
+/** Events a clerk window gets only while a staff member is signed in and unlocked (main's staff feature gates them). */
+export const deviceEventsRequiringStaff = ['devices.idcard'] as const;
 
 /** Events that carry personal data go only to windows whose role needs them. */
 export const deviceEventRoles = {
