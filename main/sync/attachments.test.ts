@@ -12,6 +12,7 @@ import { startPlatform, type Platform } from '../../sync/server/platform';
 import { paths } from '../../sync/protocol';
 import { startFaultProxy, type FaultProxy } from '../../e2e/sync-fault-proxy';
 import { calls } from '../../preload/contract';
+import type { StaffSession } from '../../preload/contract/clerk-calls';
 import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
@@ -121,7 +122,8 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
       const code = await platform.createEnrollCode('360121201');
       const config = TerminalConfig.parse({ role: 'clerk', platform: { url: platform.url, enrollCode: code } });
       const f = createSyncFeature({ config, log, events: hub, dataDir: dir, host: 'browser' }, { backoff: { baseMs: 50, maxMs: 200 }, timeoutMs: 3000, attachments: { backoff: { baseMs: 20, maxMs: 100 } } });
-      const dispatch = createDispatcher({ handlers: f.handlers as unknown as HandlerTable, isOriginAllowed: () => true });
+      let session: StaffSession = { state: 'active', staff: { id: 'S002', name: '演示代办员', role: 'assistant', platformRole: 'clerk' }, mode: 'offline', signedInAt: Date.now(), offlineValidUntil: null, inactivityLockSec: 300 };
+      const dispatch = createDispatcher({ handlers: f.handlers as unknown as HandlerTable, isOriginAllowed: () => true, staffSession: () => session });
       const put = (input: unknown, role: CallerContext['role'] = 'clerk') => dispatch({ ...caller, role }, 'attachments.put', input);
       const b64 = (b: Buffer) => b.toString('base64');
 
@@ -146,6 +148,13 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
       const magic = await put({ bytes: b64(pdf()), mimeType: 'image/png' });
       expect(!magic.ok && magic.error.issues?.[0]?.message).toMatch(/not a image\/png/);
       expect((await put({ bytes: b64(png()), mimeType: 'image/png' }, 'kiosk')).ok).toBe(false);
+      // Clerk work: no active staff session in main, no attachment.
+      const active = session;
+      session = { ...active, state: 'locked' };
+      expect(await put({ bytes: b64(png()), mimeType: 'image/png' })).toMatchObject({ ok: false, error: { code: 'STAFF_LOCKED' } });
+      session = { ...active, state: 'signed-out', staff: null };
+      expect(await dispatch(caller, 'attachments.putDocument', { documentId: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+      session = active;
       expect(readdirSync(join(dir, 'attachments'))).toEqual([]);
 
       const bytes = png(300_000);

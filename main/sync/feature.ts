@@ -276,10 +276,11 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     return client;
   }
 
-  async function storeAttachment(put: () => ReturnType<AttachmentStore['put']>) {
+  /** `staffId`: who is signed in, from main's session (the dispatcher's staff gate), for the log. */
+  async function storeAttachment(put: () => ReturnType<AttachmentStore['put']>, staffId: string | undefined) {
     try {
       const ref = await put();
-      log.info('attachments.stored', { mimeType: ref.mimeType, size: ref.size });
+      log.info('attachments.stored', { mimeType: ref.mimeType, size: ref.size, staffId: staffId ?? null });
       void uploader.refresh().then(() => uploader.kick());
       return ref;
     } catch (e) {
@@ -344,17 +345,17 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         emitState();
         return null;
       },
-      'attachments.put': async (input) => {
+      'attachments.put': async (input, caller) => {
         const bytes = Buffer.from(input.bytes, 'base64');
-        return storeAttachment(() => attachmentStore.put(bytes, input.mimeType, input.fileName));
+        return storeAttachment(() => attachmentStore.put(bytes, input.mimeType, input.fileName), caller.staff?.id);
       },
-      'attachments.putDocument': async (input) => {
+      'attachments.putDocument': async (input, caller) => {
         const file = path.join(ctx.dataDir, 'documents', `${input.documentId}.pdf`);
         const info = await stat(file).catch(() => null);
         if (!info?.isFile()) throw new HandlerError('NOT_FOUND', 'no such document', '找不到该文件（可能已被删除），请重新生成。');
         if (info.size > MAX_ATTACHMENT_BYTES) throw new HandlerError('ATTACHMENT_TOO_LARGE', `at most ${MAX_ATTACHMENT_BYTES} bytes`, '文件太大，无法作为附件上传。');
         const bytes = await readFile(file);
-        return storeAttachment(() => attachmentStore.put(bytes, 'application/pdf', input.fileName));
+        return storeAttachment(() => attachmentStore.put(bytes, 'application/pdf', input.fileName), caller.staff?.id);
       },
       'attachments.status': () => uploader.refresh(),
       'store.key': async (input) => {

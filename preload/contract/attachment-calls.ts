@@ -93,13 +93,16 @@ export const AttachmentStatus = z.object({
 export type AttachmentStatus = z.infer<typeof AttachmentStatus>;
 
 const CLERK = ['clerk'] as const;
+/** Storing a resident's documents is clerk work: main needs an active staff session (spec.ts). */
+const CLERK_WORK = { roles: CLERK, requiresStaff: true } as const;
 
 export const attachmentCalls = {
   /**
    * Store bytes as an attachment: main hashes, encrypts at rest and queues the upload. Errors:
-   * INVALID_INPUT (size, type, bytes that do not match the type), ATTACHMENT_STORE_FAILED.
+   * NOT_SIGNED_IN / STAFF_LOCKED (no active staff session), INVALID_INPUT (size, type, bytes that do
+   * not match the type), ATTACHMENT_STORE_FAILED.
    */
-  'attachments.put': call({ input: AttachmentPutInput, output: AttachmentRefOut, roles: CLERK, timeoutMs: 60_000 }),
+  'attachments.put': call({ input: AttachmentPutInput, output: AttachmentRefOut, ...CLERK_WORK, timeoutMs: 60_000 }),
   /**
    * Store a PDF main rendered (`documents.render` → `documentId`, e.g. the signed 委托书) as an
    * attachment, without the bytes crossing the bridge. Errors: NOT_FOUND, ATTACHMENT_TYPE_MISMATCH.
@@ -107,10 +110,10 @@ export const attachmentCalls = {
   'attachments.putDocument': call({
     input: z.object({ documentId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/), fileName: AttachmentFileName.optional() }).strict(),
     output: AttachmentRefOut,
-    roles: CLERK,
+    ...CLERK_WORK,
     timeoutMs: 60_000,
   }),
-  /** Pending / failed uploads (also pushed as `attachments.state`). */
+  /** Pending / failed uploads (also pushed as `attachments.state`); counts only, so no session needed. */
   'attachments.status': call({ input: NoInput, output: AttachmentStatus, roles: CLERK }),
 } as const satisfies Record<string, CallSpec>;
 
