@@ -170,6 +170,14 @@ describe('daily summary', () => {
     expect(spy).toHaveBeenCalled();
   });
 
+  it('reads below the field encryption or not at all (never falls back to decrypting)', async () => {
+    const { storedLayer } = await import('./query');
+    const layer = storedLayer(db.applications);
+    expect(layer.schema.encrypted ?? []).toEqual([]);
+    const encryptedOnly = { internalStorageInstance: { schema: { encrypted: ['applicant'] }, query: () => Promise.resolve({ documents: [] }) } };
+    expect(() => storedLayer(encryptedOnly as never)).toThrow(/below the field encryption/);
+  });
+
   it('has codes and counts only: no names or ID numbers', async () => {
     const rows = await summaryCounts(db);
     const text = JSON.stringify(rows) + summaryCsv(rows);
