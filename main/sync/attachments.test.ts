@@ -316,6 +316,32 @@ describe('uploader against the real platform', () => {
     }
   });
 
+  it('waits quietly while the terminal is not enrolled (no busy loop), and close() does not hang on a slow platform', async () => {
+    const dir = tmp();
+    try {
+      const store = new AttachmentStore(dir, async () => master);
+      await store.put(png(), 'image/png');
+      let asked = 0;
+      const up = new AttachmentUploader({ store, connection: () => (asked++, null), log, backoff: { baseMs: 200, maxMs: 400 } });
+      await up.kick();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(asked).toBeLessThanOrEqual(4);
+      expect(up.status()).toMatchObject({ pending: 1, uploaded: 0 });
+      await up.close();
+      // A platform that never answers: close() aborts the request instead of waiting for the timeout.
+      const hanging: typeof fetch = (_url, init) => new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+      const slow = uploader(store, platform.url, { fetch: hanging, timeoutMs: 60_000 });
+      void slow.kick();
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      await slow.close();
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(readdirSync(dir)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a restart (new instance over the same folder) continues; a killed put leaves no half file behind', async () => {
     const dir = tmp();
     try {

@@ -270,6 +270,7 @@ export class AttachmentUploader {
   private rerun = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private readonly closing = new AbortController();
   private readonly stats = { uploaded: 0, lastUploadAt: null as number | null, error: null as AttachmentStatus['error'], active: false };
 
   constructor(private readonly o: UploaderOptions) {
@@ -339,6 +340,7 @@ export class AttachmentUploader {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.closing.abort();
     await this.running?.catch(() => undefined);
   }
 
@@ -356,7 +358,12 @@ export class AttachmentUploader {
       this.rerun = false;
       this.listed = await this.o.store.list();
       const conn = this.o.connection();
-      if (!conn?.token || Date.now() < this.globalNextAt) break;
+      if (Date.now() < this.globalNextAt) break;
+      if (!conn?.token) {
+        // Not enrolled (yet): look again later; the sync feature kicks as soon as it is connected.
+        if (this.listed.length) this.globalNextAt = Date.now() + this.backoff.next();
+        break;
+      }
       this.stats.active = true;
       this.changed();
       try {
@@ -474,7 +481,7 @@ export class AttachmentUploader {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      const res = await this.fetchImpl(url, { ...init, signal: controller.signal, redirect: 'error' });
+      const res = await this.fetchImpl(url, { ...init, signal: AbortSignal.any([controller.signal, this.closing.signal]), redirect: 'error' });
       return { res, signalDone: () => clearTimeout(timer) };
     } catch (e) {
       clearTimeout(timer);
