@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exampleApplication, paths } from '../sync/protocol/index';
-import { syntheticCatalog } from '../sync/server/seed/catalog';
+import { demoCatalog, syntheticCatalog } from '../sync/server/seed/catalog';
 import { postgresAvailable, startTestDatabase } from '../sync/server/test/pg-cluster';
 import { ADMIN_TOKEN, call, enrollTerminal, openStream, startServer, type Server } from './sync-lib';
 import { median, percentile, report } from './stats';
@@ -36,6 +36,9 @@ async function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Pr
   }
   const server = await startServer(db);
   try {
+    // The platform checks submissions against their form: load the demo forms (exampleApplication's MZ06@1).
+    const forms = await call(server.url, 'PUT', paths.adminDocuments('form_schemas'), ADMIN_TOKEN, demoCatalog().forms);
+    if (forms.status !== 200) throw new Error(`form seed failed ${forms.status}`);
     return await fn(server);
   } finally {
     await server.stop();
