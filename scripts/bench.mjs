@@ -1,14 +1,16 @@
 // `npm run bench [-- name-filter]`: runs every bench/*.bench.ts in turn (tsx), each printing one
 // JSON line per result; all lines also land in bench/results/latest.jsonl (not committed).
+// Benches that drive the browser host (`*chromium*`, `*host*`) need the build: made first if stale.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from './ensure-build.mjs';
+import { ensureBuild, root } from './ensure-build.mjs';
 
 const filter = process.argv[2];
 const dir = join(root, 'bench');
 rmSync(join(dir, 'results', 'latest.jsonl'), { force: true });
 const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort();
+if (files.some((f) => /chromium|host/.test(f))) ensureBuild();
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f}`);
