@@ -9,9 +9,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Platform } from '../sync/server/platform';
+import { DocumentStore } from '../main/documents/store';
+import { loadOrCreateMasterKey } from '../main/sync/keys';
+import { fileSecretStore } from '../main/sync/secrets';
 import type { KioskDevices } from './kiosk-devices';
 import { startStation, STATION, type Station } from './station';
 import type { FaultProxy } from './sync-fault-proxy';
@@ -150,10 +153,19 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   await expect(page.getByTestId('a4-status')).toHaveAttribute('data-state', /done|failed/);
   if ((await page.getByTestId('a4-status').getAttribute('data-state')) === 'failed') await expect(page.getByTestId('a4-retry')).toBeVisible();
   await step(page, 'resident-submitted');
+  // Stored encrypted at rest (names, ID numbers): no readable PDF in the data folder. The test opens
+  // it with the terminal's own key, as main does for printing.
   const docs = join(host.dataDir, 'documents');
-  const pdfs = readdirSync(docs).filter((f) => f.endsWith('.pdf'));
-  expect(pdfs.length).toBe(1);
-  const pdf = join(docs, pdfs[0]!);
+  expect(readdirSync(docs).filter((f) => f.endsWith('.pdf'))).toEqual([]);
+  const stored = readdirSync(docs).filter((f) => f.endsWith('.pdf.enc'));
+  expect(stored.length).toBe(1);
+  const onDisk = readFileSync(join(docs, stored[0]!));
+  expect(onDisk.subarray(0, 4).toString()).toBe('TTD1');
+  expect(onDisk.includes(Buffer.from('%PDF'))).toBe(false);
+  const master = await loadOrCreateMasterKey(fileSecretStore(join(host.dataDir, 'secrets')));
+  const bytes = await new DocumentStore({ dir: docs, masterKey: async () => master }).read(stored[0]!.replace(/\.pdf\.enc$/, ''));
+  const pdf = join(host.dataDir, 'receipt-under-test.pdf');
+  writeFileSync(pdf, bytes!);
   expect(statSync(pdf).size).toBeLessThan(150 * 1024);
   const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
   expect(text).toContain('受理回执');

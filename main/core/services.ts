@@ -11,7 +11,7 @@ import type { Logger } from './log';
 import type { Feature, FeatureContext } from './feature';
 import { createSyncFeature } from '../sync/feature';
 import { createDeviceFeature } from '../devices/feature';
-import { createDocumentFeature } from '../documents/feature';
+import { createDocumentFeature, type DocumentFeature } from '../documents/feature';
 import { createStaffFeature } from '../staff/feature';
 
 export interface TerminalCoreOptions {
@@ -60,10 +60,12 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     'app.ping': (input) => ({ nonce: input.nonce, at: Date.now() }),
   };
 
-  const sync = createSyncFeature({ ...ctx, log: log.child('sync') });
+  // Documents are created after sync (they need its master key); sync reads them lazily for attachments.
+  let documents: DocumentFeature | null = null;
+  const sync = createSyncFeature({ ...ctx, log: log.child('sync') }, { readDocument: (id) => documents?.readDocument(id) ?? Promise.resolve(null) });
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
   const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), ready: () => sync.ready(), stationId: () => sync.state().stationId });
-  const documents = createDocumentFeature({ ...ctx, log: log.child('documents') });
+  documents = createDocumentFeature({ ...ctx, log: log.child('documents') }, { masterKey: () => sync.masterKey() });
   const features: Feature<unknown>[] = [sync, devices, staff, documents];
 
   const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers };

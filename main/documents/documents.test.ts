@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,19 +150,60 @@ describe('A4 printing through the spooler', () => {
 });
 
 describe('documents feature', () => {
-  it('renders, saves, prints (fake lp) and discards through its handlers', async () => {
+  it('renders, saves encrypted, prints a plain copy that is gone afterwards (fake lp), and discards', async () => {
     const log: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => log } as unknown as Logger;
     const fake = join(dir, 'lp-ok');
-    writeFileSync(fake, '#!/bin/sh\necho "request id is Office-7 (1 file(s))"\n');
+    const seen = join(dir, 'lp-seen');
+    // The fake lp records the file it was given and whether it was a readable PDF at that moment.
+    writeFileSync(fake, `#!/bin/sh\nfor a; do f="$a"; done\n{ head -c 5 "$f"; echo; echo "$f"; } > ${seen}\necho "request id is Office-7 (1 file(s))"\n`);
     chmodSync(fake, 0o755);
-    const feature = createDocumentFeature({ config: {} as TerminalConfig, log, events: createEventHub(log), dataDir: dir, host: 'browser' }, { lpCommand: fake });
+    const dataDir = join(dir, 'feature-data');
+    const master = Buffer.alloc(32, 7);
+    const make = (key = master) => createDocumentFeature({ config: {} as TerminalConfig, log, events: createEventHub(log), dataDir, host: 'browser' }, { lpCommand: fake, masterKey: async () => key });
+    const feature = make();
     const caller = { role: 'kiosk', senderId: 't' } as never;
     const saved = await feature.handlers['documents.receiptPdf']({ receipt: RECEIPT }, caller);
     expect(saved.bytes).toBeLessThan(150 * 1024);
-    expect(readFileSync(saved.path).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(saved.path).toBeNull(); // personal data: no readable file
+    const onDisk = readFileSync(join(dataDir, 'documents', `${saved.documentId}.pdf.enc`));
+    expect(onDisk.subarray(0, 4).toString()).toBe('TTD1');
+    expect(onDisk.includes(Buffer.from('%PDF'))).toBe(false);
+    expect((await feature.readDocument(saved.documentId))!.subarray(0, 5).toString()).toBe('%PDF-');
+
     expect(await feature.handlers['documents.print']({ documentId: saved.documentId }, caller)).toEqual({ printer: 'Office', jobId: 'Office-7' });
+    const [magic, spoolPath] = readFileSync(seen, 'utf8').split('\n');
+    expect(magic).toBe('%PDF-');
+    expect(spoolPath).toContain(join('documents', 'spool'));
+    expect(existsSync(spoolPath!)).toBe(false); // the plain copy lived only while lp ran
+
+    // Another key (another terminal, or a damaged file) does not open it.
+    const other = make(Buffer.alloc(32, 8));
+    await expect(other.readDocument(saved.documentId)).rejects.toMatchObject({ code: 'DOCUMENT_UNREADABLE' });
+    await expect(Promise.resolve().then(() => other.handlers['documents.print']({ documentId: saved.documentId }, caller))).rejects.toMatchObject({ code: 'DOCUMENT_UNREADABLE', userMessage: '文档无法读取，请重新生成。' });
+
+    // The daily summary (counts only) is an export: a plain file the assistant can take.
+    const summary = await feature.handlers['documents.render']({ kind: 'daily-summary', spec: { title: '日汇总', blocks: [{ kind: 'title', text: '日汇总' }] } }, caller);
+    expect(readFileSync(summary.path!).subarray(0, 5).toString()).toBe('%PDF-');
+
     expect(await feature.handlers['documents.discard']({ documentId: saved.documentId }, caller)).toBe(true);
+    expect(existsSync(join(dataDir, 'documents', `${saved.documentId}.pdf.enc`))).toBe(false);
     await expect(Promise.resolve().then(() => feature.handlers['documents.print']({ documentId: saved.documentId }, caller))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('the start-up sweep removes old documents, unfinished writes and spool copies; a killed write leaves no half file', async () => {
+    const log: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => log } as unknown as Logger;
+    const dataDir = join(dir, 'sweep-data');
+    const feature = createDocumentFeature({ config: {} as TerminalConfig, log, events: createEventHub(log), dataDir, host: 'browser' }, { masterKey: async () => Buffer.alloc(32, 1), maxAgeMs: 60_000 });
+    const caller = { role: 'kiosk', senderId: 't' } as never;
+    const fresh = await feature.handlers['documents.receiptPdf']({ receipt: RECEIPT }, caller);
+    const docs = join(dataDir, 'documents');
+    writeFileSync(join(docs, 'receipt-old.pdf.enc'), 'x');
+    utimesSync(join(docs, 'receipt-old.pdf.enc'), new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    writeFileSync(join(docs, `receipt-x.pdf.enc.${'a'.repeat(8)}.tmp`), 'half');
+    mkdirSync(join(docs, 'spool'), { recursive: true });
+    writeFileSync(join(docs, 'spool', 'left.pdf'), '%PDF-');
+    await feature.start();
+    expect(readdirSync(docs).sort()).toEqual([`${fresh.documentId}.pdf.enc`]);
   });
 });
 

@@ -1,17 +1,17 @@
 /**
- * Main side of documents: renders PDFs (pdf.ts + templates.ts), keeps them in
- * `<dataDir>/documents/<documentId>.pdf` and prints them through the spooler (print.ts: CUPS on
- * Linux, pdf-to-printer on Windows). The file is written before printing and kept after a failed
- * print, so the page can show the problem and retry (`documents.print` again).
- * PDFs hold names and masked ID numbers: the kiosk discards them after the session
- * (`documents.discard`); files older than a day are removed at start-up.
+ * Main side of documents: renders PDFs (pdf.ts + templates.ts), keeps them in `<dataDir>/documents/`
+ * (store.ts: encrypted at rest when they hold personal data; the daily summary, counts only, as a
+ * plain file the assistant can take) and prints them through the spooler (print.ts: CUPS on Linux,
+ * pdf-to-printer on Windows) from a plain copy that exists only while the print runs. The document
+ * is stored before printing and kept after a failed print, so the page can show the problem and
+ * retry (`documents.print` again). The kiosk discards its documents after the session
+ * (`documents.discard`); documents older than a day are removed at start-up.
  *
  * At the clerk window the dispatcher lets these calls through only with an active staff session
  * (`requiresStaff` in the contract) and hands over who is signed in (`caller.staff`): logs
  * attribute rendering and printing to that staff id, never to one the page sends.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { kioskCalls } from '../../preload/contract/kiosk-calls';
@@ -21,6 +21,10 @@ import { renderDocument, type DocumentSpec } from './pdf';
 import { acceptanceReceipt, filledForm } from './templates';
 import { createSpooler, PrintError, type Spooler, type SpoolerOptions } from './print';
 import { loadFontBytes } from './fonts';
+import { DocumentDecryptError, DocumentStore } from './store';
+
+/** Kinds without personal data, kept as plain files the assistant can open or copy. */
+const EXPORT_KINDS = new Set(['daily-summary']);
 
 export interface DocumentFeatureOptions extends SpoolerOptions {
   fontPath?: string;
@@ -28,15 +32,26 @@ export interface DocumentFeatureOptions extends SpoolerOptions {
   maxAgeMs?: number;
   /** The A4 spooler (default: chosen by platform from the options). */
   spooler?: Spooler;
+  /**
+   * The terminal's master key (main/sync). Without one (unit tests) a random in-memory key is used:
+   * encrypted documents then do not survive a restart.
+   */
+  masterKey?: () => Promise<Buffer>;
+}
+
+export interface DocumentFeature extends Feature<typeof kioskCalls> {
+  /** A stored document's bytes (decrypted), or null; for main-side users such as attachments. */
+  readDocument(documentId: string): Promise<Buffer | null>;
 }
 
 /** Who did it, for logs: the signed-in staff id at the clerk window (from main's session), else the role. */
 const byWhom = (caller: CallerContext) => ({ role: caller.role, staffId: caller.staff?.id ?? null });
 
-export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeatureOptions = {}): Feature<typeof kioskCalls> {
-  const dir = join(ctx.dataDir, 'documents');
-  const pathOf = (id: string) => join(dir, `${id}.pdf`);
+export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeatureOptions = {}): DocumentFeature {
+  const ephemeral = randomBytes(32);
+  const store = new DocumentStore({ dir: join(ctx.dataDir, 'documents'), masterKey: options.masterKey ?? (async () => ephemeral) });
   const spooler = options.spooler ?? createSpooler(options);
+  const unreadable = () => new HandlerError('DOCUMENT_UNREADABLE', 'stored document cannot be decrypted', '文档无法读取，请重新生成。');
 
   async function save(caller: CallerContext, kind: string, spec: DocumentSpec | DocumentSpec[]) {
     const started = performance.now();
@@ -51,11 +66,12 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     const merged: DocumentSpec = specs.length === 1 ? specs[0]! : { ...specs[0]!, blocks: specs.flatMap((s, i) => (i === 0 ? s.blocks : [{ kind: 'pageBreak' as const }, ...s.blocks])) };
     const { pdf, pages } = await renderDocument(merged, { fontBytes });
     const documentId = `${kind}-${randomUUID()}`;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(pathOf(documentId), pdf, { mode: 0o600 });
+    let path: string | null = null;
+    if (EXPORT_KINDS.has(kind)) path = store.writePlain(documentId, pdf);
+    else await store.writeEncrypted(documentId, pdf);
     const renderMs = performance.now() - started;
-    ctx.log.info('documents.rendered', { kind, bytes: pdf.length, ms: Math.round(renderMs), ...byWhom(caller) });
-    return { documentId, path: pathOf(documentId), bytes: pdf.length, pages, renderMs };
+    ctx.log.info('documents.rendered', { kind, bytes: pdf.length, ms: Math.round(renderMs), encrypted: path === null, ...byWhom(caller) });
+    return { documentId, path, bytes: pdf.length, pages, renderMs };
   }
 
   return {
@@ -64,13 +80,14 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
       'documents.render': (input, caller) => save(caller, input.kind, input.spec),
       'documents.printers': () => spooler.listPrinters(),
       'documents.print': async (input, caller) => {
-        const path = pathOf(input.documentId);
-        if (!existsSync(path)) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
+        if (!store.has(input.documentId)) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
         try {
-          const r = await spooler.print(path, { printer: input.printer, copies: input.copies, title: input.documentId });
+          const r = await store.withPlainFile(input.documentId, (path) => spooler.print(path, { printer: input.printer, copies: input.copies, title: input.documentId }));
+          if (!r) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
           ctx.log.info('documents.printed', { printer: r.printer, spooler: spooler.kind, ...byWhom(caller) });
           return r;
         } catch (e) {
+          if (e instanceof DocumentDecryptError) throw unreadable();
           if (e instanceof PrintError) {
             // the file stays: the page shows userMessage and may call documents.print again
             ctx.log.warn('documents.print-failed', { code: e.code, spooler: spooler.kind, ...byWhom(caller) });
@@ -80,9 +97,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
         }
       },
       'documents.discard': (input, caller) => {
-        const path = pathOf(input.documentId);
-        if (!existsSync(path)) return false;
-        rmSync(path, { force: true });
+        if (!store.remove(input.documentId)) return false;
         ctx.log.info('documents.discarded', byWhom(caller));
         return true;
       },
@@ -90,15 +105,19 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     async start() {
       // Sweep old documents (they contain personal data).
       try {
-        const maxAge = options.maxAgeMs ?? 24 * 3600 * 1000;
-        for (const f of existsSync(dir) ? readdirSync(dir) : []) {
-          const p = join(dir, f);
-          if (Date.now() - statSync(p).mtimeMs > maxAge) rmSync(p, { force: true });
-        }
+        store.sweep(options.maxAgeMs ?? 24 * 3600 * 1000);
       } catch {
         ctx.log.warn('documents.sweep-failed');
       }
     },
     async close() {},
+    async readDocument(documentId) {
+      try {
+        return await store.read(documentId);
+      } catch (e) {
+        if (e instanceof DocumentDecryptError) throw unreadable();
+        throw e;
+      }
+    },
   };
 }

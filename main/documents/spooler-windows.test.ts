@@ -169,9 +169,10 @@ describe('documents feature on the Windows spooler', () => {
       .then(() => h['documents.print']({ documentId: saved.documentId }, caller))
       .then(() => null, (x: unknown) => x);
     expect(e).toMatchObject({ name: 'HandlerError', code: 'PRINT_FAILED', userMessage: '打印失败，请检查打印机后重试。' });
-    expect(existsSync(saved.path)).toBe(true);
+    expect(await feature.readDocument(saved.documentId)).not.toBeNull(); // kept for the retry
     jammed = false;
     expect(await h['documents.print']({ documentId: saved.documentId, copies: 2 }, caller)).toMatchObject({ printer: 'HP LaserJet Pro M404' });
-    expect(lib.calls.at(-1)).toEqual({ pdf: saved.path, options: expect.objectContaining({ copies: 2, paperSize: 'A4' }) });
+    expect(lib.calls.at(-1)).toEqual({ pdf: expect.stringContaining('spool'), options: expect.objectContaining({ copies: 2, paperSize: 'A4' }) });
+    expect(existsSync(lib.calls.at(-1)!.pdf)).toBe(false); // the plain copy lived only while printing
   });
 });

@@ -18,6 +18,7 @@ import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
 import { createSyncFeature, referencedAttachments } from './feature';
+import { DocumentStore } from '../documents/store';
 import { AttachmentStore, AttachmentUploader } from './attachments';
 
 const caller: CallerContext = { origin: 'test', role: 'clerk', senderId: 't' };
@@ -121,7 +122,12 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
       hub.subscribe((name, payload) => name === 'attachments.state' && states.push(payload));
       const code = await platform.createEnrollCode('360121201');
       const config = TerminalConfig.parse({ role: 'clerk', platform: { url: platform.url, enrollCode: code } });
-      const f = createSyncFeature({ config, log, events: hub, dataDir: dir, host: 'browser' }, { backoff: { baseMs: 50, maxMs: 200 }, timeoutMs: 3000, attachments: { backoff: { baseMs: 20, maxMs: 100 } } });
+      // Documents as main keeps them (encrypted at rest under the same master key), read by id.
+      const documents = new DocumentStore({ dir: join(dir, 'documents'), masterKey: () => f.masterKey() });
+      const f = createSyncFeature(
+        { config, log, events: hub, dataDir: dir, host: 'browser' },
+        { backoff: { baseMs: 50, maxMs: 200 }, timeoutMs: 3000, attachments: { backoff: { baseMs: 20, maxMs: 100 } }, readDocument: (id) => documents.read(id) },
+      );
       let session: StaffSession = { state: 'active', staff: { id: 'S002', name: '演示代办员', role: 'assistant', platformRole: 'clerk' }, mode: 'offline', signedInAt: Date.now(), offlineValidUntil: null, inactivityLockSec: 300 };
       const dispatch = createDispatcher({ handlers: f.handlers as unknown as HandlerTable, isOriginAllowed: () => true, staffSession: () => session });
       const put = (input: unknown, role: CallerContext['role'] = 'clerk') => dispatch({ ...caller, role }, 'attachments.put', input);
@@ -171,16 +177,14 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
       expect(states.length).toBeGreaterThan(0);
 
       // putDocument: a PDF main rendered, by id, never a path.
-      const docs = join(dir, 'documents');
-      (await import('node:fs')).mkdirSync(docs, { recursive: true });
       const letter = pdf(40_000);
-      writeFileSync(join(docs, 'authorization-letter-1.pdf'), letter);
+      await documents.writeEncrypted('authorization-letter-1', letter);
       const d = await dispatch(caller, 'attachments.putDocument', { documentId: 'authorization-letter-1', fileName: '授权委托书.pdf' });
       expect(d).toEqual({ ok: true, value: { sha256: sha(letter), size: letter.length, mimeType: 'application/pdf', fileName: '授权委托书.pdf' } });
       expect((await dispatch(caller, 'attachments.putDocument', { documentId: '../secrets/x' })).ok).toBe(false);
       const missing = await dispatch(caller, 'attachments.putDocument', { documentId: 'nope' });
       expect(!missing.ok && missing.error.code).toBe('NOT_FOUND');
-      writeFileSync(join(docs, 'fake.pdf'), png());
+      await documents.writeEncrypted('fake', png());
       const fake = await dispatch(caller, 'attachments.putDocument', { documentId: 'fake' });
       expect(!fake.ok && fake.error.code).toBe('ATTACHMENT_TYPE_MISMATCH');
       await eventually(async () => (await onPlatform(sha(letter)))?.equals(letter) ?? false, 15_000, 'letter upload');

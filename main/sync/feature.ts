@@ -13,7 +13,7 @@
  *   answers (kicked when the stream opens, on `sync.retry`, after every put, and before a push of
  *   applications that reference a pending attachment).
  */
-import { readFile, writeFile, rename, mkdir, stat } from 'node:fs/promises';
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { syncCalls, SyncLocalReport, SyncState } from '../../preload/contract/sync-calls';
@@ -46,6 +46,8 @@ export interface SyncFeatureOptions {
   attachments?: Pick<UploaderOptions, 'backoff' | 'fileBackoff' | 'chunkBytes' | 'timeoutMs' | 'fetch'>;
   /** How long a push of applications waits for their pending attachments, ms (default 15 s). */
   attachmentFlushMs?: number;
+  /** A stored document's PDF bytes (main/documents; encrypted at rest there), for `attachments.putDocument`. */
+  readDocument?: (documentId: string) => Promise<Buffer | null>;
 }
 
 export interface SyncFeature extends Feature<typeof syncCalls & typeof attachmentCalls> {
@@ -58,6 +60,8 @@ export interface SyncFeature extends Feature<typeof syncCalls & typeof attachmen
   platform(): PlatformClient | null;
   /** The attachment queue (tests). */
   attachments(): AttachmentUploader;
+  /** The terminal's master key (documents derive their at-rest key from it). */
+  masterKey(): Promise<Buffer>;
 }
 
 /** SHA-256s of the attachments an application document references. */
@@ -350,11 +354,9 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         return storeAttachment(() => attachmentStore.put(bytes, input.mimeType, input.fileName), caller.staff?.id);
       },
       'attachments.putDocument': async (input, caller) => {
-        const file = path.join(ctx.dataDir, 'documents', `${input.documentId}.pdf`);
-        const info = await stat(file).catch(() => null);
-        if (!info?.isFile()) throw new HandlerError('NOT_FOUND', 'no such document', '找不到该文件（可能已被删除），请重新生成。');
-        if (info.size > MAX_ATTACHMENT_BYTES) throw new HandlerError('ATTACHMENT_TOO_LARGE', `at most ${MAX_ATTACHMENT_BYTES} bytes`, '文件太大，无法作为附件上传。');
-        const bytes = await readFile(file);
+        const bytes = options.readDocument ? await options.readDocument(input.documentId) : null;
+        if (!bytes) throw new HandlerError('NOT_FOUND', 'no such document', '找不到该文件（可能已被删除），请重新生成。');
+        if (bytes.length > MAX_ATTACHMENT_BYTES) throw new HandlerError('ATTACHMENT_TOO_LARGE', `at most ${MAX_ATTACHMENT_BYTES} bytes`, '文件太大，无法作为附件上传。');
         return storeAttachment(() => attachmentStore.put(bytes, 'application/pdf', input.fileName), caller.staff?.id);
       },
       'attachments.status': () => uploader.refresh(),
@@ -382,5 +384,6 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     demoUrl: () => demo?.url ?? null,
     platform: () => client,
     attachments: () => uploader,
+    masterKey: key,
   };
 }

@@ -80,8 +80,12 @@ export type DocumentSpecInput = z.infer<typeof DocumentSpecInput>;
 /** A rendered and saved document. */
 export const SavedDocument = z.object({
   documentId: z.string(),
-  /** Absolute path of the PDF in the terminal's data folder. */
-  path: z.string(),
+  /**
+   * Absolute path of the PDF, only for exports without personal data (the daily summary). Documents
+   * with personal data are encrypted at rest and have no readable file (null): print them with
+   * `documents.print`.
+   */
+  path: z.string().nullable(),
   bytes: z.number().int(),
   pages: z.number().int(),
   renderMs: z.number(),
