@@ -11,6 +11,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Platform } from '../sync/server/platform';
 import type { ApplicationDoc } from '../sync/protocol';
@@ -159,6 +160,9 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect(letterSha).toMatch(/^[0-9a-f]{64}$/);
   const letterPdf = await attachment(letterSha!);
   expect(letterPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  // The letter was printed before the draft existed, yet carries the application's own number.
+  const letterText = execFileSync('pdftotext', ['-', '-'], { input: letterPdf, encoding: 'utf8' });
+  expect(letterText.replace(/\s+/g, '')).toContain(id);
   const scanRef = onPlatform.materials.find((m) => m.code === material)?.attachments[0];
   expect(scanRef).toMatchObject({ sha256: createHash('sha256').update(scan).digest('hex'), size: scan.length, mimeType: 'image/png', fileName: 'hukou-scan.png' });
   expect((await attachment(scanRef!.sha256)).equals(scan)).toBe(true);

@@ -4,7 +4,7 @@
  * applications that survive a crash or a kill. Reaching the platform exactly once is the
  * replication's job: the UUIDv7 id is the idempotency key and the platform treats replays as no-ops.
  */
-import { uuidv7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
+import { uuidv7, uuidV7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { applicationLocalOnly, type ApplicationLocal } from './schemas';
 
@@ -16,6 +16,8 @@ export async function hashIdNumber(salt: string, idNumber: string): Promise<stri
 }
 
 export interface DraftInput {
+  /** The application's id when it is chosen before the draft exists (a UUIDv7, e.g. printed on the 委托书 first). */
+  id?: string;
   stationId: string;
   terminalId?: string;
   serviceItemCode: string;
@@ -30,9 +32,10 @@ export interface DraftInput {
 }
 
 export async function createDraft(db: TerminalDatabase, input: DraftInput, idHashSalt: string, now = new Date()): Promise<ApplicationLocal> {
+  if (input.id !== undefined && !uuidV7.safeParse(input.id).success) throw new Error('an application id must be a UUIDv7');
   const at = now.toISOString();
   const doc: Omit<ApplicationLocal, 'assistantId' | 'newestFirst'> = {
-    id: uuidv7(now.getTime()),
+    id: input.id ?? uuidv7(now.getTime()),
     _deleted: false,
     updatedAt: at,
     stationId: input.stationId,

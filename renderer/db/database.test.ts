@@ -6,7 +6,7 @@ import { ALL_SCHEMAS, SYNCED_SCHEMAS } from './schemas';
 import { EARLIER_SCHEMAS, MIGRATIONS, applicationSchemaV0, applicationSchemaV1 } from './migrations';
 import { createStorage } from './storage';
 import { toLocal, toProtocol } from './modifiers';
-import { applicationDoc } from '../../sync/protocol';
+import { applicationDoc, uuidv7 } from '../../sync/protocol';
 import { newestFirstKey } from './schemas';
 import { memoryDb, TEST_PASSWORD, TEST_SALT } from './test-helpers';
 import { applicationsByIdNumber, createDraft, hashIdNumber, submitApplication, updateForm } from './applications';
@@ -78,6 +78,15 @@ describe('collections and schemas', () => {
     expect(after?.status).toBe('submitted');
     expect(after?.statusHistory.map((h) => h.status)).toEqual(['draft', 'submitted']);
     await expect(updateForm(db, draft.id, { formData: {} }, TEST_SALT)).rejects.toThrow(/submitted/);
+  });
+
+  it('a draft can take an id chosen before it exists (the 委托书 prints it first); a second draft with it is refused', async () => {
+    const db = await fresh();
+    const id = uuidv7();
+    const input = { id, stationId: '360121201', serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter' as const, applicant: null };
+    expect((await createDraft(db, input, TEST_SALT)).id).toBe(id);
+    await expect(createDraft(db, input, TEST_SALT)).rejects.toThrow();
+    await expect(createDraft(db, { ...input, id: 'not-a-uuid' }, TEST_SALT)).rejects.toThrow();
   });
 
   it('refuses to open with a wrong password (encrypted data stays unreadable)', async () => {
