@@ -43,6 +43,11 @@ describe('electron-builder.yml', () => {
     expect(pkg.dependencies['pdf-to-printer']).toMatch(/^\d+\.\d+\.\d+$/); // pinned exact
     const dist = join(root, 'node_modules/pdf-to-printer/dist');
     expect(readdirSync(dist).some((f) => /^SumatraPDF.*\.exe$/i.test(f))).toBe(true);
+    // Linux packages leave the Windows-only executable out (the pattern must match the shipped file name).
+    const linuxFiles = (config.linux as { files?: string[] }).files ?? [];
+    const exclude = linuxFiles.find((f) => f.startsWith('!node_modules/pdf-to-printer/'));
+    expect(exclude).toBe('!node_modules/pdf-to-printer/dist/*.exe');
+    expect((config.win as { files?: unknown }).files).toBeUndefined();
   });
 
   it('points main at the built Electron entry', () => {
