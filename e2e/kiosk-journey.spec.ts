@@ -299,9 +299,13 @@ test('manual ID entry; the draft is kept with 保存草稿 and resumed with the 
   await page.getByTestId('manual-submit').click();
   await expect(page.getByTestId('kiosk-apply')).toBeVisible();
   await expect(page.getByTestId('field-idNumber').locator('input')).toHaveValue('360102199003071236');
-  // No Chinese IME yet: the name is typed in pinyin letters here.
+  // The name is typed in pinyin and picked from the candidates.
   await page.getByTestId('field-applicantName').locator('input').click();
-  await typeOnKeyboard(page, 'wang');
+  for (const [pinyin, char] of [['wang', '王'], ['jian', '建'], ['guo', '国']] as const) {
+    await typeOnKeyboard(page, pinyin);
+    await page.getByTestId('keyboard-candidate').filter({ hasText: new RegExp(`^${char}$`) }).click();
+  }
+  await expect(page.getByTestId('field-applicantName').locator('input')).toHaveValue('王建国');
   await page.getByTestId('field-phone').locator('input').click();
   await typeOnKeyboard(page, '13912345678');
   await page.getByTestId('apply-next').click();
@@ -309,6 +313,9 @@ test('manual ID entry; the draft is kept with 保存草稿 and resumed with the 
   await page.getByTestId('apply-keep-draft').click();
   await expect(page.getByTestId('apply-draft-notice')).toBeVisible();
   await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 10_000 });
+  // A kept draft stays on this kiosk: the platform never sees half-filled forms.
+  await new Promise((r) => setTimeout(r, 3000));
+  expect((await platform.store.listApplications({ stationId: STATION, limit: 500 })).filter((a) => a.status === 'draft')).toEqual([]);
 
   await page.getByTestId('kiosk-tile-services').click();
   await openForm();
@@ -316,6 +323,7 @@ test('manual ID entry; the draft is kept with 保存草稿 and resumed with the 
   await page.getByTestId('manual-submit').click();
   await expect(page.getByTestId('apply-resumed')).toBeVisible();
   await expect(page.getByTestId('field-phone').locator('input')).toHaveValue('13912345678');
+  await expect(page.getByTestId('field-applicantName').locator('input')).toHaveValue('王建国');
   await step(page, 'draft-resumed');
   expect(axeFindings).toEqual([]);
 });

@@ -17,7 +17,7 @@ import type {
   StationConfigDoc,
 } from '../../sync/protocol';
 import { resolveConflict, sameState } from '../../sync/client/ownership';
-import { ALL_SCHEMAS, applicationLocalOnly, type ApplicationLocal, type LocalCollectionName, type QuarantineDoc } from './schemas';
+import { ALL_SCHEMAS, applicationLocalOnly, LOCAL_ONLY_COLLECTIONS, type ApplicationLocal, type KioskDraftDoc, type LocalCollectionName, type QuarantineDoc } from './schemas';
 import { MIGRATIONS } from './migrations';
 import { createStorage, type StorageOptions } from './storage';
 import { toLocal, toProtocol } from './modifiers';
@@ -35,6 +35,7 @@ export interface TerminalCollections {
   staff: RxCollection<StaffDoc>;
   station_config: RxCollection<StationConfigDoc>;
   sync_quarantine: RxCollection<QuarantineDoc>;
+  kiosk_drafts: RxCollection<KioskDraftDoc>;
 }
 export type TerminalDatabase = RxDatabase<TerminalCollections>;
 
@@ -102,7 +103,7 @@ export async function openTerminalDatabase(options: OpenOptions): Promise<Termin
       defs[collection] = {
         schema,
         ...(MIGRATIONS[collection as keyof typeof MIGRATIONS] ? { migrationStrategies: MIGRATIONS[collection as keyof typeof MIGRATIONS] } : {}),
-        ...(collection !== 'sync_quarantine' ? { conflictHandler: conflictHandler(name, collection as CollectionName) } : {}),
+        ...(!LOCAL_ONLY_COLLECTIONS.includes(collection) ? { conflictHandler: conflictHandler(name, collection as CollectionName) } : {}),
       };
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over heterogeneous collection creators

@@ -77,6 +77,28 @@ export interface QuarantineDoc {
   state: 'open' | 'retrying';
 }
 
+/**
+ * A kiosk draft (local only, never synced): the form a resident is filling, saved after every step
+ * so it survives a restart, found again only by the salted hash of the same ID number, removed on
+ * submit (it becomes an application then) or on idle reset unless the resident chose 保存草稿.
+ * Half-filled forms never leave the kiosk.
+ */
+export interface KioskDraftDoc {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  stationId: string;
+  terminalId: string | null;
+  serviceItemCode: string;
+  formId: string;
+  formVersion: number;
+  applicantIdHash: string;
+  /** PII: encrypted at rest. */
+  applicant: ApplicationDoc['applicant'];
+  /** PII: encrypted at rest. */
+  formData: Record<string, unknown>;
+}
+
 const str = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const iso = { type: 'string', maxLength: 40 } as const;
 const isoOrNull = { type: ['string', 'null'], maxLength: 40 } as const;
@@ -331,6 +353,30 @@ export const quarantineSchema = {
   indexes: [['targetCollection', 'at'], 'at'],
 } as const satisfies RxJsonSchema<QuarantineDoc>;
 
+export const kioskDraftSchema = {
+  title: 'kiosk drafts (local only, never synced)',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: str(64),
+    createdAt: iso,
+    updatedAt: iso,
+    stationId: str(40),
+    terminalId: strOrNull(64),
+    serviceItemCode: str(64),
+    formId: str(128),
+    formVersion: int(0, 1_000_000),
+    applicantIdHash: str(64),
+    applicant: objOrNull,
+    formData: obj,
+  },
+  required: ['id', 'createdAt', 'updatedAt', 'stationId', 'terminalId', 'serviceItemCode', 'formId', 'formVersion', 'applicantIdHash', 'applicant', 'formData'],
+  encrypted: ['applicant', 'formData'],
+  indexes: ['applicantIdHash', 'updatedAt'],
+} as const satisfies RxJsonSchema<KioskDraftDoc>;
+
 export const SYNCED_SCHEMAS = {
   service_items: serviceItemSchema,
   form_schemas: formSchemaSchema,
@@ -342,5 +388,7 @@ export const SYNCED_SCHEMAS = {
   station_config: stationConfigSchema,
 } as const;
 
-export const ALL_SCHEMAS = { ...SYNCED_SCHEMAS, sync_quarantine: quarantineSchema } as const;
+export const ALL_SCHEMAS = { ...SYNCED_SCHEMAS, sync_quarantine: quarantineSchema, kiosk_drafts: kioskDraftSchema } as const;
+/** Collections that never replicate. */
+export const LOCAL_ONLY_COLLECTIONS: readonly string[] = ['sync_quarantine', 'kiosk_drafts'];
 export type LocalCollectionName = keyof typeof ALL_SCHEMAS;

@@ -1,13 +1,17 @@
 /**
- * Kiosk drafts: the form being filled is saved as an application in `draft` status after every
- * step, so it survives an app restart or a crash (RxDB; applicant and form data encrypted at rest).
- * It belongs to the ID card: found again only by the salted hash of the same ID number. The idle
- * reset discards it (form data and applicant cleared, then `withdrawn`) unless the resident chose
- * 保存草稿 (keep).
+ * Kiosk drafts: the form being filled is saved after every step in the local-only `kiosk_drafts`
+ * collection (RxDB; applicant and form data encrypted at rest), so it survives an app restart or a
+ * crash, and it never leaves the kiosk: a half-filled form is not sent to the platform. It belongs
+ * to the ID card: found again only by the salted hash of the same ID number. On submit it becomes an
+ * application (same id) and the draft is removed; the idle reset removes it unless the resident
+ * chose 保存草稿 (keep). Kept drafts expire after `DRAFT_MAX_AGE_DAYS`.
  */
 import type { TerminalDatabase } from '../db/database';
-import type { ApplicationLocal } from '../db/schemas';
-import { applicationsByIdNumber, createDraft, setTerminalStatus, updateForm } from '../db/applications';
+import type { ApplicationLocal, KioskDraftDoc } from '../db/schemas';
+import { createDraft, hashIdNumber, submitApplication } from '../db/applications';
+import { uuidv7 } from '../../sync/protocol';
+
+export const DRAFT_MAX_AGE_DAYS = 30;
 
 export interface DraftTarget {
   db: TerminalDatabase;
@@ -29,29 +33,83 @@ export interface DraftContent {
 const applicantOf = (c: DraftContent) => ({ name: c.name, idType: 'resident_id' as const, idNumber: c.idNumber, ...(c.phone ? { phone: c.phone } : {}) });
 
 /** Creates the draft or updates it; resolves with its id once the write is committed. */
-export async function saveDraft(t: DraftTarget, draftId: string | null, c: DraftContent): Promise<string> {
-  if (draftId) {
-    await updateForm(t.db, draftId, { formData: c.formData, applicant: applicantOf(c) }, t.idHashSalt);
-    return draftId;
+export async function saveDraft(t: DraftTarget, draftId: string | null, c: DraftContent, now = new Date()): Promise<string> {
+  const at = now.toISOString();
+  const applicantIdHash = await hashIdNumber(t.idHashSalt, c.idNumber);
+  const existing = draftId ? await t.db.kiosk_drafts.findOne(draftId).exec() : null;
+  if (existing) {
+    await existing.incrementalPatch({ formData: c.formData, applicant: applicantOf(c), applicantIdHash, updatedAt: at });
+    return existing.id;
   }
-  const d = await createDraft(
-    t.db,
-    { stationId: t.stationId, ...(t.terminalId ? { terminalId: t.terminalId } : {}), serviceItemCode: c.serviceItemCode, formId: c.formId, formVersion: c.formVersion, channel: 'kiosk', applicant: applicantOf(c), formData: c.formData },
-    t.idHashSalt,
-  );
-  return d.id;
+  const doc: KioskDraftDoc = {
+    id: draftId ?? uuidv7(now.getTime()),
+    createdAt: at,
+    updatedAt: at,
+    stationId: t.stationId,
+    terminalId: t.terminalId ?? null,
+    serviceItemCode: c.serviceItemCode,
+    formId: c.formId,
+    formVersion: c.formVersion,
+    applicantIdHash,
+    applicant: applicantOf(c),
+    formData: c.formData,
+  };
+  await t.db.kiosk_drafts.insert(doc);
+  return doc.id;
 }
 
-/** The newest open draft of this ID card for this service (same form version), if any. */
-export async function findDraft(t: Pick<DraftTarget, 'db' | 'idHashSalt'>, idNumber: string, serviceItemCode: string, formVersion: number): Promise<ApplicationLocal | null> {
-  const mine = await applicationsByIdNumber(t.db, t.idHashSalt, idNumber);
-  return mine.find((a) => a.status === 'draft' && a.channel === 'kiosk' && a.serviceItemCode === serviceItemCode && a.formVersion === formVersion) ?? null;
+/** The newest draft of this ID card for this service (same form version), if any. */
+export async function findDraft(t: Pick<DraftTarget, 'db' | 'idHashSalt'>, idNumber: string, serviceItemCode: string, formVersion: number): Promise<KioskDraftDoc | null> {
+  const applicantIdHash = await hashIdNumber(t.idHashSalt, idNumber);
+  const docs = await t.db.kiosk_drafts.find({ selector: { applicantIdHash, serviceItemCode, formVersion }, sort: [{ updatedAt: 'desc' }] }).exec();
+  return docs[0]?.toMutableJSON() ?? null;
 }
 
-/** Forgets a draft: personal data cleared, then withdrawn (documents are never deleted, only closed). */
-export async function discardDraft(t: Pick<DraftTarget, 'db' | 'idHashSalt'>, draftId: string): Promise<void> {
-  const doc = await t.db.applications.findOne(draftId).exec();
-  if (!doc || doc.status !== 'draft') return;
-  await updateForm(t.db, draftId, { formData: {}, applicant: null }, t.idHashSalt);
-  await setTerminalStatus(t.db, draftId, 'withdrawn');
+/** Forgets a draft: personal data overwritten first, then removed. */
+export async function discardDraft(t: Pick<DraftTarget, 'db'>, draftId: string): Promise<void> {
+  const doc = await t.db.kiosk_drafts.findOne(draftId).exec();
+  if (!doc) return;
+  const blank = await doc.incrementalPatch({ formData: {}, applicant: null });
+  await blank.remove();
+}
+
+/**
+ * Submits a draft: the application is created with the draft's id and data and submitted (durable,
+ * queued for sync), then the draft is removed. A retry after a failure between the two finds the
+ * application already there and does not file it twice.
+ */
+export async function submitDraft(t: DraftTarget, draftId: string, now = new Date()): Promise<ApplicationLocal> {
+  const draft = await t.db.kiosk_drafts.findOne(draftId).exec();
+  let app = await t.db.applications.findOne(draftId).exec();
+  if (!app) {
+    if (!draft) throw new Error('no such draft');
+    await createDraft(
+      t.db,
+      {
+        id: draft.id,
+        stationId: draft.stationId,
+        ...(draft.terminalId ? { terminalId: draft.terminalId } : {}),
+        serviceItemCode: draft.serviceItemCode,
+        formId: draft.formId,
+        formVersion: draft.formVersion,
+        channel: 'kiosk',
+        applicant: draft.toMutableJSON().applicant,
+        formData: draft.toMutableJSON().formData,
+      },
+      t.idHashSalt,
+      now,
+    );
+    app = await t.db.applications.findOne(draftId).exec();
+  }
+  const submitted = app!.status === 'draft' ? await submitApplication(t.db, draftId, now) : (app!.toMutableJSON() as ApplicationLocal);
+  if (draft) await discardDraft(t, draftId);
+  return submitted;
+}
+
+/** Removes kept drafts older than `maxAgeDays` (a resident who never came back). */
+export async function expireDrafts(db: TerminalDatabase, maxAgeDays = DRAFT_MAX_AGE_DAYS, now = Date.now()): Promise<number> {
+  const before = new Date(now - maxAgeDays * 86_400_000).toISOString();
+  const old = await db.kiosk_drafts.find({ selector: { updatedAt: { $lt: before } } }).exec();
+  for (const d of old) await discardDraft({ db }, d.id);
+  return old.length;
 }

@@ -47,3 +47,9 @@ export async function discardKioskDraft(draftId: string): Promise<void> {
   const { discardDraft } = await import('./drafts');
   await discardDraft(await kioskStore(), draftId);
 }
+
+/** Removes kept drafts nobody came back for (older than DRAFT_MAX_AGE_DAYS); run when the kiosk opens. */
+export async function expireKioskDrafts(): Promise<number> {
+  const { expireDrafts } = await import('./drafts');
+  return expireDrafts((await kioskStore()).db);
+}
