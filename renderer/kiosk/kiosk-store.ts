@@ -5,6 +5,7 @@
 import { windowStore as kioskStore } from '../stores/terminal-store';
 import { buildSearchIndex, type SearchIndex } from '../catalog/search';
 import type { FormSchemaDoc, ServiceItemDoc } from '../../sync/protocol';
+import { summaryCounts } from '../db/counts';
 
 /** The kiosk window's terminal store: the window's one store (renderer/stores/terminal-store). */
 export { kioskStore };
@@ -25,10 +26,12 @@ export async function loadCatalog(force = false): Promise<KioskCatalog> {
   const store = await kioskStore();
   const docs = await store.db.service_items.find().exec();
   const items = docs.map((d) => d.toMutableJSON() as ServiceItemDoc).sort((a, b) => a.sortOrder - b.sortOrder);
-  // Popularity: applications filed at this terminal per service (local data only).
+  // Popularity: applications filed at this terminal per service (local data only), counted from the
+  // stored documents without decrypting any of them (renderer/db/counts.ts).
   const popularity = new Map<string, number>();
-  const apps = await store.db.applications.find({ selector: { status: { $ne: 'draft' } } }).exec();
-  for (const a of apps) popularity.set(a.serviceItemCode, (popularity.get(a.serviceItemCode) ?? 0) + 1);
+  for (const row of await summaryCounts(store.db).catch(() => [])) {
+    if (row.status !== 'draft') popularity.set(row.service, (popularity.get(row.service) ?? 0) + row.count);
+  }
   const catalog: KioskCatalog = {
     items,
     byCode: new Map(items.map((i) => [i.code, i])),
