@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createValidator } from './validate';
 import { createValidator as sharedValidator } from '../../sync/protocol/forms/validate';
+import { EXAMPLE_FORM_SCHEMA, EXAMPLE_ID_NUMBER } from '../../sync/protocol/forms/example-form';
 import { FormModel, coerce, prefillFromCard, type UiElement } from './model';
 // Test only: the platform's seeded demo forms and their sample data (pure modules, no Node).
 // eslint-disable-next-line no-restricted-imports
 import { demoFormSamples } from '../../sync/server/seed/catalog';
 
-// A form shaped like the platform's (sync/server/seed/forms.ts: insurance kind with 帮代办).
-const ID = '^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[\\dX]$';
-const schema = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  type: 'object',
-  properties: {
-    applicantName: { type: 'string', title: '姓名', minLength: 2, maxLength: 30 },
-    idNumber: { type: 'string', title: '身份证号', pattern: ID },
-    phone: { type: 'string', title: '手机号', pattern: '^1[3-9]\\d{9}$' },
-    applyDate: { type: 'string', title: '申请日期', format: 'date' },
-    insuredType: { type: 'string', title: '参保人类别', enum: ['普通居民', '新生儿'] },
-    newbornName: { type: 'string', title: '新生儿姓名', maxLength: 30 },
-    familySize: { type: 'integer', title: '家庭人口数', minimum: 1, maximum: 20 },
-    byAgent: { type: 'boolean', title: '委托他人代办（帮代办）' },
-    agentName: { type: 'string', title: '代办人姓名', minLength: 2, maxLength: 30 },
-    bankAccount: { type: 'string', title: '社保卡或银行账号', pattern: '^\\d{12,19}$' },
-  },
-  required: ['applicantName', 'idNumber', 'phone', 'insuredType'],
-  additionalProperties: false,
-  allOf: [
-    { if: { properties: { insuredType: { const: '新生儿' } }, required: ['insuredType'] }, then: { required: ['newbornName'] } },
-    { if: { properties: { byAgent: { const: true } }, required: ['byAgent'] }, then: { required: ['agentName'] } },
-  ],
-};
+const schema = EXAMPLE_FORM_SCHEMA;
 const ctl = (k: string) => ({ type: 'Control', scope: `#/properties/${k}` });
 const ui: UiElement = {
   type: 'VerticalLayout',
@@ -40,7 +18,7 @@ const ui: UiElement = {
     { type: 'Group', label: '代办人', elements: [ctl('agentName')], rule: { effect: 'SHOW', condition: { scope: '#/properties/byAgent', schema: { const: true } } } },
   ],
 };
-const GOOD_ID = '11010519491231002X';
+const GOOD_ID = EXAMPLE_ID_NUMBER;
 
 describe('form model', () => {
   const model = new FormModel('参保登记申请表', schema, ui);
