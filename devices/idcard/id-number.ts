@@ -78,8 +78,5 @@ export function checkForeign2023Number(id: string): IdNumberCheck {
   return { valid: true };
 }
 
-/** Mask an ID number for paper and screen: first 4 and last 4 kept, e.g. `3601**********1234`. */
-export function maskIdNumber(id: string): string {
-  if (id.length <= 8) return '*'.repeat(id.length);
-  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
-}
+/** Masking for paper and screen: the one rule set in sync/protocol/mask.ts (`3601**********1234`). */
+export { maskIdNumber } from '../../sync/protocol/mask.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderDocument } from './pdf';
 import { acceptanceReceipt, filledForm } from './templates';
-import { maskIdNumber, maskName, maskPhone } from './mask';
+import { maskIdNumber, maskName, maskPhone } from '../../sync/protocol/mask';
 import { listPrinters, printPdf, PrintError } from './print';
 import { findFontPath } from './fonts';
 import { createDocumentFeature } from './feature';

@@ -5,7 +5,7 @@
  */
 import type { AcceptanceReceiptInput, FilledFormInput } from '../../preload/contract/kiosk-calls';
 import type { DocumentSpec } from './pdf';
-import { maskIdNumber, maskPhone } from './mask';
+import { maskIdNumber, maskPhone } from '../../sync/protocol/mask';
 
 const fmtTime = (iso: string): string => {
   const d = new Date(iso);

@@ -7,7 +7,7 @@
  * agent); the other documents mask them.
  */
 import type { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
-import { maskId } from './mask';
+import { maskIdNumber as maskId } from '../../sync/protocol/mask';
 
 type Block = DocumentSpecInput['blocks'][number];
 

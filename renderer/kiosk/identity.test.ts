@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, birthDateFromId, cardProblem, identityFromCard, identityFromManual, maskIdNumber } from './identity';
+import { ageOn, birthDateFromId, cardProblem, identityFromCard, identityFromManual } from './identity';
+import { maskIdNumber } from '../../sync/protocol/mask';
 import type { IdCard } from '../../preload/contract/device-calls';
 
 const card = (over: Partial<IdCard> = {}): IdCard => ({

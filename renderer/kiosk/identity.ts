@@ -3,6 +3,7 @@
  * name, masked number, age, whether the card has expired, whether to offer elderly mode.
  * The full number stays in memory for prefill and lookups; the screen shows only the masked one.
  */
+import { maskIdNumber } from '../../sync/protocol/mask';
 import type { IdCard } from '../../preload/contract/device-calls';
 
 export const ELDERLY_AGE = 70;
@@ -19,14 +20,6 @@ export interface KioskIdentity {
   expired: boolean;
   /** From the card reader (true) or typed by the resident (false). */
   verified: boolean;
-}
-
-/** `3601**********1234`: first 4 and last 4 kept. */
-export function maskIdNumber(id: string): string {
-  const s = id.trim();
-  if (s.length <= 4) return '*'.repeat(s.length);
-  if (s.length < 10) return `${s.slice(0, 1)}${'*'.repeat(s.length - 2)}${s.slice(-1)}`;
-  return `${s.slice(0, 4)}${'*'.repeat(s.length - 8)}${s.slice(-4)}`;
 }
 
 /** Whole years between a birth date (YYYY-MM-DD) and today. */

@@ -8,3 +8,4 @@ export * from './canonical';
 export * from './uuidv7';
 export * from './examples';
 export * from './forms/validate';
+export * from './mask';
