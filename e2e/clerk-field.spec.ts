@@ -112,6 +112,8 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   await page.keyboard.type('YB01');
   await page.getByRole('option', { name: /^YB01 / }).click();
   await expect(page.getByTestId('newcase-form')).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId('newcase-reason').fill('年老行动不便');
+  await page.getByTestId('newcase-principal-phone').fill('13912345678');
   await sign(page, 'newcase-signature');
   await page.getByTestId('newcase-letter').click();
   await expect(page.getByTestId('newcase-letter-done')).toBeVisible({ timeout: 20_000 });
@@ -154,6 +156,7 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect(onPlatform.statusHistory.filter((h) => h.status === 'submitted')).toHaveLength(1);
   expect(onPlatform.agent).toMatchObject({ kind: 'village_assistant', staffId: DEMO_ASSISTANT.id });
   expect(onPlatform.authorization?.scope).toEqual(['submit', 'collect_result']);
+  expect(onPlatform.authorization?.reason).toBe('年老行动不便');
 
   // ---- the attachments the application references are on the platform: the signed letter (PDF) and the scan (PNG)
   const letterSha = onPlatform.authorization?.letterSha256;
@@ -163,6 +166,8 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   // The letter was printed before the draft existed, yet carries the application's own number.
   const letterText = execFileSync('pdftotext', ['-', '-'], { input: letterPdf, encoding: 'utf8' });
   expect(letterText.replace(/\s+/g, '')).toContain(id);
+  expect(letterText.replace(/\s+/g, '')).toContain('委托原因年老行动不便');
+  expect(letterText.replace(/\s+/g, '')).toContain('委托人联系电话13912345678');
   const scanRef = onPlatform.materials.find((m) => m.code === material)?.attachments[0];
   expect(scanRef).toMatchObject({ sha256: createHash('sha256').update(scan).digest('hex'), size: scan.length, mimeType: 'image/png', fileName: 'hukou-scan.png' });
   expect((await attachment(scanRef!.sha256)).equals(scan)).toBe(true);

@@ -18,12 +18,19 @@ export interface Party {
   idNumber: string;
 }
 
+/** The resident who authorizes: as on the ID card, plus how to reach them. */
+export interface Principal extends Party {
+  address?: string;
+  phone?: string;
+}
+
 export interface AuthorizationLetterInput {
   applicationId: string;
   stationName: string;
   serviceName: string;
-  principal: Party;
-  agent: Party & { staffId?: string; relation: string };
+  principal: Principal;
+  /** The 代办员: staff id and station instead of an ID number (a copy of their ID card is attached on paper). */
+  agent: { name: string; staffId?: string; relation: string };
   scope: string[];
   validFrom: string;
   validUntil: string | null;
@@ -49,8 +56,10 @@ export function authorizationLetter(i: AuthorizationLetterInput): DocumentSpecIn
         rows: [
           { label: '委托人（申请人）', value: i.principal.name },
           { label: '委托人身份证号', value: i.principal.idNumber },
+          ...(i.principal.address ? [{ label: '委托人住址', value: i.principal.address }] : []),
+          ...(i.principal.phone ? [{ label: '委托人联系电话', value: i.principal.phone }] : []),
           { label: '受托人（代办员）', value: `${i.agent.name}${i.agent.staffId ? `（工号 ${i.agent.staffId}）` : ''}` },
-          { label: '受托人身份证号', value: i.agent.idNumber },
+          { label: '受托人所在单位', value: i.stationName },
           { label: '与委托人关系', value: i.agent.relation },
           { label: '委托事项', value: i.serviceName },
           { label: '委托权限', value: i.scope.map((s) => SCOPE_LABELS[s] ?? s).join('；') },
@@ -65,9 +74,10 @@ export function authorizationLetter(i: AuthorizationLetterInput): DocumentSpecIn
         text: '本人自愿委托上述受托人在委托权限和期限内代为办理上述事项。受托人在权限内所为行为的法律后果由本人承担（《中华人民共和国民法典》第一百六十五条）。本人可随时以书面方式终止本委托。',
       },
       { kind: 'spacer', mm: 4 },
-      ...signature(i.signaturePng, '委托人签字'),
+      ...signature(i.signaturePng, '委托人签字（或按手印）'),
       { kind: 'paragraph', text: `签署时间：${i.signedAt.slice(0, 16).replace('T', ' ')}` },
       { kind: 'signatures', labels: ['受托人（签字）', '经办人'] },
+      { kind: 'paragraph', text: '附件：委托人、受托人身份证复印件。' },
     ],
   };
 }
