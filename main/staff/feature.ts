@@ -16,7 +16,6 @@
  *
  * Logs carry staff ids and codes only: never PINs, names or verifiers.
  */
-import path from 'node:path';
 import { paths, staffLoginResponse, staffDoc, type StaffDoc } from '../../sync/protocol';
 import type { ClerkRole, SignedInStaff, StaffSession, clerkCalls } from '../../preload/contract/clerk-calls';
 import { deviceEventsRequiringStaff } from '../../preload/contract/device-calls';
@@ -25,7 +24,7 @@ import { HandlerError } from '../core/dispatcher';
 import { StaffConfig } from '../core/config';
 import type { PlatformClient } from '../../sync/client/transport';
 import { SyncTransportError } from '../../sync/client/errors';
-import { fileSecretStore, type SecretStore } from '../sync/secrets';
+import { hostSecretStore, type SecretStore } from '../sync/secrets';
 import { Lockout, transition, type SessionMachine } from './lockout';
 import { emptyCache, fromDoc, readCache, writeCache, type CacheFile, type CachedStaff } from './cache';
 import { verifyPin } from './verifier';
@@ -73,20 +72,10 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   const removeGate = ctx.events.addGate((name, role) => role !== 'clerk' || !staffEvents.has(name) || machine.state === 'active');
 
   async function getSecrets(): Promise<SecretStore> {
-    if (secrets) return secrets;
-    const dir = path.join(ctx.dataDir, 'secrets');
-    if (ctx.host === 'electron') {
-      try {
-        const { electronSecretStore } = await import('../sync/electron-secrets');
-        secrets = electronSecretStore(dir);
-        return secrets;
-      } catch {
-        /* fall back to the 0600 file store */
-      }
-    }
-    secrets = fileSecretStore(dir);
+    secrets ??= await hostSecretStore(ctx.dataDir, ctx.host);
     return secrets;
   }
+
 
   function load(): Promise<void> {
     loaded ??= (async () => {

@@ -23,7 +23,7 @@ import { HandlerError } from '../core/dispatcher';
 import { PlatformClient } from '../../sync/client/transport';
 import { StreamClient } from '../../sync/client/sse';
 import { SYNC_ERROR_MESSAGES, SyncTransportError, type SyncErrorCode } from '../../sync/client/errors';
-import { fileSecretStore, type SecretStore } from './secrets';
+import { hostSecretStore, type SecretStore } from './secrets';
 import { deriveIdHashSalt, derivePassword, loadOrCreateMasterKey } from './keys';
 import type { DemoPlatform } from './demo';
 import { AttachmentError, AttachmentStore, AttachmentUploader, type UploaderOptions } from './attachments';
@@ -130,20 +130,10 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   };
 
   async function getSecrets(): Promise<SecretStore> {
-    if (secrets) return secrets;
-    const dir = path.join(ctx.dataDir, 'secrets');
-    if (ctx.host === 'electron') {
-      try {
-        const { electronSecretStore } = await import('./electron-secrets');
-        secrets = electronSecretStore(dir);
-        return secrets;
-      } catch (e) {
-        log.warn('sync.safe-storage-unavailable', { error: e instanceof Error ? e.message.slice(0, 100) : 'unknown' });
-      }
-    }
-    secrets = fileSecretStore(dir);
+    secrets ??= await hostSecretStore(ctx.dataDir, ctx.host, (e) => log.warn('sync.safe-storage-unavailable', { error: e instanceof Error ? e.message.slice(0, 100) : 'unknown' }));
     return secrets;
   }
+
 
   function key(): Promise<Buffer> {
     masterKey ??= getSecrets().then(loadOrCreateMasterKey);

@@ -52,3 +52,21 @@ export function fileSecretStore(dir: string, transform?: { seal(b: Buffer): Buff
     },
   };
 }
+
+/**
+ * The terminal's secret store in `<dataDir>/secrets`: Electron's safeStorage where the host is
+ * Electron and it works, else the 0600 file store (`onFallback` hears why). The sync and staff
+ * features both open their secrets through this.
+ */
+export async function hostSecretStore(dataDir: string, host: 'electron' | 'browser', onFallback?: (error: unknown) => void): Promise<SecretStore> {
+  const dir = path.join(dataDir, 'secrets');
+  if (host === 'electron') {
+    try {
+      const { electronSecretStore } = await import('./electron-secrets');
+      return electronSecretStore(dir);
+    } catch (e) {
+      onFallback?.(e);
+    }
+  }
+  return fileSecretStore(dir);
+}
