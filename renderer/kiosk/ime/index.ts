@@ -1,7 +1,8 @@
 /**
- * The kiosk's pinyin input, wired to its data: the character table from simple-keyboard-layouts,
- * the generated lexicon and (when a page has it) the catalog's phrases. Pages keep their text with
- * the Latin letters still being typed at its end; a picked candidate replaces the letters it covers.
+ * The kiosk's pinyin input, wired to its data: the character table from simple-keyboard-layouts and
+ * the generated lexicon; a page's own words (the catalog's, on the search page) go first through
+ * `withCatalogFirst`. Pages keep their text with the Latin letters still being typed at its end; a
+ * picked candidate replaces the letters it covers.
  */
 import chinese from 'simple-keyboard-layouts/build/layouts/chinese';
 import lexicon from './lexicon.generated.json';
@@ -12,18 +13,11 @@ export type { ImeCandidate, ImePhrase, PinyinIme } from './pinyin-ime';
 const table = (chinese as { layoutCandidates?: Record<string, string> }).layoutCandidates ?? {};
 const LEXICON = lexicon as unknown as readonly ImePhrase[];
 
-let plain: PinyinIme | null = null;
-const withCatalog = new WeakMap<readonly ImePhrase[], PinyinIme>();
+let ime: PinyinIme | null = null;
 
-/** One IME per catalog phrase list (built once, ≈ a few ms). Catalog phrases rank before the lexicon. */
-export function kioskIme(catalogPhrases?: readonly ImePhrase[]): PinyinIme {
-  if (!catalogPhrases) return (plain ??= createPinyinIme(table, LEXICON));
-  let ime = withCatalog.get(catalogPhrases);
-  if (!ime) {
-    ime = createPinyinIme(table, [...catalogPhrases, ...LEXICON]);
-    withCatalog.set(catalogPhrases, ime);
-  }
-  return ime;
+/** The kiosk's IME (built once on first use, ≈ 10 ms). */
+export function kioskIme(): PinyinIme {
+  return (ime ??= createPinyinIme(table, LEXICON));
 }
 
 /** The Latin letters at the end of the text: what the resident is still typing in pinyin. */

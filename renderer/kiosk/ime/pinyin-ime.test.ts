@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPinyinIme, normalizePinyin } from './pinyin-ime';
-import { applyCandidate, kioskIme, latinTail } from './index';
+import { applyCandidate, kioskIme, latinTail, withCatalogFirst } from './index';
 
 const texts = (cs: { text: string }[]) => cs.map((c) => c.text);
 
@@ -42,9 +42,8 @@ describe('pinyin input (kiosk on-screen keyboard)', () => {
   });
 
   it('puts catalog phrases before the general lexicon', () => {
-    const catalog = kioskIme([['juminyibao', 'jmyb', '居民医保'], ['jumin', 'jm', '居民']]);
-    expect(texts(catalog.candidates('jmyb'))[0]).toBe('居民医保');
-    expect(texts(catalog.candidates('jumin'))[0]).toBe('居民');
+    expect(texts(withCatalogFirst(['居民医保'], 'jmyb'))[0]).toBe('居民医保');
+    expect(texts(withCatalogFirst(['居民'], 'jumin'))[0]).toBe('居民');
   });
 
   it('replaces only the letters a candidate covers', () => {
