@@ -11,7 +11,6 @@ import { toCardDate } from './dates.js';
 import { LAYOUTS, TEXT_BLOCK_SIZE, TYPE_FLAG } from './text-block.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const sex = sexSchema;
 
 // The JSON a read produces (CLI stdout, manager `card` events): defined with the other device events.
 export { cardTypeSchema, idCardJsonSchema, type IdCardJson };
@@ -29,7 +28,7 @@ export const cardFileSchema = z
     cardType: cardTypeSchema,
     name: z.string().max(15),
     englishName: z.string().max(60).optional(),
-    sex,
+    sex: sexSchema,
     nationCode: z.string().regex(/^\d{2}$/).optional(),
     nationality: z.string().regex(/^[A-Z]{3}$/).optional(),
     birthDate: isoDate,

@@ -80,9 +80,9 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
       'documents.render': (input, caller) => save(caller, input.kind, input.spec),
       'documents.printers': () => spooler.listPrinters(),
       'documents.print': async (input, caller) => {
-        if (!store.has(input.documentId)) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
         try {
           const r = await store.withPlainFile(input.documentId, (path) => spooler.print(path, { printer: input.printer, copies: input.copies, title: input.documentId }));
+          // null: no such document (discarded, swept, or never made)
           if (!r) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
           ctx.log.info('documents.printed', { printer: r.printer, spooler: spooler.kind, ...byWhom(caller) });
           return r;

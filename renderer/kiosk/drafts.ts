@@ -83,6 +83,7 @@ export async function submitDraft(t: DraftTarget, draftId: string, now = new Dat
   let app = await t.db.applications.findOne(draftId).exec();
   if (!app) {
     if (!draft) throw new Error('no such draft');
+    const { applicant, formData } = draft.toMutableJSON();
     await createDraft(
       t.db,
       {
@@ -93,8 +94,8 @@ export async function submitDraft(t: DraftTarget, draftId: string, now = new Dat
         formId: draft.formId,
         formVersion: draft.formVersion,
         channel: 'kiosk',
-        applicant: draft.toMutableJSON().applicant,
-        formData: draft.toMutableJSON().formData,
+        applicant,
+        formData,
       },
       t.idHashSalt,
       now,
