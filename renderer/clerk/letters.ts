@@ -7,7 +7,7 @@
  * agent); the other documents mask them.
  */
 import type { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
-import { maskIdNumber as maskId } from '../../sync/protocol/mask';
+import { maskIdNumber } from '../../sync/protocol/mask';
 
 type Block = DocumentSpecInput['blocks'][number];
 
@@ -108,7 +108,7 @@ export function completionSlip(i: CompletionSlipInput): DocumentSpecInput {
           { label: '办件编号', value: i.applicationId },
           { label: '受理号', value: i.acceptanceNo ?? '—' },
           { label: '办理事项', value: i.serviceName },
-          { label: '申请人', value: `${i.resident.name}（${maskId(i.resident.idNumber)}）` },
+          { label: '申请人', value: `${i.resident.name}（${maskIdNumber(i.resident.idNumber)}）` },
           { label: '代办员', value: i.agentName },
           { label: '办理结果', value: i.outcome === 'approved' ? '准予办理' : `不予办理${i.decisionReason ? `：${i.decisionReason}` : ''}` },
           { label: '回交时间', value: i.handedOverAt.slice(0, 16).replace('T', ' ') },
@@ -143,7 +143,7 @@ export function terminationSlip(i: TerminationSlipInput): DocumentSpecInput {
         rows: [
           { label: '办件编号', value: i.applicationId },
           { label: '办理事项', value: i.serviceName },
-          { label: '委托人', value: `${i.resident.name}（${maskId(i.resident.idNumber)}）` },
+          { label: '委托人', value: `${i.resident.name}（${maskIdNumber(i.resident.idNumber)}）` },
           { label: '受托人', value: i.agentName },
           { label: '终止原因', value: i.reason },
           { label: '终止时间', value: i.at.slice(0, 16).replace('T', ' ') },
