@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderDocument } from './pdf';
 import { acceptanceReceipt, filledForm } from './templates';
-import { maskIdNumber, maskName, maskPhone } from '../../sync/protocol/mask';
 import { listPrinters, printPdf, PrintError } from './print';
 import { findFontPath } from './fonts';
 import { createDocumentFeature } from './feature';
@@ -46,15 +45,6 @@ const has = (cmd: string) => {
     return false;
   }
 };
-
-describe('masking', () => {
-  it('masks ID numbers, phones and names', () => {
-    expect(maskIdNumber('360121199001011234')).toBe('3601**********1234');
-    expect(maskIdNumber('36012119900101123X')).toBe('3601**********123X');
-    expect(maskPhone('13800138000')).toBe('138****8000');
-    expect(maskName('张三丰')).toBe('张**');
-  });
-});
 
 describe('receipt PDF', () => {
   it('finds the font in build/fonts', () => {

@@ -5,6 +5,7 @@ describe('masking (one rule set for screen, paper and logs)', () => {
   it('keeps the first and last four of an ID number; short numbers keep less', () => {
     expect(maskIdNumber('360121199001011234')).toBe('3601**********1234');
     expect(maskIdNumber(' 36012119800101123X ')).toBe('3601**********123X');
+    expect(maskIdNumber('36012119900101123X')).toBe('3601**********123X');
     expect(maskIdNumber('CAN360185081214')).toBe('CAN3*******1214');
     expect(maskIdNumber('12345678')).toBe('1******8');
     expect(maskIdNumber('1234')).toBe('****');
@@ -14,6 +15,7 @@ describe('masking (one rule set for screen, paper and logs)', () => {
   });
   it('masks phones and names', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('13800138000')).toBe('138****8000');
     expect(maskPhone('12345')).toBe('*****');
     expect(maskPhone(null)).toBe('');
     expect(maskName('张三丰')).toBe('张**');
