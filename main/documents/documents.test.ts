@@ -170,6 +170,15 @@ describe('documents feature', () => {
     const other = make(Buffer.alloc(32, 8));
     await expect(other.readDocument(saved.documentId)).rejects.toMatchObject({ code: 'DOCUMENT_UNREADABLE' });
     await expect(Promise.resolve().then(() => other.handlers['documents.print']({ documentId: saved.documentId }, caller))).rejects.toMatchObject({ code: 'DOCUMENT_UNREADABLE', userMessage: '文档无法读取，请重新生成。' });
+    // Damaged files: garbage, truncated, a flipped byte, a file renamed to another id.
+    const docsDir = join(dataDir, 'documents');
+    const good = readFileSync(join(docsDir, `${saved.documentId}.pdf.enc`));
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 1]! ^= 0xff;
+    for (const [id, bytes] of [['receipt-garbage', Buffer.from('not a document at all')], ['receipt-short', good.subarray(0, 20)], ['receipt-flipped', flipped], ['receipt-renamed', good]] as const) {
+      writeFileSync(join(docsDir, `${id}.pdf.enc`), bytes);
+      await expect(feature.readDocument(id)).rejects.toMatchObject({ code: 'DOCUMENT_UNREADABLE' });
+    }
 
     // The daily summary (counts only) is an export: a plain file the assistant can take.
     const summary = await feature.handlers['documents.render']({ kind: 'daily-summary', spec: { title: '日汇总', blocks: [{ kind: 'title', text: '日汇总' }] } }, caller);
