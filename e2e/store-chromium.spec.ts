@@ -33,7 +33,10 @@ test.beforeAll(async () => {
   proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
 });
 test.afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
+  // Every cleanup runs even when one fails; the first failure is reported after all of them ran.
+  const results = await cleanups.splice(0).reverse().reduce<Promise<unknown[]>>(async (acc, c) => [...(await acc), await Promise.resolve().then(c).then(() => null, (e: unknown) => e)], Promise.resolve([]));
+  const failed = results.find((r) => r !== null);
+  if (failed) throw failed;
 });
 test.afterAll(async () => {
   await proxy?.close();

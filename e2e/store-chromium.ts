@@ -60,6 +60,29 @@ export async function launchHost(options: { dataDir?: string; port?: number; con
   };
 }
 
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    /* the group is already gone */
+  }
+}
+
+/** Waits until no process of the group is left (children exit a moment after the browser). */
+async function groupGone(pgid: number, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > until) throw new Error(`chromium process group ${pgid} still alive after ${timeoutMs} ms`);
+    killGroup(pgid);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export interface KillableChromium {
   browser: Browser;
   process: ChildProcess;
@@ -71,7 +94,9 @@ export interface KillableChromium {
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--remote-debugging-port=0'];
 
 export async function launchChromium(userDataDir: string = mkdtempSync(join(tmpdir(), 'store-profile-'))): Promise<KillableChromium> {
-  const child = spawn(CHROMIUM_PATH, [...FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so a kill takes the renderer, network and crashpad children with it: they
+  // would otherwise keep writing into the profile after the browser process died.
+  const child = spawn(CHROMIUM_PATH, [...FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let err = '';
   const ws = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`chromium: no DevTools URL\n${err}`)), 30_000);
@@ -94,10 +119,12 @@ export async function launchChromium(userDataDir: string = mkdtempSync(join(tmpd
     userDataDir,
     page,
     async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        killGroup(child.pid!);
+        await exited;
+      }
+      await groupGone(child.pid!);
       await browser.close().catch(() => undefined);
     },
   };
