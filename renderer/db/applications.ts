@@ -7,6 +7,7 @@
 import { uuidv7, uuidV7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { applicationLocalOnly, type ApplicationLocal } from './schemas';
+import { editQuarantined, openFormRefusal, retryQuarantined } from './quarantine';
 
 /** Salted SHA-256 (hex) of an ID number, for "my applications by ID number" without decrypting. */
 export async function hashIdNumber(salt: string, idNumber: string): Promise<string> {
@@ -83,11 +84,27 @@ export async function setTerminalStatus(db: TerminalDatabase, id: string, to: Ex
 
 export const submitApplication = (db: TerminalDatabase, id: string, now?: Date) => setTerminalStatus(db, id, 'submitted', now);
 
-/** Edit the form while the terminal owns it (draft / supplement_required). */
+/**
+ * Edit the form while the terminal owns it (draft / supplement_required).
+ *
+ * One exception: a submitted/resubmitted application the platform refused with `FORM_INVALID` (it
+ * sits in quarantine, open) may get its form and materials corrected. The correction goes through the
+ * sync centre's edit-and-resend path (`editQuarantined` + `retryQuarantined`): the quarantined copy
+ * takes the patch, is written back into the collection and pushed again, and the entry is released
+ * when the platform accepts. Nothing else of such an application can change here.
+ */
 export async function updateForm(db: TerminalDatabase, id: string, patch: Partial<Pick<ApplicationLocal, 'formData' | 'applicant' | 'agent' | 'authorization' | 'materials'>>, idHashSalt: string, now = new Date()): Promise<void> {
   const doc = await db.applications.findOne(id).exec();
   if (!doc) throw new Error('no such application');
-  if (doc.status !== 'draft' && doc.status !== 'supplement_required') throw new Error(`the application is ${doc.status}; it can't be edited on the terminal`);
+  if (doc.status !== 'draft' && doc.status !== 'supplement_required') {
+    const refusal = doc.status === 'submitted' || doc.status === 'resubmitted' ? await openFormRefusal(db, id) : null;
+    if (!refusal) throw new Error(`the application is ${doc.status}; it can't be edited on the terminal`);
+    const extra = Object.keys(patch).filter((k) => k !== 'formData' && k !== 'materials');
+    if (extra.length) throw new Error(`only the form and the materials of a refused application can be corrected, not ${extra.join(', ')}`);
+    await editQuarantined(db, refusal.key, { ...refusal.doc, ...patch });
+    await retryQuarantined(db, refusal.key, now);
+    return;
+  }
   const applicantIdHash = patch.applicant !== undefined ? (patch.applicant?.idNumber ? await hashIdNumber(idHashSalt, patch.applicant.idNumber) : '') : undefined;
   await doc.incrementalModify((d) => ({ ...d, ...patch, ...(applicantIdHash !== undefined ? { applicantIdHash } : {}), updatedAt: now.toISOString() }));
 }

@@ -3,7 +3,7 @@
  * kept here with the platform's reason — a full copy, encrypted at rest — so they are never lost,
  * never block the other documents, and can be shown, edited and sent again.
  */
-import type { CollectionName } from '../../sync/protocol';
+import { FORM_FIELD_PATH_PATTERN, type CollectionName } from '../../sync/protocol';
 import { TERMINAL_OWNED_APPLICATION_FIELDS } from '../../sync/client/ownership';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
@@ -99,4 +99,34 @@ export async function retryQuarantined(db: TerminalDatabase, key: string, now = 
 export async function dismissQuarantined(db: TerminalDatabase, key: string): Promise<void> {
   const q = await db.sync_quarantine.findOne(key).exec();
   await q?.remove();
+}
+
+/** A field the platform named in a `FORM_INVALID` refusal: the validator's path and keyword. */
+export interface RefusedField {
+  path: string;
+  keyword: string;
+}
+
+/**
+ * The fields of a `FORM_INVALID` refusal, read from the platform's English message (the shared
+ * `formIssuesLogMessage` format: `… N field(s) do not match the form: path (keyword), …[, and N more]`).
+ * The bridge carries only the code and the message of a rejection, so this is where the paths are.
+ * Only well-formed form paths are kept; anything else in the message is ignored.
+ */
+export function refusedFields(message: string): RefusedField[] {
+  const at = message.indexOf('do not match the form: ');
+  if (at < 0) return [];
+  const out: RefusedField[] = [];
+  for (const part of message.slice(at + 'do not match the form: '.length, at + 4000).split(', ')) {
+    const m = /^(\S{1,200}) \(([a-zA-Z:-]{1,40})\)$/.exec(part.trim());
+    if (m && FORM_FIELD_PATH_PATTERN.test(m[1]!) && !out.some((f) => f.path === m[1])) out.push({ path: m[1]!, keyword: m[2]! });
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** The open `FORM_INVALID` refusal of an application (its quarantine entry), if there is one. */
+export async function openFormRefusal(db: TerminalDatabase, id: string): Promise<QuarantineDoc | null> {
+  const q = await db.sync_quarantine.findOne(quarantineKey('applications', id)).exec();
+  return q && q.code === 'FORM_INVALID' && q.state === 'open' ? q.toMutableJSON() : null;
 }

@@ -1,7 +1,7 @@
 // Requests and responses of every endpoint under /api/v1. Paths are built here so both sides agree.
 import { z } from 'zod';
 import { API_PREFIX, docId, isoTimestamp, shortText, stationId } from './common';
-import { collectionName, staffDoc, type CollectionName } from './documents';
+import { collectionName, staffDoc, supplementRequest, type CollectionName } from './documents';
 import type { BackOfficeAction } from './status';
 import { MAX_FORM_ISSUES } from './forms/validate';
 
@@ -239,6 +239,10 @@ export const backOfficeActionRequest = z.strictObject({
   reasons: z.array(shortText(500).min(1)).min(1).max(20).optional(),
   /** `supplement`: due date. */
   dueDate: z.iso.date().optional(),
+  /** `supplement`: form fields to correct (paths as the form validator reports them), at most 30. */
+  fields: supplementRequest.shape.fields,
+  /** `supplement`: material codes of the application's service item to provide again, at most 50. */
+  materials: supplementRequest.shape.materials,
   /** `reject` / `approve`: the decision text. */
   reason: shortText(2000).optional(),
 });

@@ -149,11 +149,27 @@ export const decision = z.strictObject({
   decidedBy: shortText(100),
 });
 
+/**
+ * A form field as the shared validator names it (`FieldError.path`, sync/protocol/forms/validate.ts):
+ * property names joined by dots, array items by their index (`idNumber`, `members.0.name`). Form keys
+ * are plain identifiers, so anything else (spaces, quotes, HTML, JSON Pointer, Chinese titles) is refused.
+ */
+export const FORM_FIELD_PATH_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.(?:[A-Za-z_][A-Za-z0-9_-]*|\d{1,4}))*$/;
+export const formFieldPath = z.string().min(1).max(200).regex(FORM_FIELD_PATH_PATTERN, 'must be a form field path like idNumber or members.0.name');
+
+/** Bounds of a 补正 request's flags (a service item has at most 50 materials). */
+export const SUPPLEMENT_LIMITS = { reasons: 20, fields: 30, materials: 50 } as const;
+
 export const supplementRequest = z.strictObject({
-  reasons: z.array(shortText(500).min(1)).min(1).max(20),
+  reasons: z.array(shortText(500).min(1)).min(1).max(SUPPLEMENT_LIMITS.reasons),
   requestedAt: isoTimestamp,
   dueDate: z.iso.date().nullable(),
+  /** Form fields to correct (optional; records written before flags existed have none). */
+  fields: z.array(formFieldPath).max(SUPPLEMENT_LIMITS.fields).optional(),
+  /** Material codes of the application's service item to provide again (optional, as `fields`). */
+  materials: z.array(docId).max(SUPPLEMENT_LIMITS.materials).optional(),
 });
+export type SupplementRequest = z.infer<typeof supplementRequest>;
 
 export const applicationDoc = z.strictObject({
   ...baseDocumentShape,

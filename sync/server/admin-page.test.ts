@@ -29,7 +29,13 @@ describe.runIf(available)('admin web page', () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('dialog', (d) => void d.accept('材料不全；照片不清晰'));
+    // 补正 asks three things in turn: reasons, form fields, material codes.
+    const answers = ['材料不全；照片不清晰', 'bankAccount；phone', 'MZ06-M01'];
+    const prompts: string[] = [];
+    page.on('dialog', (d) => {
+      prompts.push(d.message());
+      void d.accept(answers.shift() ?? '');
+    });
     await page.goto(`${p.url}/admin`);
     await page.fill('#token', p.adminToken);
     await page.click('#save-token');
@@ -40,7 +46,9 @@ describe.runIf(available)('admin web page', () => {
     expect(await page.textContent('#rows tr td:nth-child(6)')).toMatch(/^360121201-\d{8}-0001$/);
     await page.click('#rows tr button[data-action="supplement"]');
     await page.locator('#message', { hasText: 'supplement_required' }).waitFor({ timeout: 10_000 });
-    expect(((await p.store.getDocument('applications', doc.id)) as { supplement: { reasons: string[] } }).supplement.reasons).toEqual(['材料不全', '照片不清晰']);
+    expect(((await p.store.getDocument('applications', doc.id)) as { supplement: unknown }).supplement).toMatchObject({ reasons: ['材料不全', '照片不清晰'], fields: ['bankAccount', 'phone'], materials: ['MZ06-M01'] });
+    expect(prompts[1]).toContain('bankAccount'); // the form's field names are offered (names only, no values)
+    expect(prompts[1]).not.toContain('6217000000000000001');
     await page.click('#make-code');
     await page.locator('#code', { hasText: '-' }).waitFor({ timeout: 10_000 });
     expect(await page.textContent('#code')).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}/);

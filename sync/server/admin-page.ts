@@ -50,12 +50,19 @@ async function api(method, path, body) {
 }
 function say(text) { $('message').textContent = text; }
 const ACTIONS = { accept: '受理', review: '审查', supplement: '补正', approve: '批准', reject: '不予批准', complete: '办结' };
-async function act(id, action) {
+const list = (text) => (text || '').split(/[；;,，\\s]+/).map((s) => s.trim()).filter(Boolean);
+async function act(a, action) {
+  const id = a.id;
   const body = { actor: 'admin-page' };
   if (action === 'supplement') {
     const r = prompt('补正内容（多项用；分隔）');
     if (!r) return;
     body.reasons = r.split(/[；;]/).map((s) => s.trim()).filter(Boolean);
+    // Optional flags the terminal highlights: form field names and material codes (prompt text is plain text).
+    const fields = list(prompt('需补正的表单字段（字段名，如 bankAccount；多项用；分隔，可留空）\\n' + Object.keys(a.formData || {}).join('  ')));
+    if (fields.length) body.fields = fields;
+    const materials = list(prompt('需补正的材料编码（多项用；分隔，可留空）\\n' + (a.materials || []).map((m) => m.code + ' ' + m.name).join('\\n')));
+    if (materials.length) body.materials = materials;
   }
   if (action === 'reject') { const r = prompt('理由'); if (r) body.reason = r; }
   try { const doc = await api('POST', '/api/v1/admin/applications/' + id + '/' + action, body); say(action + ' → ' + doc.status + (doc.acceptanceNo ? ' ' + doc.acceptanceNo : '')); }
@@ -76,7 +83,7 @@ async function refresh(keepMessage) {
       const td = document.createElement('td');
       for (const [action, label] of Object.entries(ACTIONS)) {
         const b = document.createElement('button'); b.textContent = label; b.dataset.action = action;
-        b.addEventListener('click', () => act(a.id, action)); td.append(b);
+        b.addEventListener('click', () => act(a, action)); td.append(b);
       }
       tr.append(td); tbody.append(tr);
     }

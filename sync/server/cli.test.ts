@@ -48,8 +48,16 @@ describe('platform CLI', () => {
     await database.close();
     const accepted = await cli('accept', doc.id, ...db);
     expect(JSON.parse(accepted.stdout)).toMatchObject({ status: 'accepted', acceptanceNo: expect.stringMatching(/^360121201-/) });
-    const sup = await cli('supplement', doc.id, '--reasons', '身份证复印件；户口簿本人页', ...db);
+    // 补正 flags: hostile field paths and material codes the service item does not have are refused, nothing changes
+    await expect(cli('supplement', doc.id, '--reasons', '银行账号有误', '--field', '<img src=x>', ...db)).rejects.toMatchObject({ stderr: expect.stringMatching(/VALIDATION_FAILED.*fields\.0/) });
+    await expect(cli('supplement', doc.id, '--reasons', '银行账号有误', '--material', 'MZ06-M99', ...db)).rejects.toMatchObject({ stderr: expect.stringMatching(/VALIDATION_FAILED.*MZ06-M99/) });
+    await expect(cli('accept', doc.id, '--field', 'bankAccount', ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('VALIDATION_FAILED') });
+    const sup = await cli('supplement', doc.id, '--reasons', '身份证复印件；户口簿本人页', '--field', 'bankAccount', '--field', 'phone', '--material', 'MZ06-M01', ...db);
     expect(JSON.parse(sup.stdout).status).toBe('supplement_required');
+    const reopened = await openStore({ dataDir: path.join(dir, 'db') });
+    const stored = (await reopened.store.getDocument('applications', doc.id)) as { supplement: unknown };
+    await reopened.db.close();
+    expect(stored.supplement).toMatchObject({ reasons: ['身份证复印件', '户口簿本人页'], fields: ['bankAccount', 'phone'], materials: ['MZ06-M01'] });
     await expect(cli('approve', doc.id, ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('INVALID_TRANSITION') });
     await expect(cli('enroll-code', ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('--station') });
     await expect(cli('frobnicate', ...db)).rejects.toMatchObject({ code: 2 });

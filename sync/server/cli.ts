@@ -2,7 +2,7 @@
 //   serve [--port N] [--host H] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log LEVEL]
 //   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
-//        [--reasons "a；b"] [--due YYYY-MM-DD] [--reason TEXT] [--note TEXT] [--actor ID]
+//        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
 // to a running server with --url URL --admin-token T (needed while `serve` holds a PGlite directory).
 import { parseArgs } from 'node:util';
@@ -19,7 +19,8 @@ const USAGE = `usage: npm run platform -- <command> [options]
   seed --demo | --synthetic N
   enroll-code --station <id> [--ttl MINUTES]
   list [--status STATUS] [--station ID]
-  ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD] [--reason TEXT] [--note TEXT] [--actor ID]
+  ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
+      [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
 database: --data-dir DIR (PGlite, default ${DEFAULT_DATA_DIR}) | --database-url URL | env DATABASE_URL
 remote:   --url http://127.0.0.1:PORT --admin-token T (or env PLATFORM_ADMIN_TOKEN)`;
 
@@ -43,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       status: { type: 'string' },
       reasons: { type: 'string' },
       due: { type: 'string' },
+      field: { type: 'string', multiple: true },
+      material: { type: 'string', multiple: true },
       reason: { type: 'string' },
       note: { type: 'string' },
       actor: { type: 'string' },
@@ -120,12 +123,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-type Opts = Record<string, string | boolean | undefined>;
+type Opts = Record<string, string | string[] | boolean | undefined>;
 
 function actionBody(o: Opts): BackOfficeActionRequest {
   const body: BackOfficeActionRequest = { actor: typeof o.actor === 'string' ? o.actor : 'cli' };
   if (typeof o.reasons === 'string') body.reasons = o.reasons.split(/[；;]/).map((s) => s.trim()).filter(Boolean);
   if (typeof o.due === 'string') body.dueDate = o.due;
+  if (Array.isArray(o.field)) body.fields = o.field.map((s) => s.trim());
+  if (Array.isArray(o.material)) body.materials = o.material.map((s) => s.trim());
   if (typeof o.reason === 'string') body.reason = o.reason;
   if (typeof o.note === 'string') body.note = o.note;
   return body;

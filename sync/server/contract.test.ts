@@ -343,6 +343,47 @@ describe.each(backends())('platform contract on $name', (backend) => {
 
   // ------------------------------------------------------------ back office
 
+  it('back office: 补正 flags form fields and materials; hostile flags are refused, older records still parse', async () => {
+    const doc = app({ status: 'submitted' });
+    await a.push('applications', [{ newDocumentState: doc }]);
+    const act = (action: string, body: unknown = {}) => admin.req('POST', `${paths.adminApplication(doc.id)}/${action}`, body);
+    expect((await act('accept', { fields: ['phone'] })).json.error.code).toBe('VALIDATION_FAILED');
+    expect((await act('accept')).status).toBe(200);
+    const reasons = ['银行账号有误'];
+    const refused = async (body: Record<string, unknown>, path: RegExp) => {
+      const r = await act('supplement', { reasons, ...body });
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(r.json.error.code).toBe('VALIDATION_FAILED');
+      expect(r.json.error.details.map((d: { path: string }) => d.path).join(' ')).toMatch(path);
+    };
+    await refused({ fields: 'phone' }, /fields/);
+    await refused({ fields: [''] }, /fields\.0/);
+    await refused({ fields: ['a'.repeat(201)] }, /fields\.0/);
+    await refused({ fields: Array.from({ length: 31 }, (_, i) => `f${i}`) }, /fields/);
+    for (const bad of ['<script>', 'phone number', '姓名', '/idNumber', 'a..b', '.a', 'a.', '0abc', "a'b", 'a\nb', 'x.12345']) await refused({ fields: [bad] }, /fields\.0/);
+    await refused({ fields: [42] }, /fields\.0/);
+    await refused({ materials: ['MZ06 M01'] }, /materials\.0/);
+    await refused({ materials: ['x'.repeat(129)] }, /materials\.0/);
+    await refused({ materials: Array.from({ length: 51 }, (_, i) => `M${i}`) }, /materials/);
+    await refused({ materials: ['MZ06-M01', 'YB01-M01', 'NOPE'] }, /materials\.1 materials\.2/);
+    await refused({ materials: [{ code: 'MZ06-M01' }] }, /materials\.0/);
+    expect(((await p.store.getDocument('applications', doc.id)) as ApplicationDoc).status).toBe('accepted');
+    // Duplicates are folded; nested paths in the validator's format are fine.
+    const sup = await act('supplement', { reasons, fields: ['bankAccount', 'bankAccount', 'members.0.name'], materials: ['MZ06-M02', 'MZ06-M02'] });
+    expect(sup.status).toBe(200);
+    expect(sup.json.supplement).toMatchObject({ reasons, fields: ['bankAccount', 'members.0.name'], materials: ['MZ06-M02'] });
+    const pulled = (await pullAll(a, 'applications')).docs.filter((d) => d.id === doc.id).at(-1) as ApplicationDoc;
+    expect(applicationDoc.parse(pulled).supplement).toMatchObject({ fields: ['bankAccount', 'members.0.name'], materials: ['MZ06-M02'] });
+    // A record written before flags existed (no fields/materials) still parses; hostile stored flags do not.
+    const old = { ...pulled, supplement: { reasons, requestedAt: pulled.supplement!.requestedAt, dueDate: null } };
+    expect(applicationDoc.safeParse(old).success).toBe(true);
+    expect(applicationDoc.safeParse({ ...pulled, supplement: { ...old.supplement, fields: ['<b>'] } }).success).toBe(false);
+    expect(applicationDoc.safeParse({ ...pulled, supplement: { ...old.supplement, materials: 'MZ06-M01' } }).success).toBe(false);
+    // A terminal may not add or change the flags (platform-owned).
+    const forged = { ...pulled, supplement: { ...pulled.supplement!, fields: ['phone'] } };
+    expect((await a.push('applications', [{ assumedMasterState: pulled, newDocumentState: forged }])).rejections[0]?.code).toBe('PLATFORM_OWNED_FIELD');
+  });
+
   it('back office: accept (受理号), supplement (补正), resubmit, approve, complete', async () => {
     const doc = app({ status: 'submitted' });
     await a.push('applications', [{ newDocumentState: doc }]);

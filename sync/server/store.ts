@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual
 import { promisify } from 'node:util';
 import {
   BACK_OFFICE_TRANSITIONS,
+  backOfficeActionRequest,
   canonicalJson,
   collectionName,
   createValidator,
@@ -409,10 +410,17 @@ export class Store {
   }
 
   /** accept (受理号) / review / supplement (补正) / approve / reject / complete. */
-  async backOffice(id: string, action: BackOfficeAction, req: BackOfficeActionRequest): Promise<ApplicationDoc> {
+  async backOffice(id: string, action: BackOfficeAction, request: BackOfficeActionRequest): Promise<ApplicationDoc> {
     const t = BACK_OFFICE_TRANSITIONS[action];
+    // The HTTP layer parses the body already; the CLI and tests call in directly.
+    const checked = backOfficeActionRequest.safeParse(request);
+    if (!checked.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${action} request`, 400, issuesOf(checked.error));
+    const req = checked.data;
     if (action === 'supplement' && !req.reasons?.length) {
       throw new PlatformError('VALIDATION_FAILED', 'supplement needs at least one reason (补正内容)', 400, [{ path: 'reasons', message: 'required' }]);
+    }
+    if (action !== 'supplement' && (req.fields?.length || req.materials?.length)) {
+      throw new PlatformError('VALIDATION_FAILED', `fields and materials belong to a supplement request, not to ${action}`, 400, [{ path: req.fields?.length ? 'fields' : 'materials', message: 'only for supplement' }]);
     }
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<DocRow>("SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = 'applications' AND id = $1 FOR UPDATE", [id]);
@@ -430,7 +438,12 @@ export class Store {
         statusHistory: [...cur.statusHistory, { status: t.to, at: now, by: 'platform', actor, ...(req.note ? { note: req.note } : {}) }],
       };
       if (action === 'accept') next.acceptanceNo = await this.nextAcceptanceNo(tx, cur.stationId, now);
-      if (action === 'supplement') next.supplement = { reasons: req.reasons ?? [], requestedAt: now, dueDate: req.dueDate ?? null };
+      if (action === 'supplement') {
+        const fields = [...new Set(req.fields ?? [])];
+        const materials = [...new Set(req.materials ?? [])];
+        if (materials.length) await this.checkMaterialCodes(tx, cur.serviceItemCode, materials);
+        next.supplement = { reasons: req.reasons ?? [], requestedAt: now, dueDate: req.dueDate ?? null, ...(fields.length ? { fields } : {}), ...(materials.length ? { materials } : {}) };
+      }
       if (action === 'approve' || action === 'reject') {
         next.decision = { outcome: action === 'approve' ? 'approved' : 'rejected', decidedAt: now, decidedBy: actor, ...(req.reason ? { reason: req.reason } : {}) };
       }
@@ -438,6 +451,26 @@ export class Store {
       await this.writeDocs(tx, 'applications', [{ id, doc: parsed, hash: null, stations: visibilityOf('applications', parsed) }]);
       return parsed;
     }, { lockKey: lockKey('applications') });
+  }
+
+  /**
+   * A 补正 may flag only materials the application's service item asks for. When the platform does
+   * not have the service item (an integrator's catalog elsewhere), the codes are taken as given.
+   */
+  private async checkMaterialCodes(tx: Queryable, serviceItemCode: string, codes: string[]): Promise<void> {
+    const rows = await tx.query<{ data: { materials?: { code: string }[] } }>("SELECT data FROM documents WHERE collection = 'service_items' AND id = $1", [serviceItemCode]);
+    const known = rows[0]?.data.materials;
+    if (!known) return;
+    const valid = new Set(known.map((m) => m.code));
+    const unknown = codes.map((c, i) => ({ c, i })).filter(({ c }) => !valid.has(c));
+    if (unknown.length) {
+      throw new PlatformError(
+        'VALIDATION_FAILED',
+        `the service item ${serviceItemCode} has no material ${unknown.map(({ c }) => c).slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`,
+        400,
+        unknown.slice(0, 20).map(({ i }) => ({ path: `materials.${i}`, message: 'not a material of this service item' })),
+      );
+    }
   }
 
   /** 受理号: `<station>-<yyyymmdd>-<nnnn>`, a counter per station and day. */
