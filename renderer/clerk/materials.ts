@@ -1,0 +1,62 @@
+/**
+ * The counter's materials checklist as data: what the assistant ticks per material of a service item
+ * (provided, how: 原件/复印件/电子证照/扫描件/电子文件, attached files) and how that becomes the
+ * application's `materials[]`. Shared by 新建代办 and the 补正 editor (components/MaterialsChecklist.vue).
+ */
+import type { ApplicationDoc, MaterialRequirement } from '../../sync/protocol';
+import type { AttachmentRefOut } from '../../preload/contract/attachment-calls';
+
+export type Origin = 'paper_original' | 'paper_copy' | 'e_license' | 'scan' | 'upload';
+export const ORIGINS: readonly Origin[] = ['paper_original', 'paper_copy', 'e_license', 'scan', 'upload'];
+export const FILE_TYPES = ['image/png', 'image/jpeg', 'application/pdf'] as const;
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** At most this many files per material (the protocol's bound). */
+export const MAX_FILES = 20;
+
+export interface MaterialState {
+  provided: boolean;
+  origin: Origin;
+  files: AttachmentRefOut[];
+  /** Last message of the file picker (Chinese), or ''. */
+  message: string;
+  busy: boolean;
+}
+
+export type MaterialsState = Record<string, MaterialState>;
+type Provided = ApplicationDoc['materials'][number];
+
+export const takesFiles = (o: Origin): boolean => o === 'scan' || o === 'upload';
+
+const NOTES: Record<Origin, string> = { paper_original: '原件', paper_copy: '复印件', scan: '扫描件', upload: '电子文件', e_license: '电子证照' };
+
+/** The checklist's state for a service item, from what an application already says (if anything). */
+export function initialMaterials(items: readonly MaterialRequirement[], existing: readonly Provided[] = []): MaterialsState {
+  return Object.fromEntries(
+    items.map((m) => {
+      const had = existing.find((e) => e.code === m.code);
+      if (!had) return [m.code, { provided: false, origin: m.originals > 0 ? 'paper_original' : 'paper_copy', files: [], message: '', busy: false }];
+      const origin: Origin = had.origin === 'paper' ? (had.note === '复印件' ? 'paper_copy' : 'paper_original') : had.origin;
+      const files = had.attachments.map((a) => ({ sha256: a.sha256, size: a.size, mimeType: a.mimeType, ...(a.fileName ? { fileName: a.fileName } : {}) }) as AttachmentRefOut);
+      return [m.code, { provided: had.provided, origin, files, message: '', busy: false }];
+    }),
+  );
+}
+
+/** The application's `materials[]` for the checklist's state. */
+export function materialsOut(items: readonly MaterialRequirement[], state: MaterialsState): ApplicationDoc['materials'] {
+  return items.map((m) => {
+    const s = state[m.code] ?? { provided: false, origin: 'paper_copy' as Origin, files: [] };
+    const origin = s.origin === 'paper_original' || s.origin === 'paper_copy' ? 'paper' : s.origin;
+    const attachments = takesFiles(s.origin) ? s.files.slice(0, MAX_FILES).map((f) => ({ sha256: f.sha256, size: f.size, mimeType: f.mimeType, ...(f.fileName ? { fileName: f.fileName } : {}) })) : [];
+    return { code: m.code, name: m.name, provided: s.provided, origin, attachments, note: NOTES[s.origin] };
+  });
+}
+
+/** Names of the required materials not ticked as provided. */
+export const missingRequired = (items: readonly MaterialRequirement[], state: MaterialsState): string[] => items.filter((m) => m.required && !state[m.code]?.provided).map((m) => m.name);
+
+/** A file name main accepts (no paths, no control characters). */
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
+export const cleanName = (name: string): string => name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').slice(0, 200) || 'file';
+
+export const sizeLabel = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
