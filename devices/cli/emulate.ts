@@ -13,7 +13,7 @@ import { intOption, parseOptions, requireString } from './args.js';
 import { CliError, printJson } from './output.js';
 
 const HELP: Record<string, string> = {
-  idcard: 'card <file.json> | remove | fault no-card|bad-checksum|garbage | fault status <hex> | fault slow <ms> | unplug <ms> | clear',
+  idcard: 'card <file.json> | remove | fault no-card|bad-checksum|garbage|mute | fault status <hex> | fault slow <ms> | unplug <ms> | clear',
   printer: 'paper-out | paper-near-end | paper-ok | cover-open | cover-closed | offline | online',
   display: '(none: shown text is printed)',
   evaluator: 'press <1-5>',
@@ -66,7 +66,7 @@ export async function emulateCommand(kind: string | undefined, args: string[]): 
       else if (cmd === 'unplug') e.setFault({ kind: 'unplug', durationMs: Number(a ?? 2000) });
       else if (cmd === 'fault' && a === 'status') e.setFault({ kind: 'status', sw3: parseInt(b ?? '41', 16) });
       else if (cmd === 'fault' && a === 'slow') e.setFault({ kind: 'slow', delayMs: Number(b ?? 3000) });
-      else if (cmd === 'fault' && (a === 'no-card' || a === 'bad-checksum' || a === 'garbage')) e.setFault({ kind: a });
+      else if (cmd === 'fault' && (a === 'no-card' || a === 'bad-checksum' || a === 'garbage' || a === 'mute')) e.setFault({ kind: a });
       else return log(`commands: ${HELP.idcard}`);
       log('ok');
     };

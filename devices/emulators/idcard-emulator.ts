@@ -24,7 +24,9 @@ export type IdCardFault =
   /** Delay every reply. */
   | { kind: 'slow'; delayMs: number }
   /** Disappear for this long (0 = until replug()). */
-  | { kind: 'unplug'; durationMs: number };
+  | { kind: 'unplug'; durationMs: number }
+  /** Swallow every command and answer nothing, with the port still open (a hung reader, or a dead link the OS never reported closed). */
+  | { kind: 'mute' };
 
 export function loadCardFile(file: string): CardFile {
   const text = fs.readFileSync(file, 'utf8');
@@ -102,6 +104,10 @@ export class IdCardEmulator extends EmulatorHost {
     this.commandLog.push(name);
     if (this.commandLog.length > 1000) this.commandLog.splice(0, 500);
 
+    if (this.fault.kind === 'mute') {
+      this.consumeFault();
+      return;
+    }
     const applies =
       this.fault.kind === 'garbage' ||
       this.fault.kind === 'slow' ||

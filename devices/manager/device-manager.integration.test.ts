@@ -6,7 +6,7 @@ import { startDemoDevices, type DemoDevices } from '../emulators/demo.js';
 import { sampleReceipt, sampleTicket } from '../testing/samples.js';
 import { transcriptLines } from '../escpos/transcript.js';
 import { tempDir, waitFor } from '../testing/helpers.js';
-import { DeviceManager } from './device-manager.js';
+import { DeviceManager, SILENT_POLLS_BEFORE_REOPEN } from './device-manager.js';
 import { deviceStatusSchema, evaluationEventSchema, idCardEventSchema, type DeviceStatus, type EvaluationEvent, type IdCardEvent } from './schemas.js';
 
 let dir: string;
@@ -131,6 +131,23 @@ describe('DeviceManager with demo devices', () => {
     demo.idcard.presentFile(demo.cards['hmt-residence']!);
     await waitFor(() => cards.filter((e) => e.type === 'card').length === before + 1, 5000, 'card after replug');
   });
+
+  it('a reader that stops answering while its port stays open is reopened (no close event needed), then reads again', async () => {
+    statuses.length = 0;
+    logs.length = 0;
+    demo.idcard.setFault({ kind: 'mute' });
+    await waitFor(() => statuses.find((s) => s.role === 'idcard' && s.state === 'error'), 10_000, 'idcard error');
+    // Only the watchdog closes the port here: the emulator never went away, so 'disconnected' means it reopened.
+    await waitFor(() => statuses.find((s) => s.role === 'idcard' && s.state === 'disconnected'), 20_000, 'port reopened');
+    expect(logs.join('\n')).toContain(`idcard: ${SILENT_POLLS_BEFORE_REOPEN} polls in a row failed (TIMEOUT); reopening the port`);
+    demo.idcard.clearFault();
+    await waitFor(() => statusOf('idcard').state === 'connected', 15_000, 'idcard connected again');
+    const before = cards.filter((e) => e.type === 'card').length;
+    demo.idcard.presentFile(demo.cards['resident']!);
+    await waitFor(() => cards.filter((e) => e.type === 'card').length === before + 1, 5000, 'card after reopen');
+    demo.idcard.remove();
+    await waitFor(() => cards.filter((e) => e.type === 'removed').length > 0 && cards.at(-1)?.type === 'removed', 5000, 'removed');
+  }, 60_000);
 
   it('printer unplug: a print while unplugged is kept with an error; after the printer is back, retry prints it', async () => {
     await demo.printer.unplug(0);

@@ -57,6 +57,9 @@ export interface DeviceManagerOptions {
 
 type Listener<T> = (value: T) => void;
 
+/** ID card polls that may fail in a row (timeouts, bad frames, failed writes) before the port is reopened. */
+export const SILENT_POLLS_BEFORE_REOPEN = 3;
+
 const ROLE_NAMES: Record<DeviceRole, string> = {
   idcard: '身份证阅读器',
   'receipt-printer': '凭条打印机',
@@ -228,9 +231,15 @@ export class DeviceManager {
     }
     link.setStatus('connected', '身份证阅读器已就绪');
     const now = () => new Date().toISOString();
+    // Polls that got no usable answer in a row. The OS does not always report a lost serial link
+    // (a USB reader pulled and put back, a pty whose other end was replaced): the port stays "open"
+    // and every command times out. After a few such polls the port is reopened, which either finds
+    // the reader again or reports it missing.
+    let silentPolls = 0;
     this.session = new IdCardSession(
       reader,
       (event) => {
+        if (event.type !== 'link-error') silentPolls = 0;
         switch (event.type) {
           case 'card':
             void this.emitCard(event.card);
@@ -245,6 +254,10 @@ export class DeviceManager {
             break;
           case 'link-error':
             link.setStatus('error', event.error.userMessage, { code: event.error.code, detail: event.error.message });
+            if (++silentPolls === SILENT_POLLS_BEFORE_REOPEN) {
+              this.log.warn(`idcard: ${silentPolls} polls in a row failed (${event.error.code}); reopening the port`);
+              void link.drop();
+            }
             break;
           case 'link-ok':
             link.setStatus('connected', '身份证阅读器已就绪');

@@ -17,6 +17,19 @@ export async function waitFor<T>(fn: () => T | undefined | null | false, timeout
   }
 }
 
+/** A step that must settle within `ms`; otherwise fails naming the step (instead of the test's own timeout). */
+export async function within<T>(step: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`step "${what}" did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([step, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const cardsDir = path.join(import.meta.dirname, '../emulators/cards');
