@@ -4,7 +4,7 @@ import { exampleApplication, exampleFormData, formIssuesLogMessage, type Applica
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import { updateForm } from './applications';
-import { listQuarantine, quarantine, quarantineKey, refusedFields, releaseAccepted } from './quarantine';
+import { listQuarantine, quarantine, quarantineKey, refusalText, refusedFields, releaseAccepted } from './quarantine';
 import { memoryDb, TEST_SALT } from './test-helpers';
 
 const open: TerminalDatabase[] = [];
@@ -28,7 +28,18 @@ async function refused(db: TerminalDatabase, status: ApplicationDoc['status'], c
   return doc;
 }
 
-describe('refusedFields (FORM_INVALID message → field paths)', () => {
+describe('refusedFields (FORM_INVALID reason → field paths)', () => {
+  it('reads the field list the transport appends to the platform\'s Chinese reason', () => {
+    // sync/client/transport.ts rejectionText: userMessage + （字段：…）, as e2e/sync-integration.spec.ts sees it
+    const msg = '表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。（字段：idNumber、members.0.phone）';
+    expect(refusedFields(msg)).toEqual([{ path: 'idNumber', keyword: '' }, { path: 'members.0.phone', keyword: '' }]);
+    expect(refusalText(msg)).toBe('表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。');
+    expect(refusedFields('表单内容有1处不符合要求。（字段：<img>、a b、、姓名、ok）')).toEqual([{ path: 'ok', keyword: '' }]);
+    expect(refusalText(platformMessage([{ path: 'a', keyword: 'type' }]))).toBeNull();
+    expect(refusalText('')).toBeNull();
+  });
+
+
   it('reads the paths and keywords of the shared message format, ignoring root, "and N more" and duplicates', () => {
     const msg = platformMessage([{ path: 'bankAccount', keyword: 'pattern' }, { path: 'members.0.name', keyword: 'required' }, { path: '', keyword: 'type' }, { path: 'bankAccount', keyword: 'pattern' }], 9);
     expect(msg).toContain('and 5 more');

@@ -101,28 +101,43 @@ export async function dismissQuarantined(db: TerminalDatabase, key: string): Pro
   await q?.remove();
 }
 
-/** A field the platform named in a `FORM_INVALID` refusal: the validator's path and keyword. */
+/** A field the platform named in a `FORM_INVALID` refusal: the validator's path (and keyword when known). */
 export interface RefusedField {
   path: string;
   keyword: string;
 }
 
+const FIELDS_SUFFIX = /（字段：([^（）]{1,4000})）$/;
+
 /**
- * The fields of a `FORM_INVALID` refusal, read from the platform's English message (the shared
- * `formIssuesLogMessage` format: `… N field(s) do not match the form: path (keyword), …[, and N more]`).
- * The bridge carries only the code and the message of a rejection, so this is where the paths are.
- * Only well-formed form paths are kept; anything else in the message is ignored.
+ * The fields of a `FORM_INVALID` refusal, read from the quarantined reason. The bridge carries only
+ * a rejection's code and text; the transport (sync/client/transport.ts `rejectionText`) writes the
+ * platform's Chinese `userMessage` followed by `（字段：path、path）`. A platform answer without
+ * `userMessage` leaves the English message (the shared `formIssuesLogMessage` format:
+ * `… do not match the form: path (keyword), …`), which is read too. Only well-formed form paths are
+ * kept (at most 20); anything else in the text is ignored.
  */
 export function refusedFields(message: string): RefusedField[] {
-  const at = message.indexOf('do not match the form: ');
-  if (at < 0) return [];
   const out: RefusedField[] = [];
-  for (const part of message.slice(at + 'do not match the form: '.length, at + 4000).split(', ')) {
-    const m = /^(\S{1,200}) \(([a-zA-Z:-]{1,40})\)$/.exec(part.trim());
-    if (m && FORM_FIELD_PATH_PATTERN.test(m[1]!) && !out.some((f) => f.path === m[1])) out.push({ path: m[1]!, keyword: m[2]! });
-    if (out.length >= 20) break;
+  const add = (path: string, keyword: string) => {
+    if (out.length < 20 && FORM_FIELD_PATH_PATTERN.test(path) && !out.some((f) => f.path === path)) out.push({ path, keyword });
+  };
+  const zh = FIELDS_SUFFIX.exec(message);
+  if (zh) for (const p of zh[1]!.split('、')) add(p.trim(), '');
+  const at = message.indexOf('do not match the form: ');
+  if (!zh && at >= 0) {
+    for (const part of message.slice(at + 'do not match the form: '.length, at + 4000).split(', ')) {
+      const m = /^(\S{1,200}) \(([a-zA-Z:-]{1,40})\)$/.exec(part.trim());
+      if (m) add(m[1]!, m[2]!);
+    }
   }
   return out;
+}
+
+/** The platform's Chinese words of a refusal (the transport's text without the field list), or null when it sent none. */
+export function refusalText(message: string): string | null {
+  const text = message.replace(FIELDS_SUFFIX, '').trim();
+  return /[\u4e00-\u9fff]/.test(text) ? text.slice(0, 1000) : null;
 }
 
 /** The open `FORM_INVALID` refusal of an application (its quarantine entry), if there is one. */

@@ -274,9 +274,11 @@ describe('补正 editor (supplement_required)', () => {
 describe('FORM_INVALID correction', () => {
   it('flags the refused fields, refuses an unchanged form, and sends the correction through the quarantine', async () => {
     const doc = await addApp({ status: 'submitted', submittedAt: T, formData: { ...formData, bankAccount: '12' } });
-    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: 'formData does not match BZ01@1: 1 field(s) do not match the form: bankAccount (pattern)', doc });
+    // the reason as the transport writes it (sync/client/transport.ts rejectionText)
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: '表单内容有1处不符合要求：社保卡或银行账号格式不正确。请核对修改后重新提交。（字段：bankAccount）', doc });
     const { done } = await mount(doc.id, 'form_invalid');
     expect($('supplement-reasons')!.textContent).toContain('表单内容有 1 处不符合要求');
+    expect($('supplement-refusal-text')!.textContent).toBe('表单内容有1处不符合要求：社保卡或银行账号格式不正确。请核对修改后重新提交。');
     expect($('supplement-flagged-fields')!.textContent).toContain('社保卡或银行账号');
     // the validator's own Chinese message for the refused field
     expect($('field-bankAccount')!.textContent).toContain('社保卡或银行账号');
@@ -301,6 +303,7 @@ describe('FORM_INVALID correction', () => {
     const doc = await addApp({ status: 'submitted', submittedAt: T });
     await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: 'formData does not match BZ01@1: 1 field(s) do not match the form: phone (pattern)', doc });
     await mount(doc.id, 'form_invalid');
+    expect($('supplement-refusal-text')).toBeNull(); // English only: our words, not the log line
     expect($('field-phone')!.textContent).toContain('平台认为此项不符合要求');
     $('supplement-save')!.click();
     await settle();
