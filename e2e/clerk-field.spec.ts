@@ -3,8 +3,9 @@
  * reference platform behind a fault proxy, with emulated devices on ptys:
  * sign in offline → a complete 帮代办 while the platform is down (card, authorization signed on
  * screen → 委托书 PDF, form, materials, receipt) → platform up → the application reaches the platform
- * once → back office asks for 补正 → the assistant resubmits → back office approves → 办结单 with
- * the resident's signature. Screenshots in test-results/screens/clerk-field-*.png; axe on each screen.
+ * once → back office asks for 补正, flagging one form field and one material → the assistant opens
+ * the 补正 editor, corrects the field, attaches a scan for the material and resubmits (the platform
+ * gets the new value and the file) → back office approves → 办结单 with the resident's signature. Screenshots in test-results/screens/clerk-field-*.png; axe on each screen.
  * Attachments: the signed 委托书 PDF and a scanned material (PNG) are stored by main while offline,
  * shown as pending on 同步状态, and reach the platform before (or with) the application: the test
  * fetches them through the platform API and checks hash and file type.
@@ -175,7 +176,8 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
 
   // ---- back office: accept, ask for 补正
   await admin(id, 'accept', { actor: 'B001' });
-  await admin(id, 'supplement', { actor: 'B001', reasons: ['户口簿复印件不清晰'], dueDate: '2026-12-31' });
+  const flaggedMaterial = onPlatform.materials.find((m) => m.code !== material)!.code;
+  await admin(id, 'supplement', { actor: 'B001', reasons: ['户口簿复印件不清晰', '联系电话有误'], dueDate: '2026-12-31', fields: ['phone'], materials: [flaggedMaterial] });
   await page.getByTestId('clerk-nav-cases').click();
   await eventually(async () => {
     await page.getByTestId('cases-search').click({ timeout: 5000 });
@@ -186,8 +188,34 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   await page.getByTestId(`case-reveal-${id}`).click();
   await expect(page.getByTestId(`case-id-${id}`)).not.toContainText('*');
   await shot(page, '4-supplement');
-  await page.getByTestId('case-resubmit').click({ timeout: 10_000 });
+  // ---- the 补正 editor: the flagged field and material are highlighted, the reasons on top
+  await page.getByTestId('case-edit-resubmit').click({ timeout: 10_000 });
+  const editor = page.getByTestId('supplement-editor');
+  await expect(editor.getByTestId('supplement-reasons')).toContainText('联系电话有误', { timeout: 20_000 });
+  await expect(editor.getByTestId('supplement-flagged-fields')).toContainText('手机号');
+  await expect(editor.getByTestId('field-phone')).toHaveClass(/form-field--invalid/);
+  await expect(editor.getByTestId(`supplement-material-row-${flaggedMaterial}`)).toHaveAttribute('data-flagged', 'true');
+  await expect(editor.locator('#se-phone')).toHaveValue('13800000000');
+  await editor.locator('#se-phone').fill('13911112222');
+  await expect(editor.getByTestId('field-phone')).not.toHaveClass(/form-field--invalid/);
+  await editor.getByTestId(`supplement-origin-${flaggedMaterial}`).click();
+  await page.getByRole('option', { name: '扫描件', exact: true }).filter({ visible: true }).click();
+  const rescan = scannedPng();
+  await editor.getByTestId(`supplement-upload-${flaggedMaterial}`).setInputFiles({ name: 'rescan.png', mimeType: 'image/png', buffer: rescan });
+  await expect(editor.getByTestId(`supplement-file-${flaggedMaterial}`)).toContainText('rescan.png', { timeout: 20_000 });
+  await shot(page, '4b-supplement-editor');
+  await editor.getByTestId('supplement-save').click();
+  await expect(page.getByTestId('case-edit-message')).toBeVisible({ timeout: 20_000 });
   await eventually(async () => ((await platform.store.getDocument('applications', id)) as ApplicationDoc).status === 'resubmitted', 60_000, 'resubmitted on the platform');
+  const resubmitted = (await platform.store.getDocument('applications', id)) as ApplicationDoc;
+  expect(resubmitted.formData.phone).toBe('13911112222');
+  expect(resubmitted.supplement).toMatchObject({ fields: ['phone'], materials: [flaggedMaterial] });
+  const rescanRef = resubmitted.materials.find((m) => m.code === flaggedMaterial)!;
+  expect(rescanRef).toMatchObject({ provided: true, origin: 'scan' });
+  expect(rescanRef.attachments[0]).toMatchObject({ sha256: createHash('sha256').update(rescan).digest('hex'), size: rescan.length, mimeType: 'image/png', fileName: 'rescan.png' });
+  expect((await attachment(rescanRef.attachments[0]!.sha256)).equals(rescan)).toBe(true);
+  // the other material and its first scan are unchanged
+  expect(resubmitted.materials.find((m) => m.code === material)?.attachments[0]?.sha256).toBe(scanRef!.sha256);
 
   // ---- approval, 办结单
   await admin(id, 'approve', { actor: 'B001' });

@@ -1,7 +1,8 @@
 /**
  * Terminal ⇄ real platform (PGlite and PostgreSQL): convergence of two terminals after concurrent
  * offline edits, back-office status live (SSE) and after a reconnect, quarantine of refused
- * documents, a terminal clock 3 days wrong. Node only (no browser): main's sync feature + the
+ * documents, a FORM_INVALID refusal corrected in the form (the clerk's 补正 editor saves through
+ * updateForm), a terminal clock 3 days wrong. Node only (no browser): main's sync feature + the
  * renderer's RxDB + replication, see ./sync-harness.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +12,9 @@ import { expect, test } from '@playwright/test';
 import { canonicalJson, paths, type ApplicationDoc } from '../sync/protocol';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { backends } from '../sync/server/test/helpers';
-import { createDraft, submitApplication, updateForm } from '../renderer/db/applications';
+import { createDraft, saveCorrection, setTerminalStatus, submitApplication, updateForm } from '../renderer/db/applications';
 import { toLocal } from '../renderer/db/modifiers';
-import { listQuarantine, editQuarantined, retryQuarantined } from '../renderer/db/quarantine';
+import { listQuarantine, editQuarantined, openFormRefusal, refusalText, refusedFields, retryQuarantined } from '../renderer/db/quarantine';
 import { exampleEvaluation, exampleFormData, exampleQueueTicket, exampleApplication } from '../sync/protocol';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { startFaultProxy } from './sync-fault-proxy';
@@ -209,6 +210,38 @@ for (const backend of backends()) {
       await eventually(async () => (await listQuarantine(a.db))[0]?.state === 'open', 15_000, 'refused again');
       expect((await listQuarantine(a.db))[0]?.attempts).toBe(1);
       expect(await platform.store.getDocument('applications', String(forged.id))).toBeNull();
+    });
+
+    test('a FORM_INVALID refusal is corrected in the form (updateForm) and accepted; a refused resubmission after 补正 too', async () => {
+      const a = await newTerminal();
+      await a.startSync();
+      const app = await createDraft(a.db, { ...draftInput(a, '己'), formData: exampleFormData({ bankAccount: '12' }) }, a.salt);
+      await submitApplication(a.db, app.id);
+      await eventually(async () => !!(await openFormRefusal(a.db, app.id)), 15_000, 'FORM_INVALID quarantined');
+      const q = (await openFormRefusal(a.db, app.id))!;
+      // What the case detail and the editor read from the real refusal: the field and the platform's words.
+      expect(refusedFields(q.message)).toEqual([{ path: 'bankAccount', keyword: '' }]);
+      expect(refusalText(q.message)).toMatch(/^表单内容有1处不符合要求/);
+      await updateForm(a.db, app.id, { formData: exampleFormData({ bankAccount: '6217000000000000777' }) }, a.salt);
+      await eventually(async () => ((await platform.store.getDocument('applications', app.id)) as ApplicationDoc | null)?.status === 'synced', 15_000, 'corrected application accepted');
+      expect(((await platform.store.getDocument('applications', app.id)) as ApplicationDoc).formData.bankAccount).toBe('6217000000000000777');
+      await eventually(async () => (await listQuarantine(a.db)).length === 0, 10_000, 'quarantine released');
+
+      // 补正 flags the bank account; the terminal resubmits a still-wrong value, is refused, corrects it.
+      await admin(platform, `${paths.adminApplication(app.id)}/accept`);
+      await admin(platform, `${paths.adminApplication(app.id)}/supplement`, { reasons: ['银行账号有误'], fields: ['bankAccount'] });
+      await eventually(async () => (await appOn(a, app.id))?.status === 'supplement_required', 15_000, '补正 on the terminal');
+      expect((await appOn(a, app.id))!.supplement?.fields).toEqual(['bankAccount']);
+      await updateForm(a.db, app.id, { formData: exampleFormData({ bankAccount: '34' }) }, a.salt);
+      await setTerminalStatus(a.db, app.id, 'resubmitted');
+      await eventually(async () => !!(await openFormRefusal(a.db, app.id)), 15_000, 'refused resubmission quarantined');
+      expect(((await platform.store.getDocument('applications', app.id)) as ApplicationDoc).status).toBe('supplement_required');
+      // The editor saves through saveCorrection: the local status may have fallen back to
+      // supplement_required (the platform's state pulled after the refusal) or still be resubmitted.
+      await saveCorrection(a.db, app.id, { formData: exampleFormData({ bankAccount: '6217000000000000888' }) }, a.salt);
+      await eventually(async () => ((await platform.store.getDocument('applications', app.id)) as ApplicationDoc).status === 'resubmitted', 20_000, 'corrected resubmission accepted');
+      expect(((await platform.store.getDocument('applications', app.id)) as ApplicationDoc).formData.bankAccount).toBe('6217000000000000888');
+      await eventually(async () => (await listQuarantine(a.db)).length === 0, 15_000, 'quarantine released after the resubmission');
     });
 
     test('a terminal clock 3 days wrong changes nothing', async () => {

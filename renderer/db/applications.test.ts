@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exampleApplication, exampleFormData, formIssuesLogMessage, type ApplicationDoc } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
-import { updateForm } from './applications';
+import { saveCorrection, setTerminalStatus, updateForm } from './applications';
 import { listQuarantine, quarantine, quarantineKey, refusalText, refusedFields, releaseAccepted } from './quarantine';
 import { memoryDb, TEST_SALT } from './test-helpers';
 
@@ -100,5 +100,30 @@ describe('updateForm on a refused submission', () => {
     expect((await db.applications.findOne(sub.id).exec())!.formData).toEqual(sub.formData);
     expect((await db.sync_quarantine.findOne(quarantineKey('applications', sub.id)).exec())!.state).toBe('open');
     await expect(updateForm(db, 'nope', { formData: {} }, TEST_SALT)).rejects.toThrow(/no such application/);
+  });
+});
+
+describe('saveCorrection (the 补正 editor\'s save)', () => {
+  it('a refused resubmission that fell back to supplement_required is written, resubmitted, and its refusal waits for the answer', async () => {
+    const db = await fresh();
+    const doc = await refused(db, 'supplement_required');
+    const r = await saveCorrection(db, doc.id, { formData: exampleFormData() }, TEST_SALT);
+    expect(r.outcome).toBe('resubmitted');
+    expect(r.doc.status).toBe('resubmitted');
+    expect(r.doc.formData).toEqual(exampleFormData());
+    expect((await listQuarantine(db))[0]!.state).toBe('retrying');
+    await releaseAccepted(db, 'applications', [doc.id]);
+    expect(await listQuarantine(db)).toEqual([]);
+  });
+
+  it('a refused submission is corrected in place (resent); withdrawal leaves a refusal open', async () => {
+    const db = await fresh();
+    const doc = await refused(db, 'submitted');
+    const r = await saveCorrection(db, doc.id, { formData: exampleFormData() }, TEST_SALT);
+    expect(r).toMatchObject({ outcome: 'resent', doc: { status: 'submitted' } });
+    const other = await refused(db, 'supplement_required');
+    await setTerminalStatus(db, other.id, 'withdrawn');
+    expect((await db.sync_quarantine.findOne(quarantineKey('applications', other.id)).exec())!.state).toBe('open');
+    await expect(saveCorrection(db, 'nope', { formData: {} }, TEST_SALT)).rejects.toThrow(/no such application/);
   });
 });

@@ -7,7 +7,7 @@
 import { uuidv7, uuidV7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { applicationLocalOnly, type ApplicationLocal } from './schemas';
-import { editQuarantined, openFormRefusal, retryQuarantined } from './quarantine';
+import { editQuarantined, openFormRefusal, retryQuarantined, supersedeRefusal } from './quarantine';
 
 /** Salted SHA-256 (hex) of an ID number, for "my applications by ID number" without decrypting. */
 export async function hashIdNumber(salt: string, idNumber: string): Promise<string> {
@@ -79,7 +79,26 @@ export async function setTerminalStatus(db: TerminalDatabase, id: string, to: Ex
     submittedAt: to === 'submitted' ? at : d.submittedAt,
     statusHistory: [...d.statusHistory, { status: to, at, by: 'terminal' as const }],
   }));
+  // Sent again: an earlier refusal of this application is answered by this push (released when
+  // the platform accepts it, reopened with the new copy if it refuses again).
+  if (to !== 'withdrawn') await supersedeRefusal(db, id);
   return next.toMutableJSON();
+}
+
+/**
+ * Saves a corrected form (the clerk's 补正 editor) and sends it, whatever happened meanwhile:
+ * while the terminal owns the form (`supplement_required`) it is written and resubmitted; a
+ * submission the platform refused with FORM_INVALID is corrected through the quarantine (see
+ * `updateForm`). A refused resubmission can fall back to `supplement_required` locally when the
+ * platform's state is pulled after the refusal, so the status at save time decides, not the one the
+ * editor opened with.
+ */
+export async function saveCorrection(db: TerminalDatabase, id: string, patch: Partial<Pick<ApplicationLocal, 'formData' | 'materials'>>, idHashSalt: string, now = new Date()): Promise<{ doc: ApplicationLocal; outcome: 'resubmitted' | 'resent' }> {
+  const cur = await db.applications.findOne(id).exec();
+  if (!cur) throw new Error('no such application');
+  await updateForm(db, id, patch, idHashSalt, now);
+  if (cur.status === 'supplement_required') return { doc: await setTerminalStatus(db, id, 'resubmitted', now), outcome: 'resubmitted' };
+  return { doc: (await db.applications.findOne(id).exec())!.toMutableJSON(), outcome: 'resent' };
 }
 
 export const submitApplication = (db: TerminalDatabase, id: string, now?: Date) => setTerminalStatus(db, id, 'submitted', now);

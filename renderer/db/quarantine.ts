@@ -145,3 +145,13 @@ export async function openFormRefusal(db: TerminalDatabase, id: string): Promise
   const q = await db.sync_quarantine.findOne(quarantineKey('applications', id)).exec();
   return q && q.code === 'FORM_INVALID' && q.state === 'open' ? q.toMutableJSON() : null;
 }
+
+/**
+ * The application is being sent again by other means (resubmitted after 补正): its open refusal
+ * waits for the platform's answer like a retried one (`retrying`: released on acceptance, reopened
+ * with the new copy on a new refusal). Other refusals (e.g. LOCAL_OVERRIDDEN) are left alone.
+ */
+export async function supersedeRefusal(db: TerminalDatabase, id: string): Promise<void> {
+  const q = await db.sync_quarantine.findOne(quarantineKey('applications', id)).exec();
+  if (q && q.state === 'open' && q.code !== 'LOCAL_OVERRIDDEN') await q.incrementalPatch({ state: 'retrying' });
+}
