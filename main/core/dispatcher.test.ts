@@ -157,3 +157,54 @@ describe('clerk work needs an active staff session held in main (requiresStaff)'
     expect(seen!.staff).toBeUndefined();
   });
 });
+
+describe('role capabilities (requiresCapability, preload/contract/permissions.ts)', () => {
+  const clerk: CallerContext = { ...ctx, role: 'clerk' };
+  const staff = {
+    assistant: { id: 'S002', name: '演示代办员', role: 'assistant', platformRole: 'clerk' },
+    counter: { id: 'S001', name: '演示窗口员', role: 'counter', platformRole: 'counter' },
+    'station-admin': { id: 'S003', name: '演示站长', role: 'station-admin', platformRole: 'supervisor' },
+  } as const;
+  let shown: unknown[] = [];
+  const as = (role: keyof typeof staff | 'locked') =>
+    createDispatcher({
+      handlers: { ...core.handlers, 'devices.showOnWindowDisplay': (input) => (shown.push(input), null) },
+      isOriginAllowed: allowApp,
+      log,
+      staffSession: () => ({ state: role === 'locked' ? 'locked' : 'active', staff: role === 'locked' ? staff.counter : staff[role], mode: 'offline', signedInAt: 1, offlineValidUntil: null, inactivityLockSec: 300 }),
+    });
+  const text = { text: '请A012号到2号窗口' };
+
+  it('every capability named on a call exists, and such calls are staff work', () => {
+    for (const n of callNames) {
+      const cap = (calls[n] as { requiresCapability?: string }).requiresCapability;
+      if (!cap) continue;
+      expect(['queue.call', 'sync.repair']).toContain(cap);
+      expect((calls[n] as { roles?: string[] }).roles).toContain('clerk');
+    }
+    expect((calls['devices.showOnWindowDisplay'] as { requiresCapability?: string }).requiresCapability).toBe('queue.call');
+  });
+
+  it('refuses the window display (叫号) to an assistant with ROLE_FORBIDDEN, in English and Chinese, before the handler runs', async () => {
+    shown = [];
+    lines.length = 0;
+    const r = await as('assistant')(clerk, 'devices.showOnWindowDisplay', text);
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'ROLE_FORBIDDEN', message: 'call devices.showOnWindowDisplay needs the queue.call capability, which role assistant does not have', userMessage: '当前账号（村代办员）无权办理此业务，请由窗口人员或站点管理员办理。' },
+    });
+    expect(shown).toEqual([]);
+    expect(lines.join('\n')).toContain('"reason":"staff-role"');
+    expect(lines.join('\n')).not.toContain('演示代办员');
+  });
+
+  it('serves a counter and a station admin; a locked counter is still STAFF_LOCKED first; the kiosk has no roles', async () => {
+    shown = [];
+    expect(await as('counter')(clerk, 'devices.showOnWindowDisplay', text)).toMatchObject({ ok: true });
+    expect(await as('station-admin')(clerk, 'devices.showOnWindowDisplay', text)).toMatchObject({ ok: true });
+    expect(shown).toHaveLength(2);
+    expect(await as('locked')(clerk, 'devices.showOnWindowDisplay', text)).toMatchObject({ ok: false, error: { code: 'STAFF_LOCKED' } });
+    // the kiosk may show text on the window display without any staff (its own queue page)
+    expect(await as('assistant')(ctx, 'devices.showOnWindowDisplay', text)).toMatchObject({ ok: true });
+  });
+});

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { calls, isCallName, type CallName, type CallOutput, type Envelope, type ParsedCallInput, type Role, type BridgeErrorShape } from '../../preload/contract';
 import { StaffSession, type SignedInStaff } from '../../preload/contract/clerk-calls';
 import type { StaffGateCode } from '../../preload/contract/spec';
+import { can, rolesWith, ROLE_NAMES_ZH, type Capability } from '../../preload/contract/permissions';
 import type { Logger } from './log';
 
 /** Who is calling: established by the transport (Electron sender frame, or the WebSocket session). */
@@ -75,6 +76,18 @@ const STAFF_GATE: Record<StaffGateCode, { message: string; userMessage: string }
   STAFF_LOCKED: { message: 'the staff session is locked; unlock it with the PIN first', userMessage: '工作台已锁定，请输入 PIN 解锁后继续。' },
 };
 
+/** A `requiresCapability` call from a role without it (English for logs and APIs, Chinese for people). */
+const roleForbidden = (name: string, staff: SignedInStaff, capability: Capability): Envelope => ({
+  ok: false,
+  error: {
+    code: 'ROLE_FORBIDDEN',
+    message: `call ${name} needs the ${capability} capability, which role ${staff.role} does not have`,
+    userMessage: `当前账号（${ROLE_NAMES_ZH[staff.role]}）无权办理此业务，请由${rolesWith(capability)
+      .map((r) => ROLE_NAMES_ZH[r])
+      .join('或')}办理。`,
+  },
+});
+
 const issuesOf = (error: z.ZodError): NonNullable<BridgeErrorShape['issues']> =>
   error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 
@@ -113,11 +126,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     // Who is signed in comes from main's session only, never from what reached the dispatcher.
     const { staff: _untrusted, ...transport } = ctx;
     let caller: CallerContext = transport;
-    if ((spec as { requiresStaff?: boolean }).requiresStaff && ctx.role === 'clerk') {
+    const capability = (spec as { requiresCapability?: Capability }).requiresCapability;
+    if (((spec as { requiresStaff?: boolean }).requiresStaff || capability) && ctx.role === 'clerk') {
       const gate = await staffGate(ctx);
       if (typeof gate === 'string') {
         log?.warn('bridge.refused', { reason: 'staff-session', name, code: gate });
         return { ok: false, error: { code: gate, ...STAFF_GATE[gate] } };
+      }
+      if (capability && !can(gate.role, capability)) {
+        log?.warn('bridge.refused', { reason: 'staff-role', name, role: gate.role, capability });
+        return roleForbidden(name, gate, capability);
       }
       caller = { ...ctx, staff: gate };
     }

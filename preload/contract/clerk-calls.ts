@@ -9,10 +9,9 @@
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
+import { ClerkRole } from './permissions';
 
-/** The workbench roles (村代办员, 窗口人员, 站点管理员), derived from the platform's staff role. */
-export const ClerkRole = z.enum(['assistant', 'counter', 'station-admin']);
-export type ClerkRole = z.infer<typeof ClerkRole>;
+export { ClerkRole } from './permissions';
 
 export const StaffId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'staff id');
 export const Pin = z.string().regex(/^\d{4,12}$/, '4–12 digits');

@@ -65,6 +65,8 @@ export const deviceCalls = {
     input: windowDisplayRequestSchema.strict(),
     output: z.null(),
     ...COUNTER_WORK,
+    // 叫号 to a window is counter work (permissions.ts).
+    requiresCapability: 'queue.call',
   }),
   /** Ask the evaluator for a rating; `on-screen` when there is no evaluator device. */
   'devices.requestEvaluation': call({

@@ -1,5 +1,6 @@
 /** Building blocks of the bridge contract (see index.ts). zod only. */
 import { z } from 'zod';
+import type { Capability } from './permissions';
 
 /** Roles a window (or a browser-host page) can have. */
 export const Role = z.enum(['kiosk', 'clerk', 'display']);
@@ -18,6 +19,12 @@ export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType =
    * (residents at the kiosk do not sign in).
    */
   readonly requiresStaff?: boolean;
+  /**
+   * A capability of the signed-in staff member's role (permissions.ts), checked after the staff
+   * session like `requiresStaff` (which it implies); refused with ROLE_FORBIDDEN. Only the clerk
+   * window is concerned: a kiosk allowed to make the call has no staff.
+   */
+  readonly requiresCapability?: Capability;
 }
 
 export const call = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> => spec;

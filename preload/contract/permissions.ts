@@ -1,0 +1,39 @@
+/**
+ * What each clerk-workbench role may do, beyond what every signed-in staff member does.
+ *
+ * Every role files 帮代办 applications, handles 补正, prints 委托书/回执/办结单, searches the case list
+ * (ID numbers shown only through the audited 显示 action), tests devices and exports the daily
+ * summary: field staff working offline for days need all of it. Two things differ:
+ * - `queue.call` (叫号: calling the next ticket to a window, the window's LED strip) is counter work:
+ *   窗口人员 and 站点管理员;
+ * - `sync.repair` (the sync centre's raw edit of a refused document and dismissing it, which bypass
+ *   the form validator or drop the terminal's copy) is for the 站点管理员. Everyone may resend a
+ *   refused document and correct a FORM_INVALID refusal through the form.
+ *
+ * No domain source defines these rules; they are this product's assumption (docs/ARCHITECTURE.md).
+ * Main enforces capabilities on bridge calls (`requiresCapability`); the clerk window hides what a
+ * role may not use and its router refuses those pages. zod only: shared with the sandboxed renderer.
+ */
+import { z } from 'zod';
+
+/** The workbench roles (村代办员, 窗口人员, 站点管理员), derived from the platform's staff role. */
+export const ClerkRole = z.enum(['assistant', 'counter', 'station-admin']);
+export type ClerkRole = z.infer<typeof ClerkRole>;
+
+export const Capability = z.enum(['queue.call', 'sync.repair']);
+export type Capability = z.infer<typeof Capability>;
+
+export const ROLE_CAPABILITIES: Readonly<Record<ClerkRole, readonly Capability[]>> = {
+  assistant: [],
+  counter: ['queue.call'],
+  'station-admin': ['queue.call', 'sync.repair'],
+};
+
+/** Whether a signed-in role has the capability (no role: no). */
+export const can = (role: ClerkRole | null | undefined, capability: Capability): boolean => !!role && (ROLE_CAPABILITIES[role]?.includes(capability) ?? false);
+
+/** The roles that have a capability, for messages ("请由窗口人员或站点管理员办理"). */
+export const rolesWith = (capability: Capability): ClerkRole[] => ClerkRole.options.filter((r) => ROLE_CAPABILITIES[r].includes(capability));
+
+/** Chinese role names for people. */
+export const ROLE_NAMES_ZH: Readonly<Record<ClerkRole, string>> = { assistant: '村代办员', counter: '窗口人员', 'station-admin': '站点管理员' };
