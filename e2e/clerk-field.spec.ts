@@ -193,10 +193,16 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   const editor = page.getByTestId('supplement-editor');
   await expect(editor.getByTestId('supplement-reasons')).toContainText('联系电话有误', { timeout: 20_000 });
   await expect(editor.getByTestId('supplement-flagged-fields')).toContainText('手机号');
-  await expect(editor.getByTestId('field-phone')).toHaveClass(/form-field--invalid/);
+  // flagged, not invalid: highlighted with 需补正 (its description), never announced as invalid
+  await expect(editor.getByTestId('field-phone')).toHaveClass(/form-field--flagged/);
+  await expect(editor.getByTestId('field-phone')).not.toHaveClass(/form-field--invalid/);
+  await expect(editor.locator('#se-phone')).toHaveAttribute('aria-invalid', 'false');
+  await expect(editor.locator('#se-phone')).toHaveAccessibleDescription(/^需补正：/);
   await expect(editor.getByTestId(`supplement-material-row-${flaggedMaterial}`)).toHaveAttribute('data-flagged', 'true');
   await expect(editor.locator('#se-phone')).toHaveValue('13800000000');
+  await shot(page, '4a-supplement-flagged');
   await editor.locator('#se-phone').fill('13911112222');
+  await expect(editor.getByTestId('field-phone')).not.toHaveClass(/form-field--flagged/);
   await expect(editor.getByTestId('field-phone')).not.toHaveClass(/form-field--invalid/);
   await editor.getByTestId(`supplement-origin-${flaggedMaterial}`).click();
   await page.getByRole('option', { name: '扫描件', exact: true }).filter({ visible: true }).click();

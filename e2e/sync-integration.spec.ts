@@ -14,7 +14,7 @@ import { startPlatform, type Platform } from '../sync/server/platform';
 import { backends } from '../sync/server/test/helpers';
 import { createDraft, saveCorrection, setTerminalStatus, submitApplication, updateForm } from '../renderer/db/applications';
 import { toLocal } from '../renderer/db/modifiers';
-import { listQuarantine, editQuarantined, openFormRefusal, refusalText, refusedFields, retryQuarantined } from '../renderer/db/quarantine';
+import { listQuarantine, editQuarantined, openFormRefusal, refusalText, refusedFieldsOf, retryQuarantined } from '../renderer/db/quarantine';
 import { exampleEvaluation, exampleFormData, exampleQueueTicket, exampleApplication } from '../sync/protocol';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { startFaultProxy } from './sync-fault-proxy';
@@ -184,6 +184,9 @@ for (const backend of backends()) {
       expect(q.map((x) => x.code).sort()).toEqual(['FORM_INVALID', 'INVALID_DOCUMENT', 'PLATFORM_OWNED_FIELD']);
       expect(q.find((x) => x.code === 'INVALID_DOCUMENT')?.message).toMatch(/reasons/);
       expect(q.find((x) => x.code === 'FORM_INVALID')?.message).toBe('表单内容有1处不符合要求：身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：idNumber）');
+      // the fields travel as data from the platform's issues (transport → bridge → quarantine), with the keyword
+      expect(q.find((x) => x.code === 'FORM_INVALID')?.fields).toEqual([{ path: 'idNumber', keyword: 'pattern' }]);
+      expect(q.filter((x) => x.code !== 'FORM_INVALID').map((x) => x.fields)).toEqual([[], []]);
       expect(await platform.store.getDocument('applications', badForm.id)).toBeNull();
       // the others went through
       await eventually(async () => (await appOn(a, ok1.id))?.status === 'synced', 15_000, 'good app synced');
@@ -219,9 +222,12 @@ for (const backend of backends()) {
       await submitApplication(a.db, app.id);
       await eventually(async () => !!(await openFormRefusal(a.db, app.id)), 15_000, 'FORM_INVALID quarantined');
       const q = (await openFormRefusal(a.db, app.id))!;
-      // What the case detail and the editor read from the real refusal: the field and the platform's words.
-      expect(refusedFields(q.message)).toEqual([{ path: 'bankAccount', keyword: '' }]);
-      expect(refusalText(q.message)).toMatch(/^表单内容有1处不符合要求/);
+      // What the case detail and the editor read from the real refusal: the stored field (with the
+      // validator's keyword, carried from the platform's issues) and the platform's words.
+      expect(q.fields).toEqual([{ path: 'bankAccount', keyword: 'pattern' }]);
+      expect(refusedFieldsOf(q)).toEqual([{ path: 'bankAccount', keyword: 'pattern' }]);
+      expect(refusalText(q)).toMatch(/^表单内容有1处不符合要求/);
+      expect(refusalText(q)).not.toContain('字段');
       await updateForm(a.db, app.id, { formData: exampleFormData({ bankAccount: '6217000000000000777' }) }, a.salt);
       await eventually(async () => ((await platform.store.getDocument('applications', app.id)) as ApplicationDoc | null)?.status === 'synced', 15_000, 'corrected application accepted');
       expect(((await platform.store.getDocument('applications', app.id)) as ApplicationDoc).formData.bankAccount).toBe('6217000000000000777');

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
-import { checkpoint, collectionName, LIMITS, streamEvent } from '../../sync/protocol';
+import { checkpoint, collectionName, formFieldPath, LIMITS, streamEvent } from '../../sync/protocol';
 
 /** A document as it crosses the bridge (validated per collection by main against the protocol). */
 const anyDoc = z.record(z.string(), z.unknown());
@@ -37,6 +37,19 @@ export const SyncPushRow = z
   .strict();
 
 /**
+ * A form field the platform refused (`FORM_INVALID`): the validator's path (`idNumber`,
+ * `members.0.name`) and JSON Schema keyword ('' when unknown). Main builds these from the platform's
+ * `issues` with sync/client/refused-fields.ts `sanitizeRefusedFields` (same bounds as here).
+ */
+export const SyncRefusedField = z
+  .object({
+    path: formFieldPath,
+    keyword: z.string().max(40).regex(/^(?:[A-Za-z][A-Za-z0-9:_-]{0,39})?$/),
+  })
+  .strict();
+export type SyncRefusedField = z.infer<typeof SyncRefusedField>;
+
+/**
  * Why a pushed document was not accepted. The platform's rejection codes plus two of the terminal's
  * own: `TOO_LARGE` (a single document above the platform's body limit) and `MALFORMED` (the document
  * could not be sent at all).
@@ -44,7 +57,10 @@ export const SyncPushRow = z
 export const SyncRejection = z.object({
   id: z.string().max(200),
   code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
+  /** For people: the platform's Chinese reason when it sent one (with the field list), else its English. */
   message: z.string().max(2000),
+  /** `FORM_INVALID`: the refused fields, each path once, at most 20. */
+  fields: z.array(SyncRefusedField).max(20).optional(),
 });
 export type SyncRejection = z.infer<typeof SyncRejection>;
 
@@ -60,6 +76,8 @@ export const SyncPushOutput = z.object({
   conflicts: z.array(anyDoc),
   /** Documents refused for a rule; everything else in the batch was applied. */
   rejections: z.array(SyncRejection),
+  /** Entries of the platform's `issues` main left out as malformed (logged by the renderer; no values). */
+  droppedFields: z.int().min(0).max(1_000_000).optional(),
 });
 
 /** The error the sync status page shows (Chinese `message`, with what to do about it). */

@@ -1,10 +1,10 @@
-// updateForm's one exception (a FORM_INVALID refusal corrected in the form) and the refusal's fields.
+// updateForm's one exception (a FORM_INVALID refusal corrected in the form) and the refusal's stored fields.
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleApplication, exampleFormData, formIssuesLogMessage, type ApplicationDoc } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import { saveCorrection, setTerminalStatus, updateForm } from './applications';
-import { listQuarantine, quarantine, quarantineKey, refusalText, refusedFields, releaseAccepted } from './quarantine';
+import { listQuarantine, quarantine, quarantineKey, refusalText, refusedFieldsOf, releaseAccepted } from './quarantine';
 import { memoryDb, TEST_SALT } from './test-helpers';
 
 const open: TerminalDatabase[] = [];
@@ -24,33 +24,61 @@ const platformMessage = (issues: { path: string; keyword: string }[], total = is
 async function refused(db: TerminalDatabase, status: ApplicationDoc['status'], code = 'FORM_INVALID'): Promise<ApplicationDoc> {
   const doc = exampleApplication({ status, formData: exampleFormData({ bankAccount: '12' }), submittedAt: new Date().toISOString() });
   await db.applications.insert(toLocal('applications', doc) as never);
-  await quarantine(db, { collection: 'applications', docId: doc.id, code, message: platformMessage([{ path: 'bankAccount', keyword: 'pattern' }]), doc });
+  await quarantine(db, { collection: 'applications', docId: doc.id, code, message: platformMessage([{ path: 'bankAccount', keyword: 'pattern' }]), doc, fields: [{ path: 'bankAccount', keyword: 'pattern' }] });
   return doc;
 }
 
-describe('refusedFields (FORM_INVALID reason → field paths)', () => {
-  it('reads the field list the transport appends to the platform\'s Chinese reason', () => {
-    // sync/client/transport.ts rejectionText: userMessage + （字段：…）, as e2e/sync-integration.spec.ts sees it
+describe('a FORM_INVALID refusal: stored fields and the platform\'s words', () => {
+  it('shows the platform\'s Chinese reason without the field list the transport appends for people; no English log line', () => {
     const msg = '表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。（字段：idNumber、members.0.phone）';
-    expect(refusedFields(msg)).toEqual([{ path: 'idNumber', keyword: '' }, { path: 'members.0.phone', keyword: '' }]);
-    expect(refusalText(msg)).toBe('表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。');
-    expect(refusedFields('表单内容有1处不符合要求。（字段：<img>、a b、、姓名、ok）')).toEqual([{ path: 'ok', keyword: '' }]);
-    expect(refusalText(platformMessage([{ path: 'a', keyword: 'type' }]))).toBeNull();
-    expect(refusalText('')).toBeNull();
+    expect(refusalText({ message: msg })).toBe('表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。');
+    expect(refusalText({ message: '表单内容有1处不符合要求。' })).toBe('表单内容有1处不符合要求。');
+    expect(refusalText({ message: platformMessage([{ path: 'a', keyword: 'type' }]) })).toBeNull();
+    expect(refusalText({ message: '' })).toBeNull();
+    expect(refusalText({ message: '（字段：a）' })).toBeNull();
   });
 
-
-  it('reads the paths and keywords of the shared message format, ignoring root, "and N more" and duplicates', () => {
-    const msg = platformMessage([{ path: 'bankAccount', keyword: 'pattern' }, { path: 'members.0.name', keyword: 'required' }, { path: '', keyword: 'type' }, { path: 'bankAccount', keyword: 'pattern' }], 9);
-    expect(msg).toContain('and 5 more');
-    expect(refusedFields(msg)).toEqual([{ path: 'bankAccount', keyword: 'pattern' }, { path: 'members.0.name', keyword: 'required' }]);
+  it('stores the fields the bridge delivered, as data, and reads them back', async () => {
+    const db = await fresh();
+    const doc = await refused(db, 'submitted');
+    const [q] = await listQuarantine(db);
+    expect(q!.fields).toEqual([{ path: 'bankAccount', keyword: 'pattern' }]);
+    expect(refusedFieldsOf(q!)).toEqual([{ path: 'bankAccount', keyword: 'pattern' }]);
+    // a new refusal of the same document replaces them; a refusal without fields has none
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: 'x', doc, fields: [{ path: 'members.0.phone', keyword: 'required' }] });
+    expect((await listQuarantine(db))[0]!.fields).toEqual([{ path: 'members.0.phone', keyword: 'required' }]);
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'WRONG_STATION', message: 'x', doc });
+    expect((await listQuarantine(db))[0]!.fields).toEqual([]);
   });
 
-  it('answers nothing for garbage, never a path that is not a form path', () => {
-    const garbage = ['', 'x', 'do not match the form: ', 'do not match the form: <img src=x> (pattern)', 'do not match the form: a b (pattern), 姓名 (required), a..b (x)', 'do not match the form: ok (bad keyword!)', '\u0000'.repeat(5000), `do not match the form: ${'a'.repeat(300)} (pattern)`, 'formData.applicantName: too short'];
-    for (const g of garbage) expect(refusedFields(g), g.slice(0, 40)).toEqual([]);
-    const many = platformMessage(Array.from({ length: 40 }, (_, i) => ({ path: `f${i}`, keyword: 'required' })));
-    expect(refusedFields(many)).toHaveLength(20);
+  it('garbage fields (wrong types, bad paths, HTML, bad keywords, oversized lists) are dropped; the refused copy is always kept', async () => {
+    const db = await fresh();
+    const doc = exampleApplication({ status: 'submitted' });
+    const garbage: unknown[] = [
+      'bankAccount',
+      42,
+      { path: 'bankAccount' },
+      null,
+      [null, 7, 'x', [], { path: 7, keyword: 'pattern' }, { path: '<img src=x onerror=alert(1)>', keyword: 'pattern' }, { path: 'a b', keyword: 'x' }, { path: 'a..b', keyword: 'x' }, { path: '/idNumber', keyword: 'x' }, { path: '姓名', keyword: 'x' }],
+      [{ path: 'ok', keyword: 'bad keyword!' }, { path: 'ok', keyword: 'x'.repeat(41) }, { path: 'ok', keyword: 5 }, { path: `a${'b'.repeat(200)}`, keyword: '' }, { path: '', keyword: 'type' }],
+    ];
+    for (const [i, fields] of garbage.entries()) {
+      await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: `m${i}`, doc, fields });
+      const [q] = await listQuarantine(db);
+      expect(q!.message, String(i)).toBe(`m${i}`);
+      expect(q!.doc, String(i)).toEqual(doc);
+      expect(q!.fields, String(i)).toEqual([]);
+    }
+    // oversized: the first 20 distinct good ones; duplicates and extra members (the platform's message) left out
+    const many = [{ path: 'dup', keyword: 'pattern', message: '请核对' }, { path: 'dup', keyword: 'required' }, ...Array.from({ length: 5000 }, (_, i) => ({ path: `f${i}`, keyword: 'required' }))];
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: 'many', doc, fields: many });
+    const [q] = await listQuarantine(db);
+    expect(q!.fields).toHaveLength(20);
+    expect(q!.fields[0]).toEqual({ path: 'dup', keyword: 'pattern' });
+    expect(q!.fields[1]).toEqual({ path: 'f0', keyword: 'required' });
+    // a stored entry damaged by other means reads as no fields, never throws
+    expect(refusedFieldsOf({ fields: 'nope' as never })).toEqual([]);
+    expect(refusedFieldsOf({ fields: [{ path: '<b>', keyword: '' }] })).toEqual([]);
   });
 });
 

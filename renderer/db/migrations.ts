@@ -7,7 +7,9 @@
  * checkpoint (it is just a sequence number), so a migrated collection resumes where it was.
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, type LocalCollectionName } from './schemas';
+import { FORM_FIELD_PATH_PATTERN } from '../../sync/protocol';
+import { MAX_REFUSED_FIELDS, sanitizeRefusedFields, type RefusedField } from '../../sync/client/refused-fields';
+import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, type LocalCollectionName } from './schemas';
 
 type AnySchema = RxJsonSchema<Record<string, unknown>>;
 
@@ -36,6 +38,42 @@ export const applicationSchemaV0 = (() => {
   } as unknown as AnySchema;
 })();
 
+/** sync_quarantine v0: no `fields`; a FORM_INVALID refusal's fields were only in the reason text. */
+export const quarantineSchemaV0 = (() => {
+  const { fields: _f, ...props } = quarantineSchema.properties;
+  return {
+    ...quarantineSchema,
+    version: 0,
+    properties: props,
+    required: quarantineSchema.required.filter((f) => f !== 'fields'),
+  } as unknown as AnySchema;
+})();
+
+const FIELDS_SUFFIX = /（字段：([^（）]{1,4000})）$/;
+const LOG_MARK = 'do not match the form: ';
+
+/**
+ * The fields of a v0 `FORM_INVALID` entry, read once from its reason text (the only place where
+ * they were): the transport's `（字段：a、b）` suffix after the platform's Chinese words, or else the
+ * English log format `… do not match the form: path (keyword), …`. Only well-formed form paths are
+ * kept (at most 20, each once); anything else in the text is ignored. Used by the migration only —
+ * since v1 the fields travel and are stored structurally.
+ */
+export function legacyRefusedFields(message: unknown): RefusedField[] {
+  if (typeof message !== 'string') return [];
+  const found: { path: string; keyword: string }[] = [];
+  const zh = FIELDS_SUFFIX.exec(message);
+  if (zh) for (const p of zh[1]!.split('、')) found.push({ path: p.trim(), keyword: '' });
+  const at = message.indexOf(LOG_MARK);
+  if (!zh && at >= 0) {
+    for (const part of message.slice(at + LOG_MARK.length, at + 4000).split(', ')) {
+      const m = /^(\S{1,200}) \(([a-zA-Z:-]{1,40})\)$/.exec(part.trim());
+      if (m && FORM_FIELD_PATH_PATTERN.test(m[1]!)) found.push({ path: m[1]!, keyword: m[2]! });
+    }
+  }
+  return sanitizeRefusedFields(found.slice(0, 10 * MAX_REFUSED_FIELDS)).fields;
+}
+
 export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies>> = {
   applications: {
     // v0 → v1: index "my applications by ID number" — null hash becomes '' (indexed fields are required).
@@ -44,9 +82,15 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
     // document (the strategy sees it decrypted; the derived members are not PII and stay plain).
     2: (doc: Record<string, unknown>) => ({ ...doc, ...applicationLocalOnly(doc) }),
   },
+  sync_quarantine: {
+    // v0 → v1: the refused fields as data — derived once from the reason text of FORM_INVALID
+    // entries; every other entry gets none. The reason text and the refused copy stay as they were.
+    1: (doc: Record<string, unknown>) => ({ ...doc, fields: doc.code === 'FORM_INVALID' ? legacyRefusedFields(doc.message) : [] }),
+  },
 };
 
 /** Earlier schemas per collection and version, for migration tests. */
 export const EARLIER_SCHEMAS: Partial<Record<LocalCollectionName, AnySchema[]>> = {
   applications: [applicationSchemaV0, applicationSchemaV1],
+  sync_quarantine: [quarantineSchemaV0],
 };

@@ -3,8 +3,10 @@
  * kept here with the platform's reason — a full copy, encrypted at rest — so they are never lost,
  * never block the other documents, and can be shown, edited and sent again.
  */
-import { FORM_FIELD_PATH_PATTERN, type CollectionName } from '../../sync/protocol';
+import type { CollectionName } from '../../sync/protocol';
 import { TERMINAL_OWNED_APPLICATION_FIELDS } from '../../sync/client/ownership';
+import { sanitizeRefusedFields, withoutFieldsSuffix, type RefusedField } from '../../sync/client/refused-fields';
+import { log } from '../shared/log';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import type { QuarantineDoc } from './schemas';
@@ -18,18 +20,30 @@ export interface QuarantineEntry {
   message: string;
   /** The refused document, protocol form. */
   doc: Record<string, unknown>;
+  /**
+   * `FORM_INVALID`: the refused form fields as the bridge delivered them (`SyncRejection.fields`).
+   * Checked again here (it crossed the bridge): malformed entries are dropped, the entry is kept.
+   */
+  fields?: unknown;
 }
 
-/** Records (or refreshes) a quarantine entry. Awaited before the push handler returns. */
+/**
+ * Records (or refreshes) a quarantine entry. Awaited before the push handler returns. A new refusal
+ * replaces the fields of the previous one. Never fails for bad `fields`: they are dropped (logged
+ * as a count) and the refused document is kept.
+ */
 export async function quarantine(db: TerminalDatabase, e: QuarantineEntry, now = Date.now()): Promise<void> {
   const key = quarantineKey(e.collection, e.docId);
   const prev = await db.sync_quarantine.findOne(key).exec();
+  const { fields, dropped } = sanitizeRefusedFields(e.fields);
+  if (dropped) log('warn', 'sync.quarantine-fields-dropped', { collection: e.collection, code: e.code.slice(0, 64), dropped });
   await db.sync_quarantine.upsert({
     key,
     targetCollection: e.collection,
     docId: e.docId.slice(0, 128),
     code: e.code.slice(0, 64),
     message: e.message.slice(0, 2000),
+    fields,
     at: now,
     attempts: prev?.attempts ?? 0,
     doc: e.doc,
@@ -101,42 +115,21 @@ export async function dismissQuarantined(db: TerminalDatabase, key: string): Pro
   await q?.remove();
 }
 
-/** A field the platform named in a `FORM_INVALID` refusal: the validator's path (and keyword when known). */
-export interface RefusedField {
-  path: string;
-  keyword: string;
-}
-
-const FIELDS_SUFFIX = /（字段：([^（）]{1,4000})）$/;
+export type { RefusedField };
 
 /**
- * The fields of a `FORM_INVALID` refusal, read from the quarantined reason. The bridge carries only
- * a rejection's code and text; the transport (sync/client/transport.ts `rejectionText`) writes the
- * platform's Chinese `userMessage` followed by `（字段：path、path）`. A platform answer without
- * `userMessage` leaves the English message (the shared `formIssuesLogMessage` format:
- * `… do not match the form: path (keyword), …`), which is read too. Only well-formed form paths are
- * kept (at most 20); anything else in the text is ignored.
+ * The fields of a `FORM_INVALID` refusal, as stored with it (`fields`, carried from the platform's
+ * `issues` by the transport and the bridge; derived once from the old reason text by the v0 → v1
+ * migration). Checked again on the way out, so a damaged entry shows no fields rather than breaking.
  */
-export function refusedFields(message: string): RefusedField[] {
-  const out: RefusedField[] = [];
-  const add = (path: string, keyword: string) => {
-    if (out.length < 20 && FORM_FIELD_PATH_PATTERN.test(path) && !out.some((f) => f.path === path)) out.push({ path, keyword });
-  };
-  const zh = FIELDS_SUFFIX.exec(message);
-  if (zh) for (const p of zh[1]!.split('、')) add(p.trim(), '');
-  const at = message.indexOf('do not match the form: ');
-  if (!zh && at >= 0) {
-    for (const part of message.slice(at + 'do not match the form: '.length, at + 4000).split(', ')) {
-      const m = /^(\S{1,200}) \(([a-zA-Z:-]{1,40})\)$/.exec(part.trim());
-      if (m) add(m[1]!, m[2]!);
-    }
-  }
-  return out;
-}
+export const refusedFieldsOf = (q: Pick<QuarantineDoc, 'fields'>): RefusedField[] => sanitizeRefusedFields(q.fields).fields;
 
-/** The platform's Chinese words of a refusal (the transport's text without the field list), or null when it sent none. */
-export function refusalText(message: string): string | null {
-  const text = message.replace(FIELDS_SUFFIX, '').trim();
+/**
+ * The platform's Chinese words of a refusal: its reason text without the field list the transport
+ * appends for people, or null when it sent none (an English log line is not shown as its words).
+ */
+export function refusalText(q: Pick<QuarantineDoc, 'message'>): string | null {
+  const text = withoutFieldsSuffix(q.message).trim();
   return /[\u4e00-\u9fff]/.test(text) ? text.slice(0, 1000) : null;
 }
 

@@ -6,7 +6,7 @@
  *
  * Only the leader window replicates (RxDB leader election across windows of one profile).
  * Rejected documents go to quarantine before the push handler returns, so the answer "done" to
- * RxDB never loses a refused document.
+ * RxDB never loses a refused document; a `FORM_INVALID` rejection's `fields` go with it.
  */
 import { Subject, type Subscription } from 'rxjs';
 import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
@@ -17,6 +17,7 @@ import { onLocalDiscard, type TerminalDatabase } from './database';
 import { toLocal, toProtocol } from './modifiers';
 import { quarantine, releaseAccepted } from './quarantine';
 import { sameState } from '../../sync/client/ownership';
+import { log } from '../shared/log';
 
 const withoutMeta = (d: Doc): Doc => {
   const { _meta: _m, _rev: _r, _attachments: _a, ...rest } = d;
@@ -28,7 +29,7 @@ type Doc = Record<string, unknown>;
 /** What replication needs from main; the renderer's bridge client provides it (tests: direct calls). */
 export interface SyncBridge {
   pull(input: { collection: CollectionName; checkpoint: Checkpoint | null; limit: number }): Promise<{ documents: Doc[]; checkpoint: Checkpoint; skipped: number }>;
-  push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[] }>;
+  push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[]; droppedFields?: number }>;
   onStream(listener: (event: StreamEvent) => void): () => void;
   report?(report: SyncLocalReport): Promise<void>;
 }
@@ -126,11 +127,13 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
                 });
                 const sent = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
                 const rejected = new Set<string>();
+                if (r.droppedFields) log('warn', 'sync.refused-fields-dropped', { collection: name, dropped: r.droppedFields });
                 for (const rej of r.rejections) {
                   const doc = sent.get(rej.id);
                   if (!doc) continue; // not something we sent: ignore (hostile or confused platform)
                   rejected.add(rej.id);
-                  await quarantine(db, { collection: name, docId: rej.id, code: rej.code, message: rej.message, doc });
+                  // `fields` (FORM_INVALID) are checked again by quarantine(); bad ones never cost the copy.
+                  await quarantine(db, { collection: name, docId: rej.id, code: rej.code, message: rej.message, fields: rej.fields, doc });
                 }
                 const conflicted = new Set(r.conflicts.map((c) => String(c.id)));
                 await releaseAccepted(db, name, [...sent.keys()].filter((id) => !rejected.has(id) && !conflicted.has(id)));

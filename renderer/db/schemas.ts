@@ -65,8 +65,13 @@ export interface QuarantineDoc {
   docId: string;
   /** The platform's rejection code (or the terminal's own: TOO_LARGE, LOCAL_OVERRIDDEN). */
   code: string;
-  /** The platform's reason, as it said it. */
+  /** The platform's reason, as it said it (for people; may end with the field list). */
   message: string;
+  /**
+   * `FORM_INVALID`: the refused form fields (validated paths and keywords, ≤ 20, each path once),
+   * carried structurally from the platform's `issues`; empty for other refusals. Not PII (form keys).
+   */
+  fields: { path: string; keyword: string }[];
   /** Epoch ms when quarantined (local clock; display only). */
   at: number;
   /** How many times it was retried. */
@@ -333,7 +338,7 @@ export const stationConfigSchema = {
 
 export const quarantineSchema = {
   title: 'sync quarantine (local only)',
-  version: 0,
+  version: 1,
   primaryKey: 'key',
   type: 'object',
   additionalProperties: false,
@@ -343,12 +348,22 @@ export const quarantineSchema = {
     docId: str(128),
     code: str(64),
     message: str(2000),
+    fields: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { path: str(200), keyword: str(40) },
+        required: ['path', 'keyword'],
+      },
+    },
     at: int(0, 9_999_999_999_999),
     attempts: int(0, 1_000_000),
     doc: obj,
     state: str(10),
   },
-  required: ['key', 'targetCollection', 'docId', 'code', 'message', 'at', 'attempts', 'doc', 'state'],
+  required: ['key', 'targetCollection', 'docId', 'code', 'message', 'fields', 'at', 'attempts', 'doc', 'state'],
   encrypted: ['doc'],
   indexes: [['targetCollection', 'at'], 'at'],
 } as const satisfies RxJsonSchema<QuarantineDoc>;

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createApp, h, nextTick, ref } from 'vue';
 import { createI18n } from 'vue-i18n';
 import FormRenderer from './FormRenderer.vue';
-import { FormModel, type FormData, type UiElement } from './model';
+import { FormModel, type FieldFlag, type FormData, type UiElement } from './model';
+import type { FieldError } from '../../sync/protocol/forms/validate';
 
-const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { kiosk: { form: { requiredMark: '（必填）', yes: '是', no: '否', fromCard: '已从身份证读取' } } } } });
+const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { kiosk: { form: { requiredMark: '（必填）', yes: '是', no: '否', fromCard: '已从身份证读取', flagged: '需补正：{reason}' } } } } });
 const schema = {
   type: 'object',
   properties: {
@@ -29,12 +30,23 @@ const ui: UiElement = {
   ],
 };
 
-async function mount(initial: FormData) {
+async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[] } = {}) {
   const model = new FormModel('表', schema, ui);
   const data = ref<FormData>(initial);
   const el = document.createElement('div');
   document.body.appendChild(el);
-  const app = createApp({ render: () => h(FormRenderer, { model, step: model.steps[0]!, modelValue: data.value, errors: model.stepErrors(model.steps[0]!, data.value), readonlyKeys: ['applicantName'], 'onUpdate:modelValue': (v: FormData) => (data.value = v) }) });
+  const app = createApp({
+    render: () =>
+      h(FormRenderer, {
+        model,
+        step: model.steps[0]!,
+        modelValue: data.value,
+        errors: extra.errors ?? model.stepErrors(model.steps[0]!, data.value),
+        ...(extra.flagged !== undefined ? { flagged: extra.flagged as FieldFlag[] } : {}),
+        readonlyKeys: ['applicantName'],
+        'onUpdate:modelValue': (v: FormData) => (data.value = v),
+      }),
+  });
   app.use(i18n).mount(el);
   await nextTick();
   return { el, data, app };
@@ -70,5 +82,51 @@ describe('FormRenderer', () => {
     size.dispatchEvent(new Event('input'));
     expect('familySize' in data.value).toBe(false);
     app.unmount();
+  });
+
+  it('marks flagged fields without calling them invalid: highlight and 需补正 text linked by aria-describedby, no aria-invalid, no alert', async () => {
+    const valid = { applicantName: '王建国', phone: '13800000000', familySize: 3, kind: '普通' };
+    const { el, app } = await mount(valid, { flagged: [{ path: 'phone', reason: '平台在补正通知中标出了此项' }, { path: 'kind', reason: '请核对类别' }] });
+    expect(el.querySelectorAll('[role="alert"]')).toHaveLength(0);
+    const phone = el.querySelector<HTMLInputElement>('#f-phone')!;
+    expect(phone.getAttribute('aria-invalid')).toBe('false');
+    expect(el.querySelector('[data-testid="field-phone"]')!.classList.contains('form-field--flagged')).toBe(true);
+    expect(el.querySelector('[data-testid="field-phone"]')!.classList.contains('form-field--invalid')).toBe(false);
+    const flag = el.querySelector(`#${phone.getAttribute('aria-describedby')}`)!;
+    expect(flag.textContent).toBe('需补正：平台在补正通知中标出了此项');
+    expect(flag.getAttribute('role')).toBeNull();
+    // a choice group is described by its flag the same way
+    const kind = el.querySelector('[data-testid="field-kind"] fieldset')!;
+    expect(el.querySelector(`#${kind.getAttribute('aria-describedby')}`)?.textContent).toBe('需补正：请核对类别');
+    expect(kind.hasAttribute('aria-invalid')).toBe(false);
+    // fields not flagged are plain
+    const size = el.querySelector<HTMLInputElement>('#f-familySize')!;
+    expect(size.hasAttribute('aria-describedby')).toBe(false);
+    expect(el.querySelector('[data-testid="field-familySize"]')!.classList.contains('form-field--flagged')).toBe(false);
+    app.unmount();
+  });
+
+  it('a flagged field that is also invalid is described by both, invalid only through errors', async () => {
+    const { el, app } = await mount({ applicantName: '王建国' }, { flagged: [{ path: 'phone', reason: '号码有误' }, { path: 'phone.0', reason: '号码有误' }] });
+    const phone = el.querySelector<HTMLInputElement>('#f-phone')!;
+    expect(phone.getAttribute('aria-invalid')).toBe('true');
+    const ids = phone.getAttribute('aria-describedby')!.split(' ');
+    expect(ids.map((i) => el.querySelector(`#${i}`)?.textContent)).toEqual(['需补正：号码有误', '请填写手机号']);
+    expect(el.querySelector(`#${ids[1]}`)!.getAttribute('role')).toBe('alert');
+    app.unmount();
+  });
+
+  it('garbage flags: unknown paths render nothing, hostile reasons are text, an empty list is no flag', async () => {
+    const { el, app } = await mount({ applicantName: '王建国', phone: '13800000000' }, {
+      errors: [],
+      flagged: [{ path: 'nope.0.deep', reason: 'x' }, { path: '', reason: 'root' }, { path: 'phone', reason: '<img src=x onerror=alert(1)>' }],
+    });
+    expect(el.querySelectorAll('.form-field--flagged')).toHaveLength(1);
+    expect(el.querySelector('img')).toBeNull();
+    expect(el.querySelector('[data-testid="flag-phone"]')!.textContent).toBe('需补正：<img src=x onerror=alert(1)>');
+    app.unmount();
+    const second = await mount({ applicantName: '王建国' }, { flagged: [] });
+    expect(second.el.querySelectorAll('.form-field--flagged, .form-flag')).toHaveLength(0);
+    second.app.unmount();
   });
 });

@@ -44,6 +44,16 @@ export interface FormStep {
 
 export type FormData = Record<string, unknown>;
 
+/**
+ * A field someone asked to look at, which is not (necessarily) invalid: the platform's 补正 flag or
+ * the field a refusal named. `path` as the validator names fields (`bankAccount`, `members.0.name`);
+ * `reason` is shown as 需补正：<reason>.
+ */
+export interface FieldFlag {
+  path: string;
+  reason: string;
+}
+
 const keyOf = (scope: string): string => {
   const m = /^#\/properties\/([^/]+)$/.exec(scope);
   if (!m) throw new Error(`unsupported scope ${scope}`);

@@ -6,6 +6,7 @@ import { backoffDelay } from './backoff';
 import { SyncTransportError } from './errors';
 import { SseParser } from './sse';
 import { PlatformClient } from './transport';
+import { SyncPushOutput } from '../../preload/contract/sync-calls';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -87,7 +88,7 @@ describe('PlatformClient against garbage', () => {
     expect((await c.push('applications', [{ newDocumentState: sent }])).conflicts).toHaveLength(1);
   });
 
-  it("shows the platform's Chinese reason with the field paths, and keeps rejection codes it does not know", async () => {
+  it("carries a FORM_INVALID refusal's fields as data (and lists them in the Chinese reason for people); keeps rejection codes it does not know", async () => {
     const a = exampleApplication({ status: 'submitted' });
     const b = exampleApplication({ status: 'submitted' });
     const url = await serve((_p, _b, res) =>
@@ -107,9 +108,51 @@ describe('PlatformClient against garbage', () => {
     const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
     const r = await c.push('applications', [{ newDocumentState: a }, { newDocumentState: b }]);
     expect(r.rejections).toEqual([
-      { id: a.id, code: 'FORM_INVALID', message: '表单内容有2处不符合要求：请填写手机号；身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：phone、idNumber）' },
+      {
+        id: a.id, code: 'FORM_INVALID', message: '表单内容有2处不符合要求：请填写手机号；身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：phone、idNumber）',
+        fields: [{ path: 'phone', keyword: 'required' }, { path: 'idNumber', keyword: 'pattern' }],
+      },
       { id: b.id, code: 'SOMETHING_NEWER', message: 'a rule of a newer platform' },
     ]);
+    expect(r.droppedFields).toBeUndefined();
+    // what crosses the bridge keeps the fields (the contract does not strip them)
+    expect(SyncPushOutput.parse(r).rejections[0]!.fields).toEqual(r.rejections[0]!.fields);
+  });
+
+  it('hostile issues (oversized lists, bad paths, wrong types) lose their bad entries, never the answer or the rejection', async () => {
+    const docs = Array.from({ length: 7 }, () => exampleApplication({ status: 'submitted' }));
+    const hostile: unknown[] = [
+      Array.from({ length: 5000 }, (_, i) => ({ path: `f${i}`, keyword: 'required', message: '请填写' })),
+      [{ path: '<img src=x onerror=alert(1)>', keyword: 'pattern', message: 'x' }, { path: 'a b', keyword: 'type' }, { path: 'ok', keyword: 'bad keyword!' }, { path: `a${'b'.repeat(300)}`, keyword: '' }, null, 7, 'idNumber', { path: 'idNumber', keyword: 'pattern' }, { path: 'idNumber', keyword: 'format' }],
+      'idNumber',
+      { path: 'idNumber', keyword: 'pattern' },
+      42,
+      null,
+      [[{ path: 'nested', keyword: 'x' }]],
+    ];
+    const url = await serve((_p, _b, res) =>
+      json(res, 200, {
+        conflicts: [],
+        rejections: hostile.map((issues, i) => ({ id: docs[i]!.id, index: i, code: 'FORM_INVALID', message: 'refused', userMessage: '表单内容不符合要求。', issues })),
+        written: 0, unchanged: 0, checkpoint: { seq: 1 },
+      }),
+    );
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    const r = await c.push('applications', docs.map((d) => ({ newDocumentState: d })));
+    expect(r.rejections.map((x) => x.id)).toEqual(docs.map((d) => d.id));
+    expect(r.rejections[0]!.fields).toHaveLength(20);
+    expect(r.rejections[0]!.fields![19]).toEqual({ path: 'f19', keyword: 'required' });
+    expect(r.rejections[0]!.message).toBe(`表单内容不符合要求。（字段：${Array.from({ length: 20 }, (_, i) => `f${i}`).join('、')}）`);
+    expect(r.rejections[1]!.fields).toEqual([{ path: 'idNumber', keyword: 'pattern' }]);
+    expect(r.rejections[1]!.message).toBe('表单内容不符合要求。（字段：idNumber）'); // no hostile text in the reason either
+    for (const x of r.rejections.slice(2)) {
+      expect(x).not.toHaveProperty('fields');
+      expect(x.message).toBe('表单内容不符合要求。');
+    }
+    // 4980 over the limit + 7 malformed + 1 non-array + 1 object + 1 number + 1 nested = counted, never echoed
+    expect(r.droppedFields).toBe(4980 + 7 + 4);
+    // and the whole answer still fits the bridge contract main checks its output against
+    expect(SyncPushOutput.safeParse(r).success).toBe(true);
   });
 
   it('splits batches the platform finds too large and rejects a lone oversized document without blocking the rest', async () => {

@@ -20,6 +20,7 @@ import {
 } from '../protocol/index';
 import { checkpoint as checkpointSchema } from '../protocol/index';
 import { SyncTransportError } from './errors';
+import { fieldsSuffix, sanitizeRefusedFields, type RefusedField } from './refused-fields';
 
 export type FetchLike = typeof fetch;
 
@@ -42,9 +43,19 @@ export interface PushRowIn {
   newDocumentState: Record<string, unknown>;
 }
 
+export interface PushRejection {
+  id: string;
+  code: string;
+  message: string;
+  /** `FORM_INVALID`: the refused form fields (validated paths, ≤ 20), from the platform's `issues`. */
+  fields?: RefusedField[];
+}
+
 export interface PushResult {
   conflicts: Record<string, unknown>[];
-  rejections: { id: string; code: string; message: string }[];
+  rejections: PushRejection[];
+  /** Entries of the platform's `issues` that were not well-formed fields and were left out (counted, for logs). */
+  droppedFields?: number;
 }
 
 export interface PullResult {
@@ -54,22 +65,25 @@ export interface PullResult {
 }
 
 const DEFAULT_MAX_RESPONSE = 32 * 1024 * 1024;
+/** `droppedFields` is a count for logs; it stops here (the bridge contract's bound). */
+const MAX_DROPPED_COUNT = 1_000_000;
 
 /**
  * The push answer as this terminal reads it: rejection codes it does not know yet (a newer
  * platform) are kept as they are — a refused document is quarantined whatever the reason — instead
- * of failing the whole answer and retrying the batch forever.
+ * of failing the whole answer and retrying the batch forever. `issues` is read entry by entry
+ * (`sanitizeRefusedFields`): a malformed or oversized list loses its bad entries, not the answer.
  */
-const pushAnswer = pushResponse.extend({ rejections: z.array(rejection.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/) })) });
+const pushAnswer = pushResponse.extend({ rejections: z.array(rejection.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/), issues: z.unknown().optional() })) });
 
 /**
  * The reason shown at the terminal: the platform's Chinese text when it sends one (FORM_INVALID,
- * UNKNOWN_FORM), with the field paths so the refused copy can be found and fixed; else its English.
+ * UNKNOWN_FORM), followed by the refused field paths for people (the fields themselves travel as
+ * `fields`); else its English.
  */
-function rejectionText(x: z.infer<typeof pushAnswer>['rejections'][number]): string {
+function rejectionText(x: z.infer<typeof pushAnswer>['rejections'][number], fields: readonly RefusedField[]): string {
   if (!x.userMessage) return x.message.slice(0, 1000);
-  const fields = x.issues?.length ? `（字段：${[...new Set(x.issues.map((i) => i.path))].join('、')}）` : '';
-  return `${x.userMessage.slice(0, 1000)}${fields}`.slice(0, 2000);
+  return `${x.userMessage.slice(0, 1000)}${fieldsSuffix(fields)}`.slice(0, 2000);
 }
 
 export class PlatformClient {
@@ -195,6 +209,7 @@ export class PlatformClient {
       const r = await this.pushBatch(collection, batch.map((b) => b.row));
       result.conflicts.push(...r.conflicts);
       result.rejections.push(...r.rejections);
+      if (r.droppedFields) result.droppedFields = Math.min(MAX_DROPPED_COUNT, (result.droppedFields ?? 0) + r.droppedFields);
       batch = [];
       bytes = 2;
     };
@@ -222,7 +237,8 @@ export class PlatformClient {
         const mid = Math.ceil(rows.length / 2);
         const a = await this.pushBatch(collection, rows.slice(0, mid));
         const b = await this.pushBatch(collection, rows.slice(mid));
-        return { conflicts: [...a.conflicts, ...b.conflicts], rejections: [...a.rejections, ...b.rejections] };
+        const dropped = Math.min(MAX_DROPPED_COUNT, (a.droppedFields ?? 0) + (b.droppedFields ?? 0));
+        return { conflicts: [...a.conflicts, ...b.conflicts], rejections: [...a.rejections, ...b.rejections], ...(dropped ? { droppedFields: dropped } : {}) };
       }
       throw error;
     }
@@ -239,12 +255,18 @@ export class PlatformClient {
       }
       conflicts.push(p.data as Record<string, unknown>);
     }
-    const rejections = r.data.rejections.map((x) => ({
-      id: x.id.startsWith('#') ? idOf(rows[x.index] ?? { newDocumentState: {} }) : x.id,
-      code: x.code,
-      message: rejectionText(x),
-    }));
-    return { conflicts, rejections };
+    let droppedFields = 0;
+    const rejections = r.data.rejections.map((x): PushRejection => {
+      const { fields, dropped } = sanitizeRefusedFields(x.issues);
+      droppedFields = Math.min(MAX_DROPPED_COUNT, droppedFields + dropped);
+      return {
+        id: x.id.startsWith('#') ? idOf(rows[x.index] ?? { newDocumentState: {} }) : x.id,
+        code: x.code,
+        message: rejectionText(x, fields),
+        ...(fields.length ? { fields } : {}),
+      };
+    });
+    return { conflicts, rejections, ...(droppedFields ? { droppedFields } : {}) };
   }
 }
 

@@ -165,9 +165,13 @@ describe('补正 editor (supplement_required)', () => {
     expect($('supplement-reasons')!.textContent).toContain('户口簿扫描件不清晰');
     expect($('supplement-flagged-fields')!.textContent).toContain('社保卡或银行账号');
     expect($('supplement-flagged-materials')!.textContent).toContain('户口簿');
-    // the flagged field is highlighted with the platform's word; others are not
-    expect($('field-bankAccount')!.classList.contains('form-field--invalid')).toBe(true);
-    expect($('field-bankAccount')!.textContent).toContain('平台要求补正此项');
+    // the flagged field is highlighted with why, but it is not invalid (its value is fine); others are plain
+    expect($('field-bankAccount')!.classList.contains('form-field--flagged')).toBe(true);
+    expect($('field-bankAccount')!.classList.contains('form-field--invalid')).toBe(false);
+    expect(input('bankAccount').getAttribute('aria-invalid')).toBe('false');
+    expect(root.querySelector(`#${input('bankAccount').getAttribute('aria-describedby')}`)!.textContent).toBe('需补正：平台在补正通知中标出了此项');
+    expect(root.querySelectorAll('[role="alert"]')).toHaveLength(0);
+    expect($('field-phone')!.classList.contains('form-field--flagged')).toBe(false);
     expect($('field-phone')!.classList.contains('form-field--invalid')).toBe(false);
     // data from the decrypted application; the ID number stays masked and read-only (not flagged)
     expect(input('bankAccount').value).toBe('6217000000000000001');
@@ -183,6 +187,9 @@ describe('补正 editor (supplement_required)', () => {
     await settle();
     expect($('supplement-message')!.textContent).toContain('表单有 1 处需要修改');
     expect($('field-bankAccount')!.textContent).toContain('社保卡或银行账号');
+    // now it is invalid (a real validation error); the flag went with the change
+    expect(input('bankAccount').getAttribute('aria-invalid')).toBe('true');
+    expect($('field-bankAccount')!.classList.contains('form-field--flagged')).toBe(false);
     expect((await stored(doc.id)).status).toBe('supplement_required');
     expect(done).toHaveLength(0);
 
@@ -214,7 +221,7 @@ describe('补正 editor (supplement_required)', () => {
     const first = await mount(doc.id, 'supplement');
     expect($('supplement-flagged-fields')).toBeNull();
     expect($('supplement-reasons')!.textContent).toContain('未设截止日期');
-    expect(root.querySelectorAll('.form-field--invalid')).toHaveLength(0);
+    expect(root.querySelectorAll('.form-field--invalid, .form-field--flagged')).toHaveLength(0);
     $('supplement-cancel')!.click();
     await settle();
     expect(first.cancelled()).toBe(1);
@@ -274,15 +281,19 @@ describe('补正 editor (supplement_required)', () => {
 describe('FORM_INVALID correction', () => {
   it('flags the refused fields, refuses an unchanged form, and sends the correction through the quarantine', async () => {
     const doc = await addApp({ status: 'submitted', submittedAt: T, formData: { ...formData, bankAccount: '12' } });
-    // the reason as the transport writes it (sync/client/transport.ts rejectionText)
-    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: '表单内容有1处不符合要求：社保卡或银行账号格式不正确。请核对修改后重新提交。（字段：bankAccount）', doc });
+    // the reason and fields as the transport and the bridge deliver them (sync/client/transport.ts)
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: '表单内容有1处不符合要求：社保卡或银行账号格式不正确。请核对修改后重新提交。（字段：bankAccount）', fields: [{ path: 'bankAccount', keyword: 'pattern' }], doc });
     const { done } = await mount(doc.id, 'form_invalid');
     expect($('supplement-reasons')!.textContent).toContain('表单内容有 1 处不符合要求');
     expect($('supplement-refusal-text')!.textContent).toBe('表单内容有1处不符合要求：社保卡或银行账号格式不正确。请核对修改后重新提交。');
     expect($('supplement-flagged-fields')!.textContent).toContain('社保卡或银行账号');
-    // the validator's own Chinese message for the refused field
+    // the validator finds the refused field wrong too: a real error (its own Chinese message), and flagged
     expect($('field-bankAccount')!.textContent).toContain('社保卡或银行账号');
     expect($('field-bankAccount')!.classList.contains('form-field--invalid')).toBe(true);
+    expect(input('bankAccount').getAttribute('aria-invalid')).toBe('true');
+    expect($('flag-bankAccount')!.textContent).toBe('需补正：平台认为此项不符合要求');
+    expect(input('bankAccount').getAttribute('aria-describedby')!.split(' ')).toEqual(['se-bankAccount-flag', 'se-bankAccount-err']);
+    expect($('field-phone')!.classList.contains('form-field--flagged')).toBe(false);
     $('supplement-save')!.click();
     await settle();
     expect($('supplement-message')!.textContent).toMatch(/格式|不符合|请/);
@@ -301,13 +312,27 @@ describe('FORM_INVALID correction', () => {
 
   it('an unchanged but locally valid form is not sent again (the platform would refuse it again)', async () => {
     const doc = await addApp({ status: 'submitted', submittedAt: T });
-    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: 'formData does not match BZ01@1: 1 field(s) do not match the form: phone (pattern)', doc });
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: 'formData does not match BZ01@1: 1 field(s) do not match the form: phone (pattern)', fields: [{ path: 'phone', keyword: 'pattern' }], doc });
     await mount(doc.id, 'form_invalid');
     expect($('supplement-refusal-text')).toBeNull(); // English only: our words, not the log line
-    expect($('field-phone')!.textContent).toContain('平台认为此项不符合要求');
+    // flagged, not invalid: our validator finds the value fine
+    expect($('field-phone')!.textContent).toContain('需补正：平台认为此项不符合要求');
+    expect($('field-phone')!.classList.contains('form-field--invalid')).toBe(false);
+    expect(input('phone').getAttribute('aria-invalid')).toBe('false');
     $('supplement-save')!.click();
     await settle();
     expect($('supplement-message')!.textContent).toContain('平台会再次退回');
     expect((await db.sync_quarantine.findOne(quarantineKey('applications', doc.id)).exec())!.state).toBe('open');
+  });
+
+  it('uses the stored fields, never the reason text: a field list in the text without stored fields flags nothing', async () => {
+    const doc = await addApp({ status: 'submitted', submittedAt: T, formData: { ...formData, bankAccount: '12' } });
+    await quarantine(db, { collection: 'applications', docId: doc.id, code: 'FORM_INVALID', message: '表单内容有1处不符合要求。（字段：bankAccount、phone）', fields: [{ path: '<img src=x>', keyword: 'pattern' }, 'phone'], doc });
+    await mount(doc.id, 'form_invalid');
+    expect($('supplement-reasons')!.textContent).toContain('表单内容不符合要求，请核对表单后重新发送');
+    expect($('supplement-refusal-text')!.textContent).toBe('表单内容有1处不符合要求。');
+    expect($('supplement-flagged-fields')).toBeNull();
+    expect(root.querySelectorAll('.form-field--flagged, .form-field--invalid')).toHaveLength(0);
+    expect(root.querySelector('img')).toBeNull();
   });
 });
