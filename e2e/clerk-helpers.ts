@@ -5,6 +5,7 @@ import { expect, type Page } from '@playwright/test';
 /** Demo staff (sync/server/seed/demo.ts, demo only). */
 export const DEMO_ASSISTANT = { id: 'S002', pin: '234567', name: '演示代办员' };
 export const DEMO_COUNTER = { id: 'S001', pin: '123456', name: '演示窗口员' };
+export const DEMO_ADMIN = { id: 'S003', pin: '345678', name: '演示站长' };
 
 /** Waits until main is enrolled with the platform (the demo platform may take a while to boot under load). */
 export async function waitEnrolled(page: Page, ms = 90_000): Promise<void> {

@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
-import { signIn } from './clerk-helpers';
+import { DEMO_ADMIN, DEMO_ASSISTANT, signIn } from './clerk-helpers';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 
@@ -115,9 +115,9 @@ test.describe('clerk shell', () => {
   });
   test.afterAll(async () => host?.stop());
 
-  test('navigates to every entry and each page has its title', async ({ page }) => {
+  test('navigates to every entry and each page has its title (station admin: every entry)', async ({ page }) => {
     await page.goto(host.url);
-    await signIn(page);
+    await signIn(page, DEMO_ADMIN);
     const entries = [
       ['new', '新建代办'],
       ['cases', '办件列表'],
@@ -131,5 +131,20 @@ test.describe('clerk shell', () => {
       await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
     }
+  });
+
+  test('an assistant has no 叫号: not in the menu, and its URL goes to 新建代办', async ({ page }) => {
+    await page.goto(host.url);
+    // main keeps the staff session across pages: sign out whoever an earlier test left signed in
+    await expect(page.getByTestId('clerk-signin').or(page.getByTestId('clerk-staff'))).toBeVisible({ timeout: 30_000 });
+    if (await page.getByTestId('clerk-staff').isVisible()) await page.getByTestId('clerk-signout').click();
+    await signIn(page, DEMO_ASSISTANT);
+    await expect(page.getByTestId('clerk-nav-new')).toBeVisible();
+    await expect(page.getByTestId('clerk-nav-calling')).toHaveCount(0);
+    await page.getByTestId('clerk-nav-cases').click();
+    await expect(page.getByRole('heading', { level: 1, name: '办件列表' })).toBeVisible();
+    await page.goto(`${host.url.split('#')[0]}#/clerk/calling`);
+    await expect(page).toHaveURL(/#\/clerk\/new$/);
+    await expect(page.getByRole('heading', { level: 1, name: '新建代办' })).toBeVisible();
   });
 });

@@ -38,6 +38,7 @@ export const SYNC_MESSAGES = {
     editHint: '可修改的内容（JSON）。保存后将以修改后的内容重新提交。',
     invalidJson: '内容不是有效的 JSON，未保存。',
     confirmDismiss: '确定不再提交这条数据？本机副本将被删除。',
+    repairAdminOnly: '直接修改数据和“不再提交”仅限站点管理员操作；申请表被退回时，可在“办件列表”中打开该办件，修改后重新提交。',
     collections: { applications: '申请', queue_tickets: '排队号', evaluations: '评价', audit_events: '审计记录' } as Record<string, string>,
   },
   'en-US': {
@@ -75,6 +76,7 @@ export const SYNC_MESSAGES = {
     editHint: 'Editable content (JSON). Saving resubmits the edited content.',
     invalidJson: 'Not valid JSON; nothing saved.',
     confirmDismiss: 'Discard this record? The local copy is deleted.',
+    repairAdminOnly: 'Editing the raw data and discarding are for the station administrator; a refused application form can be corrected from the case list and resubmitted.',
     collections: { applications: 'Application', queue_tickets: 'Queue ticket', evaluations: 'Evaluation', audit_events: 'Audit record' } as Record<string, string>,
   },
 } as const;
