@@ -1,21 +1,13 @@
 // updateForm's one exception (a FORM_INVALID refusal corrected in the form) and the refusal's stored fields.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exampleApplication, exampleFormData, formIssuesLogMessage, type ApplicationDoc } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import { saveCorrection, setTerminalStatus, updateForm } from './applications';
 import { listQuarantine, quarantine, quarantineKey, refusalText, refusedFieldsOf, releaseAccepted } from './quarantine';
-import { memoryDb, TEST_SALT } from './test-helpers';
+import { freshDatabases, TEST_SALT } from './test-helpers';
 
-const open: TerminalDatabase[] = [];
-afterEach(async () => {
-  for (const db of open.splice(0)) await db.close();
-});
-const fresh = async () => {
-  const db = await memoryDb();
-  open.push(db);
-  return db;
-};
+const fresh = freshDatabases();
 
 /** The platform's message for a FORM_INVALID refusal (sync/server/rules.ts checkFormData). */
 const platformMessage = (issues: { path: string; keyword: string }[], total = issues.length) =>

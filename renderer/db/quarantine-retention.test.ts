@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exampleApplication, exampleEvaluation, type ApplicationDoc } from '../../sync/protocol';
-import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import { dismissQuarantined, editQuarantined, listQuarantine, quarantine, quarantineKey, releaseAccepted, retryQuarantined } from './quarantine';
 import { purgeCandidates, purgeExpired, retentionDaysOf } from './retention';
 import { fakeStation } from './fixtures';
-import { memoryDb } from './test-helpers';
+import { freshDatabases } from './test-helpers';
 
-const open: TerminalDatabase[] = [];
-afterEach(async () => {
-  for (const db of open.splice(0)) await db.close();
-});
-const fresh = async () => {
-  const db = await memoryDb();
-  open.push(db);
-  return db;
-};
+const fresh = freshDatabases();
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 6, 1);
 const iso = (ms: number) => new Date(ms).toISOString();
