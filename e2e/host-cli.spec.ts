@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { createServer } from 'node:net';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startHost } from './host';
 
@@ -43,5 +45,44 @@ test('a corrupt configuration file is reported in the log and the host still sta
     expect(host.output()).toContain('config.invalid');
   } finally {
     await host.stop();
+  }
+});
+
+test('the Chromium the host opened closes when the host is stopped (SIGTERM)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'host-browser-'));
+  const pidFile = join(dir, 'browser.pid');
+  // A stand-in browser: records its pid and the url it was given, then waits to be told to go.
+  const fake = join(dir, 'fake-chromium.sh');
+  writeFileSync(fake, `#!/bin/sh\necho $$ > ${pidFile}\necho "$@" > ${pidFile}.args\nexec sleep 600\n`);
+  chmodSync(fake, 0o755);
+  const host = spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--port', '0', '--data-dir', join(dir, 'data'), '--role', 'clerk'], {
+    cwd: ROOT,
+    env: { ...process.env, CHROMIUM_PATH: fake },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim().length > 0, { timeout: 30_000 }).toBe(true);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(readFileSync(`${pidFile}.args`, 'utf8')).toMatch(/--app=http:\/\/127\.0\.0\.1:\d+\/#bridge=/);
+    expect(alive(pid)).toBe(true);
+    const exited = new Promise<number | null>((r) => host.once('exit', (code) => r(code)));
+    host.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
+  } finally {
+    if (host.exitCode === null) host.kill('SIGKILL');
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -74,9 +74,12 @@ async function main(): Promise<void> {
   process.stdout.write(`READY ${host.url}\n`);
 
   let closing = false;
+  /** The Chromium this host opened: it goes when the host goes (it would show a dead page). */
+  let browser: ReturnType<typeof launchChromium> | null = null;
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
+    if (browser && browser.exitCode === null && browser.signalCode === null) browser.kill('SIGTERM');
     await host.close().catch(() => undefined);
     await core.close().catch(() => undefined);
     process.exit(code);
@@ -91,8 +94,8 @@ async function main(): Promise<void> {
       process.stderr.write('host: no Chromium found (set CHROMIUM_PATH); open the READY url yourself\n');
       return;
     }
-    const child = launchChromium(chromium, host.url, config.role, join(dataDir, 'chromium-profile'));
-    child.on('exit', () => void shutdown(0));
+    browser = launchChromium(chromium, host.url, config.role, join(dataDir, 'chromium-profile'));
+    browser.on('exit', () => void shutdown(0));
   }
 }
 
