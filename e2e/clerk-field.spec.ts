@@ -9,6 +9,9 @@
  * Attachments: the signed 委托书 PDF and a scanned material (PNG) are stored by main while offline,
  * shown as pending on 同步状态, and reach the platform before (or with) the application: the test
  * fetches them through the platform API and checks hash and file type.
+ * The 委托书 names the signed-in assistant with their ID number and phone, which main fills from its
+ * staff cache: the clerk window never holds staff ID numbers or phones (its IndexedDB and what
+ * `sync.pull` hands it are searched for them).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
@@ -21,6 +24,7 @@ import type { KioskDevices } from './kiosk-devices';
 import { startStation, type Station } from './station';
 import { ROOT, type RunningHost } from './host';
 import { DEMO_ASSISTANT, seriousViolations } from './clerk-helpers';
+import { DEMO_STAFF } from '../sync/server/seed/demo';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 let platform: Platform;
@@ -169,6 +173,42 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect(letterText.replace(/\s+/g, '')).toContain(id);
   expect(letterText.replace(/\s+/g, '')).toContain('委托原因年老行动不便');
   expect(letterText.replace(/\s+/g, '')).toContain('委托人联系电话13912345678');
+  // the agent (受托人) is the signed-in assistant, with the ID number and phone main filled in (offline, from its staff cache)
+  const assistant = DEMO_STAFF.find((s) => s.id === DEMO_ASSISTANT.id)!;
+  expect(letterText.replace(/\s+/g, '')).toContain(`受托人（代办员）${assistant.name}（工号${assistant.id}）`);
+  expect(letterText.replace(/\s+/g, '')).toContain(`受托人身份证号${assistant.idNumber}`);
+  expect(letterText.replace(/\s+/g, '')).toContain(`受托人联系电话${assistant.phone}`);
+
+  // ---- the clerk window never holds a staff ID number or phone: not in its IndexedDB, not in what main hands it
+  const rendererData = await page.evaluate(async () => {
+    const out: string[] = [];
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(info.name!);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      for (const name of Array.from(db.objectStoreNames)) {
+        const all = await new Promise<unknown[]>((resolve, reject) => {
+          const r = db.transaction(name, 'readonly').objectStore(name).getAll();
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+        out.push(`${info.name}/${name}: ${JSON.stringify(all)}`);
+      }
+      db.close();
+    }
+    const pulled = await window.terminal!.invoke('sync.pull', { collection: 'staff', checkpoint: null, limit: 100 });
+    return { stores: out.join('\n'), pulled: JSON.stringify(pulled) };
+  });
+  // the search is not empty: the staff documents themselves are there
+  expect(rendererData.stores.includes(assistant.name), 'staff documents in the IndexedDB').toBe(true);
+  expect(rendererData.pulled.includes(assistant.name), 'staff documents from sync.pull').toBe(true);
+  // (a failure names staff id and place only: no dump of the data, no number in the report)
+  const leaks = DEMO_STAFF.flatMap((s) =>
+    (['stores', 'pulled'] as const).flatMap((where) => (['idNumber', 'phone'] as const).filter((k) => rendererData[where].includes(s[k])).map((k) => `${s.id}.${k} in ${where}`)),
+  );
+  expect(leaks).toEqual([]);
   const scanRef = onPlatform.materials.find((m) => m.code === material)?.attachments[0];
   expect(scanRef).toMatchObject({ sha256: createHash('sha256').update(scan).digest('hex'), size: scan.length, mimeType: 'image/png', fileName: 'hukou-scan.png' });
   expect((await attachment(scanRef!.sha256)).equals(scan)).toBe(true);

@@ -9,7 +9,9 @@
  *
  * At the clerk window the dispatcher lets these calls through only with an active staff session
  * (`requiresStaff` in the contract) and hands over who is signed in (`caller.staff`): logs
- * attribute rendering and printing to that staff id, never to one the page sends.
+ * attribute rendering and printing to that staff id, never to one the page sends. The 授权委托书
+ * (kind `authorization-letter`) gets its 受托人 name, ID number and phone from that person and main's
+ * staff cache (authorization.ts); the page only marks the rows.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -22,6 +24,9 @@ import { acceptanceReceipt, filledForm } from './templates';
 import { createSpooler, PrintError, type Spooler, type SpoolerOptions } from './print';
 import { loadFontBytes } from './fonts';
 import { DocumentDecryptError, DocumentStore } from './store';
+import { assertNoAgentMarkers, AUTHORIZATION_KIND, AuthorizationSpecError, fillAgentRows } from './authorization';
+import { contactOf, readCache, type AgentContact } from '../staff/cache';
+import { hostSecretStore } from '../sync/secrets';
 
 /** Kinds without personal data, kept as plain files the assistant can open or copy. */
 const EXPORT_KINDS = new Set(['daily-summary']);
@@ -37,6 +42,11 @@ export interface DocumentFeatureOptions extends SpoolerOptions {
    * encrypted documents then do not survive a restart.
    */
   masterKey?: () => Promise<Buffer>;
+  /**
+   * The ID number and phone main's staff cache holds for a staff id (for the 授权委托书's 受托人).
+   * Default: read from the staff cache in the terminal's secret store (main/staff/cache.ts).
+   */
+  agentContact?: (staffId: string) => Promise<AgentContact>;
 }
 
 export interface DocumentFeature extends Feature<typeof kioskCalls> {
@@ -74,10 +84,39 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     return { documentId, path, bytes: pdf.length, pages, renderMs };
   }
 
+  const agentContact =
+    options.agentContact ??
+    (async (staffId: string) => {
+      try {
+        return contactOf(await readCache(await hostSecretStore(ctx.dataDir, ctx.host)), staffId);
+      } catch {
+        return {}; // an unreadable cache leaves blank lines on the letter, it does not stop the work
+      }
+    });
+
+  /** The 委托书's 受托人 rows from main's session and cache (authorization.ts); other kinds may not carry them. */
+  async function withAgentRows(kind: string, spec: DocumentSpec, caller: CallerContext): Promise<DocumentSpec> {
+    try {
+      if (kind !== AUTHORIZATION_KIND) {
+        assertNoAgentMarkers(kind, spec);
+        return spec;
+      }
+      if (!caller.staff) throw new HandlerError('NOT_SIGNED_IN', 'an authorization letter names the signed-in staff member as agent; nobody is signed in', '请先登录工作人员账号，再生成授权委托书。');
+      const contact = await agentContact(caller.staff.id);
+      const filled = fillAgentRows(spec, caller.staff, contact);
+      ctx.log.info('documents.agent-filled', { staffId: caller.staff.id, idNumber: contact.idNumber !== undefined, phone: contact.phone !== undefined });
+      return filled;
+    } catch (e) {
+      if (!(e instanceof AuthorizationSpecError)) throw e;
+      ctx.log.warn('documents.spec-refused', { kind, reason: e.reason, ...byWhom(caller) });
+      throw new HandlerError('DOCUMENT_SPEC_INVALID', e.message, '委托书格式不正确（受托人信息应由本机填写），请刷新页面后重新生成。');
+    }
+  }
+
   return {
     handlers: {
       'documents.receiptPdf': (input, caller) => save(caller, 'receipt', input.form ? [acceptanceReceipt(input.receipt), filledForm(input.form)] : acceptanceReceipt(input.receipt)),
-      'documents.render': (input, caller) => save(caller, input.kind, input.spec),
+      'documents.render': async (input, caller) => save(caller, input.kind, await withAgentRows(input.kind, input.spec, caller)),
       'documents.printers': () => spooler.listPrinters(),
       'documents.print': async (input, caller) => {
         try {

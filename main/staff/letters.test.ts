@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderDocument } from '../documents/pdf';
+import { renderDocument, type DocumentSpec } from '../documents/pdf';
+import { fillAgentRows } from '../documents/authorization';
+import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
 // eslint-disable-next-line no-restricted-imports -- pure template module (no DOM, no bridge) rendered here through main's engine
 import { authorizationLetter, completionSlip, terminationSlip } from '../../renderer/clerk/letters';
@@ -19,10 +21,11 @@ const DEBUG = process.env.LETTERS_DEBUG;
 
 const resident = { name: '张秀英', idNumber: '36012119500101002X' };
 const agent = { name: '李代办', staffId: 'S002', relation: '村代办员' };
+const S002 = DEMO_STAFF.find((s) => s.id === 'S002')!;
 
-async function check(name: string, spec: DocumentSpecInput) {
-  const parsed = DocumentSpecInput.parse(spec); // what the bridge accepts
-  const { pdf } = await renderDocument(parsed as never, { now: new Date('2026-11-29T10:00:00Z') });
+async function check(name: string, spec: DocumentSpecInput, fill?: (spec: DocumentSpec) => DocumentSpec) {
+  const parsed = DocumentSpecInput.parse(spec) as DocumentSpec; // what the bridge accepts
+  const { pdf } = await renderDocument(fill ? fill(parsed) : parsed, { now: new Date('2026-11-29T10:00:00Z') });
   const file = join(dir, name);
   writeFileSync(file, pdf);
   const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
@@ -35,7 +38,10 @@ async function check(name: string, spec: DocumentSpecInput) {
 describe('clerk documents on the shared PDF engine', () => {
   it('委托书: embedded font only, signature image, scope and parties', async () => {
     const principal = { ...resident, address: '江西省湖口县流泗镇红星村3组', phone: '13912345678' };
-    const r = await check('letter.pdf', authorizationLetter({ applicationId: '019ad000-0000-7000-8000-000000000001', stationName: '流泗镇便民服务中心', serviceName: '城乡居民基本医疗保险参保登记', principal, agent, reason: '年老行动不便', scope: ['submit', 'collect_result'], validFrom: '2026-11-29', validUntil: '2026-12-31', subDelegation: false, signedAt: '2026-11-29T10:00:00+08:00', signaturePng: SIG }));
+    const r = await check('letter.pdf', authorizationLetter({ applicationId: '019ad000-0000-7000-8000-000000000001', stationName: '流泗镇便民服务中心', serviceName: '城乡居民基本医疗保险参保登记', principal, agent, reason: '年老行动不便', scope: ['submit', 'collect_result'], validFrom: '2026-11-29', validUntil: '2026-12-31', subDelegation: false, signedAt: '2026-11-29T10:00:00+08:00', signaturePng: SIG }), (spec) =>
+      // what main does for kind authorization-letter: the signed-in person's rows (main/documents/authorization.ts)
+      fillAgentRows(spec, { id: 'S002', name: agent.name }, { idNumber: S002.idNumber, phone: S002.phone }),
+    );
     expect(r.fonts.length).toBe(1);
     for (const f of r.fonts) expect(f).toMatch(/^NotoSansSC\S*\s+CID TrueType\s+Identity-H\s+yes/); // the one font, embedded
     expect(r.images.length).toBe(1);
@@ -43,7 +49,7 @@ describe('clerk documents on the shared PDF engine', () => {
     expect(r.text).toContain('代为领取办理结果');
     // What a written authorization must state (domain: 代办委托书; Civil Code art. 165).
     const flat = r.text.replace(/\s+/g, '');
-    for (const must of ['委托人身份证号36012119500101002X', '委托人住址江西省湖口县流泗镇红星村3组', '委托人联系电话13912345678', '委托原因年老行动不便', '受托人所在单位流泗镇便民服务中心', '委托期限2026-11-29至2026-12-31', '附件：委托人、受托人身份证复印件', '委托人签字（或按手印）']) expect(flat).toContain(must);
+    for (const must of ['委托人身份证号36012119500101002X', '委托人住址江西省湖口县流泗镇红星村3组', '委托人联系电话13912345678', '委托原因年老行动不便', '受托人（代办员）李代办（工号S002）', `受托人身份证号${S002.idNumber}`, `受托人联系电话${S002.phone}`, '受托人所在单位流泗镇便民服务中心', '委托期限2026-11-29至2026-12-31', '附件：委托人、受托人身份证复印件', '委托人签字（或按手印）']) expect(flat).toContain(must);
   });
 
   it('办结单 and 终止单 carry the signature and mask the ID number', async () => {

@@ -74,12 +74,19 @@ export function referencedAttachments(doc: Record<string, unknown>): string[] {
   return out.filter((h) => /^[0-9a-f]{64}$/.test(h));
 }
 
+/** Members of a staff document that stay in main (main/staff keeps them in its secret-store cache). */
+export const STAFF_MAIN_ONLY = ['idNumber', 'phone'] as const;
+
 /**
- * Staff PIN verifiers stay in main (main/staff keeps its own cache in the secret store): the
- * renderer's copy of a staff document never carries one.
+ * A staff document as the renderer may hold it: the PIN verifier is blanked (`null`, the schema
+ * keeps the member) and the person's ID number and phone are removed. Main fills them into the
+ * 授权委托书 itself (main/documents/authorization.ts); the renderer never holds them.
  */
-export function withoutVerifier(doc: Record<string, unknown>): Record<string, unknown> {
-  return 'pinVerifier' in doc ? { ...doc, pinVerifier: null } : doc;
+export function forRenderer(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...doc };
+  if ('pinVerifier' in out) out.pinVerifier = null;
+  for (const k of STAFF_MAIN_ONLY) delete out[k];
+  return out;
 }
 
 export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptions = {}): SyncFeature {
@@ -305,7 +312,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         try {
           const r = await c.pull(input.collection, input.checkpoint, input.limit);
           if (r.skipped) log.warn('sync.pull-skipped', { collection: input.collection, skipped: r.skipped });
-          return input.collection === 'staff' ? { ...r, documents: r.documents.map(withoutVerifier) } : r;
+          return input.collection === 'staff' ? { ...r, documents: r.documents.map(forRenderer) } : r;
         } catch (e) {
           return asHandlerError(e);
         }

@@ -4,7 +4,10 @@
  * back), 终止单 (ends an authorization) and the daily summary. Pure: no bridge, no DOM.
  *
  * The 委托书 carries full ID numbers of both parties (a legal identification of principal and
- * agent); the other documents mask them.
+ * agent); the other documents mask them. The agent's 身份证号 and 联系电话 are not known here: staff ID
+ * numbers stay in main. The letter marks their rows with empty values and main fills them (and the
+ * 受托人 row) for the signed-in staff member when it renders kind `authorization-letter`
+ * (main/documents/authorization.ts; a blank line to fill by hand when main does not know them).
  */
 import type { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
 import { maskIdNumber } from '../../sync/protocol/mask';
@@ -29,7 +32,7 @@ export interface AuthorizationLetterInput {
   stationName: string;
   serviceName: string;
   principal: Principal;
-  /** The 代办员: staff id and station instead of an ID number (a copy of their ID card is attached on paper). */
+  /** The 代办员 (the signed-in staff member; main writes this row, their ID number and phone itself). */
   agent: { name: string; staffId?: string; relation: string };
   scope: string[];
   validFrom: string;
@@ -40,6 +43,10 @@ export interface AuthorizationLetterInput {
   /** PNG of the principal's on-screen signature, base64 (no data: prefix). */
   signaturePng: string;
 }
+
+/** Rows main fills for kind `authorization-letter` (the page leaves the values empty). */
+export const AGENT_ID_ROW = '受托人身份证号';
+export const AGENT_PHONE_ROW = '受托人联系电话';
 
 const signature = (png: string, caption: string): Block[] => [{ kind: 'image', pngBase64: png, widthMm: 60, caption }];
 
@@ -59,6 +66,8 @@ export function authorizationLetter(i: AuthorizationLetterInput): DocumentSpecIn
           ...(i.principal.address ? [{ label: '委托人住址', value: i.principal.address }] : []),
           ...(i.principal.phone ? [{ label: '委托人联系电话', value: i.principal.phone }] : []),
           { label: '受托人（代办员）', value: `${i.agent.name}${i.agent.staffId ? `（工号 ${i.agent.staffId}）` : ''}` },
+          { label: AGENT_ID_ROW, value: '' },
+          { label: AGENT_PHONE_ROW, value: '' },
           { label: '受托人所在单位', value: i.stationName },
           { label: '与委托人关系', value: i.agent.relation },
           { label: '委托事项', value: i.serviceName },

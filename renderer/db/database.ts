@@ -13,7 +13,7 @@ import type {
   FormSchemaDoc,
   QueueTicketDoc,
   ServiceItemDoc,
-  StaffDoc,
+  RendererStaffDoc,
   StationConfigDoc,
 } from '../../sync/protocol';
 import { resolveConflict, sameState } from '../../sync/client/ownership';
@@ -32,7 +32,7 @@ export interface TerminalCollections {
   queue_tickets: RxCollection<QueueTicketDoc>;
   evaluations: RxCollection<EvaluationDoc>;
   audit_events: RxCollection<AuditEventDoc>;
-  staff: RxCollection<StaffDoc>;
+  staff: RxCollection<RendererStaffDoc>;
   station_config: RxCollection<StationConfigDoc>;
   sync_quarantine: RxCollection<QuarantineDoc>;
   kiosk_drafts: RxCollection<KioskDraftDoc>;

@@ -26,7 +26,7 @@ import type {
   FormSchemaDoc,
   QueueTicketDoc,
   ServiceItemDoc,
-  StaffDoc,
+  RendererStaffDoc,
   StationConfigDoc,
 } from '../../sync/protocol';
 
@@ -314,7 +314,7 @@ export const staffSchema = {
   },
   required: ['id', 'updatedAt', 'name', 'role', 'stations', 'active'],
   indexes: [['role', 'name']],
-} as const satisfies RxJsonSchema<StaffDoc>;
+} as const satisfies RxJsonSchema<RendererStaffDoc>;
 
 export const stationConfigSchema = {
   title: 'station config',

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { baseDocumentShape, docId, isoTimestamp, jsonObject, sha256Hex, shortText, stationId, uuidV7 } from './common';
 import { applicationStatus } from './status';
+import { idNumberChecksumOk } from './forms/validate';
 
 // ---------------------------------------------------------------- service_items (down)
 
@@ -298,6 +299,24 @@ export type PinVerifier = z.infer<typeof pinVerifier>;
 
 export const staffRole = z.enum(['clerk', 'counter', 'field', 'supervisor', 'admin']);
 
+/**
+ * 18-character resident ID number (GB 11643-1999): the structure the forms use (area code, birth
+ * date 18xx–20xx, sequence) and the check digit, `X` uppercase.
+ */
+export const STAFF_ID_NUMBER_PATTERN = /^[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dX]$/;
+export const residentIdNumber = z
+  .string()
+  .max(18)
+  .regex(STAFF_ID_NUMBER_PATTERN, 'must be an 18-character resident ID number (17 digits and a digit or uppercase X)')
+  .refine(idNumberChecksumOk, 'check digit does not match (GB 11643)');
+
+/** Mainland mobile (`13812345678`) or landline with area code (`0791-86123456`, extension `-123`). */
+export const STAFF_PHONE_PATTERN = /^(1[3-9]\d{9}|0\d{2,3}-?[1-9]\d{6,7}(-\d{1,6})?)$/;
+export const mainlandPhone = z
+  .string()
+  .max(20)
+  .regex(STAFF_PHONE_PATTERN, 'must be a mainland mobile number (11 digits, 1[3-9]…) or a landline with area code (0791-86123456)');
+
 export const staffDoc = z.strictObject({
   ...baseDocumentShape,
   name: shortText(100).min(1),
@@ -306,8 +325,16 @@ export const staffDoc = z.strictObject({
   stations: z.array(stationId).min(1).max(50),
   active: z.boolean(),
   pinVerifier: pinVerifier.nullable(),
+  /**
+   * The person's resident ID number and phone, stated on the 授权委托书 they sign as 受托人. Main keeps
+   * them in its staff cache (secret store); the terminal's renderer never receives them.
+   */
+  idNumber: residentIdNumber.optional(),
+  phone: mainlandPhone.optional(),
 });
 export type StaffDoc = z.infer<typeof staffDoc>;
+/** A staff document as a terminal's renderer holds it: main removes the ID number and phone (main/sync/feature.ts). */
+export type RendererStaffDoc = Omit<StaffDoc, 'idNumber' | 'phone'>;
 
 // ---------------------------------------------------------------- station_config (down)
 

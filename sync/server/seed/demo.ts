@@ -4,12 +4,15 @@ import { makePinVerifier, type Store } from '../store';
 import { demoCatalog } from './catalog';
 
 export const DEMO_STATIONS = ['360121201', '360121100'] as const;
-/** Demo staff and their PINs (demo only). */
-export const DEMO_STAFF: { id: string; name: string; role: StaffDoc['role']; stations: string[]; pin: string }[] = [
-  { id: 'S001', name: '演示窗口员', role: 'counter', stations: ['360121201'], pin: '123456' },
-  { id: 'S002', name: '演示代办员', role: 'clerk', stations: ['360121201'], pin: '234567' },
-  { id: 'S003', name: '演示站长', role: 'supervisor', stations: ['360121201', '360121100'], pin: '345678' },
-  { id: 'S004', name: '莲塘镇窗口员', role: 'counter', stations: ['360121100'], pin: '456789' },
+/**
+ * Demo staff and their PINs (demo only). ID numbers and phones are made up (valid check digits, so
+ * they pass the protocol's rules); they appear on the 授权委托书 the person signs as 受托人.
+ */
+export const DEMO_STAFF: { id: string; name: string; role: StaffDoc['role']; stations: string[]; pin: string; idNumber: string; phone: string }[] = [
+  { id: 'S001', name: '演示窗口员', role: 'counter', stations: ['360121201'], pin: '123456', idNumber: '360121198503120027', phone: '13907910001' },
+  { id: 'S002', name: '演示代办员', role: 'clerk', stations: ['360121201'], pin: '234567', idNumber: '360121199007260041', phone: '13907910002' },
+  { id: 'S003', name: '演示站长', role: 'supervisor', stations: ['360121201', '360121100'], pin: '345678', idNumber: '360121197801050018', phone: '0791-85710003' },
+  { id: 'S004', name: '莲塘镇窗口员', role: 'counter', stations: ['360121100'], pin: '456789', idNumber: '360121199211180030', phone: '13907910004' },
 ];
 
 export function demoStations(): StationConfigDoc[] {
@@ -42,7 +45,7 @@ export async function seedDemo(store: Store): Promise<{ items: number; forms: nu
   await store.upsertAsPlatform('station_config', stations);
   const staff: StaffDoc[] = [];
   for (const s of DEMO_STAFF) {
-    staff.push({ id: s.id, _deleted: false, updatedAt: '2026-01-01T00:00:00.000Z', name: s.name, role: s.role, stations: s.stations, active: true, pinVerifier: await makePinVerifier(s.pin) });
+    staff.push({ id: s.id, _deleted: false, updatedAt: '2026-01-01T00:00:00.000Z', name: s.name, role: s.role, stations: s.stations, active: true, pinVerifier: await makePinVerifier(s.pin), idNumber: s.idNumber, phone: s.phone });
   }
   await store.upsertAsPlatform('staff', staff);
   return { items: items.length, forms: forms.length, stations: stations.length, staff: staff.length };
