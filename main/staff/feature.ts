@@ -211,6 +211,9 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     // the pull proves the platform is reachable now: every cached verifier is fresh again
     for (const s of cache.staff) s.offlineValidUntil = Math.max(s.offlineValidUntil, validUntil);
     cache.checkpoint = checkpoint;
+    // closed while the pull ran (app quitting): write nothing after close() returned; the next
+    // start pulls again from the saved checkpoint
+    if (closed) return cache.staff.length;
     await save();
     log.info('staff.roster-refreshed', { count: cache.staff.length });
     return cache.staff.length;
