@@ -25,6 +25,7 @@ import { startStation, type Station } from './station';
 import { ROOT, type RunningHost } from './host';
 import { DEMO_ASSISTANT, seriousViolations } from './clerk-helpers';
 import { DEMO_STAFF } from '../sync/server/seed/demo';
+import { dumpIndexedDb } from './idb-dump';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 let platform: Platform;
@@ -180,27 +181,10 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   expect(letterText.replace(/\s+/g, '')).toContain(`受托人联系电话${assistant.phone}`);
 
   // ---- the clerk window never holds a staff ID number or phone: not in its IndexedDB, not in what main hands it
-  const rendererData = await page.evaluate(async () => {
-    const out: string[] = [];
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open(info.name!);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      for (const name of Array.from(db.objectStoreNames)) {
-        const all = await new Promise<unknown[]>((resolve, reject) => {
-          const r = db.transaction(name, 'readonly').objectStore(name).getAll();
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        });
-        out.push(`${info.name}/${name}: ${JSON.stringify(all)}`);
-      }
-      db.close();
-    }
-    const pulled = await window.terminal!.invoke('sync.pull', { collection: 'staff', checkpoint: null, limit: 100 });
-    return { stores: out.join('\n'), pulled: JSON.stringify(pulled) };
-  });
+  const rendererData = {
+    stores: await page.evaluate(dumpIndexedDb),
+    pulled: JSON.stringify(await page.evaluate(() => window.terminal!.invoke('sync.pull', { collection: 'staff', checkpoint: null, limit: 100 }))),
+  };
   // the search is not empty: the staff documents themselves are there
   expect(rendererData.stores.includes(assistant.name), 'staff documents in the IndexedDB').toBe(true);
   expect(rendererData.pulled.includes(assistant.name), 'staff documents from sync.pull').toBe(true);

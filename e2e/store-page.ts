@@ -12,6 +12,7 @@ import { call } from '../renderer/bridge/client';
 import { exampleFormData } from '../sync/protocol';
 import { hashIdNumber } from '../renderer/db/applications';
 import { queryCases, summaryCounts, summaryCsv, type CaseFilter } from '../renderer/clerk/cases/query';
+import { dumpIndexedDb } from './idb-dump';
 
 let store: TerminalStore | null = null;
 
@@ -29,26 +30,7 @@ function need(): TerminalStore {
   return store;
 }
 
-async function rawDump(): Promise<string> {
-  const out: string[] = [];
-  for (const info of await indexedDB.databases()) {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open(info.name!);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    for (const name of Array.from(db.objectStoreNames)) {
-      const all = await new Promise<unknown[]>((resolve, reject) => {
-        const r = db.transaction(name, 'readonly').objectStore(name).getAll();
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      out.push(`${info.name}/${name}: ${JSON.stringify(all)}`);
-    }
-    db.close();
-  }
-  return out.join('\n');
-}
+const rawDump = dumpIndexedDb;
 
 const api = {
   async open(name = 'terminal') {
