@@ -13,8 +13,8 @@ import { createLogger } from '../core/log';
 import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
 import type { Spooler } from './print';
 import type { DocumentSpec } from './pdf';
-import { PlatformClient } from '../../sync/client/transport';
-import { startPlatform, type Platform } from '../../sync/server/platform';
+import type { PlatformClient } from '../../sync/client/transport';
+import type { Platform } from '../../sync/server/platform';
 import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import type { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
 import { createStaffFeature } from '../staff/feature';
@@ -22,6 +22,7 @@ import { createDocumentFeature } from './feature';
 import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, AUTHORIZATION_KIND, AuthorizationSpecError, BLANK_LINE, fillAgentRows } from './authorization';
 // eslint-disable-next-line no-restricted-imports -- pure template module (no DOM, no bridge): the page's letter as main receives it
 import { authorizationLetter, AGENT_ID_ROW as PAGE_ID_ROW, AGENT_PHONE_ROW as PAGE_PHONE_ROW } from '../../renderer/clerk/letters';
+import { enrolledDemoPlatform } from '../staff/test-platform';
 
 const S002 = DEMO_STAFF.find((s) => s.id === 'S002')!;
 const S001 = DEMO_STAFF.find((s) => s.id === 'S001')!;
@@ -85,9 +86,7 @@ describe('documents.render of the authorization letter', () => {
     return d;
   };
   beforeAll(async () => {
-    platform = await startPlatform({ port: 0, seedDemo: true });
-    client = new PlatformClient({ baseUrl: platform.url });
-    client.token = (await client.enroll(await platform.createEnrollCode('360121201'))).token;
+    ({ platform, client } = await enrolledDemoPlatform());
   }, 60_000);
   afterAll(async () => {
     await platform?.close();

@@ -10,12 +10,13 @@ import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import type { CallerContext } from '../core/dispatcher';
-import { PlatformClient } from '../../sync/client/transport';
-import { startPlatform, type Platform } from '../../sync/server/platform';
+import type { PlatformClient } from '../../sync/client/transport';
+import type { Platform } from '../../sync/server/platform';
 import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import { fileSecretStore, type SecretStore } from '../sync/secrets';
 import { CACHE_VERSION, contactOf, type CachedStaff, emptyCache, parseCache, readCache, writeCache } from './cache';
 import { createStaffFeature } from './feature';
+import { enrolledDemoPlatform } from './test-platform';
 
 const S002 = DEMO_STAFF.find((s) => s.id === 'S002')!;
 const verifier = { algorithm: 'scrypt', salt: 'c2FsdA==', hash: 'aGFzaA==', N: 16384, r: 8, p: 1, keyLength: 32 } as const;
@@ -88,9 +89,7 @@ describe('the staff feature fills the cache with ID numbers and phones', () => {
   const log = createLogger({ stderr: false, level: 'debug', sink: () => undefined });
   const caller = { role: 'clerk', senderId: 't' } as unknown as CallerContext;
   beforeAll(async () => {
-    platform = await startPlatform({ port: 0, seedDemo: true });
-    client = new PlatformClient({ baseUrl: platform.url });
-    client.token = (await client.enroll(await platform.createEnrollCode('360121201'))).token;
+    ({ platform, client } = await enrolledDemoPlatform());
   }, 60_000);
   afterAll(async () => {
     await platform?.close();

@@ -10,9 +10,10 @@ import { createDispatcher, type CallerContext, type HandlerTable } from '../core
 import { createDocumentFeature } from '../documents/feature';
 import type { Spooler } from '../documents/print';
 import { PlatformClient } from '../../sync/client/transport';
-import { startPlatform, type Platform } from '../../sync/server/platform';
+import type { Platform } from '../../sync/server/platform';
 import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import { createStaffFeature, type StaffFeature } from './feature';
+import { enrolledDemoPlatform } from './test-platform';
 
 const assistant = DEMO_STAFF.find((s) => s.id === 'S002')!;
 const caller = { role: 'clerk', senderId: 't' } as unknown as CallerContext;
@@ -44,11 +45,9 @@ const h = (f: StaffFeature) => f.handlers as unknown as Record<string, (input: u
 const code = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string }) => e.code);
 
 beforeAll(async () => {
-  platform = await startPlatform({ port: 0, seedDemo: true });
-  client = new PlatformClient({ baseUrl: platform.url });
-  const r = await client.enroll(await platform.createEnrollCode('360121201'));
-  client.token = r.token;
-  dead = new PlatformClient({ baseUrl: 'http://127.0.0.1:9', token: r.token, timeoutMs: 2000 });
+  let token: string;
+  ({ platform, client, token } = await enrolledDemoPlatform());
+  dead = new PlatformClient({ baseUrl: 'http://127.0.0.1:9', token, timeoutMs: 2000 });
 }, 60_000);
 afterAll(async () => {
   await platform?.close();
