@@ -76,6 +76,24 @@ test('encrypted fields are ciphertext in the raw IndexedDB stores', async () => 
   expect(await store(page, (s) => s.isLeader())).toBe(true);
 });
 
+test('quarantine entries an older terminal stored (v0) migrate in IndexedDB: the refused fields become data, the copy stays', async () => {
+  const { chrome } = await terminal();
+  // the open-source RxDB caps collections open at once: close the page's own store first
+  await store(chrome.page, (s) => s.close());
+  const r = await store(chrome.page, (s) => s.quarantineMigration());
+  const byId = new Map(r.entries.map((e) => [e.docId, e]));
+  expect(byId.get(r.formInvalidId)).toEqual({
+    docId: r.formInvalidId,
+    code: 'FORM_INVALID',
+    fields: [{ path: 'phone', keyword: '' }, { path: 'members.0.name', keyword: '' }],
+    reason: '表单内容有2处不符合要求：请填写手机号。请核对修改后重新提交。',
+    docIntact: true,
+    attempts: 2,
+  });
+  // a field-looking suffix on another code is not read
+  expect(byId.get(r.otherId)).toMatchObject({ code: 'INVALID_DOCUMENT', fields: [], docIntact: true, attempts: 2 });
+});
+
 test('SIGKILL of Chromium and of the host mid-sync: acknowledged data survives and reaches the platform exactly once', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'store-kill-host-'));
   const profile = mkdtempSync(join(tmpdir(), 'store-kill-profile-'));

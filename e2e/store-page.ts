@@ -9,10 +9,14 @@ import { openTerminalDatabase } from '../renderer/db/database';
 import { toLocal } from '../renderer/db/modifiers';
 import { APPLICATION_STATUSES, uuidv7, type ApplicationDoc } from '../sync/protocol';
 import { call } from '../renderer/bridge/client';
-import { exampleFormData } from '../sync/protocol';
+import { exampleApplication, exampleEvaluation, exampleFormData } from '../sync/protocol';
 import { hashIdNumber } from '../renderer/db/applications';
 import { queryCases, summaryCounts, summaryCsv, type CaseFilter } from '../renderer/clerk/cases/query';
 import { dumpIndexedDb } from './idb-dump';
+import { createRxDatabase } from 'rxdb';
+import { createStorage } from '../renderer/db/storage';
+import { quarantineSchemaV0 } from '../renderer/db/migrations';
+import { listQuarantine, quarantineKey, refusalText } from '../renderer/db/quarantine';
 
 let store: TerminalStore | null = null;
 
@@ -203,6 +207,39 @@ const api = {
     });
     for (let i = 0; i < docs.length; i += 1000) await db.applications.bulkInsert(docs.slice(i, i + 1000) as never[]);
     return ids;
+  },
+  /**
+   * sync_quarantine v0 → v1 on a real IndexedDB: writes v0 entries (encrypted, as an older terminal
+   * did), closes, opens the database with the current code (which migrates) and returns what the
+   * sync centre and the 补正 editor would read.
+   */
+  async quarantineMigration(): Promise<{ entries: { docId: string; code: string; fields: unknown; reason: string | null; docIntact: boolean; attempts: number }[]; formInvalidId: string; otherId: string }> {
+    const name = `qmig-${Date.now()}`;
+    const { password } = await call('store.key', { database: name });
+    const refused = exampleApplication({ status: 'submitted' });
+    const other = exampleEvaluation({ level: 1, reasons: [] });
+    const old = await createRxDatabase({ name, storage: createStorage({ kind: 'dexie' }), password, multiInstance: false });
+    await old.addCollections({ sync_quarantine: { schema: quarantineSchemaV0 } });
+    const entry = (collection: string, id: string, code: string, message: string, doc: object) => ({ key: quarantineKey(collection, id), targetCollection: collection, docId: id, code, message, at: 1, attempts: 2, doc, state: 'open' });
+    await old.sync_quarantine!.bulkInsert([
+      entry('applications', refused.id, 'FORM_INVALID', '表单内容有2处不符合要求：请填写手机号。请核对修改后重新提交。（字段：phone、members.0.name）', refused),
+      entry('evaluations', other.id, 'INVALID_DOCUMENT', 'reasons are required（字段：reasons）', other),
+    ] as never[]);
+    await old.close();
+    const db = await openTerminalDatabase({ name, password, storage: { kind: 'dexie' } });
+    try {
+      const entries = (await listQuarantine(db)).map((q) => ({
+        docId: q.docId,
+        code: q.code,
+        fields: q.fields,
+        reason: refusalText(q),
+        docIntact: JSON.stringify(q.doc) === JSON.stringify(q.docId === refused.id ? refused : other),
+        attempts: q.attempts,
+      }));
+      return { entries, formInvalidId: refused.id, otherId: other.id };
+    } finally {
+      await db.close();
+    }
   },
   heap(): number | null {
     const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
