@@ -65,7 +65,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const sync = createSyncFeature({ ...ctx, log: log.child('sync') }, { readDocument: (id) => documents?.readDocument(id) ?? Promise.resolve(null) });
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
   const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), ready: () => sync.ready(), stationId: () => sync.state().stationId });
-  documents = createDocumentFeature({ ...ctx, log: log.child('documents') }, { masterKey: () => sync.masterKey() });
+  documents = createDocumentFeature({ ...ctx, log: log.child('documents') }, { masterKey: () => sync.masterKey(), agentContact: (id) => staff.agentContact(id) });
   const features: Feature<unknown>[] = [sync, devices, staff, documents];
 
   const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers };

@@ -98,7 +98,8 @@ describe('documents.render of the authorization letter', () => {
     const events = createEventHub(log);
     const ctx = { config: TerminalConfig.parse({ role: 'clerk' }), log, events, dataDir, host: 'browser' as const };
     const staff = createStaffFeature(ctx, { platform: () => client, stationId: () => '360121201' });
-    const docs = createDocumentFeature(ctx, { spooler });
+    // wired as main/core/services.ts does: the staff feature's cache answers for the agent
+    const docs = createDocumentFeature(ctx, { spooler, agentContact: (id) => staff.agentContact(id) });
     const dispatch = createDispatcher({ handlers: { ...staff.handlers, ...docs.handlers } as unknown as HandlerTable, isOriginAllowed: () => true, log });
     const clerk: CallerContext = { origin: 'app://terminal', role: 'clerk', senderId: 'w1' };
     const call = async (name: string, input: unknown, c: CallerContext = clerk) => dispatch(c, name, input);
@@ -162,7 +163,9 @@ describe('documents.render of the authorization letter', () => {
       delete s.phone;
     }
     await store.write('staff-cache', Buffer.from(JSON.stringify({ ...cache, v: 1 })));
-    const docs = createDocumentFeature({ config: TerminalConfig.parse({ role: 'clerk' }), log, events: createEventHub(log), dataDir, host: 'browser' }, { spooler });
+    const ctx = { config: TerminalConfig.parse({ role: 'clerk' }), log, events: createEventHub(log), dataDir, host: 'browser' as const };
+    const staff = createStaffFeature(ctx, { platform: () => null, stationId: () => '360121201' });
+    const docs = createDocumentFeature(ctx, { spooler, agentContact: (id) => staff.agentContact(id) });
     const r = await docs.handlers['documents.render']({ kind: AUTHORIZATION_KIND, spec: letter() } as never, { origin: 'app://terminal', role: 'clerk', senderId: 'w1', staff: { id: 'S002', name: S002.name, role: 'assistant', platformRole: 'clerk' } });
     const file = join(dataDir, 'blank.pdf');
     writeFileSync(file, (await docs.readDocument(r.documentId))!);
@@ -171,5 +174,6 @@ describe('documents.render of the authorization letter', () => {
     expect(text).toContain(`受托人联系电话${BLANK_LINE}`);
     expect(text).toContain(`受托人（代办员）${S002.name}（工号S002）`);
     expect(text).not.toContain(S002.idNumber);
+    await staff.close();
   }, 60_000);
 });

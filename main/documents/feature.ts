@@ -25,8 +25,7 @@ import { createSpooler, PrintError, type Spooler, type SpoolerOptions } from './
 import { loadFontBytes } from './fonts';
 import { DocumentDecryptError, DocumentStore } from './store';
 import { assertNoAgentMarkers, AUTHORIZATION_KIND, AuthorizationSpecError, fillAgentRows } from './authorization';
-import { contactOf, readCache, type AgentContact } from '../staff/cache';
-import { hostSecretStore } from '../sync/secrets';
+import type { AgentContact } from '../staff/cache';
 
 /** Kinds without personal data, kept as plain files the assistant can open or copy. */
 const EXPORT_KINDS = new Set(['daily-summary']);
@@ -43,8 +42,8 @@ export interface DocumentFeatureOptions extends SpoolerOptions {
    */
   masterKey?: () => Promise<Buffer>;
   /**
-   * The ID number and phone main's staff cache holds for a staff id (for the 授权委托书's 受托人).
-   * Default: read from the staff cache in the terminal's secret store (main/staff/cache.ts).
+   * The ID number and phone main's staff cache holds for a staff id (for the 授权委托书's 受托人):
+   * the staff feature's (main/core/services.ts). Without it the rows get blank lines.
    */
   agentContact?: (staffId: string) => Promise<AgentContact>;
 }
@@ -84,15 +83,8 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     return { documentId, path, bytes: pdf.length, pages, renderMs };
   }
 
-  const agentContact =
-    options.agentContact ??
-    (async (staffId: string) => {
-      try {
-        return contactOf(await readCache(await hostSecretStore(ctx.dataDir, ctx.host)), staffId);
-      } catch {
-        return {}; // an unreadable cache leaves blank lines on the letter, it does not stop the work
-      }
-    });
+  // An unreadable cache leaves blank lines on the letter; it does not stop the work.
+  const agentContact = async (staffId: string): Promise<AgentContact> => (options.agentContact ? options.agentContact(staffId).catch(() => ({})) : {});
 
   /** The 委托书's 受托人 rows from main's session and cache (authorization.ts); other kinds may not carry them. */
   async function withAgentRows(kind: string, spec: DocumentSpec, caller: CallerContext): Promise<DocumentSpec> {

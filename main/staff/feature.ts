@@ -26,7 +26,7 @@ import type { PlatformClient } from '../../sync/client/transport';
 import { SyncTransportError } from '../../sync/client/errors';
 import { hostSecretStore, type SecretStore } from '../sync/secrets';
 import { Lockout, transition, type SessionMachine } from './lockout';
-import { emptyCache, fromDoc, readCache, writeCache, type CacheFile, type CachedStaff } from './cache';
+import { contactOf, emptyCache, fromDoc, readCache, writeCache, type AgentContact, type CacheFile, type CachedStaff } from './cache';
 import { verifyPin } from './verifier';
 
 export interface StaffFeatureOptions {
@@ -46,6 +46,8 @@ export interface StaffFeature extends Feature<typeof clerkCalls> {
   /** Pulls the staff list from the platform now; resolves with the number cached. */
   refreshRoster(): Promise<number>;
   session(): StaffSession;
+  /** The ID number and phone the cache holds for a staff id (the 授权委托书's 受托人); each absent when unknown. */
+  agentContact(staffId: string): Promise<AgentContact>;
 }
 
 export const clerkRoleOf = (role: StaffDoc['role']): ClerkRole => (role === 'counter' ? 'counter' : role === 'supervisor' || role === 'admin' ? 'station-admin' : 'assistant');
@@ -75,7 +77,6 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     secrets ??= await hostSecretStore(ctx.dataDir, ctx.host);
     return secrets;
   }
-
 
   function load(): Promise<void> {
     loaded ??= (async () => {
@@ -292,5 +293,9 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     },
     refreshRoster,
     session,
+    async agentContact(staffId) {
+      await load();
+      return contactOf(cache, staffId);
+    },
   };
 }

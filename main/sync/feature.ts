@@ -141,7 +141,6 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     return secrets;
   }
 
-
   function key(): Promise<Buffer> {
     masterKey ??= getSecrets().then(loadOrCreateMasterKey);
     return masterKey;
