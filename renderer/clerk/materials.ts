@@ -58,5 +58,3 @@ export const missingRequired = (items: readonly MaterialRequirement[], state: Ma
 /** A file name main accepts (no paths, no control characters). */
 // eslint-disable-next-line no-control-regex -- control characters are what it removes
 export const cleanName = (name: string): string => name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').slice(0, 200) || 'file';
-
-export const sizeLabel = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
