@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
-import { checkpoint, collectionName, formFieldPath, LIMITS, streamEvent } from '../../sync/protocol';
+import { checkpoint, collectionName, LIMITS, refusedFieldList, streamEvent } from '../../sync/protocol';
 
 /** A document as it crosses the bridge (validated per collection by main against the protocol). */
 const anyDoc = z.record(z.string(), z.unknown());
@@ -37,19 +37,6 @@ export const SyncPushRow = z
   .strict();
 
 /**
- * A form field the platform refused (`FORM_INVALID`): the validator's path (`idNumber`,
- * `members.0.name`) and JSON Schema keyword ('' when unknown). Main builds these from the platform's
- * `issues` with sync/client/refused-fields.ts `sanitizeRefusedFields` (same bounds as here).
- */
-export const SyncRefusedField = z
-  .object({
-    path: formFieldPath,
-    keyword: z.string().max(40).regex(/^(?:[A-Za-z][A-Za-z0-9:_-]{0,39})?$/),
-  })
-  .strict();
-export type SyncRefusedField = z.infer<typeof SyncRefusedField>;
-
-/**
  * Why a pushed document was not accepted. The platform's rejection codes plus two of the terminal's
  * own: `TOO_LARGE` (a single document above the platform's body limit) and `MALFORMED` (the document
  * could not be sent at all).
@@ -60,7 +47,7 @@ export const SyncRejection = z.object({
   /** For people: the platform's Chinese reason when it sent one (with the field list), else its English. */
   message: z.string().max(2000),
   /** `FORM_INVALID`: the refused fields, each path once, at most 20. */
-  fields: z.array(SyncRefusedField).max(20).optional(),
+  fields: refusedFieldList.optional(),
 });
 export type SyncRejection = z.infer<typeof SyncRejection>;
 

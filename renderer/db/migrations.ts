@@ -7,8 +7,8 @@
  * checkpoint (it is just a sequence number), so a migrated collection resumes where it was.
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import { FORM_FIELD_PATH_PATTERN } from '../../sync/protocol';
-import { MAX_REFUSED_FIELDS, sanitizeRefusedFields, type RefusedField } from '../../sync/client/refused-fields';
+import { FORM_FIELD_PATH_PATTERN, MAX_REFUSED_FIELDS, type RefusedField } from '../../sync/protocol';
+import { sanitizeRefusedFields } from '../../sync/client/refused-fields';
 import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, type LocalCollectionName } from './schemas';
 
 type AnySchema = RxJsonSchema<Record<string, unknown>>;

@@ -3,9 +3,9 @@
  * kept here with the platform's reason — a full copy, encrypted at rest — so they are never lost,
  * never block the other documents, and can be shown, edited and sent again.
  */
-import type { CollectionName } from '../../sync/protocol';
+import type { CollectionName, RefusedField } from '../../sync/protocol';
 import { TERMINAL_OWNED_APPLICATION_FIELDS } from '../../sync/client/ownership';
-import { sanitizeRefusedFields, withoutFieldsSuffix, type RefusedField } from '../../sync/client/refused-fields';
+import { sanitizeRefusedFields, withoutFieldsSuffix } from '../../sync/client/refused-fields';
 import { log } from '../shared/log';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
@@ -114,8 +114,6 @@ export async function dismissQuarantined(db: TerminalDatabase, key: string): Pro
   const q = await db.sync_quarantine.findOne(key).exec();
   await q?.remove();
 }
-
-export type { RefusedField };
 
 /**
  * The fields of a `FORM_INVALID` refusal, as stored with it (`fields`, carried from the platform's

@@ -1,7 +1,8 @@
 // The refused fields of a FORM_INVALID refusal: what survives the sanitizer (and the bridge contract).
 import { describe, expect, it } from 'vitest';
 import { SyncRejection } from '../../preload/contract/sync-calls';
-import { fieldsSuffix, MAX_REFUSED_FIELDS, refusedFieldList, sanitizeRefusedFields, withoutFieldsSuffix } from './refused-fields';
+import { MAX_REFUSED_FIELDS, refusedFieldList } from '../protocol/index';
+import { fieldsSuffix, sanitizeRefusedFields, withoutFieldsSuffix } from './refused-fields';
 
 describe('sanitizeRefusedFields', () => {
   it("keeps the validator's paths and keywords, each path once, in order; ignores extra members", () => {

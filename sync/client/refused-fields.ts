@@ -8,17 +8,7 @@
  * the bridge, the migration from old entries) runs `sanitizeRefusedFields`: anything that is not a
  * well-formed entry is dropped, never thrown. Pure (zod + protocol): runs in main and in the renderer.
  */
-import { z } from 'zod';
-import { FORM_FIELD_PATH_PATTERN, formFieldPath } from '../protocol/index';
-
-/** At most this many fields travel with one refusal (the platform sends at most 20 issues). */
-export const MAX_REFUSED_FIELDS = 20;
-/** A JSON Schema keyword as the validator reports it (`pattern`, `required`, `format`…); '' = unknown. */
-export const REFUSED_KEYWORD_PATTERN = /^(?:[A-Za-z][A-Za-z0-9:_-]{0,39})?$/;
-
-export const refusedField = z.object({ path: formFieldPath, keyword: z.string().max(40).regex(REFUSED_KEYWORD_PATTERN) }).strict();
-export type RefusedField = z.infer<typeof refusedField>;
-export const refusedFieldList = z.array(refusedField).max(MAX_REFUSED_FIELDS);
+import { FORM_FIELD_PATH_PATTERN, MAX_REFUSED_FIELDS, REFUSED_KEYWORD_PATTERN, type RefusedField } from '../protocol/index';
 
 /** What the sanitizer kept and how many entries it dropped (for an English log line, never the values). */
 export interface SanitizedFields {

@@ -17,10 +17,11 @@ import {
   type Checkpoint,
   type CollectionName,
   type EnrollResponse,
+  type RefusedField,
 } from '../protocol/index';
 import { checkpoint as checkpointSchema } from '../protocol/index';
 import { SyncTransportError } from './errors';
-import { fieldsSuffix, sanitizeRefusedFields, type RefusedField } from './refused-fields';
+import { fieldsSuffix, sanitizeRefusedFields } from './refused-fields';
 
 export type FetchLike = typeof fetch;
 

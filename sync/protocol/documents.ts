@@ -158,6 +158,19 @@ export const decision = z.strictObject({
 export const FORM_FIELD_PATH_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.(?:[A-Za-z_][A-Za-z0-9_-]*|\d{1,4}))*$/;
 export const formFieldPath = z.string().min(1).max(200).regex(FORM_FIELD_PATH_PATTERN, 'must be a form field path like idNumber or members.0.name');
 
+/** At most this many fields travel with one FORM_INVALID refusal (the platform sends at most 20 issues). */
+export const MAX_REFUSED_FIELDS = 20;
+/** A JSON Schema keyword as the validator reports it (`pattern`, `required`, `format`…); '' = unknown. */
+export const REFUSED_KEYWORD_PATTERN = /^(?:[A-Za-z][A-Za-z0-9:_-]{0,39})?$/;
+/**
+ * A form field the platform refused (`FORM_INVALID`): the validator's path and the JSON Schema
+ * keyword ('' when unknown). The transport builds these from the platform's `issues`
+ * (sync/client/refused-fields.ts); the bridge contract and the quarantine carry them.
+ */
+export const refusedField = z.object({ path: formFieldPath, keyword: z.string().max(40).regex(REFUSED_KEYWORD_PATTERN) }).strict();
+export type RefusedField = z.infer<typeof refusedField>;
+export const refusedFieldList = z.array(refusedField).max(MAX_REFUSED_FIELDS);
+
 /** Bounds of a 补正 request's flags (a service item has at most 50 materials). */
 export const SUPPLEMENT_LIMITS = { reasons: 20, fields: 30, materials: 50 } as const;
 
