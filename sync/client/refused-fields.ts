@@ -1,14 +1,14 @@
 /**
  * The fields of a `FORM_INVALID` refusal, as they travel from the platform's push answer
  * (`rejection.issues[]`) to the terminal's quarantine entry: `{path, keyword}` only (the Chinese
- * messages stay in the reason text), form paths as the shared validator names them
- * (FORM_FIELD_PATH_PATTERN), at most MAX_REFUSED_FIELDS, each path once.
+ * messages stay in the reason text), checked with the protocol's `refusedField` (form paths as the
+ * shared validator names them), at most MAX_REFUSED_FIELDS, each path once.
  *
  * Every step that receives them from outside (the transport from the platform, the quarantine from
  * the bridge, the migration from old entries) runs `sanitizeRefusedFields`: anything that is not a
  * well-formed entry is dropped, never thrown. Pure (zod + protocol): runs in main and in the renderer.
  */
-import { FORM_FIELD_PATH_PATTERN, MAX_REFUSED_FIELDS, REFUSED_KEYWORD_PATTERN, type RefusedField } from '../protocol/index';
+import { MAX_REFUSED_FIELDS, refusedField, type RefusedField } from '../protocol/index';
 
 /** What the sanitizer kept and how many entries it dropped (for an English log line, never the values). */
 export interface SanitizedFields {
@@ -32,23 +32,17 @@ export function sanitizeRefusedFields(input: unknown): SanitizedFields {
     const path = entry?.path;
     // A missing keyword is unknown (''); a keyword of another type is garbage.
     const keyword = entry && entry.keyword === undefined ? '' : entry?.keyword;
-    const ok =
-      typeof path === 'string' &&
-      path.length <= 200 &&
-      FORM_FIELD_PATH_PATTERN.test(path) &&
-      typeof keyword === 'string' &&
-      keyword.length <= 40 &&
-      REFUSED_KEYWORD_PATTERN.test(keyword);
-    if (!ok) {
+    const parsed = refusedField.safeParse({ path, keyword });
+    if (!parsed.success) {
       dropped++;
       continue;
     }
-    if (fields.some((f) => f.path === path)) continue; // the same field twice (two keywords): once
+    if (fields.some((f) => f.path === parsed.data.path)) continue; // the same field twice (two keywords): once
     if (fields.length >= MAX_REFUSED_FIELDS) {
       dropped++;
       continue;
     }
-    fields.push({ path, keyword });
+    fields.push(parsed.data);
   }
   return { fields, dropped };
 }
