@@ -11,7 +11,8 @@ import { APPLICATION_STATUSES, uuidv7, type ApplicationDoc } from '../sync/proto
 import { call } from '../renderer/bridge/client';
 import { exampleApplication, exampleEvaluation, exampleFormData } from '../sync/protocol';
 import { hashIdNumber } from '../renderer/db/applications';
-import { queryCases, summaryCounts, summaryCsv, type CaseFilter } from '../renderer/clerk/cases/query';
+import { queryCases, summaryCsv, type CaseFilter } from '../renderer/clerk/cases/query';
+import { summaryCounts } from '../renderer/db/counts';
 import { dumpIndexedDb } from './idb-dump';
 import { createRxDatabase } from 'rxdb';
 import { createStorage } from '../renderer/db/storage';

@@ -3,7 +3,8 @@ import { createDraft, submitApplication } from '../../db/applications';
 import type { TerminalDatabase } from '../../db/database';
 import type { ApplicationLocal } from '../../db/schemas';
 import { memoryDb, TEST_SALT } from '../../db/test-helpers';
-import { assistantOf, dayEnd, dayStart, queryCases, summaryCounts, summaryCsv, summaryOfDays, syncStateOf, type CaseFilter } from './query';
+import { assistantOf, dayEnd, dayStart, queryCases, summaryCsv, summaryOfDays, syncStateOf, type CaseFilter } from './query';
+import { summaryCounts } from '../../db/counts';
 
 let db: TerminalDatabase;
 const ids: string[] = [];
@@ -171,7 +172,7 @@ describe('daily summary', () => {
   });
 
   it('reads below the field encryption or not at all (never falls back to decrypting)', async () => {
-    const { storedLayer } = await import('./query');
+    const { storedLayer } = await import('../../db/counts');
     const layer = storedLayer(db.applications);
     expect(layer.schema.encrypted ?? []).toEqual([]);
     const encryptedOnly = { internalStorageInstance: { schema: { encrypted: ['applicant'] }, query: () => Promise.resolve({ documents: [] }) } };

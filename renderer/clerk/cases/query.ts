@@ -118,9 +118,8 @@ export async function queryCases(db: TerminalDatabase, filter: CaseFilter, ctx: 
 
 // ------------------------------------------------------------------------------------- summary
 
-// Counts by service and status from the stored documents (no decryption): renderer/db/counts.ts,
-// shared with the kiosk's popularity ranking.
-export { storedLayer, summaryCounts, type SummaryRow } from '../../db/counts';
+// Counts by service and status come from the stored documents, decrypting nothing
+// (renderer/db/counts.ts, shared with the kiosk's popularity ranking).
 
 /** Summary of local days `from`..`to` (yyyy-mm-dd, inclusive). */
 export const summaryOfDays = (db: TerminalDatabase, from: string, to = from): Promise<SummaryRow[]> => summaryCounts(db, dayStart(from), dayEnd(to));
