@@ -54,6 +54,9 @@ export interface FieldFlag {
   reason: string;
 }
 
+/** Whether an error or flag (by its validator path) concerns the field `key` or something inside it. */
+export const concerns = (key: string) => (p: { path: string }): boolean => p.path === key || p.path.startsWith(`${key}.`);
+
 const keyOf = (scope: string): string => {
   const m = /^#\/properties\/([^/]+)$/.exec(scope);
   if (!m) throw new Error(`unsupported scope ${scope}`);
