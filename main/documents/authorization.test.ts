@@ -19,9 +19,10 @@ import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import type { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
 import { createStaffFeature } from '../staff/feature';
 import { createDocumentFeature } from './feature';
-import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, AUTHORIZATION_KIND, AuthorizationSpecError, BLANK_LINE, fillAgentRows } from './authorization';
+import { AuthorizationSpecError, BLANK_LINE, fillAgentRows } from './authorization';
+import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, AUTHORIZATION_KIND } from '../../preload/contract/kiosk-calls';
 // eslint-disable-next-line no-restricted-imports -- pure template module (no DOM, no bridge): the page's letter as main receives it
-import { authorizationLetter, AGENT_ID_ROW as PAGE_ID_ROW, AGENT_PHONE_ROW as PAGE_PHONE_ROW } from '../../renderer/clerk/letters';
+import { authorizationLetter } from '../../renderer/clerk/letters';
 import { enrolledDemoPlatform } from '../staff/test-platform';
 
 const S002 = DEMO_STAFF.find((s) => s.id === 'S002')!;
@@ -35,8 +36,9 @@ const withRow = (spec: DocumentSpecInput, label: string, value: string): Documen
 
 describe('fillAgentRows', () => {
   it('the page and main agree on the marker rows, and the page leaves them empty', () => {
-    expect([PAGE_ID_ROW, PAGE_PHONE_ROW]).toEqual([AGENT_ID_ROW, AGENT_PHONE_ROW]);
+    // one definition of the labels (the documents contract); the page writes all three rows
     const spec = letter();
+    expect(row(spec, AGENT_ROW)).toBe(`${S002.name}（工号 ${S002.id}）`);
     expect(row(spec, AGENT_ID_ROW)).toBe('');
     expect(row(spec, AGENT_PHONE_ROW)).toBe('');
     expect(row(spec, AGENT_ROW)).toBeDefined();

@@ -16,13 +16,10 @@
  * marker row (the page never has one to give), or with marker rows in any other kind is refused.
  */
 import type { SignedInStaff } from '../../preload/contract/clerk-calls';
+import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, AUTHORIZATION_KIND } from '../../preload/contract/kiosk-calls';
 import type { AgentContact } from '../staff/cache';
 import type { Block, DocumentSpec } from './pdf';
 
-export const AUTHORIZATION_KIND = 'authorization-letter';
-export const AGENT_ROW = '受托人（代办员）';
-export const AGENT_ID_ROW = '受托人身份证号';
-export const AGENT_PHONE_ROW = '受托人联系电话';
 /** What a row shows when main does not know the value: a line to write on. */
 export const BLANK_LINE = '________________________';
 

@@ -24,7 +24,8 @@ import { acceptanceReceipt, filledForm } from './templates';
 import { createSpooler, PrintError, type Spooler, type SpoolerOptions } from './print';
 import { loadFontBytes } from './fonts';
 import { DocumentDecryptError, DocumentStore } from './store';
-import { assertNoAgentMarkers, AUTHORIZATION_KIND, AuthorizationSpecError, fillAgentRows } from './authorization';
+import { assertNoAgentMarkers, AuthorizationSpecError, fillAgentRows } from './authorization';
+import { AUTHORIZATION_KIND } from '../../preload/contract/kiosk-calls';
 import type { AgentContact } from '../staff/cache';
 
 /** Kinds without personal data, kept as plain files the assistant can open or copy. */

@@ -103,6 +103,16 @@ export const PrinterInfo = z.object({
 
 const documentId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
 
+/**
+ * The 授权委托书 as `documents.render` takes it: its kind, and the labels of the 受托人 rows main fills
+ * for the signed-in staff member (main/documents/authorization.ts). The page (renderer/clerk/letters.ts)
+ * writes these rows with the ID number and phone left empty.
+ */
+export const AUTHORIZATION_KIND = 'authorization-letter';
+export const AGENT_ROW = '受托人（代办员）';
+export const AGENT_ID_ROW = '受托人身份证号';
+export const AGENT_PHONE_ROW = '受托人联系电话';
+
 export const kioskCalls = {
   /** Renders the 受理回执 PDF (optionally followed by the filled form) and saves it. */
   'documents.receiptPdf': call({ input: z.object({ receipt: AcceptanceReceiptInput, form: FilledFormInput.optional() }).strict(), output: SavedDocument, ...DOCS, timeoutMs: 30_000 }),

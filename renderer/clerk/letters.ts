@@ -9,7 +9,7 @@
  * 受托人 row) for the signed-in staff member when it renders kind `authorization-letter`
  * (main/documents/authorization.ts; a blank line to fill by hand when main does not know them).
  */
-import type { DocumentSpecInput } from '../../preload/contract/kiosk-calls';
+import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, type DocumentSpecInput } from '../../preload/contract/kiosk-calls';
 import { maskIdNumber } from '../../sync/protocol/mask';
 
 type Block = DocumentSpecInput['blocks'][number];
@@ -44,9 +44,6 @@ export interface AuthorizationLetterInput {
   signaturePng: string;
 }
 
-/** Rows main fills for kind `authorization-letter` (the page leaves the values empty). */
-export const AGENT_ID_ROW = '受托人身份证号';
-export const AGENT_PHONE_ROW = '受托人联系电话';
 
 const signature = (png: string, caption: string): Block[] => [{ kind: 'image', pngBase64: png, widthMm: 60, caption }];
 
@@ -65,7 +62,7 @@ export function authorizationLetter(i: AuthorizationLetterInput): DocumentSpecIn
           { label: '委托人身份证号', value: i.principal.idNumber },
           ...(i.principal.address ? [{ label: '委托人住址', value: i.principal.address }] : []),
           ...(i.principal.phone ? [{ label: '委托人联系电话', value: i.principal.phone }] : []),
-          { label: '受托人（代办员）', value: `${i.agent.name}${i.agent.staffId ? `（工号 ${i.agent.staffId}）` : ''}` },
+          { label: AGENT_ROW, value: `${i.agent.name}${i.agent.staffId ? `（工号 ${i.agent.staffId}）` : ''}` },
           { label: AGENT_ID_ROW, value: '' },
           { label: AGENT_PHONE_ROW, value: '' },
           { label: '受托人所在单位', value: i.stationName },
