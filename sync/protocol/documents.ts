@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { baseDocumentShape, docId, isoTimestamp, jsonObject, sha256Hex, shortText, stationId, uuidV7 } from './common';
 import { applicationStatus } from './status';
-import { idNumberChecksumOk } from './forms/validate';
+import { idNumberChecksumOk, RESIDENT_ID_PATTERN } from './forms/validate';
 
 // ---------------------------------------------------------------- service_items (down)
 
@@ -316,7 +316,7 @@ export const staffRole = z.enum(['clerk', 'counter', 'field', 'supervisor', 'adm
  * 18-character resident ID number (GB 11643-1999): the structure the forms use (area code, birth
  * date 18xx–20xx, sequence) and the check digit, `X` uppercase.
  */
-export const STAFF_ID_NUMBER_PATTERN = /^[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dX]$/;
+export const STAFF_ID_NUMBER_PATTERN = new RegExp(RESIDENT_ID_PATTERN);
 export const residentIdNumber = z
   .string()
   .max(18)

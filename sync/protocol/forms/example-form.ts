@@ -2,13 +2,14 @@
  * A form shaped like the platform's (sync/server/seed/forms.ts: insurance kind with 帮代办), for the
  * validator's and the form model's tests on both sides.
  */
-const ID_PATTERN = '^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[\\dX]$';
+import { RESIDENT_ID_PATTERN } from './validate';
+
 export const EXAMPLE_FORM_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
   properties: {
     applicantName: { type: 'string', title: '姓名', minLength: 2, maxLength: 30 },
-    idNumber: { type: 'string', title: '身份证号', pattern: ID_PATTERN },
+    idNumber: { type: 'string', title: '身份证号', pattern: RESIDENT_ID_PATTERN },
     phone: { type: 'string', title: '手机号', pattern: '^1[3-9]\\d{9}$' },
     applyDate: { type: 'string', title: '申请日期', format: 'date' },
     insuredType: { type: 'string', title: '参保人类别', enum: ['普通居民', '新生儿'] },

@@ -50,6 +50,13 @@ const KNOWN = new Set([
 ]);
 const FORMATS = new Set(['date', 'date-time', 'email', 'id-number']);
 
+/**
+ * The 18-character resident ID number (GB 11643-1999) as a JSON Schema `pattern`: area code, birth
+ * date 18xx–20xx, sequence, check character (`X` uppercase). Forms use it; the validator recognises
+ * it and checks the check digit too.
+ */
+export const RESIDENT_ID_PATTERN = '^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[\\dX]$';
+
 /** GB 11643-1999 check digit of an 18-character resident ID number. */
 export function idNumberChecksumOk(id: string): boolean {
   if (!/^\d{17}[\dX]$/.test(id)) return false;

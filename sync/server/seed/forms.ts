@@ -1,14 +1,14 @@
 // JSON Schema (draft-07) + UI schema for each demo form. Field names are English keys; titles Chinese.
+import { RESIDENT_ID_PATTERN } from '../../protocol/index';
 import type { FormKind } from './catalog-data';
 
 type Json = Record<string, unknown>;
 
-const ID_PATTERN = '^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[\\dX]$';
 const PHONE_PATTERN = '^1[3-9]\\d{9}$';
 
 const applicantProps: Json = {
   applicantName: { type: 'string', title: '姓名', minLength: 2, maxLength: 30 },
-  idNumber: { type: 'string', title: '身份证号', pattern: ID_PATTERN },
+  idNumber: { type: 'string', title: '身份证号', pattern: RESIDENT_ID_PATTERN },
   phone: { type: 'string', title: '手机号', pattern: PHONE_PATTERN },
   address: { type: 'string', title: '户籍地址', maxLength: 120 },
 };
@@ -82,7 +82,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
       return {
         props: {
           spouseName: { type: 'string', title: '配偶姓名', minLength: 2, maxLength: 30 },
-          spouseIdNumber: { type: 'string', title: '配偶身份证号', pattern: ID_PATTERN },
+          spouseIdNumber: { type: 'string', title: '配偶身份证号', pattern: RESIDENT_ID_PATTERN },
           marriageDate: { type: 'string', title: '结婚登记日期', format: 'date' },
           childOrder: { type: 'string', title: '生育孩次', enum: ['一孩', '二孩', '三孩'] },
           expectedDate: { type: 'string', title: '预产期', format: 'date' },
@@ -97,7 +97,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
           level: { type: 'string', title: '残疾等级', enum: ['一级', '二级', '三级', '四级'] },
           isMinor: { type: 'boolean', title: '申请人未成年或为智力/精神类' },
           guardianName: { type: 'string', title: '监护人姓名', maxLength: 30 },
-          guardianIdNumber: { type: 'string', title: '监护人身份证号', pattern: ID_PATTERN },
+          guardianIdNumber: { type: 'string', title: '监护人身份证号', pattern: RESIDENT_ID_PATTERN },
           homeVisit: { type: 'boolean', title: '行动不便，申请上门办理' },
         },
         required: ['category'],
@@ -155,7 +155,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
 const agentProps: Json = {
   byAgent: { type: 'boolean', title: '委托他人代办（帮代办）' },
   agentName: { type: 'string', title: '代办人姓名', minLength: 2, maxLength: 30 },
-  agentIdNumber: { type: 'string', title: '代办人身份证号', pattern: ID_PATTERN },
+  agentIdNumber: { type: 'string', title: '代办人身份证号', pattern: RESIDENT_ID_PATTERN },
   agentPhone: { type: 'string', title: '代办人手机号', pattern: PHONE_PATTERN },
   agentRelation: { type: 'string', title: '与申请人关系', enum: ['村代办员', '配偶', '子女', '父母', '其他亲属', '其他'] },
 };
