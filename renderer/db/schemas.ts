@@ -26,9 +26,11 @@ import type {
   FormSchemaDoc,
   QueueTicketDoc,
   ServiceItemDoc,
+  RefusedField,
   RendererStaffDoc,
   StationConfigDoc,
 } from '../../sync/protocol';
+import { MAX_REFUSED_FIELDS } from '../../sync/protocol';
 
 /** Local application: `applicantIdHash` is '' when unknown (indexable), plus the local-only members. */
 export type ApplicationLocal = Omit<ApplicationDoc, 'applicantIdHash'> & { applicantIdHash: string } & ApplicationLocalOnly;
@@ -71,7 +73,7 @@ export interface QuarantineDoc {
    * `FORM_INVALID`: the refused form fields (validated paths and keywords, ≤ 20, each path once),
    * carried structurally from the platform's `issues`; empty for other refusals. Not PII (form keys).
    */
-  fields: { path: string; keyword: string }[];
+  fields: RefusedField[];
   /** Epoch ms when quarantined (local clock; display only). */
   at: number;
   /** How many times it was retried. */
@@ -350,7 +352,7 @@ export const quarantineSchema = {
     message: str(2000),
     fields: {
       type: 'array',
-      maxItems: 20,
+      maxItems: MAX_REFUSED_FIELDS,
       items: {
         type: 'object',
         additionalProperties: false,
