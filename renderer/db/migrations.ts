@@ -9,7 +9,7 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import { FORM_FIELD_PATH_PATTERN, MAX_REFUSED_FIELDS, type RefusedField } from '../../sync/protocol';
 import { sanitizeRefusedFields } from '../../sync/client/refused-fields';
-import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, type LocalCollectionName } from './schemas';
+import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, stationConfigSchema, type LocalCollectionName } from './schemas';
 
 type AnySchema = RxJsonSchema<Record<string, unknown>>;
 
@@ -36,6 +36,12 @@ export const applicationSchemaV0 = (() => {
     required: (applicationSchemaV1.required as string[]).filter((f) => f !== 'applicantIdHash'),
     indexes: [['status', 'updatedAt'], 'createdAt'],
   } as unknown as AnySchema;
+})();
+
+/** station_config v0: no `timeZone`. */
+export const stationConfigSchemaV0 = (() => {
+  const { timeZone: _tz, ...props } = stationConfigSchema.properties;
+  return { ...stationConfigSchema, version: 0, properties: props } as unknown as AnySchema;
 })();
 
 /** sync_quarantine v0: no `fields`; a FORM_INVALID refusal's fields were only in the reason text. */
@@ -81,6 +87,10 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
     // v1 → v2: the clerk's list — local-only `assistantId` and `newestFirst`, derived from the
     // document (the strategy sees it decrypted; the derived members are not PII and stay plain).
     2: (doc: Record<string, unknown>) => ({ ...doc, ...applicationLocalOnly(doc) }),
+  },
+  station_config: {
+    // v0 → v1: optional `timeZone` (IANA) of the station; absent means Asia/Shanghai.
+    1: (doc: Record<string, unknown>) => doc,
   },
   sync_quarantine: {
     // v0 → v1: the refused fields as data — derived once from the reason text of FORM_INVALID

@@ -320,7 +320,7 @@ export const staffSchema = {
 
 export const stationConfigSchema = {
   title: 'station config',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -334,6 +334,7 @@ export const stationConfigSchema = {
     queueCategories: arr(obj),
     kioskContent: obj,
     retentionDays: int(1, 3650),
+    timeZone: str(64),
   },
   required: ['id', 'updatedAt', 'stationId', 'name', 'retentionDays'],
 } as const satisfies RxJsonSchema<StationConfigDoc>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { baseDocumentShape, docId, isoTimestamp, jsonObject, sha256Hex, shortText, stationId, uuidV7 } from './common';
 import { applicationStatus } from './status';
 import { idNumberChecksumOk, RESIDENT_ID_PATTERN } from './forms/validate';
+import { isTimeZone } from './station-time';
 
 // ---------------------------------------------------------------- service_items (down)
 
@@ -364,6 +365,8 @@ export const stationConfigDoc = z.strictObject({
     .max(20),
   kioskContent: z.strictObject({ welcome: shortText(200), notices: z.array(shortText(500)).max(20) }),
   retentionDays: z.int().min(1).max(3650),
+  /** IANA time zone of the station (dates people read, "today", queue days); absent = Asia/Shanghai. */
+  timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').optional(),
 });
 export type StationConfigDoc = z.infer<typeof stationConfigDoc>;
 

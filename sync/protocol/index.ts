@@ -9,3 +9,4 @@ export * from './uuidv7';
 export * from './examples';
 export * from './forms/validate';
 export * from './mask';
+export * from './station-time';
