@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The run's reaper: what a test leaves running or on disk is stopped and removed (scripts/test-reaper.mjs).
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     reporters: ['default'],
   },
 });

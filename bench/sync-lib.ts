@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../sync/protocol/index';
+import { trackProcess, untrackProcess } from '../scripts/test-reaper.mjs';
 
 const CLI = fileURLToPath(new URL('../sync/server/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -24,6 +25,8 @@ export function startServer(db: { databaseUrl?: string; dataDir?: string }): Pro
   else if (db.dataDir) args.push('--data-dir', db.dataDir);
   else args.push('--memory');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  trackProcess(child.pid, 'platform (bench)', false); // npm run bench reaps it if the bench dies first
+  child.once('exit', () => untrackProcess(child.pid));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

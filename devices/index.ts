@@ -4,3 +4,4 @@ export * from './manager/schemas.js';
 export { startDemoDevices, SAMPLE_CARDS_DIR, type DemoDevices, type DemoOptions } from './emulators/demo.js';
 export { DeviceError } from './errors.js';
 export { maskIdNumber } from './idcard/id-number.js';
+export { spawnTied, type TiedOptions, type TiedProcess } from './process/tied.js';

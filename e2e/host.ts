@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { signalProcess, trackDir, trackProcess, untrackDir, untrackProcess } from '../scripts/test-reaper.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -25,13 +26,17 @@ export interface HostOptions {
 
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'terminal-e2e-'));
+  trackDir(dataDir);
   const args = ['--no-open', '--port', '0', '--data-dir', dataDir, ...(options.role ? ['--role', options.role] : []), ...(options.args ?? [])];
   if (options.config) {
     writeFileSync(join(dataDir, 'terminal.config.json'), JSON.stringify(options.config));
   }
+  // Its own process group (npm → scripts/host.mjs → host.js all in it), tracked until stopped; a
+  // failed or timed-out test's leftovers go with the worker or at the global teardown (test-reaper).
   const child = options.viaNpm
-    ? spawn('npm', ['run', '--silent', 'host', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn('npm', ['run', '--silent', 'host', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    : spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  trackProcess(child.pid, `browser host ${dataDir}`);
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
@@ -57,13 +62,15 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     process: child,
     output: () => `${out}${err}`,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        signalProcess(child.pid!, 'SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
       }
+      signalProcess(child.pid!, 'SIGKILL'); // what is left of the group
+      untrackProcess(child.pid);
       rmSync(dataDir, { recursive: true, force: true });
+      untrackDir(dataDir);
     },
   };
 }

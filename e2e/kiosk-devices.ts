@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './host';
+import { signalProcess, trackDir, trackProcess, untrackDir, untrackProcess } from '../scripts/test-reaper.mjs';
 
 export interface KioskDevices {
   config: Record<string, unknown>;
@@ -16,7 +17,9 @@ export interface KioskDevices {
 
 export async function startKioskDevices(): Promise<KioskDevices> {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-devices-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'e2e', 'kiosk-devices-child.ts'), dir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  trackDir(dir);
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'e2e', 'kiosk-devices-child.ts'), dir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  trackProcess(child.pid, `emulated kiosk devices ${dir}`);
   let buf = '';
   let err = '';
   const waiters: ((line: string) => boolean)[] = [];
@@ -56,8 +59,10 @@ export async function startKioskDevices(): Promise<KioskDevices> {
     async stop() {
       child.stdin?.end();
       await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      signalProcess(child.pid!, 'SIGKILL');
+      untrackProcess(child.pid);
       rmSync(dir, { recursive: true, force: true });
+      untrackDir(dir);
     },
   };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_PATH } from '../playwright.config';
 import { ROOT } from './host';
+import { trackDir, trackProcess, untrackProcess } from '../scripts/test-reaper.mjs';
 import { storeBundle } from './store-bundle';
 import type { StoreApi } from './store-page';
 
@@ -24,11 +25,15 @@ export interface KillableHost {
 /** Role `display` by default: its page opens no store of its own, so the test's store is the only one. */
 export async function launchHost(options: { dataDir?: string; port?: number; config?: Record<string, unknown>; role?: string }): Promise<KillableHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'store-host-'));
+  trackDir(dataDir);
   if (options.config) writeFileSync(join(dataDir, 'terminal.config.json'), JSON.stringify(options.config));
   const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', '--port', String(options.port ?? 0), '--data-dir', dataDir, '--role', options.role ?? 'display'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  trackProcess(child.pid, `browser host ${dataDir}`);
+  child.once('exit', () => untrackProcess(child.pid));
   let out = '';
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -94,9 +99,11 @@ export interface KillableChromium {
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--remote-debugging-port=0'];
 
 export async function launchChromium(userDataDir: string = mkdtempSync(join(tmpdir(), 'store-profile-'))): Promise<KillableChromium> {
+  trackDir(userDataDir);
   // Its own process group, so a kill takes the renderer, network and crashpad children with it: they
   // would otherwise keep writing into the profile after the browser process died.
   const child = spawn(CHROMIUM_PATH, [...FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  trackProcess(child.pid, `chromium ${userDataDir}`);
   let err = '';
   const ws = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`chromium: no DevTools URL\n${err}`)), 30_000);
@@ -125,6 +132,7 @@ export async function launchChromium(userDataDir: string = mkdtempSync(join(tmpd
         await exited;
       }
       await groupGone(child.pid!);
+      untrackProcess(child.pid);
       await browser.close().catch(() => undefined);
     },
   };

@@ -3,11 +3,16 @@
 // `N passed, N failed, N skipped` totalling every suite; exits non-zero if anything failed.
 //
 // `npm test -- --only unit,e2e` runs a subset (names: typecheck, lint, security, unit, e2e).
-import { spawnSync } from 'node:child_process';
+//
+// Every step runs in its own process group with TERMINAL_TEST_RUN set (scripts/test-reaper.mjs);
+// Ctrl-C or a SIGTERM (CI) is passed to the running step, and the run ends by reaping and listing
+// whatever it started that is still running (and the registered temp dirs), before the totals line.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap.mjs';
 import { root } from './ensure-build.mjs';
+import { closeRun, ensureRun, reapRun, signalProcess, strayProcesses } from './test-reaper.mjs';
 
 try {
   bootstrap('test');
@@ -25,30 +30,58 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+const runId = ensureRun();
 
-function run(name, cmd, args, env = {}) {
-  process.stdout.write(`\n=== ${name}: ${[cmd, ...args].join(' ')}\n`);
-  const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  return { ok: r.status === 0, seconds, status: r.status };
+/** The step running now (its process group), and the signal that interrupted the run, if any. */
+let current = null;
+let interrupted = null;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (interrupted) {
+      // A second signal: stop the step now.
+      if (current) signalProcess(current.pid, 'SIGKILL');
+      return;
+    }
+    interrupted = sig;
+    process.stdout.write(`\ntest: ${sig} received, stopping\n`);
+    if (current) {
+      signalProcess(current.pid, sig === 'SIGHUP' ? 'SIGTERM' : sig);
+      const step = current;
+      setTimeout(() => step.exitCode === null && step.signalCode === null && signalProcess(step.pid, 'SIGKILL'), 30_000).unref();
+    }
+  });
 }
 
-function check(name, cmd, args) {
+async function run(name, cmd, args, env = {}) {
+  process.stdout.write(`\n=== ${name}: ${[cmd, ...args].join(' ')}\n`);
+  const started = Date.now();
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env }, detached: true });
+  current = child;
+  const status = await new Promise((resolve) => {
+    child.once('error', () => resolve(null));
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+  });
+  current = null;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  return { ok: status === 0, seconds, status };
+}
+
+async function check(name, cmd, args) {
   if (only && !only.has(name)) return;
-  const r = run(name, cmd, args);
+  if (interrupted) return;
+  const r = await run(name, cmd, args);
   totals[r.ok ? 'passed' : 'failed'] += 1;
   lines.push(`${name}: ${r.ok ? 'passed' : `FAILED (exit ${r.status})`} in ${r.seconds} s`);
 }
 
-check('typecheck', process.execPath, [join(root, 'scripts', 'typecheck.mjs')]);
-check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
-check('security', process.execPath, [join(root, 'scripts', 'electronegativity.mjs')]);
+await check('typecheck', process.execPath, [join(root, 'scripts', 'typecheck.mjs')]);
+await check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+await check('security', process.execPath, [join(root, 'scripts', 'electronegativity.mjs')]);
 
-if (!only || only.has('unit')) {
+if ((!only || only.has('unit')) && !interrupted) {
   const file = join(results, 'vitest.json');
   rmSync(file, { force: true });
-  const r = run('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const r = await run('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
   if (existsSync(file)) {
     const j = JSON.parse(readFileSync(file, 'utf8'));
     const failedSuites = (j.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
@@ -66,10 +99,10 @@ if (!only || only.has('unit')) {
   }
 }
 
-if (!only || only.has('e2e')) {
+if ((!only || only.has('e2e')) && !interrupted) {
   const file = join(results, 'playwright.json');
   rmSync(file, { force: true });
-  const r = run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+  const r = await run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
   if (existsSync(file)) {
     const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
@@ -84,6 +117,22 @@ if (!only || only.has('e2e')) {
     totals.failed += 1;
     lines.push(`e2e: FAILED, no report (exit ${r.status})`);
   }
+}
+
+// Nothing the run started may outlive it: reap and list what is left, then check once more.
+const reaped = await reapRun(runId, { all: true });
+const still = strayProcesses(runId);
+closeRun(runId);
+process.stdout.write(`\n=== leftovers\n`);
+if (reaped.length === 0) process.stdout.write('nothing left running, no temp dir left behind\n');
+else process.stdout.write(`reaped ${reaped.length} thing(s) the run had left behind:\n${reaped.map((l) => `  ${l}`).join('\n')}\n`);
+if (still.length) {
+  totals.failed += 1;
+  lines.push(`leftovers: ${still.length} process(es) still running after the reap: ${still.map((p) => p.pid).join(' ')}`);
+}
+if (interrupted) {
+  totals.failed += 1;
+  lines.push(`interrupted by ${interrupted}`);
 }
 
 process.stdout.write(`\n=== summary\n${lines.join('\n')}\n`);

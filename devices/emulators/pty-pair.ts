@@ -1,13 +1,15 @@
 /**
  * A virtual serial cable: `socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B`. Both links exist once socat
  * reports its data transfer loop. Stopping the pair is what "unplug" looks like to both ends.
+ * socat runs tied to this process (devices/process/tied.ts): it stops when this process dies, even by
+ * SIGKILL, so a crashed browser host or test leaves no pair behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { DeviceError } from '../errors.js';
+import { spawnTied, type TiedProcess } from '../process/tied.js';
 
 export class PtyPair {
-  private proc: ChildProcess | null = null;
+  private proc: TiedProcess | null = null;
 
   constructor(
     /** The end the emulator (device side) opens. */
@@ -22,22 +24,23 @@ export class PtyPair {
 
   async start(timeoutMs = 5000): Promise<void> {
     if (this.proc) return;
-    const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.deviceLink}`, `pty,raw,echo=0,link=${this.hostLink}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    this.proc = proc;
+    const tied = spawnTied('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.deviceLink}`, `pty,raw,echo=0,link=${this.hostLink}`], { stderr: 'pipe' });
+    const proc = tied.child;
+    this.proc = tied;
     await new Promise<void>((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => fail(new Error(`socat did not start in ${timeoutMs} ms: ${log.slice(-300)}`)), timeoutMs);
       const fail = (err: Error) => {
         clearTimeout(timer);
-        proc.kill('SIGKILL');
+        tied.kill();
         this.proc = null;
         reject(new DeviceError('PTY_FAILED', err.message, '无法创建虚拟串口'));
       };
       proc.once('error', (err) => fail(err));
-      proc.once('exit', () => {
-        if (this.proc === proc) this.proc = null;
+      proc.once('exit', (code) => {
+        if (this.proc === tied) this.proc = null;
+        // socat gone before its loop started (a bad path, no socat): say so now, not at the timeout.
+        if (!log.includes('starting data transfer loop')) fail(new Error(`socat exited (${code}) before starting: ${log.slice(-300)}`));
       });
       proc.stderr!.on('data', (chunk: Buffer) => {
         log += chunk.toString();
@@ -55,17 +58,7 @@ export class PtyPair {
     const proc = this.proc;
     if (!proc) return;
     this.proc = null;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        proc.kill('SIGKILL');
-        resolve();
-      }, 2000);
-      proc.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
+    await proc.stop(2000);
     for (const link of [this.deviceLink, this.hostLink]) {
       try {
         fs.unlinkSync(link);

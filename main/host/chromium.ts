@@ -1,7 +1,7 @@
 /** Finds and launches the system Chromium for the browser host (`--app=` or `--kiosk`). */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Role } from '../../preload/contract';
+import { spawnTied, type TiedProcess } from '../../devices';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/microsoft-edge', '/opt/apps/cn.google.chrome/files/chrome'];
 
@@ -31,6 +31,7 @@ export function chromiumArgs(url: string, role: Role, profileDir: string): strin
   return args;
 }
 
-export function launchChromium(executable: string, url: string, role: Role, profileDir: string): ChildProcess {
-  return spawn(executable, chromiumArgs(url, role, profileDir), { stdio: 'ignore' });
+/** Tied to the host (devices/process/tied.ts): it closes when the host dies, even by SIGKILL. */
+export function launchChromium(executable: string, url: string, role: Role, profileDir: string): TiedProcess {
+  return spawnTied(executable, chromiumArgs(url, role, profileDir));
 }

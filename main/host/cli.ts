@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     if (closing) return;
     closing = true;
-    if (browser && browser.exitCode === null && browser.signalCode === null) browser.kill('SIGTERM');
+    if (browser) await browser.stop(3000);
     await host.close().catch(() => undefined);
     await core.close().catch(() => undefined);
     process.exit(code);
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       return;
     }
     browser = launchChromium(chromium, host.url, config.role, join(dataDir, 'chromium-profile'));
-    browser.on('exit', () => void shutdown(0));
+    browser.child.on('exit', () => void shutdown(0));
   }
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { trackProcess, untrackProcess } from '../../scripts/test-reaper.mjs';
 import { exampleApplication } from '../protocol/index';
 import { openStore } from './platform';
 
@@ -20,6 +21,8 @@ describe('platform CLI', () => {
 
   it('serve --memory prints READY and answers health; stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--memory', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    trackProcess(child.pid, 'platform (cli test)', false); // stopped by the run's reaper if the test ends early
+    child.once('exit', () => untrackProcess(child.pid));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exampleApplication, paths } from '../protocol/index';
 import { client, pullAll } from './test/helpers';
 import { requirePostgres, startTestDatabase, type TestDatabase } from './test/pg-cluster';
+import { trackProcess, untrackProcess } from '../../scripts/test-reaper.mjs';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,6 +17,8 @@ const ADMIN = 'adm_crash_test_token_0123456789';
 
 function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--admin-token', ADMIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  trackProcess(child.pid, 'platform (crash test)', false); // stopped by the run's reaper if the test ends early
+  child.once('exit', () => untrackProcess(child.pid));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { trackDir, trackPostgres, untrackDir, untrackPostgres } from '../../../scripts/test-reaper.mjs';
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -96,6 +97,10 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
   };
   const dir = mkdtempSync(path.join(tmpdir(), 'pg-test-'));
+  // Registered with the run's reaper: a test that fails, times out or is killed before stop() still
+  // has its postmaster stopped and its dir removed (scripts/test-reaper.mjs).
+  trackDir(dir);
+  trackPostgres(path.join(dir, 'data'));
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -114,6 +119,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       }
     }
     rmSync(dir, { recursive: true, force: true });
+    untrackPostgres(path.join(dir, 'data'));
+    untrackDir(dir);
   };
   try {
     run('initdb', ['-D', path.join(dir, 'data'), '-U', user, '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
