@@ -20,7 +20,7 @@ test.afterAll(async () => {
 test('a card on the emulated reader reaches the kiosk page as an event; the printer prints the receipt', async ({ page }) => {
   await page.goto(kiosk.url);
   await expect(page.getByTestId('kiosk-home')).toBeVisible();
-  await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { state: string }[] | undefined)?.filter((s) => s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
+  await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { role: string; state: string }[] | undefined)?.filter((s) => s.role !== 'speech' && s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
   await page.evaluate(() => {
     const w = window as unknown as { terminal: T; cards: unknown[] };
     w.cards = [];
@@ -48,7 +48,7 @@ test('the hall display may not print and never receives card events', async ({ p
     w.terminal.on('devices.idcard', (p) => w.cards.push(p));
   });
   expect(await invoke(page, 'devices.printTicket', { stationName: '站', ticketNumber: 'A1', category: '综合', waitingCount: 0, issuedAt: '2026-11-29T09:30:00+08:00' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-  await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { state: string }[] | undefined)?.filter((s) => s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
+  await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { role: string; state: string }[] | undefined)?.filter((s) => s.role !== 'speech' && s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
   await invoke(page, 'devices.demo.presentCard', { card: 'resident' });
   await page.waitForTimeout(1500);
   expect(await page.evaluate(() => (window as unknown as { cards: unknown[] }).cards)).toEqual([]);

@@ -10,8 +10,8 @@ const root = resolve(import.meta.dirname, '..');
 
 /** Debian packages by purpose. */
 export const PACKAGES = {
-  app: ['chromium', 'libusb-1.0-0', 'socat'],
-  test: ['chromium', 'libusb-1.0-0', 'socat', 'postgresql-15', 'poppler-utils', 'fonts-noto-cjk'],
+  app: ['chromium', 'libusb-1.0-0', 'socat', 'espeak-ng'],
+  test: ['chromium', 'libusb-1.0-0', 'socat', 'postgresql-15', 'poppler-utils', 'fonts-noto-cjk', 'espeak-ng'],
 };
 
 const has = (pkg) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed');

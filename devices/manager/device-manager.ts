@@ -65,6 +65,7 @@ const ROLE_NAMES: Record<DeviceRole, string> = {
   'receipt-printer': '凭条打印机',
   'window-display': '窗口屏',
   evaluator: '评价器',
+  speech: '语音播报',
 };
 
 function validationError(what: string, issues: { path: PropertyKey[]; message: string }[]): DeviceError {

@@ -13,6 +13,7 @@ import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import { HandlerError } from '../core/dispatcher';
 import { createDeviceFeature, type DeviceFeature } from './feature';
+import type { SpeechEngine } from '../../devices/speech';
 
 const caller = { origin: 'app://terminal', role: 'kiosk' as const, senderId: 't' };
 const logLines: string[] = [];
@@ -23,11 +24,15 @@ events.subscribe((name, payload) => received.push({ name, payload }));
 
 let dir: string;
 let feature: DeviceFeature;
+/** A speech engine that records what it was asked to say (the real engines: devices/speech tests). */
+const spoken: string[] = [];
+const recordingEngine: SpeechEngine = { name: 'recording', speak: async (text) => void spoken.push(text) };
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'device-feature-'));
-  feature = createDeviceFeature({ config: TerminalConfig.parse({}), log, events, dataDir: dir, host: 'browser' }, { demoDevices: true });
+  feature = createDeviceFeature({ config: TerminalConfig.parse({}), log, events, dataDir: dir, host: 'browser' }, { demoDevices: true, speech: { engine: recordingEngine } });
   await feature.start();
   await feature.ready();
+  await feature.speechReady();
   const deadline = Date.now() + 15_000;
   const allConnected = () => (feature.handlers['devices.status'](undefined, caller) as { state: string }[]).every((s) => s.state === 'connected');
   while (!allConnected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -38,9 +43,36 @@ afterAll(async () => {
 });
 
 describe('device feature (emulated devices over ptys)', () => {
-  it('reports four connected devices in the contract shape', async () => {
+  it('reports four connected devices and the speech engine in the contract shape', async () => {
     const statuses = await feature.handlers['devices.status'](undefined, caller);
-    expect(deviceCalls['devices.status'].output.parse(statuses).map((s) => s.role).sort()).toEqual(['evaluator', 'idcard', 'receipt-printer', 'window-display']);
+    expect(deviceCalls['devices.status'].output.parse(statuses).map((s) => s.role).sort()).toEqual(['evaluator', 'idcard', 'receipt-printer', 'speech', 'window-display']);
+    expect(statuses.find((s) => s.role === 'speech')).toMatchObject({ state: 'connected', message: '语音播报已就绪（recording）' });
+  });
+
+  it('showCalled puts the called number on the window LED strip (socat pty → LED emulator); garbage never reaches it', async () => {
+    const led = feature.demo()!.display;
+    await feature.showCalled(2, 'A012');
+    expect(led.lines.get(0)).toBe('请A012号到2号窗口');
+    const shown = led.history.length;
+    for (const [w, n] of [[0, 'A013'], [100, 'A013'], [2.5, 'A013'], [2, 'a013'], [2, 'A012; rm -rf /'], [2, ''], [Number.NaN, 'A1']] as const) {
+      await expect(feature.showCalled(w, n)).rejects.toMatchObject({ code: 'INVALID_INPUT', userMessage: '叫号信息格式错误' });
+    }
+    expect(led.history.length).toBe(shown);
+    expect(led.lines.get(0)).toBe('请A012号到2号窗口');
+  });
+
+  it('devices.announce queues plain text for the speech engine; the contract and the announcer refuse garbage', async () => {
+    spoken.length = 0;
+    const input = deviceCalls['devices.announce'].input.parse({ text: '请 A012 号到 2 号窗口办理', repeat: 1 });
+    const r = deviceCalls['devices.announce'].output.parse(await feature.handlers['devices.announce'](input, caller));
+    expect(r).toEqual({ engine: 'recording', ahead: 0 });
+    await expect.poll(() => spoken.length, { timeout: 5000 }).toBe(2);
+    expect(spoken).toEqual(['请 A012 号到 2 号窗口办理', '请 A012 号到 2 号窗口办理']);
+    for (const bad of [null, {}, { text: '<speak>x</speak>' }, { text: '请\u001b[2J' }, { text: 'x'.repeat(81) }, { text: '请', repeat: 9 }, { text: '请', extra: 1 }]) {
+      expect(deviceCalls['devices.announce'].input.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+      await expect(Promise.resolve().then(() => feature.handlers['devices.announce'](bad as never, caller))).rejects.toBeInstanceOf(HandlerError);
+    }
+    expect(spoken).toHaveLength(2);
   });
 
   it('relays a presented card as a contract event without the raw photo or fingerprints, only to counter roles', async () => {
@@ -127,9 +159,29 @@ describe('device feature outside demo mode', () => {
     await f.ready();
     expect(() => f.handlers['devices.demo.removeCard'](undefined, caller)).toThrow(HandlerError);
     const statuses = await f.handlers['devices.status'](undefined, caller);
-    expect(statuses.every((s) => s.state === 'not-configured')).toBe(true);
+    expect(statuses.filter((s) => s.role !== 'speech').every((s) => s.state === 'not-configured')).toBe(true);
     const mode = await f.handlers['devices.requestEvaluation'](undefined, caller);
     expect(mode).toMatchObject({ mode: 'on-screen' });
+    await f.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+
+  it('a machine without a speech engine says 无语音引擎 in the device status and refuses announcements with it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'device-feature-'));
+    const hub = createEventHub();
+    const seen: unknown[] = [];
+    hub.subscribe((name, payload) => name === 'devices.status' && seen.push(payload));
+    const f = createDeviceFeature({ config: TerminalConfig.parse({ platform: { url: 'https://p.example.cn' } }), log, events: hub, dataDir: d, host: 'browser' }, { speech: { engine: null, reason: 'espeak-ng not installed' } });
+    await f.start();
+    await f.ready();
+    await f.speechReady();
+    const speech = (await f.handlers['devices.status'](undefined, caller)).find((s) => s.role === 'speech');
+    expect(speech).toMatchObject({ state: 'error', code: 'NO_SPEECH_ENGINE', detail: 'espeak-ng not installed' });
+    expect(speech?.message).toContain('无语音引擎');
+    expect(seen).toContainEqual(expect.objectContaining({ role: 'speech', code: 'NO_SPEECH_ENGINE' }));
+    await expect(Promise.resolve().then(() => f.handlers['devices.announce']({ text: '请 A001 号到 1 号窗口办理' }, caller))).rejects.toMatchObject({ code: 'NO_SPEECH_ENGINE', userMessage: expect.stringContaining('无语音引擎') });
+    // No window display on this terminal: 叫号 on the LED strip says so, typed.
+    await expect(f.showCalled(1, 'A001')).rejects.toMatchObject({ code: 'NOT_CONFIGURED' });
     await f.close();
     rmSync(d, { recursive: true, force: true });
   });

@@ -12,6 +12,8 @@ import type { deviceCalls, DeviceStatus } from '../../preload/contract/device-ca
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError } from '../core/dispatcher';
 import { createDeviceManager, DeviceError, startDemoDevices, type DemoDevices, type DeviceManager } from '../../devices';
+import { createAnnouncer, detectSpeechEngine, type Announcer, type SpeechEngine } from '../../devices/speech';
+import { calledCallSchema, calledDisplayText } from '../../devices/protocol/speech';
 import { transcriptLines } from '../../devices/escpos/transcript';
 import { isDemo } from '../core/config';
 
@@ -20,6 +22,8 @@ const ROLES = ['idcard', 'receipt-printer', 'window-display', 'evaluator'] as co
 export interface DeviceFeatureOptions {
   /** Use emulated devices even outside demo mode (tests). */
   demoDevices?: boolean;
+  /** The speech engine to announce with (tests); detected on this machine when absent. */
+  speech?: { engine: SpeechEngine | null; reason?: string };
 }
 
 export interface DeviceFeature extends Feature<typeof deviceCalls> {
@@ -27,6 +31,14 @@ export interface DeviceFeature extends Feature<typeof deviceCalls> {
   ready(): Promise<void>;
   /** The emulated devices, in demo mode. */
   demo(): DemoDevices | null;
+  /**
+   * 叫号 on this terminal's window LED strip: shows 请A012号到2号窗口 through the display protocol
+   * (devices.showOnWindowDisplay). For the queue feature in main; throws a HandlerError (INVALID_INPUT,
+   * NOT_CONFIGURED, DISCONNECTED…) with its Chinese text.
+   */
+  showCalled(window: number, number: string): Promise<void>;
+  /** Resolves when the speech engine has been looked for; for tests. */
+  speechReady(): Promise<Announcer>;
 }
 
 function hasSocat(): boolean {
@@ -47,6 +59,25 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
   let readyResolve: () => void = () => undefined;
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
   const unsubscribers: (() => void)[] = [];
+  let announcer: Announcer | null = null;
+  let speechResolve: (a: Announcer) => void = () => undefined;
+  const speechPromise = new Promise<Announcer>((r) => (speechResolve = r));
+  const speechStarting = (): DeviceStatus => ({ role: 'speech', state: 'disconnected', message: '语音引擎正在检测，请稍候', since: new Date().toISOString() });
+
+  async function bootSpeech(): Promise<void> {
+    const found = options.speech ?? (await detectSpeechEngine().catch((e: unknown) => ({ engine: null, reason: String(e) })));
+    if (!found.engine) log.warn('devices.speech-unavailable', { reason: found.reason ?? 'none' });
+    else log.info('devices.speech-engine', { engine: found.engine.name });
+    announcer = createAnnouncer({
+      engine: found.engine,
+      ...(found.reason ? { reason: found.reason } : {}),
+      log: { info: (message) => log.info('devices.speech', { message }), warn: (message) => log.warn('devices.speech', { message }) },
+      onStatus: (s) => events.emit('devices.status', s),
+    });
+    if (closed) announcer.close();
+    events.emit('devices.status', announcer.status());
+    speechResolve(announcer);
+  }
 
   const starting = (): DeviceStatus[] =>
     ROLES.map((role) => ({
@@ -112,18 +143,30 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
   return {
     ready: () => readyPromise,
     demo: () => demo,
+    speechReady: () => speechPromise,
+    async showCalled(window, number) {
+      const call = calledCallSchema.safeParse({ window, number });
+      if (!call.success) throw new HandlerError('INVALID_INPUT', `invalid call for the window display: ${call.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, '叫号信息格式错误');
+      await guard(() => need().showOnWindowDisplay({ text: calledDisplayText(call.data.window, call.data.number), effect: 'blink' }));
+    },
     async start() {
+      void bootSpeech();
       void boot();
     },
     async close() {
       closed = true;
+      announcer?.close();
       for (const u of unsubscribers.splice(0)) u();
       await manager?.stop().catch(() => undefined);
       await demo?.stop().catch(() => undefined);
       manager = null;
     },
     handlers: {
-      'devices.status': () => (manager ? manager.getStatuses() : starting()),
+      'devices.status': () => [...(manager ? manager.getStatuses() : starting()), announcer?.status() ?? speechStarting()],
+      'devices.announce': (input) => guard(() => {
+        if (!announcer) throw new HandlerError('DEVICES_STARTING', 'the speech engine is still being looked for', '语音引擎正在检测，请稍候再试');
+        return announcer.announce(input);
+      }),
       'devices.printTicket': (data) => guard(() => need().printTicket(data)),
       'devices.printReceipt': (data) => guard(() => need().printReceipt(data)),
       'devices.pendingPrints': () => guard(() => need().getPendingPrints()),

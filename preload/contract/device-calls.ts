@@ -24,6 +24,7 @@ import {
   printResultSchema,
   windowDisplayRequestSchema,
 } from '../../devices/protocol/device-events';
+import { announceRequestSchema, announceResultSchema } from '../../devices/protocol/speech';
 
 /** Device statuses and events: the device layer's own pure schemas (devices/protocol). */
 export const DeviceRole = deviceRoleSchema;
@@ -68,6 +69,13 @@ export const deviceCalls = {
     // 叫号 to a window is counter work (permissions.ts).
     requiresCapability: 'queue.call',
   }),
+  /**
+   * Say a short plain text (叫号: 请 A012 号到 2 号窗口办理) through main's offline speech engine, for
+   * pages without a Chinese Web Speech voice (renderer/kiosk/voice.ts tries Web Speech first). Queued,
+   * one at a time; NO_SPEECH_ENGINE when the machine has none (devices.status, role `speech`, says so).
+   * At the clerk window it is 叫号 work (queue.call); kiosk and display pages need no staff.
+   */
+  'devices.announce': call({ input: announceRequestSchema.strict(), output: announceResultSchema, roles: ['kiosk', 'clerk', 'display'], requiresCapability: 'queue.call' }),
   /** Ask the evaluator for a rating; `on-screen` when there is no evaluator device. */
   'devices.requestEvaluation': call({
     input: evaluationRequestSchema.strict().optional(),

@@ -5,6 +5,7 @@
  * the sound. Prompts are fixed texts from the locale files, never personal data.
  */
 import { useElderlyStore } from '../stores/elderly';
+import { BridgeError, call } from '../bridge/client';
 
 export function speak(key: string, text: string): void {
   let enabled = false;
@@ -29,4 +30,65 @@ export function speak(key: string, text: string): void {
   } catch {
     /* no voice: the screen says it all */
   }
+}
+
+/** How an announcement went out: the page's own zh voice, main's offline engine, or not at all (`error` says why). */
+export type AnnounceOutcome = { via: 'web-speech' } | { via: 'main'; engine: string } | { via: 'none'; error: string; message?: string };
+
+/** The page's Chinese Web Speech voice, waiting briefly for `voiceschanged` (voices load late). */
+async function chineseVoice(waitMs: number): Promise<SpeechSynthesisVoice | null> {
+  const synth = globalThis.speechSynthesis;
+  if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return null;
+  const find = () => synth.getVoices().find((v) => v.lang.toLowerCase().replace('_', '-').startsWith('zh-cn')) ?? null;
+  const now = find();
+  if (now || waitMs <= 0) return now;
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      synth.removeEventListener?.('voiceschanged', done);
+      resolve(find());
+    };
+    const timer = setTimeout(done, waitMs);
+    synth.addEventListener?.('voiceschanged', done);
+  });
+}
+
+/**
+ * Hall announcements (叫号: 请 A012 号到 2 号窗口办理), for the display and the kiosk: Web Speech when
+ * the page has a zh-CN voice, otherwise main's offline engine through `devices.announce` (espeak-ng,
+ * Windows speech). Never throws: the outcome says how it went, and a failure is on the device status
+ * too (role `speech`). `<html data-announce="…">` marks the last request for tests (the text is a
+ * number and a window, never personal data).
+ */
+export async function announce(text: string, options: { repeat?: number; voiceWaitMs?: number } = {}): Promise<AnnounceOutcome> {
+  const repeat = options.repeat ?? 0;
+  if (typeof document !== 'undefined') document.documentElement.dataset.announce = text;
+  const voice = await chineseVoice(options.voiceWaitMs ?? 1000).catch(() => null);
+  if (voice) {
+    try {
+      const synth = globalThis.speechSynthesis;
+      for (let i = 0; i <= repeat; i++) {
+        const u = new SpeechSynthesisUtterance(text);
+        u.voice = voice;
+        u.lang = voice.lang;
+        u.rate = 0.9;
+        synth.speak(u);
+      }
+      return record({ via: 'web-speech' });
+    } catch {
+      // fall through to main's engine
+    }
+  }
+  try {
+    const r = await call('devices.announce', { text, ...(repeat ? { repeat } : {}) });
+    return record({ via: 'main', engine: r.engine });
+  } catch (error) {
+    const e = error instanceof BridgeError ? error : null;
+    return record({ via: 'none', error: e?.code ?? 'UNKNOWN', ...(e?.userMessage ? { message: e.userMessage } : {}) });
+  }
+}
+
+function record(outcome: AnnounceOutcome): AnnounceOutcome {
+  if (typeof document !== 'undefined') document.documentElement.dataset.announceVia = outcome.via === 'none' ? `none:${outcome.error}` : outcome.via;
+  return outcome;
 }
