@@ -45,7 +45,9 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     interrupted = sig;
     process.stdout.write(`\ntest: ${sig} received, stopping\n`);
     if (current) {
-      signalProcess(current.pid, sig === 'SIGHUP' ? 'SIGTERM' : sig);
+      // SIGINT whatever came in: Playwright and vitest shut down gracefully on it (their global
+      // teardowns run), while a SIGTERM makes Playwright's runner exit at once, leaving its workers.
+      signalProcess(current.pid, 'SIGINT');
       const step = current;
       setTimeout(() => step.exitCode === null && step.signalCode === null && signalProcess(step.pid, 'SIGKILL'), 30_000).unref();
     }

@@ -167,12 +167,7 @@ export function signalProcess(pid, signal, group = true) {
     process.kill(group ? -pid : pid, signal);
     return true;
   } catch {
-    try {
-      process.kill(pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
+    return false;
   }
 }
 
