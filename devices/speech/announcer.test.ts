@@ -80,7 +80,21 @@ describe('announcer', () => {
     expect(() => a.announce({ text: '请 A001 号到 1 号窗口' })).toThrow(expect.objectContaining({ code: 'NO_SPEECH_ENGINE', userMessage: NO_ENGINE_MESSAGE }));
   });
 
-  it('a fake missing engine binary is detected as no engine', async () => {
+  it('detection with the engine missing (a binary that is not there, and one without the Mandarin voice) finds no engine: 无语音引擎', async () => {
+    const noVoice = join(dir, 'espeak-without-cmn');
+    writeFileSync(noVoice, '#!/bin/sh\necho "Pty Language Age/Gender VoiceName"\nexit 0\n');
+    chmodSync(noVoice, 0o755);
+    for (const espeak of [join(dir, 'no-such-espeak'), noVoice]) {
+      const found = await detectSpeechEngine('linux', { espeak });
+      expect(found.engine).toBeNull();
+      expect(found.reason).toContain('apt-get install espeak-ng');
+      const a = createAnnouncer(found);
+      expect(a.status()).toMatchObject({ role: 'speech', state: 'error', code: 'NO_SPEECH_ENGINE' });
+      expect(a.status().message).toContain('无语音引擎');
+    }
+  });
+
+  it('an engine binary that disappears after detection makes the announcement fail visibly', async () => {
     const fake = espeakEngine(join(dir, 'no-such-espeak'));
     const a = createAnnouncer({ engine: fake, log });
     a.announce({ text: '测试' });

@@ -95,11 +95,13 @@ function probe(command: string, args: string[], ok: (stdout: string) => boolean)
  * The engine this machine has, or null with the reason (English, for the log). Linux: espeak-ng with
  * its Mandarin voice `cmn`; Windows: PowerShell with System.Speech.
  */
-export async function detectSpeechEngine(platform: NodeJS.Platform = process.platform): Promise<{ engine: SpeechEngine | null; reason: string }> {
+export async function detectSpeechEngine(platform: NodeJS.Platform = process.platform, binaries: { espeak?: string; powershell?: string } = {}): Promise<{ engine: SpeechEngine | null; reason: string }> {
   if (platform === 'win32') {
-    const ok = await probe('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', 'Add-Type -AssemblyName System.Speech; "ok"'], (out) => out.includes('ok'));
-    return ok ? { engine: windowsSpeechEngine(), reason: 'System.Speech' } : { engine: null, reason: 'PowerShell System.Speech not available' };
+    const powershell = binaries.powershell ?? 'powershell.exe';
+    const ok = await probe(powershell, ['-NoProfile', '-NonInteractive', '-Command', 'Add-Type -AssemblyName System.Speech; "ok"'], (out) => out.includes('ok'));
+    return ok ? { engine: windowsSpeechEngine(powershell), reason: 'System.Speech' } : { engine: null, reason: 'PowerShell System.Speech not available' };
   }
-  const ok = await probe('espeak-ng', ['--voices=cmn'], (out) => /\bcmn\b/.test(out));
-  return ok ? { engine: espeakEngine(), reason: 'espeak-ng -v cmn' } : { engine: null, reason: 'espeak-ng with the Mandarin voice (cmn) is not installed (Debian: apt-get install espeak-ng)' };
+  const espeak = binaries.espeak ?? 'espeak-ng';
+  const ok = await probe(espeak, ['--voices=cmn'], (out) => /\bcmn\b/.test(out));
+  return ok ? { engine: espeakEngine(espeak), reason: 'espeak-ng -v cmn' } : { engine: null, reason: 'espeak-ng with the Mandarin voice (cmn) is not installed (Debian: apt-get install espeak-ng)' };
 }
