@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 // @ts-expect-error -- plain .mjs helper without types
 import { ensureBuild } from '../scripts/ensure-build.mjs';
-import { closeRun, ensureRun, reapRun, RUN_ENV } from '../scripts/test-reaper.mjs';
+import { closeRun, ensureRun, reapRun, reapStaleRuns, RUN_ENV } from '../scripts/test-reaper.mjs';
 import { CHROMIUM_PATH } from '../playwright.config';
 
 /**
@@ -10,9 +10,10 @@ import { CHROMIUM_PATH } from '../playwright.config';
  * teardown: it runs after passing, failing and timed-out tests, and after Ctrl-C) stops what is left
  * and removes the temp dirs. Under `npm test` the run id is test-all's, which checks once more at the end.
  */
-export default function globalSetup(): () => Promise<void> {
+export default async function globalSetup(): Promise<() => Promise<void>> {
   const outer = Boolean(process.env[RUN_ENV]);
   const id = ensureRun();
+  if (!outer) for (const l of await reapStaleRuns()) process.stdout.write(`reaped from an earlier run: ${l}\n`);
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
   (ensureBuild as (o: { quiet: boolean }) => void)({ quiet: false });
   return async () => {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap.mjs';
 import { root } from './ensure-build.mjs';
-import { closeRun, ensureRun, reapRun, signalProcess, strayProcesses } from './test-reaper.mjs';
+import { closeRun, ensureRun, reapRun, reapStaleRuns, signalProcess, strayProcesses } from './test-reaper.mjs';
 
 try {
   bootstrap('test');
@@ -31,6 +31,9 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 const runId = ensureRun();
+// Leftovers of earlier runs that were killed before they could clean up (SIGKILL, a reset).
+const stale = await reapStaleRuns();
+if (stale.length) process.stdout.write(`reaped ${stale.length} leftover(s) of earlier runs:\n${stale.map((l) => `  ${l}`).join('\n')}\n`);
 
 /** The step running now (its process group), and the signal that interrupted the run, if any. */
 let current = null;

@@ -25,3 +25,4 @@ export declare function reapOwnSync(): string[];
 export declare function reapRun(id?: string, options?: { graceMs?: number; all?: boolean }): Promise<string[]>;
 export declare function strayProcesses(id?: string): ProcessInfo[];
 export declare function closeRun(id?: string): void;
+export declare function reapStaleRuns(): Promise<string[]>;

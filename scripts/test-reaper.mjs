@@ -27,6 +27,9 @@ export function ensureRun() {
   if (!id || !/^[a-z0-9-]{6,64}$/.test(id)) {
     id = `run-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     process.env[RUN_ENV] = id;
+    // Who owns the run: when that process is gone and the registry is still there, the run was
+    // killed before its teardown (reapStaleRuns).
+    record({ t: 'run', pid: process.pid, start: startTimeOf(process.pid) });
   }
   return id;
 }
@@ -349,6 +352,35 @@ export function strayProcesses(id = process.env[RUN_ENV]) {
   const all = listProcesses(id);
   const keep = familyOf(all);
   return all.filter((p) => p.marked && !keep.has(p.pid));
+}
+
+/**
+ * Runs whose owner died before its teardown (a runner killed with SIGKILL, a machine reset): their
+ * leftovers are reaped and their registries removed. Called when a new run starts.
+ */
+export async function reapStaleRuns() {
+  const reaped = [];
+  let files = [];
+  try {
+    files = readdirSync(RUNS_DIR).filter((f) => f.endsWith('.jsonl'));
+  } catch {
+    return reaped;
+  }
+  for (const f of files) {
+    const id = f.slice(0, -'.jsonl'.length);
+    if (id === process.env[RUN_ENV]) continue;
+    let owner = null;
+    try {
+      const first = readFileSync(join(RUNS_DIR, f), 'utf8').split('\n').find((l) => l.includes('"t":"run"'));
+      owner = first ? JSON.parse(first) : null;
+    } catch {
+      continue;
+    }
+    if (!owner || isAlive(owner.pid, owner.start ?? null)) continue;
+    for (const line of await reapRun(id, { all: true })) reaped.push(`${line} [stale run ${id}]`);
+    closeRun(id);
+  }
+  return reaped;
 }
 
 /** Removes the run's registry file (after the final reap). */

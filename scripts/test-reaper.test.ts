@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive, listProcesses, reapRun, registryFile, RUN_ENV, strayProcesses } from './test-reaper.mjs';
+import { isAlive, listProcesses, reapRun, reapStaleRuns, registryFile, RUN_ENV, strayProcesses } from './test-reaper.mjs';
 
 const REAPER = join(import.meta.dirname, 'test-reaper.mjs');
 
@@ -21,19 +21,21 @@ trackDir(dir);
 const tracked = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
 trackProcess(tracked.pid, 'sleep (tracked)');
 const stray = spawn('sleep', ['301'], { detached: true, stdio: 'ignore' });
-process.stdout.write(JSON.stringify({ dir, tracked: tracked.pid, stray: stray.pid }) + '\\n');
+process.stdout.write(JSON.stringify({ dir, tracked: tracked.pid, stray: stray.pid, run: process.env.TERMINAL_TEST_RUN }) + '\\n');
 if (process.argv[1] === 'exit') process.exit(3);
 setInterval(() => {}, 1000);
 `;
 
-function runChild(id: string, mode: 'hang' | 'exit'): Promise<{ pid: number; dir: string; tracked: number; stray: number; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, mode], { env: { ...process.env, [RUN_ENV]: id }, stdio: ['ignore', 'pipe', 'inherit'] });
+function runChild(id: string | null, mode: 'hang' | 'exit'): Promise<{ pid: number; dir: string; tracked: number; stray: number; run: string; exited: Promise<unknown> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, [RUN_ENV]: id ?? '' };
+  if (!id) delete env[RUN_ENV];
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((r) => child.once('exit', r));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('\n')) resolve({ pid: child.pid!, exited, ...(JSON.parse(out) as { dir: string; tracked: number; stray: number }) });
+      if (out.includes('\n')) resolve({ pid: child.pid!, exited, ...(JSON.parse(out) as { dir: string; tracked: number; stray: number; run: string }) });
     });
     child.once('exit', (code) => !out && reject(new Error(`child exited ${code}`)));
   });
@@ -77,6 +79,23 @@ describe('test reaper', () => {
     expect(reaped).toHaveLength(1);
     expect(isAlive(c.stray)).toBe(false);
     rmSync(registryFile(id), { force: true });
+  });
+
+  it('a run whose owner was SIGKILLed before its teardown is reaped when a new run starts', async () => {
+    const c = await runChild(null, 'hang'); // the child makes its own run and owns it
+    expect(c.run).toMatch(/^run-/);
+    expect(readFileSync(registryFile(c.run), 'utf8')).toContain(`"t":"run","pid":${c.pid}`);
+    // While its owner lives, the run is not stale.
+    expect((await reapStaleRuns()).filter((l) => l.includes(c.run))).toEqual([]);
+    expect(isAlive(c.tracked)).toBe(true);
+    process.kill(c.pid, 'SIGKILL');
+    await c.exited;
+    const reaped = (await reapStaleRuns()).filter((l) => l.includes(c.run));
+    expect(reaped.length).toBe(3); // the tracked group, the marked orphan, the temp dir
+    expect(isAlive(c.tracked)).toBe(false);
+    expect(isAlive(c.stray)).toBe(false);
+    expect(existsSync(c.dir)).toBe(false);
+    expect(existsSync(registryFile(c.run))).toBe(false);
   });
 
   it('never touches a process of another run, nor a reused pid', async () => {
