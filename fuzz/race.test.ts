@@ -14,7 +14,7 @@ import { eventually, startFuzzTerminal, type FuzzTerminal } from './terminal';
 const STATION = '360121201';
 const COUNT = 200;
 /** Applications filed and submitted together: small bursts give many pushes, each racing a pull. */
-const BURST = 10;
+const BURST = 4;
 
 describe.each(backends())('stuck-status race on $name', (backend) => {
   let p: Platform;

@@ -36,6 +36,8 @@ export const FUZZ_COLLECTIONS = ['applications', 'queue_tickets', 'evaluations']
  */
 export interface BridgeFaults {
   order?: (collection: CollectionName) => { holdPullMs: number; pushAnswerMs: number } | null;
+  /** Send each push twice (the first answer is lost, as when a retried request had arrived). */
+  duplicatePush?: (collection: CollectionName) => boolean;
 }
 
 export interface FuzzTerminal {
@@ -49,7 +51,7 @@ export interface FuzzTerminal {
   stationId: string;
   terminalId: string;
   /** Counters of the bridge (tests). */
-  stats: { pushes: number; pulls: number; delayedPushes: number; heldPulls: number };
+  stats: { pushes: number; pulls: number; delayedPushes: number; heldPulls: number; duplicatedPushes: number };
   faults: BridgeFaults;
   /** Pulls the bridge holds back right now (`BridgeFaults.order`). */
   heldPulls(): number;
@@ -57,6 +59,11 @@ export interface FuzzTerminal {
   stopSync(): Promise<void>;
   /** Closes everything at once (no waiting for in-flight work) and opens it again. */
   restart(): Promise<void>;
+  /**
+   * Re-enrollment after the token was revoked: the operator gives the terminal a new one-time code;
+   * the old enrollment record goes, the data (and the replication checkpoints) stay.
+   */
+  reenroll(code: string): Promise<void>;
   close(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -79,12 +86,13 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
   const dbName = `${name}-${Date.now().toString(36)}-${n++}`;
   const collections = options.collections ?? FUZZ_COLLECTIONS;
   const held = new Set<{ collection: CollectionName; release: () => Promise<void> }>();
-  const stats = { pushes: 0, pulls: 0, delayedPushes: 0, heldPulls: 0 };
+  let enrollCode = options.enrollCode;
+  const stats = { pushes: 0, pulls: 0, delayedPushes: 0, heldPulls: 0, duplicatedPushes: 0 };
 
   async function open() {
     const log = createLogger({ level: 'error', stderr: false, sink: () => undefined });
     const hub = createEventHub(log);
-    const config = TerminalConfig.parse({ role: 'clerk', platform: { url: options.platformUrl, enrollCode: options.enrollCode } });
+    const config = TerminalConfig.parse({ role: 'clerk', platform: { url: options.platformUrl, enrollCode } });
     const feature = createSyncFeature({ config, log, events: hub, dataDir, host: 'browser' }, {
       backoff: { baseMs: options.backoffMs ?? 100, maxMs: 1000 },
       timeoutMs: 5000,
@@ -127,6 +135,10 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
         }
       },
       push: async (input) => {
+        if (t.faults.duplicatePush?.(input.collection)) {
+          stats.duplicatedPushes++;
+          await Promise.resolve(h['sync.push'](calls['sync.push'].input.parse(input), caller)).catch(() => undefined);
+        }
         const out = calls['sync.push'].output.parse(await h['sync.push'](calls['sync.push'].input.parse(input), caller));
         stats.pushes++;
         const o = t.faults.order?.(input.collection);
@@ -185,6 +197,21 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
       t.feature = next.feature;
       t.db = next.db;
       bridge = next.bridge;
+      await t.startSync();
+    },
+    async reenroll(code: string) {
+      const r = t.replication;
+      t.replication = null;
+      await Promise.allSettled([r?.stop(), t.db.close(), t.feature.close()]);
+      rmSync(join(dataDir, 'sync', 'enrollment.json'), { force: true });
+      enrollCode = code;
+      const next = await open();
+      t.feature = next.feature;
+      t.db = next.db;
+      bridge = next.bridge;
+      const s2 = t.feature.state();
+      if (!s2.enrolled || !s2.terminalId) throw new Error(`terminal ${name} did not re-enroll: ${JSON.stringify(s2.error)}`);
+      t.terminalId = s2.terminalId;
       await t.startSync();
     },
     async close(o = {}) {
