@@ -15,6 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { startFaultProxy, type FaultProxy } from '../e2e/sync-fault-proxy';
 import {
+  BACK_OFFICE_TRANSITIONS,
+  canonicalJson,
   exampleFormData,
   TERMINAL_SETTABLE_STATUSES,
   uuidv7,
@@ -26,7 +28,7 @@ import {
 import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
 import { toProtocol } from '../renderer/db/modifiers';
 import { sameState } from '../sync/client/ownership';
-import { eventually, FUZZ_COLLECTIONS, startFuzzTerminal, type FuzzTerminal } from './terminal';
+import { FUZZ_COLLECTIONS, startFuzzTerminal, type FuzzTerminal } from './terminal';
 
 // ------------------------------------------------------------------ actions
 
@@ -78,7 +80,7 @@ export function generate(seed: number, o: GenerateOptions): Action[] {
   const t = () => int(o.terminals);
   const app = () => int(1 << 20);
   const ops: OfficeOp[] = ['accept', 'accept', 'review', 'supplement', 'supplement', 'approve', 'reject', 'complete', 'complete'];
-  const faults: Fault[] = ['pass', 'delay', 'cut', 'reorder', 'reorder', 'duplicate'];
+  const faults: Fault[] = ['pass', 'delay', 'cut', 'cut', 'reorder', 'reorder', 'reorder', 'duplicate', 'duplicate'];
   const table: [number, () => Action][] = [
     [14, () => ({ k: 'create', t: t() })],
     [8, () => ({ k: 'edit', t: t(), app: app(), v: int(1e6) })],
@@ -89,7 +91,7 @@ export function generate(seed: number, o: GenerateOptions): Action[] {
     [16, () => ({ k: 'office', op: ops[int(ops.length)]!, app: app(), flags: r() < 0.5 })],
     [4, () => ({ k: 'ticket', t: t(), n: int(1 << 20) })],
     [2, () => ({ k: 'evaluate', t: t() })],
-    [7, () => ({ k: 'fault', t: t(), fault: faults[int(faults.length)]! })],
+    [10, () => ({ k: 'fault', t: t(), fault: faults[int(faults.length)]! })],
     [3, () => ({ k: 'sse-drop', t: t() })],
     [2, () => ({ k: 'restart', t: t() })],
     [o.platformRestarts === false ? 0 : 1, () => ({ k: 'platform-restart' })],
@@ -194,6 +196,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
   const clock: number[] = [];
   const revoked = new Set<number>();
   const faultOf: Fault[] = [];
+  const flapping: (ReturnType<typeof setInterval> | null)[] = [];
   const apps: string[] = [];
   const violations: Violation[] = [];
   let applied = 0;
@@ -206,6 +209,9 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     const t = terminals[i]!;
     p.set(f === 'delay' ? { kind: 'delay', ms: 30 } : f === 'cut' ? { kind: 'cut', bytes: 700 } : { kind: 'pass' });
     t.faults.order = f === 'reorder' ? () => ({ holdPullMs: 250, pushAnswerMs: 30 }) : undefined;
+    // Reordering needs pulls in flight: a flapping stream (each reconnect sends RESYNC) provides them.
+    if (flapping[i]) clearInterval(flapping[i]!);
+    flapping[i] = f === 'reorder' ? setInterval(() => terminals[i]?.replication?.resync(), 40) : null;
     t.faults.duplicatePush = f === 'duplicate' ? () => true : undefined;
   };
 
@@ -221,6 +227,11 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     }
     const now = (i: number) => new Date(Date.now() + clock[i]!);
     const appId = (n: number) => (apps.length ? apps[n % apps.length]! : null);
+    /** The n-th (mod count) application this terminal holds in one of `statuses`; falls back to any. */
+    const localApp = async (i: number, n: number, statuses: string[]): Promise<string | null> => {
+      const docs = await terminals[i]!.db.applications.find({ selector: { status: { $in: statuses } }, sort: [{ id: 'asc' }] }).exec();
+      return docs.length ? docs[n % docs.length]!.id : appId(n);
+    };
 
     for (const [step, a] of actions.entries()) {
       let did = true;
@@ -247,7 +258,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             break;
           }
           case 'edit': {
-            const id = appId(a.app);
+            const id = await localApp(a.t, a.app, ['draft', 'supplement_required']);
             if (!id) throw new Noop();
             const t = terminals[a.t]!;
             if (!(await t.db.applications.findOne(id).exec())) throw new Noop();
@@ -256,13 +267,13 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
           }
           case 'submit':
           case 'withdraw': {
-            const id = appId(a.app);
+            const id = await localApp(a.t, a.app, a.k === 'submit' ? ['draft'] : ['draft', 'supplement_required']);
             if (!id) throw new Noop();
             await setTerminalStatus(terminals[a.t]!.db, id, a.k === 'submit' ? 'submitted' : 'withdrawn', now(a.t));
             break;
           }
           case 'resubmit': {
-            const id = appId(a.app);
+            const id = await localApp(a.t, a.app, ['supplement_required']);
             const t = terminals[a.t]!;
             const doc = id ? await t.db.applications.findOne(id).exec() : null;
             if (!id || doc?.status !== 'supplement_required') throw new Noop();
@@ -270,7 +281,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             break;
           }
           case 'attach': {
-            const id = appId(a.app);
+            const id = await localApp(a.t, a.app, ['draft', 'supplement_required']);
             const t = terminals[a.t]!;
             const doc = id ? await t.db.applications.findOne(id).exec() : null;
             if (!id || !doc || (doc.status !== 'draft' && doc.status !== 'supplement_required')) throw new Noop();
@@ -281,7 +292,11 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             break;
           }
           case 'office': {
-            const id = appId(a.app);
+            const candidates = [...(await platformDocs('applications')).values()]
+              .filter((d) => (BACK_OFFICE_TRANSITIONS[a.op].from as readonly string[]).includes(String(d.status)))
+              .map((d) => String(d.id))
+              .sort();
+            const id = candidates.length ? candidates[a.app % candidates.length]! : appId(a.app);
             if (!id) throw new Noop();
             const req =
               a.op === 'supplement'
@@ -378,6 +393,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     }
     return { violations, applied, quiescentPoints, apps: apps.length };
   } finally {
+    for (const f of flapping) if (f) clearInterval(f);
     for (const t of terminals) await t.close().catch(() => undefined);
     for (const p of proxies) await p.close().catch(() => undefined);
   }
@@ -495,7 +511,7 @@ function summary(d: Record<string, unknown>): string {
 
 function differing(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !['_rev', '_meta', '_attachments'].includes(k)));
-  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return [...keys].filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null));
 }
 
 function walk(dir: string): string[] {
