@@ -6,7 +6,7 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['{main,preload,renderer,sync,devices,scripts}/**/*.test.ts'],
+    include: ['{main,preload,renderer,sync,devices,scripts,fuzz}/**/*.test.ts'],
     exclude: ['node_modules/**', 'out/**', '**/fixtures/**'],
     environment: 'node',
     testTimeout: 30_000,

@@ -65,6 +65,12 @@ export const SyncPushOutput = z.object({
   rejections: z.array(SyncRejection),
   /** Entries of the platform's `issues` main left out as malformed (logged by the renderer; no values). */
   droppedFields: z.int().min(0).max(1_000_000).optional(),
+  /**
+   * Ids of rows the platform accepted but stored otherwise than pushed (e.g. `submitted` stored as
+   * `synced`); their stored state is in `conflicts`. Not refusals: the renderer adopts the stored
+   * state as the platform's and releases any quarantined copy.
+   */
+  adjusted: z.array(z.string().max(200)).max(LIMITS.maxPushRows).optional(),
 });
 
 /** The error the sync status page shows (Chinese `message`, with what to do about it). */

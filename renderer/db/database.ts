@@ -69,11 +69,27 @@ export function onLocalDiscard(dbName: string, listener: DiscardListener | null)
   else discardListeners.delete(dbName);
 }
 
+/**
+ * Whether a conflict is in fact the platform's acceptance of this very push, stored otherwise than
+ * pushed (protocol: the push answer's `adjusted`): then the stored state is taken as it is, never
+ * merged with the local copy (a merge would push the pushed state again, and again) and nothing
+ * local counts as discarded. Set by the replication layer, which knows what it pushed.
+ */
+export type AcceptedCheck = (collection: CollectionName, local: Record<string, unknown>, master: Record<string, unknown>) => boolean;
+const acceptedChecks = new Map<string, AcceptedCheck>();
+export function onAcceptedCheck(dbName: string, check: AcceptedCheck | null): void {
+  if (check) acceptedChecks.set(dbName, check);
+  else acceptedChecks.delete(dbName);
+}
+
 function conflictHandler(dbName: string, collection: CollectionName): RxConflictHandler<Record<string, unknown>> {
   type D = Record<string, unknown> & { id: string; _deleted: boolean };
   return {
     isEqual: (a, b) => sameState(a, b),
     resolve: async (input) => {
+      if (acceptedChecks.get(dbName)?.(collection, toProtocol(collection, input.newDocumentState), toProtocol(collection, input.realMasterState))) {
+        return input.realMasterState;
+      }
       const r = resolveConflict(collection, {
         newDocumentState: toProtocol(collection, input.newDocumentState) as D,
         realMasterState: toProtocol(collection, input.realMasterState) as D,

@@ -6,7 +6,7 @@ import { exampleApplication, type ApplicationDoc, type CollectionName } from '..
 import type { SyncRejection } from '../../preload/contract/sync-calls';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
-import { listQuarantine, quarantineKey } from './quarantine';
+import { listQuarantine, quarantine, quarantineKey, supersedeRefusal } from './quarantine';
 import { startReplication, type SyncBridge, type TerminalReplication } from './replication';
 import { memoryDb } from './test-helpers';
 
@@ -99,5 +99,63 @@ describe('push handler → quarantine', () => {
     for (const [i, d] of docs.entries()) expect(q.find((x) => x.docId === d.id)).toMatchObject({ message: `m${i}`, doc: { id: d.id } });
     expect(q).toHaveLength(docs.length); // the stranger's id was not quarantined
     expect(rep!.snapshot().errors).toEqual({});
+  });
+});
+
+describe('push answer `adjusted` (accepted, stored otherwise)', () => {
+  it('adopts the stored state as the platform state, releases the retried copy, never quarantines a LOCAL_OVERRIDDEN copy', async () => {
+    const a = exampleApplication({ status: 'submitted' });
+    const b = exampleApplication({ status: 'submitted' });
+    db = await memoryDb();
+    await db.applications.bulkInsert([a, b].map((d) => toLocal('applications', d)) as never[]);
+    // b was refused earlier and is being sent again (retrying): accepted now, it must be released.
+    await quarantine(db, { collection: 'applications', docId: b.id, code: 'FORM_INVALID', message: 'x', doc: b });
+    await supersedeRefusal(db, b.id);
+    const stored = (d: Doc) => ({ ...d, status: 'synced', formData: { ...(d.formData as Doc), normalised: true }, statusHistory: [...(d.statusHistory as unknown[]), { status: 'synced', at: new Date().toISOString(), by: 'platform' }] });
+    const pushed: Doc[] = [];
+    const bridge: SyncBridge = {
+      pull: async () => ({ documents: [], checkpoint: { seq: 0 }, skipped: 0 }),
+      push: async ({ rows }) => {
+        pushed.push(...rows.map((r) => r.newDocumentState));
+        // The platform has it already in the stored form: nothing to adjust on a repeat.
+        const fresh = rows.filter((r) => r.newDocumentState.status === 'submitted');
+        return { conflicts: fresh.map((r) => stored(r.newDocumentState)), rejections: [], adjusted: fresh.map((r) => String(r.newDocumentState.id)) };
+      },
+      onStream: () => () => undefined,
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
+    await until(async () => ((await db!.applications.find({ selector: { status: 'synced' } }).exec()).length === 2 ? true : null), 'both synced locally');
+    await rep.awaitInSync();
+    for (const d of [a, b]) {
+      const local = (await db.applications.findOne(d.id).exec())!.toMutableJSON() as unknown as Doc;
+      expect(local).toMatchObject({ status: 'synced', formData: { normalised: true } });
+    }
+    expect(await rep.pendingCount()).toBe(0);
+    // Nothing refused, nothing overridden: the quarantine is empty (b's retried copy was released).
+    expect(await until(async () => ((await listQuarantine(db!)).length === 0 ? 'empty' : null), 'quarantine released')).toBe('empty');
+    // Adopted, not merged: the pushed submitted state was not pushed again and again.
+    expect(pushed.filter((d) => d.status === 'submitted')).toHaveLength(2);
+  });
+
+  it('a real conflict is still resolved by ownership (the platform state is not adopted blindly)', async () => {
+    const a = exampleApplication({ status: 'draft', formData: { local: 1 } });
+    db = await memoryDb();
+    await db.applications.insert(toLocal('applications', a) as never);
+    let first = true;
+    const bridge: SyncBridge = {
+      pull: async () => ({ documents: [], checkpoint: { seq: 0 }, skipped: 0 }),
+      push: async ({ rows }) => {
+        if (!first) return { conflicts: [], rejections: [] };
+        first = false;
+        // The platform has another version of the draft (another terminal): a conflict, not adjusted.
+        return { conflicts: rows.map((r) => ({ ...r.newDocumentState, formData: { remote: 1 } })), rejections: [] };
+      },
+      onStream: () => () => undefined,
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
+    await until(async () => (!first ? true : null), 'the push');
+    await rep.awaitInSync();
+    // The terminal owns a draft's form: its version survives the conflict.
+    expect((await db.applications.findOne(a.id).exec())!.formData).toEqual({ local: 1 });
   });
 });

@@ -13,7 +13,7 @@ import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepa
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
-import { onLocalDiscard, type TerminalDatabase } from './database';
+import { onAcceptedCheck, onLocalDiscard, type TerminalDatabase } from './database';
 import { toLocal, toProtocol } from './modifiers';
 import { quarantine, releaseAccepted } from './quarantine';
 import { sameState } from '../../sync/client/ownership';
@@ -29,7 +29,7 @@ type Doc = Record<string, unknown>;
 /** What replication needs from main; the renderer's bridge client provides it (tests: direct calls). */
 export interface SyncBridge {
   pull(input: { collection: CollectionName; checkpoint: Checkpoint | null; limit: number }): Promise<{ documents: Doc[]; checkpoint: Checkpoint; skipped: number }>;
-  push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[]; droppedFields?: number }>;
+  push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[]; droppedFields?: number; adjusted?: string[] }>;
   onStream(listener: (event: StreamEvent) => void): () => void;
   report?(report: SyncLocalReport): Promise<void>;
 }
@@ -89,6 +89,16 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     const id = String(doc.id ?? '');
     void quarantine(db, { collection, docId: id, code: 'LOCAL_OVERRIDDEN', message: reason, doc }).catch(() => undefined);
   });
+  // Rows the platform accepted but stored otherwise (push answer `adjusted`): what we pushed and what
+  // it stored, until RxDB's conflict step (right after the push handler returns) adopts the stored state.
+  const adjustedRows = new Map<string, { pushed: Doc; stored: Doc }>();
+  onAcceptedCheck(db.name, (collection, localDoc, master) => {
+    const key = `${collection}|${String(master.id)}`;
+    const a = adjustedRows.get(key);
+    if (!a) return false;
+    adjustedRows.delete(key);
+    return sameState(a.stored, master) && sameState(a.pushed, localDoc);
+  });
 
   for (const name of list) {
     const collection = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
@@ -135,7 +145,14 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
                   // `fields` (FORM_INVALID) are checked again by quarantine(); bad ones never cost the copy.
                   await quarantine(db, { collection: name, docId: rej.id, code: rej.code, message: rej.message, fields: rej.fields, doc });
                 }
-                const conflicted = new Set(r.conflicts.map((c) => String(c.id)));
+                // Accepted = neither refused nor in conflict, or accepted and stored otherwise (`adjusted`).
+                const adjusted = new Set((r.adjusted ?? []).filter((id) => sent.has(id) && !rejected.has(id)));
+                if (adjustedRows.size > 10_000) adjustedRows.clear(); // entries are consumed at once; never grows in practice
+                for (const c of r.conflicts) {
+                  const id = String(c.id);
+                  if (adjusted.has(id)) adjustedRows.set(`${name}|${id}`, { pushed: sent.get(id)!, stored: c });
+                }
+                const conflicted = new Set(r.conflicts.map((c) => String(c.id)).filter((id) => !adjusted.has(id)));
                 await releaseAccepted(db, name, [...sent.keys()].filter((id) => !rejected.has(id) && !conflicted.has(id)));
                 if (rejected.size) void refreshCounts();
                 return r.conflicts.map((c) => toLocal(name, c)) as never[];
@@ -292,6 +309,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       unsubscribeStream();
       for (const s of subs) s.unsubscribe();
       onLocalDiscard(db.name, null);
+      onAcceptedCheck(db.name, null);
       await Promise.all([...states.values()].map((s) => s.cancel()));
     },
   };

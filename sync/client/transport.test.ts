@@ -88,6 +88,28 @@ describe('PlatformClient against garbage', () => {
     expect((await c.push('applications', [{ newDocumentState: sent }])).conflicts).toHaveLength(1);
   });
 
+  it('passes `adjusted` on for documents sent and answered; drops ids never sent or without their stored state; garbage is an error', async () => {
+    const sent = exampleApplication({ status: 'submitted' });
+    const other = exampleApplication({ status: 'submitted' });
+    let adjusted: unknown = [sent.id, other.id, sent.id];
+    let conflicts: unknown[] = [{ ...sent, status: 'synced' }];
+    const url = await serve((_p, _b, res) => json(res, 200, { conflicts, rejections: [], written: 1, unchanged: 0, adjusted, checkpoint: { seq: 1 } }));
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    const r = await c.push('applications', [{ newDocumentState: sent }, { newDocumentState: other }]);
+    expect(r.adjusted).toEqual([sent.id]);
+    expect(SyncPushOutput.parse(r).adjusted).toEqual([sent.id]);
+    // A platform from before `adjusted`: absent, nothing adjusted.
+    adjusted = undefined;
+    expect((await c.push('applications', [{ newDocumentState: sent }])).adjusted).toBeUndefined();
+    conflicts = [];
+    adjusted = [sent.id];
+    expect((await c.push('applications', [{ newDocumentState: sent }])).adjusted).toBeUndefined();
+    for (const bad of ['x', [1], { id: sent.id }]) {
+      adjusted = bad;
+      expect(await code(c.push('applications', [{ newDocumentState: sent }]))).toBe('BAD_RESPONSE');
+    }
+  });
+
   it("carries a FORM_INVALID refusal's fields as data (and lists them in the Chinese reason for people); keeps rejection codes it does not know", async () => {
     const a = exampleApplication({ status: 'submitted' });
     const b = exampleApplication({ status: 'submitted' });

@@ -57,6 +57,8 @@ export interface PushResult {
   rejections: PushRejection[];
   /** Entries of the platform's `issues` that were not well-formed fields and were left out (counted, for logs). */
   droppedFields?: number;
+  /** Ids of accepted rows the platform stored otherwise than pushed; their stored state is in `conflicts`. */
+  adjusted?: string[];
 }
 
 export interface PullResult {
@@ -210,6 +212,7 @@ export class PlatformClient {
       const r = await this.pushBatch(collection, batch.map((b) => b.row));
       result.conflicts.push(...r.conflicts);
       result.rejections.push(...r.rejections);
+      if (r.adjusted?.length) (result.adjusted ??= []).push(...r.adjusted);
       if (r.droppedFields) result.droppedFields = Math.min(MAX_DROPPED_COUNT, (result.droppedFields ?? 0) + r.droppedFields);
       batch = [];
       bytes = 2;
@@ -239,7 +242,8 @@ export class PlatformClient {
         const a = await this.pushBatch(collection, rows.slice(0, mid));
         const b = await this.pushBatch(collection, rows.slice(mid));
         const dropped = Math.min(MAX_DROPPED_COUNT, (a.droppedFields ?? 0) + (b.droppedFields ?? 0));
-        return { conflicts: [...a.conflicts, ...b.conflicts], rejections: [...a.rejections, ...b.rejections], ...(dropped ? { droppedFields: dropped } : {}) };
+        const adjusted = [...(a.adjusted ?? []), ...(b.adjusted ?? [])];
+        return { conflicts: [...a.conflicts, ...b.conflicts], rejections: [...a.rejections, ...b.rejections], ...(dropped ? { droppedFields: dropped } : {}), ...(adjusted.length ? { adjusted } : {}) };
       }
       throw error;
     }
@@ -267,7 +271,10 @@ export class PlatformClient {
         ...(fields.length ? { fields } : {}),
       };
     });
-    return { conflicts, rejections, ...(droppedFields ? { droppedFields } : {}) };
+    // Adjusted rows: only ids we sent whose stored state came with the answer (else it is not ours to trust).
+    const answered = new Set(conflicts.map((c) => String(c.id)));
+    const adjusted = [...new Set(r.data.adjusted ?? [])].filter((id) => sent.has(id) && answered.has(id));
+    return { conflicts, rejections, ...(droppedFields ? { droppedFields } : {}), ...(adjusted.length ? { adjusted } : {}) };
   }
 }
 

@@ -163,6 +163,17 @@ export const pushResponse = z.object({
   written: z.int().min(0),
   /** Rows that were already in that state (idempotent replays). */
   unchanged: z.int().min(0),
+  /**
+   * Ids of rows the platform applied but whose stored state differs from the pushed one: it
+   * assigned a status (a pushed `submitted` is stored as `synced` with a platform history entry),
+   * normalised a member, or had already applied this exact push and moved the document on since (a
+   * replay). The stored state of each is in `conflicts`, so a client that adopts `conflicts` as the
+   * platform's state (RxDB) learns it in this exchange and never records the pushed state as the
+   * platform's. Unlike a conflict, such a row was accepted: nothing needs resolving or resending,
+   * and a refused copy kept for it can be released. Absent from platforms before this member (read
+   * absent as empty); at most one entry per row, never an id that was not pushed.
+   */
+  adjusted: z.array(z.string()).optional(),
   /** Checkpoint after this push (for information). */
   checkpoint,
 });

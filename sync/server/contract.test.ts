@@ -190,18 +190,30 @@ describe.each(backends())('platform contract on $name', (backend) => {
     const doc = app({ status: 'submitted', statusHistory: [{ status: 'submitted', at: new Date().toISOString(), by: 'terminal' }] });
     const rows = [{ assumedMasterState: null, newDocumentState: doc }];
     const first = await a.push('applications', rows);
-    expect(first).toMatchObject({ written: 1, unchanged: 0, conflicts: [], rejections: [] });
     const stored = (await p.store.getDocument('applications', doc.id)) as ApplicationDoc;
     expect(stored.status).toBe('synced');
     expect(stored.statusHistory.at(-1)).toMatchObject({ status: 'synced', by: 'platform' });
+    // Stored otherwise than pushed: the answer carries the stored state (issue 11), marked as accepted.
+    expect(first).toMatchObject({ written: 1, unchanged: 0, conflicts: [stored], adjusted: [doc.id], rejections: [] });
     const seqBefore = (await pullAll(a, 'applications')).checkpoint;
     const replay = await a.push('applications', rows);
     // Still a no-op, but the terminal (which never saw the answer) learns the platform's current state.
-    expect(replay).toMatchObject({ written: 0, unchanged: 1, conflicts: [stored], rejections: [] });
-    // A replay that already assumes the current state gets no conflict.
-    expect(await a.push('applications', [{ assumedMasterState: stored, newDocumentState: doc }])).toMatchObject({ written: 0, unchanged: 1, conflicts: [] });
+    expect(replay).toMatchObject({ written: 0, unchanged: 1, conflicts: [stored], adjusted: [doc.id], rejections: [] });
+    // Whatever it assumes: the pushed state is not the stored one, so the answer says what is.
+    expect(await a.push('applications', [{ assumedMasterState: stored, newDocumentState: doc }])).toMatchObject({ written: 0, unchanged: 1, conflicts: [stored], adjusted: [doc.id] });
     expect((await pullAll(a, 'applications')).checkpoint).toBe(seqBefore);
     expect(await p.store.getDocument('applications', doc.id)).toEqual(stored);
+    // A push stored exactly as sent (a draft, a queue ticket, an evaluation) answers no state.
+    const draft = app();
+    expect(await a.push('applications', [{ newDocumentState: { ...draft, _rev: '1-a', _meta: { lwt: 1 } } }])).toMatchObject({ written: 1, conflicts: [], adjusted: [] });
+    const ticket = exampleQueueTicket({ stationId: A });
+    const evaluation = exampleEvaluation({ stationId: A });
+    expect(await a.push('queue_tickets', [{ newDocumentState: ticket }])).toMatchObject({ written: 1, conflicts: [], adjusted: [] });
+    expect(await a.push('evaluations', [{ newDocumentState: evaluation }])).toMatchObject({ written: 1, conflicts: [], adjusted: [] });
+    // A real conflict is not an adjustment.
+    const stale = await a.push('applications', [{ assumedMasterState: null, newDocumentState: { ...draft, formData: { other: true } } }]);
+    expect(stale).toMatchObject({ written: 0, adjusted: [] });
+    expect(stale.conflicts).toHaveLength(1);
   });
 
   it('push: a stale assumedMasterState yields a conflict with the server state and changes nothing', async () => {

@@ -145,7 +145,7 @@ export class Store {
   async push(collection: CollectionName, rows: { assumedMasterState?: Record<string, unknown> | null; newDocumentState: Record<string, unknown> }[], writer: Writer): Promise<PushResponse> {
     const schema = documentSchemas[collection];
     const rejections: Rejection[] = [];
-    const candidates: { index: number; id: string; assumed: Record<string, unknown> | null; next: Record<string, unknown>; hash: string }[] = [];
+    const candidates: { index: number; id: string; assumed: Record<string, unknown> | null; next: Record<string, unknown>; raw: Record<string, unknown>; hash: string }[] = [];
     const seen = new Set<string>();
     rows.forEach((row, index) => {
       const rawId = typeof row.newDocumentState.id === 'string' ? row.newDocumentState.id.slice(0, 128) : `#${index}`;
@@ -176,11 +176,13 @@ export class Store {
         return;
       }
       seen.add(id);
-      candidates.push({ index, id, assumed, next, hash: sha256(canonical) });
+      candidates.push({ index, id, assumed, next, raw: stripLocalFields(row.newDocumentState), hash: sha256(canonical) });
     });
 
     const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
     const conflicts: Record<string, unknown>[] = [];
+    /** Rows applied but stored otherwise than pushed; their stored state is in `conflicts` too. */
+    const adjusted: string[] = [];
     let written = 0;
     let unchanged = 0;
     let lastSeq = 0;
@@ -212,10 +214,14 @@ export class Store {
         }
         if (cur && (cur.last_push_hash === c.hash || sameDocumentState(cur.data, c.next))) {
           unchanged++;
-          // A replay of a push the platform applied and then advanced (submitted → synced, accepted…):
-          // a terminal that assumes another state must learn the current one, or it keeps its stale
-          // copy until the next change (its pull checkpoint may already be past this document).
-          if (!sameDocumentState(cur.data, c.next) && !sameDocumentState(c.assumed, cur.data)) conflicts.push(cur.data);
+          // A replay of a push the platform applied and then advanced (submitted → synced, accepted…)
+          // or normalised: the terminal must learn the stored state from this answer, or it records
+          // the pushed state as the platform's and keeps it (its pull checkpoint may already be past
+          // this document). The push was applied, so this is an adjustment, not a refusal.
+          if (!sameDocumentState(cur.data, c.raw)) {
+            conflicts.push(cur.data);
+            adjusted.push(c.id);
+          }
           continue;
         }
         if (cur && !sameDocumentState(c.assumed, cur.data)) {
@@ -238,6 +244,16 @@ export class Store {
       if (writes.length === 0) break;
       const result = await this.casWrite(collection, writes);
       written += result.written.size;
+      // What was stored differs from what was pushed (a status the platform assigns, a normalised
+      // member): answer the stored state in the same exchange (see `adjusted` in protocol/api.ts).
+      for (const w of writes) {
+        if (!result.written.has(w.id)) continue;
+        const raw = pending.find((c) => c.id === w.id)!.raw;
+        if (!sameDocumentState(w.doc, raw)) {
+          conflicts.push(w.doc);
+          adjusted.push(w.id);
+        }
+      }
       lastSeq = Math.max(lastSeq, result.seq);
       pending = pending.filter((c) => writes.some((w) => w.id === c.id) && !result.written.has(c.id));
     }
@@ -246,7 +262,7 @@ export class Store {
     this.counters.pushUnchanged += unchanged;
     this.counters.pushConflicts += conflicts.length;
     this.counters.pushRejections += rejections.length;
-    return { conflicts, rejections, written, unchanged, checkpoint: { seq: lastSeq } };
+    return { conflicts, rejections, written, unchanged, adjusted, checkpoint: { seq: lastSeq } };
   }
 
   /** Compiled validators by form schema id, with the `seq` they were compiled from (a rewrite recompiles). */

@@ -1,0 +1,82 @@
+/**
+ * `npm run fuzz -- --seeds N [--seed S] [--terminals K] [--steps M] [--postgres] [--shrink-runs R] [--replay FILE]`
+ *
+ * Runs seeds S, S+1, … S+N-1 (S default: from the clock, printed). A failing seed prints the command
+ * that replays it, shrinks its action list (delta debugging) and writes the shrunk list to
+ * `fuzz-failures/seed-<S>.json`, replayable with `--replay`. Exit code 1 when any seed failed.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate, PlatformHost, runActions, shrink, type Action } from './fuzzer';
+import { startTestDatabase, type TestDatabase } from '../sync/server/test/pg-cluster';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+function int(name: string, fallback: number, min: number, max: number): number {
+  const raw = arg(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    process.stderr.write(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const seeds = int('seeds', 1, 1, 1_000_000);
+const first = int('seed', Date.now() % 1_000_000_000, 0, 2 ** 32 - 1);
+const terminals = int('terminals', 3, 3, 4);
+const steps = int('steps', 40, 1, 10_000);
+const shrinkRuns = int('shrink-runs', 30, 0, 10_000);
+const postgres = flag('postgres');
+const replay = arg('replay');
+
+let db: TestDatabase | null = null;
+if (postgres) db = await startTestDatabase();
+const host = new PlatformHost(db?.url);
+await host.start();
+const command = (seed: number) => `npm run fuzz -- --seed ${seed} --seeds 1 --terminals ${terminals} --steps ${steps}${postgres ? ' --postgres' : ''}`;
+const say = (s: string) => process.stdout.write(`${s}\n`);
+
+let failed = 0;
+const started = Date.now();
+try {
+  if (replay) {
+    const actions = JSON.parse(readFileSync(replay, 'utf8')) as Action[];
+    const r = await runActions(host, actions, { terminals });
+    say(r.violations.length ? `REPLAY FAILED: ${r.violations.map((v) => `${v.invariant}: ${v.detail}`).join('\n  ')}` : `replay passed (${actions.length} actions)`);
+    failed = r.violations.length ? 1 : 0;
+  } else {
+    say(`fuzz: seeds ${first}..${first + seeds - 1}, ${terminals} terminals, ${steps} steps, ${postgres ? 'PostgreSQL' : 'PGlite'}`);
+    for (let seed = first; seed < first + seeds; seed++) {
+      const actions = generate(seed, { terminals, steps });
+      const r = await runActions(host, actions, { terminals });
+      if (r.violations.length === 0) {
+        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.quiescentPoints} quiescent points)`);
+        continue;
+      }
+      failed++;
+      say(`seed ${seed}: FAILED`);
+      for (const v of r.violations.slice(0, 20)) say(`  ${v.invariant}: ${v.detail}`);
+      say(`  replay: ${command(seed)}`);
+      if (shrinkRuns > 0) {
+        const budget = { runs: shrinkRuns };
+        const shrunk = await shrink(async (candidate) => (await runActions(host, candidate, { terminals })).violations.length > 0, actions, budget);
+        mkdirSync('fuzz-failures', { recursive: true });
+        const file = join('fuzz-failures', `seed-${seed}.json`);
+        writeFileSync(file, JSON.stringify(shrunk, null, 1));
+        say(`  shrunk to ${shrunk.length} actions (${shrinkRuns - budget.runs} runs): ${JSON.stringify(shrunk)}`);
+        say(`  replay the shrunk sequence: npm run fuzz -- --replay ${file} --terminals ${terminals}${postgres ? ' --postgres' : ''}`);
+      }
+    }
+    const minutes = (Date.now() - started) / 60_000;
+    say(`fuzz: ${seeds - failed} of ${seeds} seeds passed, ${failed} failed; ${(seeds / minutes).toFixed(1)} seeds/minute (${host.restarts} platform restarts)`);
+  }
+} finally {
+  await host.close();
+  await db?.stop();
+}
+process.exit(failed ? 1 : 0);

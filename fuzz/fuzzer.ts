@@ -1,0 +1,561 @@
+/**
+ * The seeded sync fuzzer (issue 11): a real platform (PGlite, or PostgreSQL) and K ≥ 3 terminals of
+ * one station, each with main's real sync feature and the renderer's real RxDB replication (memory
+ * storage), driven by a seeded action list; after every quiescent point the invariants are checked
+ * (`checkInvariants`). A failing sequence is shrunk by delta debugging over the action list.
+ *
+ * The action list is a pure function of the seed (`generate`), so a seed always replays the same
+ * actions; the interleaving with network timing is not fixed, which is what a fuzzer of a
+ * distributed system wants (a failing seed is rerun a few times when shrinking, see `shrink`).
+ */
+import { readdirSync, readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startPlatform, type Platform } from '../sync/server/platform';
+import { startFaultProxy, type FaultProxy } from '../e2e/sync-fault-proxy';
+import {
+  BACK_OFFICE_TRANSITIONS,
+  canonicalJson,
+  exampleFormData,
+  TERMINAL_SETTABLE_STATUSES,
+  uuidv7,
+  type ApplicationDoc,
+  type BackOfficeAction,
+  type CollectionName,
+  type QueueTicketDoc,
+} from '../sync/protocol';
+import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
+import { toProtocol } from '../renderer/db/modifiers';
+import { sameState } from '../sync/client/ownership';
+import { FUZZ_COLLECTIONS, startFuzzTerminal, type FuzzTerminal } from './terminal';
+
+// ------------------------------------------------------------------ actions
+
+export type Fault = 'pass' | 'delay' | 'cut' | 'reorder' | 'duplicate';
+export type OfficeOp = Extract<BackOfficeAction, 'accept' | 'review' | 'supplement' | 'approve' | 'reject' | 'complete'>;
+
+export type Action =
+  | { k: 'create'; t: number }
+  | { k: 'edit'; t: number; app: number; v: number }
+  | { k: 'submit'; t: number; app: number }
+  | { k: 'withdraw'; t: number; app: number }
+  | { k: 'resubmit'; t: number; app: number; v: number }
+  | { k: 'attach'; t: number; app: number; v: number }
+  | { k: 'office'; op: OfficeOp; app: number; flags: boolean }
+  | { k: 'ticket'; t: number; n: number }
+  | { k: 'evaluate'; t: number }
+  | { k: 'fault'; t: number; fault: Fault }
+  | { k: 'sse-drop'; t: number }
+  | { k: 'restart'; t: number }
+  | { k: 'platform-restart' }
+  | { k: 'clock'; t: number; days: number }
+  | { k: 'revoke'; t: number }
+  | { k: 'pause'; ms: number }
+  | { k: 'quiesce' };
+
+/** mulberry32: small, fast, good enough for choosing actions. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface GenerateOptions {
+  terminals: number;
+  steps: number;
+  /** Leave out platform restarts (they cost a database reopen). */
+  platformRestarts?: boolean;
+}
+
+/** The action list of a seed: weights favour the application life cycle; a quiescent point every ~12 steps. */
+export function generate(seed: number, o: GenerateOptions): Action[] {
+  const r = prng(seed);
+  const int = (n: number) => Math.floor(r() * n);
+  const t = () => int(o.terminals);
+  const app = () => int(1 << 20);
+  const ops: OfficeOp[] = ['accept', 'accept', 'review', 'supplement', 'supplement', 'approve', 'reject', 'complete', 'complete'];
+  const faults: Fault[] = ['pass', 'delay', 'cut', 'cut', 'reorder', 'reorder', 'reorder', 'duplicate', 'duplicate'];
+  const table: [number, () => Action][] = [
+    [14, () => ({ k: 'create', t: t() })],
+    [8, () => ({ k: 'edit', t: t(), app: app(), v: int(1e6) })],
+    [12, () => ({ k: 'submit', t: t(), app: app() })],
+    [3, () => ({ k: 'withdraw', t: t(), app: app() })],
+    [5, () => ({ k: 'resubmit', t: t(), app: app(), v: int(1e6) })],
+    [3, () => ({ k: 'attach', t: t(), app: app(), v: int(1e9) })],
+    [16, () => ({ k: 'office', op: ops[int(ops.length)]!, app: app(), flags: r() < 0.5 })],
+    [4, () => ({ k: 'ticket', t: t(), n: int(1 << 20) })],
+    [2, () => ({ k: 'evaluate', t: t() })],
+    [10, () => ({ k: 'fault', t: t(), fault: faults[int(faults.length)]! })],
+    [3, () => ({ k: 'sse-drop', t: t() })],
+    [2, () => ({ k: 'restart', t: t() })],
+    [o.platformRestarts === false ? 0 : 1, () => ({ k: 'platform-restart' })],
+    [2, () => ({ k: 'clock', t: t(), days: [-3, -1, 1, 3, 0][int(5)]! })],
+    [1, () => ({ k: 'revoke', t: t() })],
+    [5, () => ({ k: 'pause', ms: 20 + int(200) })],
+  ];
+  const total = table.reduce((s, [w]) => s + w, 0);
+  const out: Action[] = [];
+  for (let i = 0; i < o.steps; i++) {
+    if (i > 0 && i % 12 === 0) out.push({ k: 'quiesce' });
+    let x = r() * total;
+    for (const [w, make] of table) {
+      if ((x -= w) < 0) {
+        out.push(make());
+        break;
+      }
+    }
+  }
+  out.push({ k: 'quiesce' });
+  return out;
+}
+
+// ------------------------------------------------------------------ the world
+
+export interface WorldOptions {
+  terminals: number;
+  /** PostgreSQL connection string; default PGlite in a temporary data directory. */
+  databaseUrl?: string;
+  /** Seconds a quiescent point may take before "pending forever" is a violation. */
+  quiesceSeconds?: number;
+  log?: (line: string) => void;
+}
+
+/** One platform shared by the seeds of a run (each seed gets its own station, so seeds don't see each other). */
+export class PlatformHost {
+  platform!: Platform;
+  private port = 0;
+  private readonly adminToken = `adm_${randomBytes(18).toString('base64url')}`;
+  private readonly dataDir: string | null;
+  restarts = 0;
+
+  constructor(private readonly databaseUrl?: string) {
+    this.dataDir = databaseUrl ? null : mkdtempSync(join(tmpdir(), 'sync-fuzz-platform-'));
+  }
+
+  async start(): Promise<void> {
+    this.platform = await startPlatform({
+      ...(this.databaseUrl ? { databaseUrl: this.databaseUrl } : { dataDir: this.dataDir! }),
+      adminToken: this.adminToken,
+      seedDemo: true,
+      port: this.port,
+      heartbeatMs: 2000,
+    });
+    this.port = Number(new URL(this.platform.url).port);
+  }
+
+  async restart(): Promise<void> {
+    await this.platform.close();
+    this.restarts++;
+    for (let i = 0; ; i++) {
+      try {
+        await this.start();
+        return;
+      } catch (e) {
+        if (i >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 100)); // the port may linger a moment
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.platform?.close().catch(() => undefined);
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
+
+export interface RunResult {
+  violations: Violation[];
+  /** Actions that did something (the rest were no-ops in the state they met). */
+  applied: number;
+  quiescentPoints: number;
+  apps: number;
+}
+
+const PII = ['360121195001011234', '360121194010010024', '测试人'];
+const PDF = (v: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`fuzz attachment ${v}\n%%EOF\n`)]);
+
+let stationCounter = 0;
+
+/** Runs one action list against a fresh station on `host`'s platform; returns the violations found. */
+export async function runActions(host: PlatformHost, actions: Action[], o: WorldOptions): Promise<RunResult> {
+  const log = o.log ?? (() => undefined);
+  const station = `fz${process.pid}x${stationCounter++}x${Date.now().toString(36)}`;
+  const proxies: FaultProxy[] = [];
+  const terminals: FuzzTerminal[] = [];
+  const clock: number[] = [];
+  const revoked = new Set<number>();
+  const faultOf: Fault[] = [];
+  const flapping: (ReturnType<typeof setInterval> | null)[] = [];
+  const apps: string[] = [];
+  const violations: Violation[] = [];
+  let applied = 0;
+  let quiescentPoints = 0;
+  const target = () => ({ host: '127.0.0.1', port: Number(new URL(host.platform.url).port) });
+
+  const setFault = (i: number, f: Fault) => {
+    faultOf[i] = f;
+    const p = proxies[i]!;
+    const t = terminals[i]!;
+    p.set(f === 'delay' ? { kind: 'delay', ms: 30 } : f === 'cut' ? { kind: 'cut', bytes: 700 } : { kind: 'pass' });
+    t.faults.order = f === 'reorder' ? () => ({ holdPullMs: 250, pushAnswerMs: 30 }) : undefined;
+    // Reordering needs pulls in flight: a flapping stream (each reconnect sends RESYNC) provides them.
+    if (flapping[i]) clearInterval(flapping[i]!);
+    flapping[i] = f === 'reorder' ? setInterval(() => terminals[i]?.replication?.resync(), 40) : null;
+    t.faults.duplicatePush = f === 'duplicate' ? () => true : undefined;
+  };
+
+  try {
+    for (let i = 0; i < o.terminals; i++) {
+      const proxy = await startFaultProxy(target());
+      proxies.push(proxy);
+      const t = await startFuzzTerminal({ platformUrl: proxy.url, enrollCode: await host.platform.createEnrollCode(station), name: `t${i}`, backoffMs: 50 });
+      terminals.push(t);
+      clock.push(0);
+      faultOf.push('pass');
+      await t.startSync();
+    }
+    const now = (i: number) => new Date(Date.now() + clock[i]!);
+    const appId = (n: number) => (apps.length ? apps[n % apps.length]! : null);
+    /** The n-th (mod count) application this terminal holds in one of `statuses`; falls back to any. */
+    const localApp = async (i: number, n: number, statuses: string[]): Promise<string | null> => {
+      const docs = await terminals[i]!.db.applications.find({ selector: { status: { $in: statuses } }, sort: [{ id: 'asc' }] }).exec();
+      return docs.length ? docs[n % docs.length]!.id : appId(n);
+    };
+
+    for (const [step, a] of actions.entries()) {
+      let did = true;
+      try {
+        switch (a.k) {
+          case 'create': {
+            const t = terminals[a.t]!;
+            const d = await createDraft(
+              t.db,
+              {
+                stationId: station,
+                terminalId: t.terminalId,
+                serviceItemCode: 'MZ06',
+                formId: 'MZ06',
+                formVersion: 1,
+                channel: 'counter',
+                applicant: { name: '测试人', idType: 'resident_id', idNumber: '360121195001011234', phone: '13800000000' },
+                formData: exampleFormData(),
+              },
+              t.salt,
+              now(a.t),
+            );
+            apps.push(d.id);
+            break;
+          }
+          case 'edit': {
+            const id = await localApp(a.t, a.app, ['draft', 'supplement_required']);
+            if (!id) throw new Noop();
+            const t = terminals[a.t]!;
+            if (!(await t.db.applications.findOne(id).exec())) throw new Noop();
+            await updateForm(t.db, id, { formData: exampleFormData({ bankAccount: `6217000000000${String(a.v % 1e6).padStart(6, '0')}` }) }, t.salt, now(a.t));
+            break;
+          }
+          case 'submit':
+          case 'withdraw': {
+            const id = await localApp(a.t, a.app, a.k === 'submit' ? ['draft'] : ['draft', 'supplement_required']);
+            if (!id) throw new Noop();
+            await setTerminalStatus(terminals[a.t]!.db, id, a.k === 'submit' ? 'submitted' : 'withdrawn', now(a.t));
+            break;
+          }
+          case 'resubmit': {
+            const id = await localApp(a.t, a.app, ['supplement_required']);
+            const t = terminals[a.t]!;
+            const doc = id ? await t.db.applications.findOne(id).exec() : null;
+            if (!id || doc?.status !== 'supplement_required') throw new Noop();
+            await saveCorrection(t.db, id, { formData: exampleFormData({ bankAccount: `6217000000001${String(a.v % 1e6).padStart(6, '0')}` }) }, t.salt, now(a.t));
+            break;
+          }
+          case 'attach': {
+            const id = await localApp(a.t, a.app, ['draft', 'supplement_required']);
+            const t = terminals[a.t]!;
+            const doc = id ? await t.db.applications.findOne(id).exec() : null;
+            if (!id || !doc || (doc.status !== 'draft' && doc.status !== 'supplement_required')) throw new Noop();
+            const ref = await t.feature.handlers['attachments.put']({ bytes: PDF(a.v).toString('base64'), mimeType: 'application/pdf', fileName: `m${a.v}.pdf` }, { origin: 'test', role: 'clerk', senderId: 'fuzz' });
+            const materials = [...(doc.toMutableJSON().materials ?? [])].slice(0, 5);
+            materials.push({ code: `M${materials.length + 1}`, name: '申请材料', provided: true, origin: 'upload', attachments: [ref] });
+            await updateForm(t.db, id, { materials }, t.salt, now(a.t));
+            break;
+          }
+          case 'office': {
+            const candidates = [...(await platformDocs('applications')).values()]
+              .filter((d) => (BACK_OFFICE_TRANSITIONS[a.op].from as readonly string[]).includes(String(d.status)))
+              .map((d) => String(d.id))
+              .sort();
+            const id = candidates.length ? candidates[a.app % candidates.length]! : appId(a.app);
+            if (!id) throw new Noop();
+            const req =
+              a.op === 'supplement'
+                ? { actor: 'fuzz', reasons: ['请补正银行账号'], dueDate: '2030-01-01', ...(a.flags ? { fields: ['bankAccount'] } : {}) }
+                : a.op === 'reject' || a.op === 'approve'
+                  ? { actor: 'fuzz', reason: 'fuzz' }
+                  : { actor: 'fuzz' };
+            try {
+              await host.platform.store.backOffice(id, a.op, req);
+            } catch (e) {
+              if ((e as { code?: string }).code === 'INVALID_TRANSITION' || (e as { code?: string }).code === 'NOT_FOUND') throw new Noop();
+              throw e;
+            }
+            break;
+          }
+          case 'ticket': {
+            const t = terminals[a.t]!;
+            const existing = await t.db.queue_tickets.find().exec();
+            const order: QueueTicketDoc['status'][] = ['waiting', 'called', 'serving', 'done'];
+            const pick = existing.length && a.n % 3 !== 0 ? existing[a.n % existing.length] : null;
+            if (pick) {
+              const next = order[Math.min(order.indexOf(pick.status as QueueTicketDoc['status']) + 1, 3)] ?? 'done';
+              if (next === pick.status) throw new Noop();
+              await pick.incrementalPatch({ status: next, updatedAt: now(a.t).toISOString(), ...(next === 'called' ? { calledAt: now(a.t).toISOString(), window: `${1 + (a.t % 3)}` } : {}) });
+            } else {
+              const at = now(a.t).toISOString();
+              await t.db.queue_tickets.insert({
+                id: uuidv7(),
+                _deleted: false,
+                updatedAt: at,
+                stationId: station,
+                number: `A${String(a.n % 1000).padStart(3, '0')}`,
+                category: 'general',
+                priority: 'normal',
+                status: 'waiting',
+                issuedAt: at,
+                calledAt: null,
+                servedAt: null,
+                finishedAt: null,
+                window: null,
+                staffId: null,
+                serviceItemCode: null,
+                applicationId: null,
+                recallCount: 0,
+              } as never);
+            }
+            break;
+          }
+          case 'evaluate': {
+            const t = terminals[a.t]!;
+            const at = now(a.t).toISOString();
+            await t.db.evaluations.insert({ id: uuidv7(), _deleted: false, updatedAt: at, stationId: station, level: 4, indicators: [], reasons: [], comment: '', channel: 'kiosk', applicationId: null, ticketId: null, staffId: null, serviceItemCode: null, createdAt: at } as never);
+            break;
+          }
+          case 'fault':
+            if (revoked.has(a.t)) throw new Noop();
+            setFault(a.t, a.fault);
+            break;
+          case 'sse-drop':
+            proxies[a.t]!.reset();
+            break;
+          case 'restart':
+            await terminals[a.t]!.restart();
+            break;
+          case 'platform-restart':
+            await host.restart();
+            break;
+          case 'clock':
+            clock[a.t] = a.days * 86_400_000;
+            break;
+          case 'revoke':
+            if (revoked.has(a.t)) throw new Noop();
+            await host.platform.store.revokeTerminal(terminals[a.t]!.terminalId);
+            revoked.add(a.t);
+            break;
+          case 'pause':
+            await new Promise((r) => setTimeout(r, a.ms));
+            break;
+          case 'quiesce': {
+            quiescentPoints++;
+            const v = await quiesce();
+            if (v.length) {
+              for (const x of v) violations.push({ ...x, detail: `after step ${step}: ${x.detail}` });
+              return { violations, applied, quiescentPoints, apps: apps.length };
+            }
+            break;
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof Noop) && !isExpectedLocalRefusal(e)) throw e;
+        did = false;
+      }
+      if (did) applied++;
+    }
+    return { violations, applied, quiescentPoints, apps: apps.length };
+  } finally {
+    for (const f of flapping) if (f) clearInterval(f);
+    for (const t of terminals) await t.close().catch(() => undefined);
+    for (const p of proxies) await p.close().catch(() => undefined);
+  }
+
+  /** Faults off, revoked terminals re-enrolled, then wait for the terminals to settle and check. */
+  async function quiesce(): Promise<Violation[]> {
+    for (const [i, t] of terminals.entries()) {
+      if (faultOf[i] !== 'pass') setFault(i, 'pass');
+      if (revoked.has(i)) {
+        await t.reenroll(await host.platform.createEnrollCode(station));
+        revoked.delete(i);
+      }
+      await t.startSync();
+    }
+    const limit = (o.quiesceSeconds ?? 30) * 1000;
+    const started = Date.now();
+    let last: Violation[] = [];
+    let round = 0;
+    while (Date.now() - started < limit) {
+      if (round++ % 4 === 0) for (const t of terminals) t.replication?.resync();
+      await new Promise((r) => setTimeout(r, 150 + Math.min(round * 50, 600)));
+      last = await checkInvariants();
+      if (last.length === 0) {
+        log(`quiescent after ${Date.now() - started} ms`);
+        return [];
+      }
+    }
+    return last;
+  }
+
+  async function platformDocs(collection: CollectionName): Promise<Map<string, Record<string, unknown>>> {
+    const rows = await host.platform.store.db.query<{ id: string; data: Record<string, unknown> }>(
+      'SELECT id, data FROM documents WHERE collection = $1 AND $2::text = ANY(stations)',
+      [collection, station],
+    );
+    return new Map(rows.map((r) => [r.id, r.data]));
+  }
+
+  async function checkInvariants(): Promise<Violation[]> {
+    const v: Violation[] = [];
+    const onPlatform = new Map<CollectionName, Map<string, Record<string, unknown>>>();
+    for (const c of FUZZ_COLLECTIONS) onPlatform.set(c, await platformDocs(c));
+    const platformApps = onPlatform.get('applications')!;
+
+    // Every application a terminal filed is on the platform, and nothing else is (ids are unique).
+    const filed = new Set(apps);
+    for (const id of filed) if (!platformApps.has(id)) v.push({ invariant: 'acknowledged-on-platform', detail: `application ${id} is not on the platform` });
+    for (const id of platformApps.keys()) if (!filed.has(id)) v.push({ invariant: 'exactly-once', detail: `the platform has ${id}, which no terminal filed` });
+
+    for (const [i, t] of terminals.entries()) {
+      if (!t.replication) continue;
+      // Nothing pending.
+      const pending = await t.replication.pendingCount();
+      if (pending > 0) v.push({ invariant: 'nothing-pending', detail: `terminal ${i}: ${pending} document(s) pending` });
+      // The terminal's view equals the platform's, both ways, for every synced collection.
+      for (const c of FUZZ_COLLECTIONS) {
+        const remote = onPlatform.get(c)!;
+        const local = (await (t.db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } }>)[c]!.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>));
+        const seen = new Set<string>();
+        for (const d of local) {
+          const id = String(d.id);
+          seen.add(id);
+          const p = remote.get(id);
+          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not` });
+          else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}` });
+        }
+        for (const id of remote.keys()) if (!seen.has(id)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} lacks ${c}/${id}` });
+      }
+    }
+
+    // Field ownership on the platform: history entries by their owners, platform fields only with their transitions.
+    for (const [id, raw] of platformApps) {
+      const a = raw as unknown as ApplicationDoc;
+      const statuses = a.statusHistory.map((h) => h.status);
+      for (const h of a.statusHistory) {
+        if (h.by === 'terminal' && !TERMINAL_SETTABLE_STATUSES.includes(h.status)) v.push({ invariant: 'ownership', detail: `${id}: terminal history entry ${h.status}` });
+        if (h.by === 'platform' && TERMINAL_SETTABLE_STATUSES.includes(h.status)) v.push({ invariant: 'ownership', detail: `${id}: platform history entry ${h.status}` });
+      }
+      if (a.statusHistory.at(-1)?.status !== a.status) v.push({ invariant: 'ownership', detail: `${id}: status ${a.status} is not the last history entry` });
+      if ((a.acceptanceNo !== null) !== statuses.includes('accepted')) v.push({ invariant: 'ownership', detail: `${id}: acceptanceNo without 受理 (or 受理 without it)` });
+      if ((a.decision !== null) !== (statuses.includes('approved') || statuses.includes('rejected'))) v.push({ invariant: 'ownership', detail: `${id}: decision without approve/reject` });
+      if (a.supplement !== null && !statuses.includes('supplement_required')) v.push({ invariant: 'ownership', detail: `${id}: supplement without 补正` });
+      // Referenced attachments are on the platform, complete.
+      for (const m of a.materials) {
+        for (const ref of m.attachments) {
+          const st = await host.platform.store.attachmentStatus(ref.sha256);
+          if (!st?.complete) v.push({ invariant: 'attachments-present', detail: `${id} references ${ref.sha256.slice(0, 12)}…, not complete on the platform` });
+        }
+      }
+    }
+
+    // No resident PII in clear in any file a terminal wrote.
+    for (const [i, t] of terminals.entries()) {
+      for (const file of walk(t.dataDir)) {
+        const bytes = readFileSync(file);
+        for (const s of PII) if (bytes.includes(Buffer.from(s))) v.push({ invariant: 'no-pii-in-files', detail: `terminal ${i}: ${file.slice(t.dataDir.length)} contains resident data in clear` });
+      }
+    }
+    return v;
+  }
+}
+
+class Noop extends Error {}
+
+/** Local refusals the UI would show (an action that does not fit the document's state): a no-op here. */
+function isExpectedLocalRefusal(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : '';
+  return /cannot move an application|can't be edited on the terminal|no such application|only the form and the materials/.test(m);
+}
+
+function summary(d: Record<string, unknown>): string {
+  const a = d as { status?: unknown; statusHistory?: unknown[]; formData?: { bankAccount?: unknown }; materials?: unknown[] };
+  return JSON.stringify({ status: a.status, history: a.statusHistory?.length, bank: a.formData?.bankAccount, materials: a.materials?.length });
+}
+
+function differing(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !['_rev', '_meta', '_attachments'].includes(k)));
+  return [...keys].filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null));
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = join(dir, e);
+    try {
+      if (statSync(p).isDirectory()) out.push(...walk(p));
+      else out.push(p);
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ shrinking
+
+/**
+ * Delta debugging over the action list: drop chunks (halves, quarters, … single actions) while the
+ * run still violates an invariant; `attempts` runs per candidate (timing varies between runs).
+ */
+export async function shrink(fails: (actions: Action[]) => Promise<boolean>, actions: Action[], budget: { runs: number }): Promise<Action[]> {
+  let cur = actions.filter((a) => a.k !== 'quiesce');
+  let chunk = Math.max(1, Math.floor(cur.length / 2));
+  while (chunk >= 1 && budget.runs > 0) {
+    let removed = false;
+    for (let start = 0; start < cur.length && budget.runs > 0; start += chunk) {
+      const candidate = [...cur.slice(0, start), ...cur.slice(start + chunk)];
+      if (candidate.length === cur.length) continue;
+      budget.runs--;
+      if (await fails([...candidate, { k: 'quiesce' }])) {
+        cur = candidate;
+        removed = true;
+        start -= chunk;
+      }
+    }
+    if (!removed) chunk = Math.floor(chunk / 2);
+  }
+  return [...cur, { k: 'quiesce' }];
+}

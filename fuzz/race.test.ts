@@ -1,0 +1,96 @@
+// The stuck-status race (issue 11), with injected answer ordering: a pushed `submitted` application
+// is stored by the platform as `synced`; the push answer reaches the renderer only after a pull
+// that ran while the push was in flight was answered. Before the platform answered the stored state
+// in the push answer, RxDB recorded the pushed `submitted` as the platform's state, skipped the
+// pulled `synced` as an unsent local write while moving its checkpoint past it, and the application
+// stayed `submitted` on the terminal forever (196 of 200 with a 30 ms delay).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../sync/server/platform';
+import { backends } from '../sync/server/test/helpers';
+import { exampleFormData, type ApplicationDoc } from '../sync/protocol';
+import { createDraft, submitApplication } from '../renderer/db/applications';
+import { eventually, startFuzzTerminal, type FuzzTerminal } from './terminal';
+
+const STATION = '360121201';
+const COUNT = 200;
+/** Applications filed and submitted together: small bursts give many pushes, each racing a pull. */
+const BURST = 4;
+
+describe.each(backends())('stuck-status race on $name', (backend) => {
+  let p: Platform;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const s = await backend.setup();
+    cleanup = s.cleanup;
+    p = await startPlatform({ ...s.options, seedDemo: true, heartbeatMs: 1000 });
+  });
+  afterAll(async () => {
+    await p?.close();
+    await cleanup?.();
+  });
+
+  /** Files and submits COUNT applications in small bursts while every push answer waits for a pull answer. */
+  async function race(order: { holdPullMs: number; pushAnswerMs: number }): Promise<{ stuck: number; pending: number; delayed: number }> {
+    const t: FuzzTerminal = await startFuzzTerminal({
+      platformUrl: p.url,
+      enrollCode: await p.createEnrollCode(STATION),
+      faults: { order: (c) => (c === 'applications' ? order : null) },
+      collections: ['applications'],
+    });
+    try {
+      await t.startSync();
+      const ids: string[] = [];
+      const started = Date.now();
+      for (let burst = 0; burst < COUNT / BURST; burst++) {
+        // A pull in flight (held by the bridge) when the burst is pushed.
+        // RxDB delays stream events while a push runs: wait for the upstream to be idle, then ask for
+        // a pull and write the burst once the bridge holds it.
+        const internal = t.replication!.states.get('applications')!.internalReplicationState;
+        const t0 = Date.now();
+        while (internal?.events.active.up.getValue() && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
+        t.replication!.resync();
+        while (t.heldPulls() === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
+        const drafts = await Promise.all(
+          Array.from({ length: BURST }, () =>
+            createDraft(t.db, { stationId: STATION, terminalId: t.terminalId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, formData: exampleFormData() }, t.salt),
+          ),
+        );
+        for (const d of drafts) await submitApplication(t.db, d.id);
+        ids.push(...drafts.map((d) => d.id));
+        }
+      const filed = Date.now() - started;
+      // Every application reached the platform (as synced) and nothing is pending on the terminal.
+      const onPlatform = async () => Number((await p.store.db.query<{ n: string | number }>("SELECT count(*) AS n FROM documents WHERE collection = 'applications' AND id = ANY($1::text[])", [ids]))[0]?.n ?? 0);
+      await eventually(async () => (await onPlatform()) === COUNT, 60_000, 'all applications on the platform');
+      await eventually(async () => (await t.replication!.pendingCount()) === 0, 60_000, 'nothing pending');
+      // Let in-flight pulls and conflict resolutions finish, then compare.
+      await t.replication!.awaitInSync();
+      await new Promise((r) => setTimeout(r, 500));
+      let stuck = 0;
+      for (const id of ids) {
+        const platform = (await p.store.getDocument('applications', id)) as ApplicationDoc | null;
+        const local = (await t.db.applications.findOne(id).exec())?.toMutableJSON();
+        expect(platform?.status).toBe('synced');
+        if (local?.status !== platform?.status) stuck++;
+      }
+      console.log(`filed in ${filed} ms, settled in ${Date.now() - started - filed} ms`);
+      return { stuck, pending: await t.replication!.pendingCount(), delayed: t.stats.delayedPushes };
+    } finally {
+      await t.close();
+    }
+  }
+
+  for (const order of [
+    { holdPullMs: 300, pushAnswerMs: 30 },
+    { holdPullMs: 300, pushAnswerMs: 0 },
+    { holdPullMs: 300, pushAnswerMs: 150 },
+  ]) {
+    it(`${COUNT} applications, push answers ${order.pushAnswerMs} ms after a concurrent pull answer: none stuck`, async () => {
+      const r = await race(order);
+      console.log(`race ${backend.name} ${JSON.stringify(order)}: stuck ${r.stuck}/${COUNT}, push answers after a pull answer ${r.delayed}`);
+      expect(r.delayed).toBeGreaterThan(0);
+      expect(r.pending).toBe(0);
+      expect(r.stuck).toBe(0);
+    }, 120_000);
+  }
+});
