@@ -323,10 +323,13 @@ export function searchHelp<T extends SearchableItem>(index: SearchIndex<T>, opti
   const counts = new Map<string, number>();
   for (const e of index.entries) for (const t of e.item.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
   const topics = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, options.topics ?? 6).map(([t]) => t);
-  const terms = (options.aliases ?? DEFAULT_ALIASES)
-    .filter((a) => index.entries.some((e) => e.han.includes(a.term.toLowerCase())))
-    .slice(0, options.terms ?? 6)
-    .map((a) => a.term);
+  // Distinct words: one that contains, or is contained in, a word already offered adds nothing.
+  const terms: string[] = [];
+  for (const a of options.aliases ?? DEFAULT_ALIASES) {
+    if (terms.length >= (options.terms ?? 6)) break;
+    if (terms.some((t) => t.includes(a.term) || a.term.includes(t))) continue;
+    if (index.entries.some((e) => e.han.includes(a.term.toLowerCase()))) terms.push(a.term);
+  }
   return { topics, terms };
 }
 

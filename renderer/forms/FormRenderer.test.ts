@@ -31,7 +31,7 @@ const ui: UiElement = {
   ],
 };
 
-async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[]; cardKeys?: string[]; density?: 'kiosk' | 'desktop' } = {}) {
+async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[]; cardKeys?: string[]; density?: 'kiosk' | 'desktop'; activeKey?: string; activeText?: string } = {}) {
   const model = new FormModel('表', schema, ui);
   const data = ref<FormData>(initial);
   const el = document.createElement('div');
@@ -47,6 +47,7 @@ async function mount(initial: FormData, extra: { flagged?: unknown; errors?: Fie
         readonlyKeys: ['applicantName'],
         ...(extra.cardKeys ? { cardKeys: extra.cardKeys } : {}),
         ...(extra.density ? { density: extra.density } : {}),
+        ...(extra.activeKey ? { activeKey: extra.activeKey, activeText: extra.activeText ?? null } : {}),
         'onUpdate:modelValue': (v: FormData) => (data.value = v),
       }),
   });
@@ -178,5 +179,12 @@ describe('FormRenderer', () => {
     const desk = await mount({}, { density: 'desktop' });
     expect(desk.el.querySelector<HTMLInputElement>('#f-birthDate')!.type).toBe('date');
     desk.app.unmount();
+  });
+
+  it('the field being typed on shows the text as typed (1200. on the way to 1200.5), others their value', async () => {
+    const { el, app } = await mount({ familySize: 1200, phone: '138' }, { activeKey: 'familySize', activeText: '1200.' });
+    expect(el.querySelector<HTMLInputElement>('#f-familySize')!.value).toBe('1200.');
+    expect(el.querySelector<HTMLInputElement>('#f-phone')!.value).toBe('138');
+    app.unmount();
   });
 });

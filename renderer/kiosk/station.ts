@@ -17,7 +17,17 @@ export const NO_STATION: KioskStation = { timeZone: DEFAULT_STATION_TIME_ZONE, w
 
 /** The station's settings from the terminal store (the first station_config document). */
 export async function readKioskStation(db: Pick<TerminalDatabase, 'station_config'>): Promise<KioskStation> {
-  const docs = await db.station_config.find().exec();
+  return stationFromDocs(await db.station_config.find().exec());
+}
+
+/** Follows the synced station_config: `onChange` now and after every sync that changes it. */
+export function watchKioskStation(db: Pick<TerminalDatabase, 'station_config'>, onChange: (s: KioskStation) => void): () => void {
+  const sub = db.station_config.find().$.subscribe((docs) => onChange(stationFromDocs(docs)));
+  return () => sub.unsubscribe();
+}
+
+/** The settings from station_config documents (the first one); garbage in the content is left out. */
+export function stationFromDocs(docs: readonly { toMutableJSON(): unknown }[]): KioskStation {
   const doc = docs[0]?.toMutableJSON() as StationConfigDoc | undefined;
   if (!doc) return NO_STATION;
   const tz = typeof doc.timeZone === 'string' && isTimeZone(doc.timeZone) ? doc.timeZone : DEFAULT_STATION_TIME_ZONE;

@@ -11,10 +11,12 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { i18n } from '../../i18n';
 import { fakeStation } from '../../db/fixtures';
 import type { StationConfigDoc } from '../../../sync/protocol';
+import { BehaviorSubject, map } from 'rxjs';
 
-const docs: { current: unknown[] } = { current: [] };
+// The station_config collection: its live query emits what is stored now, then each change.
+const live = new BehaviorSubject<unknown[]>([]);
 vi.mock('../kiosk-store', () => ({
-  kioskStore: async () => ({ db: { station_config: { find: () => ({ exec: async () => docs.current.map((d) => ({ toMutableJSON: () => d })) }) } } }),
+  kioskStore: async () => ({ db: { station_config: { find: () => ({ $: live.pipe(map((list) => list.map((d) => ({ toMutableJSON: () => d })))) }) } } }),
 }));
 
 let app: App | null = null;
@@ -44,7 +46,7 @@ async function mountHome(): Promise<HTMLElement> {
 
 describe('KioskHome', () => {
   it('shows the station’s welcome text and its notices', async () => {
-    docs.current = [fakeStation({ kioskContent: { welcome: '欢迎来到莲塘镇便民服务中心', notices: ['本周六上午正常办公', '  ', '医保缴费截止12月31日'] } })];
+    live.next([fakeStation({ kioskContent: { welcome: '欢迎来到莲塘镇便民服务中心', notices: ['本周六上午正常办公', '  ', '医保缴费截止12月31日'] } })]);
     const root = await mountHome();
     expect(root.querySelector('[data-testid="kiosk-welcome"]')!.textContent).toBe('欢迎来到莲塘镇便民服务中心');
     const notices = [...root.querySelectorAll('[data-testid="kiosk-notices"] li')].map((li) => li.textContent);
@@ -53,14 +55,24 @@ describe('KioskHome', () => {
   });
 
   it('before the first sync (or with an empty welcome): the built-in welcome and no notice box', async () => {
-    docs.current = [];
+    live.next([]);
     let root = await mountHome();
     expect(root.querySelector('[data-testid="kiosk-welcome"]')!.textContent).toBe(i18n.global.t('kiosk.welcome'));
     expect(root.querySelector('[data-testid="kiosk-notices"]')).toBeNull();
     app!.unmount();
-    docs.current = [{ ...fakeStation(), kioskContent: { welcome: ' ', notices: [42, null] } } as unknown as StationConfigDoc];
+    live.next([{ ...fakeStation(), kioskContent: { welcome: ' ', notices: [42, null] } } as unknown as StationConfigDoc]);
     root = await mountHome();
     expect(root.querySelector('[data-testid="kiosk-welcome"]')!.textContent).toBe(i18n.global.t('kiosk.welcome'));
     expect(root.querySelector('[data-testid="kiosk-notices"]')).toBeNull();
+  });
+
+  it('shows the content when it arrives by sync after the home screen opened', async () => {
+    live.next([]);
+    const root = await mountHome();
+    expect(root.querySelector('[data-testid="kiosk-notices"]')).toBeNull();
+    live.next([fakeStation({ kioskContent: { welcome: '欢迎', notices: ['今天下午停电检修'] } })]);
+    await nextTick();
+    expect(root.querySelector('[data-testid="kiosk-welcome"]')!.textContent).toBe('欢迎');
+    expect(root.querySelector('[data-testid="kiosk-notices"] li')!.textContent).toBe('今天下午停电检修');
   });
 });
