@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
-import { DEMO_ASSISTANT, DEMO_COUNTER, seriousViolations, signIn, waitEnrolled } from './clerk-helpers';
+import { DEMO_ADMIN, DEMO_ASSISTANT, DEMO_COUNTER, seriousViolations, signIn, waitEnrolled } from './clerk-helpers';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 let host: RunningHost;
@@ -95,4 +95,41 @@ test('five wrong PINs lock the staff id; logs carry no PIN or ID number', async 
   expect(all).toContain('staff.locked-out');
   for (const secret of [DEMO_COUNTER.pin, DEMO_ASSISTANT.pin, DEMO_ASSISTANT.name, DEMO_COUNTER.name]) expect(all).not.toContain(secret);
   expect(all).not.toMatch(/\d{17}[\dX]/);
+});
+
+/** How the header's items sit: the spread of their vertical centres (one row ≈ 0) and any overflow. */
+const headerLayout = (page: Page) =>
+  page.evaluate(() => {
+    const header = document.querySelector<HTMLElement>('.clerk-header')!;
+    const items = [...header.querySelectorAll<HTMLElement>('.clerk-brand, .clerk-header__meta > *')].filter((e) => e.getClientRects().length > 0);
+    const mids = items.map((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top + r.height / 2;
+    });
+    return { items: items.length, spread: Math.round(Math.max(...mids) - Math.min(...mids)), overflow: header.scrollWidth - header.clientWidth };
+  });
+
+test('the header stays one row at 1366×768, in elderly mode too, and shows package.json’s version', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(host.url);
+  await signIn(page, DEMO_ADMIN);
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  await expect(page.getByTestId('clerk-version')).toHaveText(`版本 ${version}`);
+  const normal = await headerLayout(page);
+  await page.screenshot({ path: join(SCREENS, 'clerk-header-1366.png') });
+  expect(normal.items).toBeGreaterThan(5);
+  expect(normal.overflow).toBeLessThanOrEqual(0);
+  expect(normal.spread).toBeLessThan(6);
+  await page.getByTestId('clerk-nav-settings').click();
+  await page.getByTestId('clerk-elderly-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('data-elderly', 'true');
+  const elderly = await headerLayout(page);
+  await page.screenshot({ path: join(SCREENS, 'clerk-header-1366-elderly.png') });
+  expect(elderly.overflow).toBeLessThanOrEqual(0);
+  expect(elderly.spread).toBeLessThan(6);
+  await expect(page.getByTestId('clerk-staff')).toBeVisible();
+  await expect(page.getByTestId('clerk-signout')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByTestId('clerk-elderly-switch').click();
 });

@@ -16,6 +16,7 @@ import { defaultDataDir } from '../core/paths';
 import { createTerminalCore } from '../core/services';
 import { startBrowserHost } from './server';
 import { findChromium, launchChromium } from './chromium';
+import { APP_VERSION } from './version';
 
 const USAGE = 'usage: npm run host -- [--role kiosk|clerk|display] [--port N] [--no-open] [--demo] [--data-dir DIR] [--config FILE]';
 
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
 
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
-  const version = process.env.npm_package_version ?? '0.0.0';
+  const version = APP_VERSION;
   const core = createTerminalCore({ config, log, host: 'browser', version, dataDir });
   await core.start();
   const host = await startBrowserHost({ core, log, rendererDir, role: config.role, port });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pinyin } from 'pinyin-pro';
-import { buildSearchIndex, groupBy, normalizeQuery, pinyinCandidates, searchCatalog, type SearchableItem } from './search';
+import { buildSearchIndex, groupBy, normalizeQuery, pinyinCandidates, searchCatalog, searchHelp, type SearchableItem } from './search';
 
 // The platform derives pinyin and initials the same way at seed time (sync/server/seed/catalog.ts).
 function item(code: string, name: string, department: string, sortOrder: number, extra: Partial<SearchableItem> = {}): SearchableItem {
@@ -110,5 +110,50 @@ describe('catalog search', () => {
     expect(byDept.get('医保')?.map((i) => i.code)).toEqual(['YB01', 'YB02', 'YB04', 'YB07']);
     expect(groupBy(ITEMS, 'topics').get('090')?.map((i) => i.code)).toEqual(['RS08', 'CL01']);
     expect(groupBy(ITEMS, 'lifeEvents').get('救助')?.map((i) => i.code)).toEqual(['MZ01', 'MZ03']);
+  });
+});
+
+describe('catalog search: nonsense and skipped letters', () => {
+  // The whole demo catalog, as the kiosk has it after a sync.
+  const demo = import('../../sync/server/seed/catalog').then((m) => m.demoCatalog().items);
+
+  it('returns nothing for keyboard mash and repeated letters (zzzz matched 生育登记 before)', async () => {
+    const index = buildSearchIndex(await demo);
+    for (const q of ['zzzz', 'zzz', 'xxxx', 'yyyy', 'bbbb', 'qqqq', 'asdf', 'qwer', 'hhhh', 'ddd', 'zzzzzzzzzz']) expect({ q, hits: codes(searchCatalog(index, q)) }).toEqual({ q, hits: [] });
+  });
+
+  it('still finds real queries over the whole catalog', async () => {
+    const items = await demo;
+    const index = buildSearchIndex(items);
+    const name = (code: string) => items.find((i) => i.code === code)!.name;
+    expect(name(codes(searchCatalog(index, 'glbt'))[0]!)).toContain('高龄津贴');
+    expect(name(codes(searchCatalog(index, 'dibao'))[0]!)).toContain('最低生活保障');
+    expect(name(codes(searchCatalog(index, 'gljt'))[0]!)).toContain('高龄津贴');
+  });
+
+  it('narrowing keeps entries a longer query can still match with skipped letters', () => {
+    const index = buildSearchIndex(ITEMS);
+    let incremental: string[] = [];
+    for (let i = 1; i <= 'cxjmdj'.length; i++) incremental = codes(searchCatalog(index, 'cxjmdj'.slice(0, i)));
+    expect(incremental).toEqual(codes(searchCatalog(buildSearchIndex(ITEMS), 'cxjmdj')));
+    expect(incremental).toEqual(expect.arrayContaining(['RS01', 'YB01', 'YB02']));
+  });
+});
+
+describe('searchHelp (a search found nothing)', () => {
+  it('offers the biggest topics and words that do find something here', () => {
+    const index = buildSearchIndex(ITEMS);
+    expect(searchHelp(index).terms.length).toBeLessThanOrEqual(6);
+    const help = searchHelp(index, { terms: 20 });
+    expect(help.topics[0]).toBe('085');
+    expect(help.topics).toContain('090');
+    expect(help.terms).toEqual(expect.arrayContaining(['居民医保', '低保', '社保', '残疾证']));
+    // distinct words only (医保 is in 居民医保, 社保 in 社保卡)
+    expect(help.terms).not.toContain('医保');
+    expect(help.terms).not.toContain('社保卡');
+    for (const term of help.terms) expect(searchCatalog(buildSearchIndex(ITEMS), term).length).toBeGreaterThan(0);
+    // nothing that would not help: 高龄补贴 has no item in this small catalog
+    expect(help.terms).not.toContain('高龄补贴');
+    expect(searchHelp(buildSearchIndex([]))).toEqual({ topics: [], terms: [] });
   });
 });

@@ -151,6 +151,41 @@ function isSubsequence(q: string, s: string): boolean {
   return j === q.length;
 }
 
+/**
+ * Whether `q` reads as initials (or pinyin) of `s` with letters left out, the way residents skip
+ * syllables: either every gap is at most 2 letters and at least two typed letters are adjacent
+ * (`jmyb` in `cxjmjbylbx`), or it is two runs of at least 2 letters each (`cxjm`…`dj`). A plain
+ * subsequence test over a long name's initials matched nonsense (`zzzz` in 符合资助…); this does not.
+ * Not monotone in `q` (see `mayMatchLater` for narrowing).
+ */
+export function isSkippedLettersMatch(q: string, s: string): boolean {
+  if (q.length < 2 || q.length > s.length) return false;
+  // Two runs of ≥ 2 letters, the second after the first.
+  for (let cut = 2; cut <= q.length - 2; cut++) {
+    const a = s.indexOf(q.slice(0, cut));
+    if (a >= 0 && s.indexOf(q.slice(cut), a + cut) >= 0) return true;
+  }
+  // Small gaps with at least one adjacent pair (memoized walk: position in s, letters matched, pair seen).
+  const memo = new Map<number, boolean>();
+  const walk = (i: number, j: number, pair: boolean): boolean => {
+    if (j === q.length) return pair;
+    const key = (i * 64 + j) * 2 + (pair ? 1 : 0);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let ok = false;
+    for (let k = i + 1; k <= i + 3 && k < s.length && !ok; k++) if (s.charCodeAt(k) === q.charCodeAt(j)) ok = walk(k, j + 1, pair || k === i + 1);
+    memo.set(key, ok);
+    return ok;
+  };
+  for (let i = s.indexOf(q[0]!); i >= 0; i = s.indexOf(q[0]!, i + 1)) if (walk(i, 1, false)) return true;
+  return false;
+}
+
+/** A superset of what a longer query can still match among the skipped-letters rules (monotone). */
+function mayMatchLater<T extends SearchableItem>(e: Entry<T>, q: string): boolean {
+  return isSubsequence(q, e.initials) || (!!e.aliasLatin && e.aliasLatin.split(SEP).some((a) => isSubsequence(q, a)));
+}
+
 /** Relevance of one entry for a normalized query, 0 = no match. */
 function scoreEntry<T extends SearchableItem>(e: Entry<T>, q: string, han: boolean): [number, MatchKind] {
   if (han) {
@@ -184,8 +219,9 @@ function scoreEntry<T extends SearchableItem>(e: Entry<T>, q: string, han: boole
       }
       if (q.length >= 3) return [380, 'pinyin'];
     }
-    if (q.length >= 3 && isSubsequence(q, e.initials)) return [260, 'fuzzy'];
-    if (q.length >= 3 && e.aliasLatin && isSubsequence(q, e.aliasLatin)) return [220, 'fuzzy'];
+    if (q.length >= 3 && isSkippedLettersMatch(q, e.initials)) return [260, 'fuzzy'];
+    // Within one alias string (its initials or its pinyin), never across them.
+    if (q.length >= 3 && e.aliasLatin && e.aliasLatin.split(SEP).some((a) => isSkippedLettersMatch(q, a))) return [220, 'fuzzy'];
   }
   return [0, 'fuzzy'];
 }
@@ -205,7 +241,8 @@ function onSyllableStart(starts: Uint16Array, offset: number): boolean {
 
 /**
  * Searches the index. A keystroke that extends the previous query only rescans the previous
- * matches (from 3 letters on every rule is monotone: a match for "jmyb" is a match for "jmy").
+ * matches (from 3 letters on every rule but the skipped-letters one is monotone: a match for "jmyb"
+ * is a match for "jmy"); entries that may still match with skipped letters are kept for that.
  */
 export function searchCatalog<T extends SearchableItem>(index: SearchIndex<T>, raw: string, options: { limit?: number } = {}): SearchHit<T>[] {
   const q = normalizeQuery(raw);
@@ -228,7 +265,7 @@ export function searchCatalog<T extends SearchableItem>(index: SearchIndex<T>, r
     if (s > 0) {
       matches.push(e);
       hits.push({ item: e.item, score: s + e.boost, matched: kind });
-    }
+    } else if (!han && q.length >= 3 && mayMatchLater(e, q)) matches.push(e);
   }
   index.last = { query: q, matches };
   hits.sort((a, b) => b.score - a.score || a.item.sortOrder - b.item.sortOrder);
@@ -269,6 +306,31 @@ export function pinyinCandidates(index: SearchIndex, raw: string, limit = 12): s
   }
   scored.sort((a, b) => b[0] - a[0]);
   return scored.slice(0, limit).map(([, p]) => p);
+}
+
+export interface SearchHelp {
+  /** Topic codes with the most services (browse instead), most first. */
+  topics: string[];
+  /** Words residents use that find something in this catalog (alias terms), to tap instead. */
+  terms: string[];
+}
+
+/**
+ * What to offer when a search finds nothing: the biggest topics of this catalog and a few common
+ * words (from the alias table) that do find services here. Empty lists for an empty catalog.
+ */
+export function searchHelp<T extends SearchableItem>(index: SearchIndex<T>, options: { topics?: number; terms?: number; aliases?: readonly CatalogAlias[] } = {}): SearchHelp {
+  const counts = new Map<string, number>();
+  for (const e of index.entries) for (const t of e.item.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const topics = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, options.topics ?? 6).map(([t]) => t);
+  // Distinct words: one that contains, or is contained in, a word already offered adds nothing.
+  const terms: string[] = [];
+  for (const a of options.aliases ?? DEFAULT_ALIASES) {
+    if (terms.length >= (options.terms ?? 6)) break;
+    if (terms.some((t) => t.includes(a.term) || a.term.includes(t))) continue;
+    if (index.entries.some((e) => e.han.includes(a.term.toLowerCase()))) terms.push(a.term);
+  }
+  return { topics, terms };
 }
 
 /** Items grouped by a facet for browsing (主题 / 部门 / 一件事), groups and items in catalog order. */

@@ -6,7 +6,7 @@ import FormRenderer from './FormRenderer.vue';
 import { FormModel, type FieldFlag, type FormData, type UiElement } from './model';
 import type { FieldError } from '../../sync/protocol/forms/validate';
 
-const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { kiosk: { form: { requiredMark: '（必填）', yes: '是', no: '否', fromCard: '已从身份证读取', flagged: '需补正：{reason}' } } } } });
+const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { kiosk: { form: { requiredMark: '（必填）', yes: '是', no: '否', fromCard: '已从身份证读取', flagged: '需补正：{reason}' }, date: { choose: '点此选择日期' } } } } });
 const schema = {
   type: 'object',
   properties: {
@@ -16,6 +16,7 @@ const schema = {
     kind: { type: 'string', title: '类别', enum: ['普通', '其他'] },
     other: { type: 'string', title: '其他说明' },
     agree: { type: 'boolean', title: '同意' },
+    birthDate: { type: 'string', title: '出生日期', format: 'date' },
   },
   required: ['applicantName', 'phone'],
 };
@@ -25,12 +26,12 @@ const ui: UiElement = {
     {
       type: 'Group',
       label: '全部',
-      elements: ['applicantName', 'phone', 'familySize', 'kind', 'agree'].map((k) => ({ type: 'Control', scope: `#/properties/${k}` })).concat([{ type: 'Control', scope: '#/properties/other', rule: { effect: 'SHOW', condition: { scope: '#/properties/kind', schema: { const: '其他' } } } } as never]),
+      elements: ['applicantName', 'phone', 'familySize', 'kind', 'agree', 'birthDate'].map((k) => ({ type: 'Control', scope: `#/properties/${k}` })).concat([{ type: 'Control', scope: '#/properties/other', rule: { effect: 'SHOW', condition: { scope: '#/properties/kind', schema: { const: '其他' } } } } as never]),
     },
   ],
 };
 
-async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[] } = {}) {
+async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[]; cardKeys?: string[]; density?: 'kiosk' | 'desktop'; activeKey?: string; activeText?: string } = {}) {
   const model = new FormModel('表', schema, ui);
   const data = ref<FormData>(initial);
   const el = document.createElement('div');
@@ -44,6 +45,9 @@ async function mount(initial: FormData, extra: { flagged?: unknown; errors?: Fie
         errors: extra.errors ?? model.stepErrors(model.steps[0]!, data.value),
         ...(extra.flagged !== undefined ? { flagged: extra.flagged as FieldFlag[] } : {}),
         readonlyKeys: ['applicantName'],
+        ...(extra.cardKeys ? { cardKeys: extra.cardKeys } : {}),
+        ...(extra.density ? { density: extra.density } : {}),
+        ...(extra.activeKey ? { activeKey: extra.activeKey, activeText: extra.activeText ?? null } : {}),
         'onUpdate:modelValue': (v: FormData) => (data.value = v),
       }),
   });
@@ -54,7 +58,7 @@ async function mount(initial: FormData, extra: { flagged?: unknown; errors?: Fie
 
 describe('FormRenderer', () => {
   it('renders labels, required marks, read-only card fields and Chinese errors linked to their inputs', async () => {
-    const { el, app } = await mount({ applicantName: '王建国' });
+    const { el, app } = await mount({ applicantName: '王建国' }, { cardKeys: ['applicantName'] });
     const name = el.querySelector<HTMLInputElement>('#f-applicantName')!;
     expect(name.readOnly).toBe(true);
     expect(el.querySelector('label[for="f-applicantName"]')?.textContent).toContain('已从身份证读取');
@@ -128,5 +132,59 @@ describe('FormRenderer', () => {
     const second = await mount({ applicantName: '王建国' }, { flagged: [] });
     expect(second.el.querySelectorAll('.form-field--flagged, .form-flag')).toHaveLength(0);
     second.app.unmount();
+  });
+
+  it('a read-only field says 已从身份证读取 only when the card filled it (a typed, locked ID number does not)', async () => {
+    const { el, app } = await mount({ applicantName: '王建国' });
+    expect(el.querySelector<HTMLInputElement>('#f-applicantName')!.readOnly).toBe(true);
+    expect(el.querySelector('label[for="f-applicantName"]')?.textContent).not.toContain('已从身份证读取');
+    expect(el.querySelector('[data-testid="from-card"]')).toBeNull();
+    app.unmount();
+  });
+
+  it('an error shown after 下一步 clears as soon as the value is valid, and follows the value until then', async () => {
+    const model = new FormModel('表', schema, ui);
+    const shown = model.stepErrors(model.steps[0]!, { applicantName: '王建国' });
+    const { el, app } = await mount({ applicantName: '王建国' }, { errors: shown });
+    const phone = () => el.querySelector<HTMLInputElement>('#f-phone')!;
+    expect(el.querySelector('[data-testid="field-phone"] [role="alert"]')?.textContent).toBe('请填写手机号');
+    phone().value = '138';
+    phone().dispatchEvent(new Event('input'));
+    await nextTick();
+    // still wrong: the message says what is wrong now
+    expect(phone().getAttribute('aria-invalid')).toBe('true');
+    expect(el.querySelector('[data-testid="field-phone"] [role="alert"]')?.textContent).not.toBe('请填写手机号');
+    phone().value = '13800138000';
+    phone().dispatchEvent(new Event('input'));
+    await nextTick();
+    expect(el.querySelector('[data-testid="field-phone"] [role="alert"]')).toBeNull();
+    expect(phone().getAttribute('aria-invalid')).toBe('false');
+    expect(phone().hasAttribute('aria-describedby')).toBe(false);
+    // a field without a shown error gets none from typing (errors appear on 下一步, not while typing)
+    const size = el.querySelector<HTMLInputElement>('#f-familySize')!;
+    size.value = '0';
+    size.dispatchEvent(new Event('input'));
+    await nextTick();
+    expect(el.querySelector('[data-testid="field-familySize"] [role="alert"]')).toBeNull();
+    app.unmount();
+  });
+
+  it('on the kiosk a date is a button opening the picker, read as 年月日; the counter keeps a date input', async () => {
+    const { el, app } = await mount({ birthDate: '1940-10-01' }, { density: 'kiosk' });
+    const date = el.querySelector<HTMLElement>('#f-birthDate')!;
+    expect(date.tagName).toBe('BUTTON');
+    expect(date.textContent?.trim()).toBe('1940年10月01日');
+    expect(el.querySelector('input[type="date"]')).toBeNull();
+    app.unmount();
+    const desk = await mount({}, { density: 'desktop' });
+    expect(desk.el.querySelector<HTMLInputElement>('#f-birthDate')!.type).toBe('date');
+    desk.app.unmount();
+  });
+
+  it('the field being typed on shows the text as typed (1200. on the way to 1200.5), others their value', async () => {
+    const { el, app } = await mount({ familySize: 1200, phone: '138' }, { activeKey: 'familySize', activeText: '1200.' });
+    expect(el.querySelector<HTMLInputElement>('#f-familySize')!.value).toBe('1200.');
+    expect(el.querySelector<HTMLInputElement>('#f-phone')!.value).toBe('138');
+    app.unmount();
   });
 });

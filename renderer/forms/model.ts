@@ -32,6 +32,8 @@ export interface FormControl {
   /** Rules of the control and of every enclosing group. */
   rules: UiRule[];
   maxLength?: number;
+  /** The UI schema control's `options` (e.g. `keyboard`, `notAfter`: see field-input.ts). */
+  ui?: Readonly<Record<string, unknown>>;
 }
 
 export interface FormStep {
@@ -112,6 +114,7 @@ export class FormModel {
         schema: s,
         rules: el.rule ? [...rules, el.rule] : rules,
         ...(typeof s.maxLength === 'number' ? { maxLength: s.maxLength } : {}),
+        ...(el.options && typeof el.options === 'object' ? { ui: el.options } : {}),
       };
     };
     const collect = (el: UiElement, rules: UiRule[], into: FormControl[]) => {

@@ -177,6 +177,9 @@ describe('补正 editor (supplement_required)', () => {
     expect(input('bankAccount').value).toBe('6217000000000000001');
     expect(input('idNumber').readOnly).toBe(true);
     expect(input('idNumber').value).not.toContain(ID.slice(6, 14));
+    // locked, but nobody read a card here: it must not claim 已从身份证读取
+    expect(root.querySelector('label[for="se-idNumber"]')!.textContent).not.toContain('已从身份证读取');
+    expect(root.querySelector('[data-testid="from-card"]')).toBeNull();
     expect($('supplement-material-row-BZ01-M01')!.dataset.flagged).toBe('true');
     expect($('supplement-material-row-BZ01-M02')!.dataset.flagged).toBeUndefined();
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, h, nextTick, ref, type App } from 'vue';
 import { i18n } from '../../i18n';
 import TextKeyboard from './TextKeyboard.vue';
+import type { KeyboardKind } from '../../forms/field-input';
 
 let app: App | null = null;
 afterEach(() => {
@@ -16,7 +17,7 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function mount(props: { mode?: 'letters' | 'numeric'; maxLength?: number; phrases?: (tail: string) => string[] } = {}, initial = '') {
+function mount(props: { mode?: KeyboardKind; maxLength?: number; phrases?: (tail: string) => string[] } = {}, initial = '') {
   const text = ref(initial);
   const host = document.createElement('div');
   document.body.append(host);
@@ -82,10 +83,61 @@ describe('TextKeyboard', () => {
     expect(text.value).toBe('');
   });
 
-  it('numeric mode has digits and X, and no candidates', async () => {
-    const text = mount({ mode: 'numeric' });
+  const keys = () => [...document.querySelectorAll<HTMLElement>('.hg-button')].map((b) => b.dataset.skbtn ?? '');
+  const tab = async (name: string) => {
+    document.querySelector<HTMLButtonElement>(`[data-testid="keyboard-tab-${name}"]`)!.click();
+    await nextTick();
+  };
+
+  it('id-number mode has digits and X, and no candidates', async () => {
+    const text = mount({ mode: 'id-number' });
     for (const k of '3601X') await press(k);
     expect(text.value).toBe('3601X');
     expect(document.querySelector('[data-testid="keyboard-candidate"]')).toBeNull();
+  });
+
+  it('digits mode types a bank card number; it has no letters and no candidates', async () => {
+    const text = mount({ mode: 'digits' });
+    for (const k of '6217000000000000001') await press(k);
+    expect(text.value).toBe('6217000000000000001');
+    expect(keys().filter((k) => !k.startsWith('{')).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(document.querySelector('[data-testid="keyboard-candidate"]')).toBeNull();
+  });
+
+  it('decimal mode has a point for amounts', async () => {
+    const text = mount({ mode: 'decimal' });
+    for (const k of '1200.5') await press(k);
+    expect(text.value).toBe('1200.5');
+  });
+
+  it('alphanumeric mode types a certificate number (uppercase letters and digits)', async () => {
+    const text = mount({ mode: 'alphanumeric' });
+    for (const k of 'Q360123456') await press(k);
+    expect(text.value).toBe('Q360123456');
+    expect(keys()).not.toContain('q');
+    expect(document.querySelector('[data-testid="keyboard-candidate"]')).toBeNull();
+  });
+
+  it('mixed mode switches between pinyin, letters, digits and symbols in one text', async () => {
+    const text = mount({ mode: 'mixed' }, '');
+    expect(document.querySelector('[data-testid="on-screen-keyboard"]')!.getAttribute('data-layout')).toBe('pinyin');
+    for (const k of 'nanchang') await press(k);
+    candidates().find((b) => b.textContent === '南昌')!.click();
+    await nextTick();
+    await tab('digits');
+    expect(document.querySelector('[data-testid="keyboard-tab-digits"]')!.getAttribute('aria-pressed')).toBe('true');
+    expect(document.querySelector('[data-testid="keyboard-candidate"]')).toBeNull();
+    for (const k of '12') await press(k);
+    await tab('abc');
+    await press('B');
+    await tab('symbols');
+    await press('-');
+    await tab('digits');
+    await press('3');
+    await tab('pinyin');
+    for (const k of 'hao') await press(k);
+    candidates().find((b) => b.textContent === '号')!.click();
+    await nextTick();
+    expect(text.value).toBe('南昌12B-3号');
   });
 });

@@ -20,9 +20,12 @@ export function kioskIme(): PinyinIme {
   return (ime ??= createPinyinIme(table, LEXICON));
 }
 
-/** The Latin letters at the end of the text: what the resident is still typing in pinyin. */
+/**
+ * The lowercase Latin letters at the end of the text: what the resident is still typing in pinyin.
+ * Uppercase letters are typed on the ABC layout on purpose (a building 'A栋', a plate) and stay.
+ */
 export function latinTail(text: string): string {
-  return /[a-zA-Z]+$/.exec(text)?.[0] ?? '';
+  return /[a-z]+$/.exec(text)?.[0] ?? '';
 }
 
 /** The text with the candidate in place of the letters it covers; letters after those stay. */

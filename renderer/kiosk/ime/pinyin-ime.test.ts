@@ -48,6 +48,9 @@ describe('pinyin input (kiosk on-screen keyboard)', () => {
 
   it('replaces only the letters a candidate covers', () => {
     expect(latinTail('江西省nanchangxian')).toBe('nanchangxian');
+    // Letters typed on the ABC layout are meant as letters, not pinyin.
+    expect(latinTail('3号楼A')).toBe('');
+    expect(latinTail('B座dong')).toBe('dong');
     expect(applyCandidate('江西省nanchangxian', { text: '南昌', consumed: 8 })).toBe('江西省南昌xian');
     expect(applyCandidate('江西省南昌xian', { text: '县', consumed: 4 })).toBe('江西省南昌县');
     expect(applyCandidate('12号', { text: '号', consumed: 0 })).toBe('12号号');

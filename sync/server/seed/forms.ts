@@ -4,6 +4,16 @@ import type { FormKind } from './catalog-data';
 
 type Json = Record<string, unknown>;
 
+/**
+ * Kiosk input hints in the UI schema's control `options` (renderer/forms/field-input.ts): names are
+ * typed in pinyin only; certificate numbers without a pattern get letters and digits; dates in the
+ * past (births, registrations) or the future (预产期) limit the touch date picker.
+ */
+const NAME = { keyboard: 'pinyin' };
+const CERT_NO = { keyboard: 'alphanumeric' };
+const PAST = { notAfter: 'today' };
+const FUTURE = { notBefore: 'today' };
+
 const PHONE_PATTERN = '^1[3-9]\\d{9}$';
 
 const applicantProps: Json = {
@@ -16,7 +26,7 @@ const applicantRequired = ['applicantName', 'idNumber', 'phone'];
 
 /** Item-specific fields and, for some, a conditional (if/then) section. */
 function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?: Json[]; ui: Json[] } {
-  const ctl = (scope: string) => ({ type: 'Control', scope: `#/properties/${scope}` });
+  const ctl = (scope: string, options?: Json) => ({ type: 'Control', scope: `#/properties/${scope}`, ...(options ? { options } : {}) });
   switch (kind) {
     case 'assistance':
       return {
@@ -43,7 +53,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
           disabilityCertNo: { type: 'string', title: '残疾人证号（如有）', maxLength: 30 },
         },
         required: ['birthDate', 'bankAccount'],
-        ui: [ctl('birthDate'), ctl('bankAccount'), ctl('disabilityCertNo')],
+        ui: [ctl('birthDate', PAST), ctl('bankAccount'), ctl('disabilityCertNo', CERT_NO)],
       };
     case 'pension':
       return {
@@ -53,7 +63,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
           bankAccount: { type: 'string', title: '社保卡或银行账号', pattern: '^\\d{12,19}$' },
         },
         required: ['birthDate'],
-        ui: [ctl('birthDate'), ctl('contributionLevel'), ctl('bankAccount')],
+        ui: [ctl('birthDate', PAST), ctl('contributionLevel'), ctl('bankAccount')],
       };
     case 'insurance':
       return {
@@ -65,7 +75,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
         },
         required: ['insuredType'],
         allOf: [{ if: { properties: { insuredType: { const: '新生儿' } }, required: ['insuredType'] }, then: { required: ['newbornName', 'newbornBirthDate', 'birthCertNo'] } }],
-        ui: [ctl('insuredType'), { type: 'Group', label: '新生儿信息', elements: [ctl('newbornName'), ctl('newbornBirthDate'), ctl('birthCertNo')], rule: { effect: 'SHOW', condition: { scope: '#/properties/insuredType', schema: { const: '新生儿' } } } }],
+        ui: [ctl('insuredType'), { type: 'Group', label: '新生儿信息', elements: [ctl('newbornName', NAME), ctl('newbornBirthDate', PAST), ctl('birthCertNo')], rule: { effect: 'SHOW', condition: { scope: '#/properties/insuredType', schema: { const: '新生儿' } } } }],
       };
     case 'card':
       return {
@@ -88,7 +98,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
           expectedDate: { type: 'string', title: '预产期', format: 'date' },
         },
         required: ['spouseName', 'spouseIdNumber', 'childOrder'],
-        ui: [ctl('spouseName'), ctl('spouseIdNumber'), ctl('marriageDate'), ctl('childOrder'), ctl('expectedDate')],
+        ui: [ctl('spouseName', NAME), ctl('spouseIdNumber'), ctl('marriageDate', PAST), ctl('childOrder'), ctl('expectedDate', FUTURE)],
       };
     case 'disability':
       return {
@@ -102,7 +112,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
         },
         required: ['category'],
         allOf: [{ if: { properties: { isMinor: { const: true } }, required: ['isMinor'] }, then: { required: ['guardianName', 'guardianIdNumber'] } }],
-        ui: [ctl('category'), ctl('level'), ctl('isMinor'), { type: 'Group', label: '监护人', elements: [ctl('guardianName'), ctl('guardianIdNumber')], rule: { effect: 'SHOW', condition: { scope: '#/properties/isMinor', schema: { const: true } } } }, ctl('homeVisit')],
+        ui: [ctl('category'), ctl('level'), ctl('isMinor'), { type: 'Group', label: '监护人', elements: [ctl('guardianName', NAME), ctl('guardianIdNumber')], rule: { effect: 'SHOW', condition: { scope: '#/properties/isMinor', schema: { const: true } } } }, ctl('homeVisit')],
       };
     case 'veteran':
       return {
@@ -112,7 +122,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
           certificateNo: { type: 'string', title: '退役证件编号', maxLength: 40 },
         },
         required: ['personType'],
-        ui: [ctl('personType'), ctl('dischargeDate'), ctl('certificateNo')],
+        ui: [ctl('personType'), ctl('dischargeDate', PAST), ctl('certificateNo', CERT_NO)],
       };
     case 'housing':
       return {
@@ -144,7 +154,7 @@ function kindSection(kind: FormKind): { props: Json; required: string[]; allOf?:
           wantsTraining: { type: 'boolean', title: '需要职业培训' },
         },
         required: ['education'],
-        ui: [ctl('education'), ctl('lastEmployer'), ctl('unemployedSince'), ctl('wantsTraining')],
+        ui: [ctl('education'), ctl('lastEmployer'), ctl('unemployedSince', PAST), ctl('wantsTraining')],
       };
     case 'generic':
       return { props: { request: { type: 'string', title: '申请事项说明', maxLength: 500 } }, required: ['request'], ui: [{ ...ctl('request'), options: { multi: true } }] };
@@ -164,9 +174,9 @@ export function buildForm(title: string, kind: FormKind, proxyAllowed: boolean):
   const k = kindSection(kind);
   const allOf = [...(k.allOf ?? [])];
   const props: Json = { ...applicantProps, applyDate: { type: 'string', title: '申请日期', format: 'date' }, ...k.props };
-  const ctl = (scope: string) => ({ type: 'Control', scope: `#/properties/${scope}` });
+  const ctl = (scope: string, options?: Json) => ({ type: 'Control', scope: `#/properties/${scope}`, ...(options ? { options } : {}) });
   const elements: Json[] = [
-    { type: 'Group', label: '申请人', elements: [ctl('applicantName'), ctl('idNumber'), ctl('phone'), ctl('address'), ctl('applyDate')] },
+    { type: 'Group', label: '申请人', elements: [ctl('applicantName', NAME), ctl('idNumber'), ctl('phone'), ctl('address'), ctl('applyDate', PAST)] },
     { type: 'Group', label: '申请内容', elements: k.ui },
   ];
   if (proxyAllowed) {
@@ -175,7 +185,7 @@ export function buildForm(title: string, kind: FormKind, proxyAllowed: boolean):
     elements.push(ctl('byAgent'), {
       type: 'Group',
       label: '代办人',
-      elements: [ctl('agentName'), ctl('agentIdNumber'), ctl('agentPhone'), ctl('agentRelation')],
+      elements: [ctl('agentName', NAME), ctl('agentIdNumber'), ctl('agentPhone'), ctl('agentRelation')],
       rule: { effect: 'SHOW', condition: { scope: '#/properties/byAgent', schema: { const: true } } },
     });
   }
