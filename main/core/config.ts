@@ -6,6 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { Locale, Role } from '../../preload/contract';
+import { isTimeZone } from '../../sync/protocol/station-time';
 
 export const KioskConfig = z
   .object({
@@ -48,6 +49,8 @@ export const TerminalConfig = z
     devices: z.record(z.string(), z.unknown()).optional(),
     staff: StaffConfig.optional(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** IANA time zone of the station, overriding the synced station_config's (default Asia/Shanghai). */
+    timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').optional(),
   })
   .strict();
 export type TerminalConfig = z.infer<typeof TerminalConfig>;

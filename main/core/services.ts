@@ -13,6 +13,7 @@ import { createSyncFeature } from '../sync/feature';
 import { createDeviceFeature } from '../devices/feature';
 import { createDocumentFeature, type DocumentFeature } from '../documents/feature';
 import { createStaffFeature } from '../staff/feature';
+import { createStationZone } from './station-zone';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
@@ -38,7 +39,8 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const { config, log } = options;
   const events = createEventHub(log.child('events'));
   const rendererLog = log.child('renderer');
-  const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host };
+  const stationZone = createStationZone({ override: config.timeZone, dataDir: options.dataDir, log: log.child('station-zone') });
+  const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host, stationZone };
 
   const appInfo = (role: Role): AppInfo => ({
     productName: options.productName ?? '乡镇便民服务终端',
@@ -49,6 +51,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     locale: config.locale,
     stationName: config.stationName,
     kiosk: { ...config.kiosk },
+    ...(config.timeZone ? { timeZone: config.timeZone } : {}),
   });
 
   const appHandlers: HandlerGroup<typeof appCalls> = {

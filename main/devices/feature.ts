@@ -14,6 +14,7 @@ import { HandlerError } from '../core/dispatcher';
 import { createDeviceManager, DeviceError, startDemoDevices, type DemoDevices, type DeviceManager } from '../../devices';
 import { transcriptLines } from '../../devices/escpos/transcript';
 import { isDemo } from '../core/config';
+import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
 
 const ROLES = ['idcard', 'receipt-printer', 'window-display', 'evaluator'] as const;
 
@@ -91,6 +92,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       if (closed) return;
       const m = createDeviceManager(config, {
         logger: { info: (message) => log.info('devices.manager', { message }), warn: (message) => log.warn('devices.manager', { message }) },
+        timeZone: () => ctx.stationZone?.get() ?? DEFAULT_STATION_TIME_ZONE,
       });
       unsubscribers.push(
         m.onStatus((s) => events.emit('devices.status', s)),

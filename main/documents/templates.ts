@@ -6,16 +6,15 @@
 import type { AcceptanceReceiptInput, FilledFormInput } from '../../preload/contract/kiosk-calls';
 import type { DocumentSpec } from './pdf';
 import { maskIdNumber, maskPhone } from '../../sync/protocol/mask';
+import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDateTimeZh } from '../../sync/protocol/station-time';
 
-const fmtTime = (iso: string): string => {
+const fmtTime = (iso: string, timeZone: string): string => {
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}年${p(d.getMonth() + 1)}月${p(d.getDate())}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return Number.isNaN(d.getTime()) ? iso : stationDateTimeZh(d, isTimeZone(timeZone) ? timeZone : DEFAULT_STATION_TIME_ZONE);
 };
 
-/** 受理回执: what was filed, when, where, what to bring, how to check progress (QR). */
-export function acceptanceReceipt(r: AcceptanceReceiptInput): DocumentSpec {
+/** 受理回执: what was filed, when (in the station's time zone), where, what to bring, how to check progress (QR). */
+export function acceptanceReceipt(r: AcceptanceReceiptInput, timeZone: string = DEFAULT_STATION_TIME_ZONE): DocumentSpec {
   const rows = [
     { label: '办件编号', value: r.applicationId },
     { label: '受理号', value: r.acceptanceNo ?? '待平台受理后生成（可凭办件编号查询）' },
@@ -25,7 +24,7 @@ export function acceptanceReceipt(r: AcceptanceReceiptInput): DocumentSpec {
     { label: '证件号码', value: maskIdNumber(r.applicantIdNumber) },
     ...(r.applicantPhone ? [{ label: '联系电话', value: maskPhone(r.applicantPhone) }] : []),
     ...(r.agentName ? [{ label: '代办人', value: r.agentName }] : []),
-    { label: '提交时间', value: fmtTime(r.submittedAt) },
+    { label: '提交时间', value: fmtTime(r.submittedAt, timeZone) },
     { label: '提交渠道', value: r.channel === 'kiosk' ? '自助终端' : r.channel === 'counter' ? '窗口（帮代办）' : '上门代办' },
     { label: '办理地点', value: r.stationName },
     ...(r.promisedDays !== null && r.promisedDays !== undefined ? [{ label: '承诺时限', value: `${r.promisedDays}个工作日` }] : []),

@@ -42,6 +42,8 @@ export const AppInfo = z.object({
     /** Multiplier applied to both in elderly mode (no time pressure). */
     elderlyTimeoutFactor: z.number().min(1).max(10),
   }),
+  /** The terminal configuration's station time zone override (IANA); absent = the synced station_config's, else Asia/Shanghai. */
+  timeZone: z.string().max(64).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
