@@ -143,6 +143,18 @@ describe('templates decode back to the expected text', () => {
     expect(formatStationTime('not a date')).toBe('not a date');
   });
 
+  it('the 回执 is true: what was received (nothing at the kiosk), what is still to be brought, the real time limit', () => {
+    const lines = transcriptLines(decodeEscPos(buildReceipt(receiptDataSchema.parse({ ...sampleReceipt, materials: [], missingMaterials: [{ name: '户口簿' }, { name: '居民身份证', copies: 1 }], promisedWorkingDays: 0, timeLimit: '20个工作日' })))).join('\n');
+    expect(lines).toContain('已收材料（0项）：无');
+    expect(lines).toContain('待补材料（2项，请带到窗口）：');
+    expect(lines).toContain('1. 户口簿');
+    expect(lines).toContain('2. 居民身份证 ×1');
+    expect(lines).toMatch(/承诺时限：\s+20个工作日/);
+    expect(lines).not.toContain('即办');
+    expect(receiptDataSchema.safeParse({ ...sampleReceipt, timeLimit: '' }).success).toBe(false);
+    expect(receiptDataSchema.safeParse({ ...sampleReceipt, missingMaterials: 'all' }).success).toBe(false);
+  });
+
   it('prints the slip times in the station zone it is given', () => {
     const lines = transcriptLines(decodeEscPos(buildReceipt(receiptDataSchema.parse({ ...sampleReceipt, acceptedAt: '2026-12-04T23:30:00Z' }), { timeZone: 'Asia/Shanghai' }))).join('\n');
     expect(lines).toContain('2026-12-05 07:30');

@@ -55,10 +55,14 @@ export function buildReceipt(data: ReceiptData, options: SlipOptions = {}): Buff
   labelled(b, '证件号码：', maskIdNumber(data.applicantIdNumber));
   if (data.agentName) labelled(b, '代 办 员：', data.agentName);
   labelled(b, '受理时间：', formatStationTime(data.acceptedAt, options.timeZone));
-  labelled(b, '承诺时限：', data.promisedWorkingDays === 0 ? '即办' : `${data.promisedWorkingDays}个工作日`);
+  labelled(b, '承诺时限：', data.timeLimit ?? (data.promisedWorkingDays === 0 ? '即办' : `${data.promisedWorkingDays}个工作日`));
   b.rule(COLUMNS);
-  b.line(`已收材料（${data.materials.length}项）：`);
+  b.line(`已收材料（${data.materials.length}项）：${data.materials.length ? '' : '无'}`);
   data.materials.forEach((m, i) => b.line(`${i + 1}. ${m.name}${m.copies ? ` ×${m.copies}` : ''}`));
+  if (data.missingMaterials?.length) {
+    b.line(`待补材料（${data.missingMaterials.length}项，请带到窗口）：`);
+    data.missingMaterials.forEach((m, i) => b.line(`${i + 1}. ${m.name}${m.copies ? ` ×${m.copies}` : ''}`));
+  }
   b.rule(COLUMNS);
   b.align('center').qr(data.progressUrl, { moduleSize: 6 }).line('扫码查询办理进度');
   if (data.contactPhone) b.line(`咨询电话：${data.contactPhone}`);

@@ -7,6 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { Locale, Role } from '../../preload/contract';
 import { isTimeZone } from '../../sync/protocol/station-time';
+import { isProgressUrlTemplate } from '../../sync/protocol/progress-code';
 
 export const KioskConfig = z
   .object({
@@ -49,6 +50,12 @@ export const TerminalConfig = z
     devices: z.record(z.string(), z.unknown()).optional(),
     staff: StaffConfig.optional(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * The province's progress page for the 受理回执's QR code, with `{id}` for the application id
+     * (e.g. `https://zw.example.gov.cn/progress?id={id}`). Default: `<platform.url>/progress?id={id}`;
+     * in demo mode (no platform) the QR holds `TT1:<id>`, which only the kiosk reads.
+     */
+    progressUrl: z.string().max(300).refine(isProgressUrlTemplate, 'must be an http(s) URL with one {id}, e.g. https://zw.example.gov.cn/progress?id={id}').optional(),
     /** IANA time zone of the station, overriding the synced station_config's (default Asia/Shanghai). */
     timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').optional(),
   })

@@ -42,6 +42,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const stationZone = createStationZone({ override: config.timeZone, dataDir: options.dataDir, log: log.child('station-zone') });
   const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host, stationZone };
 
+  const progressUrl = config.progressUrl ?? (config.platform ? `${config.platform.url.replace(/\/+$/, '')}/progress?id={id}` : undefined);
   const appInfo = (role: Role): AppInfo => ({
     productName: options.productName ?? '乡镇便民服务终端',
     version: options.version,
@@ -52,6 +53,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     stationName: config.stationName,
     kiosk: { ...config.kiosk },
     ...(config.timeZone ? { timeZone: config.timeZone } : {}),
+    ...(progressUrl ? { progressUrl } : {}),
   });
 
   const appHandlers: HandlerGroup<typeof appCalls> = {

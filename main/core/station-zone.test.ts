@@ -49,3 +49,25 @@ describe('A4 受理回执 time', () => {
     expect(rows.find((r) => r.label === '提交时间')?.value).toBe('2026年12月05日 07:30');
   });
 });
+
+describe('A4 受理回执 materials and time limit', () => {
+  it('lists what was received and what is still to be brought, and the guide\'s time limit', () => {
+    const spec = acceptanceReceipt({
+      applicationId: '019a1b2c-3d4e-7f00-8a00-0123456789ab', acceptanceNo: null, serviceCode: 'MZ01', serviceName: '低保', department: '民政',
+      stationName: '莲塘镇', applicantName: '张三', applicantIdNumber: '360121199001011234', channel: 'kiosk', submittedAt: '2026-12-04T23:30:00.000Z',
+      promisedDays: null, timeLimit: '25个工作日', materials: [], receivedMaterials: [], missingMaterials: ['户口簿', '居民身份证'], notes: [],
+      progressQr: 'https://zw.example.gov.cn/progress?id=019a1b2c-3d4e-7f00-8a00-0123456789ab', offline: false,
+    });
+    const text = JSON.stringify(spec.blocks);
+    expect(text).toContain('已收材料（0项）');
+    expect(text).toContain('待补材料（2项，请带到窗口）');
+    expect(text).toContain('25个工作日');
+    expect(text).not.toContain('申请材料');
+    expect(spec.blocks.find((b) => b.kind === 'qr')).toMatchObject({ data: 'https://zw.example.gov.cn/progress?id=019a1b2c-3d4e-7f00-8a00-0123456789ab' });
+  });
+
+  it('terminal.config.json: progressUrl must be an http(s) URL with {id}', () => {
+    expect(parseConfig(JSON.stringify({ progressUrl: 'https://zw.example.gov.cn/progress?id={id}' }), 'c.json').problems).toEqual([]);
+    expect(parseConfig(JSON.stringify({ progressUrl: 'https://zw.example.gov.cn/progress' }), 'c.json').problems.join()).toContain('progressUrl');
+  });
+});

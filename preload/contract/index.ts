@@ -44,6 +44,8 @@ export const AppInfo = z.object({
   }),
   /** The terminal configuration's station time zone override (IANA); absent = the synced station_config's, else Asia/Shanghai. */
   timeZone: z.string().max(64).optional(),
+  /** Template of the 受理回执's QR (the province progress page, `{id}` = application id); absent = `TT1:<id>`. */
+  progressUrl: z.string().max(300).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -10,3 +10,5 @@ export * from './examples';
 export * from './forms/validate';
 export * from './mask';
 export * from './station-time';
+export * from './time-limit';
+export * from './progress-code';
