@@ -335,7 +335,7 @@ export class DeviceManager {
   private rasterizer: FontGlyphRasterizer | null = null;
 
   private printerOptions() {
-    this.rasterizer ??= new FontGlyphRasterizer(this.options.glyphFontPath);
+    this.rasterizer ??= new FontGlyphRasterizer(this.options.glyphFontPath, this.options.glyphFallbackFontPaths ?? []);
     return { printerCharset: this.config.receiptPrinter?.printerCharset ?? 'gbk', rasterizer: this.rasterizer, ...(this.options.timeZone ? { timeZone: this.options.timeZone() } : {}) } as const;
   }
 

@@ -14,6 +14,7 @@ import { HandlerError } from '../core/dispatcher';
 import { createDeviceManager, DeviceError, startDemoDevices, type DemoDevices, type DeviceManager } from '../../devices';
 import { transcriptLines } from '../../devices/escpos/transcript';
 import { isDemo } from '../core/config';
+import { findFallbackFontPaths, findFontPath } from '../documents/fonts';
 import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
 
 const ROLES = ['idcard', 'receipt-printer', 'window-display', 'evaluator'] as const;
@@ -28,6 +29,12 @@ export interface DeviceFeature extends Feature<typeof deviceCalls> {
   ready(): Promise<void>;
   /** The emulated devices, in demo mode. */
   demo(): DemoDevices | null;
+}
+
+/** The receipt printer's bitmap fonts for characters the printer lacks: the documents' font and the rare-character fallbacks. */
+export function glyphFonts(): { glyphFontPath?: string; glyphFallbackFontPaths: string[] } {
+  const main = findFontPath();
+  return { ...(main ? { glyphFontPath: main } : {}), glyphFallbackFontPaths: findFallbackFontPaths() };
 }
 
 function hasSocat(): boolean {
@@ -93,6 +100,8 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       const m = createDeviceManager(config, {
         logger: { info: (message) => log.info('devices.manager', { message }), warn: (message) => log.warn('devices.manager', { message }) },
         timeZone: () => ctx.stationZone?.get() ?? DEFAULT_STATION_TIME_ZONE,
+        // The shipped fonts (resources/fonts when packaged): the npm package's font is development only.
+        ...glyphFonts(),
       });
       unsubscribers.push(
         m.onStatus((s) => events.emit('devices.status', s)),
