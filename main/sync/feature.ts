@@ -46,6 +46,8 @@ export interface SyncFeatureOptions {
   timeoutMs?: number;
   /** Uploader tuning (tests). */
   attachments?: Pick<UploaderOptions, 'backoff' | 'fileBackoff' | 'chunkBytes' | 'timeoutMs' | 'fetch'>;
+  /** Unreleased attachments older than this are removed at start (default attachments.ts ABANDONED_AFTER_MS, 30 days). */
+  abandonedAttachmentMs?: number;
   /** How long a push of applications waits for their pending attachments, ms (default 15 s). */
   attachmentFlushMs?: number;
   /** How long `store.key` waits for a first enrollment to bring the province's ID hash key, ms (default 15 s). */
@@ -395,6 +397,8 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       },
     },
     async start() {
+      // 委托书 and scans no filed application ever referenced (abandoned cases) do not stay forever.
+      void attachmentStore.sweepAbandoned(options.abandonedAttachmentMs).then((n) => n && log.info('attachments.abandoned-removed', { count: n }), () => undefined);
       booting = boot().catch((e) => {
         log.error('sync.boot-failed', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
       });
