@@ -4,7 +4,7 @@
  * contributes the handlers of its contract file; the compiler checks that every call has one.
  */
 import type { AppInfo, Role, appCalls } from '../../preload/contract';
-import { isDemo, type TerminalConfig } from './config';
+import { isDemo, type ConfigFailure, type TerminalConfig } from './config';
 import { createEventHub, type EventHub } from './events';
 import type { HandlerGroup, HandlerTable } from './dispatcher';
 import type { Logger } from './log';
@@ -23,6 +23,8 @@ export interface TerminalCoreOptions {
   /** The terminal's data folder; features keep keys and caches there. */
   dataDir: string;
   productName?: string;
+  /** The configuration file is broken: app.info reports it and nothing else should start (the host does not call start()). */
+  configFailure?: ConfigFailure | null;
 }
 
 export interface TerminalCore {
@@ -54,6 +56,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     kiosk: { ...config.kiosk },
     ...(config.timeZone ? { timeZone: config.timeZone } : {}),
     ...(progressUrl ? { progressUrl } : {}),
+    ...(options.configFailure ? { configError: { file: options.configFailure.file.slice(0, 1000), issues: options.configFailure.issues.slice(0, 20).map((i) => ({ field: i.field.slice(0, 200), message: i.message.slice(0, 300) })) } } : {}),
   });
 
   const appHandlers: HandlerGroup<typeof appCalls> = {

@@ -46,6 +46,8 @@ export const AppInfo = z.object({
   timeZone: z.string().max(64).optional(),
   /** Template of the 受理回执's QR (the province progress page, `{id}` = application id); absent = `TT1:<id>`. */
   progressUrl: z.string().max(300).optional(),
+  /** terminal.config.json exists but is broken: the terminal refuses to run and shows this (file and fields). */
+  configError: z.object({ file: z.string().max(1000), issues: z.array(z.object({ field: z.string().max(200), message: z.string().max(300) })).max(20) }).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
