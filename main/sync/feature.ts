@@ -169,7 +169,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   async function boot(): Promise<void> {
     await key();
     const saved = z.object({ lastSyncAt: z.number().nullable() }).safeParse(await readJson(stateFile));
-    if (saved.success) state.local.lastSyncAt = saved.data.lastSyncAt;
+    if (saved.success) state.local.lastSyncAt = Math.max(saved.data.lastSyncAt ?? 0, state.local.lastSyncAt ?? 0) || null;
 
     let url: string;
     let platformId: string;
@@ -375,8 +375,9 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       },
       'sync.report': async (input: SyncLocalReport) => {
         const before = state.local.lastSyncAt;
-        state.local = input;
-        if (input.lastSyncAt !== null && input.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: input.lastSyncAt }).catch(() => undefined);
+        // A window that has not synced since it started reports null: the last success survives restarts.
+        state.local = { ...input, lastSyncAt: Math.max(input.lastSyncAt ?? 0, before ?? 0) || null };
+        if (state.local.lastSyncAt !== null && state.local.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: state.local.lastSyncAt }).catch(() => undefined);
         emitState();
         return null;
       },

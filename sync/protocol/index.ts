@@ -12,3 +12,4 @@ export * from './mask';
 export * from './station-time';
 export * from './time-limit';
 export * from './progress-code';
+export * from './id-type';
