@@ -7,7 +7,7 @@ import { app, BrowserWindow, ipcMain, Menu, net, protocol, screen, session, type
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, Role } from '../preload/contract';
-import { loadConfig } from './core/config';
+import { configFailureMessage, loadConfig } from './core/config';
 import { CONTENT_SECURITY_POLICY } from './core/csp';
 import { createDispatcher } from './core/dispatcher';
 import { createLogger } from './core/log';
@@ -31,8 +31,14 @@ async function start(): Promise<void> {
   const loaded = loadConfig(process.env.TERMINAL_CONFIG ?? join(dataDir, 'terminal.config.json'), { role: roleOverride?.success ? roleOverride.data : undefined });
   const log = createLogger({ file: join(dataDir, 'logs', 'main.log'), level: loaded.config.logLevel }, 'main');
   for (const problem of loaded.problems) log.error('config.invalid', { problem });
-  const core = createTerminalCore({ config: loaded.config, log, host: 'electron', version: app.getVersion(), dataDir });
-  void core.start();
+  // A broken file never becomes demo mode: the window shows the Chinese screen, nothing starts, exit code 2.
+  if (loaded.failure) {
+    process.stderr.write(`${configFailureMessage(loaded.failure)}\n`);
+    process.exitCode = 2;
+    app.on('will-quit', () => void (process.exitCode = 2));
+  }
+  const core = createTerminalCore({ config: loaded.config, log, host: 'electron', version: app.getVersion(), dataDir, configFailure: loaded.failure });
+  if (!loaded.failure) void core.start();
 
   const rendererDir = join(import.meta.dirname, '..', 'renderer');
   protocol.handle(APP_SCHEME, async (request) => {

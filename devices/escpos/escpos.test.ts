@@ -4,7 +4,7 @@ import { printerHasGlyph } from './encoding.js';
 import { FontGlyphRasterizer, getPixel } from './raster.js';
 import { decodeStatus, encodeStatus, isStatusByte, statusProblem, statusQueryCommand } from './status.js';
 import { receiptDataSchema, ticketDataSchema } from '../protocol/print-data.js';
-import { buildReceipt, buildTicket, formatChinaTime } from './templates.js';
+import { buildReceipt, buildTicket, formatStationTime } from './templates.js';
 import { decodeEscPos, EscPosDecoder, transcriptLines, type TranscriptItem } from './transcript.js';
 
 import { sampleReceipt, sampleTicket } from '../testing/samples.js';
@@ -136,8 +136,30 @@ describe('templates decode back to the expected text', () => {
     expect(receiptDataSchema.safeParse(null).success).toBe(false);
   });
 
-  it('formats China time whatever the host zone', () => {
-    expect(formatChinaTime('2026-11-29T16:30:00Z')).toBe('2026-11-30 00:30');
+  it('formats the station zone whatever the host zone (default Asia/Shanghai; garbage zone → default)', () => {
+    expect(formatStationTime('2026-11-29T16:30:00Z')).toBe('2026-11-30 00:30');
+    expect(formatStationTime('2026-11-29T16:30:00Z', 'Asia/Urumqi')).toBe('2026-11-29 22:30');
+    expect(formatStationTime('2026-11-29T16:30:00Z', 'Mars/Base')).toBe('2026-11-30 00:30');
+    expect(formatStationTime('not a date')).toBe('not a date');
+  });
+
+  it('the 回执 is true: what was received (nothing at the kiosk), what is still to be brought, the real time limit', () => {
+    const lines = transcriptLines(decodeEscPos(buildReceipt(receiptDataSchema.parse({ ...sampleReceipt, materials: [], missingMaterials: [{ name: '户口簿' }, { name: '居民身份证', copies: 1 }], promisedWorkingDays: 0, timeLimit: '20个工作日' })))).join('\n');
+    expect(lines).toContain('已收材料（0项）：无');
+    expect(lines).toContain('待补材料（2项，请带到窗口）：');
+    expect(lines).toContain('1. 户口簿');
+    expect(lines).toContain('2. 居民身份证 ×1');
+    expect(lines).toMatch(/承诺时限：\s+20个工作日/);
+    expect(lines).not.toContain('即办');
+    expect(receiptDataSchema.safeParse({ ...sampleReceipt, timeLimit: '' }).success).toBe(false);
+    expect(receiptDataSchema.safeParse({ ...sampleReceipt, missingMaterials: 'all' }).success).toBe(false);
+  });
+
+  it('prints the slip times in the station zone it is given', () => {
+    const lines = transcriptLines(decodeEscPos(buildReceipt(receiptDataSchema.parse({ ...sampleReceipt, acceptedAt: '2026-12-04T23:30:00Z' }), { timeZone: 'Asia/Shanghai' }))).join('\n');
+    expect(lines).toContain('2026-12-05 07:30');
+    const ticket = transcriptLines(decodeEscPos(buildTicket(ticketDataSchema.parse({ ...sampleTicket, issuedAt: '2026-12-04T23:30:00Z' }), { timeZone: 'Europe/London' }))).join('\n');
+    expect(ticket).toContain('2026-12-04 23:30');
   });
 });
 

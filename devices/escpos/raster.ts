@@ -159,10 +159,19 @@ const DEFAULT_FONT = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400R
 
 export class FontGlyphRasterizer implements GlyphRasterizer {
   private font: FontkitFont | null | undefined;
+  private fallbacks: FontkitFont[] | undefined;
   /** Characters no font covered (drawn as boxes), for diagnostics. */
   readonly missing = new Set<string>();
 
-  constructor(private readonly fontPath?: string) {}
+  /**
+   * `fontPath`: the main font (default: Noto Sans SC from the npm package, development only: a
+   * packaged app passes the shipped file). `fallbackPaths`: fonts tried, in order, for characters the
+   * main font lacks (rare characters in names, CJK Ext B+); unreadable ones are skipped.
+   */
+  constructor(
+    private readonly fontPath?: string,
+    private readonly fallbackPaths: readonly string[] = [],
+  ) {}
 
   private load(): FontkitFont | null {
     if (this.font !== undefined) return this.font;
@@ -175,12 +184,30 @@ export class FontGlyphRasterizer implements GlyphRasterizer {
     return this.font;
   }
 
+  /** The first font that has `cp`: the main one, then the fallbacks (opened on first need). */
+  private fontFor(cp: number): FontkitFont | null {
+    const main = this.load();
+    if (main?.hasGlyphForCodePoint(cp)) return main;
+    if (!this.fallbackPaths.length) return null;
+    if (!this.fallbacks) {
+      const fontkit = requireHere('fontkit') as { openSync(path: string): FontkitFont };
+      this.fallbacks = [];
+      for (const p of this.fallbackPaths) {
+        try {
+          this.fallbacks.push(fontkit.openSync(p));
+        } catch {
+          // skipped: a missing fallback only means boxes for the characters only it has
+        }
+      }
+    }
+    return this.fallbacks.find((f) => f.hasGlyphForCodePoint(cp)) ?? null;
+  }
+
   /**
    * Render like the printer's own font: ASCII in half-width cells (12×24 at 24 px), everything else in
    * full-width cells, so a rendered line keeps the column layout of printed text.
    */
   render(text: string, heightPx: number): Bitmap {
-    const font = this.load();
     const chars = [...text];
     const cellOf = (ch: string) => ((ch.codePointAt(0) ?? 0) < 0x80 ? Math.round(heightPx / 2) : heightPx);
     const bmp = createBitmap(Math.max(1, chars.reduce((w, ch) => w + cellOf(ch), 0)), heightPx);
@@ -192,7 +219,8 @@ export class FontGlyphRasterizer implements GlyphRasterizer {
         x0 += cell;
         continue;
       }
-      if (!font || !font.hasGlyphForCodePoint(cp)) {
+      const font = this.fontFor(cp);
+      if (!font) {
         this.missing.add(ch);
         drawBox(bmp, x0, cell);
         x0 += cell;

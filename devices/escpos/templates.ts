@@ -3,15 +3,20 @@ import { maskIdNumber } from '../idcard/id-number.js';
 import { EscPosBuilder, type BuilderOptions } from './builder.js';
 import { textColumns } from './encoding.js';
 import type { ReceiptData, TicketData } from '../protocol/print-data.js';
+import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDateTime } from '../../sync/protocol/station-time.js';
 
 export const COLUMNS = 48;
 
-/** `YYYY-MM-DD HH:mm` in China time, whatever the host's time zone. */
-export function formatChinaTime(iso: string): string {
+/** `YYYY-MM-DD HH:mm` in the station's time zone (default Asia/Shanghai), whatever the host's zone. */
+export function formatStationTime(iso: string, timeZone: string = DEFAULT_STATION_TIME_ZONE): string {
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
-  const local = new Date(t.getTime() + 8 * 3600_000);
-  return local.toISOString().slice(0, 16).replace('T', ' ');
+  return stationDateTime(t, isTimeZone(timeZone) ? timeZone : DEFAULT_STATION_TIME_ZONE);
+}
+
+/** Where the slips are printed: the station's IANA time zone for the times on them. */
+export interface SlipOptions extends BuilderOptions {
+  timeZone?: string;
 }
 
 /** `label  value` with the value right-aligned in the line, wrapping long values. */
@@ -21,7 +26,7 @@ function labelled(b: EscPosBuilder, label: string, value: string): void {
   else b.line(label).line('  ' + value);
 }
 
-export function buildTicket(data: TicketData, options: BuilderOptions = {}): Buffer {
+export function buildTicket(data: TicketData, options: SlipOptions = {}): Buffer {
   const b = new EscPosBuilder(options).init().align('center');
   b.size(1, 1).bold(true).line(data.stationName).bold(false);
   b.line('排队取号凭条');
@@ -29,7 +34,7 @@ export function buildTicket(data: TicketData, options: BuilderOptions = {}): Buf
   b.size(4, 4).bold(true).line(data.ticketNumber).bold(false).size(1, 1);
   b.size(2, 2).line(data.category).size(1, 1);
   b.line(`您前面还有 ${data.waitingCount} 人等候`);
-  b.line(`取号时间：${formatChinaTime(data.issuedAt)}`);
+  b.line(`取号时间：${formatStationTime(data.issuedAt, options.timeZone)}`);
   if (data.qrPayload) {
     b.feed(1).qr(data.qrPayload, { moduleSize: 6 }).line('扫码查看排队进度');
   }
@@ -38,7 +43,7 @@ export function buildTicket(data: TicketData, options: BuilderOptions = {}): Buf
   return b.cut({ partial: true, feedLines: 4 }).build();
 }
 
-export function buildReceipt(data: ReceiptData, options: BuilderOptions = {}): Buffer {
+export function buildReceipt(data: ReceiptData, options: SlipOptions = {}): Buffer {
   const b = new EscPosBuilder(options).init().align('center');
   b.bold(true).size(2, 2).line('受理回执').size(1, 1).bold(false);
   b.line(data.stationName);
@@ -49,11 +54,15 @@ export function buildReceipt(data: ReceiptData, options: BuilderOptions = {}): B
   if (data.applicantName) labelled(b, '申 请 人：', data.applicantName);
   labelled(b, '证件号码：', maskIdNumber(data.applicantIdNumber));
   if (data.agentName) labelled(b, '代 办 员：', data.agentName);
-  labelled(b, '受理时间：', formatChinaTime(data.acceptedAt));
-  labelled(b, '承诺时限：', data.promisedWorkingDays === 0 ? '即办' : `${data.promisedWorkingDays}个工作日`);
+  labelled(b, '受理时间：', formatStationTime(data.acceptedAt, options.timeZone));
+  labelled(b, '承诺时限：', data.timeLimit ?? (data.promisedWorkingDays === 0 ? '即办' : `${data.promisedWorkingDays}个工作日`));
   b.rule(COLUMNS);
-  b.line(`已收材料（${data.materials.length}项）：`);
+  b.line(`已收材料（${data.materials.length}项）：${data.materials.length ? '' : '无'}`);
   data.materials.forEach((m, i) => b.line(`${i + 1}. ${m.name}${m.copies ? ` ×${m.copies}` : ''}`));
+  if (data.missingMaterials?.length) {
+    b.line(`待补材料（${data.missingMaterials.length}项，请带到窗口）：`);
+    data.missingMaterials.forEach((m, i) => b.line(`${i + 1}. ${m.name}${m.copies ? ` ×${m.copies}` : ''}`));
+  }
   b.rule(COLUMNS);
   b.align('center').qr(data.progressUrl, { moduleSize: 6 }).line('扫码查询办理进度');
   if (data.contactPhone) b.line(`咨询电话：${data.contactPhone}`);

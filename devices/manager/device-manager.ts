@@ -53,6 +53,10 @@ export interface DeviceManagerOptions {
    * Without a loadable font such glyphs print as boxes.
    */
   glyphFontPath?: string;
+  /** Further fonts tried, in order, for glyphs neither the printer nor `glyphFontPath` has (rare characters, CJK Ext B+). */
+  glyphFallbackFontPaths?: string[];
+  /** The station's IANA time zone for times on the slips (read at each print; default Asia/Shanghai). */
+  timeZone?: () => string;
 }
 
 type Listener<T> = (value: T) => void;
@@ -332,8 +336,8 @@ export class DeviceManager {
   private rasterizer: FontGlyphRasterizer | null = null;
 
   private printerOptions() {
-    this.rasterizer ??= new FontGlyphRasterizer(this.options.glyphFontPath);
-    return { printerCharset: this.config.receiptPrinter?.printerCharset ?? 'gbk', rasterizer: this.rasterizer } as const;
+    this.rasterizer ??= new FontGlyphRasterizer(this.options.glyphFontPath, this.options.glyphFallbackFontPaths ?? []);
+    return { printerCharset: this.config.receiptPrinter?.printerCharset ?? 'gbk', rasterizer: this.rasterizer, ...(this.options.timeZone ? { timeZone: this.options.timeZone() } : {}) } as const;
   }
 
   private async printBytes(kind: 'ticket' | 'receipt', bytes: Buffer): Promise<PrintResultJson> {

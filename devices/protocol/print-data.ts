@@ -27,8 +27,13 @@ export const receiptDataSchema = z.object({
   applicantIdNumber: text(18),
   /** Name of the village assistant filing on the resident's behalf (帮代办). */
   agentName: z.string().max(30).optional(),
+  /** Materials actually received (kiosk: none). */
   materials: z.array(z.object({ name: text(60), copies: z.number().int().min(1).max(99).optional() })).max(40),
+  /** Materials the resident still has to bring (the case's required ones not received). */
+  missingMaterials: z.array(z.object({ name: text(60), copies: z.number().int().min(1).max(99).optional() })).max(40).optional(),
   promisedWorkingDays: z.number().int().min(0).max(365),
+  /** 承诺时限 as the service guide states it (e.g. `20个工作日`, `法定30日`); wins over `promisedWorkingDays`. */
+  timeLimit: z.string().trim().min(1).max(60).optional(),
   acceptedAt: z.iso.datetime({ offset: true }),
   progressUrl: z.string().min(1).max(500),
   contactPhone: z.string().max(30).optional(),

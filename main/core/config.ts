@@ -6,6 +6,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { Locale, Role } from '../../preload/contract';
+import { isTimeZone } from '../../sync/protocol/station-time';
+import { isProgressUrlTemplate } from '../../sync/protocol/progress-code';
 
 export const KioskConfig = z
   .object({
@@ -48,9 +50,24 @@ export const TerminalConfig = z
     devices: z.record(z.string(), z.unknown()).optional(),
     staff: StaffConfig.optional(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * The province's progress page for the 受理回执's QR code, with `{id}` for the application id
+     * (e.g. `https://zw.example.gov.cn/progress?id={id}`). Default: `<platform.url>/progress?id={id}`;
+     * in demo mode (no platform) the QR holds `TT1:<id>`, which only the kiosk reads.
+     */
+    progressUrl: z.string().max(300).refine(isProgressUrlTemplate, 'must be an http(s) URL with one {id}, e.g. https://zw.example.gov.cn/progress?id={id}').optional(),
+    /** IANA time zone of the station, overriding the synced station_config's (default Asia/Shanghai). */
+    timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').optional(),
   })
   .strict();
 export type TerminalConfig = z.infer<typeof TerminalConfig>;
+
+/** A configuration file that exists but cannot be used: the terminal refuses to run (never demo mode). */
+export interface ConfigFailure {
+  file: string;
+  /** Field path (`kiosk.idleTimeoutSec`, `(file)` for the whole file) and the problem (English). */
+  issues: { field: string; message: string }[];
+}
 
 export interface LoadedConfig {
   config: TerminalConfig;
@@ -58,6 +75,14 @@ export interface LoadedConfig {
   source: string;
   /** Problems found; when non-empty the defaults were used. English, for logs. */
   problems: string[];
+  /** Set when a file exists but is broken: refuse to run with this (no silent demo mode). */
+  failure: ConfigFailure | null;
+}
+
+/** The English message of a broken configuration (CLI stderr, logs). */
+export function configFailureMessage(f: ConfigFailure): string {
+  const lines = f.issues.slice(0, 20).map((i) => `  ${i.field}: ${i.message}`);
+  return [`configuration error in ${f.file}; the terminal will not start (fix the file, or remove it to run in demo mode):`, ...lines].join('\n');
 }
 
 export const isDemo = (config: TerminalConfig): boolean => !config.platform;
@@ -67,28 +92,31 @@ export function parseConfig(text: string, source: string): LoadedConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch {
-    return { config: TerminalConfig.parse({}), source, problems: [`${source} is not valid JSON`] };
+  } catch (e) {
+    const detail = e instanceof Error ? e.message.slice(0, 200) : 'syntax error';
+    return { config: TerminalConfig.parse({}), source, problems: [`${source} is not valid JSON`], failure: { file: source, issues: [{ field: '(file)', message: `not valid JSON: ${detail}` }] } };
   }
   const parsed = TerminalConfig.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-    return { config: TerminalConfig.parse({}), source, problems };
+    const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message.slice(0, 300) }));
+    const problems = issues.map((i) => `${source}: ${i.field}: ${i.message}`);
+    return { config: TerminalConfig.parse({}), source, problems, failure: { file: source, issues } };
   }
-  return { config: parsed.data, source, problems: [] };
+  return { config: parsed.data, source, problems: [], failure: null };
 }
 
 /** Loads the file if it exists; applies overrides (command line) on top. */
 export function loadConfig(file: string | undefined, overrides: Partial<Pick<TerminalConfig, 'role' | 'locale'>> = {}): LoadedConfig {
-  let loaded: LoadedConfig = { config: TerminalConfig.parse({}), source: 'defaults', problems: [] };
+  let loaded: LoadedConfig = { config: TerminalConfig.parse({}), source: 'defaults', problems: [], failure: null };
   if (file && existsSync(file)) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      return { ...loaded, problems: [`${file} could not be read: ${error instanceof Error ? error.message : 'unknown'}`] };
+      const message = `could not be read: ${error instanceof Error ? error.message : 'unknown'}`;
+      return { ...loaded, problems: [`${file} ${message}`], failure: { file, issues: [{ field: '(file)', message }] } };
     }
-    if (text.length > 1024 * 1024) return { ...loaded, problems: [`${file} is larger than 1 MiB`] };
+    if (text.length > 1024 * 1024) return { ...loaded, problems: [`${file} is larger than 1 MiB`], failure: { file, issues: [{ field: '(file)', message: 'larger than 1 MiB' }] } };
     loaded = parseConfig(text, file);
   }
   return { ...loaded, config: { ...loaded.config, ...stripUndefined(overrides) } };

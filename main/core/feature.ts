@@ -3,6 +3,7 @@ import type { HandlerGroup } from './dispatcher';
 import type { EventHub } from './events';
 import type { Logger } from './log';
 import type { TerminalConfig } from './config';
+import type { StationZone } from './station-zone';
 
 export interface FeatureContext {
   config: TerminalConfig;
@@ -11,6 +12,8 @@ export interface FeatureContext {
   /** The terminal's own data folder (keys, logs, caches). */
   dataDir: string;
   host: 'electron' | 'browser';
+  /** The station's time zone for paper main lays out (absent in some tests: Asia/Shanghai). */
+  stationZone?: StationZone;
 }
 
 export interface Feature<G> {

@@ -4,7 +4,7 @@
  * contributes the handlers of its contract file; the compiler checks that every call has one.
  */
 import type { AppInfo, Role, appCalls } from '../../preload/contract';
-import { isDemo, type TerminalConfig } from './config';
+import { isDemo, type ConfigFailure, type TerminalConfig } from './config';
 import { createEventHub, type EventHub } from './events';
 import type { HandlerGroup, HandlerTable } from './dispatcher';
 import type { Logger } from './log';
@@ -13,6 +13,7 @@ import { createSyncFeature } from '../sync/feature';
 import { createDeviceFeature } from '../devices/feature';
 import { createDocumentFeature, type DocumentFeature } from '../documents/feature';
 import { createStaffFeature } from '../staff/feature';
+import { createStationZone } from './station-zone';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
@@ -22,6 +23,8 @@ export interface TerminalCoreOptions {
   /** The terminal's data folder; features keep keys and caches there. */
   dataDir: string;
   productName?: string;
+  /** The configuration file is broken: app.info reports it and nothing else should start (the host does not call start()). */
+  configFailure?: ConfigFailure | null;
 }
 
 export interface TerminalCore {
@@ -38,8 +41,10 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const { config, log } = options;
   const events = createEventHub(log.child('events'));
   const rendererLog = log.child('renderer');
-  const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host };
+  const stationZone = createStationZone({ override: config.timeZone, dataDir: options.dataDir, log: log.child('station-zone') });
+  const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host, stationZone };
 
+  const progressUrl = config.progressUrl ?? (config.platform ? `${config.platform.url.replace(/\/+$/, '')}/progress?id={id}` : undefined);
   const appInfo = (role: Role): AppInfo => ({
     productName: options.productName ?? '乡镇便民服务终端',
     version: options.version,
@@ -49,6 +54,9 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     locale: config.locale,
     stationName: config.stationName,
     kiosk: { ...config.kiosk },
+    ...(config.timeZone ? { timeZone: config.timeZone } : {}),
+    ...(progressUrl ? { progressUrl } : {}),
+    ...(options.configFailure ? { configError: { file: options.configFailure.file.slice(0, 1000), issues: options.configFailure.issues.slice(0, 20).map((i) => ({ field: i.field.slice(0, 200), message: i.message.slice(0, 300) })) } } : {}),
   });
 
   const appHandlers: HandlerGroup<typeof appCalls> = {

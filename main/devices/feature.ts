@@ -16,6 +16,8 @@ import { createAnnouncer, detectSpeechEngine, type Announcer, type SpeechEngine 
 import { calledCallSchema, calledDisplayText } from '../../devices/protocol/speech';
 import { transcriptLines } from '../../devices/escpos/transcript';
 import { isDemo } from '../core/config';
+import { findFallbackFontPaths, findFontPath } from '../documents/fonts';
+import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
 
 const ROLES = ['idcard', 'receipt-printer', 'window-display', 'evaluator'] as const;
 
@@ -39,6 +41,12 @@ export interface DeviceFeature extends Feature<typeof deviceCalls> {
   showCalled(window: number, number: string): Promise<void>;
   /** Resolves when the speech engine has been looked for; for tests. */
   speechReady(): Promise<Announcer>;
+}
+
+/** The receipt printer's bitmap fonts for characters the printer lacks: the documents' font and the rare-character fallbacks. */
+export function glyphFonts(): { glyphFontPath?: string; glyphFallbackFontPaths: string[] } {
+  const main = findFontPath();
+  return { ...(main ? { glyphFontPath: main } : {}), glyphFallbackFontPaths: findFallbackFontPaths() };
 }
 
 function hasSocat(): boolean {
@@ -122,6 +130,9 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       if (closed) return;
       const m = createDeviceManager(config, {
         logger: { info: (message) => log.info('devices.manager', { message }), warn: (message) => log.warn('devices.manager', { message }) },
+        timeZone: () => ctx.stationZone?.get() ?? DEFAULT_STATION_TIME_ZONE,
+        // The shipped fonts (resources/fonts when packaged): the npm package's font is development only.
+        ...glyphFonts(),
       });
       unsubscribers.push(
         m.onStatus((s) => events.emit('devices.status', s)),

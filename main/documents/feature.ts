@@ -27,6 +27,7 @@ import { DocumentDecryptError, DocumentStore } from './store';
 import { assertNoAgentMarkers, AuthorizationSpecError, fillAgentRows } from './authorization';
 import { AUTHORIZATION_KIND } from '../../preload/contract/kiosk-calls';
 import type { AgentContact } from '../staff/cache';
+import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
 
 /** Kinds without personal data, kept as plain files the assistant can open or copy. */
 const EXPORT_KINDS = new Set(['daily-summary']);
@@ -61,6 +62,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
   const ephemeral = randomBytes(32);
   const store = new DocumentStore({ dir: join(ctx.dataDir, 'documents'), masterKey: options.masterKey ?? (async () => ephemeral) });
   const spooler = options.spooler ?? createSpooler(options);
+  const zone = (): string => ctx.stationZone?.get() ?? DEFAULT_STATION_TIME_ZONE;
   const unreadable = () => new HandlerError('DOCUMENT_UNREADABLE', 'stored document cannot be decrypted', '文档无法读取，请重新生成。');
 
   async function save(caller: CallerContext, kind: string, spec: DocumentSpec | DocumentSpec[]) {
@@ -108,7 +110,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
 
   return {
     handlers: {
-      'documents.receiptPdf': (input, caller) => save(caller, 'receipt', input.form ? [acceptanceReceipt(input.receipt), filledForm(input.form)] : acceptanceReceipt(input.receipt)),
+      'documents.receiptPdf': (input, caller) => save(caller, 'receipt', input.form ? [acceptanceReceipt(input.receipt, zone()), filledForm(input.form)] : acceptanceReceipt(input.receipt, zone())),
       'documents.render': async (input, caller) => save(caller, input.kind, await withAgentRows(input.kind, input.spec, caller)),
       'documents.printers': () => spooler.listPrinters(),
       'documents.print': async (input, caller) => {

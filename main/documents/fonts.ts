@@ -41,3 +41,54 @@ export function loadFontBytes(explicit?: string): Uint8Array {
   cached = { path, bytes: readFileSync(path) };
   return cached.bytes;
 }
+
+/**
+ * Fallback fonts for rare characters in names (CJK Extension A in HanaMinA, Extensions B–F in
+ * HanaMinB; Hanazono font, GlyphWiki project, free licence: Hanazono Font License or SIL OFL,
+ * build/fonts/HANAZONO-LICENSE.txt). Noto Sans SC has none of Extension B+.
+ *
+ * They are not kept in git (≈ 53 MB): `scripts/bootstrap.mjs` installs Debian's `fonts-hanazono`,
+ * and `node scripts/fonts.mjs` copies the two files into build/fonts, which electron-builder ships
+ * as `<resources>/fonts` (extraResources). Lookup per file: `<resources>/fonts` (packaged) →
+ * build/fonts (dev, tests) → the Debian package's folder (development machines only).
+ */
+export const FALLBACK_FONT_FILES = ['HanaMinA.ttf', 'HanaMinB.ttf'] as const;
+export const SYSTEM_HANAZONO_DIR = '/usr/share/fonts/truetype/hanazono';
+
+function buildFontsDir(): string | null {
+  let dir = import.meta.dirname;
+  for (let i = 0; i < 6 && dir; i++) {
+    const candidate = join(dir, 'build', 'fonts');
+    if (existsSync(join(candidate, FONT_FILE))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+/** The fallback font files found, in the order they are tried. */
+export function findFallbackFontPaths(): string[] {
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  const dirs = [resources ? join(resources, 'fonts') : null, buildFontsDir(), SYSTEM_HANAZONO_DIR].filter((d): d is string => !!d);
+  const out: string[] = [];
+  for (const file of FALLBACK_FONT_FILES) {
+    const found = dirs.map((d) => join(d, file)).find((p) => existsSync(p));
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+const fallbackCache = new Map<string, Uint8Array | null>();
+
+/** A fallback font's bytes (read once per path), or null when it cannot be read. */
+export function loadFallbackBytes(path: string): Uint8Array | null {
+  if (!fallbackCache.has(path)) {
+    try {
+      fallbackCache.set(path, readFileSync(path));
+    } catch {
+      fallbackCache.set(path, null);
+    }
+  }
+  return fallbackCache.get(path) ?? null;
+}

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { breakText } from './linebreak';
-import { loadFontBytes } from './fonts';
+import { findFallbackFontPaths, loadFallbackBytes, loadFontBytes } from './fonts';
 import { qrMatrix } from './qr';
 
 export type Block =
@@ -46,12 +46,79 @@ export interface DocumentSpec {
 export interface RenderOptions {
   /** Font bytes (default: Noto Sans SC Regular from build/fonts). */
   fontBytes?: Uint8Array;
+  /**
+   * Fallback fonts for characters the main font lacks (CJK Extension A–F names: HanaMinA/B), tried in
+   * order; each is embedded (as a subset) only when the document has such a character. Default:
+   * `findFallbackFontPaths()` (fonts.ts). `[]` = none.
+   */
+  fallbackFontPaths?: readonly string[];
   /** Creation date in the metadata (tests pass a fixed one). */
   now?: Date;
 }
 
 // fontkit 1.9.0 ships no types; pdf-lib declares the shape it needs.
 const fontkit = createRequire(import.meta.url)('fontkit') as Parameters<PDFDocument['registerFontkit']>[0];
+const coverageOf = (bytes: Uint8Array): ((cp: number) => boolean) => {
+  const f = (fontkit as unknown as { create(b: Buffer): { hasGlyphForCodePoint(cp: number): boolean } }).create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return (cp) => f.hasGlyphForCodePoint(cp);
+};
+const coverageCache = new WeakMap<Uint8Array, (cp: number) => boolean>();
+const cachedCoverage = (bytes: Uint8Array) => {
+  let c = coverageCache.get(bytes);
+  if (!c) coverageCache.set(bytes, (c = coverageOf(bytes)));
+  return c;
+};
+
+/**
+ * The main font plus fallbacks: text is split into runs by the first font that has each character
+ * (characters no font has stay with the main font). Widths and drawing go through here.
+ */
+class FontSet {
+  constructor(
+    readonly main: PDFFont,
+    private readonly mainHas: (cp: number) => boolean,
+    private readonly fallbacks: readonly { font: PDFFont; has: (cp: number) => boolean }[],
+  ) {}
+  private fontFor(ch: string): PDFFont {
+    const cp = ch.codePointAt(0)!;
+    if (!this.fallbacks.length || this.mainHas(cp) || cp < 0x80) return this.main;
+    return this.fallbacks.find((f) => f.has(cp))?.font ?? this.main;
+  }
+  runs(s: string): { text: string; font: PDFFont }[] {
+    if (!this.fallbacks.length) return [{ text: s, font: this.main }];
+    const out: { text: string; font: PDFFont }[] = [];
+    for (const ch of s) {
+      const font = this.fontFor(ch);
+      const last = out.at(-1);
+      if (last && last.font === font) last.text += ch;
+      else out.push({ text: ch, font });
+    }
+    return out;
+  }
+  width(s: string, size: number): number {
+    return this.runs(s).reduce((w, r) => w + r.font.widthOfTextAtSize(r.text, size), 0);
+  }
+  draw(page: PDFPage, s: string, o: { x: number; y: number; size: number; color: ReturnType<typeof rgb> }): void {
+    let x = o.x;
+    for (const r of this.runs(s)) {
+      page.drawText(r.text, { ...o, x, font: r.font });
+      x += r.font.widthOfTextAtSize(r.text, o.size);
+    }
+  }
+}
+
+/** Every character of a spec's text, once. */
+function specText(spec: DocumentSpec): string {
+  const parts: string[] = [spec.title, spec.header ?? '', spec.footer ?? ''];
+  for (const b of spec.blocks) {
+    if ('text' in b && typeof b.text === 'string') parts.push(b.text);
+    if (b.kind === 'fields') for (const r of b.rows) parts.push(r.label, r.value);
+    if (b.kind === 'list') parts.push(...b.items);
+    if (b.kind === 'signatures') parts.push(...b.labels);
+    if ((b.kind === 'qr' || b.kind === 'image') && b.caption) parts.push(b.caption);
+  }
+  return [...new Set(parts.join(''))].join('');
+}
 
 const MM = 72 / 25.4;
 const A4: [number, number] = [210 * MM, 297 * MM];
@@ -66,7 +133,7 @@ class Layout {
   readonly pages: PDFPage[] = [];
   constructor(
     private readonly doc: PDFDocument,
-    readonly font: PDFFont,
+    readonly fonts: FontSet,
   ) {
     this.newPage();
   }
@@ -82,16 +149,16 @@ class Layout {
   ensure(h: number): void {
     if (this.y - h < MARGIN.bottom) this.newPage();
   }
-  measure = (size: number) => (s: string) => this.font.widthOfTextAtSize(s, size);
+  measure = (size: number) => (s: string) => this.fonts.width(s, size);
   text(s: string, x: number, size: number, color = TEXT): void {
-    if (s) this.page.drawText(s, { x, y: this.y - size, size, font: this.font, color });
+    if (s) this.fonts.draw(this.page, s, { x, y: this.y - size, size, color });
   }
   /** Wrapped text inside [x, x+width]; returns the height used. */
   wrapped(s: string, x: number, width: number, size: number, align: 'left' | 'center' | 'right' = 'left'): void {
     const lh = size * 1.55;
     for (const line of breakText(s, width, this.measure(size))) {
       this.ensure(lh);
-      const w = this.font.widthOfTextAtSize(line, size);
+      const w = this.fonts.width(line, size);
       const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0;
       this.text(line, x + dx, size);
       this.y -= lh;
@@ -114,8 +181,8 @@ function drawFields(l: Layout, rows: readonly { label: string; value: string }[]
     const top = l.y;
     l.page.drawRectangle({ x: x0, y: top - h, width: labelW, height: h, color: rgb(0.94, 0.94, 0.94), borderColor: TEXT, borderWidth: 0.6 });
     l.page.drawRectangle({ x: x0 + labelW, y: top - h, width: valueW, height: h, borderColor: TEXT, borderWidth: 0.6 });
-    labelLines.forEach((line, i) => l.page.drawText(line, { x: x0 + pad, y: top - pad - size - i * lh + 1, size, font: l.font, color: TEXT }));
-    valueLines.forEach((line, i) => l.page.drawText(line, { x: x0 + labelW + pad, y: top - pad - size - i * lh + 1, size, font: l.font, color: TEXT }));
+    labelLines.forEach((line, i) => l.fonts.draw(l.page, line, { x: x0 + pad, y: top - pad - size - i * lh + 1, size, color: TEXT }));
+    valueLines.forEach((line, i) => l.fonts.draw(l.page, line, { x: x0 + labelW + pad, y: top - pad - size - i * lh + 1, size, color: TEXT }));
     l.y = top - h;
   }
   l.y -= 3 * MM;
@@ -158,8 +225,8 @@ function drawSignatures(l: Layout, labels: readonly string[]): void {
   const colW = l.width / Math.max(1, labels.length);
   labels.forEach((label, i) => {
     const x = MARGIN.left + i * colW;
-    const labelW = l.font.widthOfTextAtSize(`${label}：`, size);
-    l.page.drawText(`${label}：`, { x, y: l.y - h + 3 * MM, size, font: l.font, color: TEXT });
+    const labelW = l.fonts.width(`${label}：`, size);
+    l.fonts.draw(l.page, `${label}：`, { x, y: l.y - h + 3 * MM, size, color: TEXT });
     l.page.drawLine({ start: { x: x + labelW + 1 * MM, y: l.y - h + 2.5 * MM }, end: { x: x + colW - 6 * MM, y: l.y - h + 2.5 * MM }, thickness: 0.6, color: TEXT });
   });
   l.y -= h + 2 * MM;
@@ -174,7 +241,22 @@ export async function renderPdf(spec: DocumentSpec, options: RenderOptions = {})
 export async function renderDocument(spec: DocumentSpec, options: RenderOptions = {}): Promise<{ pdf: Uint8Array; pages: number }> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(options.fontBytes ?? loadFontBytes(), { subset: true });
+  const mainBytes = options.fontBytes ?? loadFontBytes();
+  const font = await doc.embedFont(mainBytes, { subset: true });
+  // Fallbacks (rare characters in names) are embedded only when the document has a character the main font lacks.
+  const fallbacks: { font: PDFFont; has: (cp: number) => boolean }[] = [];
+  const mainHas = cachedCoverage(mainBytes);
+  let missing = [...specText(spec)].filter((ch) => ch.codePointAt(0)! >= 0x80 && !/\s/.test(ch) && !mainHas(ch.codePointAt(0)!));
+  for (const path of missing.length ? (options.fallbackFontPaths ?? findFallbackFontPaths()) : []) {
+    const bytes = loadFallbackBytes(path);
+    if (!bytes) continue;
+    const has = cachedCoverage(bytes);
+    if (!missing.some((ch) => has(ch.codePointAt(0)!))) continue;
+    fallbacks.push({ font: await doc.embedFont(bytes, { subset: true }), has });
+    missing = missing.filter((ch) => !has(ch.codePointAt(0)!));
+    if (!missing.length) break;
+  }
+  const fonts = new FontSet(font, mainHas, fallbacks);
   const now = options.now ?? new Date();
   doc.setTitle(spec.title);
   if (spec.subject) doc.setSubject(spec.subject);
@@ -184,7 +266,7 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
   doc.setCreationDate(now);
   doc.setModificationDate(now);
 
-  const l = new Layout(doc, font);
+  const l = new Layout(doc, fonts);
   for (const b of spec.blocks) {
     switch (b.kind) {
       case 'title':
@@ -206,7 +288,7 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
         break;
       case 'list': {
         const size = SIZES.body;
-        const indent = l.font.widthOfTextAtSize('10. ', size);
+        const indent = l.fonts.width('10. ', size);
         b.items.forEach((item, i) => {
           l.ensure(size * 1.55);
           l.text(`${i + 1}.`, MARGIN.left, size);
@@ -226,8 +308,8 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
         const w = Math.min(b.widthMm * MM, l.width);
         const h = (img.height / img.width) * w;
         l.ensure(h + 2 * MM);
-        const capW = b.caption ? l.font.widthOfTextAtSize(`${b.caption}：`, SIZES.body) + 2 * MM : 0;
-        if (b.caption) l.page.drawText(`${b.caption}：`, { x: MARGIN.left, y: l.y - h / 2, size: SIZES.body, font: l.font, color: TEXT });
+        const capW = b.caption ? l.fonts.width(`${b.caption}：`, SIZES.body) + 2 * MM : 0;
+        if (b.caption) l.fonts.draw(l.page, `${b.caption}：`, { x: MARGIN.left, y: l.y - h / 2, size: SIZES.body, color: TEXT });
         l.page.drawImage(img, { x: MARGIN.left + capW, y: l.y - h, width: w, height: h });
         l.y -= h + 2 * MM;
         break;
@@ -248,11 +330,11 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
   }
   const pages = l.pages.length;
   l.pages.forEach((page, i) => {
-    if (spec.header) page.drawText(spec.header, { x: MARGIN.left, y: A4[1] - 12 * MM, size: SIZES.small, font, color: GREY });
+    if (spec.header) fonts.draw(page, spec.header, { x: MARGIN.left, y: A4[1] - 12 * MM, size: SIZES.small, color: GREY });
     if (spec.footer) {
       const text = spec.footer.replace('{page}', String(i + 1)).replace('{pages}', String(pages));
-      const w = font.widthOfTextAtSize(text, SIZES.small);
-      page.drawText(text, { x: (A4[0] - w) / 2, y: 10 * MM, size: SIZES.small, font, color: GREY });
+      const w = fonts.width(text, SIZES.small);
+      fonts.draw(page, text, { x: (A4[0] - w) / 2, y: 10 * MM, size: SIZES.small, color: GREY });
     }
   });
   return { pdf: await doc.save({ useObjectStreams: true }), pages };

@@ -6,16 +6,15 @@
 import type { AcceptanceReceiptInput, FilledFormInput } from '../../preload/contract/kiosk-calls';
 import type { DocumentSpec } from './pdf';
 import { maskIdNumber, maskPhone } from '../../sync/protocol/mask';
+import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDateTimeZh } from '../../sync/protocol/station-time';
 
-const fmtTime = (iso: string): string => {
+const fmtTime = (iso: string, timeZone: string): string => {
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}年${p(d.getMonth() + 1)}月${p(d.getDate())}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return Number.isNaN(d.getTime()) ? iso : stationDateTimeZh(d, isTimeZone(timeZone) ? timeZone : DEFAULT_STATION_TIME_ZONE);
 };
 
-/** 受理回执: what was filed, when, where, what to bring, how to check progress (QR). */
-export function acceptanceReceipt(r: AcceptanceReceiptInput): DocumentSpec {
+/** 受理回执: what was filed, when (in the station's time zone), where, what to bring, how to check progress (QR). */
+export function acceptanceReceipt(r: AcceptanceReceiptInput, timeZone: string = DEFAULT_STATION_TIME_ZONE): DocumentSpec {
   const rows = [
     { label: '办件编号', value: r.applicationId },
     { label: '受理号', value: r.acceptanceNo ?? '待平台受理后生成（可凭办件编号查询）' },
@@ -25,10 +24,10 @@ export function acceptanceReceipt(r: AcceptanceReceiptInput): DocumentSpec {
     { label: '证件号码', value: maskIdNumber(r.applicantIdNumber) },
     ...(r.applicantPhone ? [{ label: '联系电话', value: maskPhone(r.applicantPhone) }] : []),
     ...(r.agentName ? [{ label: '代办人', value: r.agentName }] : []),
-    { label: '提交时间', value: fmtTime(r.submittedAt) },
+    { label: '提交时间', value: fmtTime(r.submittedAt, timeZone) },
     { label: '提交渠道', value: r.channel === 'kiosk' ? '自助终端' : r.channel === 'counter' ? '窗口（帮代办）' : '上门代办' },
     { label: '办理地点', value: r.stationName },
-    ...(r.promisedDays !== null && r.promisedDays !== undefined ? [{ label: '承诺时限', value: `${r.promisedDays}个工作日` }] : []),
+    ...(r.timeLimit ? [{ label: '承诺时限', value: r.timeLimit }] : r.promisedDays !== null && r.promisedDays !== undefined ? [{ label: '承诺时限', value: r.promisedDays === 0 ? '即办' : `${r.promisedDays}个工作日` }] : []),
   ];
   return {
     title: `${r.serviceName} 受理回执`,
@@ -39,7 +38,15 @@ export function acceptanceReceipt(r: AcceptanceReceiptInput): DocumentSpec {
       { kind: 'title', text: '受理回执' },
       { kind: 'paragraph', text: `您的申请已提交${r.offline ? '，网络恢复后将自动上报平台' : ''}。请凭本回执或身份证查询办理进度。`, align: 'center' },
       { kind: 'fields', rows },
-      ...(r.materials.length ? [{ kind: 'heading' as const, text: '申请材料' }, { kind: 'list' as const, items: r.materials }] : []),
+      ...(r.receivedMaterials || r.missingMaterials
+        ? [
+            { kind: 'heading' as const, text: `已收材料（${r.receivedMaterials?.length ?? 0}项）` },
+            ...(r.receivedMaterials?.length ? [{ kind: 'list' as const, items: r.receivedMaterials }] : [{ kind: 'paragraph' as const, text: '无' }]),
+            ...(r.missingMaterials?.length ? [{ kind: 'heading' as const, text: `待补材料（${r.missingMaterials.length}项，请带到窗口）` }, { kind: 'list' as const, items: r.missingMaterials }] : []),
+          ]
+        : r.materials.length
+          ? [{ kind: 'heading' as const, text: '申请材料' }, { kind: 'list' as const, items: r.materials }]
+          : []),
       ...(r.notes.length ? [{ kind: 'heading' as const, text: '温馨提示' }, { kind: 'list' as const, items: r.notes }] : []),
       { kind: 'qr', data: r.progressQr, caption: '扫描二维码，或在自助终端“查进度”处扫描本回执，可查询办理进度。', sizeMm: 30 },
       { kind: 'signatures', labels: ['申请人（签字）', '日期'] },

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Role } from '../../preload/contract';
-import { loadConfig } from '../core/config';
+import { configFailureMessage, loadConfig } from '../core/config';
 import { createLogger } from '../core/log';
 import { defaultDataDir } from '../core/paths';
 import { createTerminalCore } from '../core/services';
@@ -63,13 +63,17 @@ async function main(): Promise<void> {
   const loaded = loadConfig(configFile, { role: role?.data });
   const log = createLogger({ file: join(dataDir, 'logs', 'host.log'), level: loaded.config.logLevel }, 'host');
   for (const problem of loaded.problems) log.error('config.invalid', { problem });
+  // A broken file never becomes demo mode: say so, show the Chinese screen, exit non-zero.
+  const failure = loaded.failure;
+  if (failure) process.stderr.write(`host: ${configFailureMessage(failure)}\n`);
+  if (failure && values['no-open']) process.exit(2);
   const config = values.demo ? { ...loaded.config, platform: undefined } : loaded.config;
 
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
   const version = APP_VERSION;
-  const core = createTerminalCore({ config, log, host: 'browser', version, dataDir });
-  await core.start();
+  const core = createTerminalCore({ config, log, host: 'browser', version, dataDir, configFailure: failure });
+  if (!failure) await core.start();
   const host = await startBrowserHost({ core, log, rendererDir, role: config.role, port });
   log.info('host.ready', { port: host.port, role: config.role, demo: !config.platform });
   process.stdout.write(`READY ${host.url}\n`);
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
       return;
     }
     browser = launchChromium(chromium, host.url, config.role, join(dataDir, 'chromium-profile'));
-    browser.child.on('exit', () => void shutdown(0));
+    browser.child.on('exit', () => void shutdown(failure ? 2 : 0));
   }
 }
 

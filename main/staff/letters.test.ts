@@ -62,4 +62,17 @@ describe('clerk documents on the shared PDF engine', () => {
     expect(end.images.length).toBe(1);
     expect(end.text).toContain('终止委托确认单');
   });
+
+  it('rare characters (CJK Ext B and E) in names: rendered with the embedded fallback font, extracted exactly, nothing from the system', async () => {
+    // 𠀾 U+2003E (Ext B), 𬌗 U+2C317 (Ext E), 䶮 U+4DAE (Ext A): none in Noto Sans SC's Ext B+ range.
+    const rare = { name: '王𠀾𬌗', idNumber: '36012119500101002X' };
+    const letter = await check('rare-letter.pdf', authorizationLetter({ applicationId: '019ad000-0000-7000-8000-000000000002', stationName: '流泗镇便民服务中心', serviceName: '医保参保', principal: rare, agent, scope: ['submit'], validFrom: '2026-11-29', validUntil: null, subDelegation: false, signedAt: '2026-11-29T10:00:00+08:00', signaturePng: SIG }), (spec) => fillAgentRows(spec, { id: 'S002', name: agent.name }, {}));
+    const done = await check('rare-done.pdf', completionSlip({ applicationId: 'a2', acceptanceNo: null, stationName: '流泗镇', serviceName: '医保参保', resident: { name: '刘䶮𠀾', idNumber: rare.idNumber }, agentName: agent.name, outcome: 'approved', handedOverAt: '2026-12-02T09:00:00+08:00', signaturePng: SIG }));
+    for (const r of [letter, done]) {
+      expect(r.fonts.length).toBeGreaterThan(1); // the main font and the fallback(s)
+      for (const f of r.fonts) expect(f).toMatch(/^(NotoSansSC|HanaMin)\S*\s+CID TrueType\s+Identity-H\s+yes\s/); // every font embedded
+    }
+    expect(letter.text).toContain('王𠀾𬌗');
+    expect(done.text).toContain('刘䶮𠀾');
+  });
 });

@@ -19,7 +19,7 @@ import { createLogger } from '../core/log';
 import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
 import { createSyncFeature, referencedAttachments } from './feature';
 import { DocumentStore } from '../documents/store';
-import { AttachmentStore, AttachmentUploader } from './attachments';
+import { ABANDONED_AFTER_MS, AttachmentStore, AttachmentUploader } from './attachments';
 
 const caller: CallerContext = { origin: 'test', role: 'clerk', senderId: 't' };
 const tmp = () => mkdtempSync(join(tmpdir(), 'attachments-'));
@@ -60,6 +60,9 @@ async function onPlatform(hash: string): Promise<Buffer | null> {
   const r = await fetch(platform.url + paths.attachment(hash), { headers: { authorization: `Bearer ${token}` } });
   return r.status === 200 ? Buffer.from(await r.arrayBuffer()) : null;
 }
+
+/** The stored attachments (without their release markers). */
+const attFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.att'));
 
 function uploader(store: AttachmentStore, baseUrl: string, extra: Partial<ConstructorParameters<typeof AttachmentUploader>[0]> = {}) {
   return new AttachmentUploader({ store, connection: () => ({ baseUrl, token }), log, backoff: { baseMs: 20, maxMs: 100 }, fileBackoff: { baseMs: 20, maxMs: 100 }, timeoutMs: 5000, ...extra });
@@ -171,6 +174,12 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
 
       await f.start();
       await f.ready();
+      // Not uploaded while no application that references it is pushed (issue 12: signed letters).
+      await f.attachments().kick(true);
+      expect(await onPlatform(sha(bytes))).toBeFalsy();
+      expect(await f.handlers['attachments.status'](undefined, caller)).toMatchObject({ pending: 0 });
+      // The push of an application that references it releases it (sync.push → flush).
+      await f.attachments().flush([sha(bytes)], 15_000);
       await eventually(async () => (await onPlatform(sha(bytes)))?.equals(bytes) ?? false, 15_000, 'upload');
       await eventually(() => readdirSync(join(dir, 'attachments')).length === 0, 5000, 'local copy removed after confirmation');
       expect(await f.handlers['attachments.status'](undefined, caller)).toMatchObject({ pending: 0, failed: 0, uploaded: 1, error: null });
@@ -187,6 +196,9 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
       await documents.writeEncrypted('fake', png());
       const fake = await dispatch(caller, 'attachments.putDocument', { documentId: 'fake' });
       expect(!fake.ok && fake.error.code).toBe('ATTACHMENT_TYPE_MISMATCH');
+      await f.attachments().kick(true);
+      expect(await onPlatform(sha(letter))).toBeFalsy(); // 生成委托书 alone uploads nothing
+      await f.attachments().flush([sha(letter)], 15_000);
       await eventually(async () => (await onPlatform(sha(letter)))?.equals(letter) ?? false, 15_000, 'letter upload');
       await f.close();
     } finally {
@@ -219,12 +231,12 @@ describe('uploader against the real platform', () => {
       const up = uploader(store, proxy.url);
       proxy.set({ kind: 'drop' });
       const files = [png(1000), pdf(5000)];
-      for (const f of files) await store.put(f, f[0] === 0x89 ? 'image/png' : 'application/pdf');
+      for (const f of files) await store.put(f, f[0] === 0x89 ? 'image/png' : 'application/pdf', undefined, { release: true });
       await up.kick();
       expect(up.status()).toMatchObject({ pending: 2, failed: 1, error: { code: 'OFFLINE' } });
       expect(up.status().error?.message).toMatch(/离线|无法连接/);
       await new Promise((r) => setTimeout(r, 200)); // a few backoff rounds, all failing
-      expect(readdirSync(dir)).toHaveLength(2);
+      expect(attFiles(dir)).toHaveLength(2);
       proxy.set({ kind: 'pass' });
       await up.kick(true);
       await eventually(() => up.status().pending === 0, 10_000, 'queue drained');
@@ -242,7 +254,7 @@ describe('uploader against the real platform', () => {
     try {
       const store = new AttachmentStore(dir, async () => master);
       const bytes = pdf(3 * 1024 * 1024);
-      await store.put(bytes, 'application/pdf');
+      await store.put(bytes, 'application/pdf', undefined, { release: true });
       const puts: { range: string; bytes: number }[] = [];
       let cut = true;
       const cutting: typeof fetch = async (url, init) => {
@@ -288,7 +300,7 @@ describe('uploader against the real platform', () => {
       const store = new AttachmentStore(dir, async () => master);
       const bytes = png(4000);
       const hash = sha(bytes);
-      await store.put(bytes, 'image/png');
+      await store.put(bytes, 'image/png', undefined, { release: true });
       const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
       const attacks: Record<string, (init?: RequestInit) => Response | null> = {
         wrongHash: (i) => (i?.method === 'PUT' ? json(201, { sha256: 'f'.repeat(64), received: 4000, size: 4000, complete: true }) : null),
@@ -306,7 +318,7 @@ describe('uploader against the real platform', () => {
         await up.kick();
         expect(up.status(), name).toMatchObject({ pending: 1, failed: 1, uploaded: 0 });
         expect(up.status().error, name).not.toBeNull();
-        expect(readdirSync(dir), name).toHaveLength(1);
+        expect(attFiles(dir), name).toHaveLength(1);
         expect(await onPlatform(hash), name).toBeNull();
         await up.close();
       }
@@ -324,7 +336,7 @@ describe('uploader against the real platform', () => {
     const dir = tmp();
     try {
       const store = new AttachmentStore(dir, async () => master);
-      await store.put(png(), 'image/png');
+      await store.put(png(), 'image/png', undefined, { release: true });
       let asked = 0;
       const up = new AttachmentUploader({ store, connection: () => (asked++, null), log, backoff: { baseMs: 200, maxMs: 400 } });
       await up.kick();
@@ -340,7 +352,7 @@ describe('uploader against the real platform', () => {
       const t0 = Date.now();
       await slow.close();
       expect(Date.now() - t0).toBeLessThan(2000);
-      expect(readdirSync(dir)).toHaveLength(1);
+      expect(attFiles(dir)).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -351,7 +363,7 @@ describe('uploader against the real platform', () => {
     try {
       const bytes = pdf(50_000);
       const a = new AttachmentStore(dir, async () => master);
-      await a.put(bytes, 'application/pdf');
+      await a.put(bytes, 'application/pdf', undefined, { release: true });
       const upA = uploader(a, 'http://127.0.0.1:9'); // platform unreachable
       await upA.kick();
       expect(upA.status()).toMatchObject({ pending: 1, failed: 1 });
@@ -370,6 +382,30 @@ describe('uploader against the real platform', () => {
       expect((await onPlatform(sha(bytes)))?.equals(bytes)).toBe(true);
       expect(readdirSync(dir)).toEqual([]);
       await upB.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('abandoned attachments', () => {
+  it('a 委托书 no pushed application references is removed after the bound; released ones and recent ones stay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'att-abandoned-'));
+    try {
+      const store = new AttachmentStore(join(dir, 'attachments'), async () => randomBytes(32).fill(7));
+      const abandoned = await store.put(pdf(2000), 'application/pdf', '授权委托书.pdf');
+      const filed = await store.put(pdf(3000), 'application/pdf', '授权委托书.pdf');
+      expect(await store.release([filed.sha256, 'f'.repeat(64), 'garbage'])).toBe(1);
+      expect(await store.release([filed.sha256])).toBe(0); // idempotent
+      const now = Date.now();
+      expect(await store.sweepAbandoned(ABANDONED_AFTER_MS, now)).toBe(0); // too recent
+      expect(await store.sweepAbandoned(ABANDONED_AFTER_MS, now + ABANDONED_AFTER_MS + 1000)).toBe(1);
+      expect(await store.has(abandoned.sha256)).toBe(false);
+      expect(await store.has(filed.sha256)).toBe(true);
+      expect((await store.list()).map((l) => l.released)).toEqual([true]);
+      expect(readdirSync(join(dir, 'attachments')).length).toBe(2); // the file and its release marker
+      await store.remove((await store.list())[0]!.name);
+      expect(readdirSync(join(dir, 'attachments'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,6 +15,12 @@
  *   signature or ID copy is not kept longer than needed (the 委托书 PDF for reprinting stays in
  *   main/documents' folder).
  *
+ * Release: an attachment is uploaded only once an application that references it is pushed (the
+ *   sync feature calls `flush` with the push's references, which marks them released: a
+ *   `<name>.rel` marker, so an upload cut by a restart still goes on). A 委托书 signed for a case that
+ *   is never filed is never uploaded; `sweepAbandoned` removes such unreleased files after
+ *   `ABANDONED_AFTER_MS` (30 days: longer than a field laptop can work offline, staff offlineDays ≤ 30).
+ *
  * Uploader: one upload at a time, oldest first. `HEAD` learns what the platform already has, then
  * `PUT`s the rest in chunks with `Content-Range`, so a cut network costs at most one chunk. A network
  * or platform failure (offline, timeout, 5xx, garbage, 401) stops the round and retries with jittered
@@ -68,9 +74,15 @@ export function deriveAttachmentKeys(master: Buffer): { enc: Buffer; name: Buffe
   };
 }
 
+/** Unreleased attachments (no application pushed references them) are removed after this long. */
+export const ABANDONED_AFTER_MS = 30 * 24 * 3_600_000;
+const RELEASED = '.rel';
+
 export interface StoredAttachment {
   /** File name in the store (HMAC of the SHA-256). */
   name: string;
+  /** An application push referenced it: to be uploaded. */
+  released: boolean;
   /** Size on disk (ciphertext + overhead). */
   bytesOnDisk: number;
   mtimeMs: number;
@@ -103,8 +115,49 @@ export class AttachmentStore {
     return `${createHmac('sha256', (await this.k()).name).update(sha256).digest('hex')}.att`;
   }
 
-  /** Validates, hashes, encrypts and durably stores the bytes. Idempotent for the same bytes. */
-  async put(bytes: Uint8Array, mimeType: string, fileName?: string): Promise<AttachmentRefOut> {
+  /**
+   * Validates, hashes, encrypts and durably stores the bytes. Idempotent for the same bytes. Stored
+   * unreleased (not uploaded) unless `options.release`.
+   */
+  async put(bytes: Uint8Array, mimeType: string, fileName?: string, options: { release?: boolean } = {}): Promise<AttachmentRefOut> {
+    const ref = await this.putSealed(bytes, mimeType, fileName);
+    if (options.release) await this.release([ref.sha256]);
+    return ref;
+  }
+
+  /** Marks stored attachments for upload (an application that references them is being pushed); unknown ones are ignored. */
+  async release(sha256s: readonly string[]): Promise<number> {
+    let n = 0;
+    for (const s of new Set(sha256s)) {
+      if (!/^[0-9a-f]{64}$/.test(s)) continue;
+      const name = await this.nameOf(s);
+      if (!(await stat(path.join(this.dir, name)).catch(() => null))) continue;
+      const marker = path.join(this.dir, name + RELEASED);
+      if (await stat(marker).catch(() => null)) continue;
+      const fh = await open(marker, 'w', 0o600);
+      await fh.sync().finally(() => fh.close());
+      n++;
+    }
+    if (n) await this.syncDir();
+    return n;
+  }
+
+  /** Removes attachments no pushed application referenced, stored longer than `maxAgeMs` ago (and stray markers). */
+  async sweepAbandoned(maxAgeMs = ABANDONED_AFTER_MS, now = Date.now()): Promise<number> {
+    let n = 0;
+    const names = new Set((await readdir(this.dir).catch(() => [] as string[])));
+    for (const f of names) {
+      if (f.endsWith(RELEASED) && !names.has(f.slice(0, -RELEASED.length))) await rm(path.join(this.dir, f), { force: true });
+    }
+    for (const item of await this.list()) {
+      if (item.released || now - item.mtimeMs < maxAgeMs) continue;
+      await this.remove(item.name);
+      n++;
+    }
+    return n;
+  }
+
+  private async putSealed(bytes: Uint8Array, mimeType: string, fileName?: string): Promise<AttachmentRefOut> {
     if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(mimeType)) {
       throw new AttachmentError('ATTACHMENT_TYPE_NOT_ALLOWED', `type ${mimeType.slice(0, 60)} is not allowed`, '只能上传 PNG、JPEG 图片或 PDF 文件。');
     }
@@ -167,7 +220,7 @@ export class AttachmentStore {
       }
       if (!FILE.test(f)) continue;
       const st = await stat(path.join(this.dir, f)).catch(() => null);
-      if (st?.isFile()) out.push({ name: f, bytesOnDisk: st.size, mtimeMs: st.mtimeMs });
+      if (st?.isFile()) out.push({ name: f, released: !!(await stat(path.join(this.dir, f + RELEASED)).catch(() => null)), bytesOnDisk: st.size, mtimeMs: st.mtimeMs });
     }
     return out.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
   }
@@ -211,6 +264,7 @@ export class AttachmentStore {
   async remove(name: string): Promise<void> {
     if (!FILE.test(name)) return;
     await rm(path.join(this.dir, name), { force: true });
+    await rm(path.join(this.dir, name + RELEASED), { force: true });
     await this.syncDir();
   }
 }
@@ -295,9 +349,14 @@ export class AttachmentUploader {
 
   /** Re-reads the store (after a put) and reports. */
   async refresh(): Promise<AttachmentStatus> {
-    this.listed = await this.o.store.list();
+    this.listed = await this.queue();
     this.changed();
     return this.status();
+  }
+
+  /** What is to be uploaded: released attachments only. */
+  private async queue(): Promise<StoredAttachment[]> {
+    return (await this.o.store.list()).filter((l) => l.released);
   }
 
   private changed() {
@@ -328,11 +387,12 @@ export class AttachmentUploader {
     return this.running;
   }
 
-  /** Tries to upload these (if still pending) before an application that references them is pushed. */
+  /** Releases these (an application that references them is being pushed) and tries to upload them first. */
   async flush(sha256s: string[], budgetMs: number): Promise<void> {
     const wanted: string[] = [];
     for (const s of new Set(sha256s)) if (await this.o.store.has(s)) wanted.push(s);
     if (!wanted.length || this.closed) return;
+    await this.o.store.release(wanted);
     // A push is about to hit the network anyway: try now, whatever the backoff says.
     await Promise.race([this.kick(true), new Promise((r) => setTimeout(r, budgetMs).unref?.())]);
   }
@@ -356,7 +416,7 @@ export class AttachmentUploader {
   private async loop(): Promise<void> {
     do {
       this.rerun = false;
-      this.listed = await this.o.store.list();
+      this.listed = await this.queue();
       const conn = this.o.connection();
       if (Date.now() < this.globalNextAt) break;
       if (!conn?.token) {
@@ -396,7 +456,7 @@ export class AttachmentUploader {
           }
         }
       } finally {
-        this.listed = await this.o.store.list();
+        this.listed = await this.queue();
         for (const n of this.failures.keys()) if (!this.listed.some((l) => l.name === n)) this.failures.delete(n);
         this.stats.active = false;
         this.changed();

@@ -24,13 +24,15 @@ import { PlatformClient } from '../../sync/client/transport';
 import { StreamClient } from '../../sync/client/sse';
 import { SYNC_ERROR_MESSAGES, SyncTransportError, type SyncErrorCode } from '../../sync/client/errors';
 import { hostSecretStore, type SecretStore } from './secrets';
-import { deriveIdHashSalt, derivePassword, loadOrCreateMasterKey } from './keys';
+import { deriveIdHashSalt, deriveProvinceIdHashKey, derivePassword, idHashKeyId, loadOrCreateMasterKey } from './keys';
 import type { DemoPlatform } from './demo';
 import { AttachmentError, AttachmentStore, AttachmentUploader, type UploaderOptions } from './attachments';
 
 const Enrollment = z.object({ platform: z.string().max(300), terminalId: z.string().max(128), stationId: z.string().max(64) });
 type Enrollment = z.infer<typeof Enrollment>;
 const TOKEN = 'platform-token';
+/** The province's applicant ID lookup hash key (from the platform at enrollment), 32 bytes. */
+const ID_HASH_KEY = 'id-hash-key';
 
 export interface SyncFeatureOptions {
   /** Secret store override (tests); default by host. */
@@ -44,8 +46,12 @@ export interface SyncFeatureOptions {
   timeoutMs?: number;
   /** Uploader tuning (tests). */
   attachments?: Pick<UploaderOptions, 'backoff' | 'fileBackoff' | 'chunkBytes' | 'timeoutMs' | 'fetch'>;
+  /** Unreleased attachments older than this are removed at start (default attachments.ts ABANDONED_AFTER_MS, 30 days). */
+  abandonedAttachmentMs?: number;
   /** How long a push of applications waits for their pending attachments, ms (default 15 s). */
   attachmentFlushMs?: number;
+  /** How long `store.key` waits for a first enrollment to bring the province's ID hash key, ms (default 15 s). */
+  idHashKeyWaitMs?: number;
   /** A stored document's PDF bytes (main/documents; encrypted at rest there), for `attachments.putDocument`. */
   readDocument?: (documentId: string) => Promise<Buffer | null>;
 }
@@ -163,7 +169,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   async function boot(): Promise<void> {
     await key();
     const saved = z.object({ lastSyncAt: z.number().nullable() }).safeParse(await readJson(stateFile));
-    if (saved.success) state.local.lastSyncAt = saved.data.lastSyncAt;
+    if (saved.success) state.local.lastSyncAt = Math.max(saved.data.lastSyncAt ?? 0, state.local.lastSyncAt ?? 0) || null;
 
     let url: string;
     let platformId: string;
@@ -202,6 +208,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     if (enrollment.success && enrollment.data.platform === platformId && token) {
       client.token = token;
       adopt(enrollment.data);
+      if (!(await store.read(ID_HASH_KEY))) void fetchIdHashKey();
     } else {
       await enroll(platformId);
     }
@@ -259,6 +266,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       const r = await client.enroll(code, `terminal ${ctx.config.role}`);
       const store = await getSecrets();
       await store.write(TOKEN, Buffer.from(r.token, 'utf8'));
+      if (r.idHashKey) await store.write(ID_HASH_KEY, Buffer.from(r.idHashKey, 'hex'));
       const e: Enrollment = { platform: platformId, terminalId: r.terminalId, stationId: r.stationId };
       await writeJson(enrollFile, e);
       client.token = r.token;
@@ -268,6 +276,32 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       const code = e instanceof SyncTransportError ? (e.code === 'REQUEST_REFUSED' ? 'ENROLL_FAILED' : e.code) : 'ENROLL_FAILED';
       setError(code, e instanceof Error ? e.message : undefined);
     }
+  }
+
+  /** Enrolled before the platform handed out the province key: ask for it (retried on the next start). */
+  async function fetchIdHashKey(): Promise<void> {
+    try {
+      const me = await client?.me();
+      if (me?.idHashKey) {
+        await (await getSecrets()).write(ID_HASH_KEY, Buffer.from(me.idHashKey, 'hex'));
+        log.info('sync.id-hash-key-received');
+      }
+    } catch (e) {
+      log.warn('sync.id-hash-key-unavailable', { error: e instanceof Error ? e.message.slice(0, 100) : 'unknown' });
+    }
+  }
+
+  /** The renderer's lookup key: from the province key once known (waits for a first enrollment, bounded), else per terminal. */
+  async function lookupKey(master: Buffer) {
+    const store = await getSecrets();
+    let province = await store.read(ID_HASH_KEY);
+    if (!province && booting) {
+      await Promise.race([booting, new Promise((r) => setTimeout(r, options.idHashKeyWaitMs ?? 15_000))]);
+      province = await store.read(ID_HASH_KEY);
+    }
+    const legacy = deriveIdHashSalt(master);
+    const idHashSalt = province?.length === 32 ? deriveProvinceIdHashKey(province) : legacy;
+    return { idHashSalt, idHashScope: province?.length === 32 ? ('province' as const) : ('terminal' as const), idHashKeyId: idHashKeyId(idHashSalt), legacyIdHashSalt: legacy };
   }
 
   async function withClient(): Promise<PlatformClient> {
@@ -311,6 +345,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         try {
           const r = await c.pull(input.collection, input.checkpoint, input.limit);
           if (r.skipped) log.warn('sync.pull-skipped', { collection: input.collection, skipped: r.skipped });
+          if (input.collection === 'station_config') ctx.stationZone?.learn(r.documents, state.stationId);
           return input.collection === 'staff' ? { ...r, documents: r.documents.map(forRenderer) } : r;
         } catch (e) {
           return asHandlerError(e);
@@ -340,8 +375,9 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       },
       'sync.report': async (input: SyncLocalReport) => {
         const before = state.local.lastSyncAt;
-        state.local = input;
-        if (input.lastSyncAt !== null && input.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: input.lastSyncAt }).catch(() => undefined);
+        // A window that has not synced since it started reports null: the last success survives restarts.
+        state.local = { ...input, lastSyncAt: Math.max(input.lastSyncAt ?? 0, before ?? 0) || null };
+        if (state.local.lastSyncAt !== null && state.local.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: state.local.lastSyncAt }).catch(() => undefined);
         emitState();
         return null;
       },
@@ -358,10 +394,12 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       'attachments.status': () => uploader.refresh(),
       'store.key': async (input) => {
         const master = await key();
-        return { password: derivePassword(master, input.database), idHashSalt: deriveIdHashSalt(master) };
+        return { password: derivePassword(master, input.database), ...(await lookupKey(master)) };
       },
     },
     async start() {
+      // 委托书 and scans no filed application ever referenced (abandoned cases) do not stay forever.
+      void attachmentStore.sweepAbandoned(options.abandonedAttachmentMs).then((n) => n && log.info('attachments.abandoned-removed', { count: n }), () => undefined);
       booting = boot().catch((e) => {
         log.error('sync.boot-failed', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
       });

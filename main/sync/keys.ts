@@ -24,3 +24,16 @@ export function derivePassword(master: Buffer, database: string): string {
 export function deriveIdHashSalt(master: Buffer): string {
   return createHmac('sha256', master).update('applicant-id-hash-salt').digest('hex');
 }
+
+/**
+ * The lookup-hash key handed to the renderer when the province's key is known: derived (HMAC) from
+ * it, so the province key itself stays in main. Every terminal of the province derives the same.
+ */
+export function deriveProvinceIdHashKey(provinceKey: Buffer): string {
+  return createHmac('sha256', provinceKey).update('applicant-id-hash-v2').digest('hex');
+}
+
+/** A short public fingerprint of a lookup key (to notice that it changed), not usable to hash. */
+export function idHashKeyId(key: string): string {
+  return createHmac('sha256', Buffer.from(key, 'hex')).update('key-id').digest('hex').slice(0, 16);
+}

@@ -42,6 +42,12 @@ export const AppInfo = z.object({
     /** Multiplier applied to both in elderly mode (no time pressure). */
     elderlyTimeoutFactor: z.number().min(1).max(10),
   }),
+  /** The terminal configuration's station time zone override (IANA); absent = the synced station_config's, else Asia/Shanghai. */
+  timeZone: z.string().max(64).optional(),
+  /** Template of the 受理回执's QR (the province progress page, `{id}` = application id); absent = `TT1:<id>`. */
+  progressUrl: z.string().max(300).optional(),
+  /** terminal.config.json exists but is broken: the terminal refuses to run and shows this (file and fields). */
+  configError: z.object({ file: z.string().max(1000), issues: z.array(z.object({ field: z.string().max(200), message: z.string().max(300) })).max(20) }).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -31,9 +31,15 @@ export const AcceptanceReceiptInput = z
     channel: z.enum(['kiosk', 'counter', 'field']),
     submittedAt: isoDateTime,
     promisedDays: z.number().int().min(0).max(3650).nullable().optional(),
+    /** Materials (the catalog's list when neither of the two below is given). */
     materials: z.array(line(300)).max(50),
+    /** What was actually received, and what is still to be brought: printed instead of `materials` when given. */
+    receivedMaterials: z.array(line(300)).max(50).optional(),
+    missingMaterials: z.array(line(300)).max(50).optional(),
+    /** 承诺时限 as the service guide states it; wins over `promisedDays`. */
+    timeLimit: line(60).optional(),
     notes: z.array(line(500)).max(20),
-    /** What the QR code encodes (progress lookup), e.g. `TT1:<applicationId>`. */
+    /** What the QR code encodes (progress lookup): the province progress URL with the id, or `TT1:<applicationId>`. */
     progressQr: line(500).min(1),
     /** Submitted while the platform was unreachable. */
     offline: z.boolean().optional(),

@@ -125,8 +125,17 @@ export type SyncState = z.infer<typeof SyncState>;
 export const StoreKeyOutput = z.object({
   /** Password for RxDB field encryption of this database (base64url, derived per database name). */
   password: z.string().min(32).max(128),
-  /** Salt for the `applicantIdHash` lookups (hex). */
+  /**
+   * Key of the `applicantIdHash` lookups (hex, HMAC-SHA256): derived from the province's key the
+   * platform hands out at enrollment (`idHashScope: 'province'`, the same on every terminal), or,
+   * until this terminal has it, from its own master key (`'terminal'`).
+   */
   idHashSalt: z.string().regex(/^[0-9a-f]{64}$/),
+  idHashScope: z.enum(['province', 'terminal']).optional(),
+  /** A short fingerprint of `idHashSalt`: the renderer re-derives its stored hashes when it changes. */
+  idHashKeyId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  /** The per-terminal salt of releases before the province key (SHA-256 of `salt:ID`), to find documents not yet re-derived. */
+  legacyIdHashSalt: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 export const syncCalls = {

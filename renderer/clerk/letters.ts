@@ -11,6 +11,7 @@
  */
 import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, type DocumentSpecInput } from '../../preload/contract/kiosk-calls';
 import { maskIdNumber } from '../../sync/protocol/mask';
+import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDateTime } from '../../sync/protocol/station-time';
 
 type Block = DocumentSpecInput['blocks'][number];
 
@@ -40,10 +41,19 @@ export interface AuthorizationLetterInput {
   subDelegation: boolean;
   reason?: string;
   signedAt: string;
+  /** The station's IANA time zone: the times on the letter are the station's (default Asia/Shanghai). */
+  timeZone?: string;
   /** PNG of the principal's on-screen signature, base64 (no data: prefix). */
   signaturePng: string;
 }
 
+
+/** `YYYY-MM-DD HH:mm` in the station's zone; a value that is no instant is printed as given. */
+export function stationTime(iso: string, timeZone: string | undefined): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return stationDateTime(d, timeZone && isTimeZone(timeZone) ? timeZone : DEFAULT_STATION_TIME_ZONE);
+}
 
 const signature = (png: string, caption: string): Block[] => [{ kind: 'image', pngBase64: png, widthMm: 60, caption }];
 
@@ -81,7 +91,7 @@ export function authorizationLetter(i: AuthorizationLetterInput): DocumentSpecIn
       },
       { kind: 'spacer', mm: 4 },
       ...signature(i.signaturePng, '委托人签字（或按手印）'),
-      { kind: 'paragraph', text: `签署时间：${i.signedAt.slice(0, 16).replace('T', ' ')}` },
+      { kind: 'paragraph', text: `签署时间：${stationTime(i.signedAt, i.timeZone)}` },
       { kind: 'signatures', labels: ['受托人（签字）', '经办人'] },
       { kind: 'paragraph', text: '附件：委托人、受托人身份证复印件。' },
     ],
@@ -98,6 +108,7 @@ export interface CompletionSlipInput {
   outcome: 'approved' | 'rejected';
   decisionReason?: string;
   handedOverAt: string;
+  timeZone?: string;
   signaturePng: string;
 }
 
@@ -117,7 +128,7 @@ export function completionSlip(i: CompletionSlipInput): DocumentSpecInput {
           { label: '申请人', value: `${i.resident.name}（${maskIdNumber(i.resident.idNumber)}）` },
           { label: '代办员', value: i.agentName },
           { label: '办理结果', value: i.outcome === 'approved' ? '准予办理' : `不予办理${i.decisionReason ? `：${i.decisionReason}` : ''}` },
-          { label: '回交时间', value: i.handedOverAt.slice(0, 16).replace('T', ' ') },
+          { label: '回交时间', value: stationTime(i.handedOverAt, i.timeZone) },
         ],
       },
       { kind: 'paragraph', text: '申请人已收到上述事项的办理结果及相关证件、材料，确认无误。本次委托随事项办结终止。' },
@@ -135,6 +146,7 @@ export interface TerminationSlipInput {
   agentName: string;
   reason: string;
   at: string;
+  timeZone?: string;
   signaturePng: string;
 }
 
@@ -152,7 +164,7 @@ export function terminationSlip(i: TerminationSlipInput): DocumentSpecInput {
           { label: '委托人', value: `${i.resident.name}（${maskIdNumber(i.resident.idNumber)}）` },
           { label: '受托人', value: i.agentName },
           { label: '终止原因', value: i.reason },
-          { label: '终止时间', value: i.at.slice(0, 16).replace('T', ' ') },
+          { label: '终止时间', value: stationTime(i.at, i.timeZone) },
         ],
       },
       { kind: 'paragraph', text: '委托人决定自上述时间起终止对受托人的授权委托，受托人不再代为办理该事项。' },

@@ -128,9 +128,14 @@ export async function updateForm(db: TerminalDatabase, id: string, patch: Partia
   await doc.incrementalModify((d) => ({ ...d, ...patch, ...(applicantIdHash !== undefined ? { applicantIdHash } : {}), updatedAt: now.toISOString() }));
 }
 
-/** "My applications": by the salted hash of the ID number, newest first (indexed). */
-export async function applicationsByIdNumber(db: TerminalDatabase, idHashSalt: string, idNumber: string, limit = 50): Promise<ApplicationLocal[]> {
-  const h = await hashIdNumber(idHashSalt, idNumber);
-  const docs = await db.applications.find({ selector: { applicantIdHash: h }, sort: [{ createdAt: 'desc' }], limit }).exec();
+/** The lookup hashes of an ID number under each salt (current first; see ./id-hash.ts). */
+export async function lookupHashes(salts: string | readonly string[], idNumber: string): Promise<string[]> {
+  return Promise.all((typeof salts === 'string' ? [salts] : salts).map((s) => hashIdNumber(s, idNumber)));
+}
+
+/** "My applications": by the salted hash of the ID number (under each lookup salt), newest first (indexed). */
+export async function applicationsByIdNumber(db: TerminalDatabase, idHashSalt: string | readonly string[], idNumber: string, limit = 50): Promise<ApplicationLocal[]> {
+  const hs = await lookupHashes(idHashSalt, idNumber);
+  const docs = await db.applications.find({ selector: { applicantIdHash: hs.length === 1 ? hs[0]! : { $in: hs } }, sort: [{ createdAt: 'desc' }], limit }).exec();
   return docs.map((d) => d.toMutableJSON());
 }

@@ -103,4 +103,5 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
 export const EARLIER_SCHEMAS: Partial<Record<LocalCollectionName, AnySchema[]>> = {
   applications: [applicationSchemaV0, applicationSchemaV1],
   sync_quarantine: [quarantineSchemaV0],
+  station_config: [stationConfigSchemaV0],
 };

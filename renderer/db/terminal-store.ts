@@ -8,11 +8,15 @@ import type { StreamEvent } from '../../sync/protocol';
 import { DEFAULT_DB_NAME, openTerminalDatabase, type TerminalDatabase } from './database';
 import { startReplication, type SyncBridge, type TerminalReplication } from './replication';
 import { purgeExpired, retentionDaysOf } from './retention';
+import { localStorageMarker, lookupSalts, rederiveIdHashes } from './id-hash';
+import { followStationConfig } from '../shared/station-zone';
 
 export interface TerminalStore {
   db: TerminalDatabase;
-  /** Salt for ID-number lookups (memory only). */
+  /** Salt for ID-number lookups (memory only): the province-wide one once main has it (./id-hash.ts). */
   idHashSalt: string;
+  /** Salts a lookup by ID number tries (current first, then this terminal's legacy one). */
+  lookupSalts: string[];
   /** Set once this window leads and replicates. */
   replication: () => TerminalReplication | null;
   close(): Promise<void>;
@@ -34,6 +38,9 @@ export async function startTerminalStore(options: { name?: string; onReplication
   const name = options.name ?? DEFAULT_DB_NAME;
   const key = await call('store.key', { database: name });
   const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: 'dexie' } });
+  // Re-derive stored lookup hashes when the key changed (upgrade, or the province key arrived).
+  await rederiveIdHashes(db, key, localStorageMarker(name)).catch(() => undefined);
+  const unfollowZone = followStationConfig(db.station_config);
   let replication: TerminalReplication | null = null;
   let purgeTimer: ReturnType<typeof setInterval> | null = null;
   let closed = false;
@@ -76,9 +83,11 @@ export async function startTerminalStore(options: { name?: string; onReplication
   return {
     db,
     idHashSalt: key.idHashSalt,
+    lookupSalts: lookupSalts(key),
     replication: () => replication,
     async close() {
       closed = true;
+      unfollowZone();
       if (purgeTimer) clearInterval(purgeTimer);
       await replication?.stop();
       await db.close();

@@ -69,3 +69,17 @@ describe('kiosk drafts', () => {
     expect(await db.kiosk_drafts.findOne(fresh).exec()).not.toBeNull();
   });
 });
+
+describe('kiosk drafts: the applicant idType', () => {
+  it('a Hong Kong / Macao / Taiwan residence permit read at the kiosk is stored as such, not as resident_id', async () => {
+    db = await memoryDb();
+    const t = { db, idHashSalt: TEST_SALT, stationId: '360121201' };
+    const hk = await saveDraft(t, null, content({ idNumber: '810000199001011234', cardType: 'hmt-residence' }));
+    const tw = await saveDraft(t, null, content({ idNumber: '830000199001011234', cardType: 'hmt-residence', serviceItemCode: 'YB02' }));
+    const cn = await saveDraft(t, null, content({ cardType: 'resident', serviceItemCode: 'YB03' }));
+    expect((await db!.kiosk_drafts.findOne(hk).exec())?.applicant?.idType).toBe('hk_macao_permit');
+    expect((await db!.kiosk_drafts.findOne(tw).exec())?.applicant?.idType).toBe('taiwan_permit');
+    expect((await db!.kiosk_drafts.findOne(cn).exec())?.applicant?.idType).toBe('resident_id');
+    expect((await submitDraft(t, hk)).applicant?.idType).toBe('hk_macao_permit');
+  });
+});

@@ -9,7 +9,7 @@
 import type { TerminalDatabase } from '../db/database';
 import type { ApplicationLocal, KioskDraftDoc } from '../db/schemas';
 import { createDraft, hashIdNumber, submitApplication } from '../db/applications';
-import { uuidv7 } from '../../sync/protocol';
+import { idTypeOfCard, uuidv7 } from '../../sync/protocol';
 
 export const DRAFT_MAX_AGE_DAYS = 30;
 
@@ -27,10 +27,12 @@ export interface DraftContent {
   name: string;
   idNumber: string;
   phone?: string;
+  /** What the card reader said (`manual`: typed); decides the applicant's idType. */
+  cardType?: string;
   formData: Record<string, unknown>;
 }
 
-const applicantOf = (c: DraftContent) => ({ name: c.name, idType: 'resident_id' as const, idNumber: c.idNumber, ...(c.phone ? { phone: c.phone } : {}) });
+const applicantOf = (c: DraftContent) => ({ name: c.name, idType: idTypeOfCard(c.cardType, c.idNumber), idNumber: c.idNumber, ...(c.phone ? { phone: c.phone } : {}) });
 
 /** Creates the draft or updates it; resolves with its id once the write is committed. */
 export async function saveDraft(t: DraftTarget, draftId: string | null, c: DraftContent, now = new Date()): Promise<string> {

@@ -32,3 +32,11 @@ describe('kiosk identity', () => {
     expect(cardProblem('READ_FAILED').titleKey).toBe('kiosk.identify.errors.unreadable');
   });
 });
+
+describe('age and expiry on the station day (TZ=UTC, 23:30 UTC = 07:30 next morning in Jiangxi)', () => {
+  it('the 70th birthday is today at the station, though the machine is still on yesterday', () => {
+    const now = new Date('2026-12-04T23:30:00.000Z');
+    expect(ageOn('1956-12-05', now)).toBe(70);
+    expect(ageOn('1956-12-06', now)).toBe(69);
+  });
+});

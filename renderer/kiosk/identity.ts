@@ -4,6 +4,8 @@
  * The full number stays in memory for prefill and lookups; the screen shows only the masked one.
  */
 import { maskIdNumber } from '../../sync/protocol/mask';
+import { stationClock, stationDate } from '../../sync/protocol/station-time';
+import { stationTimeZone } from '../shared/station-zone';
 import type { IdCard } from '../../preload/contract/device-calls';
 
 export const ELDERLY_AGE = 70;
@@ -27,8 +29,10 @@ export function ageOn(birthDate: string | null | undefined, now: Date): number |
   const m = birthDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate) : null;
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  let age = now.getFullYear() - y;
-  if (now.getMonth() + 1 < mo || (now.getMonth() + 1 === mo && now.getDate() < d)) age--;
+  // The station's calendar day, not the machine's (a UTC clock is still on yesterday before 08:00).
+  const today = stationClock(now, stationTimeZone());
+  let age = today.year - y;
+  if (today.month < mo || (today.month === mo && today.day < d)) age--;
   return age >= 0 && age < 150 ? age : null;
 }
 
@@ -38,7 +42,7 @@ export function birthDateFromId(id: string): string | null {
   return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
 
-const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const isoDay = (d: Date) => stationDate(d, stationTimeZone());
 
 export function identityFromCard(card: IdCard, now = new Date()): KioskIdentity {
   const expired = !!card.validTo && card.validTo !== 'long-term' && card.validTo < isoDay(now);

@@ -6,6 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AppInfo, Role } from '../../preload/contract';
 import { BridgeError, call, hasBridge } from '../bridge/client';
+import { setZoneOverride } from '../shared/station-zone';
 
 export type AppStatus = 'loading' | 'ready' | 'error';
 
@@ -66,6 +67,7 @@ export const useAppStore = defineStore('app', () => {
         throw new BridgeError({ code: 'BRIDGE_UNAVAILABLE', message: 'window.terminal is not available' });
       }
       info.value = await withTimeout(call('app.info'), options.timeoutMs ?? INFO_TIMEOUT_MS);
+      setZoneOverride(info.value.timeZone);
       status.value = 'ready';
     } catch (e) {
       info.value = null;

@@ -76,7 +76,7 @@ describe('sync store', () => {
     await quarantine(db, { collection: 'evaluations', docId: ev.id, code: 'INVALID_DOCUMENT', message: 'reasons are required', doc: ev });
     const d = db;
     const s = useSyncStore();
-    await s.init({ db: d, idHashSalt: 'x', replication: () => null, close: async () => undefined });
+    await s.init({ db: d, idHashSalt: 'x', lookupSalts: ['x'], replication: () => null, close: async () => undefined });
     expect(s.quarantine.map((q) => q.code)).toEqual(['INVALID_DOCUMENT']);
     expect(s.level).toBe('attention');
     expect(s.daysOffline).toBeNull();

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import {
   documentSchemas,
   enrollResponse,
+  meResponse,
+  type MeResponse,
   errorResponse,
   healthResponse,
   LIMITS,
@@ -173,6 +175,13 @@ export class PlatformClient {
   async enroll(code: string, label?: string): Promise<EnrollResponse> {
     const r = enrollResponse.safeParse(await this.request('POST', paths.enroll, { code, ...(label ? { label } : {}) }, false));
     if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'enroll: unexpected answer');
+    return r.data;
+  }
+
+  /** Who the platform knows this terminal as; carries the province's ID lookup hash key. */
+  async me(): Promise<MeResponse> {
+    const r = meResponse.safeParse(await this.request('GET', paths.me));
+    if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'me: unexpected answer');
     return r.data;
   }
 

@@ -58,10 +58,18 @@ export const enrollResponse = z.object({
   stationId,
   /** Bearer token; shown once, stored hashed on the platform. */
   token: z.string().min(20),
+  /**
+   * The province's key of the applicant ID lookup hash (`applicantIdHash`), hex: the same for every
+   * terminal, so one resident is one person at every terminal. A secret: kept in main's secret store.
+   * Absent from older platforms.
+   */
+  idHashKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type EnrollResponse = z.infer<typeof enrollResponse>;
 
-export const meResponse = z.object({ terminalId: docId, stationId, label: z.string().nullable() });
+/** `GET /terminals/me`; carries `idHashKey` too, for terminals enrolled before the platform handed it out. */
+export const meResponse = z.object({ terminalId: docId, stationId, label: z.string().nullable(), idHashKey: z.string().regex(/^[0-9a-f]{64}$/).optional() });
+export type MeResponse = z.infer<typeof meResponse>;
 
 // ---------------------------------------------------------------- pull
 

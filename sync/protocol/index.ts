@@ -10,3 +10,6 @@ export * from './examples';
 export * from './forms/validate';
 export * from './mask';
 export * from './station-time';
+export * from './time-limit';
+export * from './progress-code';
+export * from './id-type';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTimeZone, stationClock, stationDate, stationDateTime, stationDateTimeZh, stationDateZh } from './station-time';
+import { addDays, isTimeZone, stationClock, stationDate, stationDateTime, stationDateTimeZh, stationDateZh, stationDayEnd, stationDayStart } from './station-time';
 
 describe('station time', () => {
   // 23:30 UTC on 4 December is 07:30 on 5 December in Jiangxi (UTC+8, no DST).
@@ -30,5 +30,16 @@ describe('station time', () => {
     expect(isTimeZone('Asia/Shanghai')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(isTimeZone('')).toBe(false);
+  });
+
+  it('day ranges are the station day, whatever the machine zone', () => {
+    expect(stationDayStart('2026-12-05')).toBe('2026-12-04T16:00:00.000Z');
+    expect(stationDayEnd('2026-12-05')).toBe('2026-12-05T15:59:59.999Z');
+    expect(stationDayStart('2026-12-05', 'UTC')).toBe('2026-12-05T00:00:00.000Z');
+    // across a DST change (London goes to summer time on 29 March 2026)
+    expect(stationDayStart('2026-03-30', 'Europe/London')).toBe('2026-03-29T23:00:00.000Z');
+    expect(() => stationDayStart('5.12.2026')).toThrow(RangeError);
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 });

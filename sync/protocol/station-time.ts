@@ -81,3 +81,34 @@ export function stationDateTimeZh(instant: Date | string | number, tz: string = 
   const c = stationClock(instant, tz);
   return `${stationDateZh(instant, tz)} ${pad(c.hour)}:${pad(c.minute)}`;
 }
+
+/**
+ * The instant of a station wall-clock time: `day` (`YYYY-MM-DD`) at `hh:mm:ss.ms` in `tz`. Throws on
+ * a malformed day. Used for day ranges ("today's cases", the daily summary) in the station's zone.
+ */
+export function stationInstant(day: string, tz: string = DEFAULT_STATION_TIME_ZONE, h = 0, mi = 0, s = 0, ms = 0): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h, mi, s, ms);
+  // Two rounds settle the offset also next to a DST change.
+  let t = wall;
+  for (let i = 0; i < 2; i++) {
+    const c = stationClock(t, tz);
+    const seen = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second, new Date(t).getUTCMilliseconds());
+    t += wall - seen;
+  }
+  return new Date(t);
+}
+
+/** ISO instant of 00:00:00.000 of `day` in the station's zone. */
+export const stationDayStart = (day: string, tz: string = DEFAULT_STATION_TIME_ZONE): string => stationInstant(day, tz).toISOString();
+/** ISO instant of 23:59:59.999 of `day` in the station's zone. */
+export const stationDayEnd = (day: string, tz: string = DEFAULT_STATION_TIME_ZONE): string => stationInstant(day, tz, 23, 59, 59, 999).toISOString();
+
+/** `YYYY-MM-DD` `days` calendar days after `day` (negative: before). */
+export function addDays(day: string, days: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD day: ${day}`);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}

@@ -175,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/v1/terminals/me', async (req) => {
     const t = await terminal(req);
     const me = await store.terminalByToken((req.headers.authorization ?? '').slice(7));
-    return { terminalId: t.terminalId, stationId: t.stationId, label: me?.label ?? null };
+    return { terminalId: t.terminalId, stationId: t.stationId, label: me?.label ?? null, idHashKey: await store.idHashKey() };
   });
 
   app.post('/api/v1/staff/login', async (req) => {

@@ -25,6 +25,7 @@ import {
   type Rejection,
   type StaffDoc,
 } from '../protocol/index';
+import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDate } from '../protocol/station-time';
 import type { Database, Queryable } from './db/driver';
 import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup } from './rules';
 
@@ -489,9 +490,16 @@ export class Store {
     }
   }
 
-  /** 受理号: `<station>-<yyyymmdd>-<nnnn>`, a counter per station and day. */
+  /** The station's IANA time zone from its station_config (absent or unknown = Asia/Shanghai). */
+  private async stationTimeZone(tx: Queryable, stationId: string): Promise<string> {
+    const rows = await tx.query<{ tz: string | null }>("SELECT data->>'timeZone' AS tz FROM documents WHERE collection = 'station_config' AND data->>'stationId' = $1 LIMIT 1", [stationId]);
+    const tz = rows[0]?.tz;
+    return tz && isTimeZone(tz) ? tz : DEFAULT_STATION_TIME_ZONE;
+  }
+
+  /** 受理号: `<station>-<yyyymmdd>-<nnnn>`, a counter per station and day, the day in the station's time zone. */
   private async nextAcceptanceNo(tx: Queryable, stationId: string, nowIso: string): Promise<string> {
-    const day = nowIso.slice(0, 10).replaceAll('-', '');
+    const day = stationDate(nowIso, await this.stationTimeZone(tx, stationId)).replaceAll('-', '');
     const scope = `${stationId}:${day}`;
     const rows = await tx.query<{ last_value: number }>(
       `INSERT INTO acceptance_counters (scope, last_value) VALUES ($1, 1)
@@ -513,7 +521,7 @@ export class Store {
   }
 
   /** Redeems a one-time code: a new terminal id and bearer token (stored as a hash only). */
-  async enroll(code: string, label: string | undefined): Promise<{ terminalId: string; stationId: string; token: string }> {
+  async enroll(code: string, label: string | undefined): Promise<{ terminalId: string; stationId: string; token: string; idHashKey: string }> {
     const normalized = code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
     const token = `trm_${randomBytes(32).toString('base64url')}`;
     const terminalId = `T-${randomBytes(6).toString('hex')}`;
@@ -527,7 +535,25 @@ export class Store {
       if (!stationId) throw new PlatformError('ENROLL_CODE_INVALID', 'the enrollment code is unknown, used or expired', 400);
       await tx.query('INSERT INTO terminals (id, station_id, token_hash, label) VALUES ($1, $2, $3, $4)', [terminalId, stationId, sha256(token), label ?? null]);
       return { terminalId, stationId, token };
+    }).then(async (r) => ({ ...r, idHashKey: await this.idHashKey() }));
+  }
+
+  private idHashKeyValue: Promise<string> | null = null;
+
+  /**
+   * The province-wide key of the applicant ID lookup hash (32 random bytes, hex), made once and kept
+   * in `platform_secrets`: every process over the same database hands out the same key.
+   */
+  idHashKey(): Promise<string> {
+    this.idHashKeyValue ??= (async () => {
+      await this.db.query("INSERT INTO platform_secrets (name, value) VALUES ('id-hash-key', $1) ON CONFLICT (name) DO NOTHING", [randomBytes(32).toString('hex')]);
+      const rows = await this.db.query<{ value: string }>("SELECT value FROM platform_secrets WHERE name = 'id-hash-key'");
+      return rows[0]!.value;
+    })();
+    this.idHashKeyValue.catch(() => {
+      this.idHashKeyValue = null;
     });
+    return this.idHashKeyValue;
   }
 
   /**

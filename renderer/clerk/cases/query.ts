@@ -21,7 +21,8 @@ import { summaryCounts, type SummaryRow } from '../../db/counts';
 import type { ApplicationStatus } from '../../../sync/protocol';
 import type { TerminalDatabase } from '../../db/database';
 import { newestFirstKey, type ApplicationLocal } from '../../db/schemas';
-import { hashIdNumber } from '../../db/applications';
+import { lookupHashes } from '../../db/applications';
+import { dayEndIso, dayStartIso } from '../../shared/station-zone';
 
 export type SyncFilter = 'pending' | 'synced' | 'quarantined';
 
@@ -39,7 +40,8 @@ export interface CaseFilter {
 }
 
 export interface CaseContext {
-  idHashSalt: string;
+  /** The lookup salt(s) of the ID number hash (current first; see renderer/db/id-hash.ts). */
+  idHashSalt: string | readonly string[];
   /** Applications written locally that the platform has not acknowledged. */
   pending: ReadonlySet<string>;
   quarantined: ReadonlySet<string>;
@@ -50,9 +52,9 @@ export const syncStateOf = (id: string, ctx: Pick<CaseContext, 'pending' | 'quar
 /** Who filed it: the agent's staff id (帮代办) or the terminal actor in the status history. */
 export const assistantOf = (a: Pick<ApplicationLocal, 'agent' | 'statusHistory'>): string | null => a.agent?.staffId ?? a.statusHistory.find((h) => h.by === 'terminal' && h.actor)?.actor ?? null;
 
-/** Start and end of a local day (yyyy-mm-dd) as ISO times. */
-export const dayStart = (d: string): string => new Date(`${d}T00:00:00`).toISOString();
-export const dayEnd = (d: string): string => new Date(`${d}T23:59:59.999`).toISOString();
+/** Start and end of a station day (yyyy-mm-dd, in the station's time zone) as ISO times. */
+export const dayStart = (d: string): string => dayStartIso(d);
+export const dayEnd = (d: string): string => dayEndIso(d);
 
 /** Newest first: ascending `newestFirst`, then the id (both in every list index). */
 export const CASE_SORT: MangoQuerySortPart<ApplicationLocal>[] = [{ newestFirst: 'asc' }, { id: 'asc' }];
@@ -60,7 +62,10 @@ export const CASE_SORT: MangoQuerySortPart<ApplicationLocal>[] = [{ newestFirst:
 /** The selector of a filter, or null when nothing can match (an empty id set). */
 export async function buildSelector(filter: CaseFilter, ctx: CaseContext): Promise<Record<string, unknown> | null> {
   const selector: Record<string, unknown> = {};
-  if (filter.idNumber?.trim()) selector.applicantIdHash = await hashIdNumber(ctx.idHashSalt, filter.idNumber);
+  if (filter.idNumber?.trim()) {
+    const hs = await lookupHashes(ctx.idHashSalt, filter.idNumber);
+    selector.applicantIdHash = hs.length === 1 ? hs[0] : { $in: hs };
+  }
   if (filter.status?.length) selector.status = filter.status.length === 1 ? filter.status[0] : { $in: [...filter.status] };
   if (filter.service) selector.serviceItemCode = filter.service;
   if (filter.assistant?.trim()) selector.assistantId = filter.assistant.trim();

@@ -1,0 +1,87 @@
+// Issue 12 item 3: one resident = one person at every terminal of the province. The lookup key the
+// renderer gets (`store.key`) comes from the platform's province key, the same for every terminal.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../../sync/server/platform';
+import { TerminalConfig } from '../core/config';
+import { createEventHub } from '../core/events';
+import { createLogger } from '../core/log';
+import type { CallerContext } from '../core/dispatcher';
+import { createSyncFeature } from './feature';
+import { fileSecretStore } from './secrets';
+
+const caller: CallerContext = { origin: 'test', role: 'kiosk', senderId: 't' };
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'id-hash-key-'));
+  dirs.push(d);
+  return d;
+};
+
+function terminal(dataDir: string, role: 'kiosk' | 'clerk', platform: { url: string; enrollCode?: string }, idHashKeyWaitMs?: number) {
+  const log = createLogger({ level: 'debug', stderr: false, sink: () => undefined });
+  const config = TerminalConfig.parse({ role, platform });
+  return createSyncFeature({ config, log, events: createEventHub(log), dataDir, host: 'browser' }, { backoff: { baseMs: 50, maxMs: 200 }, timeoutMs: 2000, ...(idHashKeyWaitMs !== undefined ? { idHashKeyWaitMs } : {}) });
+}
+
+describe('province-wide applicant ID lookup key', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform({ seedDemo: true });
+  });
+  afterAll(async () => {
+    await platform.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('two terminals enrolled with the same platform (kiosk and counter, two stations) get the same lookup key', async () => {
+    const kiosk = terminal(tmp(), 'kiosk', { url: platform.url, enrollCode: await platform.createEnrollCode('360121201') });
+    const counter = terminal(tmp(), 'clerk', { url: platform.url, enrollCode: await platform.createEnrollCode('360121100') });
+    await Promise.all([kiosk.start(), counter.start()]);
+    const [k, c] = await Promise.all([kiosk.handlers['store.key']({ database: 'terminal' }, caller), counter.handlers['store.key']({ database: 'terminal' }, caller)]);
+    expect(k.idHashScope).toBe('province');
+    expect(c.idHashSalt).toBe(k.idHashSalt);
+    expect(c.idHashKeyId).toBe(k.idHashKeyId);
+    // the database passwords and the legacy salts stay per terminal
+    expect(c.password).not.toBe(k.password);
+    expect(c.legacyIdHashSalt).not.toBe(k.legacyIdHashSalt);
+    // the renderer gets a key derived from the province key, not the province key itself
+    const province = await fileSecretStore(join(dirs[0]!, 'secrets')).read('id-hash-key');
+    expect(province?.length).toBe(32);
+    expect(k.idHashSalt).not.toBe(province!.toString('hex'));
+    await Promise.all([kiosk.close(), counter.close()]);
+  });
+
+  it('a terminal enrolled before the platform handed out the key asks for it on its next start', async () => {
+    const dir = tmp();
+    const first = terminal(dir, 'kiosk', { url: platform.url, enrollCode: await platform.createEnrollCode('360121201') });
+    await first.start();
+    const withKey = await first.handlers['store.key']({ database: 'terminal' }, caller);
+    await first.close();
+    // as if enrolled by an older release: no province key stored
+    await fileSecretStore(join(dir, 'secrets')).remove('id-hash-key');
+    const older = terminal(dir, 'kiosk', { url: platform.url }, 0);
+    await older.start();
+    await older.ready();
+    const before = await older.handlers['store.key']({ database: 'terminal' }, caller);
+    expect(before.idHashScope).toBe('terminal');
+    expect(before.idHashSalt).toBe(before.legacyIdHashSalt);
+    for (let i = 0; i < 50 && !(await fileSecretStore(join(dir, 'secrets')).read('id-hash-key')); i++) await new Promise((r) => setTimeout(r, 50));
+    const after = await older.handlers['store.key']({ database: 'terminal' }, caller);
+    expect(after.idHashScope).toBe('province');
+    expect(after.idHashSalt).toBe(withKey.idHashSalt);
+    expect(after.idHashKeyId).not.toBe(before.idHashKeyId);
+    await older.close();
+  });
+
+  it('a terminal that cannot reach the platform on its first start falls back to its own key (and says so)', async () => {
+    const t = terminal(tmp(), 'kiosk', { url: 'http://127.0.0.1:9', enrollCode: 'ABCDE-FGHJK' }, 100);
+    await t.start();
+    const k = await t.handlers['store.key']({ database: 'terminal' }, caller);
+    expect(k.idHashScope).toBe('terminal');
+    expect(k.idHashSalt).toMatch(/^[0-9a-f]{64}$/);
+    await t.close();
+  });
+});

@@ -1,0 +1,34 @@
+// Issue 12 item 8: rating with reason chips threw "BroadcastChannel … could not be cloned" and stored serviceItemCode null.
+import { describe, expect, it } from 'vitest';
+import { reactive, ref } from 'vue';
+import { freshDatabases } from '../db/test-helpers';
+import { createDraft } from '../db/applications';
+import { evaluationDoc, serviceItemOf } from './evaluation';
+
+const fresh = freshDatabases();
+
+describe('kiosk 好差评 record', () => {
+  it('is plain, cloneable data even when the reasons come from a reactive array', () => {
+    const chips = ref<string[]>([]);
+    chips.value = [...chips.value, '服务效率', '服务态度'];
+    expect(() => structuredClone(chips.value)).toThrow(); // what the page used to store
+    const doc = evaluationDoc({ stationId: '360121201', level: 1, reasons: chips.value, comment: null, applicationId: null, ticketId: null, serviceItemCode: null });
+    expect(() => structuredClone(doc)).not.toThrow();
+    expect(doc.reasons).toEqual(['服务效率', '服务态度']);
+    const fromReactive = evaluationDoc({ stationId: 's', level: 2, reasons: reactive(['办事流程']), comment: 'x', applicationId: null, ticketId: null, serviceItemCode: null });
+    expect(() => structuredClone(fromReactive)).not.toThrow();
+  });
+
+  it('knows the service item of an application rated from 进度查询', async () => {
+    const db = await fresh();
+    const a = await createDraft(db, { stationId: '360121201', serviceItemCode: 'MZ01', formId: 'MZ01', formVersion: 1, channel: 'counter', applicant: null }, 'a'.repeat(64));
+    expect(await serviceItemOf(db, a.id, null)).toBe('MZ01');
+    expect(await serviceItemOf(db, a.id, { applicationId: 'other', serviceCode: 'YB01' })).toBe('MZ01');
+    expect(await serviceItemOf(db, 'x', { applicationId: 'x', serviceCode: 'YB01' })).toBe('YB01');
+    expect(await serviceItemOf(db, '019a1b2c-3d4e-7f00-8a00-0123456789ab', null)).toBeNull();
+    expect(await serviceItemOf(db, null, null)).toBeNull();
+    // and the record validates in the store
+    await db.evaluations.insert(evaluationDoc({ stationId: '360121201', level: 1, reasons: ref(['服务态度']).value, comment: null, applicationId: a.id, ticketId: null, serviceItemCode: 'MZ01' }) as never);
+    expect((await db.evaluations.findOne({ selector: { applicationId: a.id } }).exec())?.serviceItemCode).toBe('MZ01');
+  });
+});
