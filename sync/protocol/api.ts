@@ -132,6 +132,8 @@ export const REJECTION_CODES = [
   'UNKNOWN_FORM',
   /** A submitted application's `formData` does not match its form schema (`issues` say where). */
   'FORM_INVALID',
+  /** A queue ticket pushed by a terminal that is not inside a number block it leased (`POST /queue/lease`). */
+  'LEASE_INVALID',
 ] as const;
 export const rejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof rejectionCode>;

@@ -10,3 +10,4 @@ export * from './examples';
 export * from './forms/validate';
 export * from './mask';
 export * from './station-time';
+export * from './queue';
