@@ -47,8 +47,10 @@ export function queuePolicyOf(config: Pick<StationConfigDoc, 'queuePolicy'> | nu
 
 // ---------------------------------------------------------------- commands
 
-const categoryCode = shortText(20).min(1);
-const windowId = shortText(20).min(1);
+/** Codes of categories and windows: short text without control characters (never stored raw otherwise). */
+const code = (max: number) => shortText(max).min(1).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
+const categoryCode = code(20);
+const windowId = code(20);
 const base = { commandId: uuidV7 };
 
 export const issueCommand = z.strictObject({
