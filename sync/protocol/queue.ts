@@ -48,7 +48,10 @@ export function queuePolicyOf(config: Pick<StationConfigDoc, 'queuePolicy'> | nu
 // ---------------------------------------------------------------- commands
 
 /** Codes of categories and windows: short text without control characters (never stored raw otherwise). */
-const code = (max: number) => shortText(max).min(1).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
+const code = (max: number) =>
+  shortText(max)
+    .min(1)
+    .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'no control characters');
 const categoryCode = code(20);
 const windowId = code(20);
 const base = { commandId: uuidV7 };
