@@ -401,7 +401,7 @@ describe('state view', () => {
 describe('leases', () => {
   it('a pushed leased ticket must be inside the block, on the lease’s day, as issued', () => {
     const lease = { stationId: STATION, stationDay: '2026-12-05', category: 'general', prefix: 'A', from: 41, to: 50 };
-    const ok = exampleQueueTicket({ stationId: STATION, number: 'A041', category: 'general', leased: true, issuedAt: '2026-12-05T01:00:00.000Z' });
+    const ok = exampleQueueTicket({ id: ticketIdFor(uuidv7(), new Date('2026-12-05T01:00:00.000Z')), stationId: STATION, number: 'A041', category: 'general', leased: true, issuedAt: '2026-12-05T01:00:00.000Z' });
     expect(leasedTicketProblem(ok, lease, 'Asia/Shanghai')).toBeNull();
     expect(leasedTicketProblem({ ...ok, number: 'A050' }, lease, 'Asia/Shanghai')).toBeNull();
     for (const bad of [
@@ -414,6 +414,7 @@ describe('leases', () => {
       { issuedAt: '2026-12-05T16:00:00.000Z' }, // the 6th in Shanghai
       { status: 'called' as const, window: '1' },
       { reservedWindow: '1' },
+      { id: ticketIdFor(uuidv7(), new Date('2026-12-01T01:00:00.000Z')) }, // minted days before its issue time
     ]) {
       expect(leasedTicketProblem({ ...ok, ...bad }, lease, 'Asia/Shanghai'), JSON.stringify(bad)).not.toBeNull();
     }

@@ -177,6 +177,9 @@ export function ticketIdFor(commandId: string, now: Date): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${commandId.slice(14)}`;
 }
 
+/** The Unix milliseconds a UUIDv7 was minted at. */
+export const uuidV7Time = (id: string): number => parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+
 /** Counter names in `QueueDomainState.counters` (per station day). */
 export const numberCounter = (category: string) => `number:${category}`;
 export const streakCounter = (window: string) => `streak:${window}`;
@@ -430,6 +433,8 @@ export function leasedTicketProblem(
   const n = ticketNumberValue(lease.prefix, ticket.number);
   if (n === null || n < lease.from || n > lease.to) return `number ${ticket.number} is outside the leased block`;
   if (stationDate(ticket.issuedAt, timeZone) !== lease.stationDay) return `issued on another day than the lease (${lease.stationDay})`;
+  // The id is minted with the issue time (UUIDv7): the platform finds the station's day by id range.
+  if (Math.abs(uuidV7Time(ticket.id) - Date.parse(ticket.issuedAt)) > 86_400_000) return 'the id (UUIDv7) was not minted at issuedAt';
   if (ticket.status !== 'waiting' || ticket.window || ticket.calledAt || ticket.servedAt || ticket.finishedAt || ticket.staffId || ticket.recallCount !== 0) {
     return 'a leased ticket is pushed as issued (waiting, never called)';
   }
