@@ -55,16 +55,15 @@ export class QueueService {
     const parsed = queueCommand.safeParse(body);
     if (!parsed.success) throw new PlatformError('INVALID_COMMAND', 'invalid queue command', QUEUE_ERRORS.INVALID_COMMAND, issuesOf(parsed.error));
     const command = parsed.data;
-    const answer = await this.idempotent<QueueCommandResponse>(caller, 'command', command.commandId, command, async (tx, config, day, now) => {
+    const answer = await this.idempotent<QueueCommandResponse>(caller, 'command', command.commandId, command, async (tx, { config, day, now, counters }) => {
       const policy = queuePolicyOf(config.doc);
-      const active = await this.todaysTickets(tx, config.queue, day, now, true);
+      // Only call_next reads the line; the other commands need their ticket or the counters alone.
+      const active = command.type === 'call_next' ? await this.todaysTickets(tx, config.queue, day, now, true) : [];
       const target = 'ticketId' in command ? await this.ticket(tx, caller.stationId, command.ticketId) : null;
-      const counters = await this.counters(tx, caller.stationId, day);
       const d = decide({ config: config.queue, stationDay: day, active, target, counters }, command, now, policy);
-      if (!d.ok) return { status: d.error.status, error: { code: d.error.code, message: d.error.message } };
+      if (!d.ok) return { answer: { status: d.error.status, error: { code: d.error.code, message: d.error.message } } };
       if (d.writes.length) await this.store.writeInTransaction(tx, 'queue_tickets', d.writes);
-      for (const [name, value] of Object.entries(d.counters)) await this.setCounter(tx, caller.stationId, day, name, value);
-      return { status: 200, body: { ticket: d.ticket } };
+      return { answer: { status: 200, body: { ticket: d.ticket } }, counters: d.counters };
     });
     return unwrap(answer);
   }
@@ -77,19 +76,17 @@ export class QueueService {
     const parsed = queueLeaseRequest.safeParse(body);
     if (!parsed.success) throw new PlatformError('INVALID_COMMAND', 'invalid lease request', QUEUE_ERRORS.INVALID_COMMAND, issuesOf(parsed.error));
     const req = parsed.data;
-    const answer = await this.idempotent<QueueLeaseResponse>(caller, 'lease', req.commandId, req, async (tx, config, day) => {
+    const answer = await this.idempotent<QueueLeaseResponse>(caller, 'lease', req.commandId, req, async (tx, { config, day, counters }) => {
       const cat = config.queue.categories.find((c) => c.code === req.category);
-      if (!cat) return { status: QUEUE_ERRORS.UNKNOWN_CATEGORY, error: { code: 'UNKNOWN_CATEGORY', message: `the station has no queue category "${req.category}"` } };
-      const counters = await this.counters(tx, caller.stationId, day);
+      if (!cat) return { answer: { status: QUEUE_ERRORS.UNKNOWN_CATEGORY, error: { code: 'UNKNOWN_CATEGORY', message: `the station has no queue category "${req.category}"` } } };
       const from = (counters[numberCounter(cat.code)] ?? 0) + 1;
       const to = from + req.count - 1;
-      if (!formatTicketNumber(cat.prefix, to)) return { status: QUEUE_ERRORS.QUEUE_FULL, error: { code: 'QUEUE_FULL', message: `category ${cat.code} has not ${req.count} numbers left for ${day}` } };
-      await this.setCounter(tx, caller.stationId, day, numberCounter(cat.code), to);
+      if (!formatTicketNumber(cat.prefix, to)) return { answer: { status: QUEUE_ERRORS.QUEUE_FULL, error: { code: 'QUEUE_FULL', message: `category ${cat.code} has not ${req.count} numbers left for ${day}` } } };
       await tx.query(
         'INSERT INTO queue_leases (command_id, station_id, terminal_id, station_day, category, prefix, from_number, to_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [req.commandId, caller.stationId, caller.terminalId, day, cat.code, cat.prefix, from, to],
       );
-      return { status: 200, body: { category: cat.code, stationDay: day, from, to, prefix: cat.prefix } };
+      return { answer: { status: 200, body: { category: cat.code, stationDay: day, from, to, prefix: cat.prefix } }, counters: { [numberCounter(cat.code)]: to } };
     });
     return unwrap(answer);
   }
@@ -115,22 +112,41 @@ export class QueueService {
     kind: 'command' | 'lease',
     commandId: string,
     request: unknown,
-    fn: (tx: Queryable, config: { doc: StationConfigDoc | null; queue: QueueConfig }, day: string, now: Date) => Promise<Answer<T>>,
+    fn: (
+      tx: Queryable,
+      ctx: { config: { doc: StationConfigDoc | null; queue: QueueConfig }; day: string; now: Date; counters: Record<string, number> },
+    ) => Promise<{ answer: Answer<T>; counters?: Record<string, number> }>,
   ): Promise<Answer<T>> {
     const bodyHash = hashOf({ kind, stationId: caller.stationId, request });
     return this.store.db.transaction(
       async (tx) => {
-        const seen = await tx.query<{ body_hash: string; status: number; response: unknown }>('SELECT body_hash, status, response FROM queue_commands WHERE command_id = $1', [commandId]);
-        if (seen[0]) return this.replayed<T>(seen[0], bodyHash);
         const now = this.now();
-        const config = await this.config(tx, caller.stationId);
-        const day = stationDate(now, config.queue.timeZone);
-        const answer = await fn(tx, config, day, now);
+        // One round trip: the command log entry, the station's config and its counters of the days
+        // `now` can be in any zone (the station's zone is in the config).
+        const [row] = await tx.query<{ seen: { body_hash: string; status: number; response: unknown } | null; config: StationConfigDoc | null; counters: { day: string; name: string; value: number }[] | null }>(
+          `SELECT (SELECT json_build_object('body_hash', body_hash, 'status', status, 'response', response) FROM queue_commands WHERE command_id = $1) AS seen,
+                  (SELECT data FROM documents WHERE collection = 'station_config' AND id = $2) AS config,
+                  (SELECT json_agg(json_build_object('day', station_day, 'name', name, 'value', value)) FROM queue_counters WHERE station_id = $2 AND station_day = ANY($3::text[])) AS counters`,
+          [commandId, caller.stationId, [stationDate(now, 'Etc/GMT+12'), stationDate(now, 'Etc/GMT-14')]],
+        );
+        if (row?.seen) return this.replayed<T>(row.seen, bodyHash);
+        const doc = row?.config ?? null;
+        const queue = queueConfigOf(caller.stationId, doc);
+        const day = stationDate(now, queue.timeZone);
+        const counters = Object.fromEntries((row?.counters ?? []).filter((c) => c.day === day).map((c) => [c.name, Number(c.value)]));
+        const { answer, counters: changed = {} } = await fn(tx, { config: { doc, queue }, day, now, counters });
         const stored = 'body' in answer ? answer.body : { error: answer.error };
+        const names = Object.keys(changed);
+        // One statement: the counters the command moved, and its log entry (the idempotency key).
         const inserted = await tx.query(
-          `INSERT INTO queue_commands (command_id, station_id, terminal_id, kind, body_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+          `WITH c AS (
+             INSERT INTO queue_counters (station_id, station_day, name, value)
+             SELECT $2, $8, u.name, u.value FROM unnest($9::text[], $10::int[]) AS u(name, value)
+             ON CONFLICT (station_id, station_day, name) DO UPDATE SET value = EXCLUDED.value
+             RETURNING 1)
+           INSERT INTO queue_commands (command_id, station_id, terminal_id, kind, body_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
            ON CONFLICT (command_id) DO NOTHING RETURNING command_id`,
-          [commandId, caller.stationId, caller.terminalId, kind, bodyHash, answer.status, JSON.stringify(stored)],
+          [commandId, caller.stationId, caller.terminalId, kind, bodyHash, answer.status, JSON.stringify(stored), day, names, names.map((n) => changed[n])],
         );
         // Taken meanwhile under another station's lock: roll everything back.
         if (inserted.length === 0) throw replayedDifferent();
@@ -170,18 +186,6 @@ export class QueueService {
     return t && t.stationId === stationId ? t : null;
   }
 
-  private async counters(db: Queryable, stationId: string, day: string): Promise<Record<string, number>> {
-    const rows = await db.query<{ name: string; value: number }>('SELECT name, value FROM queue_counters WHERE station_id = $1 AND station_day = $2', [stationId, day]);
-    return Object.fromEntries(rows.map((r) => [r.name, Number(r.value)]));
-  }
-
-  private async setCounter(db: Queryable, stationId: string, day: string, name: string, value: number): Promise<void> {
-    await db.query(
-      `INSERT INTO queue_counters (station_id, station_day, name, value) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (station_id, station_day, name) DO UPDATE SET value = EXCLUDED.value`,
-      [stationId, day, name, value],
-    );
-  }
 }
 
 const replayedDifferent = () =>
