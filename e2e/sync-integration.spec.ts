@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { canonicalJson, paths, type ApplicationDoc } from '../sync/protocol';
 import { startPlatform, type Platform } from '../sync/server/platform';
-import { backends } from '../sync/server/test/helpers';
+import { backends, enroll } from '../sync/server/test/helpers';
 import { createDraft, saveCorrection, setTerminalStatus, submitApplication, updateForm } from '../renderer/db/applications';
 import { toLocal } from '../renderer/db/modifiers';
 import { listQuarantine, editQuarantined, openFormRefusal, refusalText, refusedFieldsOf, retryQuarantined } from '../renderer/db/quarantine';
-import { exampleEvaluation, exampleFormData, exampleQueueTicket, exampleApplication } from '../sync/protocol';
+import { exampleEvaluation, exampleFormData, exampleApplication, uuidv7, type QueueTicketDoc } from '../sync/protocol';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { startFaultProxy } from './sync-fault-proxy';
 
@@ -86,8 +86,15 @@ for (const backend of backends()) {
         expect(((await platform.store.getDocument('staff', staff[0]!.id)) as { pinVerifier: unknown }).pinVerifier).not.toBeNull();
       }
       const app = await createDraft(a.db, draftInput(a, '甲'), a.salt);
-      const ticket = exampleQueueTicket({ number: 'A101' });
-      await b.db.queue_tickets.insert(ticket);
+      // Queue tickets are the platform's: issued and changed by queue commands, replicated to every terminal.
+      const counter = await enroll(platform, STATION);
+      const command = async (body: Record<string, unknown>) => {
+        const r = await counter.req('POST', paths.queueCommands, { commandId: uuidv7(), ...body });
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+        return r.json.ticket as QueueTicketDoc;
+      };
+      const ticket = await command({ type: 'issue', category: 'general', priority: 'normal' });
+      await eventually(async () => (await b.db.queue_tickets.findOne(ticket.id).exec()) !== null, 15_000, 'ticket on B');
       await eventually(() => appOn(b, app.id), 15_000, 'draft on B');
       await eventually(async () => (await a.db.queue_tickets.findOne(ticket.id).exec()) !== null, 15_000, 'ticket on A');
 
@@ -96,8 +103,9 @@ for (const backend of backends()) {
       await b.stopSync();
       await updateForm(a.db, app.id, { formData: { applicantName: '甲', note: 'A' } }, a.salt);
       await updateForm(b.db, app.id, { formData: { applicantName: '甲', note: 'B' } }, b.salt);
-      await (await a.db.queue_tickets.findOne(ticket.id).exec())!.incrementalPatch({ status: 'called', window: '1', calledAt: new Date().toISOString() });
-      await (await b.db.queue_tickets.findOne(ticket.id).exec())!.incrementalPatch({ status: 'serving', window: '2', servedAt: new Date().toISOString() });
+      // Meanwhile a counter calls and starts the ticket on the platform.
+      expect((await command({ type: 'call_next', window: '1', staffId: 'S001' })).id).toBe(ticket.id);
+      await command({ type: 'start', ticketId: ticket.id, window: '1' });
       const offlineApp = await createDraft(b.db, draftInput(b, '乙'), b.salt);
       await submitApplication(b.db, offlineApp.id);
 

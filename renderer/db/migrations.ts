@@ -9,7 +9,7 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import { FORM_FIELD_PATH_PATTERN, MAX_REFUSED_FIELDS, type RefusedField } from '../../sync/protocol';
 import { sanitizeRefusedFields } from '../../sync/client/refused-fields';
-import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, stationConfigSchema, type LocalCollectionName } from './schemas';
+import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, queueTicketSchema, stationConfigSchema, type LocalCollectionName } from './schemas';
 
 type AnySchema = RxJsonSchema<Record<string, unknown>>;
 
@@ -38,10 +38,22 @@ export const applicationSchemaV0 = (() => {
   } as unknown as AnySchema;
 })();
 
-/** station_config v0: no `timeZone`. */
+/** station_config v1: no `queuePolicy`. */
+export const stationConfigSchemaV1 = (() => {
+  const { queuePolicy: _qp, ...props } = stationConfigSchema.properties;
+  return { ...stationConfigSchema, version: 1, properties: props } as unknown as AnySchema;
+})();
+
+/** station_config v0: no `timeZone` (nor `queuePolicy`). */
 export const stationConfigSchemaV0 = (() => {
-  const { timeZone: _tz, ...props } = stationConfigSchema.properties;
+  const { timeZone: _tz, queuePolicy: _qp, ...props } = stationConfigSchema.properties;
   return { ...stationConfigSchema, version: 0, properties: props } as unknown as AnySchema;
+})();
+
+/** queue_tickets v0: no `transferredFrom`, `reservedWindow`, `leased` (the platform's queue adds them). */
+export const queueTicketSchemaV0 = (() => {
+  const { transferredFrom: _t, reservedWindow: _r, leased: _l, ...props } = queueTicketSchema.properties;
+  return { ...queueTicketSchema, version: 0, properties: props } as unknown as AnySchema;
 })();
 
 /** sync_quarantine v0: no `fields`; a FORM_INVALID refusal's fields were only in the reason text. */
@@ -91,6 +103,12 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
   station_config: {
     // v0 → v1: optional `timeZone` (IANA) of the station; absent means Asia/Shanghai.
     1: (doc: Record<string, unknown>) => doc,
+    // v1 → v2: optional `queuePolicy` ({priorityRatio?, maxRecall?}); absent means the defaults.
+    2: (doc: Record<string, unknown>) => doc,
+  },
+  queue_tickets: {
+    // v0 → v1: optional `transferredFrom`, `reservedWindow`, `leased`; old tickets have none.
+    1: (doc: Record<string, unknown>) => doc,
   },
   sync_quarantine: {
     // v0 → v1: the refused fields as data — derived once from the reason text of FORM_INVALID
@@ -103,5 +121,6 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
 export const EARLIER_SCHEMAS: Partial<Record<LocalCollectionName, AnySchema[]>> = {
   applications: [applicationSchemaV0, applicationSchemaV1],
   sync_quarantine: [quarantineSchemaV0],
-  station_config: [stationConfigSchemaV0],
+  station_config: [stationConfigSchemaV0, stationConfigSchemaV1],
+  queue_tickets: [queueTicketSchemaV0],
 };

@@ -225,7 +225,7 @@ export const applicationSchema = {
 
 export const queueTicketSchema = {
   title: 'queue ticket (排队号)',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -246,6 +246,9 @@ export const queueTicketSchema = {
     serviceItemCode: strOrNull(128),
     applicationId: strOrNull(36),
     recallCount: int(0, 99),
+    transferredFrom: strOrNull(20),
+    reservedWindow: strOrNull(20),
+    leased: bool,
   },
   required: ['id', 'updatedAt', 'stationId', 'number', 'category', 'priority', 'status', 'issuedAt', 'recallCount'],
   // Waiting line (by status, in issue order), per category, the day's list.
@@ -320,7 +323,7 @@ export const staffSchema = {
 
 export const stationConfigSchema = {
   title: 'station config',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -335,6 +338,7 @@ export const stationConfigSchema = {
     kioskContent: obj,
     retentionDays: int(1, 3650),
     timeZone: str(64),
+    queuePolicy: obj,
   },
   required: ['id', 'updatedAt', 'stationId', 'name', 'retentionDays'],
 } as const satisfies RxJsonSchema<StationConfigDoc>;

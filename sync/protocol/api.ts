@@ -35,6 +35,10 @@ export const paths = {
   adminDocuments: (collection: CollectionName) => `${API_PREFIX}/admin/documents/${collection}`,
   adminStaffPin: (staffId: string) => `${API_PREFIX}/admin/staff/${staffId}/pin`,
   adminPage: '/admin',
+  /** The station queue (sync/protocol/queue.ts). */
+  queueCommands: `${API_PREFIX}/queue/commands`,
+  queueState: `${API_PREFIX}/queue/state`,
+  queueLease: `${API_PREFIX}/queue/lease`,
 } as const;
 
 // ---------------------------------------------------------------- auth
@@ -140,6 +144,8 @@ export const REJECTION_CODES = [
   'UNKNOWN_FORM',
   /** A submitted application's `formData` does not match its form schema (`issues` say where). */
   'FORM_INVALID',
+  /** A queue ticket pushed by a terminal that is not inside a number block it leased (`POST /queue/lease`). */
+  'LEASE_INVALID',
 ] as const;
 export const rejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof rejectionCode>;

@@ -65,6 +65,16 @@ export const ERROR_CODES = [
   'ATTACHMENT_INCOMPLETE',
   'INVALID_TRANSITION',
   'INTERNAL_ERROR',
+  // The station queue (POST /queue/commands, /queue/lease; sync/protocol/queue.ts).
+  'INVALID_COMMAND',
+  'UNKNOWN_CATEGORY',
+  'UNKNOWN_WINDOW',
+  'TICKET_NOT_FOUND',
+  'INVALID_TICKET_STATE',
+  'RECALL_LIMIT',
+  'NOT_YOUR_WINDOW',
+  'COMMAND_REPLAYED_DIFFERENT',
+  'QUEUE_FULL',
 ] as const;
 export const errorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCode>;

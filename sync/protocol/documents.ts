@@ -239,6 +239,12 @@ export const queueTicketDoc = z.strictObject({
   serviceItemCode: docId.nullable(),
   applicationId: uuidV7.nullable(),
   recallCount: z.int().min(0).max(99),
+  /** The category the ticket was transferred from (optional: tickets written before the queue service have none). */
+  transferredFrom: shortText(20).nullable().optional(),
+  /** The window a transfer reserved the ticket for: only that window calls it. */
+  reservedWindow: shortText(20).nullable().optional(),
+  /** Issued offline by a kiosk from a number block it leased (`POST /queue/lease`). */
+  leased: z.boolean().optional(),
 });
 export type QueueTicketDoc = z.infer<typeof queueTicketDoc>;
 
@@ -367,6 +373,13 @@ export const stationConfigDoc = z.strictObject({
   retentionDays: z.int().min(1).max(3650),
   /** IANA time zone of the station (dates people read, "today", queue days); absent = Asia/Shanghai. */
   timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').optional(),
+  /**
+   * The queue's policy (sync/protocol/queue.ts): at most `priorityRatio` priority tickets are called in
+   * a row at a window while an ordinary one waits [2]; a ticket is recalled at most `maxRecall` times [3].
+   */
+  queuePolicy: z
+    .strictObject({ priorityRatio: z.int().min(1).max(10).optional(), maxRecall: z.int().min(0).max(10).optional() })
+    .optional(),
 });
 export type StationConfigDoc = z.infer<typeof stationConfigDoc>;
 
@@ -415,7 +428,8 @@ export const COLLECTION_POLICY: Readonly<
   service_items: { direction: 'down', scope: 'global', terminalWrites: 'none' },
   form_schemas: { direction: 'down', scope: 'global', terminalWrites: 'none' },
   applications: { direction: 'both', scope: 'station', terminalWrites: 'rules' },
-  queue_tickets: { direction: 'both', scope: 'station', terminalWrites: 'free' },
+  // Issued and changed by the platform's queue (POST /queue/commands); a terminal pushes only tickets it issued from a lease.
+  queue_tickets: { direction: 'both', scope: 'station', terminalWrites: 'rules' },
   evaluations: { direction: 'up', scope: 'station', terminalWrites: 'append_only' },
   audit_events: { direction: 'up', scope: 'station', terminalWrites: 'append_only' },
   staff: { direction: 'down', scope: 'station', terminalWrites: 'none' },

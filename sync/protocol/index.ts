@@ -13,3 +13,4 @@ export * from './station-time';
 export * from './time-limit';
 export * from './progress-code';
 export * from './id-type';
+export * from './queue';
