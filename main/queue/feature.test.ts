@@ -1,0 +1,177 @@
+// The queue bridge calls: roles, staff session, garbage input, the window setting and an unreachable
+// hub (no platform needed); then the whole counter flow against the real platform (sync/server in-process).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../sync/protocol';
+import { PlatformClient } from '../../sync/client/transport';
+import type { StaffSession } from '../../preload/contract/clerk-calls';
+import { queueCalls } from '../../preload/contract/queue-calls';
+import { TerminalConfig } from '../core/config';
+import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
+import { createEventHub } from '../core/events';
+import { createLogger } from '../core/log';
+import { createTerminalCore } from '../core/services';
+import { createQueueFeature, QUEUE_UNREACHABLE_MESSAGE } from './feature';
+
+const lines: string[] = [];
+const log = createLogger({ level: 'debug', stderr: false, sink: (l) => lines.push(l) });
+const base = createTerminalCore({ config: TerminalConfig.parse({}), log, host: 'browser', version: 't', dataDir: '/tmp/terminal-queue-test' });
+
+const session = (role: 'assistant' | 'counter' | 'station-admin' | null, state: StaffSession['state'] = 'active'): StaffSession => ({
+  state: role ? state : 'signed-out',
+  staff: role ? { id: role === 'counter' ? 'S001' : role === 'assistant' ? 'S002' : 'S003', name: '测试', role, platformRole: role === 'counter' ? 'counter' : role === 'assistant' ? 'clerk' : 'supervisor' } : null,
+  mode: role ? 'online' : null,
+  signedInAt: role ? Date.now() : null,
+  offlineValidUntil: null,
+  inactivityLockSec: 300,
+});
+
+interface Setup {
+  dir: string;
+  dispatch: ReturnType<typeof createDispatcher>;
+  feature: ReturnType<typeof createQueueFeature>;
+  setSession(s: StaffSession): void;
+}
+
+function setup(opts: { platform: () => PlatformClient | null; window?: string; dir?: string }): Setup {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'queue-feature-'));
+  const config = TerminalConfig.parse({ role: 'clerk', ...(opts.window ? { queue: { window: opts.window } } : {}) });
+  const feature = createQueueFeature({ config, log, events: createEventHub(log), dataDir: dir, host: 'browser' }, { platform: opts.platform, ready: () => Promise.resolve(), retry: { attempts: 2, sleep: () => Promise.resolve() } });
+  let current = session('counter');
+  const dispatch = createDispatcher({ handlers: { ...base.handlers, ...feature.handlers } as HandlerTable, isOriginAllowed: () => true, log, staffSession: () => current });
+  return { dir, dispatch, feature, setSession: (s) => (current = s) };
+}
+
+const as = (role: CallerContext['role']): CallerContext => ({ origin: 'app://terminal', role, senderId: `${role}-1` });
+
+/** A platform stand-in that counts requests: garbage must never reach it. */
+async function countingServer(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const server: Server = createServer((_req, res) => {
+    n++;
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, count: () => n, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('queue bridge calls without a platform', () => {
+  let counting: Awaited<ReturnType<typeof countingServer>>;
+  let s: Setup;
+  beforeAll(async () => {
+    counting = await countingServer();
+    s = setup({ platform: () => new PlatformClient({ baseUrl: counting.url, token: 'trm_test', timeoutMs: 1000 }), window: '1' });
+  });
+  afterAll(async () => {
+    await counting.close();
+    rmSync(s.dir, { recursive: true, force: true });
+  });
+
+  const ticketId = uuidv7();
+  const garbage: Record<keyof typeof queueCalls, unknown[]> = {
+    'queue.state': [{ stationId: 'x' }, 'all', 42],
+    'queue.issue': [null, {}, { category: 'general' }, { category: 'general', priority: 'vip' }, { category: '', priority: 'normal' }, { category: 'x'.repeat(21), priority: 'normal' }, { category: 'general', priority: 'normal', staffId: 'S001' }, { category: 'general', priority: 'normal', commandId: 'not-a-uuid' }, { category: 'general', priority: 'normal', applicationId: 'DROP TABLE' }, { category: 'general', priority: 'normal', serviceItemCode: '../../etc' }, ['general']],
+    'queue.callNext': [{ window: '2' }, { staffId: 'S999' }, { commandId: 12 }, 'next'],
+    'queue.recall': [{}, { ticketId: 'A012' }, { ticketId, window: '2' }, { ticketId: ticketId.toUpperCase() }, null],
+    'queue.skip': [{}, { ticketId: 42 }, { ticketId, reason: 'x' }],
+    'queue.start': [{}, { ticketId: '' }, { ticketId, staffId: 'S003' }],
+    'queue.finish': [{}, { ticketId, applicationId: 'nope' }, { ticketId, window: '1' }],
+    'queue.transfer': [{ ticketId }, { ticketId, toCategory: '' }, { ticketId, toWindow: 'x'.repeat(21) }, { ticketId, toCategory: 'social', extra: true }, { toCategory: 'social' }],
+    'queue.window': [{ window: '1' }, 'x'],
+    'queue.setWindow': [{}, { window: '' }, { window: 'x'.repeat(21) }, { window: 2 }, { window: '1', extra: 1 }, '1'],
+  };
+
+  it.each(Object.entries(garbage))('%s refuses garbage with INVALID_INPUT and sends nothing', async (name, inputs) => {
+    for (const input of inputs) {
+      const r = await s.dispatch(as('clerk'), name, input);
+      expect(r, JSON.stringify(input)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      if (!r.ok) expect(r.error.issues?.length).toBeGreaterThan(0);
+    }
+    expect(counting.count()).toBe(0);
+  });
+
+  it('lets only the right roles call: state for all, issue for kiosk and clerk, counter work for queue.call', async () => {
+    const forbidden = async (ctx: CallerContext, name: string, input: unknown = {}) => {
+      const r = await s.dispatch(ctx, name, input);
+      expect(r.ok ? 'ok' : r.error.code, `${ctx.role} ${name}`).toBe('FORBIDDEN');
+    };
+    await forbidden(as('display'), 'queue.issue', { category: 'general', priority: 'normal' });
+    for (const name of ['queue.callNext', 'queue.recall', 'queue.skip', 'queue.start', 'queue.finish', 'queue.transfer', 'queue.setWindow', 'queue.window']) {
+      await forbidden(as('kiosk'), name);
+      await forbidden(as('display'), name);
+    }
+    // an assistant (村代办员) may issue but not call
+    s.setSession(session('assistant'));
+    const r = await s.dispatch(as('clerk'), 'queue.callNext', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'ROLE_FORBIDDEN' } });
+    if (!r.ok) expect(r.error.userMessage).toMatch(/窗口人员或站点管理员/);
+    s.setSession(session(null));
+    expect(await s.dispatch(as('clerk'), 'queue.issue', { category: 'general', priority: 'normal' })).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    s.setSession(session('counter', 'locked'));
+    expect(await s.dispatch(as('clerk'), 'queue.callNext', undefined)).toMatchObject({ ok: false, error: { code: 'STAFF_LOCKED' } });
+    s.setSession(session('counter'));
+    expect(counting.count()).toBe(0);
+  });
+
+  it('says the hub is unreachable in English for logs and in Chinese for people', async () => {
+    const dead = setup({ platform: () => new PlatformClient({ baseUrl: 'http://127.0.0.1:9', token: 'trm_test', timeoutMs: 1000 }), window: '1' });
+    try {
+      for (const [ctx, name, input] of [
+        [as('kiosk'), 'queue.issue', { category: 'general', priority: 'elderly' }],
+        [as('display'), 'queue.state', undefined],
+        [as('clerk'), 'queue.callNext', {}],
+      ] as const) {
+        const r = await dead.dispatch(ctx, name, input);
+        expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', userMessage: QUEUE_UNREACHABLE_MESSAGE } });
+        if (!r.ok) expect(r.error.message).toMatch(/^hub unreachable/);
+      }
+    } finally {
+      rmSync(dead.dir, { recursive: true, force: true });
+    }
+    // a 5xx answer is the hub failing, too (retried first)
+    const before = counting.count();
+    expect(await s.dispatch(as('kiosk'), 'queue.issue', { category: 'general', priority: 'normal' })).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE' } });
+    expect(counting.count() - before).toBe(2);
+  });
+
+  it('is NOT_ENROLLED without a platform client, and QUEUE_NO_WINDOW before a window is set', async () => {
+    const none = setup({ platform: () => null });
+    try {
+      const r = await none.dispatch(as('kiosk'), 'queue.issue', { category: 'general', priority: 'normal' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
+      if (!r.ok) expect(r.error.userMessage).toMatch(/尚未在平台注册/);
+    } finally {
+      rmSync(none.dir, { recursive: true, force: true });
+    }
+    const noWindow = setup({ platform: () => new PlatformClient({ baseUrl: counting.url, token: 'trm_test' }) });
+    try {
+      const before = counting.count();
+      expect(await noWindow.dispatch(as('clerk'), 'queue.window', undefined)).toEqual({ ok: true, value: { window: null, source: null } });
+      const r = await noWindow.dispatch(as('clerk'), 'queue.callNext', undefined);
+      expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_NO_WINDOW' } });
+      if (!r.ok) expect(r.error.userMessage).toMatch(/窗口号/);
+      expect(counting.count()).toBe(before);
+    } finally {
+      rmSync(noWindow.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the window setting across a restart; the setting wins over the configuration file', async () => {
+    const a = setup({ platform: () => null, window: '1' });
+    try {
+      expect(await a.dispatch(as('clerk'), 'queue.window', undefined)).toEqual({ ok: true, value: { window: '1', source: 'config' } });
+      expect(await a.dispatch(as('clerk'), 'queue.setWindow', { window: '2' })).toEqual({ ok: true, value: { window: '2', source: 'setting' } });
+      expect(JSON.parse(readFileSync(join(a.dir, 'queue', 'window.json'), 'utf8'))).toEqual({ window: '2' });
+      const b = setup({ platform: () => null, window: '1', dir: a.dir });
+      await b.feature.start();
+      expect(await b.dispatch(as('clerk'), 'queue.window', undefined)).toEqual({ ok: true, value: { window: '2', source: 'setting' } });
+      expect(await b.dispatch(as('clerk'), 'queue.setWindow', { window: null })).toEqual({ ok: true, value: { window: '1', source: 'config' } });
+    } finally {
+      rmSync(a.dir, { recursive: true, force: true });
+    }
+  });
+});
