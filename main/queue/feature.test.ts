@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../sync/protocol';
 import { PlatformClient } from '../../sync/client/transport';
 import type { StaffSession } from '../../preload/contract/clerk-calls';
-import { queueCalls } from '../../preload/contract/queue-calls';
+import type { queueCalls } from '../../preload/contract/queue-calls';
 import { TerminalConfig } from '../core/config';
 import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
 import { createEventHub } from '../core/events';
