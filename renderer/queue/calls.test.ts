@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exampleQueueTicket, type QueueTicketDoc } from '../../sync/protocol';
-import { announcementText, callIntervalSec, estimatedWaitMinutes, newCalls, peopleAhead, windowNumber } from './calls';
+import { ageOnStationDate, announcementText, callIntervalSec, estimatedWaitMinutes, newCalls, peopleAhead, windowNumber } from './calls';
 
 const called = (number: string, window: string, at: string, recallCount = 0): QueueTicketDoc =>
   exampleQueueTicket({ number, window, status: 'called', calledAt: at, recallCount });
@@ -65,5 +65,18 @@ describe('waiting estimates', () => {
     expect(peopleAhead(line, 'c', 'general')).toBe(1);
     expect(peopleAhead(line, 'b', 'social')).toBe(0);
     expect(peopleAhead(line, 'z', 'general')).toBeNull();
+  });
+});
+
+describe('ageOnStationDate', () => {
+  it('turns 70 at midnight in the station zone, whatever zone the machine runs in', () => {
+    // 2026-12-04 16:30 UTC is already 2026-12-05 00:30 in Shanghai
+    const now = new Date('2026-12-04T16:30:00.000Z');
+    expect(ageOnStationDate('1956-12-05', now, 'Asia/Shanghai')).toBe(70);
+    expect(ageOnStationDate('1956-12-05', now, 'UTC')).toBe(69);
+    expect(ageOnStationDate('1956-12-04', now, 'UTC')).toBe(70);
+    expect(ageOnStationDate(null, now, 'Asia/Shanghai')).toBeNull();
+    expect(ageOnStationDate('1956-13', now, 'Asia/Shanghai')).toBeNull();
+    expect(ageOnStationDate('2030-01-01', now, 'Asia/Shanghai')).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { QueueState } from '../../sync/protocol/queue';
 import type { QueueTicketDoc } from '../../sync/protocol/documents';
+import { stationClock } from '../../sync/protocol/station-time';
 
 export type QueueWindow = QueueState['windows'][number];
 
@@ -80,4 +81,17 @@ export function peopleAhead(waiting: readonly { id: string; category: string }[]
   const line = waiting.filter((w) => w.category === category);
   const i = line.findIndex((w) => w.id === id);
   return i < 0 ? null : i;
+}
+
+/**
+ * Whole years on the station's date (its time zone, not the machine's) from a birth date
+ * `YYYY-MM-DD`; null when unknown. Decides elderly priority (≥ 70) at the kiosk.
+ */
+export function ageOnStationDate(birthDate: string | null | undefined, now: Date, timeZone: string): number | null {
+  const m = birthDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate) : null;
+  if (!m) return null;
+  const c = stationClock(now, timeZone);
+  let age = c.year - Number(m[1]);
+  if (c.month < Number(m[2]) || (c.month === Number(m[2]) && c.day < Number(m[3]))) age--;
+  return age >= 0 && age < 150 ? age : null;
 }
