@@ -14,7 +14,7 @@ import { createDispatcher, type CallerContext, type HandlerTable } from '../core
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import { createTerminalCore } from '../core/services';
-import { createQueueFeature, QUEUE_UNREACHABLE_MESSAGE } from './feature';
+import { createQueueFeature, QUEUE_UNAVAILABLE_MESSAGE, QUEUE_UNREACHABLE_MESSAGE } from './feature';
 
 const lines: string[] = [];
 const log = createLogger({ level: 'debug', stderr: false, sink: (l) => lines.push(l) });
@@ -136,6 +136,20 @@ describe('queue bridge calls without a platform', () => {
     const before = counting.count();
     expect(await s.dispatch(as('kiosk'), 'queue.issue', { category: 'general', priority: 'normal' })).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE' } });
     expect(counting.count() - before).toBe(2);
+  });
+
+  it('says so when the platform has no queue service (404), instead of a sync refusal', async () => {
+    const old = createServer((_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Route not found' } })));
+    await new Promise<void>((r) => old.listen(0, '127.0.0.1', () => r()));
+    const a = old.address();
+    const x = setup({ platform: () => new PlatformClient({ baseUrl: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, token: 'trm_test' }), window: '1' });
+    try {
+      expect(await x.dispatch(as('display'), 'queue.state', undefined)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNAVAILABLE', userMessage: QUEUE_UNAVAILABLE_MESSAGE } });
+      expect(await x.dispatch(as('clerk'), 'queue.recall', { ticketId: uuidv7() })).toMatchObject({ ok: false, error: { code: 'QUEUE_UNAVAILABLE' } });
+    } finally {
+      await new Promise<void>((r) => old.close(() => r()));
+      rmSync(x.dir, { recursive: true, force: true });
+    }
   });
 
   it('is NOT_ENROLLED without a platform client, and QUEUE_NO_WINDOW before a window is set', async () => {

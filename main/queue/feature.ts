@@ -32,6 +32,7 @@ export const QUEUE_USER_MESSAGES: Record<string, string> = {
 };
 
 export const QUEUE_UNREACHABLE_MESSAGE = '暂时连不上服务站的排队叫号服务（服务站主机或网络故障），请稍后再试，或直接到窗口咨询工作人员。';
+export const QUEUE_UNAVAILABLE_MESSAGE = '本站连接的平台还没有开通排队叫号服务，请联系站点管理员；群众可直接到窗口办理。';
 export const QUEUE_NO_WINDOW_MESSAGE = '本机还没有设置窗口号。请在“叫号”页选择本机对应的窗口后再叫号。';
 
 export interface QueueFeatureDeps {
@@ -95,6 +96,11 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
       if (e.code === 'REQUEST_REFUSED' && e.platformCode && QUEUE_USER_MESSAGES[e.platformCode]) {
         log.info('queue.refused', { what, code: e.platformCode });
         throw new HandlerError(e.platformCode, e.message.slice(0, 500), QUEUE_USER_MESSAGES[e.platformCode]);
+      }
+      if (e.code === 'REQUEST_REFUSED' && (e.status === 404 || e.status === 405)) {
+        // a platform without the queue service (an older province): say so, not "sync refused"
+        log.warn('queue.unavailable', { what, status: e.status, platformCode: e.platformCode ?? null });
+        throw new HandlerError('QUEUE_UNAVAILABLE', `the platform has no queue service: ${e.message.slice(0, 300)}`, QUEUE_UNAVAILABLE_MESSAGE);
       }
       log.warn('queue.failed', { what, code: e.code, platformCode: e.platformCode ?? null });
       throw new HandlerError(e.code, e.message.slice(0, 500), SYNC_ERROR_MESSAGES[e.code]);

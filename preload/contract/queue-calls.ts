@@ -15,7 +15,7 @@
  * `commandId` (UUIDv7) is the idempotency key: a page that retries a call after an unclear failure
  * passes the same id, so the platform executes it once; main makes one when it is absent.
  * Errors: the platform's queue codes (`RECALL_LIMIT`, `NOT_YOUR_WINDOW`, …) with a Chinese
- * `userMessage`; `QUEUE_UNREACHABLE` when the hub (or platform) cannot be reached;
+ * `userMessage`; `QUEUE_UNREACHABLE` when the hub (or platform) cannot be reached; `QUEUE_UNAVAILABLE` when the platform has no queue service (404);
  * `QUEUE_NO_WINDOW` when this terminal has no window set. zod only (shared with the renderer).
  */
 import { z } from 'zod';
