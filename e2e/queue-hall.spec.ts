@@ -16,7 +16,7 @@ import { DEMO_COUNTER, seriousViolations, signIn, waitEnrolled } from './clerk-h
 const STATION = '360121201';
 const SCREENS = join(ROOT, 'test-results', 'screens');
 
-test.describe.configure({ mode: 'serial', timeout: 180_000 });
+test.describe.configure({ mode: 'serial', timeout: 360_000 });
 
 let platform: Platform;
 let devices: KioskDevices;
@@ -58,6 +58,15 @@ test('a kiosk takes a ticket, the counter calls it, the display shows and announ
   await expect(displayPage.getByText('示例数据')).toHaveCount(0);
   await shot(displayPage, 'display-empty');
 
+  // The counter (signed in first: sign-in waits for enrollment): S001 窗口员 says which window this PC is.
+  await clerkPage.goto(clerk.url);
+  await signIn(clerkPage, DEMO_COUNTER);
+  await clerkPage.getByTestId('clerk-nav-calling').click();
+  await expect(clerkPage.getByTestId('calling-no-window')).toBeVisible({ timeout: 30_000 });
+  await clerkPage.getByTestId('calling-window').click();
+  await clerkPage.getByTestId('calling-window-2').click();
+  await expect(clerkPage.getByTestId('calling-next')).toBeEnabled();
+
   // Kiosk: the first person takes a ticket, and the journey ends with it.
   await kioskPage.goto(kiosk.url);
   await waitEnrolled(kioskPage);
@@ -83,17 +92,10 @@ test('a kiosk takes a ticket, the counter calls it, the display shows and announ
   await expect(kioskPage.getByTestId('queue-ahead')).toHaveText('前面还有 1 人', { timeout: 15_000 });
 
   await expect(displayPage.getByTestId('display-waiting-general')).toContainText('2 人', { timeout: 15_000 });
-
-  // The counter: S001 窗口员 says which window this PC is, then calls.
-  await clerkPage.goto(clerk.url);
-  await signIn(clerkPage, DEMO_COUNTER);
-  await clerkPage.getByTestId('clerk-nav-calling').click();
-  await expect(clerkPage.getByTestId('calling-no-window')).toBeVisible({ timeout: 30_000 });
-  await clerkPage.getByTestId('calling-window').click();
-  await clerkPage.getByTestId('calling-window-2').click();
-  await expect(clerkPage.getByTestId('calling-next')).toBeEnabled();
-  await expect(clerkPage.getByTestId('calling-waiting-general')).toHaveText('2');
+  await expect(clerkPage.getByTestId('calling-waiting-general')).toHaveText('2', { timeout: 15_000 });
   await shot(clerkPage, 'counter-ready');
+
+  await kioskPage.getByTestId('queue-more-time').click();
   await clerkPage.getByTestId('calling-next').click();
   await expect(clerkPage.getByTestId('calling-current-number')).toHaveText('A001');
   await expect(clerkPage.getByTestId('calling-current-status')).toHaveText('已叫号');
@@ -136,6 +138,9 @@ test('a kiosk takes a ticket, the counter calls it, the display shows and announ
   await expect
     .poll(async () => ((await platform.store.pull('evaluations', { seq: 0 }, 100, STATION)).documents as { ticketId: string | null; level: number; channel: string }[]).find((e) => e.ticketId === a001!.id) ?? null, { timeout: 60_000 })
     .toMatchObject({ level: 5, channel: 'counter_device' });
+
+  // Left alone, the kiosk's ticket screen ends the journey by itself: the next person starts at home.
+  await expect(kioskPage.getByTestId('kiosk-home')).toBeVisible({ timeout: 60_000 });
 
   // The display after the finish: window 2 is free again, the last call stays up.
   await expect(displayPage.getByTestId('display-window-2')).toContainText('空闲', { timeout: 10_000 });

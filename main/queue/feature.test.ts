@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../sync/protocol';
 import { PlatformClient } from '../../sync/client/transport';
+import { startPlatform, type Platform } from '../../sync/server/platform';
 import type { StaffSession } from '../../preload/contract/clerk-calls';
 import type { queueCalls } from '../../preload/contract/queue-calls';
 import { TerminalConfig } from '../core/config';
@@ -188,4 +189,86 @@ describe('queue bridge calls without a platform', () => {
       rmSync(a.dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('queue bridge calls against the real platform', () => {
+  let platform: Platform;
+  const dirs: string[] = [];
+  const terminal = async (station: string, window?: string) => {
+    const c = new PlatformClient({ baseUrl: platform.url, timeoutMs: 10_000 });
+    c.token = (await c.enroll(await platform.createEnrollCode(station))).token;
+    const t = setup({ platform: () => c, ...(window ? { window } : {}) });
+    dirs.push(t.dir);
+    return t;
+  };
+  beforeAll(async () => {
+    platform = await startPlatform({ seedDemo: true });
+  }, 60_000);
+  afterAll(async () => {
+    await platform?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  const ok = <T>(r: Awaited<ReturnType<Setup['dispatch']>>): T => {
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+    return r.value as T;
+  };
+  type T = { ticket: { id: string; number: string; status: string; window: string | null; staffId: string | null; priority: string; recallCount: number; category: string } | null };
+
+  it('issues, calls in priority order, recalls up to the limit, refuses other windows and stations, starts, finishes, transfers', async () => {
+    const kiosk = await terminal('360121201');
+    const w1 = await terminal('360121201', '1');
+    const w2 = await terminal('360121201', '2');
+    const elsewhere = await terminal('360121100', '1');
+
+    // a replayed 取号 (same commandId) is the same ticket, not a second number
+    const commandId = uuidv7();
+    const first = ok<T>(await kiosk.dispatch(as('kiosk'), 'queue.issue', { commandId, category: 'general', priority: 'normal' })).ticket!;
+    expect(ok<T>(await kiosk.dispatch(as('kiosk'), 'queue.issue', { commandId, category: 'general', priority: 'normal' })).ticket!.id).toBe(first.id);
+    const elderly = ok<T>(await kiosk.dispatch(as('kiosk'), 'queue.issue', { category: 'general', priority: 'elderly' })).ticket!;
+    const civil = ok<T>(await kiosk.dispatch(as('kiosk'), 'queue.issue', { category: 'civil', priority: 'normal' })).ticket!;
+    expect([first.number, elderly.number, civil.number]).toEqual(['A001', 'A002', 'C001']);
+    const unknown = await kiosk.dispatch(as('kiosk'), 'queue.issue', { category: 'nope', priority: 'normal' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CATEGORY' } });
+    if (!unknown.ok) expect(unknown.error.userMessage).toMatch(/业务类别/);
+
+    const state = ok<{ categories: { code: string; waiting: number }[]; waitingTickets: { id: string }[] }>(await kiosk.dispatch(as('display'), 'queue.state', undefined));
+    expect(state.categories.find((c) => c.code === 'general')?.waiting).toBe(2);
+    expect(state.waitingTickets[0]!.id).toBe(elderly.id);
+
+    // window 2, S001: the elderly ticket first; staffId from main's session
+    const called = ok<T>(await w2.dispatch(as('clerk'), 'queue.callNext', {})).ticket!;
+    expect(called).toMatchObject({ id: elderly.id, status: 'called', window: '2', staffId: 'S001' });
+    // one current ticket per window
+    expect(await w2.dispatch(as('clerk'), 'queue.callNext', {})).toMatchObject({ ok: false, error: { code: 'INVALID_TICKET_STATE' } });
+    // another window, another station: refused, nothing changes
+    const notMine = await w1.dispatch(as('clerk'), 'queue.skip', { ticketId: called.id });
+    expect(notMine).toMatchObject({ ok: false, error: { code: 'NOT_YOUR_WINDOW' } });
+    if (!notMine.ok) expect(notMine.error.userMessage).toMatch(/其他窗口/);
+    expect(await elsewhere.dispatch(as('clerk'), 'queue.finish', { ticketId: called.id })).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_FOUND' } });
+
+    for (let i = 1; i <= 3; i++) expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.recall', { ticketId: called.id })).ticket!.recallCount).toBe(i);
+    const limit = await w2.dispatch(as('clerk'), 'queue.recall', { ticketId: called.id });
+    expect(limit).toMatchObject({ ok: false, error: { code: 'RECALL_LIMIT' } });
+    if (!limit.ok) expect(limit.error.userMessage).toMatch(/重呼次数上限/);
+
+    expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.start', { ticketId: called.id })).ticket!.status).toBe('serving');
+    expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.finish', { ticketId: called.id })).ticket!.status).toBe('done');
+
+    // transfer: window 2 sends A001 to 社保医保 (window 1 only), window 1 calls it
+    const next = ok<T>(await w2.dispatch(as('clerk'), 'queue.callNext', undefined)).ticket!;
+    expect(next.id).toBe(first.id);
+    expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.transfer', { ticketId: next.id, toCategory: 'social' })).ticket).toMatchObject({ status: 'waiting', category: 'social' });
+    expect(ok<T>(await w1.dispatch(as('clerk'), 'queue.callNext', {})).ticket).toMatchObject({ id: first.id, window: '1' });
+
+    // a window the station does not have
+    await w1.dispatch(as('clerk'), 'queue.setWindow', { window: '9' });
+    const nine = await w1.dispatch(as('clerk'), 'queue.callNext', {});
+    expect(nine).toMatchObject({ ok: false, error: { code: 'UNKNOWN_WINDOW' } });
+
+    const after = ok<{ windows: { id: string; current: { number: string } | null }[]; recentCalls: { number: string }[] }>(await kiosk.dispatch(as('kiosk'), 'queue.state', undefined));
+    expect(after.windows.find((w) => w.id === '1')?.current?.number).toBe('A001');
+    expect(after.windows.find((w) => w.id === '2')?.current).toBeNull();
+    expect(after.recentCalls[0]!.number).toBe('A001');
+  }, 60_000);
 });
