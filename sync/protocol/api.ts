@@ -35,6 +35,10 @@ export const paths = {
   adminDocuments: (collection: CollectionName) => `${API_PREFIX}/admin/documents/${collection}`,
   adminStaffPin: (staffId: string) => `${API_PREFIX}/admin/staff/${staffId}/pin`,
   adminPage: '/admin',
+  /** The station queue (sync/protocol/queue.ts). */
+  queueCommands: `${API_PREFIX}/queue/commands`,
+  queueState: `${API_PREFIX}/queue/state`,
+  queueLease: `${API_PREFIX}/queue/lease`,
 } as const;
 
 // ---------------------------------------------------------------- auth

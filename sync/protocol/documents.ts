@@ -428,7 +428,8 @@ export const COLLECTION_POLICY: Readonly<
   service_items: { direction: 'down', scope: 'global', terminalWrites: 'none' },
   form_schemas: { direction: 'down', scope: 'global', terminalWrites: 'none' },
   applications: { direction: 'both', scope: 'station', terminalWrites: 'rules' },
-  queue_tickets: { direction: 'both', scope: 'station', terminalWrites: 'free' },
+  // Issued and changed by the platform's queue (POST /queue/commands); a terminal pushes only tickets it issued from a lease.
+  queue_tickets: { direction: 'both', scope: 'station', terminalWrites: 'rules' },
   evaluations: { direction: 'up', scope: 'station', terminalWrites: 'append_only' },
   audit_events: { direction: 'up', scope: 'station', terminalWrites: 'append_only' },
   staff: { direction: 'down', scope: 'station', terminalWrites: 'none' },

@@ -47,8 +47,13 @@ export function queuePolicyOf(config: Pick<StationConfigDoc, 'queuePolicy'> | nu
 
 // ---------------------------------------------------------------- commands
 
-const categoryCode = shortText(20).min(1);
-const windowId = shortText(20).min(1);
+/** Codes of categories and windows: short text without control characters (never stored raw otherwise). */
+const code = (max: number) =>
+  shortText(max)
+    .min(1)
+    .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'no control characters');
+const categoryCode = code(20);
+const windowId = code(20);
 const base = { commandId: uuidV7 };
 
 export const issueCommand = z.strictObject({
@@ -171,6 +176,9 @@ export function ticketIdFor(commandId: string, now: Date): string {
   const hex = Math.max(0, Math.min(now.getTime(), 2 ** 48 - 1)).toString(16).padStart(12, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${commandId.slice(14)}`;
 }
+
+/** The Unix milliseconds a UUIDv7 was minted at. */
+export const uuidV7Time = (id: string): number => parseInt(id.replaceAll('-', '').slice(0, 12), 16);
 
 /** Counter names in `QueueDomainState.counters` (per station day). */
 export const numberCounter = (category: string) => `number:${category}`;
@@ -425,6 +433,8 @@ export function leasedTicketProblem(
   const n = ticketNumberValue(lease.prefix, ticket.number);
   if (n === null || n < lease.from || n > lease.to) return `number ${ticket.number} is outside the leased block`;
   if (stationDate(ticket.issuedAt, timeZone) !== lease.stationDay) return `issued on another day than the lease (${lease.stationDay})`;
+  // The id is minted with the issue time (UUIDv7): the platform finds the station's day by id range.
+  if (Math.abs(uuidV7Time(ticket.id) - Date.parse(ticket.issuedAt)) > 86_400_000) return 'the id (UUIDv7) was not minted at issuedAt';
   if (ticket.status !== 'waiting' || ticket.window || ticket.calledAt || ticket.servedAt || ticket.finishedAt || ticket.staffId || ticket.recallCount !== 0) {
     return 'a leased ticket is pushed as issued (waiting, never called)';
   }

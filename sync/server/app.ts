@@ -15,6 +15,7 @@ import {
   issuesOf,
   LIMITS,
   parseCheckpointParam,
+  paths,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   pullQuery,
@@ -33,6 +34,7 @@ import {
 import { adminCss, adminJs, adminPageHtml } from './admin-page';
 import type { ChangeHub } from './changes';
 import { Metrics } from './metrics';
+import { QueueService } from './queue';
 import { PlatformError, type Store, type Writer } from './store';
 
 export interface AppOptions {
@@ -46,6 +48,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** How long a staff member may log in offline with the cached verifier (days). */
   offlineLoginDays?: number;
+  /** The queue's clock (tests move it across the station's midnight). */
+  now?: () => Date;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'admin' };
@@ -96,7 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
     let e: PlatformError;
     if (err instanceof PlatformError) e = err;
-    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = fail('PAYLOAD_TOO_LARGE', `request body exceeds ${limits.maxBodyBytes} bytes`, 413);
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = fail('PAYLOAD_TOO_LARGE', `request body exceeds the limit of this endpoint (${limits.maxBodyBytes} bytes; queue commands 16 KiB)`, 413);
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') e = fail('UNSUPPORTED_MEDIA_TYPE', 'use Content-Type: application/json (or application/octet-stream for attachments)', 415);
     else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') e = fail('VALIDATION_FAILED', 'the JSON body is empty', 400);
     else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) e = fail('VALIDATION_FAILED', 'the body is not valid JSON', 400);
@@ -242,6 +246,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     for (const r of closeStreams) r.end();
   });
+
+  // ---------------------------------------------------------------- station queue (sync/server/queue.ts)
+
+  const queue = new QueueService(store, options.now);
+  const QUEUE_BODY_LIMIT = 16 * 1024; // a command is a few hundred bytes
+  app.post(paths.queueCommands, { bodyLimit: QUEUE_BODY_LIMIT }, async (req) => queue.command(await terminal(req), req.body));
+  app.post(paths.queueLease, { bodyLimit: QUEUE_BODY_LIMIT }, async (req) => queue.lease(await terminal(req), req.body));
+  app.get(paths.queueState, async (req) => queue.state((await terminal(req)).stationId));
 
   // ---------------------------------------------------------------- attachments
 

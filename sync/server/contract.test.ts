@@ -323,7 +323,7 @@ describe.each(backends())('platform contract on $name', (backend) => {
     expect(await countApps()).toBe(before);
   });
 
-  it('audit events and evaluations are append-only; queue tickets are the station’s to edit', async () => {
+  it('audit events and evaluations are append-only; queue tickets are the platform’s (a push is refused unless leased)', async () => {
     const ev = exampleAuditEvent({ stationId: A });
     expect((await a.push('audit_events', [{ newDocumentState: ev }])).written).toBe(1);
     expect((await a.push('audit_events', [{ newDocumentState: ev }])).unchanged).toBe(1);
@@ -334,11 +334,21 @@ describe.each(backends())('platform contract on $name', (backend) => {
     const evaluation = exampleEvaluation({ stationId: A, level: 2, reasons: ['服务效率'] });
     expect((await a.push('evaluations', [{ newDocumentState: evaluation }])).written).toBe(1);
     expect((await a.push('evaluations', [{ assumedMasterState: evaluation, newDocumentState: { ...evaluation, level: 5 } }])).rejections[0]!.code).toBe('APPEND_ONLY');
+    // Tickets are issued and changed through POST /queue/commands (queue.test.ts); a plain push is refused.
     const t = exampleQueueTicket({ stationId: A });
-    await a.push('queue_tickets', [{ newDocumentState: t }]);
-    const called = { ...t, status: 'called' as const, calledAt: new Date().toISOString(), window: '1' };
-    expect((await a2.push('queue_tickets', [{ assumedMasterState: t, newDocumentState: called }])).written).toBe(1);
-    expect((await b.pull('queue_tickets')).documents.find((d) => d.id === t.id)).toBeUndefined();
+    const pushed = await a.push('queue_tickets', [{ newDocumentState: t }]);
+    expect(pushed.rejections.map((r) => r.code)).toEqual(['NOT_EDITABLE']);
+    expect(await p.store.getDocument('queue_tickets', t.id)).toBeNull();
+    const unleased = await a.push('queue_tickets', [{ newDocumentState: { ...t, leased: true } }]);
+    expect(unleased.rejections.map((r) => r.code)).toEqual(['LEASE_INVALID']);
+    const issued = await a.req('POST', paths.queueCommands, { type: 'issue', commandId: uuidv7(), category: 'general', priority: 'normal' });
+    expect(issued.status).toBe(200);
+    const mine = issued.json.ticket;
+    const called = { ...mine, status: 'called' as const, calledAt: new Date().toISOString(), window: '1' };
+    expect((await a2.push('queue_tickets', [{ assumedMasterState: mine, newDocumentState: called }])).rejections.map((r) => r.code)).toEqual(['NOT_EDITABLE']);
+    expect(await p.store.getDocument('queue_tickets', mine.id)).toEqual(mine);
+    expect((await a2.pull('queue_tickets')).documents.find((d) => d.id === mine.id)).toEqual(mine);
+    expect((await b.pull('queue_tickets')).documents.find((d) => d.id === mine.id)).toBeUndefined();
   });
 
   // ------------------------------------------------------------ back office

@@ -27,6 +27,8 @@ export interface PlatformOptions {
   limits?: Partial<typeof LIMITS>;
   heartbeatMs?: number;
   poolSize?: number;
+  /** The queue's clock (tests); default the system clock. */
+  now?: () => Date;
 }
 
 export interface Platform {
@@ -68,6 +70,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host, backlog: 2048 });

@@ -1,4 +1,5 @@
 // The rules a terminal's push must follow, as pure functions (no database): who may write what.
+import type { LeasedTicketCheck } from './queue-leases';
 import {
   canonicalJson,
   COLLECTION_POLICY,
@@ -14,6 +15,7 @@ import {
   type ApplicationDoc,
   type CollectionName,
   type FormIssue,
+  type QueueTicketDoc,
   type RejectionCode,
   type Validator,
 } from '../protocol/index';
@@ -53,6 +55,8 @@ export function checkTerminalWrite(
   terminalStation: string,
   now: string,
   forms: FormLookup,
+  /** queue_tickets: the lease check of the push (sync/server/queue-leases.ts). */
+  leased?: LeasedTicketCheck,
 ): RuleResult {
   const policy = COLLECTION_POLICY[collection];
   if (policy.scope === 'station' && next.stationId !== terminalStation) {
@@ -66,8 +70,23 @@ export function checkTerminalWrite(
     case 'free':
       return { ok: true, doc: next };
     case 'rules':
-      return checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms);
+      return collection === 'queue_tickets'
+        ? checkQueueTicket(current, next as QueueTicketDoc, leased)
+        : checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms);
   }
+}
+
+/**
+ * Queue tickets are the platform's (POST /api/v1/queue/commands). A terminal may push only a new
+ * ticket it issued offline from a number block it leased, exactly as issued.
+ */
+function checkQueueTicket(current: Record<string, unknown> | null, next: QueueTicketDoc, leased: LeasedTicketCheck | undefined): RuleResult {
+  if (current) return reject('NOT_EDITABLE', 'queue tickets change through POST /api/v1/queue/commands, not by a push');
+  if (next.leased !== true) {
+    return reject('NOT_EDITABLE', 'queue tickets are issued by the platform (POST /api/v1/queue/commands); a terminal pushes only tickets issued offline from a lease');
+  }
+  const problem = leased ? leased(next) : 'no lease check available';
+  return problem ? reject('LEASE_INVALID', `leased ticket refused: ${problem}`) : { ok: true, doc: next };
 }
 
 function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup): RuleResult {

@@ -22,10 +22,12 @@ import {
   type ErrorCode,
   type PinVerifier,
   type PushResponse,
+  type QueueTicketDoc,
   type Rejection,
   type StaffDoc,
 } from '../protocol/index';
 import type { Database, Queryable } from './db/driver';
+import { leasedTicketCheck } from './queue-leases';
 import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup } from './rules';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -180,6 +182,7 @@ export class Store {
     });
 
     const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
+    const leased = writer.kind === 'terminal' && collection === 'queue_tickets' ? await leasedTicketCheck(this.db, writer.terminalId, writer.stationId, candidates.map((c) => c.next as QueueTicketDoc)) : undefined;
     const conflicts: Record<string, unknown>[] = [];
     let written = 0;
     let unchanged = 0;
@@ -224,7 +227,7 @@ export class Store {
         }
         const expected = cur ? Number(cur.seq) : null;
         if (writer.kind === 'terminal') {
-          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms);
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, leased);
           if (!r.ok) {
             const { ok: _ok, ...why } = r;
             rejections.push({ id: c.id, index: c.index, ...why });
@@ -366,6 +369,15 @@ export class Store {
     );
     const maxSeq = Number(rows[0]!.seq);
     return maxSeq;
+  }
+
+  /**
+   * Writes platform-made documents inside the caller's transaction (the queue service): takes the
+   * collection lock (held to the commit, so pulls never skip a sequence number), new `seq`s, NOTIFY on commit.
+   */
+  async writeInTransaction(tx: Queryable, collection: CollectionName, docs: Record<string, unknown>[]): Promise<number> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
+    return this.writeDocs(tx, collection, docs.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) })));
   }
 
   /** Platform-side upsert (seed, admin, upstream replication): validated, no terminal rules, no conflicts. */

@@ -20,6 +20,7 @@ export function demoStations(): StationConfigDoc[] {
   const common = {
     _deleted: false,
     updatedAt: t,
+    // Two counters; the categories are the kiosk's 取号 buttons (renderer/kiosk/pages/KioskQueue.vue).
     windows: [
       { id: '1', name: '1号窗口', categories: ['general', 'social'] },
       { id: '2', name: '2号窗口', categories: ['general', 'civil'] },
@@ -30,6 +31,9 @@ export function demoStations(): StationConfigDoc[] {
       { code: 'civil', name: '民政救助', prefix: 'C' },
     ],
     retentionDays: 180,
+    timeZone: 'Asia/Shanghai',
+    // The queue (sync/protocol/queue.ts): two priority tickets at most, then an ordinary one; three recalls.
+    queuePolicy: { priorityRatio: 2, maxRecall: 3 },
   };
   return [
     { ...common, id: '360121201', stationId: '360121201', name: '南新乡便民服务中心', divisionCode: '360121201', level: 'township', kioskContent: { welcome: '欢迎来到南新乡便民服务中心', notices: ['办理业务请先取号'] } },
