@@ -3,7 +3,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleQueueTicket, uuidv7, type QueueCommand, type QueueState } from '../protocol/index';
 import { SyncTransportError } from './errors';
-import { queueCommand, queuePaths, queueState } from './queue';
+import { paths } from '../protocol/api';
+import { queueCommand, queueState } from './queue';
 import { PlatformClient } from './transport';
 
 let server: Server | null = null;
@@ -61,7 +62,7 @@ describe('queueCommand', () => {
     expect(seen).toHaveLength(3);
     expect(new Set(seen.map((s) => s.body)).size).toBe(1);
     expect(JSON.parse(seen[0]!.body)).toEqual(cmd);
-    expect(seen.every((s) => s.method === 'POST' && s.path === queuePaths.commands)).toBe(true);
+    expect(seen.every((s) => s.method === 'POST' && s.path === paths.queueCommands)).toBe(true);
   });
 
   it('gives up after the attempts with the transport code, and never retries a refusal', async () => {
@@ -104,7 +105,7 @@ describe('queueState', () => {
     const answers: unknown[] = [state, { ...state, categories: [{ code: 'general', waiting: -1 }] }, { ...state, recentCalls: Array.from({ length: 11 }, () => exampleQueueTicket()) }];
     const { url, seen } = await serve((_req, res, n) => json(res, 200, answers[n - 1] as object));
     expect(await queueState(client(url))).toEqual(state);
-    expect(seen[0]).toMatchObject({ method: 'GET', path: queuePaths.state });
+    expect(seen[0]).toMatchObject({ method: 'GET', path: paths.queueState });
     expect((await failure(queueState(client(url)))).code).toBe('BAD_RESPONSE');
     expect((await failure(queueState(client(url)))).code).toBe('BAD_RESPONSE');
     await new Promise<void>((r) => server!.close(() => r()));

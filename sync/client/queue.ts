@@ -3,17 +3,12 @@
 // bounds, error codes. Every answer is validated with the protocol's schemas. A command carries its
 // `commandId` (idempotency key), so a transient failure (no answer, 5xx) is retried with the same id
 // under backoff + jitter: the platform executes it at most once, whatever the network did.
-import { API_PREFIX } from '../protocol/common';
+import { paths } from '../protocol/api';
 import { queueCommand as queueCommandSchema, queueCommandResponse, queueState as queueStateSchema, type QueueCommand, type QueueState } from '../protocol/queue';
 import type { QueueTicketDoc } from '../protocol/documents';
 import { Backoff, type BackoffOptions } from './backoff';
 import { SyncTransportError } from './errors';
 import type { PlatformClient } from './transport';
-
-export const queuePaths = {
-  commands: `${API_PREFIX}/queue/commands`,
-  state: `${API_PREFIX}/queue/state`,
-} as const;
 
 /** What the queue calls need of the transport: its request helper. */
 export type QueueTransport = Pick<PlatformClient, 'request'>;
@@ -52,7 +47,7 @@ async function withRetry<T>(fn: () => Promise<T>, options: QueueRetryOptions = {
 export async function queueCommand(client: QueueTransport, command: QueueCommand, options?: QueueRetryOptions): Promise<QueueTicketDoc | null> {
   const checked = queueCommandSchema.safeParse(command);
   if (!checked.success) throw new SyncTransportError('REQUEST_REFUSED', `queue command ${String((command as { type?: unknown }).type).slice(0, 20)}: invalid before sending (${checked.error.issues.length} issues)`, undefined, 'INVALID_COMMAND');
-  const json = await withRetry(() => client.request('POST', queuePaths.commands, checked.data), options);
+  const json = await withRetry(() => client.request('POST', paths.queueCommands, checked.data), options);
   const r = queueCommandResponse.safeParse(json);
   if (!r.success) throw new SyncTransportError('BAD_RESPONSE', `queue command ${checked.data.type}: unexpected answer`);
   return r.data.ticket;
@@ -60,7 +55,7 @@ export async function queueCommand(client: QueueTransport, command: QueueCommand
 
 /** The station's queue as the platform computes it (categories, windows, recent calls, waiting line). */
 export async function queueState(client: QueueTransport, options?: QueueRetryOptions): Promise<QueueState> {
-  const json = await withRetry(() => client.request('GET', queuePaths.state), { attempts: 1, ...options });
+  const json = await withRetry(() => client.request('GET', paths.queueState), { attempts: 1, ...options });
   const r = queueStateSchema.safeParse(json);
   if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'queue state: unexpected answer');
   return r.data;
