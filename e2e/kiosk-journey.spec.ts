@@ -267,13 +267,17 @@ test('platform down and elderly mode: submitted offline, synced later; then the 
   // Queue ticket with elderly priority (accepted at the card).
   await page.evaluate(() => (location.hash = '#/kiosk/queue'));
   await expect(page.getByTestId('kiosk-queue')).toBeVisible();
-  await expect(page.getByTestId('queue-priority-elderly')).toHaveAttribute('aria-pressed', 'true');
+  // elderly priority comes from the card read in this session (age >= 70 in the station's zone)
+  await expect(page.getByTestId('queue-elderly')).toBeVisible();
   await step(page, 'elderly-queue');
   const printedBefore = await devices.count();
   await page.getByTestId('queue-cat-general').or(page.locator('[data-testid^="queue-cat-"]').first()).first().click();
   await expect(page.getByTestId('queue-number')).toHaveText(/^[A-Z]\d{3}$/);
   await expect.poll(() => devices.count(), { timeout: 15_000 }).toBeGreaterThan(printedBefore);
   await step(page, 'elderly-ticket');
+  const number = await page.getByTestId('queue-number').textContent();
+  const tickets = (await platform.store.pull('queue_tickets', { seq: 0 }, 500, STATION)).documents as { number: string }[];
+  expect(tickets.find((x) => x.number === number)).toMatchObject({ priority: 'elderly', status: 'waiting' });
   expect(axeFindings).toEqual([]);
 });
 

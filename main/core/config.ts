@@ -49,6 +49,8 @@ export const TerminalConfig = z
     /** Device bindings; validated by the device manager (devices/manager). */
     devices: z.record(z.string(), z.unknown()).optional(),
     staff: StaffConfig.optional(),
+    /** The station queue: which window (station_config `windows[].id`) this counter PC is; the 叫号 page can set it too. */
+    queue: z.object({ window: z.string().trim().min(1).max(20).optional() }).strict().optional(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /**
      * The province's progress page for the 受理回执's QR code, with `{id}` for the application id

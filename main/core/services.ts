@@ -14,6 +14,7 @@ import { createDeviceFeature } from '../devices/feature';
 import { createDocumentFeature, type DocumentFeature } from '../documents/feature';
 import { createStaffFeature } from '../staff/feature';
 import { createStationZone } from './station-zone';
+import { createQueueFeature } from '../queue/feature';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
@@ -74,9 +75,10 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
   const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), ready: () => sync.ready(), stationId: () => sync.state().stationId });
   documents = createDocumentFeature({ ...ctx, log: log.child('documents') }, { masterKey: () => sync.masterKey(), agentContact: (id) => staff.agentContact(id) });
-  const features: Feature<unknown>[] = [sync, devices, staff, documents];
+  const queue = createQueueFeature({ ...ctx, log: log.child('queue') }, { platform: () => sync.platform(), ready: () => sync.ready() });
+  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue];
 
-  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers };
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers };
 
   return {
     config,

@@ -18,6 +18,7 @@ import { deviceCalls, deviceEventRoles, deviceEvents } from './device-calls';
 import { kioskCalls } from './kiosk-calls';
 import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
 import { attachmentCalls, attachmentEventRoles, attachmentEvents } from './attachment-calls';
+import { queueCalls } from './queue-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -76,7 +77,7 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {

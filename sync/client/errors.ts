@@ -32,6 +32,8 @@ export class SyncTransportError extends Error {
     message: string,
     /** HTTP status when there was a response. */
     readonly status?: number,
+    /** The platform's own error code from its error envelope (e.g. `RECALL_LIMIT`), when it sent one. */
+    readonly platformCode?: string,
   ) {
     super(message);
     this.name = 'SyncTransportError';

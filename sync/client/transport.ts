@@ -162,7 +162,7 @@ export class PlatformClient {
     }
     if (code === 'ENROLL_CODE_INVALID') throw new SyncTransportError('ENROLL_FAILED', msg, res.status);
     if (res.status >= 500 || res.status === 429 || res.status === 408) throw new SyncTransportError('SERVER_ERROR', msg, res.status);
-    throw new SyncTransportError('REQUEST_REFUSED', msg, res.status);
+    throw new SyncTransportError('REQUEST_REFUSED', msg, res.status, code ?? undefined);
   }
 
   // ---------------------------------------------------------------- API

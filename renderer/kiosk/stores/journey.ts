@@ -26,7 +26,11 @@ export interface SubmittedApplication {
 export interface IssuedTicket {
   id: string;
   number: string;
+  /** The category's name, as printed. */
   category: string;
+  /** The category's code (the queue's waiting line is per category). */
+  categoryCode: string;
+  /** People ahead when it was issued (the page follows the live queue after that). */
   ahead: number;
   issuedAt: string;
   priority: 'normal' | 'elderly' | 'disabled';
@@ -56,6 +60,8 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   const documents: string[] = [];
 
   function setIdentity(id: KioskIdentity | null): void {
+    // another person's card: their ticket is not this person's
+    if (id && identity.value && identity.value.idNumber !== id.idNumber) ticket.value = null;
     identity.value = id;
     cardError.value = null;
     elderlyOfferAnswered.value = false;

@@ -1,0 +1,183 @@
+/**
+ * The station queue behind the bridge (preload/contract/queue-calls.ts): main sends the page's queue
+ * calls to the platform the terminal is enrolled with (the station hub, or the province) through the
+ * sync transport's client (sync/client/queue.ts), filling in what a page may not choose: the staff
+ * member (from main's session, `caller.staff`) and this terminal's window (its setting). Failures
+ * come back with a stable code, English `message` (logs, APIs) and a Chinese `userMessage` (people).
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { queueCalls, QueueWindowSetting } from '../../preload/contract/queue-calls';
+import type { QueueCommand } from '../../sync/protocol/queue';
+import type { QueueTicketDoc } from '../../sync/protocol/documents';
+import { uuidv7 } from '../../sync/protocol/uuidv7';
+import { queueCommand, queueState, type QueueRetryOptions } from '../../sync/client/queue';
+import { SYNC_ERROR_MESSAGES, SyncTransportError } from '../../sync/client/errors';
+import type { PlatformClient } from '../../sync/client/transport';
+import { HandlerError, type CallerContext } from '../core/dispatcher';
+import type { Feature, FeatureContext } from '../core/feature';
+
+/** Chinese text for the platform's queue refusals (sync/protocol/queue.ts QUEUE_ERRORS). */
+export const QUEUE_USER_MESSAGES: Record<string, string> = {
+  INVALID_COMMAND: '叫号指令不完整或格式不对，没有执行。请刷新页面后重试。',
+  UNKNOWN_CATEGORY: '服务站没有这个业务类别，请刷新后重新选择。',
+  UNKNOWN_WINDOW: '本机设置的窗口号在服务站配置中不存在，请在“叫号”页重新选择本机窗口。',
+  TICKET_NOT_FOUND: '找不到这个排队号（可能已办结或不是本站的号），请刷新后重试。',
+  INVALID_TICKET_STATE: '这个号的状态已经变化（例如已办结或已过号），请刷新后再操作。',
+  RECALL_LIMIT: '这个号已达到重呼次数上限，请选择“过号”或开始办理。',
+  NOT_YOUR_WINDOW: '这个号已叫到其他窗口，本窗口不能处理。',
+  COMMAND_REPLAYED_DIFFERENT: '重复提交的指令与第一次不一致，没有执行。请刷新后重试。',
+  QUEUE_FULL: '今天这个类别的号已经发完，请到窗口咨询工作人员。',
+};
+
+export const QUEUE_UNREACHABLE_MESSAGE = '暂时连不上服务站的排队叫号服务（服务站主机或网络故障），请稍后再试，或直接到窗口咨询工作人员。';
+export const QUEUE_UNAVAILABLE_MESSAGE = '本站连接的平台还没有开通排队叫号服务，请联系站点管理员；群众可直接到窗口办理。';
+export const QUEUE_NO_WINDOW_MESSAGE = '本机还没有设置窗口号。请在“叫号”页选择本机对应的窗口后再叫号。';
+
+export interface QueueFeatureDeps {
+  /** The sync feature's platform client (one client, one token), once set up. */
+  platform(): PlatformClient | null;
+  /** Resolves when the sync feature has finished setting up (enrollment, demo platform). */
+  ready(): Promise<void>;
+  retry?: QueueRetryOptions;
+}
+
+export type QueueFeature = Feature<typeof queueCalls>;
+
+const WindowFile = z.object({ window: z.string().trim().min(1).max(20).nullable() });
+
+export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps): QueueFeature {
+  const log = ctx.log;
+  const windowFile = path.join(ctx.dataDir, 'queue', 'window.json');
+  const configured = ctx.config.queue?.window ?? null;
+  let chosen: string | null = null;
+  let loaded: Promise<void> | null = null;
+
+  const load = () =>
+    (loaded ??= readFile(windowFile, 'utf8')
+      .then((text) => {
+        const r = WindowFile.safeParse(JSON.parse(text));
+        if (r.success) chosen = r.data.window;
+        else log.warn('queue.window-file-invalid');
+      })
+      .catch((e: unknown) => {
+        if ((e as { code?: string }).code !== 'ENOENT') log.warn('queue.window-file-unreadable', { error: e instanceof Error ? e.name : 'unknown' });
+      }));
+
+  const setting = async (): Promise<QueueWindowSetting> => {
+    await load();
+    if (chosen) return { window: chosen, source: 'setting' };
+    if (configured) return { window: configured, source: 'config' };
+    return { window: null, source: null };
+  };
+
+  async function client(): Promise<PlatformClient> {
+    await Promise.race([deps.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 20_000))]);
+    const c = deps.platform();
+    if (!c || !c.token) throw new HandlerError('NOT_ENROLLED', 'the terminal is not enrolled with a platform', SYNC_ERROR_MESSAGES.NOT_ENROLLED);
+    return c;
+  }
+
+  async function myWindow(): Promise<string> {
+    const w = (await setting()).window;
+    if (!w) throw new HandlerError('QUEUE_NO_WINDOW', 'this terminal has no queue window set', QUEUE_NO_WINDOW_MESSAGE);
+    return w;
+  }
+
+  /** A transport failure as the page gets it: stable code, English message, Chinese userMessage. */
+  function asHandlerError(e: unknown, what: string): never {
+    if (e instanceof HandlerError) throw e;
+    if (e instanceof SyncTransportError) {
+      if (e.code === 'OFFLINE' || e.code === 'TIMEOUT' || e.code === 'SERVER_ERROR') {
+        log.warn('queue.unreachable', { what, code: e.code, status: e.status ?? null });
+        throw new HandlerError('QUEUE_UNREACHABLE', `hub unreachable: ${e.message.slice(0, 300)}`, QUEUE_UNREACHABLE_MESSAGE);
+      }
+      if (e.code === 'REQUEST_REFUSED' && e.platformCode && QUEUE_USER_MESSAGES[e.platformCode]) {
+        log.info('queue.refused', { what, code: e.platformCode });
+        throw new HandlerError(e.platformCode, e.message.slice(0, 500), QUEUE_USER_MESSAGES[e.platformCode]);
+      }
+      if (e.code === 'REQUEST_REFUSED' && (e.status === 404 || e.status === 405)) {
+        // a platform without the queue service (an older province): say so, not "sync refused"
+        log.warn('queue.unavailable', { what, status: e.status, platformCode: e.platformCode ?? null });
+        throw new HandlerError('QUEUE_UNAVAILABLE', `the platform has no queue service: ${e.message.slice(0, 300)}`, QUEUE_UNAVAILABLE_MESSAGE);
+      }
+      log.warn('queue.failed', { what, code: e.code, platformCode: e.platformCode ?? null });
+      throw new HandlerError(e.code, e.message.slice(0, 500), SYNC_ERROR_MESSAGES[e.code]);
+    }
+    throw e;
+  }
+
+  async function send(command: QueueCommand, caller: CallerContext): Promise<QueueTicketDoc | null> {
+    const c = await client();
+    try {
+      const ticket = await queueCommand(c, command, deps.retry);
+      // Ticket numbers and windows are not personal data; staff ids attribute the work.
+      log.info('queue.command', { type: command.type, window: 'window' in command ? command.window : null, ticket: ticket?.number ?? null, staffId: caller.staff?.id ?? null, role: caller.role });
+      return ticket;
+    } catch (e) {
+      return asHandlerError(e, command.type);
+    }
+  }
+
+  const must = (t: QueueTicketDoc | null, type: string): QueueTicketDoc => {
+    if (!t) throw new HandlerError('BAD_RESPONSE', `queue ${type}: the platform answered without a ticket`, SYNC_ERROR_MESSAGES.BAD_RESPONSE);
+    return t;
+  };
+  const id = (given: string | undefined) => given ?? uuidv7();
+
+  return {
+    handlers: {
+      'queue.state': async () => {
+        const c = await client();
+        try {
+          return await queueState(c, deps.retry);
+        } catch (e) {
+          return asHandlerError(e, 'state');
+        }
+      },
+      'queue.issue': async (input, caller) => {
+        const cmd: QueueCommand = { type: 'issue', commandId: id(input.commandId), category: input.category, priority: input.priority, serviceItemCode: input.serviceItemCode ?? null, applicationId: input.applicationId ?? null };
+        return { ticket: must(await send(cmd, caller), 'issue') };
+      },
+      'queue.callNext': async (input, caller) => {
+        const staffId = caller.staff?.id;
+        if (!staffId) throw new HandlerError('NOT_SIGNED_IN', 'a staff member must be signed in to call tickets', '请先登录工作人员账号，再叫号。');
+        const given = input && 'commandId' in input ? input.commandId : undefined;
+        return { ticket: await send({ type: 'call_next', commandId: id(given), window: await myWindow(), staffId }, caller) };
+      },
+      'queue.recall': async (input, caller) => ({ ticket: must(await send({ type: 'recall', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'recall') }),
+      'queue.skip': async (input, caller) => ({ ticket: must(await send({ type: 'skip', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'skip') }),
+      'queue.start': async (input, caller) => ({ ticket: must(await send({ type: 'start', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'start') }),
+      'queue.finish': async (input, caller) => ({
+        ticket: must(await send({ type: 'finish', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow(), applicationId: input.applicationId ?? null }, caller), 'finish'),
+      }),
+      'queue.transfer': async (input, caller) => {
+        const cmd: QueueCommand = {
+          type: 'transfer',
+          commandId: id(input.commandId),
+          ticketId: input.ticketId,
+          window: await myWindow(),
+          ...(input.toCategory !== undefined ? { toCategory: input.toCategory } : {}),
+          ...(input.toWindow !== undefined ? { toWindow: input.toWindow } : {}),
+        };
+        return { ticket: must(await send(cmd, caller), 'transfer') };
+      },
+      'queue.window': () => setting(),
+      'queue.setWindow': async (input, caller) => {
+        await load();
+        await mkdir(path.dirname(windowFile), { recursive: true });
+        const tmp = `${windowFile}.${process.pid}.tmp`;
+        await writeFile(tmp, JSON.stringify({ window: input.window }), { mode: 0o600 });
+        await rename(tmp, windowFile);
+        chosen = input.window;
+        log.info('queue.window-set', { window: input.window, staffId: caller.staff?.id ?? null });
+        return setting();
+      },
+    },
+    async start() {
+      await load();
+    },
+    async close() {},
+  };
+}
