@@ -31,6 +31,14 @@ const reject = (code: RejectionCode, message: string, extra: { userMessage?: str
  */
 export type FormLookup = (formId: string, formVersion: number) => { validate: Validator } | { missing: 'unknown' | 'unsupported' };
 
+export interface RuleOptions {
+  /**
+   * Keep a pushed `submitted` as `submitted` (a station hub: receipt is the province's to confirm,
+   * when the hub forwards it). Default false: the platform stores it as `synced`.
+   */
+  holdSubmissions?: boolean;
+}
+
 /** Stations that may read a document of `collection` (null = every terminal). */
 export function visibilityOf(collection: CollectionName, doc: Record<string, unknown>): string[] | null {
   if (COLLECTION_POLICY[collection].scope === 'global') return null;
@@ -53,6 +61,7 @@ export function checkTerminalWrite(
   terminalStation: string,
   now: string,
   forms: FormLookup,
+  options: RuleOptions = {},
 ): RuleResult {
   const policy = COLLECTION_POLICY[collection];
   if (policy.scope === 'station' && next.stationId !== terminalStation) {
@@ -66,11 +75,11 @@ export function checkTerminalWrite(
     case 'free':
       return { ok: true, doc: next };
     case 'rules':
-      return checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms);
+      return checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms, options);
   }
 }
 
-function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup): RuleResult {
+function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup, options: RuleOptions): RuleResult {
   const from = current?.status ?? null;
   if (current && !TERMINAL_EDITABLE_STATUSES.includes(current.status)) {
     return reject('NOT_EDITABLE', `the application is ${current.status}; only the platform may change it now`);
@@ -101,7 +110,7 @@ function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, 
     const refused = checkFormData(next, forms);
     if (refused) return refused;
   }
-  if (next.status === 'submitted') {
+  if (next.status === 'submitted' && !options.holdSubmissions) {
     // Received by the platform: the application is now `synced` and leaves the terminal's hands.
     const doc: ApplicationDoc = {
       ...next,
