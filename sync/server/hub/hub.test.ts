@@ -174,7 +174,7 @@ for (const backend of backends()) {
       try {
         h2 = await startStationHub({ upstream: g.url, enrollCode: await province.createEnrollCode(STATION), dataDir: hostileDir, ...fast });
         const t2 = await enrollAt(h2.url, await h2.createEnrollCode());
-        await eventually(async () => (await pullAll(t2, 'form_schemas')).docs.length > 0, 'catalog');
+        await eventually(async () => (await pullAll(t2, 'form_schemas')).docs.length > 0 && (await pullAll(t2, 'staff')).docs.length > 0, 'catalog');
         const apps = Array.from({ length: 3 }, () => exampleApplication({ status: 'submitted' }));
         g.mode = 'html';
         expect((await t2.push('applications', apps.map((d) => ({ newDocumentState: d })))).written).toBe(3);
