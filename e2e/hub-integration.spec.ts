@@ -153,7 +153,8 @@ for (const backend of backends()) {
       // The terminal says so: connected to its station hub, the province behind it unreachable.
       const viaHub = await eventually(async () => {
         const s = t.feature.state();
-        return s.server === 'station' && s.upstream?.reachable === false ? s : null;
+        // Main asks the hub every 15 s while online: wait for an answer given after the last push.
+        return s.server === 'station' && s.upstream?.reachable === false && s.upstream.pending === 27 ? s : null;
       }, 40_000, 'the terminal learns the province is unreachable through its hub');
       expect(viaHub.online).toBe(true);
       expect(viaHub.error).toBeNull();
