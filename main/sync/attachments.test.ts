@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../sync/server/platform';
 import { paths } from '../../sync/protocol';
-import { startFaultProxy, type FaultProxy } from '../../e2e/sync-fault-proxy';
+import { startFaultProxy, type FaultProxy } from '../../sync/server/test/fault-proxy';
 import { calls } from '../../preload/contract';
 import type { StaffSession } from '../../preload/contract/clerk-calls';
 import { TerminalConfig } from '../core/config';

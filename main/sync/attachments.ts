@@ -21,8 +21,9 @@
  *   is never filed is never uploaded; `sweepAbandoned` removes such unreleased files after
  *   `ABANDONED_AFTER_MS` (30 days: longer than a field laptop can work offline, staff offlineDays ≤ 30).
  *
- * Uploader: one upload at a time, oldest first. `HEAD` learns what the platform already has, then
- * `PUT`s the rest in chunks with `Content-Range`, so a cut network costs at most one chunk. A network
+ * Uploader: one upload at a time, oldest first, through the shared platform client
+ * (sync/client/attachments.ts): `HEAD` learns what the platform already has, then `PUT`s the rest in
+ * chunks with `Content-Range`, so a cut network costs at most one chunk. A network
  * or platform failure (offline, timeout, 5xx, garbage, 401) stops the round and retries with jittered
  * backoff (sync/client/backoff.ts); a refusal of one file (413, 4xx, a hash the platform disputes) backs
  * off that file only. Nothing is deleted on a failure.
@@ -32,9 +33,9 @@ import { mkdirSync, chmodSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { attachmentStatus as platformAttachmentStatus, paths, PROTOCOL_HEADER, PROTOCOL_VERSION, UPLOAD_LENGTH_HEADER, UPLOAD_OFFSET_HEADER } from '../../sync/protocol';
 import { Backoff, backoffDelay, type BackoffOptions } from '../../sync/client/backoff';
 import { SYNC_ERROR_MESSAGES, type SyncErrorCode } from '../../sync/client/errors';
+import { AttachmentTransferError, uploadAttachment, type AttachmentTransferCode } from '../../sync/client/attachments';
 import { ATTACHMENT_MIME_TYPES, hasMagic, MAX_ATTACHMENT_BYTES, type AttachmentMimeType, type AttachmentRefOut, type AttachmentStatus } from '../../preload/contract/attachment-calls';
 import type { Logger } from '../core/log';
 
@@ -271,24 +272,16 @@ export class AttachmentStore {
 
 // ---------------------------------------------------------------- uploader
 
-type UploadErrorCode = SyncErrorCode | 'ATTACHMENT_REFUSED' | 'LOCAL_DAMAGED';
+type UploadErrorCode = AttachmentTransferCode;
 
 const UPLOAD_MESSAGES: Record<'ATTACHMENT_REFUSED' | 'LOCAL_DAMAGED', string> = {
   ATTACHMENT_REFUSED: '平台拒收了一个附件，稍后自动重试；如持续出现，请联系平台运维。附件保存在本机，不会丢失。',
   LOCAL_DAMAGED: '本机保存的附件已损坏，无法上传。请重新扫描或生成该材料，并联系运维。',
 };
 
-class UploadError extends Error {
-  constructor(
-    readonly code: UploadErrorCode,
-    message: string,
-    /** The whole round stops (network / platform trouble), rather than just this file. */
-    readonly global: boolean,
-  ) {
-    super(message);
-    this.name = 'UploadError';
-  }
-}
+/** A failed upload (the shared client's error type). */
+const UploadError = AttachmentTransferError;
+type UploadError = AttachmentTransferError;
 
 export interface Connection {
   baseUrl: string;
@@ -472,107 +465,7 @@ export class AttachmentUploader {
       if (e instanceof AttachmentError && e.code === 'NOT_FOUND') return; // gone meanwhile
       throw new UploadError('LOCAL_DAMAGED', e instanceof Error ? e.message : 'unreadable', false);
     }
-    const { sha256, size } = stored.meta;
-    const url = conn.baseUrl.replace(/\/+$/, '') + paths.attachment(sha256);
-    const auth = { authorization: `Bearer ${conn.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
-
-    let offset = await this.head(url, auth, size);
-    if (offset === 'complete') return;
-    for (let rounds = 0; rounds < Math.ceil(size / this.chunk) + 8; rounds++) {
-      const end = Math.min(size, offset + this.chunk);
-      const r = await this.request(url, {
-        method: 'PUT',
-        headers: { ...auth, 'content-type': 'application/octet-stream', 'content-range': end > offset ? `bytes ${offset}-${end - 1}/${size}` : `bytes ${offset}-/${size}` },
-        body: new Uint8Array(stored.bytes.subarray(offset, end)),
-      });
-      const json = await readJson(r.res, r.signalDone);
-      if (r.res.status === 200 || r.res.status === 201 || r.res.status === 202) {
-        const st = platformAttachmentStatus.safeParse(json);
-        if (!st.success || st.data.sha256 !== sha256) throw new UploadError('BAD_RESPONSE', `PUT answered ${r.res.status} without a valid status for this attachment`, true);
-        if (st.data.complete) {
-          if (st.data.size !== size || st.data.received !== size) throw new UploadError('BAD_RESPONSE', `the platform reports ${st.data.size}/${st.data.received} bytes for a ${size}-byte attachment`, true);
-          return;
-        }
-        if (r.res.status !== 202 || st.data.received > size || st.data.received < 0) throw new UploadError('BAD_RESPONSE', `PUT answered ${r.res.status} with an impossible offset`, true);
-        if (st.data.received >= size) throw new UploadError('BAD_RESPONSE', 'the platform has every byte but did not complete the attachment', true);
-        offset = st.data.received;
-        continue;
-      }
-      const code = errorCode(json);
-      if (r.res.status === 409 && code === 'ATTACHMENT_OFFSET_MISMATCH') {
-        const h = await this.head(url, auth, size);
-        if (h === 'complete') return;
-        offset = h;
-        continue;
-      }
-      if (r.res.status === 422 && code === 'ATTACHMENT_HASH_MISMATCH') {
-        // The platform discarded what it had (bytes damaged on the way?): this file starts over later.
-        throw new UploadError('ATTACHMENT_REFUSED', 'the platform disputes the hash; the upload starts over', false);
-      }
-      throw statusError(r.res.status, `PUT ${code ?? ''}`);
-    }
-    throw new UploadError('BAD_RESPONSE', 'the upload made no progress', true);
+    // The protocol itself (HEAD, chunked PUT, answer checks) is the shared platform client's.
+    await uploadAttachment({ ...conn, fetch: this.fetchImpl, timeoutMs: this.timeoutMs, signal: this.closing.signal }, stored.meta.sha256, stored.bytes, this.chunk);
   }
-
-  /** `HEAD`: the platform's offset, or 'complete' when it holds exactly our bytes already. */
-  private async head(url: string, auth: Record<string, string>, size: number): Promise<number | 'complete'> {
-    const r = await this.request(url, { method: 'HEAD', headers: auth });
-    await r.res.arrayBuffer().catch(() => undefined);
-    r.signalDone();
-    if (r.res.status === 404) return 0;
-    if (r.res.status !== 200) throw statusError(r.res.status, 'HEAD');
-    const off = r.res.headers.get(UPLOAD_OFFSET_HEADER) ?? '';
-    const len = r.res.headers.get(UPLOAD_LENGTH_HEADER);
-    const complete = r.res.headers.get('x-attachment-complete');
-    if (!/^\d{1,12}$/.test(off) || (len !== null && !/^\d{1,12}$/.test(len)) || (complete !== 'true' && complete !== 'false')) {
-      throw new UploadError('BAD_RESPONSE', 'HEAD answered without valid upload headers', true);
-    }
-    const offset = Number(off);
-    if (len !== null && Number(len) !== size) throw new UploadError('ATTACHMENT_REFUSED', `the platform expects ${len} bytes for this id, we hold ${size}`, false);
-    if (complete === 'true') {
-      if (len === null || offset !== size) throw new UploadError('BAD_RESPONSE', 'HEAD says complete with a size that is not ours', true);
-      return 'complete';
-    }
-    if (offset > size) throw new UploadError('BAD_RESPONSE', 'HEAD offset beyond the size', true);
-    return offset;
-  }
-
-  private async request(url: string, init: RequestInit): Promise<{ res: Response; signalDone: () => void }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    try {
-      const res = await this.fetchImpl(url, { ...init, signal: AbortSignal.any([controller.signal, this.closing.signal]), redirect: 'error' });
-      return { res, signalDone: () => clearTimeout(timer) };
-    } catch (e) {
-      clearTimeout(timer);
-      if (controller.signal.aborted) throw new UploadError('TIMEOUT', `${init.method}: no answer within ${this.timeoutMs} ms`, true);
-      throw new UploadError('OFFLINE', `${init.method}: ${e instanceof Error ? e.message : 'network error'}`, true);
-    }
-  }
-}
-
-async function readJson(res: Response, done: () => void): Promise<unknown> {
-  try {
-    const buf = await res.arrayBuffer();
-    if (buf.byteLength > 64 * 1024) return null;
-    const text = Buffer.from(buf).toString('utf8');
-    return text ? (JSON.parse(text) as unknown) : null;
-  } catch {
-    return null;
-  } finally {
-    done();
-  }
-}
-
-function errorCode(json: unknown): string | null {
-  const code = (json as { error?: { code?: unknown } } | null)?.error?.code;
-  return typeof code === 'string' ? code.slice(0, 64) : null;
-}
-
-function statusError(status: number, what: string): UploadError {
-  if (status === 401) return new UploadError('UNAUTHORIZED', `${what}: HTTP 401`, true);
-  if (status >= 500 || status === 429 || status === 408) return new UploadError('SERVER_ERROR', `${what}: HTTP ${status}`, true);
-  if (status === 426 || status === 410) return new UploadError('UPGRADE_REQUIRED', `${what}: HTTP ${status}`, true);
-  if (status >= 200 && status < 300) return new UploadError('BAD_RESPONSE', `${what}: unexpected HTTP ${status}`, true);
-  return new UploadError('ATTACHMENT_REFUSED', `${what}: HTTP ${status}`, false);
 }

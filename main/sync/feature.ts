@@ -21,6 +21,7 @@ import { MAX_ATTACHMENT_BYTES, type attachmentCalls, type AttachmentStatus } fro
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError } from '../core/dispatcher';
 import { PlatformClient } from '../../sync/client/transport';
+import { paths, stationStatusResponse, type StationStatus } from '../../sync/protocol';
 import { StreamClient } from '../../sync/client/sse';
 import { SYNC_ERROR_MESSAGES, SyncTransportError, type SyncErrorCode } from '../../sync/client/errors';
 import { hostSecretStore, type SecretStore } from './secrets';
@@ -48,6 +49,8 @@ export interface SyncFeatureOptions {
   attachments?: Pick<UploaderOptions, 'backoff' | 'fileBackoff' | 'chunkBytes' | 'timeoutMs' | 'fetch'>;
   /** Unreleased attachments older than this are removed at start (default attachments.ts ABANDONED_AFTER_MS, 30 days). */
   abandonedAttachmentMs?: number;
+  /** How often main asks the server for its station status (hub ⇄ province) while online, ms (default 15 s). */
+  serverStatusMs?: number;
   /** How long a push of applications waits for their pending attachments, ms (default 15 s). */
   attachmentFlushMs?: number;
   /** How long `store.key` waits for a first enrollment to bring the province's ID hash key, ms (default 15 s). */
@@ -114,7 +117,10 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     nextRetryAt: null,
     error: null,
     local: { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: null },
+    server: null,
+    upstream: null,
   };
+  let serverTimer: ReturnType<typeof setInterval> | null = null;
 
   let secrets: SecretStore | null = options.secrets ?? null;
   let masterKey: Promise<Buffer> | null = null;
@@ -168,8 +174,11 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
 
   async function boot(): Promise<void> {
     await key();
-    const saved = z.object({ lastSyncAt: z.number().nullable() }).safeParse(await readJson(stateFile));
-    if (saved.success) state.local.lastSyncAt = Math.max(saved.data.lastSyncAt ?? 0, state.local.lastSyncAt ?? 0) || null;
+    const saved = z.object({ lastSyncAt: z.number().nullable(), server: z.enum(['province', 'station']).nullable().optional() }).safeParse(await readJson(stateFile));
+    if (saved.success) {
+      state.local.lastSyncAt = Math.max(saved.data.lastSyncAt ?? 0, state.local.lastSyncAt ?? 0) || null;
+      state.server = saved.data.server ?? null;
+    }
 
     let url: string;
     let platformId: string;
@@ -229,6 +238,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         log.info('sync.stream-open');
         emitState();
         void uploader.kick(true);
+        void refreshServer();
       },
       onEvent: (event) => {
         state.lastContactAt = Date.now();
@@ -238,13 +248,56 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         state.online = false;
         state.attempts = attempt;
         state.nextRetryAt = Date.now() + retryInMs;
-        setError(error.code, error.message);
+        // Through a station hub, "unreachable" means the hub (站点服务器), not the province; what the
+        // hub knew of the province is stale now.
+        const viaHub = state.server === 'station' && (error.code === 'OFFLINE' || error.code === 'TIMEOUT');
+        if (state.server === 'station') state.upstream = null;
+        setError(viaHub ? 'HUB_OFFLINE' : error.code, error.message);
         emitState();
       },
       onGarbage: () => log.warn('sync.stream-garbage'),
     });
     stream.start();
     void uploader.kick();
+    serverTimer = setInterval(() => {
+      if (state.online) void refreshServer();
+    }, options.serverStatusMs ?? 15_000);
+    serverTimer.unref?.();
+  }
+
+  /**
+   * Asks the server what it is (`GET /station/status`): the province, or a station hub with its
+   * upstream state. A platform without the endpoint (404) is a province. A garbage answer changes nothing.
+   */
+  async function refreshServer(): Promise<void> {
+    const c = client;
+    if (!c?.token || closed) return;
+    let status: StationStatus;
+    try {
+      const r = stationStatusResponse.safeParse(await c.request('GET', paths.stationStatus));
+      if (!r.success) {
+        log.warn('sync.server-status-garbage');
+        return;
+      }
+      status = r.data;
+    } catch (e) {
+      if (e instanceof SyncTransportError && e.code === 'REQUEST_REFUSED' && e.status === 404) status = { role: 'province', stationId: null, upstream: null };
+      else return;
+    }
+    const before = state.server;
+    state.server = status.role;
+    const u = status.upstream;
+    state.upstream = u
+      ? {
+          reachable: u.reachable,
+          lastContactAt: u.lastContactAt === null ? null : Date.parse(u.lastContactAt),
+          pending: Object.values(u.pending).reduce((n, x) => n + x, 0),
+          rejected: u.rejectedCount,
+          error: u.reachable ? null : { code: 'PROVINCE_UNREACHABLE', message: SYNC_ERROR_MESSAGES.PROVINCE_UNREACHABLE, at: u.lastError?.at ?? new Date().toISOString() },
+        }
+      : null;
+    if (before !== state.server) await writeJson(stateFile, { lastSyncAt: state.local.lastSyncAt, server: state.server }).catch(() => undefined);
+    emitState();
   }
 
   function adopt(e: Enrollment) {
@@ -369,6 +422,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       'sync.status': () => snapshot(),
       'sync.retry': () => {
         stream?.reconnectNow();
+        void refreshServer();
         void uploader.kick(true);
         if (state.online) ctx.events.emit('sync.stream', { type: 'RESYNC' });
         return { requested: true };
@@ -377,7 +431,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
         const before = state.local.lastSyncAt;
         // A window that has not synced since it started reports null: the last success survives restarts.
         state.local = { ...input, lastSyncAt: Math.max(input.lastSyncAt ?? 0, before ?? 0) || null };
-        if (state.local.lastSyncAt !== null && state.local.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: state.local.lastSyncAt }).catch(() => undefined);
+        if (state.local.lastSyncAt !== null && state.local.lastSyncAt !== before) await writeJson(stateFile, { lastSyncAt: state.local.lastSyncAt, server: state.server ?? null }).catch(() => undefined);
         emitState();
         return null;
       },
@@ -406,6 +460,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     },
     async close() {
       closed = true;
+      if (serverTimer) clearInterval(serverTimer);
       await booting?.catch(() => undefined);
       await stream?.stop();
       await uploader.close();

@@ -119,6 +119,26 @@ export const SyncState = z.object({
   /** The transport's current problem (Chinese, actionable). */
   error: SyncError.nullable(),
   local: SyncLocalReport,
+  /**
+   * What this terminal syncs with: the province directly, or a station hub (站点服务器) on the hall's
+   * LAN; null until known. Kept across restarts, so "hub unreachable" is said even before first contact.
+   */
+  server: z.enum(['province', 'station']).nullable().optional(),
+  /** Through a station hub: the hub's link to the province, as the hub last reported it (null when unknown). */
+  upstream: z
+    .object({
+      reachable: z.boolean(),
+      /** When the hub last talked to the province (ms). */
+      lastContactAt: z.number().nullable(),
+      /** Documents and attachments the hub holds for the province. */
+      pending: z.int().min(0),
+      /** Documents the province refused (kept at the hub with the reason). */
+      rejected: z.int().min(0),
+      /** Chinese, actionable (PROVINCE_UNREACHABLE while the province cannot be reached). */
+      error: SyncError.nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type SyncState = z.infer<typeof SyncState>;
 

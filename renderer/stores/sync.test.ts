@@ -48,6 +48,33 @@ afterEach(async () => {
 });
 
 describe('sync store', () => {
+  it('through a station hub: says 站点服务器 when the hub is down, and the province behind it separately', async () => {
+    const f = fakeBridge(base({ server: 'station', upstream: { reachable: true, lastContactAt: Date.now(), pending: 0, rejected: 0, error: null } }));
+    window.terminal = f.bridge;
+    const s = useSyncStore();
+    await s.init();
+    expect(s.viaHub).toBe(true);
+    expect(s.upstream?.reachable).toBe(true);
+    expect(s.level).toBe('ok');
+    // The hub answers, the province behind it does not: offline-like, not an alarm; the hub's word is shown.
+    const provinceDown = { code: 'PROVINCE_UNREACHABLE', message: '站点服务器在线，但暂时连不上省级政务服务平台。', at: '' };
+    f.emit('sync.state', base({ server: 'station', upstream: { reachable: false, lastContactAt: null, pending: 7, rejected: 0, error: provinceDown } }));
+    expect(s.online).toBe(true);
+    expect(s.error).toEqual(provinceDown);
+    expect(s.level).toBe('ok');
+    // The hub itself is down: its own message, and nothing is claimed about the province.
+    const hubDown = { code: 'HUB_OFFLINE', message: '无法连接站点服务器（本站大厅的同步电脑），已切换为离线办理。', at: '' };
+    f.emit('sync.state', base({ online: false, server: 'station', upstream: null, error: hubDown }));
+    expect(s.error).toEqual(hubDown);
+    expect(s.upstream).toBeNull();
+    expect(s.level).toBe('offline');
+    // Straight to the province (no hub): no upstream part at all, even if a stale one is sent.
+    f.emit('sync.state', base({ server: 'province', upstream: { reachable: false, lastContactAt: null, pending: 1, rejected: 0, error: provinceDown } }));
+    expect(s.viaHub).toBe(false);
+    expect(s.upstream).toBeNull();
+    expect(s.error).toBeNull();
+  });
+
   it('shows main\'s state, follows sync.state events, and says what to do', async () => {
     const f = fakeBridge(base());
     window.terminal = f.bridge;

@@ -27,12 +27,16 @@ export const useSyncStore = defineStore('sync', () => {
   const lastSyncAt = computed(() => state.value?.local.lastSyncAt ?? null);
   const pending = computed(() => state.value?.local.pending ?? 0);
   const quarantined = computed(() => state.value?.local.quarantined ?? 0);
-  /** The error to show: the transport's first, then the store's. */
-  const error = computed(() => state.value?.error ?? state.value?.local.error ?? null);
+  /** Syncing through a station hub (站点服务器) rather than with the province directly. */
+  const viaHub = computed(() => state.value?.server === 'station');
+  /** Through a hub: the hub's link to the province (null = unknown, e.g. the hub is unreachable). */
+  const upstream = computed(() => (viaHub.value ? (state.value?.upstream ?? null) : null));
+  /** The error to show: the transport's first, then the province behind the hub, then the store's. */
+  const error = computed(() => state.value?.error ?? upstream.value?.error ?? state.value?.local.error ?? null);
   /** Field mode: whole days since the last successful sync (by this terminal's clock; informational). */
   const daysOffline = computed(() => (lastSyncAt.value === null ? null : Math.max(0, Math.floor((now.value - lastSyncAt.value) / DAY))));
   const level = computed<'ok' | 'syncing' | 'offline' | 'attention'>(() => {
-    if (quarantined.value > 0 || (error.value && !['OFFLINE', 'TIMEOUT'].includes(error.value.code))) return 'attention';
+    if (quarantined.value > 0 || (error.value && !['OFFLINE', 'TIMEOUT', 'HUB_OFFLINE', 'PROVINCE_UNREACHABLE'].includes(error.value.code))) return 'attention';
     if (!online.value) return 'offline';
     if (state.value?.local.active || pending.value > 0) return 'syncing';
     return 'ok';
@@ -94,5 +98,5 @@ export const useSyncStore = defineStore('sync', () => {
     if (tick) clearInterval(tick);
   }
 
-  return { state, quarantine, retrying, online, lastSyncAt, pending, quarantined, error, daysOffline, level, init, attach, retry, retryQuarantine, dismissQuarantine, refreshQuarantine, dispose };
+  return { state, quarantine, retrying, online, viaHub, upstream, lastSyncAt, pending, quarantined, error, daysOffline, level, init, attach, retry, retryQuarantine, dismissQuarantine, refreshQuarantine, dispose };
 });

@@ -10,7 +10,11 @@ export type SyncErrorCode =
   | 'SERVER_ERROR'
   | 'BAD_RESPONSE'
   | 'REQUEST_REFUSED'
-  | 'DEMO_PLATFORM_FAILED';
+  | 'DEMO_PLATFORM_FAILED'
+  /** The terminal syncs through a station hub (站点服务器) and cannot reach it. */
+  | 'HUB_OFFLINE'
+  /** The station hub answers, but it cannot reach the province (it keeps everything and drains later). */
+  | 'PROVINCE_UNREACHABLE';
 
 export const SYNC_ERROR_MESSAGES: Record<SyncErrorCode, string> = {
   OFFLINE: '无法连接政务服务平台，已切换为离线办理。数据保存在本机，网络恢复后自动上传；可检查网线或网络后点“立即重试”。',
@@ -23,6 +27,8 @@ export const SYNC_ERROR_MESSAGES: Record<SyncErrorCode, string> = {
   BAD_RESPONSE: '平台返回了无法识别的数据，已忽略并稍后重试；如持续出现，请联系平台运维。',
   REQUEST_REFUSED: '平台拒绝了本次同步请求，稍后自动重试；如持续出现，请联系平台运维。',
   DEMO_PLATFORM_FAILED: '演示平台未能启动，终端以离线方式运行。可重启程序重试。',
+  HUB_OFFLINE: '无法连接站点服务器（本站大厅的同步电脑），已切换为离线办理。数据保存在本机，站点服务器恢复后自动上传；请检查站点服务器电脑是否开机、局域网是否连通，或点“立即重试”。',
+  PROVINCE_UNREACHABLE: '站点服务器在线，但暂时连不上省级政务服务平台。已提交的申请和评价保存在站点服务器，恢复后自动上报；受理号和办理结果届时返回。',
 };
 
 /** A failure of the platform transport with a stable code (used as the bridge error code). */

@@ -23,6 +23,7 @@ import {
 } from '../protocol/index';
 import { checkpoint as checkpointSchema } from '../protocol/index';
 import { SyncTransportError } from './errors';
+import { downloadAttachment, headAttachment, uploadAttachment } from './attachments';
 import { fieldsSuffix, sanitizeRefusedFields } from './refused-fields';
 
 export type FetchLike = typeof fetch;
@@ -237,6 +238,33 @@ export class PlatformClient {
     }
     await flush();
     return result;
+  }
+
+  // ---------------------------------------------------------------- attachments (sync/client/attachments.ts)
+
+  /** The connection the attachment calls use: this client's URL, token and fetch. */
+  attachmentConnection(extra: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+    return { baseUrl: this.baseUrl, token: this.token, fetch: this.fetchImpl, timeoutMs: extra.timeoutMs ?? this.timeoutMs * 2, ...(extra.signal ? { signal: extra.signal } : {}) };
+  }
+
+  /** Resumable upload (HEAD, then chunked PUT); throws AttachmentTransferError. */
+  async uploadAttachment(sha256: string, bytes: Uint8Array, options: { chunkBytes?: number; signal?: AbortSignal } = {}): Promise<void> {
+    await uploadAttachment(this.attachmentConnection(options), sha256, bytes, options.chunkBytes);
+    this.options.onContact?.();
+  }
+
+  /** What the platform holds of an attachment: its offset, or 'complete'. */
+  async headAttachment(sha256: string, size: number): Promise<number | 'complete'> {
+    const r = await headAttachment(this.attachmentConnection(), sha256, size);
+    this.options.onContact?.();
+    return r;
+  }
+
+  /** The bytes (checked against the hash), or null when the platform has no complete copy. */
+  async downloadAttachment(sha256: string, maxBytes?: number): Promise<Uint8Array | null> {
+    const r = await downloadAttachment(this.attachmentConnection(), sha256, maxBytes);
+    this.options.onContact?.();
+    return r;
   }
 
   private async pushBatch(collection: CollectionName, rows: PushRowIn[]): Promise<PushResult> {

@@ -39,6 +39,8 @@ export const paths = {
   queueCommands: `${API_PREFIX}/queue/commands`,
   queueState: `${API_PREFIX}/queue/state`,
   queueLease: `${API_PREFIX}/queue/lease`,
+  /** The server's place in the tree and, on a station hub, its upstream state. */
+  stationStatus: `${API_PREFIX}/station/status`,
 } as const;
 
 // ---------------------------------------------------------------- auth
@@ -246,6 +248,48 @@ export const healthResponse = z.object({
   role: z.enum(['province', 'station']),
   time: isoTimestamp,
 });
+
+// ---------------------------------------------------------------- station hub status
+
+/** Counts of documents waiting to go upstream, per upward collection (+ attachments). */
+export const hubPendingCounts = z.object({
+  applications: z.int().min(0),
+  queue_tickets: z.int().min(0),
+  evaluations: z.int().min(0),
+  audit_events: z.int().min(0),
+  attachments: z.int().min(0),
+});
+
+/**
+ * `GET /station/status` (terminal or admin token). On a province: `{role: 'province', upstream: null}`.
+ * On a station hub: its upstream link. `upstream.reachable` is false while the province cannot be
+ * reached (the hall keeps working; the hub drains when it returns). Messages are English (logs);
+ * a terminal shows its own Chinese text by `lastError.code`.
+ */
+export const stationStatusResponse = z.object({
+  role: z.enum(['province', 'station']),
+  stationId: stationId.nullable(),
+  upstream: z
+    .object({
+      url: z.string().max(300),
+      enrolled: z.boolean(),
+      reachable: z.boolean(),
+      streamOpen: z.boolean(),
+      lastContactAt: isoTimestamp.nullable(),
+      lastDrainAt: isoTimestamp.nullable(),
+      nextRetryAt: isoTimestamp.nullable(),
+      lastError: z.object({ code: z.string().max(64), message: z.string().max(500), at: isoTimestamp }).nullable(),
+      pending: hubPendingCounts,
+      drained: z.int().min(0),
+      rejectedCount: z.int().min(0),
+      /** The newest refusals (at most 50): kept at the hub with the province's reason. */
+      rejected: z
+        .array(z.object({ collection: collectionName.or(z.literal('attachments')), id: z.string().max(200), code: z.string().max(64), message: z.string().max(2000), at: isoTimestamp }))
+        .max(50),
+    })
+    .nullable(),
+});
+export type StationStatus = z.infer<typeof stationStatusResponse>;
 
 // ---------------------------------------------------------------- back office (admin token)
 

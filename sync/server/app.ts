@@ -29,6 +29,7 @@ import {
   uuidV7,
   type CollectionName,
   type ErrorCode,
+  type StationStatus,
   type StreamEvent,
 } from '../protocol/index';
 import { adminCss, adminJs, adminPageHtml } from './admin-page';
@@ -50,6 +51,11 @@ export interface AppOptions {
   offlineLoginDays?: number;
   /** The queue's clock (tests move it across the station's midnight). */
   now?: () => Date;
+  /**
+   * Station hub (role `station`): the one station it serves and its upstream link's state. A hub
+   * issues enrollment codes for its station only and never takes back-office decisions.
+   */
+  station?: { stationId: string; upstream(): Promise<StationStatus['upstream']> };
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'admin' };
@@ -169,6 +175,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/v1/metrics', async (_req, reply) => {
     void reply.type('text/plain; version=0.0.4');
     return metrics.render(store.counters, hub.subscribers);
+  });
+
+  app.get('/api/v1/station/status', async (req): Promise<StationStatus> => {
+    await caller(req);
+    return { role: options.role ?? 'province', stationId: options.station?.stationId ?? null, upstream: options.station ? await options.station.upstream() : null };
   });
 
   app.post('/api/v1/terminals/enroll', async (req) => {
@@ -346,6 +357,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post('/api/v1/admin/enroll-codes', async (req) => {
     await admin(req);
     const body = parse(createEnrollCodeRequest, req.body, 'enroll code request');
+    if (options.station && body.stationId !== options.station.stationId) {
+      throw fail('FORBIDDEN', `this station hub serves station ${options.station.stationId} only`, 403);
+    }
     const r = await store.createEnrollCode(body.stationId, body.ttlMinutes);
     return { code: r.code, stationId: body.stationId, expiresAt: r.expiresAt };
   });
@@ -369,6 +383,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const p = req.params as { id: string; action: string };
     const id = parse(uuidV7, p.id, 'application id');
     const action = parse(backOfficeAction, p.action, 'action');
+    if (options.role === 'station') throw fail('FORBIDDEN', 'a station hub never decides applications: status, 受理号 and decisions come from the province', 403);
     const body = parse(backOfficeActionRequest, req.body ?? {}, 'action request');
     return store.backOffice(id, action, body);
   });

@@ -65,4 +65,15 @@ describe('platform CLI', () => {
     await expect(cli('enroll-code', ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('--station') });
     await expect(cli('frobnicate', ...db)).rejects.toMatchObject({ code: 2 });
   }, 90_000);
+
+  it('serve --role station refuses bad arguments clearly (and starts nothing)', async () => {
+    const hubDir = ['--data-dir', path.join(dir, 'hub')];
+    await expect(cli('serve', '--role', 'station', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--upstream') });
+    await expect(cli('serve', '--role', 'station', '--upstream', 'ftp://province', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--upstream') });
+    await expect(cli('serve', '--role', 'county', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--role must be province or station') });
+    await expect(cli('serve', '--upstream', 'http://127.0.0.1:9', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--role station') });
+    await expect(cli('serve', '--role', 'station', '--upstream', 'http://127.0.0.1:9', '--upstream-batch', '0', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--upstream-batch') });
+    // Not enrolled and no code: the hub says what it needs.
+    await expect(cli('serve', '--role', 'station', '--upstream', 'http://127.0.0.1:9', '--port', '0', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--enroll-code') });
+  }, 120_000);
 });

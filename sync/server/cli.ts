@@ -1,5 +1,6 @@
 // `npm run platform -- <command>`: run and operate the reference platform.
 //   serve [--port N] [--host H] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log LEVEL]
+//   serve --role station --upstream URL [--enroll-code CODE] [--data-dir DIR] [--port N] [--host H]   (a station hub)
 //   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
@@ -16,6 +17,8 @@ const DEFAULT_DATA_DIR = '.data/platform';
 
 const USAGE = `usage: npm run platform -- <command> [options]
   serve [--port N] [--host 127.0.0.1] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log info]
+  serve --role station --upstream <province url> [--enroll-code CODE (first start)] [--data-dir DIR] [--port N] [--host 0.0.0.0] [--admin-token T] [--upstream-batch N]
+      a station hub: the hall's terminals sync with it; it replicates with the province
   seed --demo | --synthetic N
   enroll-code --station <id> [--ttl MINUTES]
   list [--status STATUS] [--station ID]
@@ -50,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
       note: { type: 'string' },
       actor: { type: 'string' },
       url: { type: 'string' },
+      role: { type: 'string' },
+      upstream: { type: 'string' },
+      'enroll-code': { type: 'string' },
+      'upstream-batch': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') {
     const port = o.port ? Number(o.port) : 8787;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PlatformError('VALIDATION_FAILED', '--port must be 0–65535', 400);
+    if (o.role !== undefined && o.role !== 'province' && o.role !== 'station') throw new PlatformError('VALIDATION_FAILED', '--role must be province or station', 400);
+    if (o.role === 'station') return serveStation(o, dbOptions, port, adminToken);
+    if (o.upstream || o['enroll-code']) throw new PlatformError('VALIDATION_FAILED', '--upstream and --enroll-code belong to --role station', 400);
     const p = await startPlatform({ ...dbOptions, port, ...(o.host ? { host: o.host } : {}), ...(adminToken ? { adminToken } : {}), seedDemo: o['seed-demo'] ?? false, logger: o.log ?? false });
     if (!adminToken) console.error(`ADMIN_TOKEN ${p.adminToken}`);
     console.error(`storage ${p.storage}; admin page ${p.url}/admin`);
@@ -124,6 +134,37 @@ async function main(argv: string[]): Promise<number> {
 }
 
 type Opts = Record<string, string | string[] | boolean | undefined>;
+
+/** `serve --role station`: a station hub until SIGINT/SIGTERM (a SIGKILL loses nothing: its state is in the database). */
+async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?: string }, port: number, adminToken: string | undefined): Promise<number> {
+  if (typeof o.upstream !== 'string' || !/^https?:\/\/[^\s]+$/.test(o.upstream)) throw new PlatformError('VALIDATION_FAILED', '--role station needs --upstream <province url> (http:// or https://)', 400);
+  if (o['seed-demo']) throw new PlatformError('VALIDATION_FAILED', 'a station hub takes its catalog from the province: --seed-demo is for a province', 400);
+  const { startStationHub } = await import('./hub/hub');
+  const log = typeof o.log === 'string' ? o.log : null;
+  const batch = typeof o['upstream-batch'] === 'string' ? Number(o['upstream-batch']) : undefined;
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 500)) throw new PlatformError('VALIDATION_FAILED', '--upstream-batch must be 1–500', 400);
+  const hub = await startStationHub({
+    upstream: o.upstream,
+    ...(typeof o['enroll-code'] === 'string' ? { enrollCode: o['enroll-code'] } : {}),
+    ...dbOptions,
+    port,
+    ...(typeof o.host === 'string' ? { host: o.host } : {}),
+    ...(adminToken ? { adminToken } : {}),
+    logger: log ?? false,
+    ...(batch ? { batch } : {}),
+    ...(log ? { log: (level, event, data) => console.error(JSON.stringify({ level, event, ...data })) } : {}),
+  });
+  if (!adminToken) console.error(`ADMIN_TOKEN ${hub.adminToken}`);
+  console.error(`station hub for station ${hub.stationId} (upstream ${o.upstream}); storage ${hub.storage}`);
+  console.error(`STATION ${hub.stationId}`);
+  console.log(`READY ${hub.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await hub.close();
+  return 0;
+}
 
 function actionBody(o: Opts): BackOfficeActionRequest {
   const body: BackOfficeActionRequest = { actor: typeof o.actor === 'string' ? o.actor : 'cli' };

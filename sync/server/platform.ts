@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/driver';
 import { migrate } from './db/migrate';
 import { seedDemo } from './seed/demo';
 import { Store } from './store';
+import type { RuleOptions } from './rules';
 
 export interface PlatformOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -43,7 +44,7 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize'>): Promise<{ store: Store; db: Database }> {
+export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
   const db = await openDatabase(options);
   try {
     await migrate(db);
@@ -51,7 +52,7 @@ export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'data
     await db.close();
     throw e;
   }
-  return { store: new Store(db), db };
+  return { store: new Store(db, rules), db };
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {

@@ -33,6 +33,14 @@ const reject = (code: RejectionCode, message: string, extra: { userMessage?: str
  */
 export type FormLookup = (formId: string, formVersion: number) => { validate: Validator } | { missing: 'unknown' | 'unsupported' };
 
+export interface RuleOptions {
+  /**
+   * Keep a pushed `submitted` as `submitted` (a station hub: receipt is the province's to confirm,
+   * when the hub forwards it). Default false: the platform stores it as `synced`.
+   */
+  holdSubmissions?: boolean;
+}
+
 /** Stations that may read a document of `collection` (null = every terminal). */
 export function visibilityOf(collection: CollectionName, doc: Record<string, unknown>): string[] | null {
   if (COLLECTION_POLICY[collection].scope === 'global') return null;
@@ -55,6 +63,7 @@ export function checkTerminalWrite(
   terminalStation: string,
   now: string,
   forms: FormLookup,
+  options: RuleOptions = {},
   /** queue_tickets: the lease check of the push (sync/server/queue-leases.ts). */
   leased?: LeasedTicketCheck,
 ): RuleResult {
@@ -72,7 +81,7 @@ export function checkTerminalWrite(
     case 'rules':
       return collection === 'queue_tickets'
         ? checkQueueTicket(current, next as QueueTicketDoc, leased)
-        : checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms);
+        : checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms, options);
   }
 }
 
@@ -89,7 +98,7 @@ function checkQueueTicket(current: Record<string, unknown> | null, next: QueueTi
   return problem ? reject('LEASE_INVALID', `leased ticket refused: ${problem}`) : { ok: true, doc: next };
 }
 
-function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup): RuleResult {
+function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup, options: RuleOptions): RuleResult {
   const from = current?.status ?? null;
   if (current && !TERMINAL_EDITABLE_STATUSES.includes(current.status)) {
     return reject('NOT_EDITABLE', `the application is ${current.status}; only the platform may change it now`);
@@ -120,7 +129,7 @@ function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, 
     const refused = checkFormData(next, forms);
     if (refused) return refused;
   }
-  if (next.status === 'submitted') {
+  if (next.status === 'submitted' && !options.holdSubmissions) {
     // Received by the platform: the application is now `synced` and leaves the terminal's hands.
     const doc: ApplicationDoc = {
       ...next,

@@ -29,7 +29,7 @@ import {
 import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDate } from '../protocol/station-time';
 import type { Database, Queryable } from './db/driver';
 import { leasedTicketCheck } from './queue-leases';
-import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup } from './rules';
+import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup, type RuleOptions } from './rules';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -123,7 +123,11 @@ export interface StoreCounters {
 export class Store {
   readonly counters: StoreCounters = { pushWritten: 0, pushUnchanged: 0, pushConflicts: 0, pushRejections: 0, pulledDocuments: 0 };
 
-  constructor(readonly db: Database) {}
+  constructor(
+    readonly db: Database,
+    /** How terminal writes are decided (a station hub holds submissions for the province). */
+    readonly rules: RuleOptions = {},
+  ) {}
 
   // ------------------------------------------------------------------ pull
 
@@ -234,7 +238,7 @@ export class Store {
         }
         const expected = cur ? Number(cur.seq) : null;
         if (writer.kind === 'terminal') {
-          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, leased);
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, this.rules, leased);
           if (!r.ok) {
             const { ok: _ok, ...why } = r;
             rejections.push({ id: c.id, index: c.index, ...why });
@@ -414,6 +418,34 @@ export class Store {
       count += batch.length;
     }
     return count;
+  }
+
+  /**
+   * Runs `fn` in one transaction holding `collection`'s write lock (the lock pushes take), so
+   * nothing else writes the collection meanwhile. `write` stores platform states (validated, fresh
+   * sequence numbers, change notices on commit) and answers each id's new seq. The station hub
+   * applies upstream states this way, atomically with its own bookkeeping.
+   */
+  async withCollectionLock<T>(
+    collection: CollectionName,
+    fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>,
+  ): Promise<T> {
+    const schema = documentSchemas[collection];
+    return this.db.transaction(
+      (tx) =>
+        fn(tx, async (docs) => {
+          if (docs.length === 0) return new Map();
+          const parsed = docs.map((d) => {
+            const r = schema.safeParse(d);
+            if (!r.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${collection} document`, 400, issuesOf(r.error));
+            return r.data as Record<string, unknown>;
+          });
+          await this.writeDocs(tx, collection, parsed.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) })));
+          const rows = await tx.query<{ id: string; seq: string | number }>('SELECT id, seq FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, parsed.map((d) => d.id as string)]);
+          return new Map(rows.map((r) => [r.id, Number(r.seq)]));
+        }),
+      { lockKey: lockKey(collection) },
+    );
   }
 
   async getDocument(collection: CollectionName, id: string): Promise<Record<string, unknown> | null> {

@@ -1,0 +1,211 @@
+/**
+ * Two tiers with real parts: a province (in-process, PGlite — and PostgreSQL where available) behind a
+ * TCP fault proxy, a station hub (a child process: `npm run platform -- serve --role station`,
+ * PGlite in a folder) and terminals (main's real sync feature + the renderer's real RxDB replication,
+ * ./sync-harness.ts) that know only the hub. The province is cut for the whole filing scenario, then
+ * restored; the hub is SIGKILLed in the middle of its drain and restarted. Node only (no browser).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { exampleEvaluation, exampleFormData, exampleQueueTicket, paths, stationStatusResponse, type ApplicationDoc, type StationStatus } from '../sync/protocol';
+import { startPlatform, type Platform } from '../sync/server/platform';
+import { backends } from '../sync/server/test/helpers';
+import { startFaultProxy, type FaultProxy } from '../sync/server/test/fault-proxy';
+import { createDraft, submitApplication } from '../renderer/db/applications';
+import { eventually, startTerminal, type Terminal } from './sync-harness';
+
+const STATION = '360121201';
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CLI = join(ROOT, 'sync/server/cli.ts');
+const HUB_ADMIN = 'adm_hub_integration_token_0123456789';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const a = s.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+interface HubProcess {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/** `npm run platform -- serve --role station …` as a child process; resolves on READY. */
+function startHubProcess(args: string[]): Promise<HubProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--role', 'station', '--admin-token', HUB_ADMIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the hub did not print READY: ${err}`)), 180_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, stderr: () => err });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the hub exited ${code}: ${err}`));
+    });
+  });
+}
+
+async function kill(h: HubProcess, signal: NodeJS.Signals): Promise<void> {
+  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => h.child.once('exit', () => r()));
+  h.child.kill(signal);
+  await gone;
+}
+
+async function hubCall(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${HUB_ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const j = (await res.json()) as unknown;
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(j)}`);
+  return j;
+}
+
+const hubStatus = async (url: string): Promise<StationStatus> => stationStatusResponse.parse(await hubCall(url, 'GET', paths.stationStatus));
+
+const draftInput = (t: Terminal, name: string) => ({
+  stationId: STATION,
+  terminalId: t.feature.state().terminalId ?? undefined,
+  serviceItemCode: 'MZ06',
+  formId: 'MZ06',
+  formVersion: 1,
+  channel: 'counter' as const,
+  applicant: { name, idType: 'resident_id' as const, idNumber: '360121195001011234', phone: '13800000000' },
+  formData: exampleFormData({ applicantName: `离线${name}` }),
+});
+
+const appOn = async (t: Terminal, id: string) => (await t.db.applications.findOne(id).exec())?.toMutableJSON() ?? null;
+
+for (const backend of backends()) {
+  test.describe(`station hub with real terminals (province on ${backend.name})`, () => {
+    test.describe.configure({ mode: 'serial', timeout: 480_000 });
+    let province: Platform;
+    let cleanup: () => Promise<void>;
+    let proxy: FaultProxy;
+    let hub: HubProcess | null = null;
+    let dataDir: string;
+    let port: number;
+    const terminals: Terminal[] = [];
+
+    test.beforeAll(async () => {
+      const s = await backend.setup();
+      cleanup = s.cleanup;
+      province = await startPlatform({ ...s.options, seedDemo: true, heartbeatMs: 1000 });
+      const u = new URL(province.url);
+      proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
+      dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
+      port = await freePort();
+    });
+    test.afterAll(async () => {
+      for (const t of terminals.splice(0)) await t.close();
+      if (hub) await kill(hub, 'SIGTERM');
+      await proxy?.close();
+      await province?.close();
+      await cleanup?.();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    test('filed during a provincial cut, drained exactly once through a SIGKILL of the hub, status flows back live', async () => {
+      const hubArgs = ['--upstream', proxy.url, '--data-dir', dataDir, '--port', String(port), '--upstream-batch', '4'];
+      hub = await startHubProcess([...hubArgs, '--enroll-code', await province.createEnrollCode(STATION)]);
+      expect(hub.stderr()).toContain(`STATION ${STATION}`);
+      const code = ((await hubCall(hub.url, 'POST', paths.adminEnrollCodes, { stationId: STATION })) as { code: string }).code;
+      const t = await startTerminal({ platformUrl: hub.url, enrollCode: code, backoffMs: 200 });
+      terminals.push(t);
+      expect(t.feature.state()).toMatchObject({ enrolled: true, stationId: STATION });
+      await t.startSync();
+      const items = await province.store.countDocuments('service_items');
+      await eventually(async () => (await t.db.service_items.count().exec()) === items, 60_000, 'catalog through the hub');
+      await eventually(async () => (await t.db.station_config.count().exec()) >= 1, 20_000, 'station config through the hub');
+
+      // The province is cut for the whole filing scenario; the hall keeps filing and queueing.
+      proxy.set({ kind: 'drop' });
+      await eventually(async () => (await hubStatus(hub!.url)).upstream?.reachable === false, 20_000, 'the hub sees the cut');
+      const filed: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const app = await createDraft(t.db, draftInput(t, `${i}`), t.salt);
+        await submitApplication(t.db, app.id);
+        filed.push(app.id);
+      }
+      const tickets = Array.from({ length: 6 }, (_, i) => exampleQueueTicket({ number: `A${String(i + 1).padStart(3, '0')}` }));
+      await t.db.queue_tickets.bulkInsert(tickets);
+      await t.db.evaluations.insert(exampleEvaluation());
+      await eventually(async () => (await t.replication!.pendingCount()) === 0, 30_000, 'the terminal pushed everything to the hub');
+      const held = await hubStatus(hub.url);
+      expect(held.upstream).toMatchObject({ reachable: false, pending: { applications: 20, queue_tickets: 6, evaluations: 1 } });
+      for (const id of filed) expect((await appOn(t, id))?.status).toBe('submitted'); // the hub invented nothing
+      for (const id of filed) expect(await province.store.getDocument('applications', id)).toBeNull();
+      // The terminal says so: connected to its station hub, the province behind it unreachable.
+      const viaHub = await eventually(async () => {
+        const s = t.feature.state();
+        // Main asks the hub every 15 s while online: wait for an answer given after the last push.
+        return s.server === 'station' && s.upstream?.reachable === false && s.upstream.pending === 27 ? s : null;
+      }, 40_000, 'the terminal learns the province is unreachable through its hub');
+      expect(viaHub.online).toBe(true);
+      expect(viaHub.error).toBeNull();
+      expect(viaHub.upstream).toMatchObject({ pending: 27, error: { code: 'PROVINCE_UNREACHABLE' } });
+      expect(viaHub.upstream!.error!.message).toContain('省级政务服务平台');
+
+      // The province comes back slowly (each answer delayed); the hub is killed in the middle of its drain.
+      const writtenBefore = province.store.counters.pushWritten;
+      proxy.set({ kind: 'delay', ms: 150 });
+      const count = async () => (await province.store.listApplications({ stationId: STATION, limit: 500 })).filter((a) => filed.includes(a.id)).length;
+      await eventually(async () => (await count()) >= 4, 60_000, 'the drain started');
+      const atKill = await count();
+      await kill(hub, 'SIGKILL');
+      expect(atKill).toBeLessThan(20);
+      proxy.set({ kind: 'pass' });
+      // The terminal sees its hub gone and keeps working offline.
+      const hubDown = await eventually(async () => (t.feature.state().online === false ? t.feature.state() : null), 20_000, 'the terminal notices the hub is gone');
+      expect(hubDown.error?.code).toBe('HUB_OFFLINE');
+      expect(hubDown.error?.message).toContain('站点服务器');
+      expect(hubDown.upstream).toBeNull();
+      const whileDown = await createDraft(t.db, draftInput(t, 'hub-down'), t.salt);
+      await submitApplication(t.db, whileDown.id);
+      filed.push(whileDown.id);
+
+      hub = await startHubProcess(hubArgs); // no code: the enrollment is in the hub's database
+      await eventually(async () => {
+        const s = await hubStatus(hub!.url);
+        return s.upstream?.reachable && Object.values(s.upstream.pending).every((n) => n === 0) ? s : null;
+      }, 90_000, 'drained after the restart');
+      expect(await count()).toBe(21);
+      // Exactly once: one write per document at the province (20 + 1 applications, 6 tickets, 1 evaluation).
+      expect(province.store.counters.pushWritten - writtenBefore).toBe(28);
+      for (const id of filed) {
+        const doc = (await province.store.getDocument('applications', id)) as ApplicationDoc;
+        expect(doc.statusHistory.filter((h) => h.status === 'synced')).toHaveLength(1);
+      }
+      // Status flows back down to the terminal: synced, then a 受理 live.
+      await eventually(async () => {
+        for (const id of filed) if ((await appOn(t, id))?.status !== 'synced') return false;
+        return true;
+      }, 60_000, 'synced on the terminal');
+      await province.store.backOffice(filed[3]!, 'accept', { actor: 'S001' });
+      const accepted = await eventually(async () => {
+        const d = await appOn(t, filed[3]!);
+        return d?.status === 'accepted' ? d : null;
+      }, 30_000, '受理 reaches the terminal');
+      expect(accepted.acceptanceNo).toMatch(new RegExp(`^${STATION}-`));
+      for (const tk of tickets) expect(await province.store.getDocument('queue_tickets', tk.id)).not.toBeNull();
+      // Main asks the hub every 15 s while online.
+      await eventually(async () => (t.feature.state().upstream?.reachable && t.feature.state().upstream?.pending === 0 ? t.feature.state() : null), 40_000, 'the terminal sees the province back');
+      expect(t.feature.state()).toMatchObject({ online: true, server: 'station', error: null, upstream: { pending: 0, rejected: 0, error: null } });
+    });
+  });
+}

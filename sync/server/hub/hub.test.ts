@@ -1,0 +1,276 @@
+// The station hub against a REAL province (PGlite, and PostgreSQL where available), both in this
+// process, the province behind a TCP fault proxy: enrollment upstream, catalog down, submissions held
+// as `submitted` until the province answers, a cut with the hall still filing, exactly-once drain in
+// order, per-document refusals kept at the hub, hostile upstream answers, restart over the same folder.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleApplication, exampleAuditEvent, exampleEvaluation, exampleQueueTicket, paths, stationStatusResponse, type ApplicationDoc } from '../../protocol/index';
+import { startPlatform, type Platform } from '../platform';
+import { backends, client, pullAll, type Client } from '../test/helpers';
+import { startFaultProxy, type FaultProxy } from '../test/fault-proxy';
+import { startStationHub, type StationHub } from './hub';
+
+const STATION = '360121201';
+const fast = { backoff: { baseMs: 50, maxMs: 300 }, timeoutMs: 3000, intervalMs: 60_000, heartbeatMs: 1000, silenceMs: 5000 };
+
+async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function enrollAt(url: string, code: string): Promise<Client> {
+  const res = await fetch(url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  const j = (await res.json()) as { token: string; terminalId: string; stationId: string };
+  if (res.status !== 200) throw new Error(`enroll ${res.status} ${JSON.stringify(j)}`);
+  return client(url, j.token, j.terminalId, j.stationId);
+}
+
+async function status(c: Client) {
+  const r = await c.req('GET', paths.stationStatus);
+  expect(r.status).toBe(200);
+  return stationStatusResponse.parse(r.json);
+}
+
+for (const backend of backends()) {
+  describe(`station hub ⇄ province (${backend.name})`, () => {
+    let province: Platform;
+    let cleanup: () => Promise<void>;
+    let proxy: FaultProxy;
+    let hub: StationHub;
+    let dataDir: string;
+    let term: Client;
+    let provinceAdmin: Client;
+
+    beforeAll(async () => {
+      const b = await backend.setup();
+      cleanup = b.cleanup;
+      province = await startPlatform({ ...b.options, seedDemo: true, heartbeatMs: 1000 });
+      provinceAdmin = client(province.url, province.adminToken);
+      const u = new URL(province.url);
+      proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
+      dataDir = mkdtempSync(join(tmpdir(), 'hub-'));
+      hub = await startStationHub({ upstream: proxy.url, enrollCode: await province.createEnrollCode(STATION), dataDir, ...fast });
+      term = await enrollAt(hub.url, await hub.createEnrollCode());
+    });
+    afterAll(async () => {
+      await hub?.close();
+      await proxy?.close();
+      await province?.close();
+      await cleanup?.();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('learns its station from the province, serves the catalog to its terminals, never decides', async () => {
+      expect(hub.stationId).toBe(STATION);
+      expect(term.stationId).toBe(STATION);
+      await eventually(async () => (await pullAll(term, 'staff')).docs.length > 0 && (await pullAll(term, 'service_items')).docs.length === (await province.store.countDocuments('service_items')), 'catalog at the hub');
+      expect((await pullAll(term, 'form_schemas')).docs.length).toBe(await province.store.countDocuments('form_schemas'));
+      expect((await pullAll(term, 'staff')).docs.length).toBeGreaterThan(0);
+      expect((await pullAll(term, 'station_config')).docs.map((d) => d.id)).toEqual([STATION]);
+      const health = (await (await fetch(hub.url + paths.health)).json()) as { role: string };
+      expect(health.role).toBe('station');
+      const hubAdmin = client(hub.url, hub.adminToken);
+      // Back office is the province's; the hub enrolls terminals of its own station only.
+      const app = exampleApplication({ status: 'submitted' });
+      expect((await term.push('applications', [{ newDocumentState: app }])).written).toBe(1);
+      const decide = await hubAdmin.req('POST', paths.adminAction(app.id, 'accept'), {});
+      expect(decide.status).toBe(403);
+      expect(decide.json.error.code).toBe('FORBIDDEN');
+      const other = await hubAdmin.req('POST', paths.adminEnrollCodes, { stationId: '360121202' });
+      expect(other.status).toBe(403);
+      // A terminal still talks to the province directly, as before.
+      const direct = await enrollAt(province.url, await province.createEnrollCode(STATION));
+      expect((await status(direct)).role).toBe('province');
+      expect((await status(direct)).upstream).toBeNull();
+      // The province answers: synced comes back down, the hub invented nothing.
+      await eventually(async () => (await province.store.getDocument('applications', app.id))?.status === 'synced', 'province has it');
+      await eventually(async () => (await hub.store.getDocument('applications', app.id))?.status === 'synced', 'synced at the hub');
+      const atHub = (await hub.store.getDocument('applications', app.id)) as ApplicationDoc;
+      expect(atHub.statusHistory.filter((h) => h.by === 'platform').map((h) => h.status)).toEqual(['synced']);
+      expect(atHub.acceptanceNo).toBeNull();
+      await province.store.backOffice(app.id, 'accept', { actor: 'S001' });
+      const accepted = await eventually(async () => {
+        const d = (await hub.store.getDocument('applications', app.id)) as ApplicationDoc | null;
+        return d?.status === 'accepted' ? d : null;
+      }, '受理 at the hub');
+      expect(accepted.acceptanceNo).toMatch(new RegExp(`^${STATION}-\\d{8}-\\d{4}$`));
+      const s = await status(term);
+      expect(s).toMatchObject({ role: 'station', stationId: STATION, upstream: { reachable: true, enrolled: true, pending: { applications: 0 } } });
+    });
+
+    it('keeps filing through a cut, then drains exactly once, in order; a refusal stays at the hub with its reason', async () => {
+      proxy.set({ kind: 'drop' });
+      await eventually(async () => (await status(term)).upstream?.reachable === false, 'hub sees the cut');
+      const apps = Array.from({ length: 12 }, (_, i) => exampleApplication({ status: 'submitted', formData: { ...exampleApplication().formData, applicantName: `离线${i}` } }));
+      // The province will refuse this one: its form version exists only at the hub.
+      const stray = exampleApplication({ status: 'submitted', formId: 'MZ06', formVersion: 99 });
+      await hub.store.upsertAsPlatform('form_schemas', [{ ...((await hub.store.getDocument('form_schemas', 'MZ06@1')) as Record<string, unknown>), id: 'MZ06@99', version: 99 }]);
+      const bytes = randomBytes(70_000);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const put = await fetch(hub.url + paths.attachment(sha), { method: 'PUT', headers: { authorization: `Bearer ${term.token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+      expect(put.status).toBe(201);
+      apps[0]!.materials = [{ code: 'MZ06-M01', name: '身份证', provided: true, origin: 'scan', attachments: [{ sha256: sha, size: bytes.length, mimeType: 'application/pdf' }] }] as ApplicationDoc['materials'];
+      const r1 = await term.push('applications', [...apps.slice(0, 6), stray, ...apps.slice(6)].map((d) => ({ newDocumentState: d })));
+      expect(r1).toMatchObject({ written: 13, rejections: [] });
+      const tickets = Array.from({ length: 5 }, (_, i) => exampleQueueTicket({ number: `A${String(i + 1).padStart(3, '0')}` }));
+      expect((await term.push('queue_tickets', tickets.map((d) => ({ newDocumentState: d })))).written).toBe(5);
+      expect((await term.push('evaluations', [{ newDocumentState: exampleEvaluation() }])).written).toBe(1);
+      expect((await term.push('audit_events', [{ newDocumentState: exampleAuditEvent() }])).written).toBe(1);
+      // Held at the hub as submitted (the province has not answered), counted as pending.
+      for (const a of apps) expect((await hub.store.getDocument('applications', a.id))?.status).toBe('submitted');
+      const during = await status(term);
+      expect(during.upstream).toMatchObject({ reachable: false, pending: { applications: 13, queue_tickets: 5, evaluations: 1, audit_events: 1, attachments: 1 } });
+      expect(during.upstream!.lastError?.code).toMatch(/OFFLINE|TIMEOUT/);
+      for (const a of apps) expect(await province.store.getDocument('applications', a.id)).toBeNull();
+
+      const before = province.store.counters.pushWritten;
+      proxy.set({ kind: 'pass' });
+      await eventually(async () => {
+        const u = (await status(term)).upstream;
+        return u?.reachable && Object.values(u.pending).every((n) => n === 0);
+      }, 'drained', 30_000);
+      const after = await status(term);
+      expect(after.upstream).toMatchObject({ pending: { applications: 0, queue_tickets: 0, evaluations: 0, audit_events: 0, attachments: 0 }, rejectedCount: 1 });
+      expect(after.upstream!.rejected[0]).toMatchObject({ collection: 'applications', id: stray.id, code: 'UNKNOWN_FORM' });
+      expect(after.upstream!.rejected[0]!.message).toMatch(/MZ06@99/);
+      // Exactly once: 12 + 5 + 1 + 1 writes at the province, in the order the hall filed them.
+      expect(province.store.counters.pushWritten - before).toBe(19);
+      const seqs = await province.store.db.query<{ id: string; seq: string }>("SELECT id, seq FROM documents WHERE collection = 'applications' AND id = ANY($1::text[])", [apps.map((a) => a.id)]);
+      const bySeq = seqs.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.id);
+      expect(bySeq).toEqual(apps.map((a) => a.id));
+      // The attachment went up before the application that references it, and arrived whole.
+      const att = await provinceAdmin.req('GET', paths.attachment(sha));
+      expect(att.status).toBe(200);
+      // Status flows back down: every one is synced at the hub.
+      await eventually(async () => {
+        for (const a of apps) if ((await hub.store.getDocument('applications', a.id))?.status !== 'synced') return false;
+        return true;
+      }, 'synced back at the hub');
+      // The refused one is still at the hub, as filed.
+      expect((await hub.store.getDocument('applications', stray.id))?.status).toBe('submitted');
+      // A second round changes nothing upstream.
+      await hub.replicator.syncNow();
+      expect(province.store.counters.pushWritten - before).toBe(19);
+    });
+
+    it('hostile upstream answers are clear errors at the hub; nothing is lost, the real province gets it later', { timeout: 90_000 }, async () => {
+      const g = await garbageUpstream(province.url);
+      const hostileDir = mkdtempSync(join(tmpdir(), 'hub-hostile-'));
+      let h2: StationHub | null = null;
+      try {
+        h2 = await startStationHub({ upstream: g.url, enrollCode: await province.createEnrollCode(STATION), dataDir: hostileDir, ...fast });
+        const t2 = await enrollAt(h2.url, await h2.createEnrollCode());
+        await eventually(async () => (await pullAll(t2, 'form_schemas')).docs.length > 0 && (await pullAll(t2, 'staff')).docs.length > 0, 'catalog');
+        const apps = Array.from({ length: 3 }, () => exampleApplication({ status: 'submitted' }));
+        g.mode = 'html';
+        expect((await t2.push('applications', apps.map((d) => ({ newDocumentState: d })))).written).toBe(3);
+        for (const mode of ['html', 'conflict-stranger', 'bad-json', 'huge-page', 'foreign-docs'] as const) {
+          g.mode = mode;
+          await h2.replicator.syncNow();
+          expect((await h2.status()).upstream!.lastError?.code, mode).toBe(mode === 'foreign-docs' ? 'SERVER_ERROR' : 'BAD_RESPONSE');
+        }
+        const s = (await h2.status()).upstream!;
+        expect(s.pending.applications).toBe(3);
+        for (const a of apps) expect(await province.store.getDocument('applications', a.id)).toBeNull();
+        // Nothing foreign was stored at the hub.
+        expect((await pullAll(t2, 'station_config')).docs.map((d) => d.id)).toEqual([STATION]);
+        g.mode = 'pass';
+        await h2.replicator.syncNow();
+        await eventually(async () => (await h2!.status()).upstream!.pending.applications === 0, 'drained after the garbage');
+        for (const a of apps) expect((await province.store.getDocument('applications', a.id))?.status).toBe('synced');
+      } finally {
+        await h2?.close();
+        await g.close();
+        rmSync(hostileDir, { recursive: true, force: true });
+      }
+    });
+
+    it('restarts over the same folder without a code: same station, same state', { timeout: 90_000 }, async () => {
+      const pendingBefore = (await hub.status()).upstream!;
+      await hub.close();
+      proxy.set({ kind: 'drop' });
+      hub = await startStationHub({ upstream: proxy.url, dataDir, ...fast });
+      expect(hub.stationId).toBe(STATION);
+      term = client(hub.url, term.token, term.terminalId, term.stationId);
+      const s = await status(term); // the terminal's token is still valid: it lives in the hub's database
+      expect(s.upstream).toMatchObject({ rejectedCount: pendingBefore.rejectedCount, drained: pendingBefore.drained, pending: pendingBefore.pending });
+      expect(s.upstream!.lastContactAt).toBe(pendingBefore.lastContactAt === null ? null : s.upstream!.lastContactAt);
+      expect(s.upstream!.lastContactAt).not.toBeNull();
+      proxy.set({ kind: 'pass' });
+      await expect(startStationHub({ upstream: 'http://127.0.0.1:9', dataDir: mkdtempSync(join(tmpdir(), 'hub-none-')) })).rejects.toThrow(/--enroll-code/);
+      await expect(startStationHub({ upstream: province.url, enrollCode: 'AAAAA-BBBBB', ...fast })).rejects.toThrow(/refused the enrollment code/);
+    });
+  });
+}
+
+/** A province that answers garbage on command (otherwise a transparent proxy to the real one). */
+async function garbageUpstream(target: string): Promise<{ url: string; mode: 'pass' | 'html' | 'conflict-stranger' | 'bad-json' | 'huge-page' | 'foreign-docs'; close(): Promise<void> }> {
+  const state = { mode: 'pass' as 'pass' | 'html' | 'conflict-stranger' | 'bad-json' | 'huge-page' | 'foreign-docs' };
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = req.url ?? '/';
+    const m = state.mode;
+    const isPull = /\/pull\?/.test(url);
+    const isPush = /\/push$/.test(url);
+    if (m === 'html' && (isPull || isPush)) return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>captive portal</html>');
+    if (m === 'bad-json' && isPull) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"documents": [');
+    if (m === 'huge-page' && isPull) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ documents: Array.from({ length: 1001 }, () => ({})), checkpoint: { seq: 1 } }));
+    if (m === 'conflict-stranger' && (isPull || isPush)) {
+      if (isPull) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ documents: [], checkpoint: { seq: 0 } }));
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ conflicts: [exampleApplication()], rejections: [], written: 0, unchanged: 0, checkpoint: { seq: 0 } }));
+    }
+    if (m === 'foreign-docs' && /station_config\/pull/.test(url)) {
+      const cfg = (await (await fetch(target + '/api/v1/sync/station_config/pull?checkpoint=0', { headers: { authorization: String(req.headers.authorization) } })).json()) as { documents: Record<string, unknown>[]; checkpoint: unknown };
+      const doc = { ...(cfg.documents[0] as Record<string, unknown>), id: '360121299', stationId: '360121299' };
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ documents: [doc], checkpoint: cfg.checkpoint }));
+    }
+    if (m === 'foreign-docs' && isPush) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"INTERNAL_ERROR","message":"down"}}');
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+    try {
+      const up = await fetch(target + url, { method: req.method ?? 'GET', headers, ...(body.length ? { body } : {}) });
+      const out: Record<string, string> = {};
+      up.headers.forEach((v, k) => {
+        if (k !== 'content-encoding' && k !== 'transfer-encoding' && k !== 'content-length') out[k] = v;
+      });
+      res.writeHead(up.status, out);
+      if (up.body) for await (const c of up.body) res.write(c);
+      res.end();
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  const port = typeof a === 'object' && a ? a.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get mode() {
+      return state.mode;
+    },
+    set mode(v) {
+      state.mode = v;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
