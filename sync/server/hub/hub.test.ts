@@ -167,7 +167,7 @@ for (const backend of backends()) {
       expect(province.store.counters.pushWritten - before).toBe(19);
     });
 
-    it('hostile upstream answers are clear errors at the hub; nothing is lost, the real province gets it later', { timeout: 90_000 }, async () => {
+    it('hostile upstream answers are clear errors at the hub; nothing is lost, the real province gets it later', { timeout: 240_000 }, async () => {
       const g = await garbageUpstream(province.url);
       const hostileDir = mkdtempSync(join(tmpdir(), 'hub-hostile-'));
       let h2: StationHub | null = null;
@@ -199,7 +199,7 @@ for (const backend of backends()) {
       }
     });
 
-    it('restarts over the same folder without a code: same station, same state', { timeout: 90_000 }, async () => {
+    it('restarts over the same folder without a code: same station, same state', { timeout: 240_000 }, async () => {
       const pendingBefore = (await hub.status()).upstream!;
       await hub.close();
       proxy.set({ kind: 'drop' });
