@@ -282,6 +282,20 @@ describe.each(backends())('station queue on $name', (backend) => {
     }
   });
 
+  it('the command log is pruned after three days (tickets and counters stay)', async () => {
+    clockMs = Date.parse('2026-12-20T01:00:00.000Z');
+    const id = uuidv7();
+    const first = await issue(kiosk, 'general', 'normal', id);
+    const { QueueService } = await import('./queue');
+    const q = new QueueService(p.store, now);
+    expect(await q.prune()).toBeGreaterThan(0); // the entries of the earlier (older) tests
+    const left = await p.store.db.query<{ command_id: string }>('SELECT command_id FROM queue_commands');
+    expect(left.map((r) => r.command_id)).toEqual([id]);
+    clockMs += 4 * 86_400_000;
+    expect(await q.prune()).toBe(1);
+    expect(await p.store.getDocument('queue_tickets', first.json.ticket.id)).toEqual(first.json.ticket);
+  });
+
   it('concurrent counters never get the same ticket; concurrent kiosks never the same number', async () => {
     clockMs = Date.parse('2026-12-09T01:00:00.000Z');
     const station = demoStations().find((s) => s.id === A)!;

@@ -30,6 +30,7 @@ import { uuidV7Floor } from './queue-leases';
 import { PlatformError, type Store } from './store';
 
 const DAY_MS = 86_400_000;
+const PRUNE_EVERY = 1000;
 /** How far back the station's "today" is searched by ticket id (covers every zone offset and clock skew). */
 const LOOKBACK_MS = 3 * DAY_MS;
 
@@ -55,6 +56,7 @@ export class QueueService {
     const parsed = queueCommand.safeParse(body);
     if (!parsed.success) throw new PlatformError('INVALID_COMMAND', 'invalid queue command', QUEUE_ERRORS.INVALID_COMMAND, issuesOf(parsed.error));
     const command = parsed.data;
+    this.maybePrune();
     const answer = await this.idempotent<QueueCommandResponse>(caller, 'command', command.commandId, command, async (tx, { config, day, now, counters }) => {
       const policy = queuePolicyOf(config.doc);
       // Only call_next reads the line; the other commands need their ticket or the counters alone.
@@ -89,6 +91,21 @@ export class QueueService {
       return { answer: { status: 200, body: { category: cat.code, stationDay: day, from, to, prefix: cat.prefix } }, counters: { [numberCounter(cat.code)]: to } };
     });
     return unwrap(answer);
+  }
+
+  /**
+   * Drops command-log entries older than `keepMs` (default 3 days: a replay comes within minutes;
+   * tickets, counters and leases stay). Run every PRUNE_EVERY commands of this process.
+   */
+  async prune(keepMs = 3 * DAY_MS): Promise<number> {
+    const rows = await this.store.db.query('DELETE FROM queue_commands WHERE at < $1 RETURNING command_id', [new Date(this.now().getTime() - keepMs).toISOString()]);
+    return rows.length;
+  }
+  private commandsSincePrune = 0;
+  private maybePrune(): void {
+    if (++this.commandsSincePrune < PRUNE_EVERY) return;
+    this.commandsSincePrune = 0;
+    void this.prune().catch(() => undefined);
   }
 
   /** `GET /api/v1/queue/state`: today's queue of the station. */
@@ -144,9 +161,9 @@ export class QueueService {
              SELECT $2, $8, u.name, u.value FROM unnest($9::text[], $10::int[]) AS u(name, value)
              ON CONFLICT (station_id, station_day, name) DO UPDATE SET value = EXCLUDED.value
              RETURNING 1)
-           INSERT INTO queue_commands (command_id, station_id, terminal_id, kind, body_hash, status, response) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+           INSERT INTO queue_commands (command_id, station_id, terminal_id, kind, body_hash, status, response, at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $11)
            ON CONFLICT (command_id) DO NOTHING RETURNING command_id`,
-          [commandId, caller.stationId, caller.terminalId, kind, bodyHash, answer.status, JSON.stringify(stored), day, names, names.map((n) => changed[n])],
+          [commandId, caller.stationId, caller.terminalId, kind, bodyHash, answer.status, JSON.stringify(stored), day, names, names.map((n) => changed[n]), now.toISOString()],
         );
         // Taken meanwhile under another station's lock: roll everything back.
         if (inserted.length === 0) throw replayedDifferent();
