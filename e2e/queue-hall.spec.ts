@@ -30,6 +30,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 test.beforeAll(async () => {
+  test.setTimeout(180_000);
   platform = await startPlatform({ seedDemo: true, heartbeatMs: 1000 });
   devices = await startKioskDevices();
   const enrolled = async (role: 'kiosk' | 'clerk' | 'display', extra: Record<string, unknown> = {}) =>
