@@ -75,7 +75,17 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
   const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), ready: () => sync.ready(), stationId: () => sync.state().stationId });
   documents = createDocumentFeature({ ...ctx, log: log.child('documents') }, { masterKey: () => sync.masterKey(), agentContact: (id) => staff.agentContact(id) });
-  const queue = createQueueFeature({ ...ctx, log: log.child('queue') }, { platform: () => sync.platform(), ready: () => sync.ready() });
+  const queue = createQueueFeature(
+    { ...ctx, log: log.child('queue') },
+    {
+      platform: () => sync.platform(),
+      ready: () => sync.ready(),
+      // The window's LED strip shows the number called to it (window ids are the strip's numbers).
+      onCalled: async (window, number) => {
+        if (/^\d{1,3}$/.test(window)) await devices.showCalled(Number(window), number);
+      },
+    },
+  );
   const features: Feature<unknown>[] = [sync, devices, staff, documents, queue];
 
   const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers };

@@ -41,6 +41,8 @@ export interface QueueFeatureDeps {
   /** Resolves when the sync feature has finished setting up (enrollment, demo platform). */
   ready(): Promise<void>;
   retry?: QueueRetryOptions;
+  /** A ticket was called (or recalled) to this PC's window: e.g. show it on the window's LED strip. Never awaited. */
+  onCalled?(window: string, number: string): Promise<void>;
 }
 
 export type QueueFeature = Feature<typeof queueCalls>;
@@ -49,6 +51,13 @@ const WindowFile = z.object({ window: z.string().trim().min(1).max(20).nullable(
 
 export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps): QueueFeature {
   const log = ctx.log;
+  /** Tells `deps.onCalled` about a ticket now called to a window; its failure (no LED strip, a cut cable) never fails the call. */
+  const called = <T extends { window: string | null; number: string } | null>(ticket: T): T => {
+    if (ticket?.window && deps.onCalled) {
+      void deps.onCalled(ticket.window, ticket.number).catch((error: unknown) => log.debug('queue.on-called-failed', { code: (error as { code?: string }).code ?? 'UNKNOWN' }));
+    }
+    return ticket;
+  };
   const windowFile = path.join(ctx.dataDir, 'queue', 'window.json');
   const configured = ctx.config.queue?.window ?? null;
   let chosen: string | null = null;
@@ -144,9 +153,9 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
         const staffId = caller.staff?.id;
         if (!staffId) throw new HandlerError('NOT_SIGNED_IN', 'a staff member must be signed in to call tickets', '请先登录工作人员账号，再叫号。');
         const given = input && 'commandId' in input ? input.commandId : undefined;
-        return { ticket: await send({ type: 'call_next', commandId: id(given), window: await myWindow(), staffId }, caller) };
+        return { ticket: called(await send({ type: 'call_next', commandId: id(given), window: await myWindow(), staffId }, caller)) };
       },
-      'queue.recall': async (input, caller) => ({ ticket: must(await send({ type: 'recall', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'recall') }),
+      'queue.recall': async (input, caller) => ({ ticket: called(must(await send({ type: 'recall', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'recall')) }),
       'queue.skip': async (input, caller) => ({ ticket: must(await send({ type: 'skip', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'skip') }),
       'queue.start': async (input, caller) => ({ ticket: must(await send({ type: 'start', commandId: id(input.commandId), ticketId: input.ticketId, window: await myWindow() }, caller), 'start') }),
       'queue.finish': async (input, caller) => ({
