@@ -34,6 +34,24 @@ const shrinkRuns = int('shrink-runs', 30, 0, 10_000);
 const postgres = flag('postgres');
 const replay = arg('replay');
 
+const ACTION_KINDS = new Set(['create', 'edit', 'submit', 'withdraw', 'resubmit', 'attach', 'office', 'ticket', 'evaluate', 'fault', 'sse-drop', 'restart', 'platform-restart', 'clock', 'revoke', 'pause', 'quiesce']);
+let replayActions: Action[] | null = null;
+if (replay) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(replay, 'utf8'));
+  } catch (e) {
+    process.stderr.write(`--replay ${replay}: not a readable JSON file (${e instanceof Error ? e.message.slice(0, 200) : 'unknown error'})\n`);
+    process.exit(2);
+  }
+  const ok = Array.isArray(parsed) && parsed.length <= 100_000 && parsed.every((a) => a !== null && typeof a === 'object' && ACTION_KINDS.has((a as { k?: unknown }).k as string) && (!('t' in a) || (Number.isInteger((a as { t: unknown }).t) && (a as { t: number }).t >= 0 && (a as { t: number }).t < terminals)));
+  if (!ok) {
+    process.stderr.write(`--replay ${replay}: not an action list (a JSON array of actions as the fuzzer writes them, terminals below ${terminals})\n`);
+    process.exit(2);
+  }
+  replayActions = parsed as Action[];
+}
+
 let db: TestDatabase | null = null;
 if (postgres) db = await startTestDatabase();
 const host = new PlatformHost(db?.url);
@@ -45,7 +63,7 @@ let failed = 0;
 const started = Date.now();
 try {
   if (replay) {
-    const actions = JSON.parse(readFileSync(replay, 'utf8')) as Action[];
+    const actions = replayActions!;
     const r = await runActions(host, actions, { terminals });
     say(r.violations.length ? `REPLAY FAILED: ${r.violations.map((v) => `${v.invariant}: ${v.detail}`).join('\n  ')}` : `replay passed (${actions.length} actions)`);
     failed = r.violations.length ? 1 : 0;
