@@ -30,7 +30,7 @@ describe('last successful sync across a restart, offline', () => {
     const later = at + 60_000;
     await f.handlers['sync.report']({ pending: 0, quarantined: 0, lastSyncAt: later, active: false, error: null }, caller);
     expect(f.state().local.lastSyncAt).toBe(later);
-    expect(JSON.parse(readFileSync(join(dir, 'sync', 'state.json'), 'utf8'))).toEqual({ lastSyncAt: later });
+    expect(JSON.parse(readFileSync(join(dir, 'sync', 'state.json'), 'utf8'))).toMatchObject({ lastSyncAt: later });
     await f.close();
   });
 });

@@ -173,8 +173,8 @@ export class PlatformClient {
     if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'health: unexpected answer');
   }
 
-  async enroll(code: string, label?: string): Promise<EnrollResponse> {
-    const r = enrollResponse.safeParse(await this.request('POST', paths.enroll, { code, ...(label ? { label } : {}) }, false));
+  async enroll(code: string, label?: string, kind?: 'terminal' | 'station_hub'): Promise<EnrollResponse> {
+    const r = enrollResponse.safeParse(await this.request('POST', paths.enroll, { code, ...(label ? { label } : {}), ...(kind ? { kind } : {}) }, false));
     if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'enroll: unexpected answer');
     return r.data;
   }

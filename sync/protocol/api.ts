@@ -56,6 +56,8 @@ export const enrollRequest = z.strictObject({
   code: z.string().min(4).max(64),
   /** Free-form label shown in the back office (hostname, window). No PII. */
   label: shortText(100).optional(),
+  /** `station_hub`: a hall's station hub enrolling upstream (it relays its queue's ticket records). Default `terminal`. */
+  kind: z.enum(['terminal', 'station_hub']).optional(),
 });
 export type EnrollRequest = z.infer<typeof enrollRequest>;
 

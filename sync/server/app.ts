@@ -58,7 +58,7 @@ export interface AppOptions {
   station?: { stationId: string; upstream(): Promise<StationStatus['upstream']> };
 }
 
-type Caller = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'admin' };
+type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' };
 
 const fail = (code: ErrorCode, message: string, status: number, details?: { path: string; message: string }[]) => new PlatformError(code, message, status, details);
 
@@ -147,7 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (timingSafeEqual(hashToken(token), adminHash)) return { kind: 'admin' };
     const t = await store.terminalByToken(token);
     if (!t) throw fail('UNAUTHORIZED', 'unknown or revoked token', 401);
-    return { kind: 'terminal', terminalId: t.terminalId, stationId: t.stationId };
+    return { kind: 'terminal', terminalId: t.terminalId, stationId: t.stationId, hub: t.hub };
   }
   async function terminal(req: FastifyRequest) {
     const c = await caller(req);
@@ -184,7 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.post('/api/v1/terminals/enroll', async (req) => {
     const body = parse(enrollRequest, req.body, 'enrollment request');
-    return store.enroll(body.code, body.label);
+    return store.enroll(body.code, body.label, body.kind);
   });
 
   app.get('/api/v1/terminals/me', async (req) => {
@@ -221,7 +221,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       throw fail('BATCH_TOO_LARGE', `at most ${limits.maxPushRows} rows per push`, 413);
     }
     const rows = parse(pushRequest, req.body, 'push body (expected an array of {assumedMasterState, newDocumentState})');
-    const writer: Writer = c.kind === 'terminal' ? { kind: 'terminal', terminalId: c.terminalId, stationId: c.stationId } : { kind: 'platform', actor: 'admin-api' };
+    const writer: Writer = c.kind === 'terminal' ? { kind: 'terminal', terminalId: c.terminalId, stationId: c.stationId, hub: c.hub } : { kind: 'platform', actor: 'admin-api' };
     return store.push(collection, rows, writer);
   });
 

@@ -39,6 +39,11 @@ export interface RuleOptions {
    * when the hub forwards it). Default false: the platform stores it as `synced`.
    */
   holdSubmissions?: boolean;
+  /**
+   * The writer is a station hub (enrolled as `station_hub`): its queue issued and changed the
+   * tickets it pushes, so they are records of its station to keep as they are.
+   */
+  fromStationHub?: boolean;
 }
 
 /** Stations that may read a document of `collection` (null = every terminal). */
@@ -80,7 +85,9 @@ export function checkTerminalWrite(
       return { ok: true, doc: next };
     case 'rules':
       return collection === 'queue_tickets'
-        ? checkQueueTicket(current, next as QueueTicketDoc, leased)
+        ? options.fromStationHub
+          ? { ok: true, doc: next }
+          : checkQueueTicket(current, next as QueueTicketDoc, leased)
         : checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms, options);
   }
 }

@@ -38,7 +38,8 @@ export const CHANGES_CHANNEL = 'sync_changes';
 export const TOKEN_CACHE_MS = 5_000;
 
 /** Who is writing: an enrolled terminal (rules apply) or the platform itself (back office, seed, upstream). */
-export type Writer = { kind: 'terminal'; terminalId: string; stationId: string } | { kind: 'platform'; actor: string };
+/** Who pushes: a terminal (`hub`: a station hub relaying its hall's records upstream) or the platform itself. */
+export type Writer = { kind: 'terminal'; terminalId: string; stationId: string; hub?: boolean } | { kind: 'platform'; actor: string };
 
 export interface ChangeNotice {
   collection: CollectionName;
@@ -238,7 +239,7 @@ export class Store {
         }
         const expected = cur ? Number(cur.seq) : null;
         if (writer.kind === 'terminal') {
-          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, this.rules, leased);
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased);
           if (!r.ok) {
             const { ok: _ok, ...why } = r;
             rejections.push({ id: c.id, index: c.index, ...why });
@@ -565,7 +566,7 @@ export class Store {
   }
 
   /** Redeems a one-time code: a new terminal id and bearer token (stored as a hash only). */
-  async enroll(code: string, label: string | undefined): Promise<{ terminalId: string; stationId: string; token: string; idHashKey: string }> {
+  async enroll(code: string, label: string | undefined, kind: 'terminal' | 'station_hub' = 'terminal'): Promise<{ terminalId: string; stationId: string; token: string; idHashKey: string }> {
     const normalized = code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
     const token = `trm_${randomBytes(32).toString('base64url')}`;
     const terminalId = `T-${randomBytes(6).toString('hex')}`;
@@ -577,7 +578,7 @@ export class Store {
       );
       const stationId = rows[0]?.station_id;
       if (!stationId) throw new PlatformError('ENROLL_CODE_INVALID', 'the enrollment code is unknown, used or expired', 400);
-      await tx.query('INSERT INTO terminals (id, station_id, token_hash, label) VALUES ($1, $2, $3, $4)', [terminalId, stationId, sha256(token), label ?? null]);
+      await tx.query('INSERT INTO terminals (id, station_id, token_hash, label, kind) VALUES ($1, $2, $3, $4, $5)', [terminalId, stationId, sha256(token), label ?? null, kind]);
       return { terminalId, stationId, token };
     }).then(async (r) => ({ ...r, idHashKey: await this.idHashKey() }));
   }
@@ -604,9 +605,9 @@ export class Store {
    * Token → terminal, cached for a few seconds per process (a revocation reaches other server
    * processes within TOKEN_CACHE_MS). Unknown tokens are not cached.
    */
-  private readonly tokenCache = new Map<string, { value: { terminalId: string; stationId: string; label: string | null }; until: number }>();
+  private readonly tokenCache = new Map<string, { value: { terminalId: string; stationId: string; label: string | null; hub: boolean }; until: number }>();
 
-  async terminalByToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null } | null> {
+  async terminalByToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null; hub: boolean } | null> {
     const key = sha256(token);
     const hit = this.tokenCache.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
@@ -618,13 +619,13 @@ export class Store {
     return value;
   }
 
-  private async lookupToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null } | null> {
-    const rows = await this.db.query<{ id: string; station_id: string; label: string | null }>(
-      'SELECT id, station_id, label FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
+  private async lookupToken(token: string): Promise<{ terminalId: string; stationId: string; label: string | null; hub: boolean } | null> {
+    const rows = await this.db.query<{ id: string; station_id: string; label: string | null; kind: string }>(
+      'SELECT id, station_id, label, kind FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
       [sha256(token)],
     );
     const r = rows[0];
-    return r ? { terminalId: r.id, stationId: r.station_id, label: r.label } : null;
+    return r ? { terminalId: r.id, stationId: r.station_id, label: r.label, hub: r.kind === 'station_hub' } : null;
   }
 
   async revokeTerminal(terminalId: string): Promise<boolean> {

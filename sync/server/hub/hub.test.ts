@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleApplication, exampleAuditEvent, exampleEvaluation, exampleQueueTicket, paths, stationStatusResponse, type ApplicationDoc } from '../../protocol/index';
+import { exampleApplication, exampleAuditEvent, exampleEvaluation, paths, stationStatusResponse, uuidv7, type ApplicationDoc } from '../../protocol/index';
 import { startPlatform, type Platform } from '../platform';
 import { backends, client, pullAll, type Client } from '../test/helpers';
 import { startFaultProxy, type FaultProxy } from '../test/fault-proxy';
@@ -126,8 +126,13 @@ for (const backend of backends()) {
       apps[0]!.materials = [{ code: 'MZ06-M01', name: '身份证', provided: true, origin: 'scan', attachments: [{ sha256: sha, size: bytes.length, mimeType: 'application/pdf' }] }] as ApplicationDoc['materials'];
       const r1 = await term.push('applications', [...apps.slice(0, 6), stray, ...apps.slice(6)].map((d) => ({ newDocumentState: d })));
       expect(r1).toMatchObject({ written: 13, rejections: [] });
-      const tickets = Array.from({ length: 5 }, (_, i) => exampleQueueTicket({ number: `A${String(i + 1).padStart(3, '0')}` }));
-      expect((await term.push('queue_tickets', tickets.map((d) => ({ newDocumentState: d })))).written).toBe(5);
+      // The hall's queue runs at the hub (the province is cut): tickets are issued there by command.
+      const tickets: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const issued = await term.req('POST', paths.queueCommands, { type: 'issue', commandId: uuidv7(), category: 'general', priority: 'normal' });
+        expect(issued.status).toBe(200);
+        tickets.push((issued.json as { ticket: { id: string; number: string } }).ticket.id);
+      }
       expect((await term.push('evaluations', [{ newDocumentState: exampleEvaluation() }])).written).toBe(1);
       expect((await term.push('audit_events', [{ newDocumentState: exampleAuditEvent() }])).written).toBe(1);
       // Held at the hub as submitted (the province has not answered), counted as pending.
@@ -149,6 +154,8 @@ for (const backend of backends()) {
       expect(after.upstream!.rejected[0]!.message).toMatch(/MZ06@99/);
       // Exactly once: 12 + 5 + 1 + 1 writes at the province, in the order the hall filed them.
       expect(province.store.counters.pushWritten - before).toBe(19);
+      // The hub's queue tickets are records at the province (the hub enrolled as a station hub).
+      for (const id of tickets) expect(await province.store.getDocument('queue_tickets', id)).toMatchObject({ id, stationId: STATION, status: 'waiting' });
       const seqs = await province.store.db.query<{ id: string; seq: string }>("SELECT id, seq FROM documents WHERE collection = 'applications' AND id = ANY($1::text[])", [apps.map((a) => a.id)]);
       const bySeq = seqs.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.id);
       expect(bySeq).toEqual(apps.map((a) => a.id));
@@ -165,6 +172,8 @@ for (const backend of backends()) {
       // A second round changes nothing upstream.
       await hub.replicator.syncNow();
       expect(province.store.counters.pushWritten - before).toBe(19);
+      // The hub's queue tickets are records at the province (the hub enrolled as a station hub).
+      for (const id of tickets) expect(await province.store.getDocument('queue_tickets', id)).toMatchObject({ id, stationId: STATION, status: 'waiting' });
     });
 
     it('hostile upstream answers are clear errors at the hub; nothing is lost, the real province gets it later', { timeout: 240_000 }, async () => {

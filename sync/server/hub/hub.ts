@@ -87,7 +87,7 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
   }
   let r;
   try {
-    r = await client.enroll(options.enrollCode, (options.label ?? 'station hub').slice(0, 100));
+    r = await client.enroll(options.enrollCode, (options.label ?? 'station hub').slice(0, 100), 'station_hub');
   } catch (e) {
     if (e instanceof SyncTransportError) {
       const why = e.code === 'ENROLL_FAILED' ? 'the province refused the enrollment code (unknown, used or expired)' : `the province could not be reached to enroll (${e.code}: ${e.message.slice(0, 200)})`;
