@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startPlatform, type Platform } from '../sync/server/platform';
+import { QueueService } from '../sync/server/queue';
 import { startFaultProxy, type FaultProxy } from '../e2e/sync-fault-proxy';
 import {
   BACK_OFFICE_TRANSITIONS,
@@ -23,7 +24,6 @@ import {
   type ApplicationDoc,
   type BackOfficeAction,
   type CollectionName,
-  type QueueTicketDoc,
 } from '../sync/protocol';
 import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
 import { toProtocol } from '../renderer/db/modifiers';
@@ -217,6 +217,26 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     t.faults.duplicatePush = f === 'duplicate' ? () => true : undefined;
   };
 
+  // The station's queue runs on the platform (issue 15): tickets change only by queue commands.
+  await host.platform.store.upsertAsPlatform('station_config', [
+    {
+      id: station,
+      _deleted: false,
+      updatedAt: new Date().toISOString(),
+      stationId: station,
+      name: '模糊测试站',
+      divisionCode: '360121',
+      level: 'township',
+      windows: [
+        { id: '1', name: '1号窗口', categories: ['general'] },
+        { id: '2', name: '2号窗口', categories: ['general'] },
+      ],
+      queueCategories: [{ code: 'general', name: '综合业务', prefix: 'A' }],
+      kioskContent: { welcome: '', notices: [] },
+      retentionDays: 30,
+    },
+  ]);
+
   try {
     for (let i = 0; i < o.terminals; i++) {
       const proxy = await startFaultProxy(target());
@@ -315,35 +335,25 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             break;
           }
           case 'ticket': {
+            // A kiosk issues, a counter calls, serves and finishes: commands the platform's queue decides.
             const t = terminals[a.t]!;
-            const existing = await t.db.queue_tickets.find().exec();
-            const order: QueueTicketDoc['status'][] = ['waiting', 'called', 'serving', 'done'];
-            const pick = existing.length && a.n % 3 !== 0 ? existing[a.n % existing.length] : null;
-            if (pick) {
-              const next = order[Math.min(order.indexOf(pick.status as QueueTicketDoc['status']) + 1, 3)] ?? 'done';
-              if (next === pick.status) throw new Noop();
-              await pick.incrementalPatch({ status: next, updatedAt: now(a.t).toISOString(), ...(next === 'called' ? { calledAt: now(a.t).toISOString(), window: `${1 + (a.t % 3)}` } : {}) });
-            } else {
-              const at = now(a.t).toISOString();
-              await t.db.queue_tickets.insert({
-                id: uuidv7(),
-                _deleted: false,
-                updatedAt: at,
-                stationId: station,
-                number: `A${String(a.n % 1000).padStart(3, '0')}`,
-                category: 'general',
-                priority: 'normal',
-                status: 'waiting',
-                issuedAt: at,
-                calledAt: null,
-                servedAt: null,
-                finishedAt: null,
-                window: null,
-                staffId: null,
-                serviceItemCode: null,
-                applicationId: null,
-                recallCount: 0,
-              } as never);
+            const queue = new QueueService(host.platform.store); // the platform may have been restarted
+            const window = `${1 + (a.n % 2)}`;
+            const caller = { stationId: station, terminalId: t.terminalId };
+            const mine = (await queue.state(station)).windows.find((w) => w.id === window)?.current ?? null;
+            const command =
+              a.n % 3 === 0 || (!mine && a.n % 3 === 1)
+                ? { type: 'issue' as const, commandId: uuidv7(), category: 'general', priority: a.n % 5 === 0 ? ('elderly' as const) : ('normal' as const) }
+                : !mine
+                  ? { type: 'call_next' as const, commandId: uuidv7(), window, staffId: 'S002' }
+                  : mine.status === 'called'
+                    ? { type: 'start' as const, commandId: uuidv7(), ticketId: mine.id, window }
+                    : { type: 'finish' as const, commandId: uuidv7(), ticketId: mine.id, window, applicationId: null };
+            try {
+              await queue.command(caller, command);
+            } catch (e) {
+              if ((e as { code?: string }).code === 'INVALID_TICKET_STATE') throw new Noop();
+              throw e;
             }
             break;
           }
