@@ -1,0 +1,174 @@
+/**
+ * `npm run hall`: a whole service hall on one machine, for a demo or a trial. In this process: a demo
+ * province (the reference platform, demo seed, PGlite), a station hub enrolled with it
+ * (startStationHub), and emulated devices (socat pty pairs) for the kiosk and the two counters. Then
+ * four browser hosts, each a child process with its own data directory and terminal.config.json
+ * (platform = the hub, with a one-time code the hub issued): the kiosk (取号), counter window 1,
+ * counter window 2 (叫号) and the hall display, all sharing the hub's one queue.
+ *
+ * Everything is tied to this process: the hosts run under spawnTied's watchdog (their own process
+ * group; a SIGKILL of this process still takes them, and each host takes its Chromium), the socat
+ * pairs likewise, and province and hub live in this process.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startDemoDevices, spawnTied, type DemoDevices, type TiedProcess } from '../devices';
+import { startPlatform, type Platform } from '../sync/server/platform';
+import { startStationHub, type StationHub } from '../sync/server/hub/hub';
+
+export const HALL_STATION = '360121201';
+const STATION_NAME = '南新乡便民服务中心';
+export const DEFAULT_PORT_BASE = 8790;
+
+export type HallRole = 'kiosk' | 'clerk' | 'display';
+
+export interface HallTerminal {
+  /** `kiosk`, `counter-1`, `counter-2`, `display`: also its data folder's name. */
+  name: string;
+  role: HallRole;
+  /** The station window a counter PC is (`queue.window`); null for the kiosk and the display. */
+  window: string | null;
+  /** The READY url (carries the host's bridge secret in its fragment). */
+  url: string;
+  dataDir: string;
+  /** Emulated devices of this terminal (null: none, the display). */
+  devices: DemoDevices | null;
+}
+
+export interface HallOptions {
+  /** Everything the hall keeps: province/, hub/, one folder per terminal, devices/. */
+  dataDir: string;
+  /** Province on N, hub N+1, kiosk N+2, counter 1 N+3, counter 2 N+4, display N+5; 0 = any free ports. */
+  portBase?: number;
+  /** Open each terminal in its own Chromium window (the host's `--no-open` otherwise). */
+  open?: boolean;
+  /** Where the hosts' stderr goes (prefixed with the terminal's name). */
+  log?: (line: string) => void;
+}
+
+export interface Hall {
+  province: Platform;
+  hub: StationHub;
+  terminals: HallTerminal[];
+  /** Resolves when a host exits on its own (its window was closed, or it failed). */
+  onTerminalExit(listener: (t: HallTerminal, code: number | null) => void): void;
+  stop(): Promise<void>;
+}
+
+const PLAN: { name: string; role: HallRole; window: string | null; devices: boolean }[] = [
+  { name: 'kiosk', role: 'kiosk', window: null, devices: true },
+  { name: 'counter-1', role: 'clerk', window: '1', devices: true },
+  { name: 'counter-2', role: 'clerk', window: '2', devices: true },
+  { name: 'display', role: 'display', window: null, devices: false },
+];
+
+/** The host's info and debug log lines (also in its data folder's logs/host.log) stay out of the hall's console. */
+function quiet(line: string): boolean {
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    return level === 'info' || level === 'debug';
+  } catch {
+    return false;
+  }
+}
+
+/** A host child under the watchdog; resolves with its READY url. */
+function startHostProcess(hostJs: string, t: (typeof PLAN)[number], dir: string, port: number, open: boolean, log: (line: string) => void): { tied: TiedProcess; ready: Promise<string> } {
+  const args = [hostJs, '--role', t.role, '--port', String(port), '--data-dir', dir, ...(open ? [] : ['--no-open'])];
+  const tied = spawnTied(process.execPath, args, { stdout: 'pipe', stderr: 'pipe', graceMs: 5000 });
+  let out = '';
+  let err = '';
+  let tail: string[] = [];
+  tied.child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    let i: number;
+    while ((i = err.indexOf('\n')) >= 0) {
+      const line = err.slice(0, i);
+      err = err.slice(i + 1);
+      tail = [...tail.slice(-9), line];
+      if (!quiet(line)) log(`[${t.name}] ${line}`);
+    }
+  });
+  const ready = new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${t.name} host printed no READY line in 60 s`)), 60_000);
+    tied.child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    tied.child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${t.name} host exited (${code}) before READY${tail.length ? `:\n${[...tail, err].join('\n').trim()}` : ''}`));
+    });
+  });
+  return { tied, ready };
+}
+
+export async function startHall(options: HallOptions): Promise<Hall> {
+  const root = resolve(import.meta.dirname, '..');
+  const hostJs = join(root, 'out', 'main', 'host.js');
+  const dataDir = resolve(options.dataDir);
+  const base = options.portBase ?? DEFAULT_PORT_BASE;
+  const port = (offset: number) => (base === 0 ? 0 : base + offset);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  mkdirSync(dataDir, { recursive: true });
+
+  let province: Platform | null = null;
+  let hub: StationHub | null = null;
+  const devices: DemoDevices[] = [];
+  const hosts: TiedProcess[] = [];
+  const exitListeners: ((t: HallTerminal, code: number | null) => void)[] = [];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(hosts.map((h) => h.stop(8000).catch(() => h.kill())));
+    await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
+    await hub?.close().catch(() => undefined);
+    await province?.close().catch(() => undefined);
+  };
+  try {
+    province = await startPlatform({ seedDemo: true, dataDir: join(dataDir, 'province'), port: port(0) });
+    // A fresh code each start: the hub redeems it when it is new or its province moved, else keeps its enrollment.
+    hub = await startStationHub({ upstream: province.url, enrollCode: await province.createEnrollCode(HALL_STATION), dataDir: join(dataDir, 'hub'), port: port(1), label: 'hall station hub' });
+    const started: { plan: (typeof PLAN)[number]; dir: string; devices: DemoDevices | null; tied: TiedProcess; ready: Promise<string> }[] = [];
+    for (const [i, t] of PLAN.entries()) {
+      const dir = join(dataDir, t.name);
+      mkdirSync(dir, { recursive: true });
+      const emulated = t.devices ? await startDemoDevices(join(dataDir, 'devices', t.name)) : null;
+      if (emulated) devices.push(emulated);
+      // Written each start (the ports and the devices' pty paths may differ); an enrolled terminal keeps its enrollment.
+      const config = {
+        role: t.role,
+        stationName: STATION_NAME,
+        platform: { url: hub.url, enrollCode: await hub.createEnrollCode() },
+        ...(t.window ? { queue: { window: t.window } } : {}),
+        ...(emulated ? { devices: emulated.config } : {}),
+      };
+      writeFileSync(join(dir, 'terminal.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      const h = startHostProcess(hostJs, t, dir, port(2 + i), options.open ?? true, log);
+      hosts.push(h.tied);
+      started.push({ plan: t, dir, devices: emulated, ...h });
+    }
+    const terminals: HallTerminal[] = [];
+    for (const s of started) {
+      const terminal: HallTerminal = { name: s.plan.name, role: s.plan.role, window: s.plan.window, url: await s.ready, dataDir: s.dir, devices: s.devices };
+      terminals.push(terminal);
+      s.tied.child.once('exit', (code) => {
+        if (!stopping) for (const l of exitListeners) l(terminal, code);
+      });
+    }
+    return { province, hub, terminals, onTerminalExit: (l) => void exitListeners.push(l), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** One line per terminal, for people and for scripts (`WINDOW <name> <role> <window|-> <url>`). */
+export function describe(t: HallTerminal): string {
+  const what = t.role === 'kiosk' ? '自助取号 kiosk' : t.role === 'display' ? '大厅显示屏 hall display' : `${t.window} 号窗口 counter window ${t.window}`;
+  return `WINDOW ${t.name} ${t.role} ${t.window ?? '-'} ${t.url}  (${what})`;
+}
