@@ -71,8 +71,14 @@ if (signalled) await stop(0);
 process.stdout.write(`PROVINCE ${hall.province.url}\nHUB ${hall.hub.url} (station ${hall.hub.stationId})\n`);
 for (const t of hall.terminals) process.stdout.write(`${describe(t)}\n`);
 process.stdout.write('READY\n');
-let open = hall.terminals.length;
+if (hall.openProblem) process.stderr.write(`hall: ${hall.openProblem}\n`);
+process.stderr.write('hall: Ctrl-C stops the whole hall\n');
+let running = hall.terminals.length;
 hall.onTerminalExit((t, code) => {
   process.stderr.write(`hall: the ${t.name} host stopped (exit ${code}); the others keep running\n`);
-  if (--open === 0) void stop(0);
+  if (--running === 0) void stop(1);
+});
+hall.onWindowsClosed(() => {
+  process.stderr.write('hall: every window was closed\n');
+  void stop(0);
 });

@@ -4,9 +4,9 @@
  * host reads, and SIGTERM to the hall stops every process it started. Garbage options: exit 2.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signalProcess, trackDir, trackProcess, untrackDir, untrackProcess } from './test-reaper.mjs';
@@ -63,6 +63,31 @@ async function bridge(url: string): Promise<Bridge> {
 
 let hall: ChildProcess | null = null;
 const dirs: string[] = [];
+
+/** `node scripts/hall.mjs --port-base 0 --data-dir <tmp> ...args` until its READY line. */
+async function startHallProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ dataDir: string; out: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'terminal-hall-'));
+  dirs.push(dataDir);
+  trackDir(dataDir);
+  // Its own process group only for the reaper's sake; the tests signal the hall's pid alone.
+  hall = spawn(process.execPath, [HALL, '--port-base', '0', '--data-dir', dataDir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  trackProcess(hall.pid, `hall ${dataDir}`);
+  let out = '';
+  let err = '';
+  hall.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise<void>((r, j) => {
+    const timer = setTimeout(() => j(new Error(`no READY in 150 s\n${out}\n${err}`)), 150_000);
+    hall!.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/^READY$/m.test(out)) {
+        clearTimeout(timer);
+        r();
+      }
+    });
+    hall!.once('exit', (code) => j(new Error(`hall exited (${code}) before READY\n${out}\n${err}`)));
+  });
+  return { dataDir, out };
+}
 afterAll(() => {
   if (hall?.pid) {
     signalProcess(hall.pid, 'SIGKILL');
@@ -85,26 +110,7 @@ describe('npm run hall', () => {
   });
 
   it('starts the whole hall sharing one queue and leaves nothing running after SIGTERM', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'terminal-hall-'));
-    dirs.push(dataDir);
-    trackDir(dataDir);
-    // Its own process group only for the reaper's sake; the test signals the hall's pid alone.
-    hall = spawn(process.execPath, [HALL, '--no-open', '--port-base', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    trackProcess(hall.pid, `hall ${dataDir}`);
-    let out = '';
-    let err = '';
-    hall.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((r, j) => {
-      const timer = setTimeout(() => j(new Error(`no READY in 150 s\n${out}\n${err}`)), 150_000);
-      hall!.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/^READY$/m.test(out)) {
-          clearTimeout(timer);
-          r();
-        }
-      });
-      hall!.once('exit', (code) => j(new Error(`hall exited (${code}) before READY\n${out}\n${err}`)));
-    });
+    const { dataDir, out } = await startHallProcess(['--no-open']);
     const windows: Record<string, { role: string; window: string; url: string }> = Object.fromEntries(
       [...out.matchAll(/^WINDOW (\S+) (\S+) (\S+) (\S+)/gm)].map((m) => [m[1]!, { role: m[2]!, window: m[3]!, url: m[4]! }]),
     );
@@ -139,11 +145,27 @@ describe('npm run hall', () => {
     // Hosts, their watchdogs and the socat pairs all carry the data folder in their command line.
     expect(processesMentioning(dataDir).length).toBeGreaterThanOrEqual(4 + 3 * 4);
     const exited = new Promise<number | null>((r) => hall!.once('exit', (code) => r(code)));
-    process.kill(hall.pid!, 'SIGTERM'); // the hall alone, not its group: it must stop what it started
+    process.kill(hall!.pid!, 'SIGTERM'); // the hall alone, not its group: it must stop what it started
     expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))])).toBe(0);
-    untrackProcess(hall.pid);
+    untrackProcess(hall!.pid);
     await expect.poll(() => processesMentioning(dataDir), { timeout: 10_000 }).toEqual([]);
     await expect(fetch(hubUrl)).rejects.toThrow();
     for (const w of Object.values(windows)) await expect(fetch(new URL(w.url).origin)).rejects.toThrow();
+  }, 240_000);
+
+  it('opens one Chromium window per terminal, and a SIGKILLed hall still takes everything with it', async () => {
+    // Headless Chromium stands in for the windows (no display here); the hall opens them as on a desktop.
+    const wrapper = join(mkdtempSync(join(tmpdir(), 'terminal-hall-chromium-')), 'chromium');
+    dirs.push(dirname(wrapper));
+    trackDir(dirname(wrapper));
+    writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/chromium --headless=new "$@"\n', { mode: 0o755 });
+    const { dataDir } = await startHallProcess([], { ...process.env, CHROMIUM_PATH: wrapper, DISPLAY: ':hall-test' });
+    const browsers = () => processesMentioning(`--user-data-dir=${dataDir}`).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--app=http://127.0.0.1:'));
+    await expect.poll(() => browsers().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    expect(processesMentioning(dataDir).length).toBeGreaterThanOrEqual(4 + 3 * 4 + 4);
+    process.kill(hall!.pid!, 'SIGKILL');
+    untrackProcess(hall!.pid);
+    // The watchdogs give hosts 5 s after the lifeline breaks, then kill their groups.
+    await expect.poll(() => processesMentioning(dataDir), { timeout: 20_000 }).toEqual([]);
   }, 240_000);
 });

@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startDemoDevices, spawnTied, type DemoDevices, type TiedProcess } from '../devices';
+import { chromiumArgs, findChromium } from '../main/host/chromium';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { startStationHub, type StationHub } from '../sync/server/hub/hub';
 
@@ -40,7 +41,7 @@ export interface HallOptions {
   dataDir: string;
   /** Province on N, hub N+1, kiosk N+2, counter 1 N+3, counter 2 N+4, display N+5; 0 = any free ports. */
   portBase?: number;
-  /** Open each terminal in its own Chromium window (the host's `--no-open` otherwise). */
+  /** Open each terminal in its own Chromium app window, tiled 2×2 (the kiosk too: not full-screen kiosk mode). */
   open?: boolean;
   /** Where the hosts' stderr goes (prefixed with the terminal's name). */
   log?: (line: string) => void;
@@ -50,8 +51,12 @@ export interface Hall {
   province: Platform;
   hub: StationHub;
   terminals: HallTerminal[];
-  /** Resolves when a host exits on its own (its window was closed, or it failed). */
+  /** A host exited on its own (it failed or was killed). */
   onTerminalExit(listener: (t: HallTerminal, code: number | null) => void): void;
+  /** Every Chromium window the hall opened has been closed. */
+  onWindowsClosed(listener: () => void): void;
+  /** Why no window opened (no Chromium found), or null. */
+  openProblem: string | null;
   stop(): Promise<void>;
 }
 
@@ -73,8 +78,9 @@ function quiet(line: string): boolean {
 }
 
 /** A host child under the watchdog; resolves with its READY url. */
-function startHostProcess(hostJs: string, t: (typeof PLAN)[number], dir: string, port: number, open: boolean, log: (line: string) => void): { tied: TiedProcess; ready: Promise<string> } {
-  const args = [hostJs, '--role', t.role, '--port', String(port), '--data-dir', dir, ...(open ? [] : ['--no-open'])];
+function startHostProcess(hostJs: string, t: (typeof PLAN)[number], dir: string, port: number, log: (line: string) => void): { tied: TiedProcess; ready: Promise<string> } {
+  // Always --no-open: the hall opens the windows itself (app windows, tiled), and a closed window leaves its host running.
+  const args = [hostJs, '--role', t.role, '--port', String(port), '--data-dir', dir, '--no-open'];
   const tied = spawnTied(process.execPath, args, { stdout: 'pipe', stderr: 'pipe', graceMs: 5000 });
   let out = '';
   let err = '';
@@ -120,10 +126,13 @@ export async function startHall(options: HallOptions): Promise<Hall> {
   let hub: StationHub | null = null;
   const devices: DemoDevices[] = [];
   const hosts: TiedProcess[] = [];
+  const browsers: TiedProcess[] = [];
+  const closedListeners: (() => void)[] = [];
   const exitListeners: ((t: HallTerminal, code: number | null) => void)[] = [];
   let stopping = false;
   const stop = async () => {
     stopping = true;
+    await Promise.all(browsers.map((b) => b.stop(3000).catch(() => b.kill())));
     await Promise.all(hosts.map((h) => h.stop(8000).catch(() => h.kill())));
     await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
     await hub?.close().catch(() => undefined);
@@ -148,7 +157,7 @@ export async function startHall(options: HallOptions): Promise<Hall> {
         ...(emulated ? { devices: emulated.config } : {}),
       };
       writeFileSync(join(dir, 'terminal.config.json'), `${JSON.stringify(config, null, 2)}\n`);
-      const h = startHostProcess(hostJs, t, dir, port(2 + i), options.open ?? true, log);
+      const h = startHostProcess(hostJs, t, dir, port(2 + i), log);
       hosts.push(h.tied);
       started.push({ plan: t, dir, devices: emulated, ...h });
     }
@@ -160,7 +169,23 @@ export async function startHall(options: HallOptions): Promise<Hall> {
         if (!stopping) for (const l of exitListeners) l(terminal, code);
       });
     }
-    return { province, hub, terminals, onTerminalExit: (l) => void exitListeners.push(l), stop };
+    let openProblem: string | null = null;
+    const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+    const chromium = options.open === false || headless ? undefined : findChromium();
+    if (options.open !== false && headless) openProblem = 'no display (DISPLAY and WAYLAND_DISPLAY unset): open the WINDOW urls from a browser on this machine';
+    else if (options.open !== false && !chromium) openProblem = 'no Chromium found (set CHROMIUM_PATH); open the WINDOW urls yourself';
+    if (chromium) {
+      let open = terminals.length;
+      for (const [i, t] of terminals.entries()) {
+        const at = `--window-position=${(i % 2) * 960},${Math.floor(i / 2) * 540}`;
+        const b = spawnTied(chromium, [...chromiumArgs(t.url, 'clerk', join(t.dataDir, 'chromium-profile')), '--window-size=960,540', at]);
+        browsers.push(b);
+        b.child.once('exit', () => {
+          if (--open === 0 && !stopping) for (const l of closedListeners) l();
+        });
+      }
+    }
+    return { province, hub, terminals, openProblem, onTerminalExit: (l) => void exitListeners.push(l), onWindowsClosed: (l) => void closedListeners.push(l), stop };
   } catch (e) {
     await stop();
     throw e;
