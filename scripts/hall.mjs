@@ -3,6 +3,7 @@
 // terminal and `READY` when all four answer; Ctrl-C or SIGTERM stops everything it started.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { bootstrap } from './bootstrap.mjs';
 import { ensureBuild, root } from './ensure-build.mjs';
 
@@ -41,7 +42,7 @@ try {
 
 const { register } = await import('tsx/esm/api');
 register();
-const { startHall, describe } = await import('./hall.ts');
+const { startHall, describe, hallCommand, HALL_COMMANDS_HELP } = await import('./hall.ts');
 
 let hall = null;
 let stopping = false;
@@ -72,7 +73,12 @@ process.stdout.write(`PROVINCE ${hall.province.url}\nHUB ${hall.hub.url} (statio
 for (const t of hall.terminals) process.stdout.write(`${describe(t)}\n`);
 process.stdout.write('READY\n');
 if (hall.openProblem) process.stderr.write(`hall: ${hall.openProblem}\n`);
-process.stderr.write('hall: Ctrl-C stops the whole hall\n');
+process.stderr.write(`hall: Ctrl-C stops the whole hall; type a line to drive the emulated devices (${HALL_COMMANDS_HELP})\n`);
+// stdin drives the emulated devices; its end (no terminal, /dev/null) changes nothing.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const answer = hallCommand(hall, line);
+  if (answer) process.stdout.write(`${answer}\n`);
+});
 let running = hall.terminals.length;
 hall.onTerminalExit((t, code) => {
   process.stderr.write(`hall: the ${t.name} host stopped (exit ${code}); the others keep running\n`);

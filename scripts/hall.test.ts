@@ -31,6 +31,7 @@ function processesMentioning(marker: string): number[] {
 }
 
 interface Bridge {
+  events: { name: string; payload: unknown }[];
   call(name: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
   close(): void;
 }
@@ -41,9 +42,11 @@ async function bridge(url: string): Promise<Bridge> {
   const secret = new URLSearchParams(u.hash.slice(1)).get('bridge');
   const ws = new WebSocket(`ws://${u.host}/__terminal/ws?token=${secret}`, { origin: u.origin });
   const pending = new Map<number, (e: never) => void>();
+  const events: Bridge['events'] = [];
   ws.on('message', (d) => {
-    const m = JSON.parse(d.toString()) as { type: string; id?: number; envelope?: never };
+    const m = JSON.parse(d.toString()) as { type: string; id?: number; envelope?: never; name?: string; payload?: unknown };
     if (m.type === 'result' && typeof m.id === 'number') pending.get(m.id)?.(m.envelope!);
+    if (m.type === 'event' && typeof m.name === 'string') events.push({ name: m.name, payload: m.payload });
   });
   await new Promise((r, j) => {
     ws.once('open', r);
@@ -51,6 +54,7 @@ async function bridge(url: string): Promise<Bridge> {
   });
   let next = 1;
   return {
+    events,
     call: (name, input) =>
       new Promise((r) => {
         const id = next++;
@@ -65,12 +69,12 @@ let hall: ChildProcess | null = null;
 const dirs: string[] = [];
 
 /** `node scripts/hall.mjs --port-base 0 --data-dir <tmp> ...args` until its READY line. */
-async function startHallProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ dataDir: string; out: string }> {
+async function startHallProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ dataDir: string; out: string; output: () => string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'terminal-hall-'));
   dirs.push(dataDir);
   trackDir(dataDir);
   // Its own process group only for the reaper's sake; the tests signal the hall's pid alone.
-  hall = spawn(process.execPath, [HALL, '--port-base', '0', '--data-dir', dataDir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  hall = spawn(process.execPath, [HALL, '--port-base', '0', '--data-dir', dataDir, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   trackProcess(hall.pid, `hall ${dataDir}`);
   let out = '';
   let err = '';
@@ -86,7 +90,7 @@ async function startHallProcess(args: string[], env: NodeJS.ProcessEnv = process
     });
     hall!.once('exit', (code) => j(new Error(`hall exited (${code}) before READY\n${out}\n${err}`)));
   });
-  return { dataDir, out };
+  return { dataDir, out, output: () => out };
 }
 afterAll(() => {
   if (hall?.pid) {
@@ -110,7 +114,7 @@ describe('npm run hall', () => {
   });
 
   it('starts the whole hall sharing one queue and leaves nothing running after SIGTERM', async () => {
-    const { dataDir, out } = await startHallProcess(['--no-open']);
+    const { dataDir, out, output } = await startHallProcess(['--no-open']);
     const windows: Record<string, { role: string; window: string; url: string }> = Object.fromEntries(
       [...out.matchAll(/^WINDOW (\S+) (\S+) (\S+) (\S+)/gm)].map((m) => [m[1]!, { role: m[2]!, window: m[3]!, url: m[4]! }]),
     );
@@ -139,6 +143,15 @@ describe('npm run hall', () => {
         return s.ok ? (s.value as { waitingTickets: { id: string; number: string }[] }).waitingTickets : s.error;
       }, { timeout: 30_000 })
       .toContainEqual(expect.objectContaining({ id: ticket.id, number: 'A001' }));
+
+    // The emulated devices, driven from the hall's stdin: garbage gets an error line, a card reaches the kiosk.
+    const say = (line: string) => hall!.stdin!.write(`${line}\n`);
+    for (const bad of ['frobnicate', 'card nowhere resident', 'card kiosk nobody', 'paper kiosk sideways', 'rate kiosk 5', 'rate counter-1 9', 'card display resident', '\u0000\u0001 {{{']) say(bad);
+    say('card kiosk resident');
+    await expect.poll(output, { timeout: 10_000 }).toMatch(/^OK card resident on the kiosk's reader$/m);
+    expect(output().match(/^error: .+$/gm)).toHaveLength(8);
+    await expect.poll(() => kiosk.events.filter((e) => e.name === 'devices.idcard').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(JSON.stringify(kiosk.events.find((e) => e.name === 'devices.idcard'))).toContain('"type":"card"');
     kiosk.close();
     display.close();
 

@@ -197,3 +197,43 @@ export function describe(t: HallTerminal): string {
   const what = t.role === 'kiosk' ? '自助取号 kiosk' : t.role === 'display' ? '大厅显示屏 hall display' : `${t.window} 号窗口 counter window ${t.window}`;
   return `WINDOW ${t.name} ${t.role} ${t.window ?? '-'} ${t.url}  (${what})`;
 }
+
+export const HALL_COMMANDS_HELP =
+  'commands: card <terminal> <sample> (samples: resident, resident-long-term, foreign-2017, foreign-2023, hmt-residence) | remove <terminal> | paper <terminal> out|ok | rate <counter-1|counter-2> <1-5> | help';
+
+/**
+ * One line typed into the hall (stdin): drives a terminal's emulated devices, which the hosts'
+ * `devices.demo.*` calls cannot (those answer only in demo mode; the hall's terminals are configured).
+ * Returns the answer line; never throws.
+ */
+export function hallCommand(hall: Pick<Hall, 'terminals'>, line: string): string {
+  const [cmd, name, arg, ...extra] = line.trim().split(/\s+/);
+  if (!cmd) return '';
+  if (cmd === 'help') return HALL_COMMANDS_HELP;
+  const t = hall.terminals.find((x) => x.name === name);
+  const d = t?.devices;
+  if (!['card', 'remove', 'paper', 'rate'].includes(cmd)) return `error: unknown command ${JSON.stringify(cmd.slice(0, 40))}; ${HALL_COMMANDS_HELP}`;
+  if (!t) return `error: no terminal ${JSON.stringify((name ?? '').slice(0, 40))} (kiosk, counter-1, counter-2, display)`;
+  if (!d) return `error: the ${t.name} has no emulated devices`;
+  if (extra.length > 0) return `error: too many arguments; ${HALL_COMMANDS_HELP}`;
+  if (cmd === 'card') {
+    const file = arg ? d.cards[arg] : undefined;
+    if (!file) return `error: no sample card ${JSON.stringify((arg ?? '').slice(0, 40))} (${Object.keys(d.cards).join(', ')})`;
+    d.idcard.presentFile(file);
+    return `OK card ${arg} on the ${t.name}'s reader`;
+  }
+  if (cmd === 'remove') {
+    if (arg) return `error: too many arguments; ${HALL_COMMANDS_HELP}`;
+    d.idcard.remove();
+    return `OK card removed from the ${t.name}'s reader`;
+  }
+  if (cmd === 'paper') {
+    if (arg !== 'out' && arg !== 'ok') return 'error: paper <terminal> out|ok';
+    d.printer.setCondition({ paperOut: arg === 'out' });
+    return `OK the ${t.name}'s printer paper ${arg}`;
+  }
+  const level = Number(arg);
+  if (t.role !== 'clerk' || !Number.isInteger(level) || level < 1 || level > 5) return 'error: rate <counter-1|counter-2> <1-5>';
+  d.evaluator.press(level);
+  return `OK ${level} pressed on the ${t.name}'s evaluator`;
+}
