@@ -38,14 +38,23 @@ test('the host rejects bad arguments with a clear message and exit code 2', () =
   }
 });
 
-test('a corrupt configuration file is reported in the log and the host still starts safely in demo mode', async ({ page }) => {
-  const host = await startHost({ config: { role: 'superuser', platform: 'nope' } });
+test('a corrupt configuration file refuses to run: exit code 2 naming the file and the fields, never demo mode', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'host-badconfig-'));
   try {
-    await page.goto(host.url);
-    await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
-    expect(host.output()).toContain('config.invalid');
+    const file = join(dir, 'terminal.config.json');
+    for (const text of [JSON.stringify({ role: 'superuser', platform: 'nope' }), '{ "role": "kiosk", ', '\u0000\u00ff garbage']) {
+      writeFileSync(file, text);
+      const r = spawnSync(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`configuration error in ${file}`);
+      expect(r.stdout).not.toContain('READY');
+    }
+    writeFileSync(file, JSON.stringify({ role: 'superuser', platform: 'nope' }));
+    const r = spawnSync(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', '--port', '0', '--data-dir', join(dir, 'data'), '--config', file], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toMatch(/role/);
+    expect(r.stderr).toMatch(/platform/);
   } finally {
-    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { exampleEvaluation, exampleFormData, exampleQueueTicket, paths, stationStatusResponse, type ApplicationDoc, type StationStatus } from '../sync/protocol';
+import { exampleEvaluation, exampleFormData, paths, stationStatusResponse, uuidv7, type ApplicationDoc, type StationStatus } from '../sync/protocol';
+import { queueCommand } from '../sync/client/queue';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { backends } from '../sync/server/test/helpers';
 import { startFaultProxy, type FaultProxy } from '../sync/server/test/fault-proxy';
@@ -142,8 +143,13 @@ for (const backend of backends()) {
         await submitApplication(t.db, app.id);
         filed.push(app.id);
       }
-      const tickets = Array.from({ length: 6 }, (_, i) => exampleQueueTicket({ number: `A${String(i + 1).padStart(3, '0')}` }));
-      await t.db.queue_tickets.bulkInsert(tickets);
+      // The hall's queue runs at the hub: a kiosk issues its tickets there by command (main's queue client).
+      const tickets: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const issued = await queueCommand(t.feature.platform()!, { type: 'issue', commandId: uuidv7(), category: 'general', priority: i % 3 === 0 ? 'elderly' : 'normal', serviceItemCode: null, applicationId: null });
+        expect(issued).toMatchObject({ status: 'waiting', stationId: STATION });
+        tickets.push(issued!.id);
+      }
       await t.db.evaluations.insert(exampleEvaluation());
       await eventually(async () => (await t.replication!.pendingCount()) === 0, 30_000, 'the terminal pushed everything to the hub');
       const held = await hubStatus(hub.url);
@@ -202,7 +208,7 @@ for (const backend of backends()) {
         return d?.status === 'accepted' ? d : null;
       }, 30_000, '受理 reaches the terminal');
       expect(accepted.acceptanceNo).toMatch(new RegExp(`^${STATION}-`));
-      for (const tk of tickets) expect(await province.store.getDocument('queue_tickets', tk.id)).not.toBeNull();
+      for (const id of tickets) expect(await province.store.getDocument('queue_tickets', id)).toMatchObject({ id, stationId: STATION });
       // Main asks the hub every 15 s while online.
       await eventually(async () => (t.feature.state().upstream?.reachable && t.feature.state().upstream?.pending === 0 ? t.feature.state() : null), 40_000, 'the terminal sees the province back');
       expect(t.feature.state()).toMatchObject({ online: true, server: 'station', error: null, upstream: { pending: 0, rejected: 0, error: null } });

@@ -17,6 +17,9 @@ export function storeBundle(): Promise<string> {
         configFile: false,
         root: ROOT,
         logLevel: 'warn',
+        // Library mode leaves Vue's (and other packages') `process.env.NODE_ENV` checks in place;
+        // a page has no `process` (renderer/db reaches Vue through the station-zone store).
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
         build: {
           outDir: OUT,
           emptyOutDir: true,
