@@ -10,27 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleApplication, exampleAuditEvent, exampleEvaluation, paths, stationStatusResponse, uuidv7, type ApplicationDoc } from '../../protocol/index';
 import { startPlatform, type Platform } from '../platform';
-import { backends, client, pullAll, type Client } from '../test/helpers';
+import { backends, client, eventually, pullAll, type Client } from '../test/helpers';
 import { startFaultProxy, type FaultProxy } from '../test/fault-proxy';
 import { startStationHub, type StationHub } from './hub';
 
 const STATION = '360121201';
 const fast = { backoff: { baseMs: 50, maxMs: 300 }, timeoutMs: 3000, intervalMs: 60_000, heartbeatMs: 1000, silenceMs: 5000 };
 
-async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function enrollAt(url: string, code: string): Promise<Client> {
   const res = await fetch(url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
@@ -77,7 +63,7 @@ for (const backend of backends()) {
     it('learns its station from the province, serves the catalog to its terminals, never decides', async () => {
       expect(hub.stationId).toBe(STATION);
       expect(term.stationId).toBe(STATION);
-      await eventually(async () => (await pullAll(term, 'staff')).docs.length > 0 && (await pullAll(term, 'service_items')).docs.length === (await province.store.countDocuments('service_items')), 'catalog at the hub');
+      await eventually(async () => (await pullAll(term, 'staff')).docs.length > 0 && (await pullAll(term, 'service_items')).docs.length === (await province.store.countDocuments('service_items')), 20_000, 'catalog at the hub');
       expect((await pullAll(term, 'form_schemas')).docs.length).toBe(await province.store.countDocuments('form_schemas'));
       expect((await pullAll(term, 'staff')).docs.length).toBeGreaterThan(0);
       expect((await pullAll(term, 'station_config')).docs.map((d) => d.id)).toEqual([STATION]);
@@ -97,8 +83,8 @@ for (const backend of backends()) {
       expect((await status(direct)).role).toBe('province');
       expect((await status(direct)).upstream).toBeNull();
       // The province answers: synced comes back down, the hub invented nothing.
-      await eventually(async () => (await province.store.getDocument('applications', app.id))?.status === 'synced', 'province has it');
-      await eventually(async () => (await hub.store.getDocument('applications', app.id))?.status === 'synced', 'synced at the hub');
+      await eventually(async () => (await province.store.getDocument('applications', app.id))?.status === 'synced', 20_000, 'province has it');
+      await eventually(async () => (await hub.store.getDocument('applications', app.id))?.status === 'synced', 20_000, 'synced at the hub');
       const atHub = (await hub.store.getDocument('applications', app.id)) as ApplicationDoc;
       expect(atHub.statusHistory.filter((h) => h.by === 'platform').map((h) => h.status)).toEqual(['synced']);
       expect(atHub.acceptanceNo).toBeNull();
@@ -106,7 +92,7 @@ for (const backend of backends()) {
       const accepted = await eventually(async () => {
         const d = (await hub.store.getDocument('applications', app.id)) as ApplicationDoc | null;
         return d?.status === 'accepted' ? d : null;
-      }, '受理 at the hub');
+      }, 20_000, '受理 at the hub');
       expect(accepted.acceptanceNo).toMatch(new RegExp(`^${STATION}-\\d{8}-\\d{4}$`));
       const s = await status(term);
       expect(s).toMatchObject({ role: 'station', stationId: STATION, upstream: { reachable: true, enrolled: true, pending: { applications: 0 } } });
@@ -114,7 +100,7 @@ for (const backend of backends()) {
 
     it('keeps filing through a cut, then drains exactly once, in order; a refusal stays at the hub with its reason', async () => {
       proxy.set({ kind: 'drop' });
-      await eventually(async () => (await status(term)).upstream?.reachable === false, 'hub sees the cut');
+      await eventually(async () => (await status(term)).upstream?.reachable === false, 20_000, 'hub sees the cut');
       const apps = Array.from({ length: 12 }, (_, i) => exampleApplication({ status: 'submitted', formData: { ...exampleApplication().formData, applicantName: `离线${i}` } }));
       // The province will refuse this one: its form version exists only at the hub.
       const stray = exampleApplication({ status: 'submitted', formId: 'MZ06', formVersion: 99 });
@@ -147,7 +133,7 @@ for (const backend of backends()) {
       await eventually(async () => {
         const u = (await status(term)).upstream;
         return u?.reachable && Object.values(u.pending).every((n) => n === 0);
-      }, 'drained', 30_000);
+      }, 30_000, 'drained');
       const after = await status(term);
       expect(after.upstream).toMatchObject({ pending: { applications: 0, queue_tickets: 0, evaluations: 0, audit_events: 0, attachments: 0 }, rejectedCount: 1 });
       expect(after.upstream!.rejected[0]).toMatchObject({ collection: 'applications', id: stray.id, code: 'UNKNOWN_FORM' });
@@ -166,7 +152,7 @@ for (const backend of backends()) {
       await eventually(async () => {
         for (const a of apps) if ((await hub.store.getDocument('applications', a.id))?.status !== 'synced') return false;
         return true;
-      }, 'synced back at the hub');
+      }, 20_000, 'synced back at the hub');
       // The refused one is still at the hub, as filed.
       expect((await hub.store.getDocument('applications', stray.id))?.status).toBe('submitted');
       // A second round changes nothing upstream.
@@ -183,7 +169,7 @@ for (const backend of backends()) {
       try {
         h2 = await startStationHub({ upstream: g.url, enrollCode: await province.createEnrollCode(STATION), dataDir: hostileDir, ...fast });
         const t2 = await enrollAt(h2.url, await h2.createEnrollCode());
-        await eventually(async () => (await pullAll(t2, 'form_schemas')).docs.length > 0 && (await pullAll(t2, 'staff')).docs.length > 0, 'catalog');
+        await eventually(async () => (await pullAll(t2, 'form_schemas')).docs.length > 0 && (await pullAll(t2, 'staff')).docs.length > 0, 20_000, 'catalog');
         const apps = Array.from({ length: 3 }, () => exampleApplication({ status: 'submitted' }));
         g.mode = 'html';
         expect((await t2.push('applications', apps.map((d) => ({ newDocumentState: d })))).written).toBe(3);
@@ -199,7 +185,7 @@ for (const backend of backends()) {
         expect((await pullAll(t2, 'station_config')).docs.map((d) => d.id)).toEqual([STATION]);
         g.mode = 'pass';
         await h2.replicator.syncNow();
-        await eventually(async () => (await h2!.status()).upstream!.pending.applications === 0, 'drained after the garbage');
+        await eventually(async () => (await h2!.status()).upstream!.pending.applications === 0, 20_000, 'drained after the garbage');
         for (const a of apps) expect((await province.store.getDocument('applications', a.id))?.status).toBe('synced');
       } finally {
         await h2?.close();

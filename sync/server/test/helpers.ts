@@ -88,3 +88,19 @@ export async function pullAll(c: Client, collection: CollectionName, since = 0, 
     cp = r.checkpoint.seq;
   }
 }
+
+/** Polls `check` every `everyMs` until it returns a truthy value; throws, naming `what` and the last error, after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, what = 'condition', everyMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
