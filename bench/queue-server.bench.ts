@@ -10,13 +10,10 @@
  * 50–400 ms, finish, and call again after 1 s when nobody waits (a clerk pressing 叫号 again).
  * Env: BENCH_STORAGE=pglite,postgres (default pglite), BENCH_QUEUE_SECONDS (default 20), BENCH_RUNS (default 1).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { paths, uuidv7, type StationConfigDoc } from '../sync/protocol/index';
 import { demoStations } from '../sync/server/seed/demo';
-import { postgresAvailable, startTestDatabase } from '../sync/server/test/pg-cluster';
-import { ADMIN_TOKEN, call, enrollTerminal, openStream, startServer, type Server } from './sync-lib';
+import { postgresAvailable } from '../sync/server/test/pg-cluster';
+import { ADMIN_TOKEN, call, enrollTerminal, openStream, withServer } from './sync-lib';
 import { percentile, report } from './stats';
 
 const STORAGES = (process.env.BENCH_STORAGE ?? 'pglite').split(',');
@@ -30,29 +27,8 @@ const TARGET_P95_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (a: number, b: number) => a + Math.random() * (b - a);
 
-async function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Promise<T> {
-  let cleanup = async () => undefined as void;
-  let db: { databaseUrl?: string; dataDir?: string };
-  if (storage === 'postgres') {
-    const pg = await startTestDatabase();
-    cleanup = () => pg.stop();
-    db = { databaseUrl: pg.url };
-  } else {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bench-queue-'));
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    db = { dataDir: path.join(dir, 'db') };
-  }
-  const server = await startServer(db);
-  try {
-    return await fn(server);
-  } finally {
-    await server.stop();
-    await cleanup();
-  }
-}
-
 async function run(storage: string) {
-  await withServer(storage, async (s) => {
+  await withServer(storage, 'bench-queue-', async (s) => {
     const windows = Array.from({ length: COUNTERS }, (_, i) => ({ id: String(i + 1), name: `${i + 1}号窗口`, categories: i % 2 ? ['general', 'civil'] : ['general', 'social'] }));
     const cfg: StationConfigDoc = { ...demoStations().find((x) => x.id === STATION)!, windows };
     const put = await call(s.url, 'PUT', paths.adminDocuments('station_config'), ADMIN_TOKEN, [cfg]);

@@ -1,10 +1,14 @@
 // Helpers for the sync benchmarks: the platform as a child process on 127.0.0.1, a keep-alive HTTP
 // client, SSE streams and enrolled terminals. Loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../sync/protocol/index';
 import { trackProcess, untrackProcess } from '../scripts/test-reaper.mjs';
+import { startTestDatabase } from '../sync/server/test/pg-cluster';
 
 const CLI = fileURLToPath(new URL('../sync/server/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -118,4 +122,26 @@ export function openStream(base: string, token: string, onEvent: (e: { type: str
     req.on('error', (e) => reject(e));
     req.end();
   });
+}
+
+/** Runs `fn` against a platform server on PostgreSQL (a throwaway cluster) or PGlite (a temp folder), then stops and removes both. */
+export async function withServer<T>(storage: string, tmpPrefix: string, fn: (s: Server) => Promise<T>): Promise<T> {
+  let cleanup = async () => undefined as void;
+  let db: { databaseUrl?: string; dataDir?: string };
+  if (storage === 'postgres') {
+    const pg = await startTestDatabase();
+    cleanup = () => pg.stop();
+    db = { databaseUrl: pg.url };
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), tmpPrefix));
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    db = { dataDir: path.join(dir, 'db') };
+  }
+  const server = await startServer(db);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+    await cleanup();
+  }
 }

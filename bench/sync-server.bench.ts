@@ -7,13 +7,10 @@
  *                              (think time 0–200 ms): push latency p50/p99, docs/s, push→notify latency
  * Env: BENCH_RUNS, BENCH_STORAGE=pglite,postgres, BENCH_TERMINALS=100,500, BENCH_ONLY=pull,push,terminals.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { exampleApplication, paths } from '../sync/protocol/index';
 import { demoCatalog, syntheticCatalog } from '../sync/server/seed/catalog';
-import { postgresAvailable, startTestDatabase } from '../sync/server/test/pg-cluster';
-import { ADMIN_TOKEN, call, enrollTerminal, openStream, startServer, type Server } from './sync-lib';
+import { postgresAvailable } from '../sync/server/test/pg-cluster';
+import { ADMIN_TOKEN, call, enrollTerminal, openStream, withServer as withPlatform, type Server } from './sync-lib';
 import { median, percentile, report } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -22,28 +19,13 @@ const TERMINALS = (process.env.BENCH_TERMINALS ?? '100,500').split(',').map(Numb
 const ONLY = (process.env.BENCH_ONLY ?? 'pull,push,terminals').split(',');
 const DEADLINE_MS = 120_000; // per scenario run
 
-async function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Promise<T> {
-  let cleanup = async () => undefined as void;
-  let db: { databaseUrl?: string; dataDir?: string };
-  if (storage === 'postgres') {
-    const pg = await startTestDatabase();
-    cleanup = () => pg.stop();
-    db = { databaseUrl: pg.url };
-  } else {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bench-pglite-'));
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    db = { dataDir: path.join(dir, 'db') };
-  }
-  const server = await startServer(db);
-  try {
-    // The platform checks submissions against their form: load the demo forms (exampleApplication's MZ06@1).
+/** The server with the demo forms loaded: the platform checks submissions against their form (exampleApplication's MZ06@1). */
+function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Promise<T> {
+  return withPlatform(storage, 'bench-pglite-', async (server) => {
     const forms = await call(server.url, 'PUT', paths.adminDocuments('form_schemas'), ADMIN_TOKEN, demoCatalog().forms);
     if (forms.status !== 200) throw new Error(`form seed failed ${forms.status}`);
-    return await fn(server);
-  } finally {
-    await server.stop();
-    await cleanup();
-  }
+    return fn(server);
+  });
 }
 
 async function pullBench(storage: string) {
