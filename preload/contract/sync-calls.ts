@@ -177,6 +177,9 @@ export const syncCalls = {
     input: z.object({ database: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/) }).strict(),
     output: StoreKeyOutput,
     roles: ['kiosk', 'clerk', 'display'],
+    // Main waits up to 15 s for a first enrollment to learn the province lookup key (the embedded
+    // demo platform can take that long to boot on a slow machine): the bridge must outwait it.
+    timeoutMs: 45_000,
   }),
 } as const satisfies Record<string, CallSpec>;
 
