@@ -19,7 +19,10 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+    // The page's zone is the machine's: `npm test` runs the suite with TZ=UTC and the clock just before
+    // midnight UTC (scripts/e2e-clock.mjs), where anything shown in the machine's zone instead of the
+    // station's is a day off. A plain `npx playwright test` keeps the station's zone.
+    timezoneId: process.env.TZ || 'Asia/Shanghai',
     viewport: { width: 1280, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

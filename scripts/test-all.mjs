@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap.mjs';
+import { e2eClockEnv } from './e2e-clock.mjs';
 import { root } from './ensure-build.mjs';
 import { closeRun, ensureRun, reapRun, reapStaleRuns, signalProcess, strayProcesses } from './test-reaper.mjs';
 
@@ -107,7 +108,11 @@ if ((!only || only.has('unit')) && !interrupted) {
 if ((!only || only.has('e2e')) && !interrupted) {
   const file = join(results, 'playwright.json');
   rmSync(file, { force: true });
-  const r = await run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+  // The suite runs in UTC with the clock a few minutes before midnight UTC (scripts/e2e-clock.mjs).
+  const clock = e2eClockEnv();
+  process.stdout.write(`${clock.line}\n`);
+  lines.push(clock.line);
+  const r = await run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { ...clock.env, PLAYWRIGHT_JSON_OUTPUT_NAME: file });
   if (existsSync(file)) {
     const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
