@@ -1,0 +1,3 @@
+export declare const FAKETIME_LIBS: string[];
+export declare function e2eClockTarget(now?: Date, at?: string): Date;
+export declare function e2eClockEnv(now?: Date, env?: Record<string, string | undefined>): { env: Record<string, string>; line: string };
