@@ -3,7 +3,9 @@
 // and the station's date (Asia/Shanghai, 08:00 the next day) differ and the run crosses a UTC
 // midnight. Every process the suite starts (browser hosts, Chromium, PostgreSQL, socat) inherits
 // the same constant offset through libfaketime (Debian `libfaketime`), so they agree with each
-// other; monotonic clocks are left alone so timers and timeouts behave. Only Node built-ins here.
+// other. libfaketime shifts the monotonic clocks by the same constant too: their rate is untouched,
+// so timers behave, and Chromium breaks (its pages never load) when only the wall clock moves.
+// Only Node built-ins here.
 import { existsSync } from 'node:fs';
 
 export const FAKETIME_LIBS = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
@@ -29,7 +31,7 @@ export function e2eClockEnv(now = new Date(), env = process.env) {
   const offset = Math.round((target.getTime() - now.getTime()) / 1000);
   const preload = [env.LD_PRELOAD, lib].filter(Boolean).join(':');
   return {
-    env: { ...base, LD_PRELOAD: preload, FAKETIME: `${offset >= 0 ? '+' : ''}${offset}s`, FAKETIME_DONT_FAKE_MONOTONIC: '1', E2E_CLOCK_START: target.toISOString() },
+    env: { ...base, LD_PRELOAD: preload, FAKETIME: `${offset >= 0 ? '+' : ''}${offset}s`, E2E_CLOCK_START: target.toISOString() },
     line: `e2e clock: starts at ${target.toISOString()} (TZ=UTC, libfaketime offset ${offset} s; station time ${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(target)})`,
   };
 }
