@@ -7,18 +7,11 @@
  *   YYYYMMDD + 2-digit sequence + sex digit + GB 11643 check character.
  * Source: ../../../shared/specs/id-card-sam.md, "ID number checksums".
  */
+import { gb11643CheckChar } from '../../sync/protocol/id-type.js';
 import { isValidDate } from './dates.js';
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK_CHARS = '10X98765432';
-
 /** GB 11643 check character for the first 17 digits, or null if they are not 17 digits. */
-export function gb11643CheckChar(first17: string): string | null {
-  if (!/^\d{17}$/.test(first17)) return null;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
-  return CHECK_CHARS[sum % 11]!;
-}
+export { gb11643CheckChar } from '../../sync/protocol/id-type.js';
 
 export interface IdNumberCheck {
   valid: boolean;

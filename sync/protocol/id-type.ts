@@ -30,3 +30,18 @@ export function idTypeOfCard(cardType: string | null | undefined, idNumber: stri
       return idTypeOfNumber(idNumber);
   }
 }
+
+const GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const GB11643_CHARS = '10X98765432';
+
+/**
+ * GB 11643-1999 check character (MOD 11-2) of the first 17 digits of an 18-character number
+ * (resident card, HMT residence permit, 2023 foreign card), or null if they are not 17 digits.
+ * The one implementation: the card reader's checks and the forms validator both use it.
+ */
+export function gb11643CheckChar(first17: string): string | null {
+  if (!/^\d{17}$/.test(first17)) return null;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * GB11643_WEIGHTS[i]!;
+  return GB11643_CHARS[sum % 11]!;
+}

@@ -3,8 +3,8 @@
  * platform's form schemas use, with Chinese messages. One validator, one set of messages, on both
  * sides: the renderer's forms (kiosk and counter, via renderer/forms/model.ts) and the platform,
  * which checks the `formData` of every submitted application against its form schema before it
- * stores it (sync/server/rules.ts). Pure TypeScript with no imports, so it runs in the sandboxed
- * renderer and under Node alike.
+ * stores it (sync/server/rules.ts). Pure TypeScript with no dependencies (only sync/protocol's own
+ * GB 11643 check), so it runs in the sandboxed renderer and under Node alike.
  *
  * Why not ajv: ajv compiles validators with `new Function`, which the renderer's CSP
  * (`script-src 'self'`, no 'unsafe-eval') blocks, and form schemas arrive by sync at run time, so
@@ -20,6 +20,7 @@
  * The work is bounded by the schema, not by the data: only properties and items the schema
  * declares are descended into, so deeply nested or huge data costs no more than the form.
  */
+import { gb11643CheckChar } from '../id-type';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonSchema = { [k: string]: unknown };
@@ -59,12 +60,7 @@ export const RESIDENT_ID_PATTERN = '^[1-9]\\d{5}(18|19|20)\\d{2}(0[1-9]|1[0-2])(
 
 /** GB 11643-1999 check digit of an 18-character resident ID number. */
 export function idNumberChecksumOk(id: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(id)) return false;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const codes = '10X98765432';
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i]!;
-  return codes[sum % 11] === id[17];
+  return /^\d{17}[\dX]$/.test(id) && gb11643CheckChar(id.slice(0, 17)) === id[17];
 }
 
 const isDate = (s: string): boolean => {
