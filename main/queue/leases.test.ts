@@ -100,10 +100,10 @@ async function terminal(client: PlatformClient, opts: { role?: 'kiosk' | 'clerk'
       return feature;
     },
     call: (role, name, input) => dispatch(as(role), name, input),
-    async ok(role, name, input) {
+    async ok<T>(role: CallerContext['role'], name: string, input?: unknown): Promise<T> {
       const r = await dispatch(as(role), name, input);
       if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-      return r.value;
+      return r.value as T;
     },
     async restart() {
       await feature.close();
