@@ -43,6 +43,8 @@ export const LEASE_BLOCK = 10;
 /** A new lease is taken when fewer numbers than this are left of today's leases of a category. */
 export const LEASE_LOW_WATER = 3;
 export const OFFLINE_FILE = 'offline.json';
+/** Refused offline tickets stay listed (and in the file) this long, for an operator to see. */
+export const REFUSED_KEEP_DAYS = 30;
 
 const categoryCode = z.string().min(1).max(20);
 const stationDay = z.iso.date();
@@ -256,7 +258,8 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
     return {
       ...d,
       leases: d.leases.filter((l) => l.stationDay >= day && l.next <= l.to),
-      tickets: d.tickets.filter((t) => t.state !== 'sent' || stationDate(t.doc.issuedAt, d.timeZone) >= day),
+      // accepted ones are kept for their day (a guard against reuse); refused ones for REFUSED_KEEP_DAYS
+      tickets: d.tickets.filter((t) => (t.state === 'sent' ? stationDate(t.doc.issuedAt, d.timeZone) >= day : t.state === 'pending' || Date.parse(t.refusal?.at ?? t.doc.issuedAt) > now().getTime() - REFUSED_KEEP_DAYS * 86_400_000)),
     };
   }
 
@@ -444,8 +447,13 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
     log.info('queue.offline-pushed', { sent: pending.length - refused.size, refused: refused.size });
   }
 
+  let flushAgain = false;
   function flush(): Promise<void> {
-    if (flushing) return flushing;
+    if (flushing) {
+      // a ticket issued while a push is under way goes in the next one, right after
+      flushAgain = true;
+      return flushing;
+    }
     flushing = flushOnce()
       .catch((e: unknown) => {
         log.warn('queue.offline-push-failed', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
@@ -453,6 +461,10 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
       })
       .finally(() => {
         flushing = null;
+        if (flushAgain && !closed) {
+          flushAgain = false;
+          void flush();
+        }
       });
     return flushing;
   }
@@ -465,7 +477,7 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
       stationDay: day,
       categories: data.categories.map((c) => ({ ...c, remaining: remainingOf(data, c.code, day) })),
       pending: data.tickets.filter((t) => t.state === 'pending').length,
-      refused: data.tickets.filter((t) => t.state === 'refused').map((t) => ({ id: t.doc.id, number: t.doc.number, code: t.refusal?.code ?? 'UNKNOWN', message: t.refusal?.message ?? '' })),
+      refused: data.tickets.filter((t) => t.state === 'refused').slice(-1000).map((t) => ({ id: t.doc.id, number: t.doc.number, code: t.refusal?.code ?? 'UNKNOWN', message: t.refusal?.message ?? '' })),
       lastContactAt,
     };
   }
