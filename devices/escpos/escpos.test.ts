@@ -108,6 +108,13 @@ describe('templates decode back to the expected text', () => {
     expect(items.filter((i) => i.type === 'text' && /[\u4e00-\u9fff]/.test(i.text)).every((i) => i.type === 'text' && i.chinese)).toBe(true);
   });
 
+  it('queue ticket issued while the hub was down: people ahead unknown, never a made-up count', () => {
+    const lines = transcriptLines(decodeEscPos(buildTicket(ticketDataSchema.parse({ ...sampleTicket, waitingCount: null, notice: '服务站主机离线时取号，请留意大屏叫号' }))));
+    expect(lines).toContain('前面等候人数暂无法获取');
+    expect(lines.some((l) => l.includes('您前面还有'))).toBe(false);
+    expect(lines).toContain('服务站主机离线时取号，请留意大屏叫号');
+  });
+
   it('acceptance receipt with a masked ID number and a rare name character', () => {
     const bytes = buildReceipt(receiptDataSchema.parse(sampleReceipt), { rasterizer: new FontGlyphRasterizer() });
     const lines = transcriptLines(decodeEscPos(bytes));

@@ -33,7 +33,7 @@ export function buildTicket(data: TicketData, options: SlipOptions = {}): Buffer
   b.rule(COLUMNS);
   b.size(4, 4).bold(true).line(data.ticketNumber).bold(false).size(1, 1);
   b.size(2, 2).line(data.category).size(1, 1);
-  b.line(`您前面还有 ${data.waitingCount} 人等候`);
+  b.line(data.waitingCount === null ? '前面等候人数暂无法获取' : `您前面还有 ${data.waitingCount} 人等候`);
   b.line(`取号时间：${formatStationTime(data.issuedAt, options.timeZone)}`);
   if (data.qrPayload) {
     b.feed(1).qr(data.qrPayload, { moduleSize: 6 }).line('扫码查看排队进度');

@@ -7,7 +7,8 @@ export const ticketDataSchema = z.object({
   stationName: text(40),
   ticketNumber: text(8),
   category: text(30),
-  waitingCount: z.number().int().min(0).max(9999),
+  /** People ahead; null when unknown (a kiosk ticket issued while the station hub was down). */
+  waitingCount: z.number().int().min(0).max(9999).nullable(),
   /** ISO 8601 date-time with offset. */
   issuedAt: z.iso.datetime({ offset: true }),
   /** Payload of the QR code (e.g. a URL to follow the queue or rate the service). */

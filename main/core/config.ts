@@ -50,7 +50,17 @@ export const TerminalConfig = z
     devices: z.record(z.string(), z.unknown()).optional(),
     staff: StaffConfig.optional(),
     /** The station queue: which window (station_config `windows[].id`) this counter PC is; the 叫号 page can set it too. */
-    queue: z.object({ window: z.string().trim().min(1).max(20).optional() }).strict().optional(),
+    queue: z
+      .object({
+        window: z.string().trim().min(1).max(20).optional(),
+        /**
+         * Numbers per category a kiosk keeps leased from the hub for 取号 while the hub is down
+         * (main/queue/leases.ts); 0 turns it off. Default: 10 on a kiosk, 0 elsewhere.
+         */
+        offlineNumbers: z.int().min(0).max(50).optional(),
+      })
+      .strict()
+      .optional(),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /**
      * The province's progress page for the 受理回执's QR code, with `{id}` for the application id

@@ -75,6 +75,7 @@ describe('queue bridge calls without a platform', () => {
   const ticketId = uuidv7();
   const garbage: Record<keyof typeof queueCalls, unknown[]> = {
     'queue.state': [{ stationId: 'x' }, 'all', 42],
+    'queue.offline': [{ categories: [] }, 'all', 7],
     'queue.issue': [null, {}, { category: 'general' }, { category: 'general', priority: 'vip' }, { category: '', priority: 'normal' }, { category: 'x'.repeat(21), priority: 'normal' }, { category: 'general', priority: 'normal', staffId: 'S001' }, { category: 'general', priority: 'normal', commandId: 'not-a-uuid' }, { category: 'general', priority: 'normal', applicationId: 'DROP TABLE' }, { category: 'general', priority: 'normal', serviceItemCode: '../../etc' }, ['general']],
     'queue.callNext': [{ window: '2' }, { staffId: 'S999' }, { commandId: 12 }, 'next'],
     'queue.recall': [{}, { ticketId: 'A012' }, { ticketId, window: '2' }, { ticketId: ticketId.toUpperCase() }, null],

@@ -4,6 +4,11 @@
  * sync transport's client (sync/client/queue.ts), filling in what a page may not choose: the staff
  * member (from main's session, `caller.staff`) and this terminal's window (its setting). Failures
  * come back with a stable code, English `message` (logs, APIs) and a Chinese `userMessage` (people).
+ *
+ * A kiosk (config role `kiosk`) keeps leased numbers while the hub answers and issues from them when
+ * it does not (./leases.ts): `queue.issue` then answers `{ ticket, offline: true }`. A counter PC
+ * (role `clerk`) keeps no lease: without the hub it cannot call anyway, and every counter holding
+ * blocks would leave long gaps in the numbers; its 取号 says the hub is unreachable.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +17,9 @@ import type { queueCalls, QueueWindowSetting } from '../../preload/contract/queu
 import type { QueueCommand } from '../../sync/protocol/queue';
 import type { QueueTicketDoc } from '../../sync/protocol/documents';
 import { uuidv7 } from '../../sync/protocol/uuidv7';
+import { DEFAULT_STATION_TIME_ZONE, stationDate } from '../../sync/protocol/station-time';
 import { queueCommand, queueState, type QueueRetryOptions } from '../../sync/client/queue';
+import { createOfflineQueue, LEASE_BLOCK, OfflineQueueError, type OfflineQueue } from './leases';
 import { SYNC_ERROR_MESSAGES, SyncTransportError } from '../../sync/client/errors';
 import type { PlatformClient } from '../../sync/client/transport';
 import { HandlerError, type CallerContext } from '../core/dispatcher';
@@ -33,6 +40,7 @@ export const QUEUE_USER_MESSAGES: Record<string, string> = {
 
 export const QUEUE_UNREACHABLE_MESSAGE = '暂时连不上服务站的排队叫号服务（服务站主机或网络故障），请稍后再试，或直接到窗口咨询工作人员。';
 export const QUEUE_UNAVAILABLE_MESSAGE = '本站连接的平台还没有开通排队叫号服务，请联系站点管理员；群众可直接到窗口办理。';
+export const QUEUE_OFFLINE_EXHAUSTED_MESSAGE = '服务站主机暂时离线，本机预留的排队号已经发完，暂时不能取号。请直接到窗口，工作人员会为您安排办理。';
 export const QUEUE_NO_WINDOW_MESSAGE = '本机还没有设置窗口号。请在“叫号”页选择本机对应的窗口后再叫号。';
 
 export interface QueueFeatureDeps {
@@ -43,6 +51,13 @@ export interface QueueFeatureDeps {
   retry?: QueueRetryOptions;
   /** A ticket was called (or recalled) to this PC's window: e.g. show it on the window's LED strip. Never awaited. */
   onCalled?(window: string, number: string): Promise<void>;
+  /**
+   * Offline 取号 from leased numbers (./leases.ts). Default: from the configuration (`queue.offlineNumbers`,
+   * else on for a kiosk, off elsewhere); `false` turns it off, an object tunes it (tests).
+   */
+  offline?: false | { intervalMs?: number; blockSize?: number; lowWater?: number; now?: () => Date; pushBackoff?: { baseMs?: number; maxMs?: number } };
+  /** How long a 取号 waits for the hub before it issues from the lease instead (default 8 s). */
+  issueDeadlineMs?: number;
 }
 
 export type QueueFeature = Feature<typeof queueCalls>;
@@ -59,6 +74,24 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
     return ticket;
   };
   const windowFile = path.join(ctx.dataDir, 'queue', 'window.json');
+  const offlineBlock = ctx.config.queue?.offlineNumbers ?? (ctx.config.role === 'kiosk' ? LEASE_BLOCK : 0);
+  const offlineOptions = deps.offline === undefined ? (offlineBlock > 0 ? { blockSize: offlineBlock } : false) : deps.offline;
+  const offline: OfflineQueue | null =
+    offlineOptions === false
+      ? null
+      : createOfflineQueue({
+          dir: path.join(ctx.dataDir, 'queue'),
+          log,
+          platform: () => {
+            const c = deps.platform();
+            return c?.token ? c : null;
+          },
+          ...(deps.retry ? { retry: deps.retry } : {}),
+          ...offlineOptions,
+        });
+  const keepLeases = (state?: Awaited<ReturnType<typeof queueState>>) => {
+    if (offline) void offline.maintain(state).catch((e: unknown) => log.debug('queue.lease-maintain-failed', { code: e instanceof SyncTransportError ? e.code : e instanceof Error ? e.name : 'UNKNOWN' }));
+  };
   const configured = ctx.config.queue?.window ?? null;
   let chosen: string | null = null;
   let loaded: Promise<void> | null = null;
@@ -129,6 +162,13 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
     }
   }
 
+  /** Rejects with TIMEOUT after `ms` (the request itself goes on; its late answer is dropped). */
+  const timeout = (ms: number, pending: Promise<unknown>) =>
+    new Promise<never>((_, reject) => {
+      const t = setTimeout(() => reject(new SyncTransportError('TIMEOUT', `queue issue: no answer within ${ms} ms`)), ms);
+      void pending.finally(() => clearTimeout(t)).catch(() => undefined);
+    });
+
   const must = (t: QueueTicketDoc | null, type: string): QueueTicketDoc => {
     if (!t) throw new HandlerError('BAD_RESPONSE', `queue ${type}: the platform answered without a ticket`, SYNC_ERROR_MESSAGES.BAD_RESPONSE);
     return t;
@@ -140,14 +180,47 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
       'queue.state': async () => {
         const c = await client();
         try {
-          return await queueState(c, deps.retry);
+          const state = await queueState(c, deps.retry);
+          keepLeases(state);
+          return state;
         } catch (e) {
           return asHandlerError(e, 'state');
         }
       },
       'queue.issue': async (input, caller) => {
-        const cmd: QueueCommand = { type: 'issue', commandId: id(input.commandId), category: input.category, priority: input.priority, serviceItemCode: input.serviceItemCode ?? null, applicationId: input.applicationId ?? null };
-        return { ticket: must(await send(cmd, caller), 'issue') };
+        const cmd = { type: 'issue', commandId: id(input.commandId), category: input.category, priority: input.priority, serviceItemCode: input.serviceItemCode ?? null, applicationId: input.applicationId ?? null } satisfies QueueCommand;
+        if (!offline) return { ticket: must(await send(cmd, caller), 'issue'), offline: false };
+        const c = await client();
+        let ticket: QueueTicketDoc | null;
+        try {
+          // With leased numbers in hand, a hub that does not answer soon is treated as down.
+          const leased = await offline.canIssue(cmd.category);
+          const deadline = leased ? (deps.issueDeadlineMs ?? 8_000) : null;
+          const sent = queueCommand(c, cmd, leased ? { ...deps.retry, attempts: 1 } : deps.retry);
+          ticket = deadline === null ? await sent : await Promise.race([sent, timeout(deadline, sent)]);
+        } catch (e) {
+          if (!(e instanceof SyncTransportError) || !['OFFLINE', 'TIMEOUT', 'SERVER_ERROR'].includes(e.code)) return asHandlerError(e, 'issue');
+          log.warn('queue.unreachable', { what: 'issue', code: e.code, status: e.status ?? null, fallback: 'lease' });
+          try {
+            const doc = await offline.issue(cmd);
+            return { ticket: doc, offline: true };
+          } catch (x) {
+            if (!(x instanceof OfflineQueueError)) throw x;
+            log.warn('queue.offline-issue-impossible', { category: cmd.category, code: x.code, reason: x.message });
+            throw new HandlerError('QUEUE_UNREACHABLE', `hub unreachable (${e.code}) and no offline ticket: ${x.message}`, QUEUE_OFFLINE_EXHAUSTED_MESSAGE);
+          }
+        }
+        log.info('queue.command', { type: 'issue', window: null, ticket: ticket?.number ?? null, staffId: caller.staff?.id ?? null, role: caller.role });
+        keepLeases();
+        void offline.flush();
+        return { ticket: must(ticket, 'issue'), offline: false };
+      },
+      'queue.offline': async () => {
+        if (!offline) {
+          const tz = ctx.stationZone?.get() ?? DEFAULT_STATION_TIME_ZONE;
+          return { timeZone: tz, stationDay: stationDate(new Date(), tz), categories: [], pending: 0, refused: [], lastContactAt: null, enabled: false };
+        }
+        return { ...(await offline.status()), enabled: true };
       },
       'queue.callNext': async (input, caller) => {
         const staffId = caller.staff?.id;
@@ -186,7 +259,13 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
     },
     async start() {
       await load();
+      if (offline) {
+        await offline.start();
+        keepLeases();
+      }
     },
-    async close() {},
+    async close() {
+      await offline?.close();
+    },
   };
 }

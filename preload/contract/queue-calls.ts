@@ -17,6 +17,14 @@
  * Errors: the platform's queue codes (`RECALL_LIMIT`, `NOT_YOUR_WINDOW`, …) with a Chinese
  * `userMessage`; `QUEUE_UNREACHABLE` when the hub (or platform) cannot be reached; `QUEUE_UNAVAILABLE` when the platform has no queue service (404);
  * `QUEUE_NO_WINDOW` when this terminal has no window set. zod only (shared with the renderer).
+ *
+ * Hub loss (kiosk only): while the hub answers, main keeps a block of numbers per category leased
+ * from it (main/queue/leases.ts). When `queue.issue` cannot reach the hub, main issues the next
+ * leased number itself and answers `{ ticket, offline: true }` (`ticket.leased === true`); the
+ * ticket reaches the hub's line when it is back. People ahead are then unknown (never invented).
+ * No leased number left: `QUEUE_UNREACHABLE` with a userMessage sending the resident to the window.
+ * `queue.offline` says what the kiosk can still issue (categories as last listed by the hub, numbers
+ * left today) and how many offline tickets still wait for the hub.
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
@@ -47,6 +55,29 @@ export const QueueCallNextInput = z.union([NoInput, z.strictObject({ commandId }
 
 /** The ticket a command produced or changed. */
 export const QueueTicketResult = z.object({ ticket: queueTicketDoc });
+/**
+ * `queue.issue`: the new ticket; `offline: true` when the hub could not be reached and main issued
+ * it from this kiosk's leased numbers (then `ticket.leased` is true and the waiting line is unknown).
+ */
+export const QueueIssueResult = z.object({ ticket: queueTicketDoc, offline: z.boolean().optional() });
+
+/** What a kiosk can issue without the hub, and what it still owes the hub (`queue.offline`). */
+export const QueueOfflineStatus = z.object({
+  timeZone: z.string().max(64),
+  stationDay: z.iso.date(),
+  /** The station's categories as the hub last listed them; `remaining`: leased numbers left today. */
+  categories: z.array(z.object({ code: categoryCode, name: shortText(100), prefix: z.string().max(2), remaining: z.int().min(0) })).max(100),
+  /** Offline tickets not yet accepted by the hub. */
+  pending: z.int().min(0),
+  /** Offline tickets the hub refused (kept for the operator; English reason). */
+  refused: z.array(z.object({ id: uuidV7, number: shortText(8), code: shortText(64), message: shortText(2000) })).max(1000),
+  /** When the hub last answered the lease keeper (ISO), or null. */
+  lastContactAt: z.string().max(40).nullable(),
+  /** Whether this terminal keeps leases at all (kiosk role). */
+  enabled: z.boolean(),
+});
+export type QueueOfflineStatus = z.infer<typeof QueueOfflineStatus>;
+
 /** `call_next`: `null` when nobody waits for this window. */
 export const QueueCallResult = z.object({ ticket: queueTicketDoc.nullable() });
 
@@ -61,7 +92,9 @@ export const queueCalls = {
   /** The station's queue now (categories with waiting counts, windows with their current ticket, recent calls, the waiting line). */
   'queue.state': call({ input: NoInput, output: queueState, timeoutMs: 15_000 }),
   /** 取号: a new ticket for the person at the screen. */
-  'queue.issue': call({ input: QueueIssueInput, output: QueueTicketResult, ...ISSUE }),
+  'queue.issue': call({ input: QueueIssueInput, output: QueueIssueResult, ...ISSUE }),
+  /** What this kiosk can issue while the hub is down (leased numbers left per category) and its outbox. */
+  'queue.offline': call({ input: NoInput, output: QueueOfflineStatus, roles: ['kiosk', 'clerk'], timeoutMs: 10_000 }),
   /** The next ticket for this terminal's window (the counter never picks one). */
   'queue.callNext': call({ input: QueueCallNextInput, output: QueueCallResult, ...COUNTER }),
   'queue.recall': call({ input: QueueTicketInput, output: QueueTicketResult, ...COUNTER }),

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exampleQueueTicket, uuidv7, type QueueCommand, type QueueState } from '../protocol/index';
 import { SyncTransportError } from './errors';
 import { paths } from '../protocol/api';
-import { queueCommand, queueState } from './queue';
+import { queueCommand, queueLease, queueState } from './queue';
 import { PlatformClient } from './transport';
 
 let server: Server | null = null;
@@ -111,5 +111,52 @@ describe('queueState', () => {
     await new Promise<void>((r) => server!.close(() => r()));
     server = null;
     expect((await failure(queueState(client(url)))).code).toBe('OFFLINE');
+  });
+});
+
+describe('queueLease', () => {
+  const ask = (count = 10) => ({ commandId: uuidv7(), category: 'general', count });
+  const block = { category: 'general', stationDay: '2026-12-05', from: 11, to: 20, prefix: 'A' };
+
+  it('sends the checked request, retries a transient failure with the same id, answers the block', async () => {
+    const { url, seen } = await serve((_req, res, n) => (n < 2 ? json(res, 502, 'bad gateway') : json(res, 200, block)));
+    const req = ask();
+    expect(await queueLease(client(url), req, fast)).toEqual(block);
+    expect(seen.map((s) => [s.method, s.path])).toEqual([
+      ['POST', paths.queueLease],
+      ['POST', paths.queueLease],
+    ]);
+    expect(seen.every((s) => JSON.parse(s.body).commandId === req.commandId)).toBe(true);
+  });
+
+  it('refuses a hostile or malformed answer with BAD_RESPONSE (nothing to issue from)', async () => {
+    const answers: unknown[] = [
+      'not json',
+      null,
+      {},
+      { ...block, category: 'social' }, // another category than asked
+      { ...block, from: 1, to: 500 }, // more numbers than asked
+      { ...block, from: 20, to: 11 }, // empty block
+      { ...block, from: 0 },
+      { ...block, from: 9995, to: 10004 }, // numbers that cannot be written
+      { ...block, prefix: 'a1' },
+      { ...block, stationDay: 'tomorrow' },
+      { ...block, from: 1.5 },
+    ];
+    for (const answer of answers) {
+      const { url } = await serve((_req, res) => json(res, 200, answer));
+      expect(await failure(queueLease(client(url), ask(), { attempts: 1 })), JSON.stringify(answer)).toEqual({ code: 'BAD_RESPONSE', platformCode: undefined });
+      await new Promise<void>((r) => server!.close(() => r()));
+      server = null;
+    }
+  });
+
+  it('checks the request before sending (nothing leaves) and passes refusals on with their code', async () => {
+    const { url, seen } = await serve((_req, res) => json(res, 409, { error: { code: 'QUEUE_FULL', message: 'no numbers left' } }));
+    for (const bad of [{ ...ask(), count: 0 }, { ...ask(), count: 51 }, { ...ask(), category: '' }, { ...ask(), commandId: 'x' }]) {
+      expect(await failure(queueLease(client(url), bad, fast))).toEqual({ code: 'REQUEST_REFUSED', platformCode: 'INVALID_COMMAND' });
+    }
+    expect(seen).toHaveLength(0);
+    expect(await failure(queueLease(client(url), ask(), fast))).toEqual({ code: 'REQUEST_REFUSED', platformCode: 'QUEUE_FULL' });
   });
 });

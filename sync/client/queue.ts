@@ -1,10 +1,21 @@
 // The terminal's calls to the station queue (`POST /api/v1/queue/commands`, `GET /api/v1/queue/state`,
 // sync/protocol/queue.ts) over the platform transport's one request helper (transport.ts): same token,
 // bounds, error codes. Every answer is validated with the protocol's schemas. A command carries its
-// `commandId` (idempotency key), so a transient failure (no answer, 5xx) is retried with the same id
+// `commandId` (idempotency key) — so does a lease of offline numbers (`POST /api/v1/queue/lease`) — so a transient failure (no answer, 5xx) is retried with the same id
 // under backoff + jitter: the platform executes it at most once, whatever the network did.
 import { paths } from '../protocol/api';
-import { queueCommand as queueCommandSchema, queueCommandResponse, queueState as queueStateSchema, type QueueCommand, type QueueState } from '../protocol/queue';
+import {
+  formatTicketNumber,
+  queueCommand as queueCommandSchema,
+  queueCommandResponse,
+  queueLeaseRequest,
+  queueLeaseResponse,
+  queueState as queueStateSchema,
+  type QueueCommand,
+  type QueueLeaseRequest,
+  type QueueLeaseResponse,
+  type QueueState,
+} from '../protocol/queue';
 import type { QueueTicketDoc } from '../protocol/documents';
 import { Backoff, type BackoffOptions } from './backoff';
 import { SyncTransportError } from './errors';
@@ -59,4 +70,25 @@ export async function queueState(client: QueueTransport, options?: QueueRetryOpt
   const r = queueStateSchema.safeParse(json);
   if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'queue state: unexpected answer');
   return r.data;
+}
+
+/**
+ * Leases `count` numbers of a category for this terminal to issue offline while the hub is down
+ * (`POST /api/v1/queue/lease`). The answer must be exactly the block asked for: the category asked,
+ * `from` ≤ `to`, no more numbers than asked, numbers that can be written with the prefix. Anything
+ * else is `BAD_RESPONSE` and must not be issued from (a hostile or broken platform cannot make the
+ * terminal hand out numbers it was not given). Retried like a command (same `commandId`: one lease).
+ */
+export async function queueLease(client: QueueTransport, request: QueueLeaseRequest, options?: QueueRetryOptions): Promise<QueueLeaseResponse> {
+  const checked = queueLeaseRequest.safeParse(request);
+  if (!checked.success) throw new SyncTransportError('REQUEST_REFUSED', `queue lease: invalid before sending (${checked.error.issues.length} issues)`, undefined, 'INVALID_COMMAND');
+  const req = checked.data;
+  const json = await withRetry(() => client.request('POST', paths.queueLease, req), options);
+  const r = queueLeaseResponse.safeParse(json);
+  if (!r.success) throw new SyncTransportError('BAD_RESPONSE', `queue lease ${req.category}: unexpected answer`);
+  const a = r.data;
+  if (a.category !== req.category) throw new SyncTransportError('BAD_RESPONSE', `queue lease ${req.category}: the answer is for another category`);
+  if (a.to < a.from || a.to - a.from + 1 > req.count) throw new SyncTransportError('BAD_RESPONSE', `queue lease ${req.category}: the block ${a.from}..${a.to} is not the ${req.count} numbers asked for`);
+  if (!formatTicketNumber(a.prefix, a.to)) throw new SyncTransportError('BAD_RESPONSE', `queue lease ${req.category}: number ${a.to} cannot be issued`);
+  return a;
 }

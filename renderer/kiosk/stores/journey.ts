@@ -30,8 +30,10 @@ export interface IssuedTicket {
   category: string;
   /** The category's code (the queue's waiting line is per category). */
   categoryCode: string;
-  /** People ahead when it was issued (the page follows the live queue after that). */
-  ahead: number;
+  /** People ahead when it was issued (the page follows the live queue after that); null: unknown (issued offline). */
+  ahead: number | null;
+  /** Issued by this kiosk from its leased numbers while the station hub was down (main/queue/leases.ts). */
+  offline?: boolean;
   issuedAt: string;
   priority: 'normal' | 'elderly' | 'disabled';
 }
