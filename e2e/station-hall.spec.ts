@@ -359,7 +359,7 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
   expect(await speech.said()).toEqual(calls.flatMap((c) => [c, c]));
   const via = await speech.via();
   expect(['web-speech', 'main']).toContain(via);
-  test.info().annotations.push({ type: 'speech', description: `announced via ${via}` });
+  console.log(`station hall: ${calls.length} calls announced via ${via === 'main' ? "main's offline engine (devices.announce)" : 'Web Speech'}`);
   expect(await display.locator('html').getAttribute('data-announcement-count')).toBe(String(calls.length));
 
   // ---- All at the hub, nothing at the province yet.
