@@ -5,79 +5,20 @@
  * ./sync-harness.ts) that know only the hub. The province is cut for the whole filing scenario, then
  * restored; the hub is SIGKILLed in the middle of its drain and restarted. Node only (no browser).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { exampleEvaluation, exampleFormData, paths, stationStatusResponse, uuidv7, type ApplicationDoc, type StationStatus } from '../sync/protocol';
+import { exampleEvaluation, exampleFormData, paths, uuidv7, type ApplicationDoc } from '../sync/protocol';
 import { queueCommand } from '../sync/client/queue';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { backends } from '../sync/server/test/helpers';
 import { startFaultProxy, type FaultProxy } from '../sync/server/test/fault-proxy';
 import { createDraft, submitApplication } from '../renderer/db/applications';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
+import { freePort, hubCall, hubStatus, killHub as kill, startHubProcess, type HubProcess } from './hub-process';
 
 const STATION = '360121201';
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const CLI = join(ROOT, 'sync/server/cli.ts');
-const HUB_ADMIN = 'adm_hub_integration_token_0123456789';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const a = s.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-interface HubProcess {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-/** `npm run platform -- serve --role station …` as a child process; resolves on READY. */
-function startHubProcess(args: string[]): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--role', 'station', '--admin-token', HUB_ADMIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hub did not print READY: ${err}`)), 180_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, stderr: () => err });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the hub exited ${code}: ${err}`));
-    });
-  });
-}
-
-async function kill(h: HubProcess, signal: NodeJS.Signals): Promise<void> {
-  if (h.child.exitCode !== null || h.child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => h.child.once('exit', () => r()));
-  h.child.kill(signal);
-  await gone;
-}
-
-async function hubCall(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${HUB_ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  const j = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(j)}`);
-  return j;
-}
-
-const hubStatus = async (url: string): Promise<StationStatus> => stationStatusResponse.parse(await hubCall(url, 'GET', paths.stationStatus));
 
 const draftInput = (t: Terminal, name: string) => ({
   stationId: STATION,
