@@ -35,8 +35,8 @@ test.beforeAll(async () => {
   devices = await startKioskDevices();
   const enrolled = async (role: 'kiosk' | 'clerk' | 'display', extra: Record<string, unknown> = {}) =>
     startHost({ role, config: { role, stationName: '南新乡便民服务中心', platform: { url: platform.url, enrollCode: await platform.createEnrollCode(STATION) }, ...extra } });
-  // No leased numbers here (main/queue/leases.ts): this is the hub-up flow, numbered from A001.
-  kiosk = await enrolled('kiosk', { devices: devices.config, queue: { offlineNumbers: 0 } });
+  // The kiosk holds leased numbers for hub loss (A901…, main/queue/leases.ts); online tickets stay A001….
+  kiosk = await enrolled('kiosk', { devices: devices.config });
   clerk = await enrolled('clerk');
   display = await enrolled('display');
 });

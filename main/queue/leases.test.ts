@@ -144,32 +144,32 @@ describe.each(backends())('kiosk offline 取号 from leased numbers on $name', (
       expect(state.categories.map((c) => c.code).sort()).toEqual(['civil', 'general', 'social']);
       await eventually(async () => (await left(kiosk)) === 10 && (await left(kiosk, 'social')) === 10, 15_000, 'leases');
       const leases = fileOf(kiosk).leases.filter((l: any) => l.category === 'general');
-      expect(leases).toMatchObject([{ from: 1, to: 10, next: 1, prefix: 'A', stationDay: state.stationDay }]);
-      // Online 取号 goes to the hub as before, after the leased block.
+      expect(leases).toMatchObject([{ from: 901, to: 910, next: 901, prefix: 'A', stationDay: state.stationDay }]);
+      // Online 取号 goes to the hub as before, its own numbers from A001 (the block is A901…).
       const online = await issue(kiosk);
-      expect(online).toMatchObject({ ok: true, value: { offline: false, ticket: { number: 'A011' } } });
+      expect(online).toMatchObject({ ok: true, value: { offline: false, ticket: { number: 'A001' } } });
       expect(online.value.ticket.leased).toBeUndefined();
 
       // The hub is cut: 取号 goes on from the lease, consecutive numbers, flagged offline.
       await hub.down();
       const retried = uuidv7();
       const a = await issue(kiosk, 'general', 'elderly', retried);
-      expect(a).toMatchObject({ ok: true, value: { offline: true, ticket: { number: 'A001', leased: true, status: 'waiting', priority: 'elderly', stationId: STATION, window: null, recallCount: 0 } } });
+      expect(a).toMatchObject({ ok: true, value: { offline: true, ticket: { number: 'A901', leased: true, status: 'waiting', priority: 'elderly', stationId: STATION, window: null, recallCount: 0 } } });
       // the page retries the same 取号 (its answer was lost): the same ticket, not a second number
       expect((await issue(kiosk, 'general', 'elderly', retried)).value.ticket.id).toBe(a.value.ticket.id);
       const b = await issue(kiosk);
       const c = await issue(kiosk, 'civil');
-      expect([b.value.ticket.number, c.value.ticket.number]).toEqual(['A002', 'C001']);
+      expect([b.value.ticket.number, c.value.ticket.number]).toEqual(['A902', 'C901']);
       expect(Date.parse(b.value.ticket.issuedAt)).toBeGreaterThanOrEqual(Date.parse(a.value.ticket.issuedAt));
-      expect(logged('queue.issued-offline').map((l) => l.ticket)).toEqual(expect.arrayContaining(['A001', 'A002', 'C001']));
+      expect(logged('queue.issued-offline').map((l) => l.ticket)).toEqual(expect.arrayContaining(['A901', 'A902', 'C901']));
       // A restart of the kiosk keeps the lease and the outbox: the next number, never one again.
       await kiosk.restart();
       const d = await issue(kiosk);
-      expect(d.value).toMatchObject({ offline: true, ticket: { number: 'A003' } });
+      expect(d.value).toMatchObject({ offline: true, ticket: { number: 'A903' } });
       expect(await offlineOf(kiosk)).toMatchObject({ pending: 4, refused: [] });
       expect(await left(kiosk)).toBe(7);
       const numbers = fileOf(kiosk).tickets.map((t: any) => t.doc.number);
-      expect(numbers).toEqual(['A001', 'A002', 'C001', 'A003']);
+      expect(numbers).toEqual(['A901', 'A902', 'C901', 'A903']);
 
       // The hub is back: the outbox is pushed (backoff retries), each ticket once.
       await hub.up();
@@ -182,9 +182,9 @@ describe.each(backends())('kiosk offline 取号 from leased numbers on $name', (
       // In the hub's waiting line by issuedAt (the elderly ticket first by priority), callable.
       const view = await kiosk.ok<QueueState>('display', 'queue.state');
       const line = view.waitingTickets.filter((w) => w.category === 'general').map((w) => w.number);
-      expect(line).toEqual(['A001', 'A011', 'A002', 'A003']);
+      expect(line).toEqual(['A901', 'A001', 'A902', 'A903']);
       const called = await counter.ok('clerk', 'queue.callNext', {});
-      expect(called.ticket).toMatchObject({ number: 'A001', status: 'called', window: '2' });
+      expect(called.ticket).toMatchObject({ number: 'A901', status: 'called', window: '2' });
 
       // A replayed push (the kiosk died after the hub accepted, before it wrote that down): answered as a replay.
       const replay = await kiosk.client.push('queue_tickets', [{ assumedMasterState: null, newDocumentState: b.value.ticket }]);
@@ -196,7 +196,7 @@ describe.each(backends())('kiosk offline 取号 from leased numbers on $name', (
       await kiosk.restart();
       await eventually(async () => (await offlineOf(kiosk)).pending === 0, 10_000, 'the replay');
       expect((await offlineOf(kiosk)).refused).toEqual([]);
-      expect((await hub.tickets()).filter((t) => t.id === d.value.ticket.id || t.number === 'A003')).toHaveLength(1);
+      expect((await hub.tickets()).filter((t) => t.id === d.value.ticket.id || t.number === 'A903')).toHaveLength(1);
       // The called ticket is the hub's now: pushing it again as issued changes nothing.
       const again = await kiosk.client.push('queue_tickets', [{ assumedMasterState: null, newDocumentState: a.value.ticket }]);
       expect(again.rejections).toEqual([]);
@@ -264,9 +264,9 @@ describe('the station day (Asia/Shanghai) with the process in UTC', () => {
     try {
       await kiosk.ok('display', 'queue.state');
       await eventually(async () => (await left(kiosk)) === 3, 15_000, 'the lease of 12-06');
-      expect(fileOf(kiosk).leases.find((l: any) => l.category === 'general')).toMatchObject({ stationDay: '2026-12-06', from: 1, to: 3 });
+      expect(fileOf(kiosk).leases.find((l: any) => l.category === 'general')).toMatchObject({ stationDay: '2026-12-06', from: 901, to: 903 });
       await hub.down();
-      expect((await issue(kiosk)).value.ticket).toMatchObject({ number: 'A001', issuedAt: '2026-12-06T15:50:00.000Z' });
+      expect((await issue(kiosk)).value.ticket).toMatchObject({ number: 'A901', issuedAt: '2026-12-06T15:50:00.000Z' });
       // 00:05 in Shanghai: yesterday's lease is never used again, even with numbers left.
       clock = Date.parse('2026-12-06T16:05:00.000Z');
       expect(await left(kiosk)).toBe(0);
@@ -274,24 +274,24 @@ describe('the station day (Asia/Shanghai) with the process in UTC', () => {
       await hub.up();
       await kiosk.ok('display', 'queue.state');
       await eventually(async () => (await left(kiosk)) === 3 && (await offlineOf(kiosk)).pending === 0, 15_000, 'the lease of 12-07 and the push');
-      expect(fileOf(kiosk).leases.filter((l: any) => l.category === 'general')).toEqual([expect.objectContaining({ stationDay: '2026-12-07', from: 1, to: 3, next: 1 })]);
+      expect(fileOf(kiosk).leases.filter((l: any) => l.category === 'general')).toEqual([expect.objectContaining({ stationDay: '2026-12-07', from: 901, to: 903, next: 901 })]);
       expect((await offlineOf(kiosk)).stationDay).toBe('2026-12-07');
       await hub.down();
-      expect((await issue(kiosk)).value.ticket).toMatchObject({ number: 'A001', issuedAt: '2026-12-06T16:05:00.000Z' });
+      expect((await issue(kiosk)).value.ticket).toMatchObject({ number: 'A901', issuedAt: '2026-12-06T16:05:00.000Z' });
       // Midnight UTC is 08:00 in Shanghai: the same station day, the same lease.
       clock = Date.parse('2026-12-06T23:59:00.000Z');
-      expect((await issue(kiosk)).value.ticket.number).toBe('A002');
+      expect((await issue(kiosk)).value.ticket.number).toBe('A902');
       clock = Date.parse('2026-12-07T00:01:00.000Z');
-      expect((await issue(kiosk)).value.ticket).toMatchObject({ number: 'A003', issuedAt: '2026-12-07T00:01:00.000Z' });
+      expect((await issue(kiosk)).value.ticket).toMatchObject({ number: 'A903', issuedAt: '2026-12-07T00:01:00.000Z' });
       expect(fileOf(kiosk).leases.filter((l: any) => l.category === 'general')).toHaveLength(1);
       await hub.up();
       await kiosk.ok('display', 'queue.state');
       await eventually(async () => (await offlineOf(kiosk)).pending === 0, 15_000, 'the push');
       const view = await kiosk.ok<QueueState>('display', 'queue.state');
       expect(view.stationDay).toBe('2026-12-07');
-      expect(view.waitingTickets.filter((w) => w.category === 'general').map((w) => w.number)).toEqual(['A001', 'A002', 'A003']);
-      // yesterday's offline A001 reached the hub too, on its own day
-      expect((await hub.tickets()).filter((t) => t.number === 'A001').map((t) => t.issuedAt).sort()).toEqual(['2026-12-06T15:50:00.000Z', '2026-12-06T16:05:00.000Z']);
+      expect(view.waitingTickets.filter((w) => w.category === 'general').map((w) => w.number)).toEqual(['A901', 'A902', 'A903']);
+      // yesterday's offline A901 reached the hub too, on its own day
+      expect((await hub.tickets()).filter((t) => t.number === 'A901').map((t) => t.issuedAt).sort()).toEqual(['2026-12-06T15:50:00.000Z', '2026-12-06T16:05:00.000Z']);
     } finally {
       await kiosk.close();
       if (!hub.p) await hub.up();

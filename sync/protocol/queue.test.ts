@@ -9,6 +9,10 @@ import {
   exampleQueueTicket,
   formatTicketNumber,
   leasedTicketProblem,
+  leaseCounter,
+  LEASE_BASE,
+  nextIssuedNumber,
+  nextLeaseBlock,
   numberCounter,
   queueCommand,
   queueConfigOf,
@@ -421,6 +425,45 @@ describe('leases', () => {
     expect(queueLeaseRequest.safeParse({ commandId: uuidv7(), category: 'general', count: 51 }).success).toBe(false);
     expect(queueLeaseRequest.safeParse({ commandId: uuidv7(), category: 'general', count: 0 }).success).toBe(false);
     expect(queueLeaseRequest.safeParse({ commandId: uuidv7(), category: 'general', count: 50 }).success).toBe(true);
+  });
+});
+
+describe('issued and leased numbers never overlap', () => {
+  it('leases come from A901 up while the hall issues A001… without gaps', () => {
+    const c: Record<string, number> = {};
+    expect(nextIssuedNumber(c, 'general')).toBe(1);
+    expect(nextLeaseBlock(c, 'general', 10)).toEqual({ from: LEASE_BASE, to: LEASE_BASE + 9 });
+    c[leaseCounter('general')] = LEASE_BASE + 9;
+    c[numberCounter('general')] = 1;
+    expect(nextIssuedNumber(c, 'general')).toBe(2);
+    expect(nextLeaseBlock(c, 'general', 5)).toEqual({ from: LEASE_BASE + 10, to: LEASE_BASE + 14 });
+    expect(nextIssuedNumber(c, 'other')).toBe(1);
+  });
+
+  it('a seeded random mix of issues and leases, up to the top of the number space: every number once', () => {
+    let seed = 20261205;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 50; run++) {
+      const c: Record<string, number> = {};
+      const seen = new Set<number>();
+      // Start some runs near the top of the hall's own range, where the two meet.
+      if (run % 2) c[numberCounter('general')] = Math.floor(LEASE_BASE - 1 - rnd() * 20);
+      for (let step = 0; step < 400; step++) {
+        if (rnd() < 0.7) {
+          const n = nextIssuedNumber(c, 'general');
+          expect(seen.has(n), `issue ${n} (run ${run}, step ${step})`).toBe(false);
+          seen.add(n);
+          c[numberCounter('general')] = n;
+        } else {
+          const { from, to } = nextLeaseBlock(c, 'general', 1 + Math.floor(rnd() * 20));
+          for (let n = from; n <= to; n++) {
+            expect(seen.has(n), `lease ${n} (run ${run}, step ${step})`).toBe(false);
+            seen.add(n);
+          }
+          c[leaseCounter('general')] = to;
+        }
+      }
+    }
   });
 });
 

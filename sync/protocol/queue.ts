@@ -183,6 +183,29 @@ export const uuidV7Time = (id: string): number => parseInt(id.replaceAll('-', ''
 /** Counter names in `QueueDomainState.counters` (per station day). */
 export const numberCounter = (category: string) => `number:${category}`;
 export const streakCounter = (window: string) => `streak:${window}`;
+/** `lease:<category>`: the last number leased to a kiosk for offline issue (LEASE_BASE and up). */
+export const leaseCounter = (category: string) => `lease:${category}`;
+
+/**
+ * Offline (leased) numbers start at 901: a kiosk's block reads A901…, apart from the hall's own
+ * A001, A002… which stay without gaps whether or not a kiosk holds a lease. Should a category issue
+ * 900 tickets in a day, both draw from one high-water mark above every number issued or leased, so
+ * the two ranges never overlap.
+ */
+export const LEASE_BASE = 901;
+
+/** The number the next `issue` of `category` gets, from the day's counters. */
+export function nextIssuedNumber(counters: Readonly<Record<string, number>>, category: string): number {
+  const n = (counters[numberCounter(category)] ?? 0) + 1;
+  return n < LEASE_BASE ? n : Math.max(n, (counters[leaseCounter(category)] ?? LEASE_BASE - 1) + 1);
+}
+
+/** The block of `count` numbers the next lease of `category` gets, from the day's counters. */
+export function nextLeaseBlock(counters: Readonly<Record<string, number>>, category: string, count: number): { from: number; to: number } {
+  const issued = counters[numberCounter(category)] ?? 0;
+  const from = Math.max(counters[leaseCounter(category)] ?? LEASE_BASE - 1, issued >= LEASE_BASE ? issued : LEASE_BASE - 1) + 1;
+  return { from, to: from + count - 1 };
+}
 
 // ---------------------------------------------------------------- domain
 
@@ -212,7 +235,7 @@ export interface QueueDomainState {
   active: readonly QueueTicketDoc[];
   /** The ticket a ticket command names (any day), or null if there is none at this station. */
   target: QueueTicketDoc | null;
-  /** Today's counters: `number:<category>` = last number issued or leased, `streak:<window>`. */
+  /** Today's counters: `number:<category>` = last number issued, `lease:<category>` = last leased, `streak:<window>`. */
   counters: Readonly<Record<string, number>>;
 }
 
@@ -272,7 +295,7 @@ export function decide(state: QueueDomainState, command: QueueCommand, now: Date
   if (command.type === 'issue') {
     const cat = category(command.category);
     if (!cat) return err('UNKNOWN_CATEGORY', `the station has no queue category "${command.category}"`);
-    const n = (state.counters[numberCounter(cat.code)] ?? 0) + 1;
+    const n = nextIssuedNumber(state.counters, cat.code);
     const number = formatTicketNumber(cat.prefix, n);
     if (!number) return err('QUEUE_FULL', `category ${cat.code} has issued all its numbers for ${state.stationDay}`);
     const ticket: QueueTicketDoc = {

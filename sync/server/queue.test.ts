@@ -233,27 +233,27 @@ describe.each(backends())('station queue on $name', (backend) => {
     clockMs = Date.parse('2026-12-08T02:00:00.000Z');
     const lease = await kiosk.req('POST', paths.queueLease, { commandId: uuidv7(), category: 'general', count: 5 });
     expect(lease.status).toBe(200);
-    expect(lease.json).toEqual({ category: 'general', stationDay: '2026-12-08', from: 1, to: 5, prefix: 'A' });
-    // The platform issues after the block: no number twice.
-    expect((await issue(counter1, 'general')).json.ticket.number).toBe('A006');
+    expect(lease.json).toEqual({ category: 'general', stationDay: '2026-12-08', from: 901, to: 905, prefix: 'A' });
+    // The platform's own numbers stay A001… (no gap for the block), leases go on from A906.
+    expect((await issue(counter1, 'general')).json.ticket.number).toBe('A001');
     const leaseId = uuidv7();
     const second = await kiosk.req('POST', paths.queueLease, { commandId: leaseId, category: 'general', count: 3 });
-    expect(second.json).toMatchObject({ from: 7, to: 9 });
+    expect(second.json).toMatchObject({ from: 906, to: 908 });
     expect((await kiosk.req('POST', paths.queueLease, { commandId: leaseId, category: 'general', count: 3 })).json).toEqual(second.json); // replay
     expect((await kiosk.req('POST', paths.queueLease, { commandId: leaseId, category: 'general', count: 4 })).json.error.code).toBe('COMMAND_REPLAYED_DIFFERENT');
     clockMs += 1000;
-    expect((await issue(counter1, 'general')).json.ticket.number).toBe('A010');
+    expect((await issue(counter1, 'general')).json.ticket.number).toBe('A002');
 
     const issuedAt = new Date(clockMs - 60_000).toISOString();
     const leased = (n: string, over: Record<string, unknown> = {}) =>
       exampleQueueTicket({ id: ticketIdFor(uuidv7(), new Date(issuedAt)), stationId: A, number: n, category: 'general', issuedAt, updatedAt: issuedAt, leased: true, ...over });
-    const ok = leased('A003');
+    const ok = leased('A903');
     const pushed = await kiosk.push('queue_tickets', [
       { newDocumentState: ok },
-      { newDocumentState: leased('A006') }, // issued by the platform, not leased
-      { newDocumentState: leased('A004', { status: 'called', window: '1', calledAt: issuedAt }) },
-      { newDocumentState: leased('A005', { issuedAt: '2026-12-07T02:00:00.000Z' }) }, // another day
-      { newDocumentState: leased('A003') }, // the same number again
+      { newDocumentState: leased('A001') }, // issued by the platform, not leased
+      { newDocumentState: leased('A904', { status: 'called', window: '1', calledAt: issuedAt }) },
+      { newDocumentState: leased('A905', { issuedAt: '2026-12-07T02:00:00.000Z' }) }, // another day
+      { newDocumentState: leased('A903') }, // the same number again
       { newDocumentState: leased('B001', { category: 'social' }) },
     ]);
     expect(pushed.written).toBe(1);
@@ -265,15 +265,15 @@ describe.each(backends())('station queue on $name', (backend) => {
       [5, 'LEASE_INVALID'],
     ]);
     expect((await kiosk.push('queue_tickets', [{ newDocumentState: ok }])).unchanged).toBe(1); // a replay
-    expect((await kiosk.push('queue_tickets', [{ newDocumentState: leased('A003') }])).rejections[0]!.message).toContain('already issued');
+    expect((await kiosk.push('queue_tickets', [{ newDocumentState: leased('A903') }])).rejections[0]!.message).toContain('already issued');
     // Another terminal of the station holds no lease; another station even less.
-    expect((await counter2.push('queue_tickets', [{ newDocumentState: leased('A007') }])).rejections[0]!.code).toBe('LEASE_INVALID');
-    expect((await other.push('queue_tickets', [{ newDocumentState: leased('A007') }])).rejections[0]!.code).toBe('WRONG_STATION');
+    expect((await counter2.push('queue_tickets', [{ newDocumentState: leased('A907') }])).rejections[0]!.code).toBe('LEASE_INVALID');
+    expect((await other.push('queue_tickets', [{ newDocumentState: leased('A907') }])).rejections[0]!.code).toBe('WRONG_STATION');
     // The accepted leased ticket is in the line, by age, and the platform changes it from now on.
     const view = queueState.parse((await kiosk.req('GET', paths.queueState)).json);
-    expect(view.waitingTickets.map((t) => t.number)).toEqual(['A003', 'A006', 'A010']);
+    expect(view.waitingTickets.map((t) => t.number)).toEqual(['A903', 'A001', 'A002']);
     const called = (await callNext(counter1, '1')).json.ticket;
-    expect(called.number).toBe('A003');
+    expect(called.number).toBe('A903');
     expect((await kiosk.push('queue_tickets', [{ assumedMasterState: ok, newDocumentState: { ...ok, priority: 'elderly' } }])).conflicts).toHaveLength(1);
     await act(counter1, 'finish', called.id, '1');
     for (const bad of [{ commandId: uuidv7(), category: 'general', count: 51 }, { commandId: uuidv7(), category: 'nope', count: 1 }, {}]) {

@@ -9,7 +9,8 @@ import {
   decide,
   formatTicketNumber,
   issuesOf,
-  numberCounter,
+  leaseCounter,
+  nextLeaseBlock,
   QUEUE_ERRORS,
   queueCommand,
   queueConfigOf,
@@ -72,7 +73,8 @@ export class QueueService {
 
   /**
    * `POST /api/v1/queue/lease`: reserves `count` numbers of a category for this terminal on today's
-   * station day, from the same counter the platform issues from, so no number is ever issued twice.
+   * station day, from the offline range (A901…, `nextLeaseBlock`), which the platform's own issue
+   * never enters while below it, so no number is ever issued twice and A001… stays without gaps.
    */
   async lease(caller: QueueCaller, body: unknown): Promise<QueueLeaseResponse> {
     const parsed = queueLeaseRequest.safeParse(body);
@@ -81,14 +83,13 @@ export class QueueService {
     const answer = await this.idempotent<QueueLeaseResponse>(caller, 'lease', req.commandId, req, async (tx, { config, day, counters }) => {
       const cat = config.queue.categories.find((c) => c.code === req.category);
       if (!cat) return { answer: { status: QUEUE_ERRORS.UNKNOWN_CATEGORY, error: { code: 'UNKNOWN_CATEGORY', message: `the station has no queue category "${req.category}"` } } };
-      const from = (counters[numberCounter(cat.code)] ?? 0) + 1;
-      const to = from + req.count - 1;
+      const { from, to } = nextLeaseBlock(counters, cat.code, req.count);
       if (!formatTicketNumber(cat.prefix, to)) return { answer: { status: QUEUE_ERRORS.QUEUE_FULL, error: { code: 'QUEUE_FULL', message: `category ${cat.code} has not ${req.count} numbers left for ${day}` } } };
       await tx.query(
         'INSERT INTO queue_leases (command_id, station_id, terminal_id, station_day, category, prefix, from_number, to_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [req.commandId, caller.stationId, caller.terminalId, day, cat.code, cat.prefix, from, to],
       );
-      return { answer: { status: 200, body: { category: cat.code, stationDay: day, from, to, prefix: cat.prefix } }, counters: { [numberCounter(cat.code)]: to } };
+      return { answer: { status: 200, body: { category: cat.code, stationDay: day, from, to, prefix: cat.prefix } }, counters: { [leaseCounter(cat.code)]: to } };
     });
     return unwrap(answer);
   }
