@@ -163,18 +163,26 @@ async function displayShows(display: Page, number: string, window: '1' | '2', ot
 }
 
 /**
- * The kiosk while the hub PC is down. Today: 排队取号 says the queue cannot be reached and invents no
- * number. Integrator (branch `leases`): the kiosk issues a ticket from the block it leased while the
- * hub was up — add that step here and return its number, so the checks after the restart count it.
+ * The kiosk while the hub PC is down: 取号 goes on from the block of numbers the kiosk leased while the
+ * hub answered (A901…, main/queue/leases.ts). The ticket says it was issued offline and that the
+ * people ahead cannot be known; it is printed as usual. Returns the numbers issued.
  */
 async function kioskWhileHubDown(kiosk: Page): Promise<string[]> {
   await kiosk.getByTestId('kiosk-tile-queue').click();
-  await expect(kiosk.getByTestId('queue-offline')).toBeVisible({ timeout: 30_000 });
+  await expect(kiosk.getByTestId('queue-hub-offline')).toBeVisible({ timeout: 30_000 });
   await expect(kiosk.getByTestId('queue-ticket')).toHaveCount(0);
   await shot(kiosk, 'kiosk-hub-down');
-  await kiosk.getByTestId('kiosk-back-home').click();
+  const printed = await devices.count();
+  await kiosk.getByTestId('queue-cat-general').click();
+  await expect(kiosk.getByTestId('queue-number')).toHaveText(/^A9\d\d$/, { timeout: 20_000 });
+  const number = (await kiosk.getByTestId('queue-number').textContent())!.trim();
+  await expect(kiosk.getByTestId('queue-offline-ticket')).toBeVisible();
+  await expect(kiosk.getByTestId('queue-ahead')).toHaveText('前面人数暂无法获取');
+  await expect.poll(() => devices.count(), { timeout: 15_000 }).toBeGreaterThan(printed);
+  await shot(kiosk, 'kiosk-ticket-hub-down');
+  await kiosk.getByTestId('queue-done').click();
   await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
-  return [];
+  return [number];
 }
 
 // ---------------------------------------------------------------- set-up
@@ -309,14 +317,21 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
 
   // Restarted on the same folder and port (no code: its enrollment is in its database), the province still cut.
   hub = await startHubProcess(hubArgs);
-  const afterRestart = await queueState(checker);
-  const ticketsAfter = await hubTickets();
+  expect(leased).toEqual(['A901']);
+  // The kiosk pushes its offline ticket once the hub answers again (its outbox, main/queue/leases.ts).
+  const ticketsAfter = await eventually(async () => {
+    const t = await hubTickets();
+    return t.length === 6 ? t : null;
+  }, 90_000, 'the offline ticket reached the restarted hub');
   expect(ticketsAfter.map((t) => t.number).sort()).toEqual(['A001', 'A002', 'A003', 'A004', 'A005', ...leased].sort());
+  expect(ticketsAfter.find((t) => t.number === 'A901')).toMatchObject({ leased: true, status: 'waiting', priority: 'normal' });
+  const afterRestart = await queueState(checker);
   expect(afterRestart.windows.map((w) => [w.id, w.current?.number ?? null, w.current?.status ?? null])).toEqual([
     ['1', 'A003', 'called'],
     ['2', 'A004', 'called'],
   ]);
-  expect(afterRestart.waitingTickets.map((w) => w.id)).toEqual(beforeKill.waitingTickets.map((w) => w.id));
+  // The line kept everyone who waited, plus the ticket issued while the hub was down.
+  expect(afterRestart.waitingTickets.map((w) => w.number).sort()).toEqual([...beforeKill.waitingTickets.map((w) => w.number), 'A901'].sort());
   await expect(display.getByTestId('display-error')).toHaveCount(0, { timeout: 30_000 });
   await expect(counter1.getByTestId('calling-stale')).toHaveCount(0, { timeout: 30_000 });
 
@@ -326,7 +341,8 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
   expect([t6, t7]).toEqual(['A006', 'A007']);
 
   // Window 1 (one priority call in its streak before the kill): A005 (2nd in a row), then the oldest
-  // ordinary A001 although A006 (priority) waits; window 2 likewise: A006, then A002; then A007.
+  // ordinary A001 although A006 (priority) waits; window 2 likewise: A006, then A002; then the
+  // ordinary ones by age: A901 (taken while the hub was down), A007.
   await finishAndRate(counter1, 'A003', 5, 'counter1-rating');
   await callNext(counter1, 'A005');
   called('A005', '1');
@@ -344,12 +360,16 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
   called('A002', '2');
   await displayShows(display, 'A002', '2', 'A001');
   await finishAndRate(counter1, 'A001', 5);
-  await callNext(counter1, 'A007');
-  called('A007', '1');
-  await displayShows(display, 'A007', '1', 'A002');
+  await callNext(counter1, 'A901');
+  called('A901', '1');
+  await displayShows(display, 'A901', '1', 'A002');
   await shot(display, 'display-after-restart');
   await finishAndRate(counter2, 'A002', 4);
-  await finishAndRate(counter1, 'A007', 5);
+  await callNext(counter2, 'A007');
+  called('A007', '2');
+  await displayShows(display, 'A007', '2', 'A901');
+  await finishAndRate(counter1, 'A901', 4);
+  await finishAndRate(counter2, 'A007', 5);
   await expect(display.getByTestId('display-window-1')).toContainText('空闲', { timeout: 20_000 });
   await expect(display.getByTestId('display-window-2')).toContainText('空闲', { timeout: 20_000 });
   await expect(display.getByText('示例数据')).toHaveCount(0);
@@ -364,12 +384,12 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
 
   // ---- All at the hub, nothing at the province yet.
   const done = await hubTickets();
-  expect(done).toHaveLength(7);
-  expect(new Set(done.map((t) => t.number)).size).toBe(7);
+  expect(done).toHaveLength(8);
+  expect(new Set(done.map((t) => t.number)).size).toBe(8);
   expect(done.every((t) => t.status === 'done')).toBe(true);
   await eventually(async () => {
     const s = await hubStatus(hub!.url);
-    return s.upstream?.reachable === false && s.upstream.pending.applications === 2 && s.upstream.pending.queue_tickets === 7 && s.upstream.pending.evaluations === 7 ? s : null;
+    return s.upstream?.reachable === false && s.upstream.pending.applications === 2 && s.upstream.pending.queue_tickets === 8 && s.upstream.pending.evaluations === 8 ? s : null;
   }, 120_000, 'the hub holds the hall\'s work for the province');
   for (const id of [app1, app2]) expect(await province.store.getDocument('applications', id)).toBeNull();
   expect(await provinceTickets()).toEqual([]);
@@ -393,13 +413,14 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
       ['A004', 'done', '2', 'disabled'],
       ['A005', 'done', '1', 'disabled'],
       ['A006', 'done', '2', 'disabled'],
-      ['A007', 'done', '1', 'normal'],
+      ['A007', 'done', '2', 'normal'],
+      ['A901', 'done', '1', 'normal'],
     ].sort(),
   );
   expect(up.find((t) => t.number === 'A003')).toMatchObject({ staffId: DEMO_COUNTER.id, applicationId: app2 });
   expect(up.find((t) => t.number === 'A004')).toMatchObject({ staffId: DEMO_ADMIN.id });
   const evaluations = ((await province.store.pull('evaluations', { seq: 0 }, 500, STATION)).documents as unknown as EvaluationDoc[]).filter((e) => up.some((t) => t.id === e.ticketId));
-  expect(evaluations).toHaveLength(7);
+  expect(evaluations).toHaveLength(8);
   const rated = (n: string) => evaluations.find((e) => e.ticketId === up.find((t) => t.number === n)!.id);
   expect(rated('A001')).toMatchObject({ level: 5, applicationId: app1, channel: 'counter_device', staffId: DEMO_COUNTER.id });
   expect(rated('A003')).toMatchObject({ level: 5, applicationId: app2, channel: 'counter_device', staffId: DEMO_COUNTER.id });
@@ -428,6 +449,6 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
   await devices.remove();
   // Nothing went up twice after the decisions either.
   expect((await province.store.listApplications({ stationId: STATION, limit: 500 })).filter((a) => a.id === app1 || a.id === app2)).toHaveLength(2);
-  expect((await provinceTickets()).length).toBe(7);
+  expect((await provinceTickets()).length).toBe(8);
   await shot(display, 'display-end');
 });
