@@ -97,6 +97,23 @@ describe('staff sign-in', () => {
     await again.close();
   }, 60_000);
 
+  it("wrong PINs for another station's staff id are refused without counting, online and offline (no lockout as a weapon)", async () => {
+    up = true;
+    const f = feature({ staff: { lockoutMinutes: 10 } });
+    await f.refreshRoster();
+    // S004 works at 360121100 only: ten tries online, then ten offline, never a lock
+    for (let i = 0; i < 10; i++) expect(await code(h(f)['staff.login']!({ staffId: 'S004', pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    up = false;
+    for (let i = 0; i < 10; i++) expect(await code(h(f)['staff.login']!({ staffId: 'S004', pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    expect(logLines.some((l) => l.includes('not-of-this-station'))).toBe(true);
+    expect(logLines.filter((l) => l.includes('staff.locked-out') && l.includes('S004'))).toEqual([]);
+    // this station's own staff still counts: 5 wrong PINs lock
+    for (let i = 0; i < 4; i++) expect(await code(h(f)['staff.login']!({ staffId: 'S002', pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    expect(await code(h(f)['staff.login']!({ staffId: 'S002', pin: '000000' }, caller))).toBe('ACCOUNT_LOCKED');
+    t += 10 * 60_000;
+    await f.close();
+  }, 60_000);
+
   it('refuses an expired offline verifier, locks on inactivity and unlocks with the PIN', async () => {
     up = true;
     const f = feature({ staff: { offlineDays: 1, inactivityLockMinutes: 3 } });
