@@ -36,7 +36,7 @@ import { adminCss, adminJs, adminPageHtml } from './admin-page';
 import type { ChangeHub } from './changes';
 import { Metrics } from './metrics';
 import { QueueService } from './queue';
-import { installRateLimits, securitySettings, type SecurityOptions } from './security';
+import { installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
 import { PlatformError, type AttachmentCaller, type Store, type Writer } from './store';
 
 export interface AppOptions {
@@ -57,7 +57,7 @@ export interface AppOptions {
    * issues enrollment codes for its station only and never takes back-office decisions.
    */
   station?: { stationId: string; upstream(): Promise<StationStatus['upstream']> };
-  /** Rate limits and the partial-upload quota (sync/server/security.ts); defaults when absent. */
+  /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts); defaults when absent. */
   security?: SecurityOptions;
 }
 

@@ -7,7 +7,7 @@ import { ChangeHub } from './changes';
 import { openDatabase, type Database } from './db/driver';
 import { migrate } from './db/migrate';
 import { seedDemo } from './seed/demo';
-import type { SecurityOptions } from './security';
+import type { SecurityOptions } from './rate-limits';
 import { Store } from './store';
 import type { RuleOptions } from './rules';
 
@@ -31,7 +31,7 @@ export interface PlatformOptions {
   poolSize?: number;
   /** The queue's clock (tests); default the system clock. */
   now?: () => Date;
-  /** Rate limits and the partial-upload quota (sync/server/security.ts). */
+  /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts). */
   security?: SecurityOptions;
 }
 

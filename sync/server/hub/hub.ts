@@ -18,7 +18,7 @@ import { buildApp } from '../app';
 import { ChangeHub } from '../changes';
 import type { Database } from '../db/driver';
 import { openStore } from '../platform';
-import type { SecurityOptions } from '../security';
+import type { SecurityOptions } from '../rate-limits';
 import { PlatformError, type Store } from '../store';
 import { UpstreamReplicator, type HubLog } from './replicator';
 
@@ -48,7 +48,7 @@ export interface StationHubOptions {
   silenceMs?: number;
   batch?: number;
   log?: HubLog;
-  /** Rate limits and the partial-upload quota of the hub's own API (sync/server/security.ts). */
+  /** Rate limits and the partial-upload quota of the hub's own API (sync/server/rate-limits.ts). */
   security?: SecurityOptions;
 }
 
