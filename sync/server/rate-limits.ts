@@ -3,8 +3,11 @@
 // gets `hubFactor` times a terminal's allowance: it carries a whole hall's traffic upstream, and its
 // drain after an outage must not be throttled into failure. Exceeding answers 429 RATE_LIMITED with
 // Retry-After; the platform client treats a 429 as a transient server error and backs off.
+import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { issuesOf } from '../protocol/index';
 import { DEFAULT_PARTIAL_UPLOADS, PlatformError, type PartialUploadPolicy } from './store';
 
 /** Requests per window: per client address, and per token (absent = not limited by token). */
@@ -64,6 +67,29 @@ export function securitySettings(o: SecurityOptions = {}): { rateLimits: RateLim
   const partialUploads = { ...DEFAULT_PARTIAL_UPLOADS, ...o.partialUploads };
   if (Object.values(partialUploads).some((n) => !Number.isInteger(n) || n < 1)) throw new Error('partial upload quota and expiry must be whole numbers ≥ 1');
   return { rateLimits, partialUploads };
+}
+
+const count = z.int().min(1).max(1_000_000_000);
+const limitSchema = z.strictObject({ perAddress: count.optional(), perToken: count.optional() });
+/** The JSON file of `npm run platform -- serve --limits FILE` (every member optional). */
+export const securityOptionsFile = z.strictObject({
+  rateLimits: z
+    .strictObject({ windowMs: count.optional(), hubFactor: count.optional(), enroll: limitSchema.optional(), login: limitSchema.optional(), push: limitSchema.optional(), upload: limitSchema.optional() })
+    .optional(),
+  partialUploads: z.strictObject({ maxUploads: count.optional(), maxBytes: count.optional(), expireMs: count.optional() }).optional(),
+});
+
+/** Reads and checks a limits file; the error names the file and the member. */
+export function readSecurityOptions(file: string): SecurityOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PlatformError('VALIDATION_FAILED', `--limits ${file}: ${e instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`, 400);
+  }
+  const r = securityOptionsFile.safeParse(json);
+  if (!r.success) throw new PlatformError('VALIDATION_FAILED', `--limits ${file}: ${issuesOf(r.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`, 400);
+  return r.data as SecurityOptions;
 }
 
 type Group = 'enroll' | 'login' | 'push' | 'upload';
