@@ -38,8 +38,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   windowMs: 60_000,
   enroll: { perAddress: 20 },
   login: { perAddress: 300, perToken: 20 },
-  push: { perAddress: 6_000, perToken: 600 },
-  upload: { perAddress: 6_000, perToken: 600 },
+  push: { perAddress: 12_000, perToken: 1_200 },
+  upload: { perAddress: 12_000, perToken: 1_200 },
   hubFactor: 20,
 };
 
