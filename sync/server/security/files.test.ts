@@ -92,6 +92,15 @@ describe('security: every file the platform, the hub and the terminal write is t
     expect(lstatSync(outside).mode & 0o777).toBe(0o644); // not followed
     privateTree(join(d, 'new', 'deep'));
     expect(lstatSync(join(d, 'new', 'deep')).mode & 0o777).toBe(0o700);
+    // A shared folder (sticky, like /tmp) is neither closed nor walked.
+    const sharedDir = join(d, 'shared');
+    mkdirSync(sharedDir);
+    chmodSync(sharedDir, 0o1777);
+    writeFileSync(join(sharedDir, 'other'), 'z');
+    chmodSync(join(sharedDir, 'other'), 0o644);
+    expect(privateTree(sharedDir)).toBe(0);
+    expect(lstatSync(sharedDir).mode & 0o7777).toBe(0o1777);
+    expect(lstatSync(join(sharedDir, 'other')).mode & 0o777).toBe(0o644);
   });
 
   it('the platform (PGlite) and a station hub: while running, after, and over an old 0755/0644 folder', async () => {
