@@ -24,7 +24,9 @@ export interface Server {
 
 /** Starts `platform serve` in a child process (its own core) and waits for READY. */
 export function startServer(db: { databaseUrl?: string; dataDir?: string }): Promise<Server> {
-  const args = ['--import', 'tsx', CLI, 'serve', '--port', '0', '--admin-token', ADMIN_TOKEN];
+  // The benches measure throughput from one address with hundreds of tokens: the platform's rate
+  // limits (sync/server/rate-limits.ts) are lifted here (bench-limits.json), not in the product.
+  const args = ['--import', 'tsx', CLI, 'serve', '--port', '0', '--admin-token', ADMIN_TOKEN, '--limits', fileURLToPath(new URL('./bench-limits.json', import.meta.url))];
   if (db.databaseUrl) args.push('--database-url', db.databaseUrl);
   else if (db.dataDir) args.push('--data-dir', db.dataDir);
   else args.push('--memory');

@@ -12,6 +12,7 @@ import { CONTENT_SECURITY_POLICY } from './core/csp';
 import { createDispatcher } from './core/dispatcher';
 import { createLogger } from './core/log';
 import { createTerminalCore } from './core/services';
+import { privateTree, restrictUmask } from '../sync/server/private-files';
 import { APP_ORIGIN, APP_SCHEME, isAllowedNavigation, originOf, planWindows, rendererUrl, resolveAppPath, type WindowPlan } from './core/window-policy';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
@@ -26,6 +27,9 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   await app.whenReady();
   const dataDir = app.getPath('userData');
+  // Everything the terminal keeps is the owner's only: 0700 folders, 0600 files, existing ones fixed.
+  restrictUmask();
+  privateTree(dataDir);
   const roleArg = process.argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
   const roleOverride = roleArg ? Role.safeParse(roleArg) : undefined;
   const loaded = loadConfig(process.env.TERMINAL_CONFIG ?? join(dataDir, 'terminal.config.json'), { role: roleOverride?.success ? roleOverride.data : undefined });

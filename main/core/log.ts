@@ -3,7 +3,8 @@
  * and a scrubber so that ID numbers, phone numbers and similar never reach a log file even if
  * a caller passes them by mistake.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { privateTree } from '../../sync/server/private-files';
 import { dirname } from 'node:path';
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -60,13 +61,14 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}, scope = 'main'): Logger {
   const min = LEVELS[options.level ?? 'info'];
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  // Logs are the owner's only (0700 folder, 0600 files), existing ones included (issue 13).
+  if (options.file) privateTree(dirname(options.file));
   const write = (level: Level, event: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
     const line = JSON.stringify({ t: new Date().toISOString(), level, scope, event: scrub(event), ...scrubFields(fields) });
     if (options.file) {
       try {
-        appendFileSync(options.file, `${line}\n`);
+        appendFileSync(options.file, `${line}\n`, { mode: 0o600 });
       } catch {
         // A full disk must not take the terminal down; stderr still has it.
       }

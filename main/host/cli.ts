@@ -6,7 +6,6 @@
  * opens system Chromium on it; closing that window stops the host.
  */
 import { parseArgs } from 'node:util';
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Role } from '../../preload/contract';
@@ -17,6 +16,7 @@ import { createTerminalCore } from '../core/services';
 import { startBrowserHost } from './server';
 import { findChromium, launchChromium } from './chromium';
 import { APP_VERSION } from './version';
+import { privateTree, restrictUmask } from '../../sync/server/private-files';
 
 const USAGE = 'usage: npm run host -- [--role kiosk|clerk|display] [--port N] [--no-open] [--demo] [--data-dir DIR] [--config FILE]';
 
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   }
 
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
+  // Everything the terminal keeps is the owner's only: 0700 folders, 0600 files, existing ones fixed.
+  restrictUmask();
+  privateTree(dataDir);
   const configFile = values.config ?? process.env.TERMINAL_CONFIG ?? join(dataDir, 'terminal.config.json');
   const loaded = loadConfig(configFile, { role: role?.data });
   const log = createLogger({ file: join(dataDir, 'logs', 'host.log'), level: loaded.config.logLevel }, 'host');

@@ -10,7 +10,7 @@ import { createDispatcher, type CallerContext, type HandlerTable } from '../core
 import { createDocumentFeature } from '../documents/feature';
 import type { Spooler } from '../documents/print';
 import { PlatformClient } from '../../sync/client/transport';
-import type { Platform } from '../../sync/server/platform';
+import { startPlatform, type Platform } from '../../sync/server/platform';
 import { DEMO_STAFF } from '../../sync/server/seed/demo';
 import { createStaffFeature, type StaffFeature } from './feature';
 import { enrolledDemoPlatform } from './test-platform';
@@ -96,6 +96,45 @@ describe('staff sign-in', () => {
     expect(await code(h(again)['staff.login']!({ staffId: 'S001', pin: '123456' }, caller))).toBe('OK');
     await again.close();
   }, 60_000);
+
+  it("wrong PINs for another station's staff id are refused without counting, online and offline (no lockout as a weapon)", async () => {
+    up = true;
+    const f = feature({ staff: { lockoutMinutes: 10 } });
+    await f.refreshRoster();
+    // S004 works at 360121100 only: ten tries online, then ten offline, never a lock
+    for (let i = 0; i < 10; i++) expect(await code(h(f)['staff.login']!({ staffId: 'S004', pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    up = false;
+    for (let i = 0; i < 10; i++) expect(await code(h(f)['staff.login']!({ staffId: 'S004', pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    expect(logLines.some((l) => l.includes('not-of-this-station'))).toBe(true);
+    expect(logLines.filter((l) => l.includes('staff.locked-out') && l.includes('S004'))).toEqual([]);
+    // this station's own staff still counts: 5 wrong PINs lock
+    for (let i = 0; i < 4; i++) expect(await code(h(f)['staff.login']!({ staffId: 'S002', pin: '000000' }, caller))).toBe('INVALID_CREDENTIALS');
+    expect(await code(h(f)['staff.login']!({ staffId: 'S002', pin: '000000' }, caller))).toBe('ACCOUNT_LOCKED');
+    t += 10 * 60_000;
+    await f.close();
+  }, 60_000);
+
+  it('a plain rate limit (429 RATE_LIMITED) is no lock: the PIN is then checked offline', async () => {
+    const limited = await startPlatform({ port: 0, seedDemo: true, security: { rateLimits: { login: { perToken: 1 } } } });
+    try {
+      const c = new PlatformClient({ baseUrl: limited.url });
+      c.token = (await c.enroll(await limited.createEnrollCode('360121201'))).token;
+      const dataDir = mkdtempSync(join(tmpdir(), 'staff-'));
+      dirs.push(dataDir);
+      const open = () => createStaffFeature({ config: TerminalConfig.parse({}), log, events, dataDir, host: 'browser' }, { platform: () => c, stationId: () => '360121201', now: () => t });
+      const first = open();
+      expect(StaffSession.parse(await h(first)['staff.login']!({ staffId: 'S001', pin: '123456' }, caller)).mode).toBe('online');
+      expect(await first.refreshRoster()).toBe(3);
+      await first.close();
+      const second = open();
+      expect(StaffSession.parse(await h(second)['staff.login']!({ staffId: 'S002', pin: assistant.pin }, caller))).toMatchObject({ state: 'active', mode: 'offline' });
+      expect(logLines.some((l) => l.includes('staff.login-offline-attempt') && l.includes('RATE_LIMITED'))).toBe(true);
+      expect(logLines.some((l) => l.includes('staff.locked-by-platform'))).toBe(false);
+      await second.close();
+    } finally {
+      await limited.close();
+    }
+  }, 90_000);
 
   it('refuses an expired offline verifier, locks on inactivity and unlocks with the PIN', async () => {
     up = true;

@@ -112,7 +112,16 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     else cache.staff.push(entry);
   }
 
-  function refuse(staffId: string): never {
+  /**
+   * Refuses a login. `count`: the wrong PIN counts toward the lockout; not for a staff id that is not
+   * this station's (unknown here, inactive or of another station): such tries can never succeed here
+   * and must not lock anyone out.
+   */
+  function refuse(staffId: string, count = true): never {
+    if (!count) {
+      log.info('staff.login-refused', { staffId, reason: 'not-of-this-station' });
+      throw new HandlerError('INVALID_CREDENTIALS', 'invalid staff id or PIN', INVALID);
+    }
     const r = lockout.fail(staffId);
     void save();
     if (r.locked) {
@@ -135,7 +144,10 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
       return { kind: 'ok', staff: r.data.staff, validUntil: Date.parse(r.data.offlineValidUntil) };
     } catch (e) {
       if (!(e instanceof SyncTransportError)) return { kind: 'unreachable', code: 'UNKNOWN' };
-      if (e.status === 429 || e.message.includes('TOO_MANY_ATTEMPTS')) return { kind: 'locked' };
+      // The platform's PIN lockout (per station and staff id) locks here too; a plain rate limit
+      // (429 RATE_LIMITED, too many requests from this terminal) is not a verdict on the PIN.
+      if (e.message.includes('TOO_MANY_ATTEMPTS')) return { kind: 'locked' };
+      if (e.status === 429) return { kind: 'unreachable', code: 'RATE_LIMITED' };
       if (e.message.includes('INVALID_CREDENTIALS')) return { kind: 'bad' };
       if (e.code === 'REQUEST_REFUSED' && e.status === 400) return { kind: 'bad' };
       // offline, timeout, 5xx, revoked terminal token, upgrade required: fall back to the verifier
@@ -163,7 +175,11 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
       log.warn('staff.locked-by-platform', { staffId });
       throw new HandlerError('ACCOUNT_LOCKED', 'the platform refuses further attempts', lockedMessage(now() + policy.lockMs, now()));
     }
-    if (online.kind === 'bad') refuse(staffId);
+    const station = options.stationId();
+    const cached = cache.staff.find((s) => s.id === staffId);
+    const ofThisStation = !!cached && cached.active && (!station || cached.stations.includes(station));
+    // With a roster cached, a staff id it does not list for this station is refused uncounted.
+    if (online.kind === 'bad') refuse(staffId, cache.staff.length === 0 || ofThisStation);
     if (online.kind === 'ok') {
       const entry = fromDoc(online.staff, online.validUntil);
       upsert(entry);
@@ -173,17 +189,16 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
       return { entry, mode: 'online' };
     }
     log.info('staff.login-offline-attempt', { staffId, reason: online.code });
-    const entry = cache.staff.find((s) => s.id === staffId);
-    const station = options.stationId();
+    const entry = cached;
     let ok = false;
-    if (entry?.verifier && entry.active && (!station || entry.stations.includes(station))) {
+    if (entry?.verifier && ofThisStation) {
       try {
         ok = await verifyPin(pin, entry.verifier);
       } catch (e) {
         log.warn('staff.verifier-unusable', { staffId, error: e instanceof Error ? e.message.slice(0, 80) : 'unknown' });
       }
     }
-    if (!ok || !entry) refuse(staffId);
+    if (!ok || !entry) refuse(staffId, ofThisStation);
     if (entry.offlineValidUntil < now()) {
       throw new HandlerError('OFFLINE_LOGIN_EXPIRED', 'the cached verifier has expired', '离线登录资料已过期（超过有效期未联网登录）。请连接网络后在线登录一次。');
     }

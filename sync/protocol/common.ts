@@ -63,6 +63,9 @@ export const ERROR_CODES = [
   'ATTACHMENT_HASH_MISMATCH',
   'ATTACHMENT_TOO_LARGE',
   'ATTACHMENT_INCOMPLETE',
+  'ATTACHMENT_QUOTA_EXCEEDED',
+  // A rate limit (per token or per address) was reached; header Retry-After says when to try again.
+  'RATE_LIMITED',
   'INVALID_TRANSITION',
   'INTERNAL_ERROR',
   // The station queue (POST /queue/commands, /queue/lease; sync/protocol/queue.ts).

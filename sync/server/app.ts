@@ -36,7 +36,8 @@ import { adminCss, adminJs, adminPageHtml } from './admin-page';
 import type { ChangeHub } from './changes';
 import { Metrics } from './metrics';
 import { QueueService } from './queue';
-import { PlatformError, type Store, type Writer } from './store';
+import { installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
+import { PlatformError, type AttachmentCaller, type Store, type Writer } from './store';
 
 export interface AppOptions {
   store: Store;
@@ -56,6 +57,8 @@ export interface AppOptions {
    * issues enrollment codes for its station only and never takes back-office decisions.
    */
   station?: { stationId: string; upstream(): Promise<StationStatus['upstream']> };
+  /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts); defaults when absent. */
+  security?: SecurityOptions;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' };
@@ -73,6 +76,7 @@ const hashToken = (t: string) => createHash('sha256').update(t).digest();
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, hub } = options;
   const limits = { ...LIMITS, ...options.limits };
+  const security = securitySettings(options.security);
   const metrics = new Metrics();
   const adminHash = hashToken(options.adminToken);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -133,6 +137,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const route = req.routeOptions.url;
     if (route === undefined || PUBLIC_ROUTES.has(route)) return;
     callers.set(req, await authenticate(req));
+  });
+
+  await installRateLimits(app, security.rateLimits, (req) => {
+    const c = callers.get(req);
+    return c?.kind === 'terminal' ? { id: c.terminalId, hub: c.hub } : null;
   });
 
   async function caller(req: FastifyRequest): Promise<Caller> {
@@ -275,9 +284,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return r.data;
   };
 
+  /** Attachments are per station (store.attachmentReadable); the back office reads all. */
+  const attachmentCaller = async (req: FastifyRequest): Promise<AttachmentCaller> => {
+    const c = await caller(req);
+    return c.kind === 'admin' ? { backOffice: true } : { terminalId: c.terminalId, stationId: c.stationId };
+  };
+
   app.head('/api/v1/attachments/:sha256', async (req, reply) => {
-    await caller(req);
-    const st = await store.attachmentStatus(attachmentHash(req));
+    const who = await attachmentCaller(req);
+    const st = await store.attachmentStatus(attachmentHash(req), who);
     if (!st) return reply.status(404).header(UPLOAD_OFFSET_HEADER, '0').send();
     void reply.header(UPLOAD_OFFSET_HEADER, String(st.received)).header('x-attachment-complete', String(st.complete));
     if (st.size !== null) void reply.header(UPLOAD_LENGTH_HEADER, String(st.size));
@@ -285,13 +300,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.put('/api/v1/attachments/:sha256', async (req, reply) => {
-    await caller(req);
+    const who = await attachmentCaller(req);
     const hash = attachmentHash(req);
     if (!String(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) {
       throw fail('UNSUPPORTED_MEDIA_TYPE', 'upload bytes with Content-Type: application/octet-stream', 415);
     }
     const { start, total } = parseContentRange(req.headers['content-range'], req.headers['content-length'], limits.maxAttachmentBytes);
-    const current = await store.attachmentStatus(hash);
+    const current = await store.attachmentStatus(hash, who);
     if (current?.complete) {
       req.raw.resume();
       return current;
@@ -301,7 +316,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       void reply.header(UPLOAD_OFFSET_HEADER, String(current?.received ?? 0));
       throw fail('ATTACHMENT_OFFSET_MISMATCH', `upload must continue at offset ${current?.received ?? 0}, not ${start}`, 409);
     }
-    const st = await receiveChunks(req.raw, hash, start, total, limits.maxAttachmentBytes);
+    const st = await receiveChunks(req.raw, hash, start, total, limits.maxAttachmentBytes, who);
     if (st.received === -1) {
       throw fail('ATTACHMENT_HASH_MISMATCH', 'the uploaded bytes do not hash to the id; the upload was discarded, start again at offset 0', 422);
     }
@@ -309,7 +324,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   /** Writes the body to the database in slices as it arrives; on a cut, what arrived stays. */
-  async function receiveChunks(raw: IncomingMessage, hash: string, start: number, total: number | null, max: number) {
+  async function receiveChunks(raw: IncomingMessage, hash: string, start: number, total: number | null, max: number, who: AttachmentCaller) {
     const SLICE = 256 * 1024;
     let offset = start;
     let pending: Buffer[] = [];
@@ -320,7 +335,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const data = Buffer.concat(pending);
       pending = [];
       pendingBytes = 0;
-      last = await store.appendAttachment(hash, offset, data, total, max);
+      last = await store.appendAttachment(hash, offset, data, total, max, who, security.partialUploads);
       offset += data.length;
     };
     try {
@@ -331,7 +346,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         if (pendingBytes >= SLICE) await flush();
       }
       await flush();
-      if (pendingBytes === 0 && offset === start) last = await store.appendAttachment(hash, offset, Buffer.alloc(0), total, max);
+      if (pendingBytes === 0 && offset === start) last = await store.appendAttachment(hash, offset, Buffer.alloc(0), total, max, who, security.partialUploads);
     } catch (e) {
       if (e instanceof PlatformError) throw e;
       // Connection cut: keep what arrived, so the terminal can resume from `Upload-Offset`.
@@ -342,9 +357,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   app.get('/api/v1/attachments/:sha256', async (req, reply) => {
-    await caller(req);
+    const who = await attachmentCaller(req);
     const hash = attachmentHash(req);
-    const st = await store.attachmentStatus(hash);
+    const st = await store.attachmentStatus(hash, who);
     if (!st) throw fail('NOT_FOUND', 'no attachment with this hash', 404);
     if (!st.complete) throw fail('ATTACHMENT_INCOMPLETE', `the upload is incomplete (${st.received} bytes received)`, 409);
     void reply.header('content-type', 'application/octet-stream').header('content-length', String(st.size)).header('etag', `"${hash}"`).header('cache-control', 'private, max-age=31536000, immutable');

@@ -73,6 +73,14 @@ describe('platform CLI', () => {
     await expect(cli('serve', '--role', 'county', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--role must be province or station') });
     await expect(cli('serve', '--upstream', 'http://127.0.0.1:9', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--role station') });
     await expect(cli('serve', '--role', 'station', '--upstream', 'http://127.0.0.1:9', '--upstream-batch', '0', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--upstream-batch') });
+    // A limits file that is not JSON, or names an unknown member or a bad number, is refused naming it.
+    const { writeFileSync } = await import('node:fs');
+    const bad = path.join(dir, 'limits.json');
+    writeFileSync(bad, '{ not json');
+    await expect(cli('serve', '--memory', '--port', '0', '--limits', bad)).rejects.toMatchObject({ stderr: expect.stringMatching(/VALIDATION_FAILED: --limits .*limits\.json: not valid JSON/) });
+    writeFileSync(bad, JSON.stringify({ rateLimits: { push: { perToken: 0 } }, quota: 1 }));
+    await expect(cli('serve', '--memory', '--port', '0', '--limits', bad)).rejects.toMatchObject({ stderr: expect.stringMatching(/rateLimits\.push\.perToken.*|quota/) });
+    await expect(cli('serve', '--memory', '--port', '0', '--limits', path.join(dir, 'missing.json'))).rejects.toMatchObject({ stderr: expect.stringContaining('cannot be read') });
     // Not enrolled and no code: the hub says what it needs.
     await expect(cli('serve', '--role', 'station', '--upstream', 'http://127.0.0.1:9', '--port', '0', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--enroll-code') });
   }, 120_000);

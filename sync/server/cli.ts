@@ -1,6 +1,7 @@
 // `npm run platform -- <command>`: run and operate the reference platform.
 //   serve [--port N] [--host H] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log LEVEL]
 //   serve --role station --upstream URL [--enroll-code CODE] [--data-dir DIR] [--port N] [--host H]   (a station hub)
+//   serve ... --limits FILE   (rate limits and partial-upload quota, JSON)
 //   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
@@ -11,6 +12,7 @@ import { backOfficeAction, BACK_OFFICE_ACTIONS, paths, type BackOfficeActionRequ
 import { openStore, startPlatform } from './platform';
 import { seedDemo } from './seed/demo';
 import { syntheticCatalog } from './seed/catalog';
+import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './store';
 
 const DEFAULT_DATA_DIR = '.data/platform';
@@ -24,6 +26,7 @@ const USAGE = `usage: npm run platform -- <command> [options]
   list [--status STATUS] [--station ID]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
+serve: --limits FILE  rate limits and partial-upload quota, JSON (sync/README.md §1; SECURITY.md)
 database: --data-dir DIR (PGlite, default ${DEFAULT_DATA_DIR}) | --database-url URL | env DATABASE_URL
 remote:   --url http://127.0.0.1:PORT --admin-token T (or env PLATFORM_ADMIN_TOKEN)`;
 
@@ -57,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       upstream: { type: 'string' },
       'enroll-code': { type: 'string' },
       'upstream-batch': { type: 'string' },
+      limits: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,9 +77,10 @@ async function main(argv: string[]): Promise<number> {
     const port = o.port ? Number(o.port) : 8787;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PlatformError('VALIDATION_FAILED', '--port must be 0–65535', 400);
     if (o.role !== undefined && o.role !== 'province' && o.role !== 'station') throw new PlatformError('VALIDATION_FAILED', '--role must be province or station', 400);
-    if (o.role === 'station') return serveStation(o, dbOptions, port, adminToken);
+    const security = o.limits ? readSecurityOptions(o.limits) : undefined;
+    if (o.role === 'station') return serveStation(o, dbOptions, port, adminToken, security);
     if (o.upstream || o['enroll-code']) throw new PlatformError('VALIDATION_FAILED', '--upstream and --enroll-code belong to --role station', 400);
-    const p = await startPlatform({ ...dbOptions, port, ...(o.host ? { host: o.host } : {}), ...(adminToken ? { adminToken } : {}), seedDemo: o['seed-demo'] ?? false, logger: o.log ?? false });
+    const p = await startPlatform({ ...dbOptions, port, ...(o.host ? { host: o.host } : {}), ...(adminToken ? { adminToken } : {}), seedDemo: o['seed-demo'] ?? false, logger: o.log ?? false, ...(security ? { security } : {}) });
     if (!adminToken) console.error(`ADMIN_TOKEN ${p.adminToken}`);
     console.error(`storage ${p.storage}; admin page ${p.url}/admin`);
     console.log(`READY ${p.url}`);
@@ -136,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
 type Opts = Record<string, string | string[] | boolean | undefined>;
 
 /** `serve --role station`: a station hub until SIGINT/SIGTERM (a SIGKILL loses nothing: its state is in the database). */
-async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?: string }, port: number, adminToken: string | undefined): Promise<number> {
+async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?: string }, port: number, adminToken: string | undefined, security: SecurityOptions | undefined): Promise<number> {
   if (typeof o.upstream !== 'string' || !/^https?:\/\/[^\s]+$/.test(o.upstream)) throw new PlatformError('VALIDATION_FAILED', '--role station needs --upstream <province url> (http:// or https://)', 400);
   if (o['seed-demo']) throw new PlatformError('VALIDATION_FAILED', 'a station hub takes its catalog from the province: --seed-demo is for a province', 400);
   const { startStationHub } = await import('./hub/hub');
@@ -152,6 +157,7 @@ async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?
     ...(adminToken ? { adminToken } : {}),
     logger: log ?? false,
     ...(batch ? { batch } : {}),
+    ...(security ? { security } : {}),
     ...(log ? { log: (level, event, data) => console.error(JSON.stringify({ level, event, ...data })) } : {}),
   });
   if (!adminToken) console.error(`ADMIN_TOKEN ${hub.adminToken}`);

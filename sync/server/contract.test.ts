@@ -604,9 +604,12 @@ describe.each(backends())('platform contract on $name', (backend) => {
     const put = await fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/octet-stream', 'content-range': `bytes ${offset}-${bytes.length - 1}/${bytes.length}` }, body: rest });
     expect(put.status).toBe(201);
     expect(await put.json()).toEqual({ sha256: hash, received: bytes.length, size: bytes.length, complete: true });
-    const got = await fetch(url, { headers: { authorization: `Bearer ${b.token}` } });
+    const got = await fetch(url, { headers: { authorization: `Bearer ${a.token}` } });
     const buf = Buffer.from(await got.arrayBuffer());
     expect(createHash('sha256').update(buf).digest('hex')).toBe(hash);
+    // Another station's terminal cannot read it (as if it did not exist); the back office can.
+    expect((await fetch(url, { headers: { authorization: `Bearer ${b.token}` } })).status).toBe(404);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${p.adminToken}` } })).status).toBe(200);
     // Uploading it again is a no-op.
     const again = await fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/octet-stream' }, body: bytes });
     expect(again.status).toBe(200);

@@ -7,6 +7,7 @@ import { ChangeHub } from './changes';
 import { openDatabase, type Database } from './db/driver';
 import { migrate } from './db/migrate';
 import { seedDemo } from './seed/demo';
+import type { SecurityOptions } from './rate-limits';
 import { Store } from './store';
 import type { RuleOptions } from './rules';
 
@@ -30,6 +31,8 @@ export interface PlatformOptions {
   poolSize?: number;
   /** The queue's clock (tests); default the system clock. */
   now?: () => Date;
+  /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts). */
+  security?: SecurityOptions;
 }
 
 export interface Platform {
@@ -72,6 +75,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.security ? { security: options.security } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host, backlog: 2048 });

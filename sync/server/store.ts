@@ -113,6 +113,30 @@ interface DocRow {
   last_push_hash: string | null;
 }
 
+/** Who asks about an attachment: an enrolled terminal (or station hub) of a station, or the back office. */
+export type AttachmentCaller = { terminalId: string; stationId: string } | { backOffice: true };
+export interface AttachmentState {
+  sha256: string;
+  received: number;
+  size: number | null;
+  complete: boolean;
+}
+/** Quota and expiry of unfinished uploads, per uploading terminal. */
+export interface PartialUploadPolicy {
+  /** Unfinished uploads a terminal may hold at once. */
+  maxUploads: number;
+  /** Their announced (else received) bytes, together. */
+  maxBytes: number;
+  /** An unfinished upload with no byte for this long is removed (its terminal starts again at 0). */
+  expireMs: number;
+}
+export const DEFAULT_PARTIAL_UPLOADS: PartialUploadPolicy = { maxUploads: 32, maxBytes: 256 * 1024 * 1024, expireMs: 72 * 3_600_000 };
+const BACK_OFFICE: AttachmentCaller = { backOffice: true };
+/** The owner recorded for bytes the back office uploaded. Not a station id (those are digits). */
+export const PLATFORM_OWNER = '#platform';
+const stationOf = (c: AttachmentCaller) => ('backOffice' in c ? null : c.stationId);
+const uploaderOf = (c: AttachmentCaller) => ('backOffice' in c ? PLATFORM_OWNER : c.terminalId);
+
 export interface StoreCounters {
   pushWritten: number;
   pushUnchanged: number;
@@ -644,63 +668,128 @@ export class Store {
     return next;
   }
 
-  /** Online login: checks the PIN (scrypt), limits failures (5 per 15 minutes). */
+  /**
+   * Online login at `stationId`: checks the PIN (scrypt) and limits failures to 5 per 15 minutes per
+   * station and staff id. A staff id that is unknown, inactive or not of this station is refused
+   * before anything is counted (no PIN check): wrong PINs sent with another station's token never
+   * lock the real staff member out.
+   */
   async staffLogin(staffId: string, pin: string, stationId: string): Promise<StaffDoc> {
+    const invalid = () => new PlatformError('INVALID_CREDENTIALS', 'unknown staff id, wrong PIN, or not allowed at this station', 401);
+    const staff = (await this.getDocument('staff', staffId)) as StaffDoc | null;
+    if (!staff || staff._deleted || !staff.active || !staff.stations.includes(stationId) || !staff.pinVerifier) throw invalid();
     const failures = await this.db.query<{ failures: number }>(
-      "SELECT failures FROM staff_login_failures WHERE staff_id = $1 AND window_start > now() - interval '15 minutes'",
-      [staffId],
+      "SELECT failures FROM staff_login_failures WHERE station_id = $1 AND staff_id = $2 AND window_start > now() - interval '15 minutes'",
+      [stationId, staffId],
     );
     if ((failures[0]?.failures ?? 0) >= 5) throw new PlatformError('TOO_MANY_ATTEMPTS', 'too many failed logins; try again in 15 minutes', 429);
-    const staff = (await this.getDocument('staff', staffId)) as StaffDoc | null;
-    const ok = staff && !staff._deleted && staff.active && staff.stations.includes(stationId) && staff.pinVerifier && (await verifyPin(pin, staff.pinVerifier));
-    if (!ok || !staff) {
+    if (!(await verifyPin(pin, staff.pinVerifier))) {
       await this.db.query(
-        `INSERT INTO staff_login_failures (staff_id, failures, window_start) VALUES ($1, 1, now())
-         ON CONFLICT (staff_id) DO UPDATE SET
+        `INSERT INTO staff_login_failures (station_id, staff_id, failures, window_start) VALUES ($1, $2, 1, now())
+         ON CONFLICT (station_id, staff_id) DO UPDATE SET
            failures = CASE WHEN staff_login_failures.window_start > now() - interval '15 minutes' THEN staff_login_failures.failures + 1 ELSE 1 END,
            window_start = CASE WHEN staff_login_failures.window_start > now() - interval '15 minutes' THEN staff_login_failures.window_start ELSE now() END`,
-        [staffId],
+        [stationId, staffId],
       );
-      throw new PlatformError('INVALID_CREDENTIALS', 'unknown staff id, wrong PIN, or not allowed at this station', 401);
+      throw invalid();
     }
-    await this.db.query('DELETE FROM staff_login_failures WHERE staff_id = $1', [staffId]);
+    await this.db.query('DELETE FROM staff_login_failures WHERE station_id = $1 AND staff_id = $2', [stationId, staffId]);
     return staff;
   }
 
   // ------------------------------------------------------------------ attachments
 
-  async attachmentStatus(hash: string): Promise<{ sha256: string; received: number; size: number | null; complete: boolean } | null> {
-    const rows = await this.db.query<{ received: string | number; size: string | number | null; complete: boolean }>(
-      'SELECT received, size, complete FROM attachments WHERE sha256 = $1',
-      [hash],
+  /**
+   * May `stationId` read the complete attachment `hash`? (null = the province's back office: yes.)
+   * A station reads what it uploaded the bytes of (it is an owner), or what a document shared with it
+   * references when that document is also an owner station's: referencing a hash in one's own
+   * application grants nothing.
+   */
+  async attachmentReadable(hash: string, stationId: string | null, q: Queryable = this.db): Promise<boolean> {
+    const rows = await q.query<{ ok: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = $1 AND complete) AND (
+                $2::text IS NULL
+             OR EXISTS (SELECT 1 FROM attachment_owners WHERE sha256 = $1 AND station_id = $2)
+             OR EXISTS (SELECT 1 FROM documents d
+                         WHERE d.collection = 'applications' AND $2::text = ANY(d.stations)
+                           AND d.stations && ARRAY(SELECT station_id FROM attachment_owners WHERE sha256 = $1 AND station_id <> $2)
+                           AND (d.data->'authorization'->>'letterSha256' = $1
+                                OR d.data->'materials' @> jsonb_build_array(jsonb_build_object('attachments', jsonb_build_array(jsonb_build_object('sha256', $1::text))))))) AS ok`,
+      [hash, stationId],
     );
-    const r = rows[0];
-    return r ? { sha256: hash, received: Number(r.received), size: r.size === null ? null : Number(r.size), complete: r.complete } : null;
+    return rows[0]?.ok === true;
   }
 
   /**
-   * Appends `data` at `offset` (must equal the received count). When the total is reached, the
-   * bytes are hashed: a match marks it complete; a mismatch discards the upload.
+   * The attachment as `caller` sees it: complete when it may read it; otherwise its own partial upload
+   * (or null). Without a caller: the back office's view (complete attachments only).
    */
-  async appendAttachment(hash: string, offset: number, data: Buffer, total: number | null, maxBytes: number): Promise<{ sha256: string; received: number; size: number | null; complete: boolean }> {
+  async attachmentStatus(hash: string, caller: AttachmentCaller = BACK_OFFICE): Promise<AttachmentState | null> {
+    if (await this.attachmentReadable(hash, stationOf(caller))) {
+      const rows = await this.db.query<{ size: string | number }>('SELECT size FROM attachments WHERE sha256 = $1', [hash]);
+      const size = Number(rows[0]!.size);
+      return { sha256: hash, received: size, size, complete: true };
+    }
+    const rows = await this.db.query<{ received: string | number; size: string | number | null }>(
+      'SELECT received, size FROM attachment_uploads WHERE sha256 = $1 AND uploader = $2',
+      [hash, uploaderOf(caller)],
+    );
+    const r = rows[0];
+    return r ? { sha256: hash, received: Number(r.received), size: r.size === null ? null : Number(r.size), complete: false } : null;
+  }
+
+  /**
+   * Appends `data` at `offset` (must equal the received count) to the caller's own partial upload.
+   * When the total is reached the bytes are hashed: a match makes the caller's station an owner (and
+   * stores the bytes unless another station's upload already did); a mismatch discards the upload.
+   * A new partial upload is refused over the caller's quota (`policy`); expired ones are removed first.
+   */
+  async appendAttachment(
+    hash: string,
+    offset: number,
+    data: Buffer,
+    total: number | null,
+    maxBytes: number,
+    caller: AttachmentCaller = BACK_OFFICE,
+    policy: PartialUploadPolicy = DEFAULT_PARTIAL_UPLOADS,
+  ): Promise<AttachmentState> {
     if (total !== null && total > maxBytes) throw new PlatformError('ATTACHMENT_TOO_LARGE', `attachments are limited to ${maxBytes} bytes`, 413);
+    const uploader = uploaderOf(caller);
+    const station = stationOf(caller) ?? PLATFORM_OWNER;
     return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO attachments (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [hash, total]);
-      const rows = await tx.query<{ received: string | number; size: string | number | null; complete: boolean }>(
-        'SELECT received, size, complete FROM attachments WHERE sha256 = $1 FOR UPDATE',
-        [hash],
+      if (await this.attachmentReadable(hash, stationOf(caller), tx)) {
+        const size = Number((await tx.query<{ size: string | number }>('SELECT size FROM attachments WHERE sha256 = $1', [hash]))[0]!.size);
+        return { sha256: hash, received: size, size, complete: true };
+      }
+      let rows = await tx.query<{ received: string | number; size: string | number | null }>(
+        'SELECT received, size FROM attachment_uploads WHERE sha256 = $1 AND uploader = $2 FOR UPDATE',
+        [hash, uploader],
       );
+      if (!rows[0]) {
+        await tx.query(`DELETE FROM attachment_uploads WHERE updated_at < now() - ($1::text || ' milliseconds')::interval`, [String(policy.expireMs)]);
+        const used = await tx.query<{ n: string | number; bytes: string | number | null }>(
+          'SELECT count(*) AS n, sum(coalesce(size, received)) AS bytes FROM attachment_uploads WHERE uploader = $1',
+          [uploader],
+        );
+        const n = Number(used[0]?.n ?? 0);
+        const bytes = Number(used[0]?.bytes ?? 0);
+        if (n + 1 > policy.maxUploads || bytes + (total ?? data.length) > policy.maxBytes) {
+          throw new PlatformError(
+            'ATTACHMENT_QUOTA_EXCEEDED',
+            `this terminal already has ${n} unfinished uploads (${bytes} bytes; at most ${policy.maxUploads} and ${policy.maxBytes} bytes): finish them or wait until they expire (${Math.round(policy.expireMs / 3_600_000)} h after their last byte)`,
+            429,
+          );
+        }
+        await tx.query('INSERT INTO attachment_uploads (sha256, uploader, station_id, size) VALUES ($1, $2, $3, $4)', [hash, uploader, station, total]);
+        rows = [{ received: 0, size: total }];
+      }
       const row = rows[0]!;
       let received = Number(row.received);
       let size = row.size === null ? null : Number(row.size);
-      if (row.complete) return { sha256: hash, received, size, complete: true };
       if (total !== null && size !== null && total !== size) {
         throw new PlatformError('ATTACHMENT_OFFSET_MISMATCH', `the total size ${total} differs from the size ${size} announced earlier`, 409);
       }
-      if (size === null && total !== null) {
-        size = total;
-        await tx.query('UPDATE attachments SET size = $2 WHERE sha256 = $1', [hash, total]);
-      }
+      if (size === null && total !== null) size = total;
       if (offset !== received) {
         throw new PlatformError('ATTACHMENT_OFFSET_MISMATCH', `upload must continue at offset ${received}, not ${offset}`, 409);
       }
@@ -708,24 +797,39 @@ export class Store {
         throw new PlatformError(size === null ? 'ATTACHMENT_TOO_LARGE' : 'ATTACHMENT_OFFSET_MISMATCH', 'more bytes than the announced size', size === null ? 413 : 409);
       }
       if (data.length > 0) {
-        await tx.query('INSERT INTO attachment_chunks (sha256, "offset", data) VALUES ($1, $2, $3)', [hash, received, data]);
+        await tx.query('INSERT INTO attachment_upload_chunks (sha256, uploader, "offset", data) VALUES ($1, $2, $3, $4)', [hash, uploader, received, data]);
         received += data.length;
-        await tx.query('UPDATE attachments SET received = $2 WHERE sha256 = $1', [hash, received]);
       }
-      if (size !== null && received === size) {
-        const h = createHash('sha256');
-        const chunks = await tx.query<{ data: Uint8Array }>('SELECT data FROM attachment_chunks WHERE sha256 = $1 ORDER BY "offset"', [hash]);
-        for (const c of chunks) h.update(c.data);
-        if (h.digest('hex') !== hash) {
-          await tx.query('DELETE FROM attachment_chunks WHERE sha256 = $1', [hash]);
-          await tx.query('UPDATE attachments SET received = 0 WHERE sha256 = $1', [hash]);
-          return { sha256: hash, received: -1, size, complete: false };
-        }
-        await tx.query('UPDATE attachments SET complete = true, completed_at = now() WHERE sha256 = $1', [hash]);
-        return { sha256: hash, received, size, complete: true };
+      await tx.query('UPDATE attachment_uploads SET received = $3, size = $4, updated_at = now() WHERE sha256 = $1 AND uploader = $2', [hash, uploader, received, size]);
+      if (size === null || received !== size) return { sha256: hash, received, size, complete: false };
+      const h = createHash('sha256');
+      const chunks = await tx.query<{ data: Uint8Array }>('SELECT data FROM attachment_upload_chunks WHERE sha256 = $1 AND uploader = $2 ORDER BY "offset"', [hash, uploader]);
+      for (const c of chunks) h.update(c.data);
+      if (h.digest('hex') !== hash) {
+        await tx.query('DELETE FROM attachment_uploads WHERE sha256 = $1 AND uploader = $2', [hash, uploader]);
+        return { sha256: hash, received: -1, size, complete: false };
       }
-      return { sha256: hash, received, size, complete: false };
+      // The bytes are proven: keep them once (the first station to finish stores them), own them.
+      const created = await tx.query(
+        'INSERT INTO attachments (sha256, size, received, complete, completed_at) VALUES ($1, $2, $2, true, now()) ON CONFLICT (sha256) DO NOTHING RETURNING sha256',
+        [hash, size],
+      );
+      if (created.length > 0) {
+        await tx.query('INSERT INTO attachment_chunks (sha256, "offset", data) SELECT sha256, "offset", data FROM attachment_upload_chunks WHERE sha256 = $1 AND uploader = $2', [hash, uploader]);
+      }
+      await tx.query('DELETE FROM attachment_uploads WHERE sha256 = $1 AND uploader = $2', [hash, uploader]);
+      await tx.query('INSERT INTO attachment_owners (sha256, station_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [hash, station]);
+      return { sha256: hash, received, size, complete: true };
     });
+  }
+
+  /** Partial uploads (count, bytes received) of one uploader, or of all (tests, metrics). */
+  async partialUploads(caller?: AttachmentCaller): Promise<{ uploads: number; bytes: number }> {
+    const rows = await this.db.query<{ n: string | number; bytes: string | number | null }>(
+      'SELECT count(*) AS n, sum(received) AS bytes FROM attachment_uploads WHERE $1::text IS NULL OR uploader = $1',
+      [caller ? uploaderOf(caller) : null],
+    );
+    return { uploads: Number(rows[0]?.n ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
   }
 
   async *readAttachment(hash: string): AsyncGenerator<Buffer> {

@@ -1,11 +1,17 @@
 // Embedded PostgreSQL (WASM). One connection: PGlite serialises queries and transactions itself.
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { privateTree, restrictUmask } from '../private-files';
 import type { Database, Queryable } from './driver';
 
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // The directory holds every document in clear (names, ID numbers in the WAL): owner only, before
+  // and after PGlite unpacks into it (its file system sets 0666 on what it unpacks).
+  if (dataDir) {
+    restrictUmask();
+    privateTree(dataDir);
+  }
   const pg = await PGlite.create(dataDir);
+  if (dataDir) privateTree(dataDir);
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
       const r = await q.query<T>(sql, params);
@@ -32,6 +38,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     },
     async close() {
       if (!pg.closed) await pg.close();
+      if (dataDir) privateTree(dataDir);
     },
   };
 }

@@ -18,6 +18,7 @@ import { buildApp } from '../app';
 import { ChangeHub } from '../changes';
 import type { Database } from '../db/driver';
 import { openStore } from '../platform';
+import type { SecurityOptions } from '../rate-limits';
 import { PlatformError, type Store } from '../store';
 import { UpstreamReplicator, type HubLog } from './replicator';
 
@@ -47,6 +48,8 @@ export interface StationHubOptions {
   silenceMs?: number;
   batch?: number;
   log?: HubLog;
+  /** Rate limits and the partial-upload quota of the hub's own API (sync/server/rate-limits.ts). */
+  security?: SecurityOptions;
 }
 
 export interface StationHub {
@@ -142,6 +145,7 @@ export async function startStationHub(options: StationHubOptions): Promise<Stati
       station: { stationId: enrollment.stationId, upstream: () => rep.status() },
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.security ? { security: options.security } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host, backlog: 2048 });

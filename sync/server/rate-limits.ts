@@ -1,0 +1,161 @@
+// Rate limits of the platform (issue 13): per address and per token, on enrollment, staff login,
+// push and attachment upload, with @fastify/rate-limit (in-memory, per process). A station hub's token
+// gets `hubFactor` times a terminal's allowance: it carries a whole hall's traffic upstream, and its
+// drain after an outage must not be throttled into failure. Exceeding answers 429 RATE_LIMITED with
+// Retry-After; the platform client treats a 429 as a transient server error and backs off.
+import { readFileSync } from 'node:fs';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { issuesOf } from '../protocol/index';
+import { DEFAULT_PARTIAL_UPLOADS, PlatformError, type PartialUploadPolicy } from './store';
+
+/** Requests per window: per client address, and per token (absent = not limited by token). */
+export interface RateLimit {
+  perAddress: number;
+  perToken?: number;
+}
+
+export interface RateLimits {
+  windowMs: number;
+  /** `POST /terminals/enroll` (no token yet: by address only). */
+  enroll: RateLimit;
+  /** `POST /staff/login`. */
+  login: RateLimit;
+  /** `POST /sync/:collection/push`. */
+  push: RateLimit;
+  /** `PUT /attachments/:sha256` (one request per chunk). */
+  upload: RateLimit;
+  /** A station hub's token may make this many times a terminal's requests. */
+  hubFactor: number;
+}
+
+/**
+ * Defaults for a hall of ~15 terminals behind one hub, and a province that sees many halls, some
+ * behind one NAT address: per-address limits are wide, per-token limits are what bind a terminal.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  windowMs: 60_000,
+  enroll: { perAddress: 20 },
+  login: { perAddress: 300, perToken: 20 },
+  push: { perAddress: 12_000, perToken: 1_200 },
+  upload: { perAddress: 12_000, perToken: 1_200 },
+  hubFactor: 20,
+};
+
+/** What `buildApp` takes (`security`): rate limits and the partial-upload quota, each member optional. */
+export interface SecurityOptions {
+  rateLimits?: Partial<Omit<RateLimits, 'enroll' | 'login' | 'push' | 'upload'>> & Partial<Record<'enroll' | 'login' | 'push' | 'upload', Partial<RateLimit>>>;
+  partialUploads?: Partial<PartialUploadPolicy>;
+}
+
+export function securitySettings(o: SecurityOptions = {}): { rateLimits: RateLimits; partialUploads: PartialUploadPolicy } {
+  const r = o.rateLimits ?? {};
+  const group = (name: 'enroll' | 'login' | 'push' | 'upload'): RateLimit => ({ ...DEFAULT_RATE_LIMITS[name], ...r[name] });
+  const rateLimits: RateLimits = {
+    windowMs: r.windowMs ?? DEFAULT_RATE_LIMITS.windowMs,
+    hubFactor: r.hubFactor ?? DEFAULT_RATE_LIMITS.hubFactor,
+    enroll: group('enroll'),
+    login: group('login'),
+    push: group('push'),
+    upload: group('upload'),
+  };
+  for (const [name, v] of Object.entries(rateLimits)) {
+    const values = typeof v === 'number' ? [v] : Object.values(v as RateLimit);
+    if (values.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`rate limit ${name} must be whole numbers ≥ 1`);
+  }
+  const partialUploads = { ...DEFAULT_PARTIAL_UPLOADS, ...o.partialUploads };
+  if (Object.values(partialUploads).some((n) => !Number.isInteger(n) || n < 1)) throw new Error('partial upload quota and expiry must be whole numbers ≥ 1');
+  return { rateLimits, partialUploads };
+}
+
+const count = z.int().min(1).max(1_000_000_000);
+const limitSchema = z.strictObject({ perAddress: count.optional(), perToken: count.optional() });
+/** The JSON file of `npm run platform -- serve --limits FILE` (every member optional). */
+export const securityOptionsFile = z.strictObject({
+  rateLimits: z
+    .strictObject({ windowMs: count.optional(), hubFactor: count.optional(), enroll: limitSchema.optional(), login: limitSchema.optional(), push: limitSchema.optional(), upload: limitSchema.optional() })
+    .optional(),
+  partialUploads: z.strictObject({ maxUploads: count.optional(), maxBytes: count.optional(), expireMs: count.optional() }).optional(),
+});
+
+/** Reads and checks a limits file; the error names the file and the member. */
+export function readSecurityOptions(file: string): SecurityOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PlatformError('VALIDATION_FAILED', `--limits ${file}: ${e instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`, 400);
+  }
+  const r = securityOptionsFile.safeParse(json);
+  if (!r.success) throw new PlatformError('VALIDATION_FAILED', `--limits ${file}: ${issuesOf(r.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`, 400);
+  return r.data as SecurityOptions;
+}
+
+type Group = 'enroll' | 'login' | 'push' | 'upload';
+
+function groupOf(req: FastifyRequest): Group | null {
+  const url = req.routeOptions.url;
+  if (req.method === 'POST' && url === '/api/v1/terminals/enroll') return 'enroll';
+  if (req.method === 'POST' && url === '/api/v1/staff/login') return 'login';
+  if (req.method === 'POST' && url === '/api/v1/sync/:collection/push') return 'push';
+  if (req.method === 'PUT' && url === '/api/v1/attachments/:sha256') return 'upload';
+  return null;
+}
+
+/** Who made an authenticated request, as the rate limits key it (null: anonymous or the back office). */
+export type TokenKey = (req: FastifyRequest) => { id: string; hub: boolean } | null;
+
+/**
+ * Installs the limits. Call after the authentication hook (a `preParsing` hook): the per-address
+ * check runs at `onRequest` (before the token is even looked up), the per-token one at `preParsing`.
+ */
+export async function installRateLimits(app: FastifyInstance, limits: RateLimits, tokenOf: TokenKey): Promise<void> {
+  await app.register(rateLimit, { global: false, timeWindow: limits.windowMs });
+  const groups: Group[] = ['enroll', 'login', 'push', 'upload'];
+  const byAddress = new Map(groups.map((g) => [g, app.createRateLimit({ max: limits[g].perAddress, timeWindow: limits.windowMs, keyGenerator: (req) => `${g}:ip:${req.ip}` })]));
+  const byToken = new Map(
+    groups.flatMap((g) => {
+      const per = limits[g].perToken;
+      if (per === undefined) return [];
+      return [
+        [
+          g,
+          app.createRateLimit({
+            timeWindow: limits.windowMs,
+            keyGenerator: (req) => `${g}:token:${tokenOf(req)?.id ?? '-'}`,
+            max: async (req) => (tokenOf(req)?.hub ? per * limits.hubFactor : per),
+          }),
+        ] as const,
+      ];
+    }),
+  );
+
+  const check = async (req: FastifyRequest, limiter: ReturnType<FastifyInstance['createRateLimit']>, what: string) => {
+    const r = await limiter(req);
+    if (r.isAllowed || !r.isExceeded) return;
+    throw Object.assign(new PlatformError('RATE_LIMITED', `too many ${what} requests; try again in ${r.ttlInSeconds} s`, 429), { retryAfter: r.ttlInSeconds });
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    const g = groupOf(req);
+    if (!g) return;
+    try {
+      await check(req, byAddress.get(g)!, `${g} (from this address)`);
+    } catch (e) {
+      void reply.header('retry-after', String((e as { retryAfter?: number }).retryAfter ?? 1));
+      throw e;
+    }
+  });
+  app.addHook('preParsing', async (req, reply) => {
+    const g = groupOf(req);
+    const limiter = g ? byToken.get(g) : undefined;
+    if (!g || !limiter || !tokenOf(req)) return;
+    try {
+      await check(req, limiter, `${g} (for this terminal)`);
+    } catch (e) {
+      void reply.header('retry-after', String((e as { retryAfter?: number }).retryAfter ?? 1));
+      throw e;
+    }
+  });
+}
