@@ -441,7 +441,14 @@ test('the hall through one hub: province cut throughout, hub SIGKILLed mid-scena
   await expect(row).toHaveAttribute('data-status', 'approved', { timeout: 60_000 });
   await shot(kiosk, 'kiosk-progress-approved');
   expect(await seriousViolations(kiosk)).toEqual([]);
-  // Next at the screen, 雷𠈌英 puts her card on the reader: her application, 受理 by the province meanwhile.
+  // 王建国 is done: 查询完毕，退出 wipes his session; the next person at the screen sees nothing of it.
+  await kiosk.getByTestId('progress-done').click();
+  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  expect(await kiosk.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('terminal.session.')))).toEqual([]);
+  await kiosk.getByTestId('kiosk-tile-progress').click();
+  await expect(kiosk.getByTestId('progress-scan')).toBeVisible();
+  await expect(kiosk.getByTestId(`progress-${app1}`)).toHaveCount(0);
+  // Next, 雷𠈌英 puts her card on the reader: her application, 受理 by the province meanwhile.
   await decide(app2, 'accept');
   await devices.present('resident-long-term');
   await expect(kiosk.getByTestId(`progress-${app2}`)).toHaveAttribute('data-status', 'accepted', { timeout: 60_000 });
