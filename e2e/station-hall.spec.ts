@@ -11,11 +11,14 @@
  * order follows the policy (priorityRatio 2 per window); the display shows each call and each window's
  * number and announces every call (the speech calls are observed: Web Speech where the page has a
  * zh-CN voice, else main's `devices.announce`; each said twice). The hub is SIGKILLed with two tickets
- * at the windows and restarted on the same folder and port: no ticket lost, none numbered twice, the
- * windows' priority streaks kept; the hall goes on (new tickets continue the numbering), every ticket
+ * at the windows; while it is down the kiosk issues A901 from the block it leased (offline ticket,
+ * people ahead unknown, printed); the hub restarts on the same folder and port: no ticket lost, none
+ * numbered twice, the offline ticket pushed once and called in age order, the windows' priority
+ * streaks kept; the hall goes on (new tickets continue the numbering), every ticket
  * is finished and rated on the counter's screen (好差评 linked to the ticket and its application).
  * Then the province returns: the hub drains everything exactly once, and the province's decisions
- * (受理, 办结 approve) flow back live to the kiosk's 进度查询 page.
+ * (受理, 办结 approve) flow back live to the kiosk's 进度查询 page; 查询完毕，退出 wipes the resident's
+ * session before the next one puts her card on the reader.
  * Screenshots: test-results/screens/station-*.png. Users' actions are Playwright clicks on the real UI;
  * HTTP calls are only checks (and the province's back office).
  */
