@@ -27,6 +27,7 @@ import {
 } from '../sync/protocol';
 import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
 import { toProtocol } from '../renderer/db/modifiers';
+import { quarantineKey } from '../renderer/db/quarantine';
 import { sameState } from '../sync/client/ownership';
 import { FUZZ_COLLECTIONS, startFuzzTerminal, type FuzzTerminal } from './terminal';
 
@@ -470,7 +471,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
           const id = String(d.id);
           seen.add(id);
           const p = remote.get(id);
-          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not` });
+          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await quarantined(t, c, id)}` });
           else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}` });
         }
         for (const id of remote.keys()) if (!seen.has(id)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} lacks ${c}/${id}` });
@@ -510,6 +511,12 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 }
 
 class Noop extends Error {}
+
+/** Why the platform refused a document, when the terminal quarantined it (for the violation's detail). */
+async function quarantined(t: FuzzTerminal, c: CollectionName, id: string): Promise<string> {
+  const q = await t.db.sync_quarantine.findOne(quarantineKey(c, id)).exec();
+  return q ? ` (quarantined ${q.state}: ${q.code} ${q.message.slice(0, 200)})` : '';
+}
 
 /** Local refusals the UI would show (an action that does not fit the document's state): a no-op here. */
 function isExpectedLocalRefusal(e: unknown): boolean {
