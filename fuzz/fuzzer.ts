@@ -181,6 +181,8 @@ export interface RunResult {
   applied: number;
   quiescentPoints: number;
   apps: number;
+  /** Wall time per action kind (and `setup`, `teardown`), ms: where a seed's time goes. */
+  timings: Record<string, number>;
 }
 
 const PII = ['360121195001011234', '360121194010010024', '测试人'];
@@ -202,6 +204,9 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
   const violations: Violation[] = [];
   let applied = 0;
   let quiescentPoints = 0;
+  const timings: Record<string, number> = {};
+  const took = (k: string, since: number) => (timings[k] = (timings[k] ?? 0) + Date.now() - since);
+  const setupStarted = Date.now();
   const target = () => ({ host: '127.0.0.1', port: Number(new URL(host.platform.url).port) });
   // RxDB's free tier opens at most 16 collections per process: 4 terminals leave evaluations out.
   const collections: readonly CollectionName[] = o.terminals > 3 ? FUZZ_COLLECTIONS.filter((c) => c !== 'evaluations') : FUZZ_COLLECTIONS;
@@ -248,6 +253,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       faultOf.push('pass');
       await t.startSync();
     }
+    took('setup', setupStarted);
     const now = (i: number) => new Date(Date.now() + clock[i]!);
     const appId = (n: number) => (apps.length ? apps[n % apps.length]! : null);
     /** The n-th (mod count) application this terminal holds in one of `statuses`; falls back to any. */
@@ -258,6 +264,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 
     for (const [step, a] of actions.entries()) {
       let did = true;
+      const actionStarted = Date.now();
       try {
         switch (a.k) {
           case 'create': {
@@ -394,7 +401,8 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             const v = await quiesce();
             if (v.length) {
               for (const x of v) violations.push({ ...x, detail: `after step ${step}: ${x.detail}` });
-              return { violations, applied, quiescentPoints, apps: apps.length };
+              took(a.k, actionStarted);
+              return { violations, applied, quiescentPoints, apps: apps.length, timings };
             }
             break;
           }
@@ -403,13 +411,16 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
         if (!(e instanceof Noop) && !isExpectedLocalRefusal(e)) throw e;
         did = false;
       }
+      took(a.k, actionStarted);
       if (did) applied++;
     }
-    return { violations, applied, quiescentPoints, apps: apps.length };
+    return { violations, applied, quiescentPoints, apps: apps.length, timings };
   } finally {
+    const teardownStarted = Date.now();
     for (const f of flapping) if (f) clearInterval(f);
     for (const t of terminals) await t.close().catch(() => undefined);
     for (const p of proxies) await p.close().catch(() => undefined);
+    took('teardown', teardownStarted);
   }
 
   /** Faults off, revoked terminals re-enrolled, then wait for the terminals to settle and check. */
