@@ -75,7 +75,7 @@ try {
       const t0 = Date.now();
       const r = await runActions(host, actions, { terminals });
       if (r.violations.length === 0) {
-        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.quiescentPoints} quiescent points, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.auditEvents} audit events, ${r.quiescentPoints} quiescent points, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         if (showTimings) say(`  ms by action: ${Object.entries(r.timings).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms}`).join(', ')}`);
         continue;
       }

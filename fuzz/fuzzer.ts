@@ -184,6 +184,8 @@ export interface RunResult {
   applied: number;
   quiescentPoints: number;
   apps: number;
+  /** Audit events the terminals appended. */
+  auditEvents: number;
   /** Wall time per action kind (and `setup`, `teardown`), ms: where a seed's time goes. */
   timings: Record<string, number>;
 }
@@ -427,7 +429,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             if (v.length) {
               for (const x of v) violations.push({ ...x, detail: `after step ${step}: ${x.detail}` });
               took(a.k, actionStarted);
-              return { violations, applied, quiescentPoints, apps: apps.length, timings };
+              return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
             }
             break;
           }
@@ -439,7 +441,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       took(a.k, actionStarted);
       if (did) applied++;
     }
-    return { violations, applied, quiescentPoints, apps: apps.length, timings };
+    return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
   } finally {
     const teardownStarted = Date.now();
     for (const f of flapping) if (f) clearInterval(f);
