@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --seeds N [--seed S] [--terminals K] [--steps M] [--postgres] [--shrink-runs R] [--replay FILE]`
+ * `npm run fuzz -- --seeds N [--seed S] [--terminals K] [--steps M] [--postgres] [--shrink-runs R] [--replay FILE] [--timings]`
  *
  * Runs seeds S, S+1, … S+N-1 (S default: from the clock, printed). A failing seed prints the command
  * that replays it, shrinks its action list (delta debugging) and writes the shrunk list to
@@ -32,6 +32,7 @@ const terminals = int('terminals', 3, 3, 4);
 const steps = int('steps', 40, 1, 10_000);
 const shrinkRuns = int('shrink-runs', 30, 0, 10_000);
 const postgres = flag('postgres');
+const showTimings = flag('timings');
 const replay = arg('replay');
 
 const ACTION_KINDS = new Set(['create', 'edit', 'submit', 'withdraw', 'resubmit', 'attach', 'office', 'ticket', 'evaluate', 'fault', 'sse-drop', 'restart', 'platform-restart', 'clock', 'revoke', 'pause', 'quiesce']);
@@ -71,9 +72,11 @@ try {
     say(`fuzz: seeds ${first}..${first + seeds - 1}, ${terminals} terminals, ${steps} steps, ${postgres ? 'PostgreSQL' : 'PGlite'}`);
     for (let seed = first; seed < first + seeds; seed++) {
       const actions = generate(seed, { terminals, steps });
+      const t0 = Date.now();
       const r = await runActions(host, actions, { terminals });
       if (r.violations.length === 0) {
-        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.quiescentPoints} quiescent points)`);
+        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.auditEvents} audit events, ${r.quiescentPoints} quiescent points, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        if (showTimings) say(`  ms by action: ${Object.entries(r.timings).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms}`).join(', ')}`);
         continue;
       }
       failed++;

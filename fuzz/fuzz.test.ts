@@ -62,6 +62,16 @@ describe.each(backends())('sync fuzzer on $name', (backend) => {
       { k: 'pause', ms: 300 },
       { k: 'quiesce' },
     ],
+    // Seed 438670741: a draft withdrawn before it ever reached the platform (here: its token revoked
+    // meanwhile) was refused as "(new) to withdrawn" and quarantined; the platform never had it.
+    'a draft withdrawn before its first push': [
+      { k: 'create', t: 2 },
+      { k: 'restart', t: 2 },
+      { k: 'revoke', t: 2 },
+      { k: 'withdraw', t: 2, app: 564780 },
+      { k: 'restart', t: 2 },
+      { k: 'quiesce' },
+    ],
   };
   if (backend.name === 'pglite') {
     for (const [name, actions] of Object.entries(REGRESSIONS)) {

@@ -22,13 +22,17 @@ import {
   TERMINAL_SETTABLE_STATUSES,
   uuidv7,
   type ApplicationDoc,
+  type AuditEventDoc,
   type BackOfficeAction,
   type CollectionName,
 } from '../sync/protocol';
 import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
 import { toProtocol } from '../renderer/db/modifiers';
+import { quarantineKey } from '../renderer/db/quarantine';
+import { AuditLog, verifyChain, type AuditInput } from '../renderer/audit/chain';
+import { rxAuditStore } from '../renderer/audit/service';
 import { sameState } from '../sync/client/ownership';
-import { FUZZ_COLLECTIONS, startFuzzTerminal, type FuzzTerminal } from './terminal';
+import { startFuzzTerminal, type FuzzTerminal } from './terminal';
 
 // ------------------------------------------------------------------ actions
 
@@ -180,6 +184,10 @@ export interface RunResult {
   applied: number;
   quiescentPoints: number;
   apps: number;
+  /** Audit events the terminals appended. */
+  auditEvents: number;
+  /** Wall time per action kind (and `setup`, `teardown`), ms: where a seed's time goes. */
+  timings: Record<string, number>;
 }
 
 const PII = ['360121195001011234', '360121194010010024', '测试人'];
@@ -198,12 +206,19 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
   const faultOf: Fault[] = [];
   const flapping: (ReturnType<typeof setInterval> | null)[] = [];
   const apps: string[] = [];
+  /** Audit events the terminals appended (acknowledged to the clerk): each must reach the platform. */
+  const audited: string[] = [];
+  /** One audit log per open terminal database, as one per window in the app (a restart opens a new one). */
+  const auditLogs = new WeakMap<object, AuditLog>();
   const violations: Violation[] = [];
   let applied = 0;
   let quiescentPoints = 0;
+  const timings: Record<string, number> = {};
+  const took = (k: string, since: number) => (timings[k] = (timings[k] ?? 0) + Date.now() - since);
+  const setupStarted = Date.now();
   const target = () => ({ host: '127.0.0.1', port: Number(new URL(host.platform.url).port) });
-  // RxDB's free tier opens at most 16 collections per process: 4 terminals leave evaluations out.
-  const collections: readonly CollectionName[] = o.terminals > 3 ? FUZZ_COLLECTIONS.filter((c) => c !== 'evaluations') : FUZZ_COLLECTIONS;
+  const collectionsOf = fuzzCollections(o.terminals);
+  const collections = [...new Set(collectionsOf.flat())];
 
   const setFault = (i: number, f: Fault) => {
     faultOf[i] = f;
@@ -241,13 +256,26 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     for (let i = 0; i < o.terminals; i++) {
       const proxy = await startFaultProxy(target());
       proxies.push(proxy);
-      const t = await startFuzzTerminal({ platformUrl: proxy.url, enrollCode: await host.platform.createEnrollCode(station), name: `t${i}`, backoffMs: 50, collections });
+      const t = await startFuzzTerminal({ platformUrl: proxy.url, enrollCode: await host.platform.createEnrollCode(station), name: `t${i}`, backoffMs: 50, collections: collectionsOf[i]! });
       terminals.push(t);
       clock.push(0);
       faultOf.push('pass');
       await t.startSync();
     }
+    took('setup', setupStarted);
     const now = (i: number) => new Date(Date.now() + clock[i]!);
+    /** The clerk's audit event of an action, as the pages write it (renderer/audit/service.ts). */
+    const audit = async (i: number, input: Omit<AuditInput, 'actor'>) => {
+      if (!collectionsOf[i]!.includes('audit_events')) return;
+      const t = terminals[i]!;
+      let log = auditLogs.get(t.db);
+      if (!log) {
+        const db = t.db;
+        log = new AuditLog(rxAuditStore(db as never), { stationId: () => station, terminalId: () => t.terminalId, now: () => now(i) });
+        auditLogs.set(db, log);
+      }
+      audited.push((await log.append({ actor: { type: 'staff', id: 'S002' }, ...input })).id);
+    };
     const appId = (n: number) => (apps.length ? apps[n % apps.length]! : null);
     /** The n-th (mod count) application this terminal holds in one of `statuses`; falls back to any. */
     const localApp = async (i: number, n: number, statuses: string[]): Promise<string | null> => {
@@ -257,6 +285,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 
     for (const [step, a] of actions.entries()) {
       let did = true;
+      const actionStarted = Date.now();
       try {
         switch (a.k) {
           case 'create': {
@@ -277,6 +306,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
               now(a.t),
             );
             apps.push(d.id);
+            await audit(a.t, { action: 'application.create', target: { type: 'application', id: d.id }, details: { service: 'MZ06' } });
             break;
           }
           case 'edit': {
@@ -292,6 +322,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             const id = await localApp(a.t, a.app, a.k === 'submit' ? ['draft'] : ['draft', 'supplement_required']);
             if (!id) throw new Noop();
             await setTerminalStatus(terminals[a.t]!.db, id, a.k === 'submit' ? 'submitted' : 'withdrawn', now(a.t));
+            await audit(a.t, { action: a.k === 'submit' ? 'application.submit' : 'application.withdraw', target: { type: 'application', id } });
             break;
           }
           case 'resubmit': {
@@ -300,6 +331,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             const doc = id ? await t.db.applications.findOne(id).exec() : null;
             if (!id || doc?.status !== 'supplement_required') throw new Noop();
             await saveCorrection(t.db, id, { formData: exampleFormData({ bankAccount: `6217000000001${String(a.v % 1e6).padStart(6, '0')}` }) }, t.salt, now(a.t));
+            await audit(a.t, { action: 'application.resubmit', target: { type: 'application', id } });
             break;
           }
           case 'attach': {
@@ -311,6 +343,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             const materials = [...(doc.toMutableJSON().materials ?? [])].slice(0, 5);
             materials.push({ code: `M${materials.length + 1}`, name: '申请材料', provided: true, origin: 'upload', attachments: [ref] });
             await updateForm(t.db, id, { materials }, t.salt, now(a.t));
+            await audit(a.t, { action: 'material.attach', target: { type: 'application', id }, details: { material: `M${materials.length}`, mimeType: ref.mimeType, size: ref.size } });
             break;
           }
           case 'office': {
@@ -355,13 +388,15 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
               if ((e as { code?: string }).code === 'INVALID_TICKET_STATE') throw new Noop();
               throw e;
             }
+            await audit(a.t, { action: `queue.${command.type}`, details: { window } });
             break;
           }
           case 'evaluate': {
             const t = terminals[a.t]!;
-            if (!collections.includes('evaluations')) throw new Noop();
+            if (!collectionsOf[a.t]!.includes('evaluations')) throw new Noop();
             const at = now(a.t).toISOString();
             await t.db.evaluations.insert({ id: uuidv7(), _deleted: false, updatedAt: at, stationId: station, level: 4, indicators: [], reasons: [], comment: '', channel: 'kiosk', applicationId: null, ticketId: null, staffId: null, serviceItemCode: null, createdAt: at } as never);
+            await audit(a.t, { action: 'evaluation.counter', details: { level: 4 } });
             break;
           }
           case 'fault':
@@ -393,7 +428,8 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             const v = await quiesce();
             if (v.length) {
               for (const x of v) violations.push({ ...x, detail: `after step ${step}: ${x.detail}` });
-              return { violations, applied, quiescentPoints, apps: apps.length };
+              took(a.k, actionStarted);
+              return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
             }
             break;
           }
@@ -402,13 +438,16 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
         if (!(e instanceof Noop) && !isExpectedLocalRefusal(e)) throw e;
         did = false;
       }
+      took(a.k, actionStarted);
       if (did) applied++;
     }
-    return { violations, applied, quiescentPoints, apps: apps.length };
+    return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
   } finally {
+    const teardownStarted = Date.now();
     for (const f of flapping) if (f) clearInterval(f);
     for (const t of terminals) await t.close().catch(() => undefined);
     for (const p of proxies) await p.close().catch(() => undefined);
+    took('teardown', teardownStarted);
   }
 
   /** Faults off, revoked terminals re-enrolled, then wait for the terminals to settle and check. */
@@ -462,7 +501,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       const pending = await t.replication.pendingCount();
       if (pending > 0) v.push({ invariant: 'nothing-pending', detail: `terminal ${i}: ${pending} document(s) pending` });
       // The terminal's view equals the platform's, both ways, for every synced collection.
-      for (const c of collections) {
+      for (const c of collectionsOf[i]!) {
         const remote = onPlatform.get(c)!;
         const local = (await (t.db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } }>)[c]!.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>));
         const seen = new Set<string>();
@@ -470,7 +509,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
           const id = String(d.id);
           seen.add(id);
           const p = remote.get(id);
-          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not` });
+          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await quarantined(t, c, id)}` });
           else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}` });
         }
         for (const id of remote.keys()) if (!seen.has(id)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} lacks ${c}/${id}` });
@@ -486,6 +525,11 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
         if (h.by === 'platform' && TERMINAL_SETTABLE_STATUSES.includes(h.status)) v.push({ invariant: 'ownership', detail: `${id}: platform history entry ${h.status}` });
       }
       if (a.statusHistory.at(-1)?.status !== a.status) v.push({ invariant: 'ownership', detail: `${id}: status ${a.status} is not the last history entry` });
+      // Received exactly once: one draft entry first, a submission received (synced) once, no resubmission without a 补正.
+      const count = (st: string) => statuses.filter((x) => x === st).length;
+      if (a.statusHistory[0]?.status !== 'draft' || a.statusHistory[0]?.by !== 'terminal' || count('draft') !== 1) v.push({ invariant: 'exactly-once', detail: `${id}: history does not start with one terminal draft entry: ${statuses.join(' → ')}` });
+      if (count('submitted') > 1 || count('synced') !== count('submitted')) v.push({ invariant: 'exactly-once', detail: `${id}: a submission received other than once: ${statuses.join(' → ')}` });
+      if (count('resubmitted') > count('supplement_required')) v.push({ invariant: 'exactly-once', detail: `${id}: more resubmissions than 补正 requests: ${statuses.join(' → ')}` });
       if ((a.acceptanceNo !== null) !== statuses.includes('accepted')) v.push({ invariant: 'ownership', detail: `${id}: acceptanceNo without 受理 (or 受理 without it)` });
       if ((a.decision !== null) !== (statuses.includes('approved') || statuses.includes('rejected'))) v.push({ invariant: 'ownership', detail: `${id}: decision without approve/reject` });
       if (a.supplement !== null && !statuses.includes('supplement_required')) v.push({ invariant: 'ownership', detail: `${id}: supplement without 补正` });
@@ -495,6 +539,25 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
           const st = await host.platform.store.attachmentStatus(ref.sha256);
           if (!st?.complete) v.push({ invariant: 'attachments-present', detail: `${id} references ${ref.sha256.slice(0, 12)}…, not complete on the platform` });
         }
+      }
+    }
+
+    // Audit: every event a terminal appended is on the platform (and no other), and each terminal's
+    // chain (per terminal id: a re-enrolled terminal starts a new one) verifies there.
+    if (collections.includes('audit_events')) {
+      const events = onPlatform.get('audit_events')!;
+      for (const id of audited) if (!events.has(id)) v.push({ invariant: 'audit-chain', detail: `audit event ${id} is not on the platform` });
+      const appended = new Set(audited);
+      for (const id of events.keys()) if (!appended.has(id)) v.push({ invariant: 'audit-chain', detail: `the platform has audit event ${id}, which no terminal appended` });
+      const chains = new Map<string, AuditEventDoc[]>();
+      for (const e of events.values()) {
+        const ev = e as unknown as AuditEventDoc;
+        const k = ev.terminalId ?? '(none)';
+        chains.set(k, [...(chains.get(k) ?? []), ev]);
+      }
+      for (const [tid, chain] of chains) {
+        const r = await verifyChain(chain);
+        if (!r.ok) v.push({ invariant: 'audit-chain', detail: `the chain of terminal ${tid} does not verify on the platform (${r.count} events): ${r.breaks.slice(0, 3).map((b) => `${b.reason} at ${b.index}`).join(', ')}` });
       }
     }
 
@@ -510,6 +573,24 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 }
 
 class Noop extends Error {}
+
+/**
+ * The collections each terminal opens (besides its quarantine). RxDB's open-source tier keeps at
+ * most 13 collections open per process without stalling (rxdb NON_PREMIUM_COLLECTION_LIMIT), so
+ * every terminal has applications and queue tickets, and evaluations and audit events go to some:
+ * 3 terminals: {evaluations, audit}, {audit}, {evaluations}; 4 terminals: audit events on the first.
+ */
+export function fuzzCollections(terminals: number): CollectionName[][] {
+  const base: CollectionName[] = ['applications', 'queue_tickets'];
+  const extra: CollectionName[][] = terminals <= 3 ? [['evaluations', 'audit_events'], ['audit_events'], ['evaluations']] : [['audit_events']];
+  return Array.from({ length: terminals }, (_, i) => [...base, ...(extra[i] ?? [])]);
+}
+
+/** Why the platform refused a document, when the terminal quarantined it (for the violation's detail). */
+async function quarantined(t: FuzzTerminal, c: CollectionName, id: string): Promise<string> {
+  const q = await t.db.sync_quarantine.findOne(quarantineKey(c, id)).exec();
+  return q ? ` (quarantined ${q.state}: ${q.code} ${q.message.slice(0, 200)})` : '';
+}
 
 /** Local refusals the UI would show (an action that does not fit the document's state): a no-op here. */
 function isExpectedLocalRefusal(e: unknown): boolean {

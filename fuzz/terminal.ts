@@ -24,7 +24,7 @@ import type { CollectionName, StreamEvent } from '../sync/protocol';
 
 const caller: CallerContext = { origin: 'test', role: 'clerk', senderId: 'fuzz' };
 
-/** The collections a fuzz terminal opens (the free tier allows 16 per process: 4 terminals × 5 + quarantine would not fit). */
+/** The collections a fuzz terminal opens by default, besides the quarantine (the fuzzer chooses per terminal: `fuzzCollections`). */
 export const FUZZ_COLLECTIONS = ['applications', 'queue_tickets', 'evaluations'] as const satisfies readonly CollectionName[];
 
 /**

@@ -49,7 +49,7 @@ export interface OpenOptions {
   multiInstance?: boolean;
   /**
    * Open only these collections (plus sync_quarantine). Tests that run several terminals in one
-   * process use it: the free tier allows 16 open collections per JS process.
+   * process use it: the open-source tier keeps at most 13 collections open per JS process (rxdb 17.6).
    */
   collections?: readonly LocalCollectionName[];
   /** Ignore a second open of the same name in this JS process (tests). */

@@ -25,7 +25,7 @@ describe('one resident, one lookup key across terminals', () => {
     await submitApplication(counter, draft.id);
     // Replication: what the counter pushes is what the kiosk pulls (protocol form, then the pull modifier).
     const pushed = toProtocol('applications', (await counter.applications.findOne(draft.id).exec())!.toMutableJSON() as unknown as Record<string, unknown>);
-    await counter.close(); // at most 16 collections open per process
+    await counter.close(); // at most 13 collections open per process (rxdb 17.6)
     const kiosk = await fresh();
     await kiosk.applications.insert(toLocal('applications', { ...pushed, status: 'synced' }) as never);
     const found = await applicationsByIdNumber(kiosk, lookupSalts(kioskKeys), RESIDENT.toLowerCase());

@@ -3,7 +3,7 @@
  *
  * Eight replicated collections mirror sync/protocol's documents one to one (same members, so the
  * platform accepts what the terminal pushes), plus one local-only collection, `sync_quarantine`.
- * 9 collections in all: the free tier allows 16 open collections per process.
+ * 9 collections in all: the open-source tier keeps at most 13 open per process (rxdb 17.6).
  *
  * Local representation differs from the protocol for applications only (see ./modifiers.ts):
  * `applicantIdHash` is `''` instead of `null` so it can be indexed, and two local-only members are

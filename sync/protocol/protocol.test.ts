@@ -47,6 +47,8 @@ describe('protocol', () => {
   it('status machine: terminal and platform ownership', () => {
     expect(terminalMayTransition(null, 'submitted')).toBe(true);
     expect(terminalMayTransition(null, 'accepted')).toBe(false);
+    expect(terminalMayTransition(null, 'withdrawn')).toBe(true); // a draft withdrawn before its first push
+    expect(terminalMayTransition(null, 'resubmitted')).toBe(false);
     expect(terminalMayTransition('draft', 'withdrawn')).toBe(true);
     expect(terminalMayTransition('synced', 'withdrawn')).toBe(false);
     expect(terminalMayTransition('supplement_required', 'resubmitted')).toBe(true);

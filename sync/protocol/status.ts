@@ -35,8 +35,12 @@ export const TERMINAL_TRANSITIONS: Readonly<Partial<Record<ApplicationStatus, re
  */
 export const TERMINAL_SUBMIT_STATUSES: readonly ApplicationStatus[] = ['submitted', 'resubmitted'];
 
-/** Statuses a brand-new application may have when first pushed. */
-export const TERMINAL_INITIAL_STATUSES: readonly ApplicationStatus[] = ['draft', 'submitted'];
+/**
+ * Statuses a brand-new application may have when first pushed: every status a terminal reaches from
+ * `draft` on its own while offline — kept as a draft, submitted, or withdrawn before it was ever sent
+ * (the withdrawal is a record the platform keeps, not a refusal to quarantine).
+ */
+export const TERMINAL_INITIAL_STATUSES: readonly ApplicationStatus[] = ['draft', 'submitted', 'withdrawn'];
 
 /** Back-office actions (platform side) and the statuses they start from. */
 export const BACK_OFFICE_ACTIONS = ['accept', 'review', 'supplement', 'approve', 'reject', 'complete'] as const;
