@@ -10,7 +10,7 @@
  * (role `clerk`) keeps no lease: without the hub it cannot call anyway, and every counter holding
  * blocks would leave long gaps in the numbers; its 取号 says the hub is unreachable.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { queueCalls, QueueWindowSetting } from '../../preload/contract/queue-calls';
@@ -23,6 +23,7 @@ import { createOfflineQueue, LEASE_BLOCK, OfflineQueueError, type OfflineQueue }
 import { SYNC_ERROR_MESSAGES, SyncTransportError } from '../../sync/client/errors';
 import type { PlatformClient } from '../../sync/client/transport';
 import { HandlerError, type CallerContext } from '../core/dispatcher';
+import { writeFileAtomic } from '../core/atomic-file';
 import type { Feature, FeatureContext } from '../core/feature';
 
 /** Chinese text for the platform's queue refusals (sync/protocol/queue.ts QUEUE_ERRORS). */
@@ -248,10 +249,7 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
       'queue.window': () => setting(),
       'queue.setWindow': async (input, caller) => {
         await load();
-        await mkdir(path.dirname(windowFile), { recursive: true });
-        const tmp = `${windowFile}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify({ window: input.window }), { mode: 0o600 });
-        await rename(tmp, windowFile);
+        await writeFileAtomic(windowFile, JSON.stringify({ window: input.window }));
         chosen = input.window;
         log.info('queue.window-set', { window: input.window, staffId: caller.staff?.id ?? null });
         return setting();

@@ -22,8 +22,7 @@
  *
  * Plain Node, no Electron: main/queue/feature.ts drives it; tests run it against a real platform.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { stationId as stationIdSchema, uuidV7 } from '../../sync/protocol/common';
@@ -36,6 +35,7 @@ import { queueLease, queueState, type QueueRetryOptions } from '../../sync/clien
 import { Backoff, type BackoffOptions } from '../../sync/client/backoff';
 import { SyncTransportError } from '../../sync/client/errors';
 import type { PlatformClient } from '../../sync/client/transport';
+import { writeFileAtomic } from '../core/atomic-file';
 import type { Logger } from '../core/log';
 
 /** Numbers asked for per lease (the platform allows 1..MAX_LEASE_COUNT). */
@@ -182,26 +182,7 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
   const today = () => stationDate(now(), data.timeZone);
 
   async function persist(next: OfflineFile): Promise<void> {
-    await mkdir(options.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(next));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    try {
-      const d = await open(options.dir, 'r');
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
-    } catch {
-      // some file systems cannot fsync a folder; the rename is still atomic
-    }
+    await writeFileAtomic(file, JSON.stringify(next), { durable: true });
     data = next;
   }
 

@@ -13,7 +13,8 @@
  *   answers (kicked when the stream opens, on `sync.retry`, after every put, and before a push of
  *   applications that reference a pending attachment).
  */
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../core/atomic-file';
 import path from 'node:path';
 import { z } from 'zod';
 import type { syncCalls, SyncLocalReport, SyncState } from '../../preload/contract/sync-calls';
@@ -165,12 +166,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       return null;
     }
   }
-  async function writeJson(file: string, value: unknown): Promise<void> {
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
-    await rename(tmp, file);
-  }
+  const writeJson = (file: string, value: unknown): Promise<void> => writeFileAtomic(file, JSON.stringify(value));
 
   async function boot(): Promise<void> {
     await key();

@@ -1,0 +1,37 @@
+/**
+ * Replaces a small file atomically: the bytes go to a private temp file beside it (0600, unique
+ * name, exclusive create), which is renamed over the target, so a reader or a crash sees the old
+ * file or the new one, never half of either. `durable` also fsyncs the file and its folder before
+ * answering (state that must survive a power cut: leased ticket numbers, the offline outbox).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fh = await open(tmp, 'wx', 0o600);
+  try {
+    await fh.writeFile(data);
+    if (options.durable) await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  await rename(tmp, file);
+  if (!options.durable) return;
+  try {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // some file systems cannot fsync a folder; the rename is still atomic
+  }
+}
