@@ -106,7 +106,20 @@ const headerLayout = (page: Page) =>
       const r = e.getBoundingClientRect();
       return r.top + r.height / 2;
     });
-    return { items: items.length, spread: Math.round(Math.max(...mids) - Math.min(...mids)), overflow: header.scrollWidth - header.clientWidth };
+    // A text that breaks onto a second line inside its item is a wrap too, even when the items' centres
+    // line up: that text's line fragments start at more than one height.
+    const wrapped: string[] = [];
+    for (const item of items) {
+      const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!(node.textContent ?? '').trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.top);
+        if (tops.some((t) => Math.abs(t - tops[0]!) > 2)) wrapped.push((node.textContent ?? '').trim());
+      }
+    }
+    return { items: items.length, spread: Math.round(Math.max(...mids) - Math.min(...mids)), overflow: header.scrollWidth - header.clientWidth, wrapped, height: Math.round(header.getBoundingClientRect().height) };
   });
 
 test('the header stays one row at 1366×768, in elderly mode too, and shows package.json’s version', async ({ page }) => {
@@ -121,6 +134,7 @@ test('the header stays one row at 1366×768, in elderly mode too, and shows pack
   expect(normal.items).toBeGreaterThan(5);
   expect(normal.overflow).toBeLessThanOrEqual(0);
   expect(normal.spread).toBeLessThan(6);
+  expect(normal.wrapped).toEqual([]);
   await page.getByTestId('clerk-nav-settings').click();
   await page.getByTestId('clerk-elderly-switch').click();
   await expect(page.locator('html')).toHaveAttribute('data-elderly', 'true');
@@ -128,6 +142,7 @@ test('the header stays one row at 1366×768, in elderly mode too, and shows pack
   await page.screenshot({ path: join(SCREENS, 'clerk-header-1366-elderly.png') });
   expect(elderly.overflow).toBeLessThanOrEqual(0);
   expect(elderly.spread).toBeLessThan(6);
+  expect(elderly.wrapped).toEqual([]);
   await expect(page.getByTestId('clerk-staff')).toBeVisible();
   await expect(page.getByTestId('clerk-signout')).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
