@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate, PlatformHost, runActions, shrink, type Action } from './fuzzer';
+import { generate, PlatformHost, runActions, shrink, type Action, type RunResult } from './fuzzer';
 import { startTestDatabase, type TestDatabase } from '../sync/server/test/pg-cluster';
 
 function arg(name: string): string | undefined {
@@ -60,12 +60,22 @@ await host.start();
 const command = (seed: number) => `npm run fuzz -- --seed ${seed} --seeds 1 --terminals ${terminals} --steps ${steps}${postgres ? ' --postgres' : ''}`;
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
+/** A run that throws (a terminal that cannot enroll, a platform that will not restart) is a failed seed, not the end of the fuzz run. */
+async function attempt(actions: Action[]): Promise<RunResult> {
+  try {
+    return await runActions(host, actions, { terminals });
+  } catch (e) {
+    const detail = e instanceof Error ? e.message.slice(0, 500) : String(e).slice(0, 500);
+    return { violations: [{ invariant: 'run-completes', detail: `the run threw: ${detail}` }], applied: 0, quiescentPoints: 0, apps: 0, auditEvents: 0, timings: {} };
+  }
+}
+
 let failed = 0;
 const started = Date.now();
 try {
   if (replay) {
     const actions = replayActions!;
-    const r = await runActions(host, actions, { terminals });
+    const r = await attempt(actions);
     say(r.violations.length ? `REPLAY FAILED: ${r.violations.map((v) => `${v.invariant}: ${v.detail}`).join('\n  ')}` : `replay passed (${actions.length} actions)`);
     failed = r.violations.length ? 1 : 0;
   } else {
@@ -73,7 +83,7 @@ try {
     for (let seed = first; seed < first + seeds; seed++) {
       const actions = generate(seed, { terminals, steps });
       const t0 = Date.now();
-      const r = await runActions(host, actions, { terminals });
+      const r = await attempt(actions);
       if (r.violations.length === 0) {
         say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.auditEvents} audit events, ${r.quiescentPoints} quiescent points, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         if (showTimings) say(`  ms by action: ${Object.entries(r.timings).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms}`).join(', ')}`);
@@ -85,7 +95,7 @@ try {
       say(`  replay: ${command(seed)}`);
       if (shrinkRuns > 0) {
         const budget = { runs: shrinkRuns };
-        const shrunk = await shrink(async (candidate) => (await runActions(host, candidate, { terminals })).violations.length > 0, actions, budget);
+        const shrunk = await shrink(async (candidate) => (await attempt(candidate)).violations.length > 0, actions, budget);
         mkdirSync('fuzz-failures', { recursive: true });
         const file = join('fuzz-failures', `seed-${seed}.json`);
         writeFileSync(file, JSON.stringify(shrunk, null, 1));

@@ -149,6 +149,10 @@ export class PlatformHost {
       seedDemo: true,
       port: this.port,
       heartbeatMs: 2000,
+      // Every simulated terminal of every seed talks from 127.0.0.1, where a real province sees each
+      // station from its own address: the per-address enrollment limit (20 a minute) would refuse the
+      // run's enrollments after a few dozen seeds. Per-token limits stay as deployed.
+      security: { rateLimits: { enroll: { perAddress: 1_000_000 } } },
     });
     this.port = Number(new URL(this.platform.url).port);
   }
