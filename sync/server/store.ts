@@ -626,6 +626,20 @@ export class Store {
   }
 
   /**
+   * Takes the province's key in place of this database's own (a station hub: its hall's terminals
+   * must hash a resident's ID number exactly as every other terminal of the province does).
+   * Returns whether the stored key changed.
+   */
+  async adoptIdHashKey(key: string): Promise<boolean> {
+    if (!/^[0-9a-f]{64}$/.test(key)) throw new PlatformError('VALIDATION_FAILED', 'an ID hash key is 64 lowercase hex digits', 400);
+    const before = await this.db.query<{ value: string }>("SELECT value FROM platform_secrets WHERE name = 'id-hash-key'");
+    if (before[0]?.value === key) return false;
+    await this.db.query("INSERT INTO platform_secrets (name, value) VALUES ('id-hash-key', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", [key]);
+    this.idHashKeyValue = null;
+    return true;
+  }
+
+  /**
    * Token → terminal, cached for a few seconds per process (a revocation reaches other server
    * processes within TOKEN_CACHE_MS). Unknown tokens are not cached.
    */

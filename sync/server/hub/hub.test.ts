@@ -194,6 +194,31 @@ for (const backend of backends()) {
       }
     });
 
+    it('hands its hall the province\'s ID lookup key, not its own (one resident, one hash); a hub enrolled before it kept the key learns it', { timeout: 240_000 }, async () => {
+      const provinceKey = await province.store.idHashKey();
+      const enrollRaw = async (url: string, code: string) => {
+        const res = await fetch(url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { idHashKey?: string; token: string };
+      };
+      const atHub = await enrollRaw(hub.url, await hub.createEnrollCode());
+      const atProvince = await enrollRaw(province.url, await province.createEnrollCode(STATION));
+      expect(atHub.idHashKey).toBe(provinceKey);
+      expect(atProvince.idHashKey).toBe(provinceKey);
+      const me = await fetch(hub.url + paths.me, { headers: { authorization: `Bearer ${atHub.token}` } });
+      expect(((await me.json()) as { idHashKey?: string }).idHashKey).toBe(provinceKey);
+      // A hub from before: its enrollment record has no key and it made its own. On the next start it asks.
+      await hub.store.db.query("UPDATE hub_state SET value = value - 'idHashKey' WHERE key = 'upstream'");
+      await hub.store.adoptIdHashKey(randomBytes(32).toString('hex'));
+      await hub.close();
+      hub = await startStationHub({ upstream: proxy.url, dataDir, ...fast });
+      await eventually(async () => (await hub.store.idHashKey()) === provinceKey, 20_000, 'the hub took the province key');
+      const saved = await hub.store.db.query<{ value: { idHashKey?: string } }>("SELECT value FROM hub_state WHERE key = 'upstream'");
+      expect(saved[0]!.value.idHashKey).toBe(provinceKey);
+      term = client(hub.url, term.token, term.terminalId, term.stationId);
+      await expect(hub.store.adoptIdHashKey('not-a-key')).rejects.toThrow(/64 lowercase hex/);
+    });
+
     it('restarts over the same folder without a code: same station, same state', { timeout: 240_000 }, async () => {
       const pendingBefore = (await hub.status()).upstream!;
       await hub.close();

@@ -69,7 +69,14 @@ export interface StationHub {
   close(): Promise<void>;
 }
 
-const Enrollment = z.object({ url: z.string().min(1).max(300), terminalId: z.string().min(1).max(128), stationId: stationIdSchema, token: z.string().min(20).max(500) });
+const Enrollment = z.object({
+  url: z.string().min(1).max(300),
+  terminalId: z.string().min(1).max(128),
+  stationId: stationIdSchema,
+  token: z.string().min(20).max(500),
+  /** The province's ID lookup hash key, handed to the hall's terminals (absent: enrolled before it was kept; asked with /terminals/me). */
+  idHashKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
 type Enrollment = z.infer<typeof Enrollment>;
 
 const normalizeUrl = (u: string) => u.replace(/\/+$/, '');
@@ -98,7 +105,7 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
     }
     throw e;
   }
-  const e: Enrollment = { url: client.baseUrl, terminalId: r.terminalId, stationId: r.stationId, token: r.token };
+  const e: Enrollment = { url: client.baseUrl, terminalId: r.terminalId, stationId: r.stationId, token: r.token, ...(r.idHashKey ? { idHashKey: r.idHashKey } : {}) };
   await db.query(
     "INSERT INTO hub_state (key, value, updated_at) VALUES ('upstream', $1::jsonb, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
     [JSON.stringify(e)],
@@ -106,6 +113,21 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
   // A new upstream: its checkpoints and bookkeeping start over (pushes are idempotent there).
   if (saved.success) await db.query("DELETE FROM hub_state WHERE key LIKE 'checkpoint:%'");
   return e;
+}
+
+/**
+ * A hub enrolled before it kept the province's ID lookup key asks for it (/terminals/me) and keeps it;
+ * retried on the next start when the province cannot be reached now.
+ */
+async function learnProvinceIdHashKey(db: Database, store: Store, client: PlatformClient, enrollment: Enrollment, log: HubLog | undefined): Promise<void> {
+  try {
+    const me = await client.me();
+    if (!me.idHashKey) return;
+    await store.adoptIdHashKey(me.idHashKey);
+    await db.query("UPDATE hub_state SET value = $1::jsonb, updated_at = now() WHERE key = 'upstream'", [JSON.stringify({ ...enrollment, idHashKey: me.idHashKey })]);
+  } catch (e) {
+    log?.('warn', 'hub.id-hash-key-unavailable', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
+  }
 }
 
 /** Starts a station hub in this process; resolves once it listens (the upstream may be unreachable). */
@@ -122,6 +144,10 @@ export async function startStationHub(options: StationHubOptions): Promise<Stati
     });
     const enrollment = await upstreamEnrollment(db, client, options);
     client.token = enrollment.token;
+    // The hall's terminals get the province's ID lookup key from the hub (at enrollment and on
+    // /terminals/me), never the hub's own: one resident is one hash across the province.
+    if (enrollment.idHashKey) await store.adoptIdHashKey(enrollment.idHashKey);
+    else void learnProvinceIdHashKey(db, store, client, enrollment, options.log);
     await changes.start(db);
     const rep = new UpstreamReplicator({
       store,
