@@ -213,7 +213,9 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     if (enrollment.success && enrollment.data.platform === platformId && token) {
       client.token = token;
       adopt(enrollment.data);
-      if (!(await store.read(ID_HASH_KEY))) void fetchIdHashKey();
+      // Every start: a terminal enrolled before the platform handed out the key, or at a station hub
+      // that handed out its own, takes the province's (the renderer re-derives on its next open).
+      void fetchIdHashKey();
     } else {
       await enroll(platformId);
     }
@@ -327,13 +329,16 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     }
   }
 
-  /** Enrolled before the platform handed out the province key: ask for it (retried on the next start). */
+  /** The province key as the platform has it now; kept when it is new or differs (retried on the next start). */
   async function fetchIdHashKey(): Promise<void> {
     try {
       const me = await client?.me();
       if (me?.idHashKey) {
-        await (await getSecrets()).write(ID_HASH_KEY, Buffer.from(me.idHashKey, 'hex'));
-        log.info('sync.id-hash-key-received');
+        const secrets = await getSecrets();
+        const had = await secrets.read(ID_HASH_KEY);
+        if (had?.toString('hex') === me.idHashKey) return;
+        await secrets.write(ID_HASH_KEY, Buffer.from(me.idHashKey, 'hex'));
+        log.info(had ? 'sync.id-hash-key-changed' : 'sync.id-hash-key-received');
       }
     } catch (e) {
       log.warn('sync.id-hash-key-unavailable', { error: e instanceof Error ? e.message.slice(0, 100) : 'unknown' });

@@ -76,6 +76,24 @@ describe('province-wide applicant ID lookup key', () => {
     await older.close();
   });
 
+  it('a terminal that got another key (a station hub\'s own, before hubs handed out the province\'s) takes the province key on its next start', async () => {
+    const dir = tmp();
+    const first = terminal(dir, 'kiosk', { url: platform.url, enrollCode: await platform.createEnrollCode('360121201') });
+    await first.start();
+    const right = await first.handlers['store.key']({ database: 'terminal' }, caller);
+    await first.close();
+    const secrets = fileSecretStore(join(dir, 'secrets'));
+    await secrets.write('id-hash-key', Buffer.alloc(32, 7));
+    const next = terminal(dir, 'kiosk', { url: platform.url }, 0);
+    await next.start();
+    await next.ready();
+    for (let i = 0; i < 100 && (await secrets.read('id-hash-key'))?.equals(Buffer.alloc(32, 7)); i++) await new Promise((r) => setTimeout(r, 50));
+    const after = await next.handlers['store.key']({ database: 'terminal' }, caller);
+    expect(after.idHashSalt).toBe(right.idHashSalt);
+    expect(after.idHashKeyId).toBe(right.idHashKeyId);
+    await next.close();
+  });
+
   it('a terminal that cannot reach the platform on its first start falls back to its own key (and says so)', async () => {
     const t = terminal(tmp(), 'kiosk', { url: 'http://127.0.0.1:9', enrollCode: 'ABCDE-FGHJK' }, 100);
     await t.start();
