@@ -72,6 +72,24 @@ describe.each(backends())('sync fuzzer on $name', (backend) => {
       { k: 'restart', t: 2 },
       { k: 'quiesce' },
     ],
+    // Seed 500150: a terminal submitted a draft another terminal had submitted first; after the 补正
+    // request its fork's stale `submitted` entry was merged onto the platform's history without the
+    // status (`supplement_required` after `submitted`), and the platform took it.
+    'a crossed submission\'s stale history entry after a 补正 request': [
+      { k: 'create', t: 2 },
+      { k: 'submit', t: 1, app: 988366 },
+      { k: 'pause', ms: 164 },
+      { k: 'restart', t: 1 },
+      { k: 'fault', t: 1, fault: 'reorder' },
+      { k: 'submit', t: 0, app: 574628 },
+      { k: 'office', op: 'accept', app: 82180, flags: true },
+      { k: 'create', t: 0 },
+      { k: 'submit', t: 2, app: 396330 },
+      { k: 'office', op: 'accept', app: 763332, flags: false },
+      { k: 'office', op: 'supplement', app: 572218, flags: true },
+      { k: 'attach', t: 1, app: 992147, v: 648207496 },
+      { k: 'quiesce' },
+    ],
   };
   if (backend.name === 'pglite') {
     for (const [name, actions] of Object.entries(REGRESSIONS)) {

@@ -11,6 +11,7 @@ import { createLogger } from '../core/log';
 import type { CallerContext } from '../core/dispatcher';
 import { createSyncFeature } from './feature';
 import { fileSecretStore } from './secrets';
+import { deriveProvinceIdHashKey } from './keys';
 
 const caller: CallerContext = { origin: 'test', role: 'kiosk', senderId: 't' };
 const dirs: string[] = [];
@@ -34,6 +35,10 @@ describe('province-wide applicant ID lookup key', () => {
   afterAll(async () => {
     await platform.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('derives the renderer\'s salt as the platform does: the shared vector (sync/server/id-hash.test.ts, renderer/db/id-hash.test.ts)', () => {
+    expect(deriveProvinceIdHashKey(Buffer.from('0f'.repeat(32), 'hex'))).toBe('fa3a35b8930a989b2d41e6ba9f6bf66b95e9ebb27a0e926e1580f239a99965cf');
   });
 
   it('two terminals enrolled with the same platform (kiosk and counter, two stations) get the same lookup key', async () => {

@@ -19,6 +19,11 @@ const memMarker = (): KeyMarker & { v: string | null } => {
 };
 
 describe('one resident, one lookup key across terminals', () => {
+  it('hashes like the platform and main: the shared vector (sync/server/id-hash.test.ts, main/sync/id-hash-key.test.ts)', async () => {
+    // salt = main's deriveProvinceIdHashKey(key 0f…0f); the platform rewrites stored hashes to the same value.
+    expect(await hashIdNumber('fa3a35b8930a989b2d41e6ba9f6bf66b95e9ebb27a0e926e1580f239a99965cf', '36012119500101123x')).toBe('339f915cdc22d88b6e0d8e4e530db063d09d6f1f0e977b5182c11926fab71e13');
+  });
+
   it("the kiosk's 进度查询 finds a counter-filed (帮代办) case pulled from the platform", async () => {
     const counter = await memoryDb();
     const draft = await createDraft(counter, { stationId: '360121201', serviceItemCode: 'MZ01', formId: 'MZ01', formVersion: 1, channel: 'counter', applicant: { name: '张大爷', idType: 'resident_id', idNumber: RESIDENT } }, counterKeys.idHashSalt);

@@ -76,6 +76,30 @@ describe('application conflicts follow field ownership', () => {
     expect(resolveApplication({ newDocumentState: local, realMasterState: master }).doc.status).toBe('draft');
   });
 
+  it('a crossed submission another terminal made first does not leave its entry without its status (fuzz seed 500150)', () => {
+    // The platform has the case back with the terminals for 补正; this terminal's fork still holds its
+    // own, later submission of the case as a draft (the other terminal's submission won) and it has
+    // adopted the platform's `synced` since. Its stale `submitted` entry must not trail the history.
+    const history = [
+      { status: 'draft' as const, at: t(0), by: 'terminal' as const },
+      { status: 'submitted' as const, at: t(1), by: 'terminal' as const },
+      { status: 'synced' as const, at: t(2), by: 'platform' as const },
+      { status: 'accepted' as const, at: t(4), by: 'platform' as const },
+      { status: 'supplement_required' as const, at: t(5), by: 'platform' as const },
+    ];
+    const { master, local } = pair(
+      { status: 'supplement_required', statusHistory: history, supplement: { reasons: ['补'], requestedAt: t(5), dueDate: null } },
+      { status: 'synced', statusHistory: [...history.slice(0, 3), { status: 'submitted', at: t(3), by: 'terminal' }] },
+    );
+    const r = resolveApplication({ newDocumentState: local, realMasterState: master });
+    expect(r.doc.status).toBe('supplement_required');
+    expect(r.doc.statusHistory).toEqual(history);
+    // …and when the terminal does resubmit, exactly one entry, the last, carries it.
+    const again = resolveApplication({ newDocumentState: { ...local, status: 'resubmitted', statusHistory: [...local.statusHistory, { status: 'resubmitted', at: t(8), by: 'terminal' }] }, realMasterState: master });
+    expect(again.doc.statusHistory.map((h) => h.status)).toEqual([...history.map((h) => h.status), 'resubmitted']);
+    expect(again.doc.statusHistory.at(-1)).toEqual({ status: 'resubmitted', at: t(8), by: 'terminal' });
+  });
+
   it('a platform deletion wins', () => {
     const { master, local } = pair({ _deleted: true }, { formData: { x: 1 } });
     const r = resolveApplication({ newDocumentState: local, realMasterState: master });

@@ -82,10 +82,16 @@ export function resolveApplication(input: ConflictInput<ApplicationDoc>): Resolu
     if (local[f] !== undefined) (merged as Record<string, unknown>)[f] = local[f];
     else delete (merged as Record<string, unknown>)[f];
   }
-  merged.statusHistory = [...master.statusHistory, ...terminalEntriesAfter(master.statusHistory, local.statusHistory)];
+  // History entries go with their transition: only a status the terminal may still set brings its
+  // entry, exactly one, ending the history. A local entry whose status is not taken (a stale or
+  // crossed submission of a case another terminal moved on) is dropped, or the merged state says
+  // `supplement_required` after a `submitted` entry (fuzz seed 500150).
+  merged.statusHistory = [...master.statusHistory];
   if (localWantsStatus) {
     merged.status = local.status;
     merged.submittedAt = master.submittedAt ?? local.submittedAt;
+    const own = terminalEntriesAfter(master.statusHistory, local.statusHistory).at(-1);
+    merged.statusHistory.push(own && own.status === local.status ? own : { status: local.status, at: local.updatedAt, by: 'terminal' });
   }
   merged.updatedAt = laterIso(local.updatedAt, master.updatedAt);
   if (local._deleted && !master._deleted) merged._deleted = local._deleted;

@@ -65,6 +65,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     await hub.start(db);
     if (options.seedDemo && (await store.countDocuments('service_items')) === 0) await seedDemo(store);
+    // The province states the lookup hash of what it stores (a station hub takes the province's).
+    if (options.role !== 'station') await store.normalizeIdHashes();
     const adminToken = options.adminToken ?? `adm_${randomBytes(24).toString('base64url')}`;
     app = await buildApp({
       store,

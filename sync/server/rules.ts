@@ -127,6 +127,9 @@ function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, 
       return reject('PLATFORM_OWNED_FIELD', 'statusHistory entries written earlier cannot change');
     }
   }
+  if (next.statusHistory.at(-1)?.status !== next.status) {
+    return reject('INVALID_TRANSITION', `the status (${next.status}) must be the last statusHistory entry (${next.statusHistory.at(-1)?.status ?? 'none'})`);
+  }
   for (const entry of next.statusHistory.slice(prior.length)) {
     if (entry.by !== 'terminal' || !TERMINAL_SETTABLE_STATUSES.includes(entry.status)) {
       return reject('PLATFORM_OWNED_FIELD', `statusHistory entry "${entry.status}" by ${entry.by} is the platform's to write`);

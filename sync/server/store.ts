@@ -30,6 +30,7 @@ import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDate } from '../protocol/
 import type { Database, Queryable } from './db/driver';
 import { leasedTicketCheck } from './queue-leases';
 import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup, type RuleOptions } from './rules';
+import { applicantLookupHash, plainIdNumber, provinceLookupSalt, TERMINAL_HASHED_STATUSES } from './id-hash';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -213,6 +214,7 @@ export class Store {
 
     const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
     const leased = writer.kind === 'terminal' && collection === 'queue_tickets' ? await leasedTicketCheck(this.db, writer.terminalId, writer.stationId, candidates.map((c) => c.next as QueueTicketDoc)) : undefined;
+    const lookupSalt = collection === 'applications' && writer.kind === 'terminal' ? provinceLookupSalt(await this.idHashKey()) : null;
     const conflicts: Record<string, unknown>[] = [];
     /** Rows applied but stored otherwise than pushed; their stored state is in `conflicts` too. */
     const adjusted: string[] = [];
@@ -269,7 +271,10 @@ export class Store {
             rejections.push({ id: c.id, index: c.index, ...why });
             continue;
           }
-          writes.push({ id: c.id, doc: r.doc, hash: c.hash, stations: visibilityOf(collection, r.doc), expected });
+          // The province's lookup hash, whatever salt the terminal used (an adjustment it learns below).
+          const idNumber = lookupSalt ? plainIdNumber(r.doc) : null;
+          const doc = idNumber && lookupSalt ? { ...r.doc, applicantIdHash: applicantLookupHash(lookupSalt, idNumber) } : r.doc;
+          writes.push({ id: c.id, doc, hash: c.hash, stations: visibilityOf(collection, doc), expected });
         } else {
           writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected });
         }
@@ -623,6 +628,33 @@ export class Store {
       this.idHashKeyValue = null;
     });
     return this.idHashKeyValue;
+  }
+
+  /**
+   * Rewrites the lookup hash of stored applications the platform owns to the province hash, once per
+   * key (a marker in platform_secrets): applications stored before there was one key carry their
+   * terminal's salt, and their terminal may not change them any more. Answers how many changed.
+   */
+  async normalizeIdHashes(): Promise<number> {
+    const key = await this.idHashKey();
+    const marker = createHash('sha256').update(`normalized:${key}`).digest('hex').slice(0, 32);
+    const done = await this.db.query<{ value: string }>("SELECT value FROM platform_secrets WHERE name = 'id-hash-normalized'");
+    if (done[0]?.value === marker) return 0;
+    const salt = provinceLookupSalt(key);
+    const rows = await this.db.query<{ data: Record<string, unknown> }>(
+      "SELECT data FROM documents WHERE collection = 'applications' AND data->'applicant'->>'idNumber' IS NOT NULL",
+    );
+    const changed = rows
+      .map((r) => r.data)
+      .filter((d) => !TERMINAL_HASHED_STATUSES.has(String(d.status)))
+      .flatMap((d) => {
+        const id = plainIdNumber(d);
+        const h = id ? applicantLookupHash(salt, id) : null;
+        return h && h !== d.applicantIdHash ? [{ ...d, applicantIdHash: h }] : [];
+      });
+    if (changed.length) await this.upsertAsPlatform('applications', changed);
+    await this.db.query("INSERT INTO platform_secrets (name, value) VALUES ('id-hash-normalized', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", [marker]);
+    return changed.length;
   }
 
   /**
