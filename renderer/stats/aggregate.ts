@@ -200,7 +200,11 @@ export interface DashboardInput {
   /** The station's time zone and now (today = the station day of `now`). */
   timeZone: string;
   now: Date;
-  /** Applications created in the range (the summary's set). */
+  /**
+   * Applications created in the range, selected as the daily summary selects them (`createdAt`
+   * between the ISO instants of the first day's start and the last day's end: `inRangeIso`), so the
+   * counts are the summary's. Not filtered again here.
+   */
   applications: readonly ApplicationFact[];
   /** Applications whose clock runs, whenever created (overdue check). */
   running: readonly ApplicationFact[];
@@ -270,6 +274,12 @@ export function stationDayOf(timeZone: string): (instant: string | Date) => stri
   };
 }
 
+/**
+ * Whether an ISO instant lies in [fromIso, toIso] the way the store's `createdAt` index compares them
+ * (as strings): the daily summary's selection.
+ */
+export const inRangeIso = (iso: string, fromIso: string, toIso: string): boolean => iso >= fromIso && iso <= toIso;
+
 /** Nearest-rank percentile of sorted values. */
 export function percentileOf(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;
@@ -313,14 +323,15 @@ export function dashboardOf(input: DashboardInput): Dashboard {
     byCat.set(t.category, list);
   }
 
-  // applications created in the range
-  const apps = input.applications.filter((a) => inRange(a.createdAt));
+  // applications created in the range (selected by the caller as the daily summary selects them)
+  const apps = input.applications;
   const appsPerDay = days.map(() => 0);
   const byService = new Map<string, number>();
   const byStatus = new Map<ApplicationStatus, number>();
   const byChannel: Record<ApplicationFact['channel'], number> = { kiosk: 0, counter: 0, field: 0, other: 0 };
   for (const a of apps) {
-    appsPerDay[dayIndex.get(dayOf(a.createdAt))!]!++;
+    const i = dayIndex.get(dayOf(a.createdAt));
+    if (i !== undefined) appsPerDay[i]!++;
     byService.set(a.service, (byService.get(a.service) ?? 0) + 1);
     byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
     byChannel[a.channel]++;
@@ -330,9 +341,17 @@ export function dashboardOf(input: DashboardInput): Dashboard {
   const overdue: OverdueRow[] = [];
   let withoutLimit = 0;
   const running = input.running.filter((a) => RUNNING_STATUSES.includes(a.status));
+  // many cases share a start day and a limit: compute each due day once
+  const dueMemo = new Map<string, ReturnType<typeof dueDay>>();
   for (const a of running) {
     const start = dayOf(a.clockStart);
-    const due = dueDay(start, input.timeLimits.get(a.service));
+    const limit = input.timeLimits.get(a.service);
+    const key = `${start}|${limit?.promisedDays ?? ''}|${limit?.legalDays ?? ''}`;
+    let due = dueMemo.get(key);
+    if (due === undefined) {
+      due = dueDay(start, limit);
+      dueMemo.set(key, due);
+    }
     if (!due) {
       withoutLimit++;
       continue;

@@ -13,6 +13,7 @@ import { summaryCounts } from '../../db/counts';
 import { summaryOfDays } from '../cases/query';
 import { addWorkingDays, checkRange, dashboardOf, dueDay, percentileOf, summaryRowsOf } from '../../stats/aggregate';
 import { DashboardRangeError, loadDashboard } from './source';
+import { dashboardMirrors } from './facts';
 import { stationDayStart } from '../../../sync/protocol/station-time';
 
 const TZ = 'Asia/Shanghai';
@@ -261,6 +262,37 @@ describe('on a store of their own (opened after the fixture store is closed: RxD
       // a malformed time limit is no limit
       expect(dashboard.overdue.withoutLimit).toBe(2);
       expect(await summaryCounts(fresh)).toEqual(summaryRowsOf([{ service: 'MZ01', status: 'accepted' }, { service: 'RS01', status: 'synced' }]));
+    } finally {
+      await fresh.close();
+    }
+  });
+  it('keeps its facts current from the change feed: later loads read only what changed, and still equal the summary', async () => {
+    const fresh = await openTerminalDatabase({ name: `dash-m${Date.now().toString(36)}`, password: TEST_PASSWORD, storage: { kind: 'memory' }, multiInstance: false });
+    try {
+      const day = '2026-11-11';
+      const docs = Array.from({ length: 50 }, (_, i) => app({ service: SERVICES[i % 3]!, status: STATUSES[i % STATUSES.length]!, createdAt: at(day, i % 20, i) }));
+      await fresh.applications.bulkInsert(docs as never[]);
+      const first = await loadDashboard(fresh, { from: day, to: day, timeZone: TZ, now: NOW });
+      expect(first.dashboard.applications.total).toBe(50);
+      const m = dashboardMirrors(fresh);
+      expect(m.applications.read).toBe(50);
+      // a pull changes one, a new one is filed, one is deleted, one becomes corrupt
+      const ids = docs.map((d) => d.id as string);
+      await fresh.applications.findOne(ids[0]).exec().then((d) => d!.incrementalPatch({ status: 'completed' }));
+      await fresh.applications.insert(app({ service: 'MZ01', status: 'submitted', createdAt: at(day, 21) }) as never);
+      await fresh.applications.findOne(ids[1]).exec().then((d) => d!.remove());
+      await fresh.applications.findOne(ids[2]).exec().then((d) => d!.incrementalPatch({ serviceItemCode: '' }));
+      const second = await loadDashboard(fresh, { from: day, to: day, timeZone: TZ, now: NOW });
+      expect(m.applications.read).toBe(54);
+      expect(second.dashboard.applications.total).toBe(49);
+      expect(second.dashboard.skipped).toBe(1);
+      expect(second.dashboard.applications.summary).toEqual(await summaryOfDays(fresh, day));
+      // the corrupt one repaired: counted again
+      await fresh.applications.findOne(ids[2]).exec().then((d) => d!.incrementalPatch({ serviceItemCode: 'MZ01' }));
+      const third = await loadDashboard(fresh, { from: day, to: day, timeZone: TZ, now: NOW });
+      expect(third.dashboard.skipped).toBe(0);
+      expect(third.dashboard.applications.summary).toEqual(await summaryOfDays(fresh, day));
+      expect(m.applications.read).toBe(55);
     } finally {
       await fresh.close();
     }

@@ -5,10 +5,8 @@
  * are in the UI's language; status values are always the Chinese labels when the UI is Chinese.
  * Codes and counts only: no resident data.
  *
- * xlsx: write-excel-file's `universal` build (no Web Worker for small sheets: fflate compresses files
- * under 160 kB on the calling thread, and the CSP allows no blob: workers); every table is far below.
+ * xlsx: ./xlsx.ts (its own chunk, loaded on the first export).
  */
-import writeXlsxFile from 'write-excel-file/universal';
 import type { Dashboard } from '../../stats/aggregate';
 import { csvCell } from '../cases/query';
 
@@ -111,18 +109,4 @@ export function dashboardTables(input: ExportInput): Table[] {
 export function tablesCsv(tables: readonly Table[]): string {
   const line = (cells: readonly Cell[]) => cells.map(csvCell).join(',');
   return `\uFEFF${tables.map((tb) => [line([`【${tb.name}】`]), line(tb.header), ...tb.rows.map(line)].join('\r\n')).join('\r\n\r\n')}\r\n`;
-}
-
-/** One workbook, one sheet per table (header row bold). */
-export function tablesXlsx(tables: readonly Table[]): Promise<Blob> {
-  const used = new Set<string>();
-  const sheets = tables.map((tb) => {
-    let name = tb.name;
-    for (let i = 2; used.has(name); i++) name = `${tb.name.slice(0, 28)}(${i})`;
-    used.add(name);
-    // a formula-looking text stays text: write-excel-file writes strings as strings (no formulas)
-    const rows = [tb.header.map((h) => ({ value: h, fontWeight: 'bold' as const })), ...tb.rows.map((r) => r.map((c) => (typeof c === 'number' ? { value: c, type: Number } : { value: c, type: String })))];
-    return { data: rows, sheet: name, columns: tb.header.map((h) => ({ width: Math.max(10, Math.min(40, h.length * 2 + 4)) })) };
-  });
-  return writeXlsxFile(sheets as never).toBlob();
 }

@@ -4,18 +4,24 @@
  * turns each into a fact (renderer/stats/aggregate.ts; unreadable documents are counted, never
  * thrown) and aggregates them with the same module the daily summary uses.
  *
- * - applications created in the range: the `createdAt` index (the daily summary's read);
- * - applications whose time limit is running, whenever created: the `[status, updatedAt]` index;
- * - queue tickets issued in the range: the `issuedAt` index; 好差评 of the range: `createdAt`;
- * - service items (names, 承诺时限) and the station's queue categories (names).
+ * - the facts of every application, queue ticket, 好差评 and service item, mirrored in memory and
+ *   brought up to date from the store's change feed before each load (./facts.ts);
+ * - applications created in the range: selected exactly as the daily summary's `createdAt` range
+ *   (ISO strings, `inRangeIso`); running ones for the overdue check whenever created;
+ * - the station's queue category names from station_config.
  *
  * Sync health and device history come from main through the bridge (the page asks; see
  * DashboardPage.vue), not from here.
  */
 import type { TerminalDatabase } from '../../db/database';
-import { rangeSelector, storedApplications, storedDocuments } from '../../db/counts';
-import { applicationFact, checkRange, dashboardOf, evaluationFact, factsOf, RUNNING_STATUSES, ticketFact, type Dashboard, type RangeError, type TimeLimit } from '../../stats/aggregate';
+import { checkRange, dashboardOf, inRangeIso, RUNNING_STATUSES, type ApplicationFact, type Dashboard, type EvaluationFact, type RangeError, type TicketFact, type TimeLimit } from '../../stats/aggregate';
 import { stationDayEnd, stationDayStart } from '../../../sync/protocol/station-time';
+import { catchUpAll, dashboardMirrors } from './facts';
+
+const readCount = (db: TerminalDatabase): number => {
+  const m = dashboardMirrors(db);
+  return m.applications.read + m.tickets.read + m.evaluations.read + m.catalog.read;
+};
 
 export interface DashboardNames {
   services: Map<string, string>;
@@ -27,6 +33,9 @@ export interface DashboardLoad {
   names: DashboardNames;
   /** Milliseconds spent reading and aggregating (shown to nobody; the bench reads it). */
   ms: number;
+  /** Of which catching up with the store, and how many documents that read. */
+  readMs: number;
+  read: number;
 }
 
 export class DashboardRangeError extends Error {
@@ -34,21 +43,6 @@ export class DashboardRangeError extends Error {
     super(`dashboard: bad date range (${code})`);
     this.name = 'DashboardRangeError';
   }
-}
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3650 ? v : null);
-
-/** Service names and time limits from the synced catalog (a malformed item is left out). */
-async function catalog(db: TerminalDatabase): Promise<{ names: Map<string, string>; limits: Map<string, TimeLimit> }> {
-  const names = new Map<string, string>();
-  const limits = new Map<string, TimeLimit>();
-  for (const d of await storedDocuments(db.service_items, {}, [{ sortOrder: 'asc' }])) {
-    if (typeof d.code !== 'string') continue;
-    if (typeof d.name === 'string') names.set(d.code, d.name);
-    const t = d.timeLimit as Record<string, unknown> | null | undefined;
-    if (t && typeof t === 'object') limits.set(d.code, { promisedDays: num(t.promisedDays), legalDays: num(t.legalDays) });
-  }
-  return { names, limits };
 }
 
 async function categories(db: TerminalDatabase, stationId: string | null): Promise<Map<string, string>> {
@@ -75,30 +69,36 @@ export async function loadDashboard(db: TerminalDatabase, options: { from: unkno
   const { timeZone } = options;
   const fromIso = stationDayStart(range.from, timeZone);
   const toIso = stationDayEnd(range.to, timeZone);
-  const [apps, running, tickets, evals, cat, cats] = await Promise.all([
-    storedApplications(db, fromIso, toIso),
-    storedDocuments(db.applications, { status: { $in: [...RUNNING_STATUSES] } }, [{ status: 'asc' }, { updatedAt: 'asc' }]),
-    storedDocuments(db.queue_tickets, rangeSelector('issuedAt', fromIso, toIso), [{ issuedAt: 'asc' }]),
-    storedDocuments(db.evaluations, rangeSelector('createdAt', fromIso, toIso), [{ createdAt: 'asc' }]),
-    catalog(db),
-    categories(db, options.stationId ?? null),
-  ]);
-  const a = factsOf(apps, applicationFact);
-  const r = factsOf(running, applicationFact);
-  const t = factsOf(tickets, ticketFact);
-  const e = factsOf(evals, evaluationFact);
+  const readBefore = readCount(db);
+  const [m, cats] = await Promise.all([catchUpAll(db), categories(db, options.stationId ?? null)]);
+  const readMs = performance.now() - t0;
+  const applications: ApplicationFact[] = [];
+  const running: ApplicationFact[] = [];
+  for (const a of m.applications.values()) {
+    if (inRangeIso(a.createdAt, fromIso, toIso)) applications.push(a);
+    if (RUNNING_STATUSES.includes(a.status)) running.push(a);
+  }
+  const tickets: TicketFact[] = [];
+  for (const x of m.tickets.values()) if (inRangeIso(x.issuedAt, fromIso, toIso)) tickets.push(x);
+  const evaluations: EvaluationFact[] = [];
+  for (const x of m.evaluations.values()) if (inRangeIso(x.createdAt, fromIso, toIso)) evaluations.push(x);
+  const services = new Map<string, string>();
+  const timeLimits = new Map<string, TimeLimit>();
+  for (const c of m.catalog.values()) {
+    if (c.name) services.set(c.code, c.name);
+    if (c.limit) timeLimits.set(c.code, c.limit);
+  }
   const dashboard = dashboardOf({
     from: range.from,
     to: range.to,
     timeZone,
     now: options.now ?? new Date(),
-    applications: a.facts,
-    running: r.facts,
-    tickets: t.facts,
-    evaluations: e.facts,
-    timeLimits: cat.limits,
-    // a corrupt application read by both queries is counted once
-    skipped: new Set([...a.skippedKeys, ...r.skippedKeys]).size + t.skipped + e.skipped,
+    applications,
+    running,
+    tickets,
+    evaluations,
+    timeLimits,
+    skipped: m.applications.unreadableIds().length + m.tickets.unreadableIds().length + m.evaluations.unreadableIds().length,
   });
-  return { dashboard, names: { services: cat.names, categories: cats }, ms: performance.now() - t0 };
+  return { dashboard, names: { services, categories: cats }, ms: performance.now() - t0, readMs, read: readCount(db) - readBefore };
 }
