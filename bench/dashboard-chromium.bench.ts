@@ -49,6 +49,7 @@ interface Run {
   readyMs: number;
   readMs: number;
   readDocs: number;
+  charts: number;
   apps: string;
   issued: string;
 }
@@ -64,7 +65,7 @@ const PAGE_TIMER = `window.__dashOpen = (hash) => new Promise((resolve, reject) 
   const poll = () => {
     const el = document.querySelector('[data-testid="dashboard"]');
     const text = (id) => (document.querySelector('[data-testid="' + id + '"] strong') || {}).textContent || '';
-    if (el && el.getAttribute('data-state') === 'ready') resolve({ clickToReady: performance.now() - t0, loadMs: Number(el.getAttribute('data-load-ms')), readyMs: Number(el.getAttribute('data-ready-ms')), readMs: Number(el.getAttribute('data-read-ms')), readDocs: Number(el.getAttribute('data-read-docs')), apps: text('kpi-apps'), issued: text('kpi-issued') });
+    if (el && el.getAttribute('data-state') === 'ready') resolve({ clickToReady: performance.now() - t0, loadMs: Number(el.getAttribute('data-load-ms')), readyMs: Number(el.getAttribute('data-ready-ms')), readMs: Number(el.getAttribute('data-read-ms')), readDocs: Number(el.getAttribute('data-read-docs')), charts: Number(el.getAttribute('data-charts-drawn')), apps: text('kpi-apps'), issued: text('kpi-issued') });
     else if (el && el.getAttribute('data-state') === 'error') reject(new Error('dashboard error'));
     else if (performance.now() - t0 > 30000) reject(new Error('dashboard not ready in 30 s'));
     else requestAnimationFrame(poll);
@@ -101,11 +102,12 @@ try {
   await page.getByTestId('clerk-nav-dashboard').click();
   for (;;) {
     await page.evaluate(([f, t]) => (location.hash = `#/clerk/dashboard?from=${f}&to=${t}`), [from, s.today] as const);
-    await page.waitForSelector('[data-testid="dashboard"][data-state="ready"], [data-testid="dashboard"][data-state="error"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="dashboard"][data-state="ready"], [data-testid="dashboard"][data-state="error"]', { timeout: 300_000 });
     if ((await page.getByTestId('dashboard').getAttribute('data-state')) === 'error') throw new Error(`dashboard: ${await page.getByTestId('dash-error').textContent()}`);
     const apps = await page.getByTestId('kpi-apps').locator('strong').textContent();
     const issued = await page.getByTestId('kpi-issued').locator('strong').textContent();
     if (apps === String(APPS) && issued === String(TICKETS)) break;
+    process.stderr.write(`pull: ${apps} applications, ${issued} tickets so far\n`);
     if (performance.now() - tPull > 600_000) throw new Error(`pull incomplete after 10 min: ${apps} applications, ${issued} tickets`);
     await page.evaluate(() => (location.hash = '#/clerk/cases'));
     await new Promise((r) => setTimeout(r, 3000));
@@ -132,6 +134,7 @@ try {
       readAndAggregateMedianMs: median(runs.map((x) => x.loadMs)),
       catchUpMedianMs: median(runs.map((x) => x.readMs)),
       docsReadMax: Math.max(...runs.map((x) => x.readDocs)),
+      chartsDrawnMin: Math.min(...runs.map((x) => x.charts)),
       mountToChartsMedianMs: median(runs.map((x) => x.readyMs)),
       applicationsShown: runs[0]?.apps,
       ticketsShown: runs[0]?.issued,

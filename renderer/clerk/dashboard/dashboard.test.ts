@@ -13,7 +13,7 @@ import { summaryCounts } from '../../db/counts';
 import { summaryOfDays } from '../cases/query';
 import { addWorkingDays, checkRange, dashboardOf, dueDay, percentileOf, summaryRowsOf } from '../../stats/aggregate';
 import { DashboardRangeError, loadDashboard } from './source';
-import { dashboardMirrors } from './facts';
+import { dashboardMirrors, setBatchForTests } from './facts';
 import { stationDayStart } from '../../../sync/protocol/station-time';
 
 const TZ = 'Asia/Shanghai';
@@ -294,6 +294,30 @@ describe('on a store of their own (opened after the fixture store is closed: RxD
       expect(third.dashboard.applications.summary).toEqual(await summaryOfDays(fresh, day));
       expect(m.applications.read).toBe(55);
     } finally {
+      await fresh.close();
+    }
+  });
+  it('reads a write larger than one batch completely (documents of one write share their write time)', async () => {
+    const fresh = await openTerminalDatabase({ name: `dash-b${Date.now().toString(36)}`, password: TEST_PASSWORD, storage: { kind: 'memory' }, multiInstance: false });
+    setBatchForTests(7);
+    try {
+      const day = '2026-11-11';
+      const docs = Array.from({ length: 20 }, (_, i) => app({ service: 'MZ01', status: 'submitted', createdAt: at(day, 1, i) }));
+      await fresh.applications.bulkInsert(docs.slice(0, 3) as never[]);
+      await fresh.applications.bulkInsert(docs.slice(3) as never[]); // 17 with one write time: cut by batches of 7
+      expect((await loadDashboard(fresh, { from: day, to: day, timeZone: TZ, now: NOW })).dashboard.applications.total).toBe(20);
+      const m = dashboardMirrors(fresh);
+      expect(m.applications.read).toBe(20);
+      await fresh.applications.bulkUpsert(docs.slice(5, 15).map((d) => ({ ...d, status: 'synced' })) as never[]);
+      const d2 = (await loadDashboard(fresh, { from: day, to: day, timeZone: TZ, now: NOW })).dashboard;
+      expect(m.applications.read).toBe(30);
+      expect(d2.applications.summary).toEqual(await summaryOfDays(fresh, day));
+      expect(d2.applications.byStatus).toEqual([
+        { status: 'submitted', count: 10 },
+        { status: 'synced', count: 10 },
+      ]);
+    } finally {
+      setBatchForTests(2000);
       await fresh.close();
     }
   });
