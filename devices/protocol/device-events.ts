@@ -32,6 +32,17 @@ export const deviceStatusSchema = z.object({
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 
+/** One change of a device's state or problem code (main/devices/status-history.ts; the station dashboard). */
+export const deviceHistoryEntrySchema = z.strictObject({
+  role: deviceRoleSchema,
+  state: deviceStateSchema,
+  /** Chinese, for the UI. */
+  message: z.string().max(200),
+  code: z.string().max(64).optional(),
+  at: isoDateTime,
+});
+export type DeviceHistoryEntry = z.infer<typeof deviceHistoryEntrySchema>;
+
 export const deviceErrorSchema = z.object({ code: z.string(), message: z.string(), userMessage: z.string() });
 export type DeviceErrorJson = z.infer<typeof deviceErrorSchema>;
 

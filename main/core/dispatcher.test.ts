@@ -179,7 +179,7 @@ describe('role capabilities (requiresCapability, preload/contract/permissions.ts
     for (const n of callNames) {
       const cap = (calls[n] as { requiresCapability?: string }).requiresCapability;
       if (!cap) continue;
-      expect(['queue.call', 'sync.repair']).toContain(cap);
+      expect(['queue.call', 'sync.repair', 'dashboard.view', 'dashboard.export']).toContain(cap);
       expect((calls[n] as { roles?: string[] }).roles).toContain('clerk');
     }
     expect((calls['devices.showOnWindowDisplay'] as { requiresCapability?: string }).requiresCapability).toBe('queue.call');

@@ -18,6 +18,7 @@ import { transcriptLines } from '../../devices/escpos/transcript';
 import { isDemo } from '../core/config';
 import { findFallbackFontPaths, findFontPath } from '../documents/fonts';
 import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
+import { createStatusHistory } from './status-history';
 
 const ROLES = ['idcard', 'receipt-printer', 'window-display', 'evaluator'] as const;
 
@@ -70,6 +71,12 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
   let announcer: Announcer | null = null;
   let speechResolve: (a: Announcer) => void = () => undefined;
   const speechPromise = new Promise<Announcer>((r) => (speechResolve = r));
+  const history = createStatusHistory(ctx.dataDir, log);
+  const historyLoaded = history.load().catch(() => undefined);
+  const emitStatus = (s: DeviceStatus) => {
+    history.record(s);
+    events.emit('devices.status', s);
+  };
   const speechStarting = (): DeviceStatus => ({ role: 'speech', state: 'disconnected', message: '语音引擎正在检测，请稍候', since: new Date().toISOString() });
 
   async function bootSpeech(): Promise<void> {
@@ -80,10 +87,10 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       engine: found.engine,
       ...(found.reason ? { reason: found.reason } : {}),
       log: { info: (message) => log.info('devices.speech', { message }), warn: (message) => log.warn('devices.speech', { message }) },
-      onStatus: (s) => events.emit('devices.status', s),
+      onStatus: (s) => emitStatus(s),
     });
     if (closed) announcer.close();
-    events.emit('devices.status', announcer.status());
+    emitStatus(announcer.status());
     speechResolve(announcer);
   }
 
@@ -135,17 +142,18 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
         ...glyphFonts(),
       });
       unsubscribers.push(
-        m.onStatus((s) => events.emit('devices.status', s)),
+        m.onStatus((s) => emitStatus(s)),
         m.onIdCard((e) => events.emit('devices.idcard', e)),
         m.onEvaluation((e) => events.emit('devices.evaluation', e)),
       );
       await m.start();
       manager = m;
+      for (const s of m.getStatuses()) history.record(s);
       if (closed) await m.stop();
     } catch (error) {
       startError = error instanceof Error ? error.message.slice(0, 300) : 'unknown';
       log.error('devices.start-failed', { error: startError });
-      for (const s of starting()) events.emit('devices.status', s);
+      for (const s of starting()) emitStatus(s);
     } finally {
       readyResolve();
     }
@@ -171,8 +179,14 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       await manager?.stop().catch(() => undefined);
       await demo?.stop().catch(() => undefined);
       manager = null;
+      await historyLoaded;
+      await history.close();
     },
     handlers: {
+      'devices.statusHistory': async (input) => {
+        await historyLoaded;
+        return history.list(Date.parse(input.from), Date.parse(input.to));
+      },
       'devices.status': () => [...(manager ? manager.getStatuses() : starting()), announcer?.status() ?? speechStarting()],
       'devices.announce': (input) => guard(() => {
         if (!announcer) throw new HandlerError('DEVICES_STARTING', 'the speech engine is still being looked for', '语音引擎正在检测，请稍候再试');

@@ -14,6 +14,7 @@ import {
   bridgeIdCardEventSchema,
   bridgeIdCardSchema,
   deviceErrorSchema,
+  deviceHistoryEntrySchema,
   deviceRoleSchema,
   deviceStatusSchema,
   evaluationEventSchema,
@@ -31,6 +32,12 @@ export const DeviceRole = deviceRoleSchema;
 export const DeviceStatus = deviceStatusSchema;
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 export const DeviceErrorJson = deviceErrorSchema;
+export const DeviceHistoryEntry = deviceHistoryEntrySchema;
+export type DeviceHistoryEntry = z.infer<typeof DeviceHistoryEntry>;
+/** A time range for the status history: ISO instants, `from` ≤ `to`. */
+export const DeviceHistoryQuery = z
+  .strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+  .refine((q) => Date.parse(q.from) <= Date.parse(q.to), { message: 'from must not be after to', path: ['from'] });
 
 /** What the reader read, as windows get it (no raw photo, no fingerprints; memory only, never logged). */
 export const IdCard = bridgeIdCardSchema;
@@ -84,6 +91,11 @@ export const deviceCalls = {
   }),
   /** A rating given on the screen's own 1–5 buttons (same event as the device's). */
   'devices.submitOnScreenEvaluation': call({ input: z.object({ level: EvaluationLevel }).strict(), output: EvaluationEvent, ...COUNTER_WORK }),
+  /**
+   * The devices' status changes in a time range, oldest first (at most 2,000; kept 90 days across
+   * restarts): the station dashboard's device history. No personal data.
+   */
+  'devices.statusHistory': call({ input: DeviceHistoryQuery, output: z.array(DeviceHistoryEntry).max(2000), roles: ['clerk'], requiresStaff: true, requiresCapability: 'dashboard.view' }),
   /** Demo mode only: put a sample card on the emulated reader (resident, resident-long-term, foreign-2017, foreign-2023, hmt-residence). */
   'devices.demo.presentCard': call({ input: z.object({ card: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict(), output: z.null() }),
   'devices.demo.removeCard': call({ input: NoInput, output: z.null() }),

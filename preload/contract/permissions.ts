@@ -8,7 +8,10 @@
  *   窗口人员 and 站点管理员;
  * - `sync.repair` (the sync centre's raw edit of a refused document and dismissing it, which bypass
  *   the form validator or drop the terminal's copy) is for the 站点管理员. Everyone may resend a
- *   refused document and correct a FORM_INVALID refusal through the form.
+ *   refused document and correct a FORM_INVALID refusal through the form;
+ * - `dashboard.view` (站点看板: the hall's numbers, sync health, device history) for 窗口人员 (read
+ *   only) and 站点管理员; `dashboard.export` (its xlsx/CSV export and its actions: 立即同步, open the
+ *   sync centre) for the 站点管理员.
  *
  * No domain source defines these rules; they are this product's assumption (docs/ARCHITECTURE.md).
  * Main enforces capabilities on bridge calls (`requiresCapability`); the clerk window hides what a
@@ -20,13 +23,13 @@ import { z } from 'zod';
 export const ClerkRole = z.enum(['assistant', 'counter', 'station-admin']);
 export type ClerkRole = z.infer<typeof ClerkRole>;
 
-export const Capability = z.enum(['queue.call', 'sync.repair']);
+export const Capability = z.enum(['queue.call', 'sync.repair', 'dashboard.view', 'dashboard.export']);
 export type Capability = z.infer<typeof Capability>;
 
 export const ROLE_CAPABILITIES: Readonly<Record<ClerkRole, readonly Capability[]>> = {
   assistant: [],
-  counter: ['queue.call'],
-  'station-admin': ['queue.call', 'sync.repair'],
+  counter: ['queue.call', 'dashboard.view'],
+  'station-admin': ['queue.call', 'sync.repair', 'dashboard.view', 'dashboard.export'],
 };
 
 /** Whether a signed-in role has the capability (no role: no). */

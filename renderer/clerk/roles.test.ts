@@ -24,6 +24,15 @@ describe('capabilities', () => {
     expect(can('root' as never, 'sync.repair')).toBe(false);
     expect(Object.keys(ROLE_CAPABILITIES).sort()).toEqual([...ClerkRole.options].sort());
   });
+
+  it('站点看板: counter staff and the station admin see it, only the station admin exports it', () => {
+    expect(rolesWith('dashboard.view')).toEqual(['counter', 'station-admin']);
+    expect(rolesWith('dashboard.export')).toEqual(['station-admin']);
+    expect(navFor('assistant').map((e) => e.id)).not.toContain('dashboard');
+    expect(navFor('counter').map((e) => e.id)).toContain('dashboard');
+    expect(pathAllowed('/clerk/dashboard', 'assistant')).toBe(false);
+    expect(pathAllowed('/clerk/dashboard', 'counter')).toBe(true);
+  });
 });
 
 describe('the clerk menu by role', () => {

@@ -7,12 +7,9 @@
  */
 import { normalizeMangoQuery, prepareQuery, type MangoQuery, type RxJsonSchema } from 'rxdb';
 import type { TerminalDatabase } from './database';
+import { applicationFact, factsOf, summaryRowsOf, type SummaryRow } from '../stats/aggregate';
 
-export interface SummaryRow {
-  service: string;
-  status: string;
-  count: number;
-}
+export type { SummaryRow } from '../stats/aggregate';
 
 interface StorageLayer {
   schema: RxJsonSchema<Record<string, unknown>>;
@@ -26,7 +23,7 @@ interface StorageLayer {
  * members still ciphertext. Throws if the storage chain has no such layer (never falls back to
  * decrypting).
  */
-export function storedLayer(collection: TerminalDatabase['applications']): StorageLayer {
+export function storedLayer(collection: TerminalDatabase[keyof TerminalDatabase['collections']]): StorageLayer {
   let layer = (collection as unknown as { internalStorageInstance?: StorageLayer }).internalStorageInstance;
   while (layer?.schema.encrypted?.length && layer.originalStorageInstance) layer = layer.originalStorageInstance;
   if (!layer || layer.schema.encrypted?.length) throw new Error('summary: no storage layer below the field encryption');
@@ -34,30 +31,34 @@ export function storedLayer(collection: TerminalDatabase['applications']): Stora
 }
 
 /**
+ * The stored documents of a collection matching a Mango selector, read below the field encryption
+ * (encrypted members stay ciphertext; nothing is decrypted), in the order given. `_deleted: false`
+ * is added. Used for counts only: callers read plain members.
+ */
+export async function storedDocuments(collection: TerminalDatabase[keyof TerminalDatabase['collections']], selector: Record<string, unknown>, sort: Record<string, 'asc' | 'desc'>[], index?: string[]): Promise<Record<string, unknown>[]> {
+  const layer = storedLayer(collection);
+  const mango: MangoQuery<Record<string, unknown>> = { selector: { _deleted: { $eq: false }, ...selector }, sort, ...(index ? { index } : {}) };
+  const { documents } = await layer.query(prepareQuery(layer.schema, normalizeMangoQuery(layer.schema, mango) as never));
+  return documents;
+}
+
+/** A `createdAt`-style range selector (omit either end for an open end). */
+export const rangeSelector = (field: string, fromIso?: string, toIso?: string): Record<string, unknown> => {
+  const r: Record<string, string> = {};
+  if (fromIso) r.$gte = fromIso;
+  if (toIso) r.$lte = toIso;
+  return Object.keys(r).length ? { [field]: r } : {};
+};
+
+/** The stored applications created in [fromIso, toIso] (ISO times; omit either for an open end), by the `createdAt` index. */
+export const storedApplications = (db: TerminalDatabase, fromIso?: string, toIso?: string): Promise<Record<string, unknown>[]> => storedDocuments(db.applications, rangeSelector('createdAt', fromIso, toIso), [{ createdAt: 'asc' }]);
+
+/**
  * Counts by service item and status of the applications created in [fromIso, toIso] (ISO times;
  * omit either for an open end). Reads `serviceItemCode` and `status` of the stored documents in
- * the `createdAt` range; decrypts nothing.
+ * the `createdAt` range; decrypts nothing. Counted by the one aggregation module the station
+ * dashboard uses too (renderer/stats/aggregate.ts); a document it cannot read is left out.
  */
 export async function summaryCounts(db: TerminalDatabase, fromIso?: string, toIso?: string): Promise<SummaryRow[]> {
-  const layer = storedLayer(db.applications);
-  const createdAt: Record<string, string> = {};
-  if (fromIso) createdAt.$gte = fromIso;
-  if (toIso) createdAt.$lte = toIso;
-  const mango: MangoQuery<Record<string, unknown>> = {
-    selector: { _deleted: { $eq: false }, ...(Object.keys(createdAt).length ? { createdAt } : {}) },
-    sort: [{ createdAt: 'asc' }],
-  };
-  // the query planner picks the createdAt index (range + order)
-  const { documents } = await layer.query(prepareQuery(layer.schema, normalizeMangoQuery(layer.schema, mango) as never));
-  const counts = new Map<string, Map<string, number>>();
-  for (const d of documents) {
-    const service = String(d.serviceItemCode);
-    const byStatus = counts.get(service) ?? new Map<string, number>();
-    counts.set(service, byStatus);
-    const status = String(d.status);
-    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-  }
-  const rows: SummaryRow[] = [];
-  for (const [service, byStatus] of counts) for (const [status, count] of byStatus) rows.push({ service, status, count });
-  return rows.sort((a, b) => a.service.localeCompare(b.service) || a.status.localeCompare(b.status));
+  return summaryRowsOf(factsOf(await storedApplications(db, fromIso, toIso), applicationFact).facts);
 }

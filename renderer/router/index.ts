@@ -54,6 +54,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'new', name: 'clerk-new', component: () => import('../clerk/pages/NewCasePage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.newCase' } },
       { path: 'cases', name: 'clerk-cases', component: () => import('../clerk/pages/CasesPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.cases' } },
       { path: 'calling', name: 'clerk-calling', component: () => import('../clerk/pages/CallingPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.calling' } },
+      { path: 'dashboard', name: 'clerk-dashboard', component: () => import('../clerk/pages/DashboardPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.dashboard' } },
       { path: 'sync', name: 'clerk-sync', component: () => import('../clerk/pages/SyncPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.sync' } },
       { path: 'devices', name: 'clerk-devices', component: () => import('../clerk/pages/DevicesPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.devices' } },
       { path: 'settings', name: 'clerk-settings', component: () => import('../clerk/pages/SettingsPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.settings' } },

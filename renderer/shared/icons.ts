@@ -26,6 +26,7 @@ export const icons = {
   warning: [p('M12 3.5 2.5 20h19z'), p('M12 10v4.5'), p('M12 17.2v.3')],
   arrowRight: [p('M5 12h14'), p('m13 6 6 6-6 6')],
   window: [r(3, 4, 18, 12, 1.5), p('M8 20h8M12 16v4')],
+  dashboard: [p('M4 20h16'), p('M6.5 16.5v-5M11 16.5V7M15.5 16.5v-7M20 16.5V4.5')],
 } satisfies Record<string, Shape[]>;
 
 export type IconName = keyof typeof icons;

@@ -129,14 +129,16 @@ export async function queryCases(db: TerminalDatabase, filter: CaseFilter, ctx: 
 /** Summary of local days `from`..`to` (yyyy-mm-dd, inclusive). */
 export const summaryOfDays = (db: TerminalDatabase, from: string, to = from): Promise<SummaryRow[]> => summaryCounts(db, dayStart(from), dayEnd(to));
 
+/** One CSV cell (RFC 4180 quoting); a text starting with = + - @ gets a ' so a spreadsheet never runs it as a formula. */
+export function csvCell(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  const s = v;
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
 /** CSV (RFC 4180, UTF-8 with BOM for spreadsheet programs) of the summary. */
 export function summaryCsv(rows: { service: string; serviceName?: string; status: string; count: number }[], header = ['事项编码', '事项名称', '状态', '件数']): string {
-  const cell = (v: string | number) => {
-    const s = String(v);
-    // leading = + - @ would run as a formula in a spreadsheet
-    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [header, ...rows.map((r) => [r.service, r.serviceName ?? '', r.status, r.count])].map((r) => r.map(cell).join(','));
+  const lines = [header, ...rows.map((r) => [r.service, r.serviceName ?? '', r.status, r.count])].map((r) => r.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
