@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     if (browser) await browser.stop(3000);
     await host.close().catch(() => undefined);
     await core.close().catch(() => undefined);
+    await log.close().catch(() => undefined);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
