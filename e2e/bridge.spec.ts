@@ -17,8 +17,31 @@ test('the READY url shows the kiosk home in Chinese with window.terminal and no 
   expect(await page.evaluate(() => typeof (window as unknown as { terminal?: unknown }).terminal)).toBe('object');
   expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as unknown as { process?: unknown }).process)).toBe('undefined');
-  // The secret is taken out of the address bar once the bridge has it.
-  expect(page.url()).not.toContain('bridge=');
+  // The launch code is taken out of the address bar, and nothing of the session is in reach of script or storage.
+  expect(page.url()).not.toContain('launch=');
+  const cookies = await page.context().cookies();
+  expect(cookies).toEqual([expect.objectContaining({ name: `terminal_session_${new URL(host.origin).port}`, httpOnly: true, sameSite: 'Strict', path: '/__terminal', expires: -1 })]);
+  const visible = await page.evaluate(() => ({ cookie: document.cookie, stored: JSON.stringify({ ...sessionStorage, ...localStorage }) }));
+  expect(visible.cookie).toBe('');
+  expect(visible.stored).not.toContain(cookies[0]!.value);
+  expect(visible.stored).not.toContain('launch');
+});
+
+test('a launch code opens one session only: a second page with the same code gets no bridge, a reload keeps its own', async ({ page, browser }) => {
+  const url = host.url;
+  await page.goto(url);
+  await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
+  await page.reload();
+  expect(await page.evaluate(() => (window as unknown as { terminal: { invoke(n: string, i?: unknown): Promise<{ ok: boolean }> } }).terminal.invoke('app.info'))).toMatchObject({ ok: true });
+  const other = await browser.newContext();
+  try {
+    const thief = await other.newPage();
+    await thief.goto(url);
+    const answer = await thief.evaluate(() => (window as unknown as { terminal: { invoke(n: string, i?: unknown): Promise<unknown> } }).terminal.invoke('app.info'));
+    expect(answer).toMatchObject({ ok: false, error: { code: 'BRIDGE_UNAVAILABLE', message: expect.stringContaining('no bridge session') } });
+  } finally {
+    await other.close();
+  }
 });
 
 test('the bridge answers a valid call and refuses an unknown call and an invalid payload with typed errors', async ({ page }) => {
@@ -40,9 +63,10 @@ test('the bridge answers a valid call and refuses an unknown call and an invalid
 
 test('the bridge survives garbage on the socket and keeps serving', async ({ page }) => {
   await page.goto(host.url);
-  const token = await page.evaluate(() => sessionStorage.getItem('terminal.bridge'));
-  expect(token).toBeTruthy();
-  const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/__terminal/ws?token=${token}`, { origin: host.origin });
+  await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
+  const [session] = await page.context().cookies();
+  expect(session).toBeTruthy();
+  const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/__terminal/ws`, { origin: host.origin, headers: { cookie: `${session!.name}=${session!.value}` } });
   const answers: { type: string; id?: number }[] = [];
   ws.on('message', (d) => answers.push(JSON.parse(d.toString())));
   await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
@@ -57,9 +81,11 @@ test('the bridge survives garbage on the socket and keeps serving', async ({ pag
   ws.close();
 });
 
-test('the WebSocket refuses a wrong secret, a foreign Origin and a foreign Host', async ({ page }) => {
+test('the WebSocket refuses a wrong session, a foreign Origin and a foreign Host', async ({ page }) => {
   await page.goto(host.url);
-  const token = await page.evaluate(() => sessionStorage.getItem('terminal.bridge'));
+  await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
+  const [session] = await page.context().cookies();
+  const good = `${session!.name}=${session!.value}`;
   const base = `${host.origin.replace('http', 'ws')}/__terminal/ws`;
   const status = (url: string, headers: Record<string, string>) =>
     new Promise<number>((resolve) => {
@@ -68,11 +94,13 @@ test('the WebSocket refuses a wrong secret, a foreign Origin and a foreign Host'
       ws.on('open', () => { ws.close(); resolve(101); });
       ws.on('error', () => resolve(-1));
     });
-  expect(await status(`${base}?token=wrong`, { Origin: host.origin })).toBe(401);
-  expect(await status(`${base}`, { Origin: host.origin })).toBe(401);
-  expect(await status(`${base}?token=${token}`, { Origin: 'http://evil.example' })).toBe(403);
-  expect(await status(`${base}?token=${token}`, { Origin: host.origin, Host: 'evil.example' })).toBe(421);
-  expect(await status(`${base}?token=${token}`, { Origin: host.origin })).toBe(101);
+  expect(await status(base, { Origin: host.origin, Cookie: `${session!.name}=wrong` })).toBe(401);
+  expect(await status(base, { Origin: host.origin })).toBe(401);
+  // The session credential is never accepted from the URL.
+  expect(await status(`${base}?token=${session!.value}`, { Origin: host.origin })).toBe(401);
+  expect(await status(base, { Origin: 'http://evil.example', Cookie: good })).toBe(403);
+  expect(await status(base, { Origin: host.origin, Host: 'evil.example', Cookie: good })).toBe(421);
+  expect(await status(base, { Origin: host.origin, Cookie: good })).toBe(101);
 });
 
 test('static serving stays inside the renderer folder and sends the CSP', async ({ request }) => {

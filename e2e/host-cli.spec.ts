@@ -20,7 +20,7 @@ test('npm run host -- --no-open --port N prints READY with a url that opens the 
   const port = await freePort();
   const host = await startHost({ viaNpm: true, args: ['--port', String(port)] });
   try {
-    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/#bridge=[A-Za-z0-9_-]{40,}$`));
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/#launch=\\d{13}\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}$`));
     await page.goto(host.url);
     await expect(page.getByTestId('kiosk-tile-services')).toBeVisible();
     await expect(page.getByText('演示模式').first()).toBeVisible();
@@ -34,6 +34,13 @@ test('the host rejects bad arguments with a clear message and exit code 2', () =
     const r = spawnSync(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', ...args], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^host: /);
+    expect(r.stdout).not.toContain('READY');
+  }
+  // A garbage launch key on stdin (or none at all) is refused before anything starts.
+  for (const input of ['not a key\n', `${'A'.repeat(42)}\n`, '\u0000\u00ff\n', '']) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), '--no-open', '--launch-key-stdin'], { encoding: 'utf8', input, timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^host: --launch-key-stdin: /);
     expect(r.stdout).not.toContain('READY');
   }
 });
@@ -83,7 +90,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) test(`the Chromium the hos
   try {
     await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim().length > 0, { timeout: 30_000 }).toBe(true);
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    expect(readFileSync(`${pidFile}.args`, 'utf8')).toMatch(/--app=http:\/\/127\.0\.0\.1:\d+\/#bridge=/);
+    expect(readFileSync(`${pidFile}.args`, 'utf8')).toMatch(/--app=http:\/\/127\.0\.0\.1:\d+\/#launch=/);
     expect(alive(pid)).toBe(true);
     const exited = new Promise<number | null>((r) => host.once('exit', (code) => r(code)));
     host.kill(signal);

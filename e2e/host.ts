@@ -3,12 +3,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mintLaunchCode, newLaunchKey } from '../main/host/launch';
 import { signalProcess, trackDir, trackProcess, untrackDir, untrackProcess } from '../scripts/test-reaper.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
 export interface RunningHost {
-  url: string;
+  /**
+   * A url that opens the app: each read mints a fresh one-time launch code (the harness holds the
+   * host's launch key, given on stdin), so every page.goto gets its own session.
+   */
+  readonly url: string;
   origin: string;
   dataDir: string;
   process: ChildProcess;
@@ -27,15 +32,18 @@ export interface HostOptions {
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'terminal-e2e-'));
   trackDir(dataDir);
-  const args = ['--no-open', '--port', '0', '--data-dir', dataDir, ...(options.role ? ['--role', options.role] : []), ...(options.args ?? [])];
+  const launchKey = newLaunchKey();
+  const args = ['--no-open', '--launch-key-stdin', '--port', '0', '--data-dir', dataDir, ...(options.role ? ['--role', options.role] : []), ...(options.args ?? [])];
   if (options.config) {
     writeFileSync(join(dataDir, 'terminal.config.json'), JSON.stringify(options.config));
   }
   // Its own process group (npm → scripts/host.mjs → host.js all in it), tracked until stopped; a
   // failed or timed-out test's leftovers go with the worker or at the global teardown (test-reaper).
   const child = options.viaNpm
-    ? spawn('npm', ['run', '--silent', 'host', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    : spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    ? spawn('npm', ['run', '--silent', 'host', '--', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    : spawn(process.execPath, [join(ROOT, 'out', 'main', 'host.js'), ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  // The key goes through a pipe: never on a command line, in the environment or in a file.
+  child.stdin?.write(`${launchKey}\n`);
   trackProcess(child.pid, `browser host ${dataDir}`);
   let out = '';
   let err = '';
@@ -55,9 +63,12 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       reject(new Error(`host exited (${code}) before READY\n${out}\n${err}`));
     });
   });
+  const origin = new URL(url).origin;
   return {
-    url,
-    origin: new URL(url).origin,
+    get url() {
+      return `${origin}/#launch=${mintLaunchCode(launchKey)}`;
+    },
+    origin,
     dataDir,
     process: child,
     output: () => `${out}${err}`,

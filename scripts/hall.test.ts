@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { openBridgeSession } from '../main/host/launch';
 import { signalProcess, trackDir, trackProcess, untrackDir, untrackProcess } from './test-reaper.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -36,11 +37,11 @@ interface Bridge {
   close(): void;
 }
 
-/** The host's WebSocket bridge, as its page would use it (secret from the READY url's fragment). */
+/** The host's WebSocket bridge, as its page would use it (a session opened with the READY url's one-time code). */
 async function bridge(url: string): Promise<Bridge> {
   const u = new URL(url);
-  const secret = new URLSearchParams(u.hash.slice(1)).get('bridge');
-  const ws = new WebSocket(`ws://${u.host}/__terminal/ws?token=${secret}`, { origin: u.origin });
+  const cookie = await openBridgeSession(url);
+  const ws = new WebSocket(`ws://${u.host}/__terminal/ws`, { origin: u.origin, headers: { cookie } });
   const pending = new Map<number, (e: never) => void>();
   const events: Bridge['events'] = [];
   ws.on('message', (d) => {

@@ -15,6 +15,7 @@ import { createDocumentFeature, type DocumentFeature } from '../documents/featur
 import { createStaffFeature } from '../staff/feature';
 import { createStationZone } from './station-zone';
 import { createQueueFeature } from '../queue/feature';
+import { secretStorageStatus } from '../sync/secrets';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
@@ -46,7 +47,9 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const ctx: FeatureContext = { config, log, events, dataDir: options.dataDir, host: options.host, stationZone };
 
   const progressUrl = config.progressUrl ?? (config.platform ? `${config.platform.url.replace(/\/+$/, '')}/progress?id={id}` : undefined);
-  const appInfo = (role: Role): AppInfo => ({
+  const appInfo = (role: Role): AppInfo => {
+    const secrets = secretStorageStatus(options.dataDir);
+    return {
     productName: options.productName ?? '乡镇便民服务终端',
     version: options.version,
     role,
@@ -58,7 +61,9 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     ...(config.timeZone ? { timeZone: config.timeZone } : {}),
     ...(progressUrl ? { progressUrl } : {}),
     ...(options.configFailure ? { configError: { file: options.configFailure.file.slice(0, 1000), issues: options.configFailure.issues.slice(0, 20).map((i) => ({ field: i.field.slice(0, 200), message: i.message.slice(0, 300) })) } } : {}),
-  });
+    ...(secrets ? { secretStorage: { ...secrets, ...(secrets.warning ? { warning: secrets.warning.slice(0, 600) } : {}) } } : {}),
+    };
+  };
 
   const appHandlers: HandlerGroup<typeof appCalls> = {
     'app.info': (_input, caller) => appInfo(caller.role),

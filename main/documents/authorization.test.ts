@@ -156,8 +156,8 @@ describe('documents.render of the authorization letter', () => {
     expect(await t.staff.refreshRoster()).toBeGreaterThan(0); // main's roster pull fills the cache
     await t.close();
     // the same terminal with a cache from before staff ID numbers (v1: the members dropped)
-    const { fileSecretStore } = await import('../sync/secrets');
-    const store = fileSecretStore(join(dataDir, 'secrets'));
+    const { openSecretStore } = await import('../sync/secrets');
+    const { store } = await openSecretStore({ dir: join(dataDir, 'secrets'), host: 'browser' });
     const cache = JSON.parse((await store.read('staff-cache'))!.toString('utf8'));
     expect(cache.staff.find((x: { id: string }) => x.id === 'S002').idNumber).toBe(S002.idNumber);
     for (const s of cache.staff) {

@@ -2,12 +2,14 @@
  * The browser host: serves the built renderer on 127.0.0.1 and bridges `window.terminal` over a
  * WebSocket, so the app runs in system Chromium where Electron is not available.
  *
- * Protection: a per-launch secret (handed to the page in the URL fragment, so it is never sent in
- * a request line or Referer), an exact Origin check on the WebSocket upgrade, a Host header check
+ * Protection: a one-time launch code (./launch.ts, in the URL fragment) that the page exchanges once
+ * at `POST /__terminal/session` for a session credential: an HttpOnly, SameSite=Strict session
+ * cookie scoped to `/__terminal`, never in a URL, a command line or a file, and unreadable by
+ * script; an exact Origin check on the exchange and the WebSocket upgrade, a Host header check
  * against DNS rebinding, and the same CSP the Electron window gets.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,7 @@ import { createDispatcher } from '../core/dispatcher';
 import type { TerminalCore } from '../core/services';
 import type { Logger } from '../core/log';
 import { CONTENT_SECURITY_POLICY } from '../core/csp';
+import { LaunchCodes } from './launch';
 
 export interface BrowserHostOptions {
   core: TerminalCore;
@@ -26,17 +29,22 @@ export interface BrowserHostOptions {
   role: Role;
   /** 0 = any free port. */
   port?: number;
+  /** Key of the launch codes (32 bytes); default a random one. A supervising parent that gives the host its key can mint codes itself. */
+  launchKey?: Buffer;
 }
 
 export interface BrowserHost {
-  /** Everything a browser needs to open the app, secret included (in the fragment). */
-  readonly url: string;
+  /** A url that opens the app with a fresh one-time launch code (in the fragment); each call mints a new one. */
+  launchUrl(): string;
   readonly origin: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
 const WS_PATH = '/__terminal/ws';
+const SESSION_PATH = '/__terminal/session';
+/** A session is opened only by a code, so there are never many; a cap bounds memory against a leaked key. */
+const MAX_SESSIONS = 64;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -65,16 +73,25 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=()',
 };
 
-function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The value of one cookie in a Cookie header (the last one if repeated). */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  let found: string | undefined;
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) found = part.slice(eq + 1).trim();
+  }
+  return found;
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const { core, log, role } = options;
   const rendererDir = resolve(options.rendererDir);
-  const secret = randomBytes(32).toString('base64url');
+  const codes = new LaunchCodes(options.launchKey ?? randomBytes(32));
+  /** Digests of the session credentials handed out (the credentials themselves are kept nowhere). */
+  const sessions = new Set<string>();
+  let cookieName = '';
   let origin = '';
   let allowedHosts = new Set<string>();
 
@@ -95,7 +112,46 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     res.end(body);
   };
 
+  const refuseJson = (res: ServerResponse, status: number, code: string, message: string) =>
+    send(res, status, JSON.stringify({ error: { code, message } }), MIME['.json']);
+
+  /** `POST /__terminal/session {"code": "<launch code>"}`: one code, one session cookie. */
+  const openSession = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return send(res, 405, 'method not allowed', undefined, { Allow: 'POST' });
+    if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'unexpected Host header');
+    if (req.headers.origin !== origin) {
+      log.warn('host.session-refused', { reason: 'origin' });
+      return refuseJson(res, 403, 'FORBIDDEN', 'cross-origin session request');
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return refuseJson(res, 415, 'INVALID_INPUT', 'the body must be application/json');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > 1024) return refuseJson(res, 413, 'INVALID_INPUT', 'the body is too large');
+      chunks.push(chunk);
+    }
+    let code: unknown;
+    try {
+      code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { code?: unknown } | null)?.code;
+    } catch {
+      return refuseJson(res, 400, 'INVALID_INPUT', 'the body is not JSON');
+    }
+    const refusal = codes.redeem(code);
+    if (refusal) {
+      log.warn('host.session-refused', { reason: refusal });
+      return refuseJson(res, 401, 'LAUNCH_CODE_REFUSED', `the launch code is ${refusal === 'reused' ? 'already used' : refusal}: ask the host for a new link`);
+    }
+    const token = randomBytes(32).toString('base64url');
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.values().next().value as string);
+    sessions.add(digest(token));
+    log.info('host.session-opened', { sessions: sessions.size });
+    // A session cookie (no Max-Age): gone with the browser, not sent cross-site, never readable by script.
+    return send(res, 204, '', undefined, { 'Set-Cookie': `${cookieName}=${token}; Path=/__terminal; HttpOnly; SameSite=Strict` });
+  };
+
   const serveStatic = async (req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '').split('?')[0] === SESSION_PATH) return openSession(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
     if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'unexpected Host header');
     let pathname: string;
@@ -145,8 +201,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!allowedHosts.has(req.headers.host ?? '')) return refuse(421, 'Misdirected Request');
     if (req.headers.origin !== origin) return refuse(403, 'Forbidden');
-    const token = url.searchParams.get('token') ?? '';
-    if (!safeEqual(token, secret)) return refuse(401, 'Unauthorized');
+    const token = cookieValue(req.headers.cookie, cookieName);
+    if (!token || !sessions.has(digest(token))) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -199,10 +255,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  const url = `${origin}/#bridge=${secret}`;
+  // Cookies are not kept apart by port: each host names its own.
+  cookieName = `terminal_session_${port}`;
 
   return {
-    url,
+    launchUrl: () => `${origin}/#launch=${codes.mint()}`,
     origin,
     port,
     async close() {

@@ -3,9 +3,9 @@
  * used, and the person's ID number and phone (stated on the 授权委托书 they sign as 受托人; see
  * main/documents/authorization.ts). Filled from online logins (`offlineValidUntil` from the
  * platform) and from main's own pull of the `staff` collection (valid `offlineDays` from the pull).
- * Kept in the SecretStore (Electron: safeStorage; browser host: a 0600 file) because a short-PIN
- * verifier can be brute-forced by whoever holds it, and the ID numbers are personal data. None of
- * it reaches the renderer.
+ * Kept in the SecretStore, encrypted at rest (safeStorage, or AES-256-GCM under a key in the OS
+ * keyring; see ../sync/secrets.ts) because a short-PIN verifier can be brute-forced by whoever
+ * holds it, and the ID numbers are personal data. None of it reaches the renderer.
  *
  * File format: `v: 2` (adds optional `idNumber`, `phone`). A `v: 1` file still loads: its entries
  * and lockouts are kept, and its pull checkpoint is dropped so the next roster pull fetches every

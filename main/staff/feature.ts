@@ -74,7 +74,7 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   const removeGate = ctx.events.addGate((name, role) => role !== 'clerk' || !staffEvents.has(name) || machine.state === 'active');
 
   async function getSecrets(): Promise<SecretStore> {
-    secrets ??= await hostSecretStore(ctx.dataDir, ctx.host);
+    secrets ??= await hostSecretStore(ctx.dataDir, ctx.host, (warning) => log.warn('secrets.not-protected-at-rest', { warning }));
     return secrets;
   }
 

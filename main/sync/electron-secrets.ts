@@ -1,12 +1,7 @@
-/** Electron only: secrets sealed with the OS keychain through `safeStorage` (DPAPI, Keychain, libsecret). */
+/** Electron only: its `safeStorage` (DPAPI, Keychain, libsecret/kwallet), for ./secrets.ts to judge and use. */
 import { safeStorage } from 'electron';
-import { fileSecretStore, type SecretStore } from './secrets';
+import type { SafeStorageLike } from './secrets';
 
-export function electronSecretStore(dir: string): SecretStore {
-  if (!safeStorage.isEncryptionAvailable()) throw new Error('safeStorage is not available');
-  return fileSecretStore(dir, {
-    kind: 'safeStorage',
-    seal: (b) => safeStorage.encryptString(b.toString('base64')),
-    open: (b) => Buffer.from(safeStorage.decryptString(b), 'base64'),
-  });
+export function electronSafeStorage(): SafeStorageLike {
+  return safeStorage;
 }

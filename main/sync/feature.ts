@@ -150,7 +150,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   };
 
   async function getSecrets(): Promise<SecretStore> {
-    secrets ??= await hostSecretStore(ctx.dataDir, ctx.host, (e) => log.warn('sync.safe-storage-unavailable', { error: e instanceof Error ? e.message.slice(0, 100) : 'unknown' }));
+    secrets ??= await hostSecretStore(ctx.dataDir, ctx.host, (warning) => log.warn('secrets.not-protected-at-rest', { warning }));
     return secrets;
   }
 

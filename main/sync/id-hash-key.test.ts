@@ -10,8 +10,11 @@ import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import type { CallerContext } from '../core/dispatcher';
 import { createSyncFeature } from './feature';
-import { fileSecretStore } from './secrets';
+import { openSecretStore } from './secrets';
 import { deriveProvinceIdHashKey } from './keys';
+
+/** The terminal's own secret store of a data folder (sealed files; keyring or its warned fallback). */
+const terminalSecrets = async (dataDir: string) => (await openSecretStore({ dir: join(dataDir, 'secrets'), host: 'browser' })).store;
 
 const caller: CallerContext = { origin: 'test', role: 'kiosk', senderId: 't' };
 const dirs: string[] = [];
@@ -53,7 +56,7 @@ describe('province-wide applicant ID lookup key', () => {
     expect(c.password).not.toBe(k.password);
     expect(c.legacyIdHashSalt).not.toBe(k.legacyIdHashSalt);
     // the renderer gets a key derived from the province key, not the province key itself
-    const province = await fileSecretStore(join(dirs[0]!, 'secrets')).read('id-hash-key');
+    const province = await (await terminalSecrets(dirs[0]!)).read('id-hash-key');
     expect(province?.length).toBe(32);
     expect(k.idHashSalt).not.toBe(province!.toString('hex'));
     await Promise.all([kiosk.close(), counter.close()]);
@@ -66,14 +69,14 @@ describe('province-wide applicant ID lookup key', () => {
     const withKey = await first.handlers['store.key']({ database: 'terminal' }, caller);
     await first.close();
     // as if enrolled by an older release: no province key stored
-    await fileSecretStore(join(dir, 'secrets')).remove('id-hash-key');
+    await (await terminalSecrets(dir)).remove('id-hash-key');
     const older = terminal(dir, 'kiosk', { url: platform.url }, 0);
     await older.start();
     await older.ready();
     const before = await older.handlers['store.key']({ database: 'terminal' }, caller);
     expect(before.idHashScope).toBe('terminal');
     expect(before.idHashSalt).toBe(before.legacyIdHashSalt);
-    for (let i = 0; i < 50 && !(await fileSecretStore(join(dir, 'secrets')).read('id-hash-key')); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && !(await (await terminalSecrets(dir)).read('id-hash-key')); i++) await new Promise((r) => setTimeout(r, 50));
     const after = await older.handlers['store.key']({ database: 'terminal' }, caller);
     expect(after.idHashScope).toBe('province');
     expect(after.idHashSalt).toBe(withKey.idHashSalt);
@@ -87,7 +90,7 @@ describe('province-wide applicant ID lookup key', () => {
     await first.start();
     const right = await first.handlers['store.key']({ database: 'terminal' }, caller);
     await first.close();
-    const secrets = fileSecretStore(join(dir, 'secrets'));
+    const secrets = await terminalSecrets(dir);
     await secrets.write('id-hash-key', Buffer.alloc(32, 7));
     const next = terminal(dir, 'kiosk', { url: platform.url }, 0);
     await next.start();

@@ -49,6 +49,8 @@ export const AppInfo = z.object({
   progressUrl: z.string().max(300).optional(),
   /** terminal.config.json exists but is broken: the terminal refuses to run and shows this (file and fields). */
   configError: z.object({ file: z.string().max(1000), issues: z.array(z.object({ field: z.string().max(200), message: z.string().max(300) })).max(20) }).optional(),
+  /** How main keeps its keys (main/sync/secrets.ts); `warning` (English) when a stolen disk would yield them. */
+  secretStorage: z.object({ kind: z.enum(['keyring', 'safeStorage', 'file']), protectedAtRest: z.boolean(), warning: z.string().max(600).optional() }).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

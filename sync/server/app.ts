@@ -61,7 +61,7 @@ export interface AppOptions {
   security?: SecurityOptions;
 }
 
-type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' };
+type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' } | { kind: 'metrics' };
 
 const fail = (code: ErrorCode, message: string, status: number, details?: { path: string; message: string }[]) => new PlatformError(code, message, status, details);
 
@@ -79,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const security = securitySettings(options.security);
   const metrics = new Metrics();
   const adminHash = hashToken(options.adminToken);
+  const metricsHash = options.security?.metricsToken ? hashToken(options.security.metricsToken) : null;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const level = options.logger === true ? 'info' : options.logger ? options.logger : undefined;
   const app = Fastify({
@@ -131,7 +132,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // ---------------------------------------------------------------- auth
 
   // Authentication runs before the body is read, so an anonymous upload is refused with 401 at once.
-  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/metrics', '/api/v1/terminals/enroll', '/admin', '/admin/admin.js', '/admin/admin.css']);
+  // Metrics are not public (issue 13 item 6): the admin token or the scrape-only metrics token.
+  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll', '/admin', '/admin/admin.js', '/admin/admin.css']);
   const callers = new WeakMap<FastifyRequest, Caller>();
   app.addHook('preParsing', async (req) => {
     const route = req.routeOptions.url;
@@ -144,8 +146,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return c?.kind === 'terminal' ? { id: c.terminalId, hub: c.hub } : null;
   });
 
-  async function caller(req: FastifyRequest): Promise<Caller> {
-    return callers.get(req) ?? authenticate(req);
+  /** Who calls; the metrics token is refused everywhere but on the metrics route. */
+  async function caller(req: FastifyRequest): Promise<Exclude<Caller, { kind: 'metrics' }>> {
+    const c = callers.get(req) ?? (await authenticate(req));
+    if (c.kind === 'metrics') throw fail('FORBIDDEN', 'the metrics token opens only /api/v1/metrics', 403);
+    return c;
   }
 
   async function authenticate(req: FastifyRequest): Promise<Caller> {
@@ -154,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!m) throw fail('UNAUTHORIZED', 'missing or malformed Authorization: Bearer <token>', 401);
     const token = m[1]!;
     if (timingSafeEqual(hashToken(token), adminHash)) return { kind: 'admin' };
+    if (metricsHash && timingSafeEqual(hashToken(token), metricsHash)) return { kind: 'metrics' };
     const t = await store.terminalByToken(token);
     if (!t) throw fail('UNAUTHORIZED', 'unknown or revoked token', 401);
     return { kind: 'terminal', terminalId: t.terminalId, stationId: t.stationId, hub: t.hub };
@@ -181,7 +187,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { status: 'ok', protocolVersion: PROTOCOL_VERSION, storage: store.db.kind, role: options.role ?? 'province', time: new Date().toISOString() };
   });
 
-  app.get('/api/v1/metrics', async (_req, reply) => {
+  app.get('/api/v1/metrics', async (req, reply) => {
+    if ((callers.get(req) ?? (await authenticate(req))).kind === 'terminal') throw fail('FORBIDDEN', 'metrics need the admin or the metrics token', 403);
     void reply.type('text/plain; version=0.0.4');
     return metrics.render(store.counters, hub.subscribers);
   });

@@ -7,6 +7,9 @@
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
 // to a running server with --url URL --admin-token T (needed while `serve` holds a PGlite directory).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backOfficeAction, BACK_OFFICE_ACTIONS, paths, type BackOfficeActionRequest } from '../protocol/index';
 import { openStore, startPlatform } from './platform';
@@ -16,6 +19,19 @@ import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './store';
 
 const DEFAULT_DATA_DIR = '.data/platform';
+
+/**
+ * A generated admin token is never printed (issue 13 item 6: logs and terminals are read by others):
+ * it goes to `<data dir>/admin-token` (0600 in a 0700 folder), or to a private temporary folder
+ * without one, and only that file's path is printed (`ADMIN_TOKEN_FILE <path>` on stderr).
+ */
+function writeAdminTokenFile(dataDir: string | undefined, token: string): string {
+  const dir = dataDir ? resolve(dataDir) : mkdtempSync(join(tmpdir(), 'platform-admin-'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'admin-token');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return file;
+}
 
 const USAGE = `usage: npm run platform -- <command> [options]
   serve [--port N] [--host 127.0.0.1] [--data-dir DIR | --memory] [--database-url URL] [--admin-token T] [--seed-demo] [--log info]
@@ -27,6 +43,8 @@ const USAGE = `usage: npm run platform -- <command> [options]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
 serve: --limits FILE  rate limits and partial-upload quota, JSON (sync/README.md §1; SECURITY.md)
+       env PLATFORM_METRICS_TOKEN  a scrape-only token for GET /api/v1/metrics (the admin token works too)
+       a generated admin token is written to <data dir>/admin-token (0600), never printed: ADMIN_TOKEN_FILE <path>
 database: --data-dir DIR (PGlite, default ${DEFAULT_DATA_DIR}) | --database-url URL | env DATABASE_URL
 remote:   --url http://127.0.0.1:PORT --admin-token T (or env PLATFORM_ADMIN_TOKEN)`;
 
@@ -77,11 +95,14 @@ async function main(argv: string[]): Promise<number> {
     const port = o.port ? Number(o.port) : 8787;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PlatformError('VALIDATION_FAILED', '--port must be 0–65535', 400);
     if (o.role !== undefined && o.role !== 'province' && o.role !== 'station') throw new PlatformError('VALIDATION_FAILED', '--role must be province or station', 400);
-    const security = o.limits ? readSecurityOptions(o.limits) : undefined;
+    const metricsToken = process.env.PLATFORM_METRICS_TOKEN;
+    if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(metricsToken)) throw new PlatformError('VALIDATION_FAILED', 'PLATFORM_METRICS_TOKEN must be 16–200 characters of A–Z a–z 0–9 . _ ~ + / = -', 400);
+    const limits = o.limits ? readSecurityOptions(o.limits) : undefined;
+    const security = limits || metricsToken ? { ...limits, ...(metricsToken ? { metricsToken } : {}) } : undefined;
     if (o.role === 'station') return serveStation(o, dbOptions, port, adminToken, security);
     if (o.upstream || o['enroll-code']) throw new PlatformError('VALIDATION_FAILED', '--upstream and --enroll-code belong to --role station', 400);
     const p = await startPlatform({ ...dbOptions, port, ...(o.host ? { host: o.host } : {}), ...(adminToken ? { adminToken } : {}), seedDemo: o['seed-demo'] ?? false, logger: o.log ?? false, ...(security ? { security } : {}) });
-    if (!adminToken) console.error(`ADMIN_TOKEN ${p.adminToken}`);
+    if (!adminToken) console.error(`ADMIN_TOKEN_FILE ${writeAdminTokenFile(dbOptions.dataDir, p.adminToken)}`);
     console.error(`storage ${p.storage}; admin page ${p.url}/admin`);
     console.log(`READY ${p.url}`);
     await new Promise<void>((resolve) => {
@@ -160,7 +181,7 @@ async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?
     ...(security ? { security } : {}),
     ...(log ? { log: (level, event, data) => console.error(JSON.stringify({ level, event, ...data })) } : {}),
   });
-  if (!adminToken) console.error(`ADMIN_TOKEN ${hub.adminToken}`);
+  if (!adminToken) console.error(`ADMIN_TOKEN_FILE ${writeAdminTokenFile(dbOptions.dataDir, hub.adminToken)}`);
   console.error(`station hub for station ${hub.stationId} (upstream ${o.upstream}); storage ${hub.storage}`);
   console.error(`STATION ${hub.stationId}`);
   console.log(`READY ${hub.url}`);

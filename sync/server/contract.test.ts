@@ -52,7 +52,10 @@ describe.each(backends())('platform contract on $name', (backend) => {
     const h = await fetch(`${p.url}${paths.health}`);
     expect(h.status).toBe(200);
     expect(await h.json()).toMatchObject({ status: 'ok', protocolVersion: 1, storage: backend.name });
-    const m = await fetch(`${p.url}${paths.metrics}`);
+    // Metrics need the admin token (or the scrape-only metrics token; sync/server/security/logs.test.ts).
+    expect((await fetch(`${p.url}${paths.metrics}`)).status).toBe(401);
+    const m = await fetch(`${p.url}${paths.metrics}`, { headers: { authorization: `Bearer ${p.adminToken}` } });
+    expect(m.status).toBe(200);
     const text = await m.text();
     expect(text).toContain('platform_push_rows_total{outcome="written"}');
     expect(text).toContain('platform_sse_clients');

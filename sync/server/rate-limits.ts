@@ -47,6 +47,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 export interface SecurityOptions {
   rateLimits?: Partial<Omit<RateLimits, 'enroll' | 'login' | 'push' | 'upload'>> & Partial<Record<'enroll' | 'login' | 'push' | 'upload', Partial<RateLimit>>>;
   partialUploads?: Partial<PartialUploadPolicy>;
+  /**
+   * Bearer token a metrics scraper (Prometheus) sends to `GET /api/v1/metrics`, which answers only
+   * to it and to the admin token (issue 13 item 6); it opens nothing else. Env `PLATFORM_METRICS_TOKEN`.
+   */
+  metricsToken?: string;
 }
 
 export function securitySettings(o: SecurityOptions = {}): { rateLimits: RateLimits; partialUploads: PartialUploadPolicy } {

@@ -178,7 +178,8 @@ describe('security: every file the platform, the hub and the terminal write is t
     untrackProcess(host.pid);
     host = null;
     expect(count(join(data, 'demo-platform'))).toBeGreaterThan(500);
-    expect(readdirSync(join(data, 'logs'))).toContain('host.log');
+    // Rotated log files (main/core/log.ts): host.<date>.<n>.log.
+    expect(readdirSync(join(data, 'logs')).some((f) => /^host\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(f))).toBe(true);
     await t.attack('read the stopped terminal’s data folder as another user', async () => exposed(data).length === 0);
   }, 240_000);
 });
