@@ -129,11 +129,12 @@ for (const backend of backends()) {
       }
       const other = admin();
       await other.signIn('temp');
-      expect((await other.call('GET', '/api/v1/backoffice/session')).status).toBe(200);
+      expect((await other.call('GET', '/api/v1/backoffice/session')).json.officer.id).toBe('temp');
       const saved = other.cookie;
       expect((await other.call('DELETE', '/api/v1/backoffice/session')).status).toBe(200);
       other.cookie = saved; // a copied cookie is dead after sign-out
-      expect((await other.call('GET', '/api/v1/backoffice/session')).status).toBe(401);
+      expect((await other.call('GET', '/api/v1/backoffice/session')).json).toEqual({ officer: null });
+      expect((await other.call('GET', '/api/v1/backoffice/applications')).status).toBe(401);
       // garbage cookies and no cookie: 401, English
       for (const c of ['', 'bo_session=', 'bo_session=bos_x', `bo_session=${'a'.repeat(5000)}`, 'bo_session=bos_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
         other.cookie = c;
@@ -320,7 +321,8 @@ for (const backend of backends()) {
 
       expect((await adminC.call('PATCH', '/api/v1/backoffice/officers/admin1', { disabled: true })).status).toBe(400);
       expect((await adminC.call('PATCH', '/api/v1/backoffice/officers/shouli', { disabled: true })).status).toBe(200);
-      expect((await acceptor.call('GET', '/api/v1/backoffice/session')).status).toBe(401);
+      expect((await acceptor.call('GET', '/api/v1/backoffice/session')).json).toEqual({ officer: null });
+      expect((await acceptor.call('GET', '/api/v1/backoffice/applications')).status).toBe(401);
       expect((await admin().signIn('shouli')).status).toBe(401);
       expect((await adminC.call('PATCH', '/api/v1/backoffice/officers/shouli', { disabled: false })).status).toBe(200);
       expect((await acceptor.signIn('shouli')).status).toBe(200);

@@ -177,7 +177,11 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
     }
   });
 
-  app.get(`${BACKOFFICE_API}/session`, async (req) => ({ officer: await officer(req) }));
+  /** Who is signed in: `{ officer: null }` when nobody is (the page asks on load; not an error). */
+  app.get(`${BACKOFFICE_API}/session`, async (req) => {
+    const token = cookie(req, SESSION_COOKIE);
+    return { officer: token ? await officers.session(token) : null };
+  });
 
   app.delete(`${BACKOFFICE_API}/session`, async (req, reply) => {
     const token = cookie(req, SESSION_COOKIE);
