@@ -12,6 +12,7 @@
  * - Officer 赵受理 (受理员 only) sees no 批准 button and, calling the server directly with his session,
  *   is refused with HTTP 403; the status does not move; the refusal is in the audit log with his id.
  * - The counter terminal's 补正 editor shows the flagged field and material.
+ * - 管理员 creates an enrollment code and revokes the kiosk terminal (its token is refused at once).
  * - Every back-office screen: screenshot in test-results/screens/backoffice-*.png, axe 0
  *   serious/critical, no CSP violation or script error in the console.
  */
@@ -137,6 +138,8 @@ test('officer finds a kiosk application, views its files, flags 补正 by pickin
   expect(pushed.rejections).toEqual([]);
   const id = submitted.id;
   expect(((await platform.store.getDocument('applications', id)) as ApplicationDoc).status).toBe('synced');
+  // another station's application, so the filters have something to leave out
+  await platform.store.upsertAsPlatform('applications', [exampleApplication({ stationId: '360121100', status: 'synced', submittedAt: now })]);
 
   // ---- the counter terminal is signed in (it will show the 补正 later)
   const counter = await browser.newPage();
@@ -158,6 +161,7 @@ test('officer finds a kiosk application, views its files, flags 补正 by pickin
   await page.getByTestId('bo-signin').click();
   await expect(page.getByTestId('bo-officer')).toContainText('张受理（受理员、管理员）');
   await expect(page.getByTestId(`bo-open-${id}`)).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('bo-queue-total')).toHaveText('共 2 件');
   // the session is an httpOnly cookie: the page's script cannot read it
   expect(await page.evaluate(() => document.cookie)).toBe('');
   // filters: station, service, status (Chinese labels)
@@ -241,18 +245,30 @@ test('officer finds a kiosk application, views its files, flags 补正 by pickin
 
   // ---- the other screens: dashboard (real counts), stations/terminals, officers, audit (zhao's refusal with his id)
   await page.getByTestId('bo-nav-dashboard').click();
-  await expect(page.getByTestId('bo-dash-total')).toHaveText('1');
+  await expect(page.getByTestId('bo-dash-total')).toHaveText('2');
+  await expect(page.getByTestId('bo-dash-stations')).toContainText('莲塘镇便民服务中心');
   await expect(page.getByTestId('bo-dash-stations')).toContainText('南新乡便民服务中心');
   await shot(page, '8-dashboard');
   await page.getByTestId('bo-nav-stations').click();
   await expect(page.getByTestId('bo-terminals')).toContainText(kiosk.terminalId);
+  // an enrollment code for the other station (shown once), then the kiosk terminal revoked: its token is dead
+  await page.getByTestId('bo-enroll-station').click();
+  await page.getByRole('option', { name: '莲塘镇便民服务中心（360121100）' }).click();
+  await page.getByTestId('bo-enroll-create').click();
+  await expect(page.getByTestId('bo-enroll-code')).toContainText(/注册码 [0-9A-Z]{5}-[0-9A-Z]{5}，/);
+  await page.getByTestId(`bo-revoke-${kiosk.terminalId}`).click();
+  await page.locator('.el-popconfirm').getByRole('button', { name: '停用' }).click();
+  await expect(page.getByTestId('bo-terminals')).toContainText('已停用');
+  expect((await kiosk.req('GET', '/api/v1/terminals/me')).status).toBe(401);
   await shot(page, '9-stations');
   await page.getByTestId('bo-nav-officers').click();
   await expect(page.getByTestId('bo-officer-table')).toContainText('赵受理');
   await shot(page, '10-officers');
   await page.getByTestId('bo-nav-audit').click();
+  await expect(page.getByTestId('bo-audit-table')).toContainText('zhang');
   await page.getByTestId('bo-audit-officer').fill('zhao');
   await page.getByTestId('bo-audit-officer').press('Enter');
+  await expect(page.getByTestId('bo-audit-table')).not.toContainText('zhang');
   await expect(page.getByTestId('bo-audit-table')).toContainText('批准');
   await expect(page.getByTestId('bo-audit-table')).toContainText('拒绝');
   await shot(page, '11-audit');
