@@ -194,9 +194,12 @@ test('officer finds a kiosk application, views its files, flags 补正 by pickin
   await expect(page.getByTestId('bo-letter-pdf')).toBeVisible();
   await expect(page.getByTestId('bo-letter')).toContainText('代为申请、代领结果');
   await expect(page.getByTestId('bo-timeline')).toContainText('已提交');
-  // (the PDF viewer in the frame paints its page a moment after the response; for the screenshot only)
-  await page.waitForTimeout(2000);
   await shot(page, '3-application');
+  // Chromium's PDF viewer opened the 委托书 in the frame (a full-page screenshot does not paint it: a viewport one does)
+  await page.getByTestId('bo-letter-pdf').scrollIntoViewIfNeeded();
+  await expect.poll(() => page.frames().some((f) => f.url().startsWith('chrome-extension://')), { timeout: 20_000 }).toBe(true);
+  await page.waitForTimeout(1500); // the viewer paints its page a moment after it opens (screenshot only)
+  await page.screenshot({ path: join(SCREENS, 'backoffice-3b-letter-pdf.png') });
 
   // ---- 受理 with an opinion
   await page.getByTestId('bo-action-accept').click();
