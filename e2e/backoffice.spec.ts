@@ -65,7 +65,7 @@ async function letterPdf(id: string): Promise<Buffer> {
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function upload(t: Client, bytes: Buffer): Promise<void> {
-  const r = await fetch(station.platform.url + paths.attachment(sha(bytes)), { method: 'PUT', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+  const r = await fetch(station.platform.url + paths.attachment(sha(bytes)), { method: 'PUT', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
   expect(r.status, await r.clone().text()).toBe(201);
 }
 
