@@ -47,6 +47,22 @@ const boundaries = {
       folder('sync/server', 'preload/ may not import the platform server.'),
     ],
   },
+  // The back office web app (backoffice/src): a browser page served by the platform. It may use the
+  // sync protocol and the terminal's locale files (the status labels), nothing else of the project.
+  backoffice: {
+    paths: [
+      ...nodeBuiltins.map((name) => ({ name, message: 'backoffice/ runs in a browser: no Node built-ins.' })),
+      { name: 'electron', message: 'backoffice/ runs in a browser: no electron.' },
+    ],
+    patterns: [
+      folder('renderer', 'backoffice/ may import only the terminal\'s locale files (renderer/i18n/locales).', ['renderer/i18n/locales']),
+      folder('main', 'backoffice/ may not import main/.'),
+      folder('devices', 'backoffice/ may not import devices/.'),
+      folder('preload', 'backoffice/ may not import preload/.'),
+      folder('sync/server', 'backoffice/ talks to the platform over HTTP only; it may not import sync/server.'),
+      folder('sync/client', 'backoffice/ may not import the terminal sync client.'),
+    ],
+  },
   // The contract is shared by every process: it may only depend on zod and the sync protocol.
   contract: {
     paths: [
@@ -91,6 +107,8 @@ export default tseslint.config(
     },
   },
   { files: ['renderer/**/*.{ts,vue}'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['backoffice/src/**/*.{ts,vue}'], languageOptions: { globals: { ...globals.browser } } },
+  restrict(['backoffice/src/**/*.{ts,vue}'], boundaries.backoffice),
   restrict(['renderer/**/*.{ts,vue}'], boundaries.renderer),
   restrict(['main/**/*.ts'], boundaries.main),
   restrict(['devices/**/*.ts'], boundaries.devices),

@@ -1,4 +1,5 @@
-// Builds the app (electron-vite build) when out/ is missing or older than any source file.
+// Builds the app (electron-vite build, then the back office web app: vite build -c
+// backoffice/vite.config.ts) when out/ is missing or older than any source file.
 // Used by `npm run host`, `npm start`, the e2e tests and the benchmarks, so they always run
 // what the sources say.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 
 export const root = resolve(import.meta.dirname, '..');
 const STAMP = join(root, 'out', '.build-stamp');
-const SOURCES = ['main', 'preload', 'renderer', 'sync/protocol', 'sync/client', 'devices', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.base.json'];
+const SOURCES = ['main', 'preload', 'renderer', 'sync/protocol', 'sync/client', 'devices', 'backoffice', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.base.json'];
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -22,7 +23,7 @@ function newest(path) {
 }
 
 export function needsBuild() {
-  if (!existsSync(STAMP) || !existsSync(join(root, 'out', 'main', 'host.js'))) return true;
+  if (!existsSync(STAMP) || !existsSync(join(root, 'out', 'main', 'host.js')) || !existsSync(join(root, 'out', 'backoffice', 'index.html'))) return true;
   const built = statSync(STAMP).mtimeMs;
   return SOURCES.some((s) => newest(join(root, s)) > built);
 }
@@ -39,6 +40,15 @@ export function ensureBuild({ quiet = false } = {}) {
   if (r.status !== 0) {
     if (quiet) process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
     throw new Error('electron-vite build failed');
+  }
+  const bo = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'backoffice/vite.config.ts'], {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (bo.status !== 0) {
+    if (quiet) process.stderr.write(`${bo.stdout ?? ''}${bo.stderr ?? ''}`);
+    throw new Error('back office build (vite build -c backoffice/vite.config.ts) failed');
   }
   writeFileSync(STAMP, String(Date.now()));
   if (!quiet) process.stderr.write(`built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,7 +1,7 @@
 // HTTP API of the reference platform (Fastify). Every route validates with the shared protocol schemas.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
   adminListApplicationsQuery,
@@ -32,7 +32,7 @@ import {
   type StationStatus,
   type StreamEvent,
 } from '../protocol/index';
-import { adminCss, adminJs, adminPageHtml } from './admin-page';
+import { isBackOfficeRoute, registerBackOffice } from './backoffice/routes';
 import type { ChangeHub } from './changes';
 import { Metrics } from './metrics';
 import { QueueService } from './queue';
@@ -59,6 +59,8 @@ export interface AppOptions {
   station?: { stationId: string; upstream(): Promise<StationStatus['upstream']> };
   /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts); defaults when absent. */
   security?: SecurityOptions;
+  /** The built back-office web app (default out/backoffice); see sync/server/backoffice/routes.ts. */
+  backOfficeDir?: string;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' } | { kind: 'metrics' };
@@ -133,11 +135,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Authentication runs before the body is read, so an anonymous upload is refused with 401 at once.
   // Metrics are not public (issue 13 item 6): the admin token or the scrape-only metrics token.
-  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll', '/admin', '/admin/admin.js', '/admin/admin.css']);
+  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll']);
   const callers = new WeakMap<FastifyRequest, Caller>();
   app.addHook('preParsing', async (req) => {
     const route = req.routeOptions.url;
-    if (route === undefined || PUBLIC_ROUTES.has(route)) return;
+    // The back office (sync/server/backoffice) authenticates officers by their session cookie itself.
+    if (route === undefined || PUBLIC_ROUTES.has(route) || isBackOfficeRoute(route)) return;
     callers.set(req, await authenticate(req));
   });
 
@@ -438,15 +441,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { revoked: true };
   });
 
-  const pageHeaders = (reply: FastifyReply, type: string) =>
-    reply
-      .type(type)
-      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'no-store');
-  app.get('/admin', async (_req, reply) => pageHeaders(reply, 'text/html; charset=utf-8').send(adminPageHtml()));
-  app.get('/admin/admin.js', async (_req, reply) => pageHeaders(reply, 'text/javascript; charset=utf-8').send(adminJs));
-  app.get('/admin/admin.css', async (_req, reply) => pageHeaders(reply, 'text/css; charset=utf-8').send(adminCss));
+  // The back office for officers (accounts, roles, audit) and its web app at /admin: sync/server/backoffice.
+  await registerBackOffice(app, {
+    store,
+    role: options.role ?? 'province',
+    isAdminToken: async (req) => (callers.get(req) ?? (await authenticate(req).catch(() => null)))?.kind === 'admin',
+    ...(options.backOfficeDir ? { staticDir: options.backOfficeDir } : {}),
+  });
 
   return app;
 }

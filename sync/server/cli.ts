@@ -3,6 +3,8 @@
 //   serve --role station --upstream URL [--enroll-code CODE] [--data-dir DIR] [--port N] [--host H]   (a station hub)
 //   serve ... --limits FILE   (rate limits and partial-upload quota, JSON)
 //   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
+//   officer add --id LOGIN --name NAME --roles admin[,acceptor,approver]   (password: env OFFICER_PASSWORD or stdin)
+//   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
@@ -17,6 +19,8 @@ import { seedDemo } from './seed/demo';
 import { syntheticCatalog } from './seed/catalog';
 import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './store';
+import { OfficerStore } from './backoffice/officers';
+import { officerRole, type OfficerRole } from '../protocol/backoffice';
 
 const DEFAULT_DATA_DIR = '.data/platform';
 
@@ -39,6 +43,10 @@ const USAGE = `usage: npm run platform -- <command> [options]
       a station hub: the hall's terminals sync with it; it replicates with the province
   seed --demo | --synthetic N
   enroll-code --station <id> [--ttl MINUTES]
+  officer add --id LOGIN --name NAME --roles admin[,acceptor,approver]
+      a back-office officer (the first 管理员 of a new platform); the password is read from env
+      OFFICER_PASSWORD or the first line of stdin, never from the command line
+  officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
   list [--status STATUS] [--station ID]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
@@ -79,6 +87,9 @@ async function main(argv: string[]): Promise<number> {
       'enroll-code': { type: 'string' },
       'upstream-batch': { type: 'string' },
       limits: { type: 'string' },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      roles: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -136,6 +147,8 @@ async function main(argv: string[]): Promise<number> {
         console.error(`valid until ${r.expiresAt} for station ${o.station}`);
         return 0;
       }
+      case 'officer':
+        return await officerCommand(new OfficerStore(db), rest[0], o);
       case 'list': {
         const apps = await store.listApplications({ ...(o.status ? { status: o.status } : {}), ...(o.station ? { stationId: o.station } : {}) });
         for (const a of apps) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
@@ -160,6 +173,56 @@ async function main(argv: string[]): Promise<number> {
 }
 
 type Opts = Record<string, string | string[] | boolean | undefined>;
+
+/** The password of `officer add` / `reset-password`: env OFFICER_PASSWORD, else the first line of stdin. */
+async function readPassword(): Promise<string> {
+  const env = process.env.OFFICER_PASSWORD;
+  if (env) return env;
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n') || text.length > 1000) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+/** `officer add|list|reset-password|disable|enable`: straight on the database, recorded in the audit log as `cli`. */
+async function officerCommand(officers: OfficerStore, sub: string | undefined, o: Opts): Promise<number> {
+  const id = typeof o.id === 'string' ? o.id : undefined;
+  const needId = () => {
+    if (!id) throw new PlatformError('VALIDATION_FAILED', `officer ${sub} needs --id LOGIN`, 400);
+    return id;
+  };
+  switch (sub) {
+    case 'add': {
+      const roles = (typeof o.roles === 'string' ? o.roles : '').split(',').map((r) => r.trim()).filter(Boolean);
+      const bad = roles.find((r) => !officerRole.safeParse(r).success);
+      if (bad !== undefined || roles.length === 0) throw new PlatformError('VALIDATION_FAILED', `--roles must list admin, acceptor and/or approver${bad ? ` (not "${bad.slice(0, 20)}")` : ''}`, 400);
+      const created = await officers.create({ id: needId(), name: typeof o.name === 'string' ? o.name : '', roles: roles as OfficerRole[], password: await readPassword() }, 'cli');
+      await officers.audit({ via: 'cli' }, { action: 'create_officer', target: created.id, outcome: 'ok', detail: { roles: created.roles } });
+      console.log(JSON.stringify(created));
+      return 0;
+    }
+    case 'list':
+      for (const x of await officers.list()) console.log([x.id, x.name, x.roles.join(','), x.disabled ? 'disabled' : 'active'].join('\t'));
+      return 0;
+    case 'reset-password':
+      await officers.resetPassword(needId(), await readPassword());
+      await officers.audit({ via: 'cli' }, { action: 'reset_password', target: id!, outcome: 'ok' });
+      console.log(JSON.stringify({ id, reset: true }));
+      return 0;
+    case 'disable':
+    case 'enable': {
+      const r = await officers.update(needId(), { disabled: sub === 'disable' });
+      await officers.audit({ via: 'cli' }, { action: `${sub}_officer`, target: id!, outcome: 'ok' });
+      console.log(JSON.stringify(r));
+      return 0;
+    }
+    default:
+      throw new PlatformError('VALIDATION_FAILED', 'officer needs add, list, reset-password, disable or enable', 400);
+  }
+}
 
 /** `serve --role station`: a station hub until SIGINT/SIGTERM (a SIGKILL loses nothing: its state is in the database). */
 async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?: string }, port: number, adminToken: string | undefined, security: SecurityOptions | undefined): Promise<number> {

@@ -463,11 +463,11 @@ describe.each(backends())('platform contract on $name', (backend) => {
     const bad = await admin.req('PUT', paths.adminDocuments('service_items'), [{ id: 'X' }]);
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.length).toBeGreaterThan(0);
+    // The back-office web app (sync/server/backoffice): 503 with a hint until `npm run build` made it.
     const page = await fetch(`${p.url}/admin`);
-    expect(page.status).toBe(200);
+    expect([200, 503]).toContain(page.status);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await page.text()).toContain('/admin/admin.js');
-    expect((await fetch(`${p.url}/admin/admin.js`)).status).toBe(200);
+    expect(await page.text()).toMatch(page.status === 200 ? /\/admin\/assets\/index-[\w-]+\.js/ : /npm run build/);
   });
 
   // ------------------------------------------------------------ staff

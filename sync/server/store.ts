@@ -501,8 +501,10 @@ export class Store {
   }
 
   /** accept (受理号) / review / supplement (补正) / approve / reject / complete. */
-  async backOffice(id: string, action: BackOfficeAction, request: BackOfficeActionRequest): Promise<ApplicationDoc> {
+  /** `allowedFrom` narrows the statuses the action starts from (不予受理: a `reject` before acceptance only). */
+  async backOffice(id: string, action: BackOfficeAction, request: BackOfficeActionRequest, allowedFrom?: readonly ApplicationDoc['status'][]): Promise<ApplicationDoc> {
     const t = BACK_OFFICE_TRANSITIONS[action];
+    const from = allowedFrom ? t.from.filter((s) => allowedFrom.includes(s)) : t.from;
     // The HTTP layer parses the body already; the CLI and tests call in directly.
     const checked = backOfficeActionRequest.safeParse(request);
     if (!checked.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${action} request`, 400, issuesOf(checked.error));
@@ -517,8 +519,8 @@ export class Store {
       const rows = await tx.query<DocRow>("SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = 'applications' AND id = $1 FOR UPDATE", [id]);
       const cur = rows[0]?.data as ApplicationDoc | undefined;
       if (!cur) throw new PlatformError('NOT_FOUND', 'no application with this id', 404);
-      if (!t.from.includes(cur.status)) {
-        throw new PlatformError('INVALID_TRANSITION', `cannot ${action} an application that is ${cur.status} (allowed from: ${t.from.join(', ')})`, 409);
+      if (!from.includes(cur.status)) {
+        throw new PlatformError('INVALID_TRANSITION', `cannot ${action} an application that is ${cur.status} (allowed from: ${from.join(', ')})`, 409);
       }
       const now = new Date().toISOString();
       const actor = req.actor ?? 'back-office';

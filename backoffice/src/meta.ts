@@ -1,0 +1,33 @@
+// Stations and services for the filters and pickers (read once per page load).
+import { ref } from 'vue';
+import { api } from './api';
+
+export interface StationRow {
+  stationId: string;
+  name: string;
+  divisionCode: string;
+  level: string;
+  terminals: number;
+  revoked: number;
+}
+export const stations = ref<StationRow[]>([]);
+export const services = ref<{ code: string; name: string }[]>([]);
+let loaded: Promise<void> | null = null;
+
+export function loadMeta(force = false): Promise<void> {
+  if (!loaded || force) {
+    loaded = api<{ stations: StationRow[]; services: { code: string; name: string }[] }>('GET', '/meta').then(
+      (r) => {
+        stations.value = r.stations;
+        services.value = r.services;
+      },
+      (e: unknown) => {
+        loaded = null;
+        throw e;
+      },
+    );
+  }
+  return loaded;
+}
+
+export const stationName = (id: string) => stations.value.find((s) => s.stationId === id)?.name ?? id;
