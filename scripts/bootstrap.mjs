@@ -12,7 +12,7 @@ const root = resolve(import.meta.dirname, '..');
 export const PACKAGES = {
   // fonts-hanazono: the rare-character fallback fonts (CJK Ext A–F) for PDFs and receipts; `node scripts/fonts.mjs` copies them into build/fonts for packaging.
   app: ['chromium', 'libusb-1.0-0', 'socat', 'espeak-ng', 'fonts-hanazono'],
-  test: ['chromium', 'libusb-1.0-0', 'socat', 'postgresql-15', 'poppler-utils', 'fonts-noto-cjk', 'espeak-ng', 'fonts-hanazono', 'libfaketime'],
+  test: ['chromium', 'libusb-1.0-0', 'socat', 'postgresql-15', 'poppler-utils', 'fonts-noto-cjk', 'espeak-ng', 'fonts-hanazono', 'libfaketime', 'gnome-keyring', 'dbus-daemon'],
 };
 
 const has = (pkg) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed');
