@@ -25,7 +25,8 @@ let up = true;
 let t = Date.parse('2026-11-29T09:00:00Z');
 const dirs: string[] = [];
 const logLines: string[] = [];
-const log = createLogger({ stderr: false, level: 'debug', sink: (l) => logLines.push(l) });
+// These tests read what was logged: no rate bound here (main/core/log.test.ts covers it).
+const log = createLogger({ stderr: false, level: 'debug', sink: (l) => logLines.push(l), burst: 100_000, ceiling: 100_000 });
 const sessions: unknown[] = [];
 const events = createEventHub(log);
 events.subscribe((name, payload) => name === 'staff.session' && sessions.push(payload));

@@ -272,7 +272,8 @@ export class Store {
             continue;
           }
           // The province's lookup hash, whatever salt the terminal used (an adjustment it learns below).
-          const idNumber = lookupSalt ? plainIdNumber(r.doc) : null;
+          // Only a hash the terminal chose to send (null: the terminal keeps the case unmatched).
+          const idNumber = lookupSalt && typeof r.doc.applicantIdHash === 'string' ? plainIdNumber(r.doc) : null;
           const doc = idNumber && lookupSalt ? { ...r.doc, applicantIdHash: applicantLookupHash(lookupSalt, idNumber) } : r.doc;
           writes.push({ id: c.id, doc, hash: c.hash, stations: visibilityOf(collection, doc), expected });
         } else {
@@ -644,7 +645,7 @@ export class Store {
     if (done[0]?.value === marker) return 0;
     const salt = provinceLookupSalt(key);
     const rows = await this.db.query<{ data: Record<string, unknown> }>(
-      "SELECT data FROM documents WHERE collection = 'applications' AND data->'applicant'->>'idNumber' IS NOT NULL",
+      "SELECT data FROM documents WHERE collection = 'applications' AND data->'applicant'->>'idNumber' IS NOT NULL AND data->>'applicantIdHash' IS NOT NULL",
     );
     const changed = rows
       .map((r) => r.data)
