@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Platform } from '../sync/server/platform';
 import { DocumentStore } from '../main/documents/store';
 import { loadOrCreateMasterKey } from '../main/sync/keys';
-import { fileSecretStore } from '../main/sync/secrets';
+import { openSecretStore } from '../main/sync/secrets';
 import type { KioskDevices } from './kiosk-devices';
 import { startStation, STATION, type Station } from './station';
 import type { FaultProxy } from './sync-fault-proxy';
@@ -99,7 +99,8 @@ test('the whole journey: card → jmyb → form → submit → slip + PDF → pr
   const onDisk = readFileSync(join(docs, stored[0]!));
   expect(onDisk.subarray(0, 4).toString()).toBe('TTD1');
   expect(onDisk.includes(Buffer.from('%PDF'))).toBe(false);
-  const master = await loadOrCreateMasterKey(fileSecretStore(join(host.dataDir, 'secrets')));
+  // The host's master key as main keeps it: sealed under the store key (keyring, or its warned file fallback).
+  const master = await loadOrCreateMasterKey((await openSecretStore({ dir: join(host.dataDir, 'secrets'), host: 'browser' })).store);
   const bytes = await new DocumentStore({ dir: docs, masterKey: async () => master }).read(stored[0]!.replace(/\.pdf\.enc$/, ''));
   const pdf = join(host.dataDir, 'receipt-under-test.pdf');
   writeFileSync(pdf, bytes!);

@@ -28,7 +28,9 @@ export function e2eClockEnv(now = new Date(), env = process.env) {
   const lib = FAKETIME_LIBS.find((p) => existsSync(p));
   if (!lib) return { env: base, line: 'e2e clock: real time, TZ=UTC (libfaketime not installed: apt-get install libfaketime)' };
   const target = e2eClockTarget(now, env.E2E_CLOCK_AT);
-  const offset = Math.round((target.getTime() - now.getTime()) / 1000);
+  // Whole seconds, rounded up: the shifted clock never starts before the target (rounded to nearest,
+  // a process started at once could read 23:51:59.6).
+  const offset = Math.ceil((target.getTime() - now.getTime()) / 1000);
   const preload = [env.LD_PRELOAD, lib].filter(Boolean).join(':');
   return {
     env: { ...base, LD_PRELOAD: preload, FAKETIME: `${offset >= 0 ? '+' : ''}${offset}s`, E2E_CLOCK_START: target.toISOString() },
