@@ -1,20 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { createServer } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startHost } from './host';
 import { trackProcess, untrackProcess } from '../scripts/test-reaper.mjs';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from './hub-process';
 
 test('npm run host -- --no-open --port N prints READY with a url that opens the app', async ({ page }) => {
   const port = await freePort();

@@ -8,7 +8,6 @@
 //      the page never reach it; log files 0600.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -19,6 +18,7 @@ import { signalProcess, trackDir, trackProcess, untrackDir, untrackProcess } fro
 import { DEMO_STAFF } from '../seed/demo';
 import { startPlatform, type Platform } from '../platform';
 import { tally } from './tally';
+import { freePort } from '../test/pg-cluster';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,15 +47,6 @@ afterAll(async () => {
     untrackDir(d);
   }
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** Files under dir (recursively) whose bytes contain any needle (as UTF-8); paths relative. */
 function grep(dir: string, needles: string[]): string[] {
