@@ -65,7 +65,8 @@ async function attempt(actions: Action[]): Promise<RunResult> {
   try {
     return await runActions(host, actions, { terminals });
   } catch (e) {
-    const detail = e instanceof Error ? e.message.slice(0, 500) : String(e).slice(0, 500);
+    // The message and where it was thrown (the first frames), so a run that throws can be understood from the log alone.
+    const detail = e instanceof Error ? `${e.message.slice(0, 500)}${e.stack ? ` @ ${e.stack.split('\n').slice(1, 4).map((l) => l.trim()).join(' < ')}` : ''}` : String(e).slice(0, 500);
     return { violations: [{ invariant: 'run-completes', detail: `the run threw: ${detail}` }], applied: 0, quiescentPoints: 0, apps: 0, auditEvents: 0, timings: {} };
   }
 }

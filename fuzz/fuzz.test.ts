@@ -1,12 +1,35 @@
 // A fixed set of fuzzer seeds inside `npm test` (the full hunt is `npm run fuzz`), on PGlite and on
 // PostgreSQL, plus the shrunk sequences of the bugs the fuzzer found (regressions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate, PlatformHost, prng, runActions, shrink, type Action } from './fuzzer';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filesContaining, generate, PlatformHost, prng, runActions, shrink, type Action } from './fuzzer';
 import { backends, enroll } from '../sync/server/test/helpers';
 import { startTestDatabase, type TestDatabase } from '../sync/server/test/pg-cluster';
 
 /** Seeds that ran clean when they were chosen; each covers most action kinds in 30 steps. */
 const SEEDS = { pglite: [1, 2], postgres: [3] } as const;
+
+describe('the no-PII-in-files check', () => {
+  it('finds clear PII, skips a file removed between listing and reading (seed 500204), and still fails on other read errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-pii-'));
+    try {
+      writeFileSync(join(dir, 'clear.json'), '{"name":"测试人"}');
+      writeFileSync(join(dir, 'sealed.att'), 'TTA1 nothing readable');
+      mkdirSync(join(dir, 'sub'));
+      const gone = join(dir, 'uploaded-and-deleted.att');
+      // The uploader deletes a confirmed attachment after the walk listed it.
+      const listed = [join(dir, 'clear.json'), gone, join(dir, 'sealed.att')];
+      expect(filesContaining(dir, ['测试人'], () => listed)).toEqual([join(dir, 'clear.json')]);
+      expect(filesContaining(dir, ['测试人'])).toEqual([join(dir, 'clear.json')]);
+      // A directory given as a file is a real error of the check, not a race: it is not swallowed.
+      expect(() => filesContaining(dir, ['测试人'], () => [join(dir, 'sub')])).toThrow(/EISDIR/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('action generation and shrinking (no platform)', () => {
   it('a seed always gives the same actions; different seeds differ; quiescent points are spread', () => {

@@ -567,10 +567,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 
     // No resident PII in clear in any file a terminal wrote.
     for (const [i, t] of terminals.entries()) {
-      for (const file of walk(t.dataDir)) {
-        const bytes = readFileSync(file);
-        for (const s of PII) if (bytes.includes(Buffer.from(s))) v.push({ invariant: 'no-pii-in-files', detail: `terminal ${i}: ${file.slice(t.dataDir.length)} contains resident data in clear` });
-      }
+      for (const file of filesContaining(t.dataDir, PII)) v.push({ invariant: 'no-pii-in-files', detail: `terminal ${i}: ${file.slice(t.dataDir.length)} contains resident data in clear` });
     }
     return v;
   }
@@ -610,6 +607,28 @@ function summary(d: Record<string, unknown>): string {
 function differing(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !['_rev', '_meta', '_attachments'].includes(k)));
   return [...keys].filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null));
+}
+
+/**
+ * The files under `dir` that contain any of `needles` in clear. The terminal keeps running while this
+ * looks (its uploader deletes an attachment once the platform confirms it, an atomic write renames its
+ * temp file), so a file listed and gone before it is read is skipped: it holds nothing any more, and
+ * a renamed file is read under its new name. Seed 500204's "run threw ENOENT" was this race in the
+ * check itself, not a terminal defect.
+ */
+export function filesContaining(dir: string, needles: readonly string[], list: (dir: string) => string[] = walk): string[] {
+  const found: string[] = [];
+  for (const file of list(dir)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    if (needles.some((s) => bytes.includes(Buffer.from(s)))) found.push(file);
+  }
+  return found;
 }
 
 function walk(dir: string): string[] {
