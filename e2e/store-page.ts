@@ -4,9 +4,9 @@
  * Built by ./store-bundle.ts.
  */
 import { startTerminalStore, type TerminalStore } from '../renderer/db/terminal-store';
-import { createDraft, submitApplication } from '../renderer/db/applications';
+import { createDraft, saveCorrection, setTerminalStatus, submitApplication, updateForm, type DraftInput } from '../renderer/db/applications';
 import { openTerminalDatabase } from '../renderer/db/database';
-import { toLocal } from '../renderer/db/modifiers';
+import { toLocal, toProtocol } from '../renderer/db/modifiers';
 import { APPLICATION_STATUSES, uuidv7, type ApplicationDoc } from '../sync/protocol';
 import { call } from '../renderer/bridge/client';
 import { exampleApplication, exampleEvaluation, exampleFormData } from '../sync/protocol';
@@ -18,6 +18,7 @@ import { createRxDatabase } from 'rxdb';
 import { createStorage } from '../renderer/db/storage';
 import { quarantineSchemaV0 } from '../renderer/db/migrations';
 import { listQuarantine, quarantineKey, refusalText } from '../renderer/db/quarantine';
+import type { CollectionName } from '../sync/protocol';
 
 let store: TerminalStore | null = null;
 
@@ -241,6 +242,58 @@ const api = {
     } finally {
       await db.close();
     }
+  },
+  // ---- the sync fuzzer's terminal in Chromium (e2e/fuzz-chromium.ts): the same local operations the
+  // Node fuzz terminal performs on its RxDB database, here on the real Dexie/IndexedDB store.
+  async fuzzCreate(input: DraftInput, at: string): Promise<string> {
+    const s = need();
+    return (await createDraft(s.db, input, s.idHashSalt, new Date(at))).id;
+  },
+  async fuzzAppIds(statuses: string[]): Promise<string[]> {
+    const docs = await need().db.applications.find({ selector: { status: { $in: statuses } }, sort: [{ id: 'asc' }] }).exec();
+    return docs.map((d) => d.id);
+  },
+  async fuzzApp(id: string): Promise<ApplicationDoc | null> {
+    const d = await need().db.applications.findOne(id).exec();
+    return d ? (toProtocol('applications', d.toJSON(true) as Record<string, unknown>) as unknown as ApplicationDoc) : null;
+  },
+  async fuzzUpdateForm(id: string, patch: Parameters<typeof updateForm>[2], at: string): Promise<void> {
+    const s = need();
+    await updateForm(s.db, id, patch, s.idHashSalt, new Date(at));
+  },
+  async fuzzSetStatus(id: string, status: Parameters<typeof setTerminalStatus>[2], at: string): Promise<void> {
+    await setTerminalStatus(need().db, id, status, new Date(at));
+  },
+  async fuzzSaveCorrection(id: string, patch: Parameters<typeof saveCorrection>[2], at: string): Promise<void> {
+    const s = need();
+    await saveCorrection(s.db, id, patch, s.idHashSalt, new Date(at));
+  },
+  async fuzzInsertEvaluation(doc: Record<string, unknown>): Promise<void> {
+    await need().db.evaluations.insert(doc as never);
+  },
+  async fuzzPutAttachment(bytesBase64: string, fileName: string) {
+    return call('attachments.put', { bytes: bytesBase64, mimeType: 'application/pdf', fileName });
+  },
+  /** Every document of a collection, in the protocol's form (as the invariants compare them). */
+  async fuzzDocs(c: CollectionName): Promise<Record<string, unknown>[]> {
+    const col = (need().db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } }>)[c];
+    if (!col) return [];
+    return (await col.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>));
+  },
+  async fuzzSignIn(staffId: string, pin: string): Promise<string> {
+    return (await call('staff.login', { staffId, pin })).state;
+  },
+  async fuzzTerminalId(): Promise<string | null> {
+    return (await call('sync.status')).terminalId;
+  },
+  fuzzResync(): boolean {
+    const r = need().replication();
+    r?.resync();
+    return !!r;
+  },
+  async fuzzQuarantined(c: CollectionName, id: string): Promise<string> {
+    const q = await need().db.sync_quarantine.findOne(quarantineKey(c, id)).exec();
+    return q ? ` (quarantined ${q.state}: ${q.code} ${q.message.slice(0, 200)})` : '';
   },
   heap(): number | null {
     const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;

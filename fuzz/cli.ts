@@ -1,13 +1,16 @@
 /**
- * `npm run fuzz -- --seeds N [--seed S] [--terminals K] [--steps M] [--postgres] [--shrink-runs R] [--replay FILE] [--timings]`
+ * `npm run fuzz -- --seeds N [--seed S] [--terminals K] [--steps M] [--postgres] [--chromium] [--shrink-runs R] [--replay FILE] [--timings]`
  *
  * Runs seeds S, S+1, … S+N-1 (S default: from the clock, printed). A failing seed prints the command
  * that replays it, shrinks its action list (delta debugging) and writes the shrunk list to
  * `fuzz-failures/seed-<S>.json`, replayable with `--replay`. Exit code 1 when any seed failed.
+ * `--chromium`: the last of the K terminals is the real app (the browser host and Debian Chromium,
+ * e2e/fuzz-chromium.ts; needs `npm run build`), the others run in this process.
  */
+import { existsSync } from 'node:fs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate, PlatformHost, runActions, shrink, type Action, type RunResult } from './fuzzer';
+import { generate, PlatformHost, runActions, shrink, type Action, type RunResult, type WorldTerminalFactory } from './fuzzer';
 import { startTestDatabase, type TestDatabase } from '../sync/server/test/pg-cluster';
 
 function arg(name: string): string | undefined {
@@ -34,6 +37,15 @@ const shrinkRuns = int('shrink-runs', 30, 0, 10_000);
 const postgres = flag('postgres');
 const showTimings = flag('timings');
 const replay = arg('replay');
+const inChromium = flag('chromium');
+let chromiumTerminal: WorldTerminalFactory | null = null;
+if (inChromium) {
+  if (!existsSync(join(import.meta.dirname, '..', 'out', 'main', 'host.js'))) {
+    process.stderr.write('--chromium runs the browser host from out/: run `npm run build` first\n');
+    process.exit(2);
+  }
+  chromiumTerminal = (await import('../e2e/fuzz-chromium')).chromiumTerminal;
+}
 
 const ACTION_KINDS = new Set(['create', 'edit', 'submit', 'withdraw', 'resubmit', 'attach', 'office', 'ticket', 'evaluate', 'fault', 'sse-drop', 'restart', 'platform-restart', 'clock', 'revoke', 'pause', 'quiesce']);
 let replayActions: Action[] | null = null;
@@ -57,13 +69,13 @@ let db: TestDatabase | null = null;
 if (postgres) db = await startTestDatabase();
 const host = new PlatformHost(db?.url);
 await host.start();
-const command = (seed: number) => `npm run fuzz -- --seed ${seed} --seeds 1 --terminals ${terminals} --steps ${steps}${postgres ? ' --postgres' : ''}`;
+const command = (seed: number) => `npm run fuzz -- --seed ${seed} --seeds 1 --terminals ${terminals} --steps ${steps}${postgres ? ' --postgres' : ''}${inChromium ? ' --chromium' : ''}`;
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
 /** A run that throws (a terminal that cannot enroll, a platform that will not restart) is a failed seed, not the end of the fuzz run. */
 async function attempt(actions: Action[]): Promise<RunResult> {
   try {
-    return await runActions(host, actions, { terminals });
+    return await runActions(host, actions, chromiumTerminal ? { terminals: terminals - 1, extra: [chromiumTerminal] } : { terminals });
   } catch (e) {
     // The message and where it was thrown (the first frames), so a run that throws can be understood from the log alone.
     const detail = e instanceof Error ? `${e.message.slice(0, 500)}${e.stack ? ` @ ${e.stack.split('\n').slice(1, 4).map((l) => l.trim()).join(' < ')}` : ''}` : String(e).slice(0, 500);
@@ -80,7 +92,7 @@ try {
     say(r.violations.length ? `REPLAY FAILED: ${r.violations.map((v) => `${v.invariant}: ${v.detail}`).join('\n  ')}` : `replay passed (${actions.length} actions)`);
     failed = r.violations.length ? 1 : 0;
   } else {
-    say(`fuzz: seeds ${first}..${first + seeds - 1}, ${terminals} terminals, ${steps} steps, ${postgres ? 'PostgreSQL' : 'PGlite'}`);
+    say(`fuzz: seeds ${first}..${first + seeds - 1}, ${terminals} terminals${inChromium ? ' (the last in Chromium)' : ''}, ${steps} steps, ${postgres ? 'PostgreSQL' : 'PGlite'}`);
     for (let seed = first; seed < first + seeds; seed++) {
       const actions = generate(seed, { terminals, steps });
       const t0 = Date.now();
@@ -101,7 +113,7 @@ try {
         const file = join('fuzz-failures', `seed-${seed}.json`);
         writeFileSync(file, JSON.stringify(shrunk, null, 1));
         say(`  shrunk to ${shrunk.length} actions (${shrinkRuns - budget.runs} runs): ${JSON.stringify(shrunk)}`);
-        say(`  replay the shrunk sequence: npm run fuzz -- --replay ${file} --terminals ${terminals}${postgres ? ' --postgres' : ''}`);
+        say(`  replay the shrunk sequence: npm run fuzz -- --replay ${file} --terminals ${terminals}${postgres ? ' --postgres' : ''}${inChromium ? ' --chromium' : ''}`);
       }
     }
     const minutes = (Date.now() - started) / 60_000;

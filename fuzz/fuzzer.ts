@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { QueueService } from '../sync/server/queue';
+import { makePinVerifier } from '../sync/server/store';
 import { startFaultProxy, type FaultProxy } from '../e2e/sync-fault-proxy';
 import {
   BACK_OFFICE_TRANSITIONS,
@@ -32,7 +33,9 @@ import { quarantineKey } from '../renderer/db/quarantine';
 import { AuditLog, verifyChain, type AuditInput } from '../renderer/audit/chain';
 import { rxAuditStore } from '../renderer/audit/service';
 import { sameState } from '../sync/client/ownership';
-import { startFuzzTerminal, type FuzzTerminal } from './terminal';
+import { startFuzzTerminal, type BridgeFaults, type FuzzTerminal } from './terminal';
+import type { AttachmentRefOut } from '../preload/contract/attachment-calls';
+import type { DraftInput } from '../renderer/db/applications';
 
 // ------------------------------------------------------------------ actions
 
@@ -121,8 +124,89 @@ export function generate(seed: number, o: GenerateOptions): Action[] {
 
 // ------------------------------------------------------------------ the world
 
+/**
+ * A terminal as the world drives and checks it: the local operations the pages perform, its sync,
+ * and what the invariants read. `nodeWorldTerminal` wraps the in-process terminal (./terminal.ts);
+ * `e2e/fuzz-chromium.ts` is the real app in Chromium through the browser host.
+ */
+export interface WorldTerminal {
+  readonly name: string;
+  /** Folders whose files the no-PII check reads (main's data folder; a browser profile). */
+  readonly dataDirs: readonly string[];
+  readonly terminalId: string;
+  /** The bridge faults it can inject (only the in-process bridge can hold and reorder answers). */
+  readonly bridgeFaults: BridgeFaults | null;
+  createDraft(input: DraftInput, at: Date): Promise<string>;
+  /** Ids of the applications it holds in one of `statuses`, sorted. */
+  appIds(statuses: string[]): Promise<string[]>;
+  app(id: string): Promise<ApplicationDoc | null>;
+  updateForm(id: string, patch: { formData?: Record<string, unknown>; materials?: ApplicationDoc['materials'] }, at: Date): Promise<void>;
+  setStatus(id: string, status: 'submitted' | 'withdrawn', at: Date): Promise<void>;
+  saveCorrection(id: string, patch: { formData: Record<string, unknown> }, at: Date): Promise<void>;
+  putAttachment(bytes: Buffer, fileName: string): Promise<AttachmentRefOut>;
+  insertEvaluation(doc: Record<string, unknown>): Promise<void>;
+  /** Every document of a collection it holds, in the protocol's form. */
+  docs(c: CollectionName): Promise<Record<string, unknown>[]>;
+  /** Unacknowledged local writes; null while it does not replicate. */
+  pending(): Promise<number | null>;
+  resync(): void;
+  quarantined(c: CollectionName, id: string): Promise<string>;
+  startSync(): Promise<void>;
+  restart(): Promise<void>;
+  reenroll(code: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The in-process terminal as a world terminal. */
+export function nodeWorldTerminal(t: FuzzTerminal): WorldTerminal {
+  const caller = { origin: 'test', role: 'clerk', senderId: 'fuzz' } as const;
+  return {
+    name: t.name,
+    dataDirs: [t.dataDir],
+    get terminalId() {
+      return t.terminalId;
+    },
+    bridgeFaults: t.faults,
+    async createDraft(input, at) {
+      return (await createDraft(t.db, input, t.salt, at)).id;
+    },
+    async appIds(statuses) {
+      return (await t.db.applications.find({ selector: { status: { $in: statuses } }, sort: [{ id: 'asc' }] }).exec()).map((d) => d.id);
+    },
+    async app(id) {
+      const d = await t.db.applications.findOne(id).exec();
+      return d ? (toProtocol('applications', d.toJSON(true) as Record<string, unknown>) as unknown as ApplicationDoc) : null;
+    },
+    updateForm: (id, patch, at) => updateForm(t.db, id, patch as never, t.salt, at),
+    setStatus: async (id, status, at) => void (await setTerminalStatus(t.db, id, status, at)),
+    saveCorrection: async (id, patch, at) => void (await saveCorrection(t.db, id, patch as never, t.salt, at)),
+    putAttachment: async (bytes, fileName) => t.feature.handlers['attachments.put']({ bytes: bytes.toString('base64'), mimeType: 'application/pdf', fileName }, caller),
+    insertEvaluation: async (doc) => void (await t.db.evaluations.insert(doc as never)),
+    async docs(c) {
+      const col = (t.db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } } | undefined>)[c];
+      return col ? (await col.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>)) : [];
+    },
+    pending: async () => (t.replication ? t.replication.pendingCount() : null),
+    resync: () => t.replication?.resync(),
+    quarantined: (c, id) => quarantined(t, c, id),
+    startSync: () => t.startSync(),
+    restart: () => t.restart(),
+    reenroll: (code) => t.reenroll(code),
+    close: () => t.close(),
+  };
+}
+
+/** Starts one more terminal of the station (the browser terminal of `e2e/fuzz-chromium.spec.ts`). */
+export type WorldTerminalFactory = (o: { platformUrl: string; enrollCode: string; name: string; staff: { id: string; pin: string } }) => Promise<WorldTerminal>;
+
 export interface WorldOptions {
+  /** In-process terminals (main's sync feature and the renderer's RxDB replication in Node). */
   terminals: number;
+  /**
+   * More terminals, after the in-process ones (index `terminals`, `terminals + 1`, …): the real app
+   * in Chromium. They replicate every collection; generate the actions for `terminals + extra.length`.
+   */
+  extra?: WorldTerminalFactory[];
   /** PostgreSQL connection string; default PGlite in a temporary data directory. */
   databaseUrl?: string;
   /** Seconds a quiescent point may take before "pending forever" is a violation. */
@@ -195,6 +279,8 @@ export interface RunResult {
 }
 
 const PII = ['360121195001011234', '360121194010010024', '测试人'];
+/** What a terminal in the app replicates (the extra terminals): every station collection the invariants read. */
+const ALL_SYNCED: CollectionName[] = ['applications', 'queue_tickets', 'evaluations', 'audit_events'];
 const PDF = (v: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`fuzz attachment ${v}\n%%EOF\n`)]);
 
 let stationCounter = 0;
@@ -204,7 +290,9 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
   const log = o.log ?? (() => undefined);
   const station = `fz${process.pid}x${stationCounter++}x${Date.now().toString(36)}`;
   const proxies: FaultProxy[] = [];
-  const terminals: FuzzTerminal[] = [];
+  const terminals: WorldTerminal[] = [];
+  /** The in-process terminal behind each world terminal (null for the others): audit log, bridge faults. */
+  const nodes: (FuzzTerminal | null)[] = [];
   const clock: number[] = [];
   const revoked = new Set<number>();
   const faultOf: Fault[] = [];
@@ -221,19 +309,20 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
   const took = (k: string, since: number) => (timings[k] = (timings[k] ?? 0) + Date.now() - since);
   const setupStarted = Date.now();
   const target = () => ({ host: '127.0.0.1', port: Number(new URL(host.platform.url).port) });
-  const collectionsOf = fuzzCollections(o.terminals);
+  const extra = o.extra ?? [];
+  const collectionsOf = [...fuzzCollections(o.terminals), ...extra.map(() => ALL_SYNCED)];
   const collections = [...new Set(collectionsOf.flat())];
 
   const setFault = (i: number, f: Fault) => {
     faultOf[i] = f;
     const p = proxies[i]!;
-    const t = terminals[i]!;
+    const bf = terminals[i]!.bridgeFaults;
     p.set(f === 'delay' ? { kind: 'delay', ms: 30 } : f === 'cut' ? { kind: 'cut', bytes: 700 } : { kind: 'pass' });
-    t.faults.order = f === 'reorder' ? () => ({ holdPullMs: 250, pushAnswerMs: 30 }) : undefined;
+    if (bf) bf.order = f === 'reorder' ? () => ({ holdPullMs: 250, pushAnswerMs: 30 }) : undefined;
     // Reordering needs pulls in flight: a flapping stream (each reconnect sends RESYNC) provides them.
     if (flapping[i]) clearInterval(flapping[i]!);
-    flapping[i] = f === 'reorder' ? setInterval(() => terminals[i]?.replication?.resync(), 40) : null;
-    t.faults.duplicatePush = f === 'duplicate' ? () => true : undefined;
+    flapping[i] = f === 'reorder' ? setInterval(() => terminals[i]?.resync(), 40) : null;
+    if (bf) bf.duplicatePush = f === 'duplicate' ? () => true : undefined;
   };
 
   // The station's queue runs on the platform (issue 15): tickets change only by queue commands.
@@ -261,7 +350,25 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       const proxy = await startFaultProxy(target());
       proxies.push(proxy);
       const t = await startFuzzTerminal({ platformUrl: proxy.url, enrollCode: await host.platform.createEnrollCode(station), name: `t${i}`, backoffMs: 50, collections: collectionsOf[i]! });
+      terminals.push(nodeWorldTerminal(t));
+      nodes.push(t);
+      clock.push(0);
+      faultOf.push('pass');
+      await t.startSync();
+    }
+    // A clerk of the station, for the terminals in the app (their bridge files attachments only with a staff session).
+    const staff = { id: `${station}-clerk`, pin: '246810' };
+    if (extra.length) {
+      await host.platform.store.upsertAsPlatform('staff', [
+        { id: staff.id, _deleted: false, updatedAt: new Date().toISOString(), name: '模糊测试代办员', role: 'clerk', stations: [station], active: true, pinVerifier: await makePinVerifier(staff.pin), idNumber: '360121199007260041', phone: '13907910002' },
+      ]);
+    }
+    for (const [j, make] of extra.entries()) {
+      const proxy = await startFaultProxy(target());
+      proxies.push(proxy);
+      const t = await make({ platformUrl: proxy.url, enrollCode: await host.platform.createEnrollCode(station), name: `t${o.terminals + j}`, staff });
       terminals.push(t);
+      nodes.push(null);
       clock.push(0);
       faultOf.push('pass');
       await t.startSync();
@@ -270,8 +377,8 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     const now = (i: number) => new Date(Date.now() + clock[i]!);
     /** The clerk's audit event of an action, as the pages write it (renderer/audit/service.ts). */
     const audit = async (i: number, input: Omit<AuditInput, 'actor'>) => {
-      if (!collectionsOf[i]!.includes('audit_events')) return;
-      const t = terminals[i]!;
+      const t = nodes[i];
+      if (!t || !collectionsOf[i]!.includes('audit_events')) return;
       let log = auditLogs.get(t.db);
       if (!log) {
         const db = t.db;
@@ -283,8 +390,8 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     const appId = (n: number) => (apps.length ? apps[n % apps.length]! : null);
     /** The n-th (mod count) application this terminal holds in one of `statuses`; falls back to any. */
     const localApp = async (i: number, n: number, statuses: string[]): Promise<string | null> => {
-      const docs = await terminals[i]!.db.applications.find({ selector: { status: { $in: statuses } }, sort: [{ id: 'asc' }] }).exec();
-      return docs.length ? docs[n % docs.length]!.id : appId(n);
+      const ids = await terminals[i]!.appIds(statuses);
+      return ids.length ? ids[n % ids.length]! : appId(n);
     };
 
     for (const [step, a] of actions.entries()) {
@@ -294,8 +401,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
         switch (a.k) {
           case 'create': {
             const t = terminals[a.t]!;
-            const d = await createDraft(
-              t.db,
+            const id = await t.createDraft(
               {
                 stationId: station,
                 terminalId: t.terminalId,
@@ -306,47 +412,46 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
                 applicant: { name: '测试人', idType: 'resident_id', idNumber: '360121195001011234', phone: '13800000000' },
                 formData: exampleFormData(),
               },
-              t.salt,
               now(a.t),
             );
-            apps.push(d.id);
-            await audit(a.t, { action: 'application.create', target: { type: 'application', id: d.id }, details: { service: 'MZ06' } });
+            apps.push(id);
+            await audit(a.t, { action: 'application.create', target: { type: 'application', id }, details: { service: 'MZ06' } });
             break;
           }
           case 'edit': {
             const id = await localApp(a.t, a.app, ['draft', 'supplement_required']);
             if (!id) throw new Noop();
             const t = terminals[a.t]!;
-            if (!(await t.db.applications.findOne(id).exec())) throw new Noop();
-            await updateForm(t.db, id, { formData: exampleFormData({ bankAccount: `6217000000000${String(a.v % 1e6).padStart(6, '0')}` }) }, t.salt, now(a.t));
+            if (!(await t.app(id))) throw new Noop();
+            await t.updateForm(id, { formData: exampleFormData({ bankAccount: `6217000000000${String(a.v % 1e6).padStart(6, '0')}` }) }, now(a.t));
             break;
           }
           case 'submit':
           case 'withdraw': {
             const id = await localApp(a.t, a.app, a.k === 'submit' ? ['draft'] : ['draft', 'supplement_required']);
             if (!id) throw new Noop();
-            await setTerminalStatus(terminals[a.t]!.db, id, a.k === 'submit' ? 'submitted' : 'withdrawn', now(a.t));
+            await terminals[a.t]!.setStatus(id, a.k === 'submit' ? 'submitted' : 'withdrawn', now(a.t));
             await audit(a.t, { action: a.k === 'submit' ? 'application.submit' : 'application.withdraw', target: { type: 'application', id } });
             break;
           }
           case 'resubmit': {
             const id = await localApp(a.t, a.app, ['supplement_required']);
             const t = terminals[a.t]!;
-            const doc = id ? await t.db.applications.findOne(id).exec() : null;
+            const doc = id ? await t.app(id) : null;
             if (!id || doc?.status !== 'supplement_required') throw new Noop();
-            await saveCorrection(t.db, id, { formData: exampleFormData({ bankAccount: `6217000000001${String(a.v % 1e6).padStart(6, '0')}` }) }, t.salt, now(a.t));
+            await t.saveCorrection(id, { formData: exampleFormData({ bankAccount: `6217000000001${String(a.v % 1e6).padStart(6, '0')}` }) }, now(a.t));
             await audit(a.t, { action: 'application.resubmit', target: { type: 'application', id } });
             break;
           }
           case 'attach': {
             const id = await localApp(a.t, a.app, ['draft', 'supplement_required']);
             const t = terminals[a.t]!;
-            const doc = id ? await t.db.applications.findOne(id).exec() : null;
+            const doc = id ? await t.app(id) : null;
             if (!id || !doc || (doc.status !== 'draft' && doc.status !== 'supplement_required')) throw new Noop();
-            const ref = await t.feature.handlers['attachments.put']({ bytes: PDF(a.v).toString('base64'), mimeType: 'application/pdf', fileName: `m${a.v}.pdf` }, { origin: 'test', role: 'clerk', senderId: 'fuzz' });
-            const materials = [...(doc.toMutableJSON().materials ?? [])].slice(0, 5);
+            const ref = await t.putAttachment(PDF(a.v), `m${a.v}.pdf`);
+            const materials = [...(doc.materials ?? [])].slice(0, 5);
             materials.push({ code: `M${materials.length + 1}`, name: '申请材料', provided: true, origin: 'upload', attachments: [ref] });
-            await updateForm(t.db, id, { materials }, t.salt, now(a.t));
+            await t.updateForm(id, { materials }, now(a.t));
             await audit(a.t, { action: 'material.attach', target: { type: 'application', id }, details: { material: `M${materials.length}`, mimeType: ref.mimeType, size: ref.size } });
             break;
           }
@@ -399,12 +504,14 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             const t = terminals[a.t]!;
             if (!collectionsOf[a.t]!.includes('evaluations')) throw new Noop();
             const at = now(a.t).toISOString();
-            await t.db.evaluations.insert({ id: uuidv7(), _deleted: false, updatedAt: at, stationId: station, level: 4, indicators: [], reasons: [], comment: '', channel: 'kiosk', applicationId: null, ticketId: null, staffId: null, serviceItemCode: null, createdAt: at } as never);
+            await t.insertEvaluation({ id: uuidv7(), _deleted: false, updatedAt: at, stationId: station, level: 4, indicators: [], reasons: [], comment: '', channel: 'kiosk', applicationId: null, ticketId: null, staffId: null, serviceItemCode: null, createdAt: at });
             await audit(a.t, { action: 'evaluation.counter', details: { level: 4 } });
             break;
           }
           case 'fault':
             if (revoked.has(a.t)) throw new Noop();
+            // Only the in-process bridge can hold and reorder answers or send a push twice.
+            if ((a.fault === 'reorder' || a.fault === 'duplicate') && !terminals[a.t]!.bridgeFaults) throw new Noop();
             setFault(a.t, a.fault);
             break;
           case 'sse-drop':
@@ -444,6 +551,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       }
       took(a.k, actionStarted);
       if (did) applied++;
+      if ('t' in a && a.t >= o.terminals) log(`step ${step}: ${a.k} on terminal ${a.t} (in the app): ${did ? 'applied' : 'no-op'}`);
     }
     return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
   } finally {
@@ -469,7 +577,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     let last: Violation[] = [];
     let round = 0;
     while (Date.now() - started < limit) {
-      if (round++ % 4 === 0) for (const t of terminals) t.replication?.resync();
+      if (round++ % 4 === 0) for (const t of terminals) t.resync();
       await new Promise((r) => setTimeout(r, 150 + Math.min(round * 50, 600)));
       last = await checkInvariants();
       if (last.length === 0) {
@@ -500,20 +608,20 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     for (const id of platformApps.keys()) if (!filed.has(id)) v.push({ invariant: 'exactly-once', detail: `the platform has ${id}, which no terminal filed` });
 
     for (const [i, t] of terminals.entries()) {
-      if (!t.replication) continue;
       // Nothing pending.
-      const pending = await t.replication.pendingCount();
+      const pending = await t.pending();
+      if (pending === null) continue;
       if (pending > 0) v.push({ invariant: 'nothing-pending', detail: `terminal ${i}: ${pending} document(s) pending` });
       // The terminal's view equals the platform's, both ways, for every synced collection.
       for (const c of collectionsOf[i]!) {
         const remote = onPlatform.get(c)!;
-        const local = (await (t.db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } }>)[c]!.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>));
+        const local = await t.docs(c);
         const seen = new Set<string>();
         for (const d of local) {
           const id = String(d.id);
           seen.add(id);
           const p = remote.get(id);
-          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await quarantined(t, c, id)}` });
+          if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await t.quarantined(c, id)}` });
           else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}` });
         }
         for (const id of remote.keys()) if (!seen.has(id)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} lacks ${c}/${id}` });
@@ -567,7 +675,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 
     // No resident PII in clear in any file a terminal wrote.
     for (const [i, t] of terminals.entries()) {
-      for (const file of filesContaining(t.dataDir, PII)) v.push({ invariant: 'no-pii-in-files', detail: `terminal ${i}: ${file.slice(t.dataDir.length)} contains resident data in clear` });
+      for (const dir of t.dataDirs) for (const file of filesContaining(dir, PII)) v.push({ invariant: 'no-pii-in-files', detail: `terminal ${i}: ${file.slice(dir.length)} contains resident data in clear` });
     }
     return v;
   }
@@ -642,8 +750,9 @@ function walk(dir: string): string[] {
   for (const e of entries) {
     const p = join(dir, e);
     try {
-      if (statSync(p).isDirectory()) out.push(...walk(p));
-      else out.push(p);
+      const st = statSync(p);
+      if (st.isDirectory()) out.push(...walk(p));
+      else if (st.isFile()) out.push(p); // not sockets, pipes (a browser profile has both)
     } catch {
       /* removed meanwhile */
     }
