@@ -121,7 +121,8 @@ test('户口簿 and 残疾人证 satisfy two materials (the lookup waits offline
   expect(doc.materials.every((m) => m.origin === 'e_license')).toBe(true);
 
   // The back office: 用证率 of the station and service (3 of the 5 materials of CL02).
-  const office = await browser.newPage();
+  const officeContext = await browser.newContext();
+  const office = await officeContext.newPage();
   await office.goto(`${platform.url}/admin/`);
   await office.getByTestId('bo-login').fill('sun');
   await office.getByTestId('bo-password').fill(PASSWORD);
@@ -132,7 +133,7 @@ test('户口簿 and 残疾人证 satisfy two materials (the lookup waits offline
   await expect(office.getByTestId(`bo-elicence-rate-${STATION}-CL02`)).toHaveText('60.0%');
   await expect(office.getByTestId('bo-dash-elicence-total')).toHaveText('60.0%');
   await step(office, '6-backoffice-usage');
-  await office.close();
+  await officeContext.close();
 
   expect(axeFindings).toEqual([]);
   expect(consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION|net::/.test(e))).toEqual([]);
