@@ -42,6 +42,7 @@ describe('licences.* bridge calls', () => {
     const client = new PlatformClient({ baseUrl: proxy.url, timeoutMs: 5_000 });
     const enrolled = await client.enroll(code, 'licence test');
     client.token = enrolled.token;
+    if (!enrolled.idHashKey) throw new Error('the platform sent no province ID hash key');
     provinceKey = enrolled.idHashKey;
     dir = mkdtempSync(join(tmpdir(), 'licence-feature-'));
     const master = randomBytes(32);
