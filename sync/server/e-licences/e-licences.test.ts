@@ -8,6 +8,8 @@ import { exampleApplication, exampleFormData, uuidv7 } from '../../protocol/inde
 import { applicantLookupHash, provinceLookupSalt } from '../id-hash';
 import { startPlatform, type Platform } from '../platform';
 import { backends, client, enroll, type Client } from '../test/helpers';
+import { startFaultProxy, type FaultProxy } from '../test/fault-proxy';
+import { startStationHub, type StationHub } from '../hub/hub';
 import type { LicenceService } from './adapter';
 import { DEMO_LICENCES } from './demo';
 
@@ -32,7 +34,7 @@ describe.each(backends())('e-licences ($name)', (backend) => {
     b = await enroll(p, A);
     admin = client(p.url, p.adminToken);
     wang = applicantLookupHash(provinceLookupSalt(await p.store.idHashKey()), WANG_ID);
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await p?.close();
     await cleanup?.();
@@ -184,7 +186,7 @@ describe('e-licences behind an adapter that answers garbage', () => {
   beforeAll(async () => {
     p = await startPlatform({ licences: service });
     a = await enroll(p, A);
-  }, 60_000);
+  }, 240_000);
   afterAll(() => p?.close());
   const ask = () => a.req('POST', '/api/v1/e-licences/lookup', { holderIdHash: HASH, types: ['HKB'], consent: consent() });
 
@@ -226,5 +228,62 @@ describe('e-licences behind an adapter that answers garbage', () => {
 
   it('the demo data covers every licence type', () => {
     expect(new Set(DEMO_LICENCES.map((d) => d.type)).size).toBe(8);
+  });
+});
+
+describe('e-licences through a station hub (relayed to the province)', () => {
+  let province: Platform;
+  let proxy: FaultProxy;
+  let hub: StationHub;
+  let term: Client;
+  let wang: string;
+
+  beforeAll(async () => {
+    province = await startPlatform({ seedDemo: true });
+    const u = new URL(province.url);
+    proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
+    hub = await startStationHub({ upstream: proxy.url, enrollCode: await province.createEnrollCode(A), intervalMs: 200, timeoutMs: 3_000 });
+    term = await enroll({ url: hub.url, createEnrollCode: () => hub.createEnrollCode() }, A);
+    wang = applicantLookupHash(provinceLookupSalt(await province.store.idHashKey()), WANG_ID);
+  }, 240_000);
+  afterAll(async () => {
+    await hub?.close();
+    await proxy?.close();
+    await province?.close();
+  });
+
+  it('answers the hall’s lookup from the province, records the consent at both, and relays the checked file', async () => {
+    const r = await term.req('POST', '/api/v1/e-licences/lookup', { holderIdHash: wang, types: ['HKB', 'CJRZ'], consent: consent() });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json.licences.map((l: any) => l.id).sort()).toEqual(['L-DEMO-CJRZ-1', 'L-DEMO-HKB-1']);
+    const atHub = await hub.store.db.query<any>('SELECT terminal_id, found FROM e_licence_consents');
+    expect(atHub).toEqual([{ terminal_id: term.terminalId, found: 2 }]);
+    const atProvince = await province.store.db.query<any>('SELECT terminal_id, channel FROM e_licence_consents');
+    expect(atProvince).toEqual([{ terminal_id: hub.terminalId, channel: 'kiosk' }]);
+    const res = await fetch(`${hub.url}/api/v1/e-licences/L-DEMO-HKB-1/file`, { headers: { authorization: `Bearer ${term.token}` } });
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(sha).toBe(r.json.licences.find((l: any) => l.id === 'L-DEMO-HKB-1').file.sha256);
+    // The hub holds it for the hall (no upload from the terminal), and so does the province for the station.
+    expect(await hub.store.attachmentStatus(sha)).toMatchObject({ complete: true });
+    expect(await province.store.attachmentStatus(sha)).toMatchObject({ complete: true });
+    // A licence this terminal was not answered is refused.
+    expect((await term.req('GET', '/api/v1/e-licences/L-DEMO-YYZZ-1/file')).status).toBe(403);
+  });
+
+  it('says the lookup has to wait (503) while the province is unreachable, so the terminal queues it', async () => {
+    proxy.set({ kind: 'drop' });
+    try {
+      const r = await term.req('POST', '/api/v1/e-licences/lookup', { holderIdHash: wang, types: ['SBK'], consent: consent() });
+      expect(r.status).toBe(503);
+      expect(r.json.error.message).toContain('unreachable from this station hub');
+      const f = await term.req('GET', '/api/v1/e-licences/L-DEMO-CJRZ-1/file');
+      expect(f.status).toBe(503);
+    } finally {
+      proxy.set({ kind: 'pass' });
+    }
+    const unknown = await term.req('POST', '/api/v1/e-licences/lookup', { holderIdHash: wang, types: ['NOPE'], consent: consent() });
+    expect(unknown.status).toBe(400);
   });
 });

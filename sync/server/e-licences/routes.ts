@@ -12,7 +12,9 @@ import {
   CONSENT_VALID_MS,
   isLicenceTypeCode,
   licenceLookupRequest,
+  licenceLookupResponse,
   licenceRecord,
+  licenceSummary,
   licenceTypeName,
   licenceValidOn,
   MAX_LICENCE_FILE_BYTES,
@@ -26,6 +28,8 @@ import { issuesOf, type ErrorCode } from '../../protocol/index';
 import { stationDate } from '../../protocol/station-time';
 import { uuidv7 } from '../../protocol/uuidv7';
 import { PlatformError, type Store } from '../store';
+import type { PlatformClient } from '../../client/transport';
+import { SyncTransportError } from '../../client/errors';
 import { LicenceServiceError, type LicenceService } from './adapter';
 import { checkLicenceImport, LicenceImportError, LicenceLibrary, startsLike } from './library';
 
@@ -38,8 +42,14 @@ export const MAX_IMPORT_LICENCES = 20;
 
 export interface ELicenceRouteOptions {
   store: Store;
-  /** The licence service; default the platform's own library. null: this platform does not answer lookups (a station hub). */
+  /** The licence service; default the platform's own library. null: this platform does not answer lookups. */
   service?: LicenceService | null;
+  /**
+   * A station hub: lookups and files are relayed to the province with the hub's upstream client (the
+   * hub is the province's terminal; the consent is recorded at the hub and sent up as the hall's
+   * terminal gave it). Wins over `service`.
+   */
+  relay?: PlatformClient;
   terminal(req: FastifyRequest): Promise<{ terminalId: string; stationId: string }>;
   admin(req: FastifyRequest): Promise<unknown>;
   now?: () => Date;
@@ -87,7 +97,7 @@ export function registerELicences(app: FastifyInstance, o: ELicenceRouteOptions)
 
   app.post(E_LICENCE_PATHS.lookup, { bodyLimit: 16 * 1024 }, async (req): Promise<LicenceLookupResponse> => {
     const t = await o.terminal(req);
-    const svc = needService();
+    const svc = o.relay ? null : needService();
     const parsed = licenceLookupRequest.safeParse(req.body);
     if (!parsed.success) throw fail('VALIDATION_FAILED', 'invalid licence lookup', 400, issuesOf(parsed.error));
     const body = parsed.data;
@@ -103,9 +113,14 @@ export function registerELicences(app: FastifyInstance, o: ELicenceRouteOptions)
        VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9::timestamptz)`,
       [consentId, t.terminalId, t.stationId, body.holderIdHash, types, body.consent.channel, body.consent.staffId ?? null, body.consent.applicationId ?? null, body.consent.at],
     );
+    if (o.relay) {
+      const answer = await relayLookup(o.relay, { ...body, types });
+      await store.db.query('UPDATE e_licence_consents SET found = $2, licences = $3::jsonb WHERE id = $1', [consentId, answer.licences.length, JSON.stringify(answer.licences)]);
+      return { ...answer, consentId };
+    }
     let records: LicenceRecord[];
     try {
-      const raw = await svc.lookup(body.holderIdHash, types);
+      const raw = await svc!.lookup(body.holderIdHash, types);
       if (!Array.isArray(raw)) throw new LicenceServiceError('the licence service did not answer a list of licences');
       records = raw.map((r) => checkServiceRecord(r, { holderIdHash: body.holderIdHash, types }));
     } catch (e) {
@@ -119,15 +134,31 @@ export function registerELicences(app: FastifyInstance, o: ELicenceRouteOptions)
       const cur = best.get(r.typeCode);
       if (!cur || r.validFrom > cur.validFrom) best.set(r.typeCode, r);
     }
-    await store.db.query('UPDATE e_licence_consents SET found = $2 WHERE id = $1', [consentId, best.size]);
-    return { consentId, licences: [...best.values()].map(summaryOf), missing: types.filter((c) => !best.has(c)) };
+    const licences = [...best.values()].map(summaryOf);
+    await store.db.query('UPDATE e_licence_consents SET found = $2, licences = $3::jsonb WHERE id = $1', [consentId, best.size, JSON.stringify(licences)]);
+    return { consentId, licences, missing: types.filter((c) => !best.has(c)) };
   });
 
   app.get(E_LICENCE_PATHS.file, async (req, reply) => {
     const t = await o.terminal(req);
-    const svc = needService();
     const id = (req.params as { id?: string }).id ?? '';
     if (!LICENCE_ID.test(id)) throw fail('VALIDATION_FAILED', 'a licence id is 1–100 letters, digits or ._:-', 400);
+    if (o.relay) {
+      // Only a licence this terminal was answered (with consent) in the last 2 hours.
+      const since = new Date(now().getTime() - CONSENT_VALID_MS).toISOString();
+      const rows = await store.db.query<{ licences: unknown }>(
+        `SELECT licences FROM e_licence_consents WHERE terminal_id = $1 AND recorded_at >= $2::timestamptz AND licences @> $3::jsonb ORDER BY recorded_at DESC LIMIT 1`,
+        [t.terminalId, since, JSON.stringify([{ id }])],
+      );
+      const list = rows[0] ? (typeof rows[0].licences === 'string' ? JSON.parse(rows[0].licences) : rows[0].licences) : null;
+      const expected = Array.isArray(list) ? list.map((x) => licenceSummary.safeParse(x)).find((x) => x.success && x.data.id === id)?.data : undefined;
+      if (!expected) throw fail('FORBIDDEN', 'no consent of the holder for this licence was recorded from this terminal in the last 2 hours: look the licences up first', 403);
+      const bytes = await relayFile(o.relay, expected);
+      await shareAsAttachment(store, expected.file.sha256, bytes, t.stationId);
+      void reply.header('content-type', expected.file.mimeType).header('content-length', String(bytes.length)).header('x-licence-sha256', expected.file.sha256).header('cache-control', 'no-store');
+      return reply.send(bytes);
+    }
+    const svc = needService();
     let found: { record: LicenceRecord; bytes: Buffer } | null;
     try {
       const raw = await svc.file(id);
@@ -183,6 +214,47 @@ export function registerELicences(app: FastifyInstance, o: ELicenceRouteOptions)
     for (const c of checked) await service.put(c.record, c.bytes);
     return { imported: checked.length, ids: checked.map((c) => c.record.id) };
   });
+}
+
+/** A station hub asks the province (its terminal token); unreachable → 503 so the terminal's lookup waits. */
+async function relayLookup(client: PlatformClient, body: { holderIdHash: string; types: string[]; consent: unknown }): Promise<LicenceLookupResponse> {
+  let raw: unknown;
+  try {
+    raw = await client.request('POST', E_LICENCE_PATHS.lookup, body);
+  } catch (e) {
+    throw relayError(e);
+  }
+  const r = licenceLookupResponse.safeParse(raw);
+  if (!r.success) throw fail('INTERNAL_ERROR', `the province answered a malformed licence lookup: ${issuesOf(r.error).slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ')}`, 502);
+  return r.data;
+}
+
+function relayError(e: unknown): PlatformError {
+  if (e instanceof SyncTransportError && (e.code === 'OFFLINE' || e.code === 'TIMEOUT' || e.code === 'SERVER_ERROR' || e.code === 'NOT_ENROLLED')) {
+    return fail('INTERNAL_ERROR', `the province is unreachable from this station hub (${e.code}); the e-licence lookup has to wait`, 503);
+  }
+  const status = e instanceof SyncTransportError && e.status && e.status >= 400 && e.status < 500 ? e.status : 502;
+  return fail(status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 502 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED', `the province refused: ${e instanceof Error ? e.message.slice(0, 300) : 'unknown error'}`, status);
+}
+
+async function relayFile(client: PlatformClient, expected: LicenceSummary): Promise<Buffer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30_000);
+  let res: Response;
+  try {
+    res = await fetch(`${client.baseUrl}/api/v1/e-licences/${encodeURIComponent(expected.id)}/file`, { headers: { authorization: `Bearer ${client.token ?? ''}` }, signal: controller.signal, redirect: 'error' });
+    if (res.status !== 200) throw res.status >= 500 || res.status === 429 ? new SyncTransportError('SERVER_ERROR', `HTTP ${res.status}`, res.status) : new SyncTransportError('REQUEST_REFUSED', `licence file: HTTP ${res.status}`, res.status);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (bytes.length !== expected.file.size || createHash('sha256').update(bytes).digest('hex') !== expected.file.sha256 || !startsLike(bytes, expected.file.mimeType)) {
+      throw fail('INTERNAL_ERROR', `the province's licence file of ${expected.id} does not match what the lookup answered (size, SHA-256 or type)`, 502);
+    }
+    return bytes;
+  } catch (e) {
+    if (e instanceof PlatformError) throw e;
+    throw relayError(e instanceof SyncTransportError ? e : new SyncTransportError(controller.signal.aborted ? 'TIMEOUT' : 'OFFLINE', 'licence file'));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 -- 019: 电子证照: the reference platform's licence library (sync/server/e-licences). Holders are kept
 -- by the province ID hash (sync/server/id-hash.ts), never by ID number; the file (a rendered PDF or
--- image) is kept once per licence. Every lookup records the resident's consent as the terminal sent it.
+-- image) is kept once per licence. Every lookup records the resident's consent as the terminal sent it
+-- (also on a station hub, which relays lookups to the province).
 
 CREATE TABLE e_licences (
   id             text PRIMARY KEY,
@@ -30,6 +31,9 @@ CREATE TABLE e_licence_consents (
   application_id text,
   given_at       timestamptz NOT NULL,
   recorded_at    timestamptz NOT NULL DEFAULT now(),
-  found          integer     NOT NULL DEFAULT 0
+  found          integer     NOT NULL DEFAULT 0,
+  -- The licences answered (id, type, file hash/size/type; numbers masked): a file is handed out only
+  -- to the terminal that was answered it.
+  licences       jsonb       NOT NULL DEFAULT '[]'
 );
 CREATE INDEX e_licence_consents_terminal ON e_licence_consents (terminal_id, holder_id_hash, recorded_at);
