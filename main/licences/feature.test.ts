@@ -66,7 +66,7 @@ describe('licences.* bridge calls', () => {
     );
     await feature.start();
     dispatch = createDispatcher({ handlers: feature.handlers as HandlerTable, isOriginAllowed: () => true, log });
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await feature?.close();
     await proxy?.close();
