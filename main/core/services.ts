@@ -15,6 +15,7 @@ import { createDocumentFeature, type DocumentFeature } from '../documents/featur
 import { createStaffFeature } from '../staff/feature';
 import { createStationZone } from './station-zone';
 import { createQueueFeature } from '../queue/feature';
+import { createLicenceFeature } from '../licences/feature';
 import { secretStorageStatus } from '../sync/secrets';
 
 export interface TerminalCoreOptions {
@@ -91,9 +92,14 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
       },
     },
   );
-  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue];
+  // 电子证照: lookups and files over the sync transport, kept as encrypted attachments.
+  const licences = createLicenceFeature(
+    { ...ctx, log: log.child('licences') },
+    { platform: () => sync.platform(), ready: () => sync.ready(), holderIdHash: (id) => sync.holderIdHash(id), storeAttachment: (b, m, n) => sync.storeAttachment(b, m, n) },
+  );
+  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue, licences];
 
-  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers };
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers, ...licences.handlers };
 
   return {
     config,

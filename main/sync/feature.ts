@@ -13,12 +13,13 @@
  *   answers (kicked when the stream opens, on `sync.retry`, after every put, and before a push of
  *   applications that reference a pending attachment).
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/atomic-file';
 import path from 'node:path';
 import { z } from 'zod';
 import type { syncCalls, SyncLocalReport, SyncState } from '../../preload/contract/sync-calls';
-import { MAX_ATTACHMENT_BYTES, type attachmentCalls, type AttachmentStatus } from '../../preload/contract/attachment-calls';
+import { MAX_ATTACHMENT_BYTES, type attachmentCalls, type AttachmentMimeType, type AttachmentRefOut, type AttachmentStatus } from '../../preload/contract/attachment-calls';
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError } from '../core/dispatcher';
 import { PlatformClient } from '../../sync/client/transport';
@@ -72,6 +73,10 @@ export interface SyncFeature extends Feature<typeof syncCalls & typeof attachmen
   attachments(): AttachmentUploader;
   /** The terminal's master key (documents derive their at-rest key from it). */
   masterKey(): Promise<Buffer>;
+  /** 电子证照: the province ID hash of a holder (sync/server/id-hash.ts), null until the province's key is known. */
+  holderIdHash(idNumber: string): Promise<string | null>;
+  /** 电子证照: keeps a fetched licence file as an encrypted attachment (uploaded once an application releases it). */
+  storeAttachment(bytes: Uint8Array, mimeType: AttachmentMimeType, fileName?: string): Promise<AttachmentRefOut>;
 }
 
 /** SHA-256s of the attachments an application document references. */
@@ -475,5 +480,15 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     platform: () => client,
     attachments: () => uploader,
     masterKey: key,
+    holderIdHash: async (idNumber) => {
+      const province = await (await getSecrets()).read(ID_HASH_KEY);
+      if (province?.length !== 32) return null;
+      return createHash('sha256').update(`${deriveProvinceIdHashKey(province)}:${idNumber.trim().toUpperCase()}`, 'utf8').digest('hex');
+    },
+    storeAttachment: async (bytes, mimeType, fileName) => {
+      const ref = await attachmentStore.put(bytes, mimeType, fileName);
+      void uploader.refresh();
+      return ref;
+    },
   };
 }

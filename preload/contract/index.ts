@@ -19,6 +19,7 @@ import { kioskCalls } from './kiosk-calls';
 import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
 import { attachmentCalls, attachmentEventRoles, attachmentEvents } from './attachment-calls';
 import { queueCalls } from './queue-calls';
+import { licenceCalls, licenceEventRoles, licenceEvents } from './licence-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -79,7 +80,7 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls, ...licenceCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {
@@ -87,12 +88,13 @@ export const events = {
   ...deviceEvents,
   ...clerkEvents,
   ...attachmentEvents,
+  ...licenceEvents,
   /** A short notice for every window (e.g. configuration reloaded). Message keys, not text. */
   'app.notice': z.object({ key: z.string().max(100), level: z.enum(['info', 'warn', 'error']) }),
 } as const satisfies Record<string, z.ZodType>;
 
 /** Events limited to some roles (personal data); every other event goes to every window. */
-export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles, ...clerkEventRoles, ...attachmentEventRoles };
+export const eventRoles: Partial<Record<keyof typeof events, readonly Role[]>> = { ...deviceEventRoles, ...clerkEventRoles, ...attachmentEventRoles, ...licenceEventRoles };
 
 /** Whether a window of this role may receive the event. */
 export const eventAllowedFor = (name: string, role: Role): boolean => {

@@ -20,6 +20,8 @@ export interface MaterialState {
   /** Last message of the file picker (Chinese), or ''. */
   message: string;
   busy: boolean;
+  /** origin `e_license`: the licence found by a lookup (its file is `files[0]`). */
+  licence?: { id: string; typeCode: string };
 }
 
 export type MaterialsState = Record<string, MaterialState>;
@@ -37,7 +39,7 @@ export function initialMaterials(items: readonly MaterialRequirement[], existing
       if (!had) return [m.code, { provided: false, origin: m.originals > 0 ? 'paper_original' : 'paper_copy', files: [], message: '', busy: false }];
       const origin: Origin = had.origin === 'paper' ? (had.note === '复印件' ? 'paper_copy' : 'paper_original') : had.origin;
       const files = had.attachments.map((a) => ({ sha256: a.sha256, size: a.size, mimeType: a.mimeType, ...(a.fileName ? { fileName: a.fileName } : {}) }) as AttachmentRefOut);
-      return [m.code, { provided: had.provided, origin, files, message: '', busy: false }];
+      return [m.code, { provided: had.provided, origin, files, message: '', busy: false, ...(had.licence ? { licence: had.licence } : {}) }];
     }),
   );
 }
@@ -45,11 +47,22 @@ export function initialMaterials(items: readonly MaterialRequirement[], existing
 /** The application's `materials[]` for the checklist's state. */
 export function materialsOut(items: readonly MaterialRequirement[], state: MaterialsState): ApplicationDoc['materials'] {
   return items.map((m) => {
-    const s = state[m.code] ?? { provided: false, origin: 'paper_copy' as Origin, files: [] };
+    const s: Pick<MaterialState, 'provided' | 'origin' | 'files' | 'licence'> = state[m.code] ?? { provided: false, origin: 'paper_copy' as Origin, files: [] };
     const origin = s.origin === 'paper_original' || s.origin === 'paper_copy' ? 'paper' : s.origin;
-    const attachments = takesFiles(s.origin) ? s.files.slice(0, MAX_FILES).map((f) => ({ sha256: f.sha256, size: f.size, mimeType: f.mimeType, ...(f.fileName ? { fileName: f.fileName } : {}) })) : [];
-    return { code: m.code, name: m.name, provided: s.provided, origin, attachments, note: NOTES[s.origin] };
+    // An e-licence found by a lookup carries its file; one ticked by hand has none.
+    const licence = s.origin === 'e_license' ? s.licence : undefined;
+    const attachments = takesFiles(s.origin) || licence ? s.files.slice(0, MAX_FILES).map((f) => ({ sha256: f.sha256, size: f.size, mimeType: f.mimeType, ...(f.fileName ? { fileName: f.fileName } : {}) })) : [];
+    return { code: m.code, name: m.name, provided: s.provided, origin, attachments, note: NOTES[s.origin], ...(licence ? { licence } : {}) };
   });
+}
+
+/** The checklist with the materials an e-licence lookup satisfied (renderer/licences/materials.ts) ticked as e-licences. */
+export function withLicences(state: MaterialsState, satisfied: readonly { material: MaterialRequirement; licence: { id: string; typeCode: string; attachment: AttachmentRefOut } }[]): MaterialsState {
+  const next = { ...state };
+  for (const s of satisfied) {
+    next[s.material.code] = { provided: true, origin: 'e_license', files: [s.licence.attachment], message: '', busy: false, licence: { id: s.licence.id, typeCode: s.licence.typeCode } };
+  }
+  return next;
 }
 
 /** Names of the required materials not ticked as provided. */

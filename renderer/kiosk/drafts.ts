@@ -80,7 +80,7 @@ export async function discardDraft(t: Pick<DraftTarget, 'db'>, draftId: string):
  * queued for sync), then the draft is removed. A retry after a failure between the two finds the
  * application already there and does not file it twice.
  */
-export async function submitDraft(t: DraftTarget, draftId: string, now = new Date()): Promise<ApplicationLocal> {
+export async function submitDraft(t: DraftTarget, draftId: string, now = new Date(), materials: ApplicationLocal['materials'] = []): Promise<ApplicationLocal> {
   const draft = await t.db.kiosk_drafts.findOne(draftId).exec();
   let app = await t.db.applications.findOne(draftId).exec();
   if (!app) {
@@ -98,6 +98,8 @@ export async function submitDraft(t: DraftTarget, draftId: string, now = new Dat
         channel: 'kiosk',
         applicant,
         formData,
+        // 电子证照 the resident consented to (renderer/licences/materials.ts); the kiosk takes no paper.
+        materials,
       },
       t.idHashSalt,
       now,

@@ -16,6 +16,8 @@ export const materialRequirement = z.strictObject({
   originals: z.int().min(0).max(99),
   copies: z.int().min(0).max(99),
   note: shortText(500).optional(),
+  /** 电子证照: licence types that satisfy this material (any one of them; sync/protocol/e-licences.ts codes). */
+  licenceTypes: z.array(docId).max(8).optional(),
 });
 export type MaterialRequirement = z.infer<typeof materialRequirement>;
 
@@ -132,6 +134,8 @@ export const providedMaterial = z.strictObject({
   origin: z.enum(['upload', 'scan', 'paper', 'e_license']),
   attachments: z.array(attachmentRef).max(20),
   note: shortText(300).optional(),
+  /** origin `e_license`: the licence that satisfied it (platform library id and type code). */
+  licence: z.strictObject({ id: shortText(100).min(1), typeCode: docId }).optional(),
 });
 
 export const statusHistoryEntry = z.strictObject({

@@ -33,6 +33,9 @@ import {
   type StreamEvent,
 } from '../protocol/index';
 import { isBackOfficeRoute, registerBackOffice } from './backoffice/routes';
+import type { PlatformClient } from '../client/transport';
+import type { LicenceService } from './e-licences/adapter';
+import { registerELicences } from './e-licences/routes';
 import type { ChangeHub } from './changes';
 import { Metrics } from './metrics';
 import { QueueService } from './queue';
@@ -61,6 +64,10 @@ export interface AppOptions {
   security?: SecurityOptions;
   /** The built back-office web app (default out/backoffice); see sync/server/backoffice/routes.ts. */
   backOfficeDir?: string;
+  /** 电子证照: the licence service (sync/server/e-licences/adapter.ts); default the platform's own library, none on a station hub. */
+  licences?: LicenceService | null;
+  /** 电子证照 on a station hub: relay lookups and files to the province with this (the hub's upstream) client. */
+  licenceRelay?: PlatformClient;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' } | { kind: 'metrics' };
@@ -440,6 +447,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!(await store.revokeTerminal(id))) throw fail('NOT_FOUND', 'no terminal with this id', 404);
     return { revoked: true };
   });
+
+  // 电子证照: licence lookups and files for terminals, imports into the library (sync/server/e-licences).
+  registerELicences(app, { store, ...(options.licences !== undefined ? { service: options.licences } : options.role === 'station' ? { service: null } : {}), ...(options.licenceRelay ? { relay: options.licenceRelay } : {}), terminal, admin, ...(options.now ? { now: options.now } : {}) });
 
   // The back office for officers (accounts, roles, audit) and its web app at /admin: sync/server/backoffice.
   await registerBackOffice(app, {

@@ -6,6 +6,7 @@ import { buildApp } from './app';
 import { ChangeHub } from './changes';
 import { openDatabase, type Database } from './db/driver';
 import { migrate } from './db/migrate';
+import type { LicenceService } from './e-licences/adapter';
 import { seedDemo } from './seed/demo';
 import type { SecurityOptions } from './rate-limits';
 import { Store } from './store';
@@ -33,6 +34,8 @@ export interface PlatformOptions {
   now?: () => Date;
   /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts). */
   security?: SecurityOptions;
+  /** 电子证照: the licence service (sync/server/e-licences/adapter.ts); default the platform's own library. */
+  licences?: LicenceService | null;
 }
 
 export interface Platform {
@@ -78,6 +81,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.security ? { security: options.security } : {}),
+      ...(options.licences !== undefined ? { licences: options.licences } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host, backlog: 2048 });

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { call } from '../../bridge/client';
 import type { KioskIdentity } from '../identity';
+import { emptyLicenceState, type LicenceLookupState } from '../../licences/lookup';
 
 export interface SubmittedApplication {
   applicationId: string;
@@ -60,10 +61,20 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   const draftId = ref<string | null>(null);
   const keepDraft = ref(false);
   const documents: string[] = [];
+  /** 电子证照: the resident's consent and lookup (renderer/licences/lookup.ts); per card. */
+  const licences = ref<LicenceLookupState>(emptyLicenceState());
+
+  function forgetLicences(): void {
+    const id = licences.value.requestId;
+    if (id) void call('licences.cancel', { requestId: id }).catch(() => undefined);
+    licences.value = emptyLicenceState();
+  }
 
   function setIdentity(id: KioskIdentity | null): void {
     // another person's card: their ticket is not this person's
     if (id && identity.value && identity.value.idNumber !== id.idNumber) ticket.value = null;
+    // another card (or none): the consent and licences were that person's
+    if (identity.value?.idNumber !== id?.idNumber) forgetLicences();
     identity.value = id;
     cardError.value = null;
     elderlyOfferAnswered.value = false;
@@ -71,6 +82,8 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
 
   function startService(code: string): void {
     if (serviceCode.value !== code) {
+      // the consent named this service's licence types
+      if (serviceCode.value !== null) forgetLicences();
       serviceCode.value = code;
       draftId.value = null;
       keepDraft.value = false;
@@ -105,7 +118,8 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
     a4.value = { state: 'idle' };
     ticket.value = null;
     rated.value = [];
+    forgetLicences();
   }
 
-  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, setIdentity, startService, rememberDocument, wipe };
+  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, licences, setIdentity, startService, rememberDocument, wipe };
 });

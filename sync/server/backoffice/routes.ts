@@ -28,6 +28,7 @@ import {
 import { docId, issuesOf, sha256Hex, stationDayStart, stationId as stationIdSchema, uuidV7, addDays, type BackOfficeActionRequest, type ErrorCode } from '../../protocol/index';
 import { PlatformError, type Store } from '../store';
 import { OfficerStore, SESSION_HOURS, type Actor, type Officer } from './officers';
+import { licenceUsage } from '../e-licences/usage';
 import { applicationView, attachmentsOf, dashboard, listApplications, listEnrollCodes, listServices, listStations, listTerminals } from './queries';
 
 export const BACKOFFICE_API = '/api/v1/backoffice';
@@ -290,6 +291,16 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
     const to = day(q.to, 'to (YYYY-MM-DD)');
     // Days in the province's zone (Asia/Shanghai): [from 00:00, to + 1 day 00:00).
     return dashboard(db, { from: from ? stationDayStart(from) : null, to: to ? stationDayStart(addDays(to, 1)) : null });
+  });
+
+  // 电子证照用证率 per station and service over the same days (sync/server/e-licences/usage.ts).
+  app.get(`${BACKOFFICE_API}/e-licence-usage`, async (req) => {
+    await need(req, 'read', 'dashboard');
+    const q = req.query as { from?: unknown; to?: unknown };
+    const day = (v: unknown, what: string) => (v === undefined || v === '' ? null : parse(parseDay, v, what));
+    const from = day(q.from, 'from (YYYY-MM-DD)');
+    const to = day(q.to, 'to (YYYY-MM-DD)');
+    return licenceUsage(db, { from: from ? stationDayStart(from) : null, to: to ? stationDayStart(addDays(to, 1)) : null });
   });
 
   // ---------------------------------------------------------------- stations, terminals, enrollment codes

@@ -169,6 +169,8 @@ export async function startStationHub(options: StationHubOptions): Promise<Stati
       adminToken,
       role: 'station',
       station: { stationId: enrollment.stationId, upstream: () => rep.status() },
+      // 电子证照: the hall's lookups go to the province through the hub (sync/server/e-licences/routes.ts).
+      licenceRelay: client,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.security ? { security: options.security } : {}),

@@ -19,6 +19,27 @@ function daysFrom(note: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * 电子证照: the licence types (sync/protocol/e-licences.ts) that satisfy a material, from its name.
+ * Only the applicant's own licence: a material of someone else (双方, 父母, 监护人…) or a copy of a
+ * page of it stays paper.
+ */
+const LICENCE_BY_NAME: [RegExp, string][] = [
+  [/户口簿/, 'HKB'],
+  [/残疾人证/, 'CJRZ'],
+  [/结婚证/, 'JHZ'],
+  [/出生医学证明/, 'CSYXZM'],
+  [/社保卡|社会保障卡/, 'SBK'],
+  [/不动产权证/, 'BDCQZS'],
+  [/营业执照/, 'YYZZ'],
+  [/^(居民|第二代)?身份证(?!明)|^有效身份证件/, 'JMSFZ'],
+];
+export function licenceTypesOf(material: string): { licenceTypes?: string[] } {
+  if (/双方|父母|监护人|义务人|家庭代表|照片|申请表|登记表/.test(material)) return {};
+  const types = LICENCE_BY_NAME.filter(([re]) => re.test(material)).map(([, code]) => code);
+  return types.length > 0 ? { licenceTypes: types } : {};
+}
+
 export function serviceItemFromRow(row: CatalogRow, sortOrder: number): ServiceItemDoc {
   const [code, name, department, type, proxy, materials, timeNote, feeNote, topics, lifeEvents] = row;
   const short = name.replace(/（.*?）/g, '');
@@ -44,6 +65,7 @@ export function serviceItemFromRow(row: CatalogRow, sortOrder: number): ServiceI
       originals: /原件/.test(m) || i === 0 ? 1 : 0,
       copies: /复印件/.test(m) ? 1 : 0,
       ...(generic ? { note: '通用材料（来源未列明，演示用）' } : {}),
+      ...licenceTypesOf(m),
     })),
     formId: code,
     formVersion: 1,

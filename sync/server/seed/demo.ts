@@ -1,6 +1,7 @@
 // Demo data: catalog + forms, two stations, staff with PINs. Idempotent (upserts by id).
 import type { StaffDoc, StationConfigDoc } from '../../protocol/index';
 import { makePinVerifier, type Store } from '../store';
+import { seedDemoLicences } from '../e-licences/demo';
 import { demoCatalog } from './catalog';
 
 export const DEMO_STATIONS = ['360121201', '360121100'] as const;
@@ -52,5 +53,6 @@ export async function seedDemo(store: Store): Promise<{ items: number; forms: nu
     staff.push({ id: s.id, _deleted: false, updatedAt: '2026-01-01T00:00:00.000Z', name: s.name, role: s.role, stations: s.stations, active: true, pinVerifier: await makePinVerifier(s.pin), idNumber: s.idNumber, phone: s.phone });
   }
   await store.upsertAsPlatform('staff', staff);
+  await seedDemoLicences(store);
   return { items: items.length, forms: forms.length, stations: stations.length, staff: staff.length };
 }
