@@ -38,6 +38,8 @@ import { Metrics } from './metrics';
 import { QueueService } from './queue';
 import { installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
 import { PlatformError, type AttachmentCaller, type Store, type Writer } from './store';
+import { SealAuthority, type SealIssuer } from './seal-authority';
+import { checkSealRequest, sealCertificateRequest, SEAL_CERTIFICATE_PATH } from '../protocol/seal';
 
 export interface AppOptions {
   store: Store;
@@ -61,6 +63,8 @@ export interface AppOptions {
   security?: SecurityOptions;
   /** The built back-office web app (default out/backoffice); see sync/server/backoffice/routes.ts. */
   backOfficeDir?: string;
+  /** 电子印章: who certifies terminals' seal keys (default: this database's SealAuthority; a station hub forwards to the province). */
+  sealIssuer?: SealIssuer;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' } | { kind: 'metrics' };
@@ -201,9 +205,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { role: options.role ?? 'province', stationId: options.station?.stationId ?? null, upstream: options.station ? await options.station.upstream() : null };
   });
 
+  const sealIssuer = options.sealIssuer ?? new SealAuthority(store.db);
   app.post('/api/v1/terminals/enroll', async (req) => {
     const body = parse(enrollRequest, req.body, 'enrollment request');
-    return store.enroll(body.code, body.label, body.kind);
+    // A bad seal request is refused before the one-time code is spent.
+    if (body.seal && !checkSealRequest(body.seal)) throw fail('SEAL_REQUEST_INVALID', 'the seal key request is not signed by its own key (or the key is not an SM2 point)', 400);
+    const enrolled = await store.enroll(body.code, body.label, body.kind);
+    if (!body.seal) return enrolled;
+    // The enrollment stands without a seal when the authority is unreachable (a hub offline): the terminal asks again (POST /terminals/seal).
+    const seal = await sealIssuer.issue({ terminalId: enrolled.terminalId, stationId: enrolled.stationId }, body.seal).catch((e: unknown) => {
+      app.log.warn({ code: e instanceof PlatformError ? e.code : 'INTERNAL_ERROR' }, 'seal certificate not issued at enrollment');
+      return null;
+    });
+    return seal ? { ...enrolled, seal } : enrolled;
+  });
+
+  app.post(SEAL_CERTIFICATE_PATH, async (req) => {
+    const t = await terminal(req);
+    const body = parse(sealCertificateRequest, req.body, 'seal certificate request');
+    // Only a station hub may ask for one of its hall's terminals (for its own station).
+    if (body.forTerminal !== undefined && !t.hub) throw fail('FORBIDDEN', 'forTerminal is for station hubs only', 403);
+    return sealIssuer.issue({ terminalId: body.forTerminal ?? t.terminalId, stationId: t.stationId }, body.request);
   });
 
   app.get('/api/v1/terminals/me', async (req) => {
