@@ -43,8 +43,9 @@ export function sealFacts(spec: DocumentSpec): [string, string][] {
   for (const b of spec.blocks) {
     if (b.kind !== 'fields') continue;
     for (const r of b.rows) {
-      if (out.length >= 4) return out;
-      if (/身份证|证件|电话|手机|地址/.test(r.label)) continue;
+      if (out.length >= 5) return out;
+      // Never ID numbers, phones or addresses; and not what every document of the station repeats.
+      if (/身份证|证件|电话|手机|地址|承办部门|提交渠道|办理地点/.test(r.label)) continue;
       const value = /姓名|申请人|委托人|受托人|代办人|当事人/.test(r.label) ? maskName(r.value) : r.value;
       out.push([r.label.slice(0, 20), value.length > 30 ? `${value.slice(0, 29)}…` : value]);
     }
