@@ -96,7 +96,7 @@ beforeAll(async () => {
   const saved = await a.docs.handlers['documents.receiptPdf']({ receipt: RECEIPT }, staff);
   expect(saved.sealed).toBe(true);
   sealed = new Uint8Array((await a.docs.readDocument(saved.documentId))!);
-}, 60_000);
+}, 240_000);
 afterAll(async () => {
   await p?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -202,7 +202,7 @@ describe('电子印章: a sealed 受理回执', () => {
     } finally {
       await other.close();
     }
-  }, 30_000);
+  }, 180_000);
 });
 
 describe('电子印章: garbage given to the verifier', () => {

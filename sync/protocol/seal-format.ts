@@ -86,6 +86,10 @@ export const sealQrPayload = z.strictObject({
 });
 export type SealQrPayload = z.infer<typeof sealQrPayload>;
 
+/** `GET /api/v1/seal/root` (public): `{ rootPublicKey }`, the key every seal certificate of this platform chains to. */
+export const SEAL_ROOT_PATH = '/api/v1/seal/root';
+export const sealRootResponse = z.object({ rootPublicKey: sm2PublicKey.nullable() });
+
 /** `POST /api/v1/terminals/seal`: a (new) seal certificate for the calling terminal's key. */
 export const SEAL_CERTIFICATE_PATH = '/api/v1/terminals/seal';
 export const sealCertificateRequest = z.strictObject({

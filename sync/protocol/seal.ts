@@ -273,7 +273,7 @@ export function verifySealedPdf(pdf: Uint8Array, o: VerifyOptions): SealVerifica
     checks.push({ check: 'format', ok: false });
     return result('pdf', checks, info, f, reason);
   };
-  if (pdf.length > SEAL_MAX_FILE_BYTES) return fail('TOO_LARGE', `the file is ${pdf.length} bytes; the verifier reads at most ${SEAL_MAX_FILE_BYTES}`);
+  if (pdf.length > SEAL_MAX_FILE_BYTES) return fail('TOO_LARGE', `the file is larger than ${SEAL_MAX_FILE_BYTES} bytes, the most the verifier reads (a sealed document is far smaller)`);
   if (pdf.length < 8 || latin1(pdf, 0, 5) !== '%PDF-') return fail('NOT_PDF', 'the file is not a PDF (it does not start with %PDF-)');
   const { byteRange: br, at } = findSealPlaceholder(pdf);
   if (at < 0) return fail('NOT_SEALED', 'the PDF carries no electronic seal (no signature dictionary)');

@@ -39,7 +39,7 @@ import { QueueService } from './queue';
 import { installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
 import { PlatformError, type AttachmentCaller, type Store, type Writer } from './store';
 import { SealAuthority, type SealIssuer } from './seal-authority';
-import { checkSealRequest, sealCertificateRequest, SEAL_CERTIFICATE_PATH } from '../protocol/seal';
+import { checkSealRequest, sealCertificateRequest, SEAL_CERTIFICATE_PATH, SEAL_ROOT_PATH } from '../protocol/seal';
 
 export interface AppOptions {
   store: Store;
@@ -139,7 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Authentication runs before the body is read, so an anonymous upload is refused with 401 at once.
   // Metrics are not public (issue 13 item 6): the admin token or the scrape-only metrics token.
-  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll']);
+  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll', SEAL_ROOT_PATH]);
   const callers = new WeakMap<FastifyRequest, Caller>();
   app.addHook('preParsing', async (req) => {
     const route = req.routeOptions.url;
@@ -219,6 +219,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     return seal ? { ...enrolled, seal } : enrolled;
   });
+
+  // The seal root is public (verifiers outside the province's terminals check documents against it).
+  app.get(SEAL_ROOT_PATH, async () => ({ rootPublicKey: await sealIssuer.rootPublicKey() }));
 
   app.post(SEAL_CERTIFICATE_PATH, async (req) => {
     const t = await terminal(req);

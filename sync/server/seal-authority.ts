@@ -20,6 +20,8 @@ import {
   publicKeyOf,
   sealIssue,
   SEAL_CERTIFICATE_PATH,
+  SEAL_ROOT_PATH,
+  sealRootResponse,
   type SealIssue,
   type SealRequest,
 } from '../protocol/seal';
@@ -77,6 +79,12 @@ export class SealAuthority implements SealIssuer {
     return publicKeyOf(await this.rootKey());
   }
 
+  /** The root public key when this database has one, without making one (the verify-seal CLI). */
+  async existingRootPublicKey(): Promise<string | null> {
+    const rows = await this.db.query<{ value: string }>("SELECT value FROM platform_secrets WHERE name = 'seal-root-key'");
+    return rows[0] ? publicKeyOf(rows[0].value) : null;
+  }
+
   async issue(subject: SealSubject, request: SealRequest): Promise<SealIssue> {
     if (!checkSealRequest(request)) throw new PlatformError('SEAL_REQUEST_INVALID', 'the seal key request is not signed by its own key (or the key is not an SM2 point)', 400);
     const rootKey = await this.rootKey();
@@ -105,7 +113,7 @@ export class SealAuthority implements SealIssuer {
 
 /** What a hub needs of its upstream link: an authenticated request. */
 export interface UpstreamRequester {
-  request(method: 'POST', path: string, body: unknown): Promise<unknown>;
+  request(method: 'POST' | 'GET', path: string, body?: unknown): Promise<unknown>;
 }
 
 /**
@@ -131,6 +139,9 @@ export function forwardingIssuer(upstream: UpstreamRequester): SealIssuer {
       return r.data;
     },
     async rootPublicKey() {
+      if (root) return root;
+      const r = sealRootResponse.safeParse(await upstream.request('GET', SEAL_ROOT_PATH).catch(() => null));
+      root = r.success ? r.data.rootPublicKey : null;
       return root;
     },
   };
