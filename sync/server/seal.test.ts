@@ -30,9 +30,11 @@ const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+// Answers of several shapes (success and error bodies), each checked by the test that reads it.
+type Json = { [k: string]: Json } & Record<string, unknown> & { error: { code: string }; seal: { certificate: { publicKey: string } } };
 const post = async (url: string, body: unknown, token?: string) => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Json };
 };
 
 describe('platform: seal authority', () => {
