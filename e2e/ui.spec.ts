@@ -124,6 +124,7 @@ test.describe('clerk shell', () => {
       ['new', '新建代办'],
       ['cases', '办件列表'],
       ['calling', '叫号'],
+      ['seal', '验章'],
       ['sync', '同步状态'],
       ['devices', '设备'],
       ['settings', '设置'],

@@ -80,7 +80,14 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const sync = createSyncFeature({ ...ctx, log: log.child('sync') }, { readDocument: (id) => documents?.readDocument(id) ?? Promise.resolve(null) });
   const devices = createDeviceFeature({ ...ctx, log: log.child('devices') });
   const staff = createStaffFeature({ ...ctx, log: log.child('staff') }, { platform: () => sync.platform(), ready: () => sync.ready(), stationId: () => sync.state().stationId });
-  documents = createDocumentFeature({ ...ctx, log: log.child('documents') }, { masterKey: () => sync.masterKey(), agentContact: (id) => staff.agentContact(id) });
+  documents = createDocumentFeature(
+    { ...ctx, log: log.child('documents') },
+    {
+      masterKey: () => sync.masterKey(),
+      agentContact: (id) => staff.agentContact(id),
+      seal: { signer: () => sync.seals.signer(), rootPublicKey: () => sync.seals.rootPublicKey(), stationId: () => sync.state().stationId },
+    },
+  );
   const queue = createQueueFeature(
     { ...ctx, log: log.child('queue') },
     {

@@ -17,6 +17,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { kioskCalls } from '../../preload/contract/kiosk-calls';
+import type { sealCalls } from '../../preload/contract/seal-calls';
+import { prepareSeal, SEALED_KINDS, signSealedPdf, type SealSigner } from './seal';
+import { verifySealedPdf, verifySealQr } from '../../sync/protocol/seal';
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError, type CallerContext } from '../core/dispatcher';
 import { renderDocument, type DocumentSpec } from './pdf';
@@ -48,9 +51,15 @@ export interface DocumentFeatureOptions extends SpoolerOptions {
    * the staff feature's (main/core/services.ts). Without it the rows get blank lines.
    */
   agentContact?: (staffId: string) => Promise<AgentContact>;
+  /**
+   * 电子印章 (seal.ts): this terminal's signer (key + certificate, main/sync/seal-keys.ts), the
+   * platform root it verifies against, and the station it is enrolled for. Without it, or before the
+   * platform certified the key, documents are made without a seal (`sealed: false`, logged).
+   */
+  seal?: { signer(): Promise<SealSigner | null>; rootPublicKey(): Promise<string | null>; stationId(): string | null };
 }
 
-export interface DocumentFeature extends Feature<typeof kioskCalls> {
+export interface DocumentFeature extends Feature<typeof kioskCalls & typeof sealCalls> {
   /** A stored document's bytes (decrypted), or null; for main-side users such as attachments. */
   readDocument(documentId: string): Promise<Buffer | null>;
 }
@@ -76,14 +85,28 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     const specs = Array.isArray(spec) ? spec : [spec];
     // Several specs become one PDF: blocks concatenated with a page break between them.
     const merged: DocumentSpec = specs.length === 1 ? specs[0]! : { ...specs[0]!, blocks: specs.flatMap((s, i) => (i === 0 ? s.blocks : [{ kind: 'pageBreak' as const }, ...s.blocks])) };
-    const { pdf, pages } = await renderDocument(merged, { fontBytes });
     const documentId = `${kind}-${randomUUID()}`;
+    const { pdf, pages, sealed } = await renderSealed(kind, documentId, merged, fontBytes, caller);
     let path: string | null = null;
     if (EXPORT_KINDS.has(kind)) path = store.writePlain(documentId, pdf);
     else await store.writeEncrypted(documentId, pdf);
     const renderMs = performance.now() - started;
-    ctx.log.info('documents.rendered', { kind, bytes: pdf.length, ms: Math.round(renderMs), encrypted: path === null, ...byWhom(caller) });
-    return { documentId, path, bytes: pdf.length, pages, renderMs };
+    ctx.log.info('documents.rendered', { kind, bytes: pdf.length, ms: Math.round(renderMs), encrypted: path === null, sealed, ...byWhom(caller) });
+    return { documentId, path, bytes: pdf.length, pages, renderMs, sealed };
+  }
+
+  /** The station's documents carry its seal when this terminal holds a certificate for its station; else they are made unsealed (logged). */
+  async function renderSealed(kind: string, documentId: string, spec: DocumentSpec, fontBytes: Uint8Array, caller: CallerContext) {
+    if (!SEALED_KINDS.has(kind)) return { ...(await renderDocument(spec, { fontBytes })), sealed: false };
+    const signer = options.seal ? await options.seal.signer().catch(() => null) : null;
+    const stationId = options.seal?.stationId() ?? null;
+    if (!signer || !stationId || signer.certificate.stationId !== stationId) {
+      ctx.log.warn('documents.unsealed', { kind, reason: !options.seal ? 'no-seal-service' : !signer ? 'no-certificate' : 'station-mismatch', ...byWhom(caller) });
+      return { ...(await renderDocument(spec, { fontBytes })), sealed: false };
+    }
+    const prepared = prepareSeal(signer, { kind, id: documentId, spec, stationId }, new Date(), zone());
+    const { pdf, pages } = await renderDocument(spec, { fontBytes, seal: prepared.drawing, now: new Date(prepared.signedAt) });
+    return { pdf: signSealedPdf(pdf, signer, prepared), pages, sealed: true };
   }
 
   // An unreadable cache leaves blank lines on the letter; it does not stop the work.
@@ -129,6 +152,12 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
           }
           throw e;
         }
+      },
+      'seal.verify': async (input, caller) => {
+        const rootPublicKey = options.seal ? await options.seal.rootPublicKey().catch(() => null) : null;
+        const r = input.source === 'pdf' ? verifySealedPdf(new Uint8Array(Buffer.from(input.pdfBase64, 'base64')), { rootPublicKey }) : verifySealQr(input.qr, { rootPublicKey });
+        ctx.log.info('seal.verified', { source: r.source, ok: r.ok, failure: r.failure, serial: r.certificate?.serial ?? null, stationId: r.station?.id ?? null, ...byWhom(caller) });
+        return r;
       },
       'documents.discard': (input, caller) => {
         if (!store.remove(input.documentId)) return false;

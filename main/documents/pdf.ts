@@ -9,7 +9,7 @@
  * they go into a spec (mask.ts) unless the document needs the full value.
  */
 import { createRequire } from 'node:module';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { degrees, PDFDocument, PDFHexString, PDFName, PDFString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { breakText } from './linebreak';
 import { findFallbackFontPaths, loadFallbackBytes, loadFontBytes } from './fonts';
 import { qrMatrix } from './qr';
@@ -54,7 +54,30 @@ export interface RenderOptions {
   fallbackFontPaths?: readonly string[];
   /** Creation date in the metadata (tests pass a fixed one). */
   now?: Date;
+  /**
+   * 电子印章 (seal.ts): draws the station's round red seal and the verification QR at the end of the
+   * document and reserves a PDF signature dictionary (`/ByteRange` + `/Contents` placeholders) that
+   * `signSealedPdf` fills after rendering. The file is then saved without object streams, so the
+   * dictionary stays findable by the verifier.
+   */
+  seal?: SealDrawing;
 }
+
+export interface SealDrawing {
+  /** The arc text (the station's name, from the seal certificate). */
+  stationName: string;
+  /** The line under the star (the seal's name, e.g. 便民服务专用章). */
+  sealName: string;
+  /** The verification QR's text (`TTSQ1:…`). */
+  qr: string;
+  /** The date printed beside the seal (station time zone, e.g. 2026年12月5日). */
+  dateText: string;
+}
+
+/** Hex digits reserved for the seal signature's `/Contents` (8 KB of JSON). */
+export const SEAL_CONTENTS_HEX = 16384;
+/** The `/ByteRange` written before signing; signSealedPdf overwrites it in place (same length). */
+export const SEAL_BYTE_RANGE_PLACEHOLDER = [0, 1111111111, 2222222222, 3333333333] as const;
 
 // fontkit 1.9.0 ships no types; pdf-lib declares the shape it needs.
 const fontkit = createRequire(import.meta.url)('fontkit') as Parameters<PDFDocument['registerFontkit']>[0];
@@ -108,8 +131,9 @@ class FontSet {
 }
 
 /** Every character of a spec's text, once. */
-function specText(spec: DocumentSpec): string {
+function specText(spec: DocumentSpec, seal?: SealDrawing): string {
   const parts: string[] = [spec.title, spec.header ?? '', spec.footer ?? ''];
+  if (seal) parts.push(seal.stationName, seal.sealName, seal.dateText, SEAL_CAPTION);
   for (const b of spec.blocks) {
     if ('text' in b && typeof b.text === 'string') parts.push(b.text);
     if (b.kind === 'fields') for (const r of b.rows) parts.push(r.label, r.value);
@@ -188,8 +212,8 @@ function drawFields(l: Layout, rows: readonly { label: string; value: string }[]
   l.y -= 3 * MM;
 }
 
-function drawQr(l: Layout, data: string, caption: string | undefined, sizeMm = 28): void {
-  const m = qrMatrix(data);
+function drawQr(l: Layout, data: string, caption: string | undefined, sizeMm = 28, widthPt = l.width, level: 'L' | 'M' = 'M'): void {
+  const m = qrMatrix(data, level);
   const side = sizeMm * MM;
   l.ensure(side + 2 * MM);
   const cell = side / (m.size + 2);
@@ -212,7 +236,7 @@ function drawQr(l: Layout, data: string, caption: string | undefined, sizeMm = 2
   if (caption) {
     const saveY = l.y;
     l.y = top - 1 * MM;
-    l.wrapped(caption, MARGIN.left + side + 5 * MM, l.width - side - 5 * MM, SIZES.body);
+    l.wrapped(caption, MARGIN.left + side + 5 * MM, widthPt - side - 5 * MM, SIZES.body);
     l.y = Math.min(l.y, saveY);
   }
   l.y = Math.min(l.y, top - m.size * cell - 2 * cell);
@@ -232,6 +256,93 @@ function drawSignatures(l: Layout, labels: readonly string[]): void {
   l.y -= h + 2 * MM;
 }
 
+const SEAL_RED = rgb(0.86, 0.08, 0.12);
+const SEAL_CAPTION = '电子印章验证码：在任一服务终端“验章”处扫描本码，或打开本文件的电子版，即可离线验证印章。';
+
+/** A five-pointed star's path (SVG coordinates, y down), centred on 0,0 with outer radius r. */
+function starPath(r: number): string {
+  const pts: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const rr = i % 2 ? r * 0.382 : r;
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    pts.push(`${(rr * Math.cos(a)).toFixed(2)} ${(rr * Math.sin(a)).toFixed(2)}`);
+  }
+  return `M ${pts.join(' L ')} Z`;
+}
+
+/** The round red seal: rim, the station's name along the upper arc, a star, the seal's name below. */
+function drawSeal(page: PDFPage, fonts: FontSet, cx: number, cy: number, diameterMm: number, s: SealDrawing): void {
+  const R = (diameterMm / 2) * MM;
+  const opacity = 0.88;
+  page.drawCircle({ x: cx, y: cy, size: R - 0.6 * MM, borderColor: SEAL_RED, borderWidth: 1.2 * MM, borderOpacity: opacity });
+  page.drawSvgPath(starPath(R * 0.27), { x: cx, y: cy + R * 0.05, color: SEAL_RED, opacity });
+  const chars = [...s.stationName];
+  const span = Math.min(240, Math.max(60, chars.length * 30));
+  const inner = R - 2.2 * MM;
+  const size = Math.min(4.6 * MM, Math.max(2.8 * MM, ((inner * span * Math.PI) / 180 / Math.max(chars.length, 1)) * 0.8));
+  const rText = inner - size * 0.9;
+  chars.forEach((ch, i) => {
+    const theta = ((90 + span / 2 - (chars.length > 1 ? (i * span) / (chars.length - 1) : span / 2)) * Math.PI) / 180;
+    const w = fonts.width(ch, size);
+    // Baseline on the inner circle, the glyph's top towards the rim, centred on its angle.
+    const x = cx + rText * Math.cos(theta) - (w / 2) * Math.sin(theta);
+    const y = cy + rText * Math.sin(theta) + (w / 2) * Math.cos(theta);
+    for (const run of fonts.runs(ch)) page.drawText(run.text, { x, y, size, font: run.font, color: SEAL_RED, opacity, rotate: degrees((theta * 180) / Math.PI - 90) });
+  });
+  const nameSize = Math.min(3.6 * MM, (R * 1.3) / Math.max([...s.sealName].length, 1));
+  const nw = fonts.width(s.sealName, nameSize);
+  for (const [i, run] of fonts.runs(s.sealName).entries()) {
+    const before = fonts.runs(s.sealName).slice(0, i).reduce((a, r) => a + r.font.widthOfTextAtSize(r.text, nameSize), 0);
+    page.drawText(run.text, { x: cx - nw / 2 + before, y: cy - R * 0.55, size: nameSize, font: run.font, color: SEAL_RED, opacity });
+  }
+}
+
+/** The last block of a sealed document: the verification QR on the left, the seal over the station's name and date on the right. */
+function drawSealBlock(l: Layout, s: SealDrawing): void {
+  const diameterMm = 40;
+  const h = (diameterMm + 6) * MM;
+  l.ensure(h);
+  const top = l.y;
+  drawQr(l, s.qr, SEAL_CAPTION, 36, l.width * 0.55, 'L');
+  const size = SIZES.body;
+  const rightX = MARGIN.left + l.width * 0.62;
+  const colW = l.width * 0.38;
+  const lines = breakText(s.stationName, colW, l.measure(size));
+  let y = top - 14 * MM;
+  for (const line of [...lines, s.dateText]) {
+    const w = l.fonts.width(line, size);
+    l.fonts.draw(l.page, line, { x: rightX + (colW - w) / 2, y, size, color: TEXT });
+    y -= size * 1.6;
+  }
+  drawSeal(l.page, l.fonts, rightX + colW / 2, top - 3 * MM - (diameterMm / 2) * MM, diameterMm, s);
+  l.y = Math.min(l.y, top - h);
+}
+
+/**
+ * The PDF signature field and dictionary of a sealed document (ISO 32000-1 §12.8): `/ByteRange` and
+ * `/Contents` are placeholders that signSealedPdf (seal.ts) fills in place after saving.
+ */
+function addSealSignatureField(doc: PDFDocument, page: PDFPage, s: SealDrawing, now: Date): void {
+  const ctx = doc.context;
+  const sig = ctx.register(
+    ctx.obj({
+      Type: 'Sig',
+      Filter: 'TT.SealSM2',
+      SubFilter: 'TTSEAL.1',
+      ByteRange: [...SEAL_BYTE_RANGE_PLACEHOLDER],
+      Contents: PDFHexString.of('0'.repeat(SEAL_CONTENTS_HEX)),
+      M: PDFString.fromDate(now),
+      Name: PDFHexString.fromText(s.stationName),
+      Reason: PDFHexString.fromText(s.sealName),
+    }),
+  );
+  const widget = ctx.register(
+    ctx.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', T: PDFString.of('TTSeal'), V: sig, Rect: [0, 0, 0, 0], F: 132, P: page.ref }),
+  );
+  page.node.addAnnot(widget);
+  doc.catalog.set(PDFName.of('AcroForm'), ctx.obj({ Fields: [widget], SigFlags: 3 }));
+}
+
 /** Renders a document spec into PDF bytes (A4, subset-embedded Noto Sans SC). */
 export async function renderPdf(spec: DocumentSpec, options: RenderOptions = {}): Promise<Uint8Array> {
   return (await renderDocument(spec, options)).pdf;
@@ -246,7 +357,7 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
   // Fallbacks (rare characters in names) are embedded only when the document has a character the main font lacks.
   const fallbacks: { font: PDFFont; has: (cp: number) => boolean }[] = [];
   const mainHas = cachedCoverage(mainBytes);
-  let missing = [...specText(spec)].filter((ch) => ch.codePointAt(0)! >= 0x80 && !/\s/.test(ch) && !mainHas(ch.codePointAt(0)!));
+  let missing = [...specText(spec, options.seal)].filter((ch) => ch.codePointAt(0)! >= 0x80 && !/\s/.test(ch) && !mainHas(ch.codePointAt(0)!));
   for (const path of missing.length ? (options.fallbackFontPaths ?? findFallbackFontPaths()) : []) {
     const bytes = loadFallbackBytes(path);
     if (!bytes) continue;
@@ -328,6 +439,7 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
         break;
     }
   }
+  if (options.seal) drawSealBlock(l, options.seal);
   const pages = l.pages.length;
   l.pages.forEach((page, i) => {
     if (spec.header) fonts.draw(page, spec.header, { x: MARGIN.left, y: A4[1] - 12 * MM, size: SIZES.small, color: GREY });
@@ -337,5 +449,6 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
       fonts.draw(page, text, { x: (A4[0] - w) / 2, y: 10 * MM, size: SIZES.small, color: GREY });
     }
   });
-  return { pdf: await doc.save({ useObjectStreams: true }), pages };
+  if (options.seal) addSealSignatureField(doc, l.pages.at(-1)!, options.seal, now);
+  return { pdf: await doc.save({ useObjectStreams: !options.seal }), pages };
 }

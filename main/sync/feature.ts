@@ -30,6 +30,8 @@ import { hostSecretStore, type SecretStore } from './secrets';
 import { deriveIdHashSalt, deriveProvinceIdHashKey, derivePassword, idHashKeyId, loadOrCreateMasterKey } from './keys';
 import type { DemoPlatform } from './demo';
 import { AttachmentError, AttachmentStore, AttachmentUploader, type UploaderOptions } from './attachments';
+import { SealKeys } from './seal-keys';
+import { SEAL_CERTIFICATE_PATH } from '../../sync/protocol/seal-format';
 
 const Enrollment = z.object({ platform: z.string().max(300), terminalId: z.string().max(128), stationId: z.string().max(64) });
 type Enrollment = z.infer<typeof Enrollment>;
@@ -77,6 +79,8 @@ export interface SyncFeature extends Feature<typeof syncCalls & typeof attachmen
   holderIdHash(idNumber: string): Promise<string | null>;
   /** 电子证照: keeps a fetched licence file as an encrypted attachment (uploaded once an application releases it). */
   storeAttachment(bytes: Uint8Array, mimeType: AttachmentMimeType, fileName?: string): Promise<AttachmentRefOut>;
+  /** 电子印章: this terminal's seal key and certificate (main/sync/seal-keys.ts). */
+  seals: SealKeys;
 }
 
 /** SHA-256s of the attachments an application document references. */
@@ -110,6 +114,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   const syncDir = path.join(ctx.dataDir, 'sync');
   const stateFile = path.join(syncDir, 'state.json');
   const enrollFile = path.join(syncDir, 'enrollment.json');
+  const seals = new SealKeys(() => getSecrets(), path.join(syncDir, 'seal.json'));
 
   const state: SyncState = {
     mode,
@@ -221,6 +226,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       // Every start: a terminal enrolled before the platform handed out the key, or at a station hub
       // that handed out its own, takes the province's (the renderer re-derives on its next open).
       void fetchIdHashKey();
+      void ensureSealCertificate(platformId);
     } else {
       await enroll(platformId);
     }
@@ -319,7 +325,8 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       return;
     }
     try {
-      const r = await client.enroll(code, `terminal ${ctx.config.role}`);
+      const sealRequest = await seals.request().catch(() => undefined);
+      const r = await client.enroll(code, `terminal ${ctx.config.role}`, undefined, sealRequest);
       const store = await getSecrets();
       await store.write(TOKEN, Buffer.from(r.token, 'utf8'));
       if (r.idHashKey) await store.write(ID_HASH_KEY, Buffer.from(r.idHashKey, 'hex'));
@@ -327,10 +334,31 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       await writeJson(enrollFile, e);
       client.token = r.token;
       adopt(e);
-      log.info('sync.enrolled', { terminalId: r.terminalId, stationId: r.stationId });
+      log.info('sync.enrolled', { terminalId: r.terminalId, stationId: r.stationId, seal: r.seal !== undefined });
+      if (r.seal) await adoptSeal(platformId, r.seal);
+      else void ensureSealCertificate(platformId);
     } catch (e) {
       const code = e instanceof SyncTransportError ? (e.code === 'REQUEST_REFUSED' ? 'ENROLL_FAILED' : e.code) : 'ENROLL_FAILED';
       setError(code, e instanceof Error ? e.message : undefined);
+    }
+  }
+
+  async function adoptSeal(platformId: string, answer: unknown): Promise<void> {
+    try {
+      const issue = await seals.adopt(platformId, answer);
+      log.info('sync.seal-certificate', { serial: issue.certificate.serial, notAfter: issue.certificate.notAfter });
+    } catch (e) {
+      log.warn('sync.seal-certificate-refused', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
+    }
+  }
+
+  /** 电子印章: asks the platform to certify this terminal's seal key when there is no certificate (or it ends within 30 days). */
+  async function ensureSealCertificate(platformId: string): Promise<void> {
+    try {
+      if (!client?.token || !(await seals.needsCertificate(platformId, state.stationId))) return;
+      await adoptSeal(platformId, await client.request('POST', SEAL_CERTIFICATE_PATH, { request: await seals.request() }));
+    } catch (e) {
+      log.warn('sync.seal-certificate-unavailable', { error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
     }
   }
 
@@ -490,5 +518,6 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       void uploader.refresh();
       return ref;
     },
+    seals,
   };
 }

@@ -20,6 +20,7 @@ import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
 import { attachmentCalls, attachmentEventRoles, attachmentEvents } from './attachment-calls';
 import { queueCalls } from './queue-calls';
 import { licenceCalls, licenceEventRoles, licenceEvents } from './licence-calls';
+import { sealCalls } from './seal-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -80,7 +81,7 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls, ...licenceCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls, ...licenceCalls, ...sealCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {

@@ -95,6 +95,8 @@ export const SavedDocument = z.object({
   bytes: z.number().int(),
   pages: z.number().int(),
   renderMs: z.number(),
+  /** 电子印章: the document carries the station's seal and SM2 signature (false: not a sealed kind, or no seal certificate yet). */
+  sealed: z.boolean().optional(),
 });
 export type SavedDocument = z.infer<typeof SavedDocument>;
 

@@ -20,6 +20,7 @@ export const clerkNav: readonly ClerkNavEntry[] = [
   { id: 'cases', name: 'clerk-cases', path: '/clerk/cases', labelKey: 'clerk.nav.cases', icon: 'cases' },
   { id: 'calling', name: 'clerk-calling', path: '/clerk/calling', labelKey: 'clerk.nav.calling', icon: 'calling', capability: 'queue.call' },
   { id: 'dashboard', name: 'clerk-dashboard', path: '/clerk/dashboard', labelKey: 'clerk.nav.dashboard', icon: 'dashboard', capability: 'dashboard.view' },
+  { id: 'seal', name: 'clerk-seal', path: '/clerk/seal', labelKey: 'clerk.nav.seal', icon: 'seal' },
   { id: 'sync', name: 'clerk-sync', path: '/clerk/sync', labelKey: 'clerk.nav.sync', icon: 'sync' },
   { id: 'devices', name: 'clerk-devices', path: '/clerk/devices', labelKey: 'clerk.nav.devices', icon: 'devices' },
   { id: 'settings', name: 'clerk-settings', path: '/clerk/settings', labelKey: 'clerk.nav.settings', icon: 'settings' },

@@ -38,7 +38,7 @@ describe('capabilities', () => {
 describe('the clerk menu by role', () => {
   it('hides 叫号 from the assistant, shows it to counter and station admin; every other entry is for everyone', () => {
     const ids = (role: ClerkRole | null) => navFor(role).map((e) => e.id);
-    expect(ids('assistant')).toEqual(['new', 'cases', 'sync', 'devices', 'settings']);
+    expect(ids('assistant')).toEqual(['new', 'cases', 'seal', 'sync', 'devices', 'settings']);
     expect(ids('counter')).toEqual(clerkNav.map((e) => e.id));
     expect(ids('station-admin')).toEqual(clerkNav.map((e) => e.id));
     expect(ids(null)).not.toContain('calling');

@@ -55,6 +55,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'cases', name: 'clerk-cases', component: () => import('../clerk/pages/CasesPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.cases' } },
       { path: 'calling', name: 'clerk-calling', component: () => import('../clerk/pages/CallingPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.calling' } },
       { path: 'dashboard', name: 'clerk-dashboard', component: () => import('../clerk/pages/DashboardPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.dashboard' } },
+      { path: 'seal', name: 'clerk-seal', component: () => import('../clerk/pages/SealPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.seal' } },
       { path: 'sync', name: 'clerk-sync', component: () => import('../clerk/pages/SyncPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.sync' } },
       { path: 'devices', name: 'clerk-devices', component: () => import('../clerk/pages/DevicesPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.devices' } },
       { path: 'settings', name: 'clerk-settings', component: () => import('../clerk/pages/SettingsPage.vue'), meta: { role: 'clerk', titleKey: 'clerk.nav.settings' } },

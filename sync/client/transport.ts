@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   documentSchemas,
   enrollResponse,
+  type EnrollRequest,
   meResponse,
   type MeResponse,
   errorResponse,
@@ -173,8 +174,8 @@ export class PlatformClient {
     if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'health: unexpected answer');
   }
 
-  async enroll(code: string, label?: string, kind?: 'terminal' | 'station_hub'): Promise<EnrollResponse> {
-    const r = enrollResponse.safeParse(await this.request('POST', paths.enroll, { code, ...(label ? { label } : {}), ...(kind ? { kind } : {}) }, false));
+  async enroll(code: string, label?: string, kind?: 'terminal' | 'station_hub', seal?: EnrollRequest['seal']): Promise<EnrollResponse> {
+    const r = enrollResponse.safeParse(await this.request('POST', paths.enroll, { code, ...(label ? { label } : {}), ...(kind ? { kind } : {}), ...(seal ? { seal } : {}) }, false));
     if (!r.success) throw new SyncTransportError('BAD_RESPONSE', 'enroll: unexpected answer');
     return r.data;
   }

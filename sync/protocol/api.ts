@@ -4,6 +4,7 @@ import { API_PREFIX, docId, isoTimestamp, shortText, stationId } from './common'
 import { collectionName, staffDoc, supplementRequest, type CollectionName } from './documents';
 import type { BackOfficeAction } from './status';
 import { MAX_FORM_ISSUES } from './forms/validate';
+import { sealIssue, sealRequest } from './seal-format';
 
 /** Size bounds the platform enforces (a terminal should chunk below them). */
 export const LIMITS = {
@@ -58,6 +59,8 @@ export const enrollRequest = z.strictObject({
   label: shortText(100).optional(),
   /** `station_hub`: a hall's station hub enrolling upstream (it relays its queue's ticket records). Default `terminal`. */
   kind: z.enum(['terminal', 'station_hub']).optional(),
+  /** 电子印章: the terminal's own SM2 public key with its proof of possession; the answer's `seal` certifies it (sync/protocol/seal.ts). */
+  seal: sealRequest.optional(),
 });
 export type EnrollRequest = z.infer<typeof enrollRequest>;
 
@@ -72,6 +75,8 @@ export const enrollResponse = z.object({
    * Absent from older platforms.
    */
   idHashKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** 电子印章: the station's seal certificate for the key in the request's `seal`, and the platform's root key. Absent when not asked, or when a station hub could not reach the province. */
+  seal: sealIssue.optional(),
 });
 export type EnrollResponse = z.infer<typeof enrollResponse>;
 

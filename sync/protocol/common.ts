@@ -78,6 +78,9 @@ export const ERROR_CODES = [
   'NOT_YOUR_WINDOW',
   'COMMAND_REPLAYED_DIFFERENT',
   'QUEUE_FULL',
+  // 电子印章 (sync/protocol/seal.ts): a seal key request whose proof or key is wrong; the seal authority unreachable (a station hub offline).
+  'SEAL_REQUEST_INVALID',
+  'SEAL_UNAVAILABLE',
 ] as const;
 export const errorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCode>;

@@ -41,6 +41,8 @@ import { Metrics } from './metrics';
 import { QueueService } from './queue';
 import { installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
 import { PlatformError, type AttachmentCaller, type Store, type Writer } from './store';
+import { SealAuthority, type SealIssuer } from './seal-authority';
+import { checkSealRequest, sealCertificateRequest, SEAL_CERTIFICATE_PATH, SEAL_ROOT_PATH } from '../protocol/seal';
 
 export interface AppOptions {
   store: Store;
@@ -68,6 +70,8 @@ export interface AppOptions {
   licences?: LicenceService | null;
   /** 电子证照 on a station hub: relay lookups and files to the province with this (the hub's upstream) client. */
   licenceRelay?: PlatformClient;
+  /** 电子印章: who certifies terminals' seal keys (default: this database's SealAuthority; a station hub forwards to the province). */
+  sealIssuer?: SealIssuer;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' } | { kind: 'metrics' };
@@ -142,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Authentication runs before the body is read, so an anonymous upload is refused with 401 at once.
   // Metrics are not public (issue 13 item 6): the admin token or the scrape-only metrics token.
-  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll']);
+  const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/terminals/enroll', SEAL_ROOT_PATH]);
   const callers = new WeakMap<FastifyRequest, Caller>();
   app.addHook('preParsing', async (req) => {
     const route = req.routeOptions.url;
@@ -208,9 +212,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { role: options.role ?? 'province', stationId: options.station?.stationId ?? null, upstream: options.station ? await options.station.upstream() : null };
   });
 
+  const sealIssuer = options.sealIssuer ?? new SealAuthority(store.db);
   app.post('/api/v1/terminals/enroll', async (req) => {
     const body = parse(enrollRequest, req.body, 'enrollment request');
-    return store.enroll(body.code, body.label, body.kind);
+    // A bad seal request is refused before the one-time code is spent.
+    if (body.seal && !checkSealRequest(body.seal)) throw fail('SEAL_REQUEST_INVALID', 'the seal key request is not signed by its own key (or the key is not an SM2 point)', 400);
+    const enrolled = await store.enroll(body.code, body.label, body.kind);
+    if (!body.seal) return enrolled;
+    // The enrollment stands without a seal when the authority is unreachable (a hub offline): the terminal asks again (POST /terminals/seal).
+    const seal = await sealIssuer.issue({ terminalId: enrolled.terminalId, stationId: enrolled.stationId }, body.seal).catch((e: unknown) => {
+      app.log.warn({ code: e instanceof PlatformError ? e.code : 'INTERNAL_ERROR' }, 'seal certificate not issued at enrollment');
+      return null;
+    });
+    return seal ? { ...enrolled, seal } : enrolled;
+  });
+
+  // The seal root is public (verifiers outside the province's terminals check documents against it).
+  app.get(SEAL_ROOT_PATH, async () => ({ rootPublicKey: await sealIssuer.rootPublicKey() }));
+
+  app.post(SEAL_CERTIFICATE_PATH, async (req) => {
+    const t = await terminal(req);
+    const body = parse(sealCertificateRequest, req.body, 'seal certificate request');
+    // Only a station hub may ask for one of its hall's terminals (for its own station).
+    if (body.forTerminal !== undefined && !t.hub) throw fail('FORBIDDEN', 'forTerminal is for station hubs only', 403);
+    return sealIssuer.issue({ terminalId: body.forTerminal ?? t.terminalId, stationId: t.stationId }, body.request);
   });
 
   app.get('/api/v1/terminals/me', async (req) => {

@@ -5,6 +5,7 @@
 //   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
 //   officer add --id LOGIN --name NAME --roles admin[,acceptor,approver]   (password: env OFFICER_PASSWORD or stdin)
 //   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
+//   verify-seal <file.pdf> | --qr TEXT [--root HEX | --url URL]   (电子印章: offline verification, English)
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
@@ -21,6 +22,9 @@ import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './store';
 import { OfficerStore } from './backoffice/officers';
 import { officerRole, type OfficerRole } from '../protocol/backoffice';
+import { isSm2PublicKey, sealRootResponse, SEAL_ROOT_PATH } from '../protocol/seal';
+import { SealAuthority } from './seal-authority';
+import { verifySealCommand } from './verify-seal';
 
 const DEFAULT_DATA_DIR = '.data/platform';
 
@@ -47,6 +51,10 @@ const USAGE = `usage: npm run platform -- <command> [options]
       a back-office officer (the first 管理员 of a new platform); the password is read from env
       OFFICER_PASSWORD or the first line of stdin, never from the command line
   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
+  verify-seal <sealed.pdf> | --qr TEXT [--root HEX | --url URL]
+      verifies a document's 电子印章 offline (digest, SM2 signature, certificate chain to this platform's
+      seal root, validity at signing time, station); the root comes from the database, from a running
+      platform (--url, no token needed) or --root; exit 0 valid, 1 not valid, 2 could not check
   list [--status STATUS] [--station ID]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
@@ -90,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       name: { type: 'string' },
       roles: { type: 'string' },
+      qr: { type: 'string' },
+      root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -124,6 +134,8 @@ async function main(argv: string[]): Promise<number> {
     await p.close();
     return 0;
   }
+
+  if (command === 'verify-seal') return verifySeal(rest[0], o, dbOptions);
 
   const remote = o.url;
   if (remote) {
@@ -173,6 +185,30 @@ async function main(argv: string[]): Promise<number> {
 }
 
 type Opts = Record<string, string | string[] | boolean | undefined>;
+
+/** `verify-seal`: the trust root from --root, a running platform (--url) or the database, then the offline check. */
+async function verifySeal(file: string | undefined, o: Opts, dbOptions: { dataDir?: string; databaseUrl?: string }): Promise<number> {
+  let root: string | null;
+  if (typeof o.root === 'string') {
+    if (!/^04[0-9a-f]{128}$/.test(o.root) || !isSm2PublicKey(o.root)) throw new PlatformError('VALIDATION_FAILED', '--root must be the platform’s SM2 seal root public key (130 hex digits starting 04)', 400);
+    root = o.root;
+  } else if (typeof o.url === 'string') {
+    const res = await fetch(o.url.replace(/\/$/, '') + SEAL_ROOT_PATH).catch((e: unknown) => {
+      throw new PlatformError('SEAL_UNAVAILABLE', `cannot reach ${o.url}: ${e instanceof Error ? e.message : String(e)}`, 503);
+    });
+    const r = sealRootResponse.safeParse(await res.json().catch(() => null));
+    if (!res.ok || !r.success) throw new PlatformError('SEAL_UNAVAILABLE', `${o.url} gave no seal root (HTTP ${res.status})`, 503);
+    root = r.data.rootPublicKey;
+  } else {
+    const { db } = await openStore(dbOptions);
+    try {
+      root = await new SealAuthority(db).existingRootPublicKey();
+    } finally {
+      await db.close();
+    }
+  }
+  return verifySealCommand({ ...(file ? { file } : {}), ...(typeof o.qr === 'string' ? { qr: o.qr } : {}), rootPublicKey: root });
+}
 
 /** The password of `officer add` / `reset-password`: env OFFICER_PASSWORD, else the first line of stdin. */
 async function readPassword(): Promise<string> {

@@ -20,6 +20,7 @@ import type { Database } from '../db/driver';
 import { openStore } from '../platform';
 import type { SecurityOptions } from '../rate-limits';
 import { PlatformError, type Store } from '../store';
+import { forwardingIssuer } from '../seal-authority';
 import { UpstreamReplicator, type HubLog } from './replicator';
 
 export interface StationHubOptions {
@@ -171,6 +172,8 @@ export async function startStationHub(options: StationHubOptions): Promise<Stati
       station: { stationId: enrollment.stationId, upstream: () => rep.status() },
       // 电子证照: the hall's lookups go to the province through the hub (sync/server/e-licences/routes.ts).
       licenceRelay: client,
+      // 电子印章: the hall's terminals get certificates of the province's seal authority, forwarded.
+      sealIssuer: forwardingIssuer(client),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.security ? { security: options.security } : {}),
