@@ -126,11 +126,18 @@ export class TongbanRouter {
     return n;
   }
 
-  /** Dispatches routes left pending (a crash) for a minute or more, or failed: answers how many went now. */
-  async retry(): Promise<number> {
+  /**
+   * Dispatches routes that failed at least `minAgeSeconds` ago, or were left pending (a crash) for
+   * a minute or more: answers how many went now. Each push that routes something calls it with the
+   * default backoff; the platform's start with 0.
+   */
+  async retry(minAgeSeconds = 30): Promise<number> {
     const rows = await this.db.query<{ data: ApplicationDoc }>(
       `SELECT d.data FROM tongban_routes r JOIN documents d ON d.collection = 'applications' AND d.id = r.application_id
-        WHERE r.state = 'failed' OR (r.state = 'pending' AND r.updated_at < now() - interval '1 minute') ORDER BY r.routed_at LIMIT 100`,
+        WHERE (r.state = 'failed' AND r.updated_at <= now() - make_interval(secs => $1::int))
+           OR (r.state = 'pending' AND r.updated_at < now() - interval '1 minute')
+        ORDER BY r.routed_at LIMIT 100`,
+      [Math.max(0, Math.floor(minAgeSeconds))],
     );
     let n = 0;
     for (const r of rows) if (await this.dispatch(r.data)) n++;
@@ -168,4 +175,25 @@ export class TongbanRouter {
     if (!r) return null;
     return { applicationId: r.application_id, divisionCode: r.division_code, divisionName: r.full_name, scope: r.scope, exchange: r.exchange, exchangeRef: r.exchange_ref, state: r.state, attempts: Number(r.attempts), lastError: r.last_error, routedAt: new Date(r.routed_at).toISOString() };
   }
+}
+
+/**
+ * An officer's view of an application (`divisions`: the officer's; empty = the province's own):
+ * the province's officers see every application; an officer of divisions sees those handled there
+ * and those filed at a station there (to follow a case routed elsewhere).
+ */
+export function officerMayView(divisions: readonly string[], a: Pick<ApplicationDoc, 'tongban'>, stationDivision: string | null): boolean {
+  if (divisions.length === 0) return true;
+  const handling = handlingDivision(a, stationDivision);
+  return (handling !== null && coversDivision(divisions, handling)) || (stationDivision !== null && coversDivision(divisions, stationDivision));
+}
+
+/**
+ * Who decides (受理, 补正, 审批, 办结): an application routed by 通办 only officers of the division
+ * it was routed to; any other application the province's officers and those of its station's division.
+ */
+export function officerMayDecide(divisions: readonly string[], a: Pick<ApplicationDoc, 'tongban'>, stationDivision: string | null): boolean {
+  if (a.tongban) return coversDivision(divisions, a.tongban.divisionCode);
+  if (divisions.length === 0) return true;
+  return stationDivision !== null && coversDivision(divisions, stationDivision);
 }

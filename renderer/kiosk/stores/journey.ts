@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { call } from '../../bridge/client';
 import type { KioskIdentity } from '../identity';
+import type { ApplicationTongban } from '../../../sync/protocol';
 
 export interface SubmittedApplication {
   applicationId: string;
@@ -18,6 +19,8 @@ export interface SubmittedApplication {
   documentId: string | null;
   documentPath: string | null;
   documentBytes: number | null;
+  /** 通办: the division chosen to handle it (absent: here). */
+  tongban?: ApplicationTongban;
   /** The filled form as reviewed, for the printed 申请表 (memory only). */
   formTitle: string;
   formSections: { title: string; fields: { label: string; value: string; mask?: 'id' | 'phone' }[] }[];
@@ -48,6 +51,8 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   /** Whether the elderly offer was answered for this card. */
   const elderlyOfferAnswered = ref(false);
   const serviceCode = ref<string | null>(null);
+  /** 通办: the division the resident chose on the guide page for this service (null: handled here). */
+  const tongban = shallowRef<ApplicationTongban | null>(null);
   const formData = ref<Record<string, unknown>>({});
   const prefilled = ref<string[]>([]);
   const step = ref(0);
@@ -72,6 +77,7 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   function startService(code: string): void {
     if (serviceCode.value !== code) {
       serviceCode.value = code;
+      tongban.value = null;
       draftId.value = null;
       keepDraft.value = false;
       formData.value = {};
@@ -97,6 +103,7 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
     priority.value = 'normal';
     elderlyOfferAnswered.value = false;
     serviceCode.value = null;
+    tongban.value = null;
     formData.value = {};
     prefilled.value = [];
     step.value = 0;
@@ -107,5 +114,5 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
     rated.value = [];
   }
 
-  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, setIdentity, startService, rememberDocument, wipe };
+  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, tongban, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, setIdentity, startService, rememberDocument, wipe };
 });
