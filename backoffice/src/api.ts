@@ -7,6 +7,8 @@ export interface SignedInOfficer {
   id: string;
   name: string;
   roles: OfficerRole[];
+  /** 通办: the divisions the officer works for (empty: the province's own officers). */
+  divisions?: string[];
 }
 
 /** The signed-in officer (null = signed out; undefined = not known yet). */

@@ -30,6 +30,8 @@ export interface DraftInput {
   agent?: ApplicationDoc['agent'];
   authorization?: ApplicationDoc['authorization'];
   materials?: ApplicationDoc['materials'];
+  /** 通办: the division chosen to handle it (absent = here). */
+  tongban?: ApplicationDoc['tongban'];
 }
 
 export async function createDraft(db: TerminalDatabase, input: DraftInput, idHashSalt: string, now = new Date()): Promise<ApplicationLocal> {
@@ -51,6 +53,7 @@ export async function createDraft(db: TerminalDatabase, input: DraftInput, idHas
     authorization: input.authorization ?? null,
     formData: input.formData ?? {},
     materials: input.materials ?? [],
+    ...(input.tongban ? { tongban: input.tongban } : {}),
     status: 'draft',
     acceptanceNo: null,
     supplement: null,

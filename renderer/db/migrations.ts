@@ -9,13 +9,25 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import { FORM_FIELD_PATH_PATTERN, MAX_REFUSED_FIELDS, type RefusedField } from '../../sync/protocol';
 import { sanitizeRefusedFields } from '../../sync/client/refused-fields';
-import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, queueTicketSchema, stationConfigSchema, type LocalCollectionName } from './schemas';
+import { applicationLocalOnly, applicationSchema, APPLICATION_LOCAL_ONLY, quarantineSchema, queueTicketSchema, serviceItemSchema, stationConfigSchema, type LocalCollectionName } from './schemas';
 
 type AnySchema = RxJsonSchema<Record<string, unknown>>;
 
+/** applications v2: no `tongban` (通办 division). */
+export const applicationSchemaV2 = (() => {
+  const { tongban: _t, ...props } = applicationSchema.properties;
+  return { ...applicationSchema, version: 2, properties: props } as unknown as AnySchema;
+})();
+
+/** service_items v0: no `tongban`. */
+export const serviceItemSchemaV0 = (() => {
+  const { tongban: _t, ...props } = serviceItemSchema.properties;
+  return { ...serviceItemSchema, version: 0, properties: props } as unknown as AnySchema;
+})();
+
 /** applications v1: indexed ID hash; no local-only members yet (list by createdAt, sorted in memory). */
 export const applicationSchemaV1 = (() => {
-  const props: Record<string, unknown> = { ...applicationSchema.properties };
+  const props: Record<string, unknown> = { ...(applicationSchemaV2.properties as Record<string, unknown>) };
   for (const f of APPLICATION_LOCAL_ONLY) delete props[f];
   return {
     ...applicationSchema,
@@ -99,6 +111,12 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
     // v1 → v2: the clerk's list — local-only `assistantId` and `newestFirst`, derived from the
     // document (the strategy sees it decrypted; the derived members are not PII and stay plain).
     2: (doc: Record<string, unknown>) => ({ ...doc, ...applicationLocalOnly(doc) }),
+    // v2 → v3: optional `tongban` (the division chosen for 通办); earlier applications are handled where filed.
+    3: (doc: Record<string, unknown>) => doc,
+  },
+  service_items: {
+    // v0 → v1: optional `tongban` (scope, basis, accepting divisions); the next pull brings it.
+    1: (doc: Record<string, unknown>) => doc,
   },
   station_config: {
     // v0 → v1: optional `timeZone` (IANA) of the station; absent means Asia/Shanghai.
@@ -119,7 +137,8 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
 
 /** Earlier schemas per collection and version, for migration tests. */
 export const EARLIER_SCHEMAS: Partial<Record<LocalCollectionName, AnySchema[]>> = {
-  applications: [applicationSchemaV0, applicationSchemaV1],
+  applications: [applicationSchemaV0, applicationSchemaV1, applicationSchemaV2],
+  service_items: [serviceItemSchemaV0],
   sync_quarantine: [quarantineSchemaV0],
   station_config: [stationConfigSchemaV0, stationConfigSchemaV1],
   queue_tickets: [queueTicketSchemaV0],

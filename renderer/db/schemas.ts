@@ -119,7 +119,7 @@ const base = { id: str(128), _deleted: bool, updatedAt: iso } as const;
 
 export const serviceItemSchema = {
   title: 'service item (事项)',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -140,6 +140,8 @@ export const serviceItemSchema = {
     fee: obj,
     proxyAllowed: str(20),
     crossProvince: bool,
+    /** 通办: scope, basis, accepting divisions (sync/protocol/tongban.ts); absent = local only. */
+    tongban: obj,
     pinyin: str(600),
     initials: str(200),
     keywords: arr({ type: 'string' }),
@@ -172,7 +174,7 @@ export const formSchemaSchema = {
 
 export const applicationSchema = {
   title: 'application (申请)',
-  version: 2,
+  version: 3,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -195,6 +197,8 @@ export const applicationSchema = {
     /** Form fields incl. name, ID number, phone, address, bank account: encrypted at rest. */
     formData: obj,
     materials: arr(obj),
+    /** 通办: the division chosen to handle it (absent = here). Not PII. */
+    tongban: obj,
     status: str(24),
     acceptanceNo: strOrNull(64),
     supplement: objOrNull,

@@ -78,9 +78,10 @@ export async function discardDraft(t: Pick<DraftTarget, 'db'>, draftId: string):
 /**
  * Submits a draft: the application is created with the draft's id and data and submitted (durable,
  * queued for sync), then the draft is removed. A retry after a failure between the two finds the
- * application already there and does not file it twice.
+ * application already there and does not file it twice. `tongban`: the division the resident chose
+ * to handle it (通办; kept in the journey, not in the draft).
  */
-export async function submitDraft(t: DraftTarget, draftId: string, now = new Date(), materials: ApplicationLocal['materials'] = []): Promise<ApplicationLocal> {
+export async function submitDraft(t: DraftTarget, draftId: string, now = new Date(), materials: ApplicationLocal['materials'] = [], tongban?: ApplicationLocal['tongban']): Promise<ApplicationLocal> {
   const draft = await t.db.kiosk_drafts.findOne(draftId).exec();
   let app = await t.db.applications.findOne(draftId).exec();
   if (!app) {
@@ -100,6 +101,7 @@ export async function submitDraft(t: DraftTarget, draftId: string, now = new Dat
         formData,
         // 电子证照 the resident consented to (renderer/licences/materials.ts); the kiosk takes no paper.
         materials,
+        ...(tongban ? { tongban } : {}),
       },
       t.idHashSalt,
       now,

@@ -11,9 +11,11 @@ export interface KioskStation {
   timeZone: string;
   welcome: string;
   notices: string[];
+  /** The station's division code (6, 9 or 12 digits; '' before the first sync): where 通办 routes from. */
+  divisionCode: string;
 }
 
-export const NO_STATION: KioskStation = { timeZone: DEFAULT_STATION_TIME_ZONE, welcome: '', notices: [] };
+export const NO_STATION: KioskStation = { timeZone: DEFAULT_STATION_TIME_ZONE, welcome: '', notices: [], divisionCode: '' };
 
 /** The station's settings from the terminal store (the first station_config document). */
 export async function readKioskStation(db: Pick<TerminalDatabase, 'station_config'>): Promise<KioskStation> {
@@ -33,5 +35,6 @@ export function stationFromDocs(docs: readonly { toMutableJSON(): unknown }[]): 
   const tz = typeof doc.timeZone === 'string' && isTimeZone(doc.timeZone) ? doc.timeZone : DEFAULT_STATION_TIME_ZONE;
   const welcome = typeof doc.kioskContent?.welcome === 'string' ? doc.kioskContent.welcome.trim() : '';
   const notices = Array.isArray(doc.kioskContent?.notices) ? doc.kioskContent.notices.filter((n): n is string => typeof n === 'string' && n.trim().length > 0).map((n) => n.trim()) : [];
-  return { timeZone: tz, welcome, notices };
+  const divisionCode = typeof doc.divisionCode === 'string' && /^\d{6}(\d{3}(\d{3})?)?$/.test(doc.divisionCode) ? doc.divisionCode : '';
+  return { timeZone: tz, welcome, notices, divisionCode };
 }

@@ -155,6 +155,8 @@ export const REJECTION_CODES = [
   'FORM_INVALID',
   /** A queue ticket pushed by a terminal that is not inside a number block it leased (`POST /queue/lease`). */
   'LEASE_INVALID',
+  /** An application's 通办 choice (`tongban`) names an unknown division or one that does not accept its item. */
+  'TONGBAN_INVALID',
 ] as const;
 export const rejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof rejectionCode>;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { docId, shortText, stationId, uuidV7 } from './common';
 import { formFieldPath, SUPPLEMENT_LIMITS } from './documents';
+import { divisionCode } from './tongban';
 import { APPLICATION_STATUSES, type ApplicationStatus, type BackOfficeAction } from './status';
 
 /** 受理员 (accepts, asks for 补正, refuses to accept), 审批员 (decides), 管理员 (stations, terminals, officers, audit). */
@@ -67,17 +68,24 @@ export const officerSummary = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   lastSignInAt: z.string().nullable(),
+  /** 通办: the divisions the officer works for (empty: the province's own officers). */
+  divisions: z.array(z.string()),
 });
 export type OfficerSummary = z.infer<typeof officerSummary>;
+
+/** At most this many divisions per officer. */
+export const OFFICER_DIVISIONS_MAX = 20;
 
 export const createOfficerRequest = z.strictObject({
   id: officerLogin,
   name: shortText(50).min(1, 'required'),
   roles: z.array(officerRole).min(1, 'at least one role').max(3),
   password: officerPassword,
+  /** 通办: 6-digit division codes (GB/T 2260) the officer works for; a province or prefecture code covers what is under it. */
+  divisions: z.array(divisionCode).max(OFFICER_DIVISIONS_MAX).optional(),
 });
 export type CreateOfficerRequest = z.infer<typeof createOfficerRequest>;
-export const updateOfficerRequest = z.strictObject({ disabled: z.boolean().optional(), roles: z.array(officerRole).min(1).max(3).optional() });
+export const updateOfficerRequest = z.strictObject({ disabled: z.boolean().optional(), roles: z.array(officerRole).min(1).max(3).optional(), divisions: z.array(divisionCode).max(OFFICER_DIVISIONS_MAX).optional() });
 export const resetPasswordRequest = z.strictObject({ password: officerPassword });
 
 /** The opinion (办理意见 / 理由) every action carries. */
@@ -102,6 +110,8 @@ export const applicationQuery = z.strictObject({
   service: docId.optional(),
   division: z.string().regex(/^\d{2,12}$/, '2–12 digits').optional(),
   channel: z.enum(['kiosk', 'counter', 'field']).optional(),
+  /** 通办: only applications routed to a division by 通办 (`routed`), or only those handled where filed (`local`). */
+  tongban: z.enum(['routed', 'local']).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   offset: z.coerce.number().int().min(0).max(100_000).optional(),
 });

@@ -5,6 +5,7 @@ import { baseDocumentShape, docId, isoTimestamp, jsonObject, sha256Hex, shortTex
 import { applicationStatus } from './status';
 import { idNumberChecksumOk, RESIDENT_ID_PATTERN } from './forms/validate';
 import { isTimeZone } from './station-time';
+import { applicationTongban, serviceItemTongban } from './tongban';
 
 // ---------------------------------------------------------------- service_items (down)
 
@@ -49,8 +50,10 @@ export const serviceItemDoc = z.strictObject({
   fee: z.strictObject({ charged: z.boolean(), note: shortText(300).optional() }),
   /** 可代办 (帮代办): yes / no / conditional / unknown (not verified in the source catalog). */
   proxyAllowed: z.enum(['yes', 'no', 'conditional', 'unknown']),
-  /** 跨省通办. */
+  /** 跨省通办 (kept equal to `tongban.scope === 'cross_province'`). */
   crossProvince: z.boolean(),
+  /** 通办: the scope and the divisions that accept the item from elsewhere (sync/protocol/tongban.ts); absent = local only. */
+  tongban: serviceItemTongban.optional(),
   /** Derived at seed time with pinyin-pro: full pinyin without tones, and initials (lowercase). */
   pinyin: shortText(600),
   initials: shortText(200),
@@ -207,6 +210,8 @@ export const applicationDoc = z.strictObject({
   authorization: authorization.nullable(),
   formData: jsonObject,
   materials: z.array(providedMaterial).max(50),
+  /** 通办: the division chosen to handle it when filed away from there (terminal-owned; absent = here). */
+  tongban: applicationTongban.optional(),
   status: applicationStatus,
   /** 受理号: platform-owned. */
   acceptanceNo: shortText(64).nullable(),

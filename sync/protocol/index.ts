@@ -14,3 +14,4 @@ export * from './time-limit';
 export * from './progress-code';
 export * from './id-type';
 export * from './queue';
+export * from './tongban';

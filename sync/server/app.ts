@@ -102,6 +102,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
   });
 
+  // 通办: a route the exchange refused is kept and tried again; say so in English (no PII: ids only).
+  store.onTongbanError = (e, applicationId) => app.log.warn({ event: 'tongban.dispatch-failed', applicationId, reason: e instanceof Error ? e.message.slice(0, 200) : 'unknown' }, 'tongban dispatch failed');
+
   // Attachments are streamed: the handler reads the raw request so a cut upload keeps what arrived.
   app.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null, undefined));
 

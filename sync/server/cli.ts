@@ -47,7 +47,7 @@ const USAGE = `usage: npm run platform -- <command> [options]
       a station hub: the hall's terminals sync with it; it replicates with the province
   seed --demo | --synthetic N
   enroll-code --station <id> [--ttl MINUTES]
-  officer add --id LOGIN --name NAME --roles admin[,acceptor,approver]
+  officer add --id LOGIN --name NAME --roles admin[,acceptor,approver] [--divisions 440305[,…]]
       a back-office officer (the first 管理员 of a new platform); the password is read from env
       OFFICER_PASSWORD or the first line of stdin, never from the command line
   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
@@ -100,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
       roles: { type: 'string' },
       qr: { type: 'string' },
       root: { type: 'string' },
+      divisions: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -235,7 +236,9 @@ async function officerCommand(officers: OfficerStore, sub: string | undefined, o
       const roles = (typeof o.roles === 'string' ? o.roles : '').split(',').map((r) => r.trim()).filter(Boolean);
       const bad = roles.find((r) => !officerRole.safeParse(r).success);
       if (bad !== undefined || roles.length === 0) throw new PlatformError('VALIDATION_FAILED', `--roles must list admin, acceptor and/or approver${bad ? ` (not "${bad.slice(0, 20)}")` : ''}`, 400);
-      const created = await officers.create({ id: needId(), name: typeof o.name === 'string' ? o.name : '', roles: roles as OfficerRole[], password: await readPassword() }, 'cli');
+      // 通办: the divisions the officer works for (6-digit codes in the registry; none = the province's own).
+      const divisions = (typeof o.divisions === 'string' ? o.divisions : '').split(',').map((d) => d.trim()).filter(Boolean);
+      const created = await officers.create({ id: needId(), name: typeof o.name === 'string' ? o.name : '', roles: roles as OfficerRole[], password: await readPassword(), ...(divisions.length ? { divisions } : {}) }, 'cli');
       await officers.audit({ via: 'cli' }, { action: 'create_officer', target: created.id, outcome: 'ok', detail: { roles: created.roles } });
       console.log(JSON.stringify(created));
       return 0;

@@ -70,6 +70,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (options.seedDemo && (await store.countDocuments('service_items')) === 0) await seedDemo(store);
     // The province states the lookup hash of what it stores (a station hub takes the province's).
     if (options.role !== 'station') await store.normalizeIdHashes();
+    // 通办: routes left pending by a crash or refused by the exchange are handed over again.
+    if (options.role !== 'station') await store.tongban.retry(0);
     const adminToken = options.adminToken ?? `adm_${randomBytes(24).toString('base64url')}`;
     app = await buildApp({
       store,

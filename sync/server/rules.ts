@@ -12,7 +12,9 @@ import {
   TERMINAL_SETTABLE_STATUSES,
   TERMINAL_SUBMIT_STATUSES,
   terminalMayTransition,
+  tongbanProblem,
   type ApplicationDoc,
+  type ServiceItemTongban,
   type CollectionName,
   type FormIssue,
   type QueueTicketDoc,
@@ -32,6 +34,16 @@ const reject = (code: RejectionCode, message: string, extra: { userMessage?: str
  * validator does not implement). Looked up by the store before it decides a batch (rules stay pure).
  */
 export type FormLookup = (formId: string, formVersion: number) => { validate: Validator } | { missing: 'unknown' | 'unsupported' };
+
+/**
+ * What the 通办 check needs (looked up by the store before it decides a batch, like the forms): the
+ * service item, the filing station's division code, and whether a division code is in the registry.
+ */
+export interface TongbanLookup {
+  item(code: string): { code: string; tongban?: ServiceItemTongban } | null;
+  stationDivision(stationId: string): string | null;
+  knownDivision(code: string): boolean;
+}
 
 export interface RuleOptions {
   /**
@@ -71,6 +83,8 @@ export function checkTerminalWrite(
   options: RuleOptions = {},
   /** queue_tickets: the lease check of the push (sync/server/queue-leases.ts). */
   leased?: LeasedTicketCheck,
+  /** applications: the 通办 lookups of the push (absent: an application with `tongban` is refused). */
+  tongban?: TongbanLookup,
 ): RuleResult {
   const policy = COLLECTION_POLICY[collection];
   if (policy.scope === 'station' && next.stationId !== terminalStation) {
@@ -88,7 +102,7 @@ export function checkTerminalWrite(
         ? options.fromStationHub
           ? { ok: true, doc: next }
           : checkQueueTicket(current, next as QueueTicketDoc, leased)
-        : checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms, options);
+        : checkApplication(current as ApplicationDoc | null, next as ApplicationDoc, now, forms, options, tongban);
   }
 }
 
@@ -105,7 +119,7 @@ function checkQueueTicket(current: Record<string, unknown> | null, next: QueueTi
   return problem ? reject('LEASE_INVALID', `leased ticket refused: ${problem}`) : { ok: true, doc: next };
 }
 
-function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup, options: RuleOptions): RuleResult {
+function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, now: string, forms: FormLookup, options: RuleOptions, tongban: TongbanLookup | undefined): RuleResult {
   const from = current?.status ?? null;
   if (current && !TERMINAL_EDITABLE_STATUSES.includes(current.status)) {
     return reject('NOT_EDITABLE', `the application is ${current.status}; only the platform may change it now`);
@@ -141,6 +155,8 @@ function checkApplication(current: ApplicationDoc | null, next: ApplicationDoc, 
     const refused = checkFormData(next, forms);
     if (refused) return refused;
   }
+  const routed = checkTongban(current, next, tongban);
+  if (routed) return routed;
   if (next.status === 'submitted' && !options.holdSubmissions) {
     // Received by the platform: the application is now `synced` and leaves the terminal's hands.
     const doc: ApplicationDoc = {
@@ -171,4 +187,19 @@ function checkFormData(app: ApplicationDoc, forms: FormLookup): RuleResult | nul
     userMessage: formIssuesUserMessage(bounded, total).slice(0, 2000),
     issues: bounded,
   });
+}
+
+/**
+ * 通办: the division chosen to handle an application is fixed once it left the draft (the platform
+ * routed it), and on every write with one it must be a known division that accepts the item, away
+ * from the station's own county, in the station's province unless the item is 跨省通办.
+ */
+function checkTongban(current: ApplicationDoc | null, next: ApplicationDoc, lookup: TongbanLookup | undefined): RuleResult | null {
+  if (current && current.status !== 'draft' && canonicalJson(current.tongban ?? null) !== canonicalJson(next.tongban ?? null)) {
+    return reject('TONGBAN_INVALID', 'tongban (the handling division) cannot change once the application was submitted', { userMessage: '申请提交后不能再更改办理地。' });
+  }
+  if (!next.tongban) return null;
+  if (!lookup) return reject('TONGBAN_INVALID', 'this platform cannot check tongban (no division registry)', { userMessage: '平台暂不能核验异地通办办理地，请联系平台管理员。' });
+  const problem = tongbanProblem(next.tongban, lookup.item(next.serviceItemCode), lookup.stationDivision(next.stationId), (c) => lookup.knownDivision(c));
+  return problem ? reject('TONGBAN_INVALID', problem.message, { userMessage: problem.userMessage }) : null;
 }

@@ -31,6 +31,7 @@ import type { Database, Queryable } from './db/driver';
 import { leasedTicketCheck } from './queue-leases';
 import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup, type RuleOptions } from './rules';
 import { applicantLookupHash, plainIdNumber, provinceLookupSalt, TERMINAL_HASHED_STATUSES } from './id-hash';
+import { PlatformExchange, tongbanLookup, TongbanRouter, type TongbanExchange } from './tongban';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -149,11 +150,19 @@ export interface StoreCounters {
 export class Store {
   readonly counters: StoreCounters = { pushWritten: 0, pushUnchanged: 0, pushConflicts: 0, pushRejections: 0, pulledDocuments: 0 };
 
+  /** 通办: the adapter that takes routed applications (sync/server/tongban.ts); an integrator replaces it. */
+  tongbanExchange: TongbanExchange = new PlatformExchange();
+  /** Called when the exchange refuses a route (kept as failed, tried again); the app logs it. */
+  onTongbanError: (e: unknown, applicationId: string) => void = () => undefined;
+  readonly tongban: TongbanRouter;
+
   constructor(
     readonly db: Database,
     /** How terminal writes are decided (a station hub holds submissions for the province). */
     readonly rules: RuleOptions = {},
-  ) {}
+  ) {
+    this.tongban = new TongbanRouter(db, () => this.tongbanExchange, (e, id) => this.onTongbanError(e, id));
+  }
 
   // ------------------------------------------------------------------ pull
 
@@ -215,6 +224,9 @@ export class Store {
     const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
     const leased = writer.kind === 'terminal' && collection === 'queue_tickets' ? await leasedTicketCheck(this.db, writer.terminalId, writer.stationId, candidates.map((c) => c.next as QueueTicketDoc)) : undefined;
     const lookupSalt = collection === 'applications' && writer.kind === 'terminal' ? provinceLookupSalt(await this.idHashKey()) : null;
+    const tongban = writer.kind === 'terminal' && collection === 'applications' ? await tongbanLookup(this.db, candidates.map((c) => c.next as ApplicationDoc)) : undefined;
+    /** Applications stored by this push that the platform received with a 通办 choice (routed below). */
+    const received: ApplicationDoc[] = [];
     const conflicts: Record<string, unknown>[] = [];
     /** Rows applied but stored otherwise than pushed; their stored state is in `conflicts` too. */
     const adjusted: string[] = [];
@@ -265,7 +277,7 @@ export class Store {
         }
         const expected = cur ? Number(cur.seq) : null;
         if (writer.kind === 'terminal') {
-          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased);
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased, tongban);
           if (!r.ok) {
             const { ok: _ok, ...why } = r;
             rejections.push({ id: c.id, index: c.index, ...why });
@@ -287,6 +299,7 @@ export class Store {
       // member): answer the stored state in the same exchange (see `adjusted` in protocol/api.ts).
       for (const w of writes) {
         if (!result.written.has(w.id)) continue;
+        if (collection === 'applications' && w.doc.tongban && w.doc.status === 'synced') received.push(w.doc as ApplicationDoc);
         const raw = pending.find((c) => c.id === w.id)!.raw;
         if (!sameDocumentState(w.doc, raw)) {
           conflicts.push(w.doc);
@@ -297,6 +310,11 @@ export class Store {
       pending = pending.filter((c) => writes.some((w) => w.id === c.id) && !result.written.has(c.id));
     }
     rejections.sort((a, b) => a.index - b.index);
+    // 通办: hand what was received to the handling division (once each; a failure is kept and retried).
+    if (received.length > 0) {
+      await this.tongban.route(received);
+      await this.tongban.retry();
+    }
     this.counters.pushWritten += written;
     this.counters.pushUnchanged += unchanged;
     this.counters.pushConflicts += conflicts.length;

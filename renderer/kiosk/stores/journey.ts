@@ -8,6 +8,7 @@ import { ref, shallowRef } from 'vue';
 import { call } from '../../bridge/client';
 import type { KioskIdentity } from '../identity';
 import { emptyLicenceState, type LicenceLookupState } from '../../licences/lookup';
+import type { ApplicationTongban } from '../../../sync/protocol';
 
 export interface SubmittedApplication {
   applicationId: string;
@@ -19,6 +20,8 @@ export interface SubmittedApplication {
   documentId: string | null;
   documentPath: string | null;
   documentBytes: number | null;
+  /** 通办: the division chosen to handle it (absent: here). */
+  tongban?: ApplicationTongban;
   /** The filled form as reviewed, for the printed 申请表 (memory only). */
   formTitle: string;
   formSections: { title: string; fields: { label: string; value: string; mask?: 'id' | 'phone' }[] }[];
@@ -49,6 +52,8 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
   /** Whether the elderly offer was answered for this card. */
   const elderlyOfferAnswered = ref(false);
   const serviceCode = ref<string | null>(null);
+  /** 通办: the division the resident chose on the guide page for this service (null: handled here). */
+  const tongban = shallowRef<ApplicationTongban | null>(null);
   const formData = ref<Record<string, unknown>>({});
   const prefilled = ref<string[]>([]);
   const step = ref(0);
@@ -85,6 +90,7 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
       // the consent named this service's licence types
       if (serviceCode.value !== null) forgetLicences();
       serviceCode.value = code;
+      tongban.value = null;
       draftId.value = null;
       keepDraft.value = false;
       formData.value = {};
@@ -110,6 +116,7 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
     priority.value = 'normal';
     elderlyOfferAnswered.value = false;
     serviceCode.value = null;
+    tongban.value = null;
     formData.value = {};
     prefilled.value = [];
     step.value = 0;
@@ -121,5 +128,5 @@ export const useJourneyStore = defineStore('kioskJourney', () => {
     forgetLicences();
   }
 
-  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, licences, setIdentity, startService, rememberDocument, wipe };
+  return { identity, cardError, priority, elderlyOfferAnswered, serviceCode, tongban, formData, prefilled, step, submitted, slip, a4, ticket, rated, draftId, keepDraft, licences, setIdentity, startService, rememberDocument, wipe };
 });

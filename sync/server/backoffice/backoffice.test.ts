@@ -117,7 +117,7 @@ for (const backend of backends()) {
       expect(bad.json.error.code).toBe('INVALID_CREDENTIALS');
       const r = await adminC.signIn('admin1');
       expect(r.status).toBe(200);
-      expect(r.json.officer).toEqual({ id: 'admin1', name: '管理员甲', roles: ['admin'] });
+      expect(r.json.officer).toEqual({ id: 'admin1', name: '管理员甲', roles: ['admin'], divisions: [] });
       const cookie = r.headers.get('set-cookie')!;
       expect(cookie).toMatch(/^bo_session=bos_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
       expect(JSON.stringify(r.json)).not.toContain('bos_'); // the token is never in a body

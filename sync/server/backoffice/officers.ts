@@ -44,6 +44,8 @@ export interface Officer {
   id: string;
   name: string;
   roles: OfficerRole[];
+  /** 通办: the divisions the officer works for (empty: the province's own officers). */
+  divisions: string[];
 }
 
 interface OfficerRow {
@@ -51,6 +53,7 @@ interface OfficerRow {
   name: string;
   roles: string[];
   password_hash: string;
+  divisions: string[] | null;
   disabled_at: string | Date | null;
   created_at: string | Date;
   last_sign_in_at: string | Date | null;
@@ -58,7 +61,8 @@ interface OfficerRow {
 
 const iso = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());
 const rolesOf = (roles: string[]): OfficerRole[] => roles.filter((r): r is OfficerRole => officerRole.safeParse(r).success);
-const summary = (r: OfficerRow): OfficerSummary => ({ id: r.id, name: r.name, roles: rolesOf(r.roles), disabled: r.disabled_at !== null, createdAt: iso(r.created_at)!, lastSignInAt: iso(r.last_sign_in_at) });
+const summary = (r: OfficerRow): OfficerSummary => ({ id: r.id, name: r.name, roles: rolesOf(r.roles), disabled: r.disabled_at !== null, createdAt: iso(r.created_at)!, lastSignInAt: iso(r.last_sign_in_at), divisions: r.divisions ?? [] });
+const COLS = 'id, name, roles, password_hash, divisions, disabled_at, created_at, last_sign_in_at';
 
 /** Who did something in the back office: a signed-in officer, the admin token (automation) or the CLI. */
 export type Actor = { via: 'session'; officerId: string } | { via: 'admin-token' } | { via: 'cli'; officerId?: string };
@@ -80,23 +84,24 @@ export class OfficerStore {
     const r = createOfficerRequest.safeParse(input);
     if (!r.success) throw new PlatformError('VALIDATION_FAILED', 'invalid officer', 400, issuesOf(r.error));
     const o = r.data;
+    const divisions = await this.checkDivisions(o.divisions ?? []);
     const hash = await hashPassword(o.password);
     const rows = await this.db.query<OfficerRow>(
-      `INSERT INTO officers (id, name, roles, password_hash, created_by) VALUES ($1, $2, $3::text[], $4, $5)
-       ON CONFLICT (id) DO NOTHING RETURNING id, name, roles, password_hash, disabled_at, created_at, last_sign_in_at`,
-      [o.id, o.name, [...new Set(o.roles)], hash, createdBy],
+      `INSERT INTO officers (id, name, roles, password_hash, created_by, divisions) VALUES ($1, $2, $3::text[], $4, $5, $6::text[])
+       ON CONFLICT (id) DO NOTHING RETURNING ${COLS}`,
+      [o.id, o.name, [...new Set(o.roles)], hash, createdBy, divisions],
     );
     if (!rows[0]) throw new PlatformError('VALIDATION_FAILED', `an officer with the login "${o.id}" exists already`, 409, [{ path: 'id', message: 'taken' }]);
     return summary(rows[0]);
   }
 
   async list(): Promise<OfficerSummary[]> {
-    const rows = await this.db.query<OfficerRow>('SELECT id, name, roles, password_hash, disabled_at, created_at, last_sign_in_at FROM officers ORDER BY id');
+    const rows = await this.db.query<OfficerRow>(`SELECT ${COLS} FROM officers ORDER BY id`);
     return rows.map(summary);
   }
 
   async get(id: string): Promise<OfficerSummary | null> {
-    const rows = await this.db.query<OfficerRow>('SELECT id, name, roles, password_hash, disabled_at, created_at, last_sign_in_at FROM officers WHERE id = $1', [id]);
+    const rows = await this.db.query<OfficerRow>(`SELECT ${COLS} FROM officers WHERE id = $1`, [id]);
     return rows[0] ? summary(rows[0]) : null;
   }
 
@@ -106,14 +111,16 @@ export class OfficerStore {
   }
 
   /** Disables or enables an account, or changes its roles. Disabling ends its sessions. */
-  async update(id: string, change: { disabled?: boolean; roles?: OfficerRole[] }): Promise<OfficerSummary> {
+  async update(id: string, change: { disabled?: boolean; roles?: OfficerRole[]; divisions?: string[] }): Promise<OfficerSummary> {
+    const divisions = change.divisions ? await this.checkDivisions(change.divisions) : null;
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<OfficerRow>(
         `UPDATE officers SET
            disabled_at = CASE WHEN $2::boolean IS NULL THEN disabled_at WHEN $2::boolean THEN coalesce(disabled_at, now()) ELSE NULL END,
-           roles = coalesce($3::text[], roles)
-         WHERE id = $1 RETURNING id, name, roles, password_hash, disabled_at, created_at, last_sign_in_at`,
-        [id, change.disabled ?? null, change.roles ? [...new Set(change.roles)] : null],
+           roles = coalesce($3::text[], roles),
+           divisions = coalesce($4::text[], divisions)
+         WHERE id = $1 RETURNING ${COLS}`,
+        [id, change.disabled ?? null, change.roles ? [...new Set(change.roles)] : null, divisions],
       );
       if (!rows[0]) throw new PlatformError('NOT_FOUND', 'no officer with this login', 404);
       if (change.disabled) await this.endSessions(tx, id);
@@ -132,6 +139,18 @@ export class OfficerStore {
       await this.endSessions(tx, id);
       await tx.query('DELETE FROM officer_sign_in_failures WHERE login = $1', [id]);
     });
+  }
+
+  /** 通办: the officer's divisions, each once, every one in the division registry (else a clear error). */
+  private async checkDivisions(codes: string[]): Promise<string[]> {
+    const unique = [...new Set(codes)];
+    if (unique.length === 0) return [];
+    const known = new Set((await this.db.query<{ code: string }>('SELECT code FROM divisions WHERE code = ANY($1::text[])', [unique])).map((r) => r.code));
+    const bad = codes.map((c, i) => ({ c, i })).filter(({ c }) => !known.has(c));
+    if (bad.length) {
+      throw new PlatformError('VALIDATION_FAILED', `unknown administrative division code ${bad.map(({ c }) => c).slice(0, 5).join(', ')}`, 400, bad.slice(0, 20).map(({ i }) => ({ path: `divisions.${i}`, message: 'not in the division registry (GB/T 2260)' })));
+    }
+    return unique;
   }
 
   private async endSessions(tx: Queryable, officerId: string): Promise<void> {
@@ -155,7 +174,7 @@ export class OfficerStore {
     if ((failures[0]?.failures ?? 0) >= LOCKOUT_FAILURES) {
       throw new PlatformError('TOO_MANY_ATTEMPTS', `too many failed sign-ins for this login; try again in ${LOCKOUT_MINUTES} minutes`, 429);
     }
-    const rows = await this.db.query<OfficerRow>('SELECT id, name, roles, password_hash, disabled_at, created_at, last_sign_in_at FROM officers WHERE id = $1', [key]);
+    const rows = await this.db.query<OfficerRow>(`SELECT ${COLS} FROM officers WHERE id = $1`, [key]);
     const row = rows[0];
     dummyHash ??= hashPassword(randomBytes(12).toString('hex'));
     const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
@@ -176,14 +195,14 @@ export class OfficerStore {
     await this.db.query('INSERT INTO officer_sessions (token_hash, officer_id, expires_at) VALUES ($1, $2, $3)', [sha256(token), row.id, expiresAt]);
     await this.db.query('UPDATE officers SET last_sign_in_at = now() WHERE id = $1', [row.id]);
     await this.db.query("DELETE FROM officer_sessions WHERE expires_at < now() - interval '1 day'");
-    return { officer: { id: row.id, name: row.name, roles: rolesOf(row.roles) }, token, expiresAt };
+    return { officer: { id: row.id, name: row.name, roles: rolesOf(row.roles), divisions: row.divisions ?? [] }, token, expiresAt };
   }
 
   /** The officer of a live session (not revoked, not expired, not idle, account enabled); refreshes it. */
   async session(token: string): Promise<Officer | null> {
     if (!/^bos_[A-Za-z0-9_-]{43}$/.test(token)) return null;
-    const rows = await this.db.query<{ id: string; name: string; roles: string[]; last_seen_at: string | Date }>(
-      `SELECT o.id, o.name, o.roles, s.last_seen_at FROM officer_sessions s JOIN officers o ON o.id = s.officer_id
+    const rows = await this.db.query<{ id: string; name: string; roles: string[]; divisions: string[] | null; last_seen_at: string | Date }>(
+      `SELECT o.id, o.name, o.roles, o.divisions, s.last_seen_at FROM officer_sessions s JOIN officers o ON o.id = s.officer_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND s.last_seen_at > now() - interval '${SESSION_IDLE_MINUTES} minutes' AND o.disabled_at IS NULL`,
       [sha256(token)],
@@ -191,7 +210,7 @@ export class OfficerStore {
     const r = rows[0];
     if (!r) return null;
     if (Date.now() - new Date(r.last_seen_at).getTime() > 60_000) await this.db.query('UPDATE officer_sessions SET last_seen_at = now() WHERE token_hash = $1', [sha256(token)]);
-    return { id: r.id, name: r.name, roles: rolesOf(r.roles) };
+    return { id: r.id, name: r.name, roles: rolesOf(r.roles), divisions: r.divisions ?? [] };
   }
 
   async signOut(token: string): Promise<void> {

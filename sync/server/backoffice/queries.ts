@@ -3,6 +3,7 @@
 import type { ApplicationQuery, DashboardNumbers } from '../../protocol/backoffice';
 import { formSchemaDocId, maskName, type ApplicationDoc, type ApplicationStatus, type FormSchemaDoc, type ServiceItemDoc } from '../../protocol/index';
 import type { Queryable } from '../db/driver';
+import { divisionPrefix } from '../tongban';
 
 export interface ApplicationRow {
   id: string;
@@ -17,20 +18,34 @@ export interface ApplicationRow {
   applicantName: string;
   submittedAt: string | null;
   updatedAt: string;
+  /** 通办: the division chosen to handle it (absent: handled where filed). */
+  tongban?: ApplicationDoc['tongban'];
 }
 
-export async function listApplications(db: Queryable, q: ApplicationQuery): Promise<{ rows: ApplicationRow[]; total: number }> {
-  const params = [q.status ?? null, q.stationId ?? null, q.service ?? null, q.division ?? null, q.channel ?? null];
+const STATION_DIVISION = `(SELECT s.data->>'divisionCode' FROM documents s WHERE s.collection = 'station_config' AND s.data->>'stationId' = d.data->>'stationId' LIMIT 1)`;
+
+/**
+ * `officerDivisions`: an officer's 通办 divisions (empty or absent: the province's own officers, who
+ * see everything). An officer of divisions sees the applications handled there (routed to one of
+ * them by 通办, or filed at a station there and handled where filed) and those filed at a station
+ * there and routed elsewhere (to follow them).
+ */
+export async function listApplications(db: Queryable, q: ApplicationQuery, officerDivisions: readonly string[] = []): Promise<{ rows: ApplicationRow[]; total: number }> {
+  const scope = officerDivisions.length ? officerDivisions.map(divisionPrefix) : null;
+  const params = [q.status ?? null, q.stationId ?? null, q.service ?? null, q.division ?? null, q.channel ?? null, scope, q.tongban ?? null];
   const where = `d.collection = 'applications' AND d.data->>'status' <> 'draft'
        AND ($1::text IS NULL OR d.data->>'status' = $1) AND ($2::text IS NULL OR d.data->>'stationId' = $2)
        AND ($3::text IS NULL OR d.data->>'serviceItemCode' = $3) AND ($5::text IS NULL OR d.data->>'channel' = $5)
-       AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM documents s WHERE s.collection = 'station_config' AND s.data->>'stationId' = d.data->>'stationId' AND s.data->>'divisionCode' LIKE $4 || '%'))`;
+       AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM documents s WHERE s.collection = 'station_config' AND s.data->>'stationId' = d.data->>'stationId' AND s.data->>'divisionCode' LIKE $4 || '%'))
+       AND ($6::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($6::text[]) AS p(x)
+             WHERE coalesce(d.data->'tongban'->>'divisionCode', '') LIKE p.x || '%' OR coalesce(${STATION_DIVISION}, '') LIKE p.x || '%'))
+       AND ($7::text IS NULL OR ($7::text = 'routed') = (d.data->'tongban' IS NOT NULL))`;
   const rows = await db.query<{ data: ApplicationDoc; station_name: string | null; service_name: string | null }>(
     `SELECT d.data,
             (SELECT s.data->>'name' FROM documents s WHERE s.collection = 'station_config' AND s.data->>'stationId' = d.data->>'stationId' LIMIT 1) AS station_name,
             (SELECT i.data->>'name' FROM documents i WHERE i.collection = 'service_items' AND i.id = d.data->>'serviceItemCode') AS service_name
        FROM documents d WHERE ${where}
-      ORDER BY d.seq DESC LIMIT $6 OFFSET $7`,
+      ORDER BY d.seq DESC LIMIT $8 OFFSET $9`,
     [...params, q.limit ?? 50, q.offset ?? 0],
   );
   const count = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM documents d WHERE ${where}`, params);
@@ -48,6 +63,7 @@ export async function listApplications(db: Queryable, q: ApplicationQuery): Prom
       applicantName: a.applicant?.name ? maskName(a.applicant.name) : '',
       submittedAt: a.submittedAt,
       updatedAt: a.updatedAt,
+      ...(a.tongban ? { tongban: a.tongban } : {}),
     })),
   };
 }
@@ -73,6 +89,8 @@ export function formFields(schema: Record<string, unknown> | undefined): FormFie
 export interface ApplicationView {
   application: ApplicationDoc;
   stationName: string | null;
+  /** The filing station's division code (6, 9 or 12 digits), if the platform has its station_config. */
+  stationDivision: string | null;
   service: Pick<ServiceItemDoc, 'code' | 'name' | 'department' | 'materials' | 'timeLimit'> | null;
   form: { title: string; fields: FormField[] } | null;
 }
@@ -82,7 +100,7 @@ export async function applicationView(db: Queryable, id: string): Promise<Applic
   const a = rows[0]?.data;
   if (!a) return null;
   const [station, item, form] = await Promise.all([
-    db.query<{ name: string }>("SELECT data->>'name' AS name FROM documents WHERE collection = 'station_config' AND data->>'stationId' = $1 LIMIT 1", [a.stationId]),
+    db.query<{ name: string; division: string | null }>("SELECT data->>'name' AS name, data->>'divisionCode' AS division FROM documents WHERE collection = 'station_config' AND data->>'stationId' = $1 LIMIT 1", [a.stationId]),
     db.query<{ data: ServiceItemDoc }>("SELECT data FROM documents WHERE collection = 'service_items' AND id = $1", [a.serviceItemCode]),
     db.query<{ data: FormSchemaDoc }>("SELECT data FROM documents WHERE collection = 'form_schemas' AND id = $1", [formSchemaDocId(a.formId, a.formVersion)]),
   ]);
@@ -91,6 +109,7 @@ export async function applicationView(db: Queryable, id: string): Promise<Applic
   return {
     application: a,
     stationName: station[0]?.name ?? null,
+    stationDivision: station[0]?.division ?? null,
     service: s ? { code: s.code, name: s.name, department: s.department, materials: s.materials, timeLimit: s.timeLimit } : null,
     form: f ? { title: f.title, fields: formFields(f.jsonSchema) } : null,
   };
@@ -163,4 +182,10 @@ export async function dashboard(db: Queryable, range: { from: string | null; to:
     ratings: ratings.map((r) => ({ stationId: r.station_id, level: Number(r.level), count: Number(r.n) })),
     total: byStatus.reduce((s, r) => s + Number(r.n), 0),
   };
+}
+
+/** The division registry (GB/T 2260 rows the platform knows), for the officers' division picker. */
+export async function listDivisions(db: Queryable): Promise<{ code: string; name: string; fullName: string; level: string }[]> {
+  const rows = await db.query<{ code: string; name: string; full_name: string; level: string }>('SELECT code, name, full_name, level FROM divisions ORDER BY code LIMIT 5000');
+  return rows.map((r) => ({ code: r.code, name: r.name, fullName: r.full_name, level: r.level }));
 }

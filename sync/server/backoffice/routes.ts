@@ -29,7 +29,8 @@ import { docId, issuesOf, sha256Hex, stationDayStart, stationId as stationIdSche
 import { PlatformError, type Store } from '../store';
 import { OfficerStore, SESSION_HOURS, type Actor, type Officer } from './officers';
 import { licenceUsage } from '../e-licences/usage';
-import { applicationView, attachmentsOf, dashboard, listApplications, listEnrollCodes, listServices, listStations, listTerminals } from './queries';
+import { applicationView, attachmentsOf, dashboard, listApplications, listDivisions, listEnrollCodes, listServices, listStations, listTerminals, type ApplicationView } from './queries';
+import { handlingDivision, officerMayDecide, officerMayView } from '../tongban';
 
 export const BACKOFFICE_API = '/api/v1/backoffice';
 export const SESSION_COOKIE = 'bo_session';
@@ -153,6 +154,13 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
     }
   }
 
+  /** 通办: an officer of divisions sees only applications of those divisions (sync/server/tongban.ts). */
+  async function mayView(req: FastifyRequest, o: Officer, view: ApplicationView, action: string): Promise<void> {
+    if (officerMayView(o.divisions, view.application, view.stationDivision)) return;
+    await officers.audit(actorOf(o), { action, target: view.application.id, outcome: 'denied', address: req.ip, detail: { divisions: o.divisions } });
+    throw fail('FORBIDDEN', 'this application is neither handled nor filed in your divisions', 403);
+  }
+
   const setCookie = (reply: FastifyReply, req: FastifyRequest, value: string, maxAge: number) =>
     reply.header('set-cookie', `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.protocol === 'https' ? '; Secure' : ''}`);
 
@@ -197,12 +205,12 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
 
   app.get(`${BACKOFFICE_API}/meta`, async (req) => {
     await need(req, 'read', 'meta');
-    return { stations: await listStations(db), services: await listServices(db) };
+    return { stations: await listStations(db), services: await listServices(db), divisions: await listDivisions(db) };
   });
 
   app.get(`${BACKOFFICE_API}/applications`, async (req) => {
-    await need(req, 'read', 'list_applications');
-    return listApplications(db, parse(applicationQuery, req.query, 'query'));
+    const o = await need(req, 'read', 'list_applications');
+    return listApplications(db, parse(applicationQuery, req.query, 'query'), o.divisions);
   });
 
   app.get(`${BACKOFFICE_API}/applications/:id`, async (req) => {
@@ -210,8 +218,13 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
     const o = await need(req, 'read', 'view_application', id);
     const view = await applicationView(db, id);
     if (!view) throw fail('NOT_FOUND', 'no application with this id', 404);
+    await mayView(req, o, view, 'view_application');
     await officers.audit(actorOf(o), { action: 'view_application', target: id, outcome: 'ok', address: req.ip });
-    return { ...view, attachments: attachmentsOf(view.application), actions: options.role === 'station' ? [] : actionsFor(o.roles, view.application.status) };
+    const decides = officerMayDecide(o.divisions, view.application, view.stationDivision);
+    const tongban = view.application.tongban
+      ? { ...view.application.tongban, handlingDivision: handlingDivision(view.application, view.stationDivision), route: await store.tongban.get(id), mayDecide: decides }
+      : null;
+    return { ...view, tongban, attachments: attachmentsOf(view.application), actions: options.role === 'station' || !decides ? [] : actionsFor(o.roles, view.application.status) };
   });
 
   app.get(`${BACKOFFICE_API}/applications/:id/files/:sha256`, async (req, reply) => {
@@ -220,6 +233,7 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
     const hash = parse(sha256Hex, p.sha256, 'attachment id');
     const o = await need(req, 'read', 'view_file', id);
     const view = await applicationView(db, id);
+    if (view) await mayView(req, o, view, 'view_file');
     const ref = view ? attachmentsOf(view.application).find((a) => a.sha256 === hash) : undefined;
     if (!ref) throw fail('NOT_FOUND', 'this application has no attachment with this hash', 404);
     const st = await store.attachmentStatus(hash);
@@ -260,6 +274,9 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
         const view = await applicationView(db, id);
         if (!view) throw fail('NOT_FOUND', 'no application with this id', 404);
         const a = view.application;
+        if (!officerMayDecide(o.divisions, a, view.stationDivision)) {
+          throw fail('FORBIDDEN', a.tongban ? `this application is handled by division ${a.tongban.divisionCode} (通办): only its officers decide it` : 'this application is handled outside your divisions', 403);
+        }
         const request: BackOfficeActionRequest = { actor: o.id };
         if (action === 'supplement') {
           if (!body.reasons?.length) throw fail('VALIDATION_FAILED', 'a supplement needs at least one reason (补正内容)', 400, [{ path: 'reasons', message: 'required' }]);
@@ -346,7 +363,7 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
   app.post(`${BACKOFFICE_API}/officers`, async (req) => {
     const o = await need(req, 'officers', 'create_officer');
     const body = parse(createOfficerRequest, req.body, 'officer');
-    return audited(req, actorOf(o), 'create_officer', body.id, () => officers.create(body, o.id), (r) => ({ roles: r.roles }));
+    return audited(req, actorOf(o), 'create_officer', body.id, () => officers.create(body, o.id), (r) => ({ roles: r.roles, divisions: r.divisions }));
   });
 
   app.patch(`${BACKOFFICE_API}/officers/:id`, async (req) => {
@@ -356,7 +373,7 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
     if (id === o.id && (body.disabled === true || (body.roles && !body.roles.includes('admin')))) {
       throw fail('VALIDATION_FAILED', 'you cannot disable yourself or take away your own admin role', 400, [{ path: body.disabled ? 'disabled' : 'roles', message: 'not for your own account' }]);
     }
-    return audited(req, actorOf(o), body.disabled === true ? 'disable_officer' : body.disabled === false ? 'enable_officer' : 'update_officer', id, () => officers.update(id, body), (r) => ({ roles: r.roles, disabled: r.disabled }));
+    return audited(req, actorOf(o), body.disabled === true ? 'disable_officer' : body.disabled === false ? 'enable_officer' : 'update_officer', id, () => officers.update(id, body), (r) => ({ roles: r.roles, disabled: r.disabled, divisions: r.divisions }));
   });
 
   app.post(`${BACKOFFICE_API}/officers/:id/password`, async (req) => {

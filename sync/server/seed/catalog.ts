@@ -3,6 +3,7 @@ import { pinyin } from 'pinyin-pro';
 import { formSchemaDocId, type FormSchemaDoc, type ServiceItemDoc } from '../../protocol/index';
 import { CATALOG, type CatalogRow, type FormKind } from './catalog-data';
 import { buildForm, sampleFormData } from './forms';
+import { DEMO_TONGBAN } from './tongban';
 
 const SEED_TIME = '2026-01-01T00:00:00.000Z';
 
@@ -72,7 +73,8 @@ export function serviceItemFromRow(row: CatalogRow, sortOrder: number): ServiceI
     timeLimit: { legalDays: null, promisedDays: daysFrom(timeNote), ...(timeNote ? { note: timeNote } : {}) },
     fee: { charged: /\d+元/.test(feeNote), ...(feeNote ? { note: feeNote } : {}) },
     proxyAllowed: proxy,
-    crossProvince: false,
+    crossProvince: DEMO_TONGBAN[code]?.scope === 'cross_province',
+    ...(DEMO_TONGBAN[code] ? { tongban: DEMO_TONGBAN[code] } : {}),
     ...pinyinFields(short),
     keywords: [department, ...short.split(/[、，/]/)].filter((k) => k.length > 0 && k.length <= 40).slice(0, 10),
     sortOrder,
