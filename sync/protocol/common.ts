@@ -78,6 +78,14 @@ export const ERROR_CODES = [
   'NOT_YOUR_WINDOW',
   'COMMAND_REPLAYED_DIFFERENT',
   'QUEUE_FULL',
+  // The electronic ID QR code (POST /identity/qr/redeem; sync/protocol/id-qr.ts).
+  'ID_QR_MALFORMED',
+  'ID_QR_UNSUPPORTED_VERSION',
+  'ID_QR_FORGED',
+  'ID_QR_EXPIRED',
+  'ID_QR_REPLAYED',
+  'ID_QR_UNKNOWN',
+  'ID_QR_UNAVAILABLE',
 ] as const;
 export const errorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCode>;
