@@ -5,6 +5,7 @@
 //   seed --demo | --synthetic N        enroll-code --station <id> [--ttl MIN]
 //   officer add --id LOGIN --name NAME --roles admin[,acceptor,approver]   (password: env OFFICER_PASSWORD or stdin)
 //   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
+//   issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date D] [--address A] [--nation N] [--ttl SECONDS] [--qr]
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
@@ -13,12 +14,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { backOfficeAction, BACK_OFFICE_ACTIONS, paths, type BackOfficeActionRequest } from '../protocol/index';
+import { backOfficeAction, BACK_OFFICE_ACTIONS, issuesOf, paths, type BackOfficeActionRequest } from '../protocol/index';
 import { openStore, startPlatform } from './platform';
 import { seedDemo } from './seed/demo';
 import { syntheticCatalog } from './seed/catalog';
 import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './store';
+import { ReferenceIdQrService } from './identity/id-qr';
+import { idQrIssueRequest, idQrPaths, type IdQrIssueRequest } from '../protocol/id-qr';
+import { DEFAULT_STATION_TIME_ZONE, stationDateTime } from '../protocol/station-time';
 import { OfficerStore } from './backoffice/officers';
 import { officerRole, type OfficerRole } from '../protocol/backoffice';
 
@@ -47,6 +51,9 @@ const USAGE = `usage: npm run platform -- <command> [options]
       a back-office officer (the first 管理员 of a new platform); the password is read from env
       OFFICER_PASSWORD or the first line of stdin, never from the command line
   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
+  issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date YYYY-MM-DD] [--address TEXT] [--nation 汉] [--ttl SECONDS] [--qr]
+      an electronic ID QR code for a resident, as the province's phone app would show it (reference
+      issuer; sync/README.md §13): the code on stdout, its expiry on stderr, --qr draws it on stderr
   list [--status STATUS] [--station ID]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
@@ -90,6 +97,12 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       name: { type: 'string' },
       roles: { type: 'string' },
+      'id-number': { type: 'string' },
+      sex: { type: 'string' },
+      'birth-date': { type: 'string' },
+      address: { type: 'string' },
+      nation: { type: 'string' },
+      qr: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -149,6 +162,12 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'officer':
         return await officerCommand(new OfficerStore(db), rest[0], o);
+      case 'issue-id-qr': {
+        const body = idQrIssueBody(o);
+        const r = await new ReferenceIdQrService(db).issue(body.holder, body.ttlSeconds);
+        await printIdQr(r.code, r.expiresAt, o.qr === true);
+        return 0;
+      }
       case 'list': {
         const apps = await store.listApplications({ ...(o.status ? { status: o.status } : {}), ...(o.station ? { stationId: o.station } : {}) });
         for (const a of apps) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
@@ -256,6 +275,35 @@ async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?
   return 0;
 }
 
+/** The holder of `issue-id-qr` from the options (birth date and sex from the ID number when not given), checked like the endpoint checks it. */
+function idQrIssueBody(o: Opts): IdQrIssueRequest {
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const id = (str('id-number') ?? '').trim().toUpperCase();
+  const m = /^\d{6}(\d{4})(\d{2})(\d{2})\d{2}(\d)[\dX]$/.exec(id);
+  const holder = {
+    name: str('name'),
+    idNumber: id,
+    sex: str('sex') ?? (m ? (Number(m[4]) % 2 === 1 ? 'male' : 'female') : 'unknown'),
+    birthDate: str('birth-date') ?? (m ? `${m[1]}-${m[2]}-${m[3]}` : undefined),
+    ...(str('address') ? { address: str('address') } : {}),
+    ...(str('nation') ? { nation: str('nation') } : {}),
+  };
+  const ttl = str('ttl');
+  const r = idQrIssueRequest.safeParse({ holder, ...(ttl !== undefined ? { ttlSeconds: Number(ttl) } : {}) });
+  if (!r.success) throw new PlatformError('VALIDATION_FAILED', 'issue-id-qr needs --name and a valid 18-character --id-number (--ttl 10–300 seconds)', 400, issuesOf(r.error));
+  return r.data;
+}
+
+/** The code alone on stdout (for scripts and a scanner test); its expiry in the station's time on stderr; `--qr` draws it. */
+async function printIdQr(code: string, expiresAt: string, draw: boolean): Promise<void> {
+  console.log(code);
+  console.error(`valid until ${stationDateTime(expiresAt, DEFAULT_STATION_TIME_ZONE)} (${DEFAULT_STATION_TIME_ZONE}); single use`);
+  if (draw) {
+    const { default: QRCode } = await import('qrcode');
+    console.error(await QRCode.toString(code, { type: 'utf8', errorCorrectionLevel: 'M' }));
+  }
+}
+
 function actionBody(o: Opts): BackOfficeActionRequest {
   const body: BackOfficeActionRequest = { actor: typeof o.actor === 'string' ? o.actor : 'cli' };
   if (typeof o.reasons === 'string') body.reasons = o.reasons.split(/[；;]/).map((s) => s.trim()).filter(Boolean);
@@ -278,6 +326,11 @@ async function runRemote(base: string, token: string, command: string, rest: str
     if (typeof o.station !== 'string') throw new PlatformError('VALIDATION_FAILED', 'enroll-code needs --station <id>', 400);
     const r = await call('POST', paths.adminEnrollCodes, { stationId: o.station, ...(typeof o.ttl === 'string' ? { ttlMinutes: Number(o.ttl) } : {}) });
     console.log(r.code);
+    return 0;
+  }
+  if (command === 'issue-id-qr') {
+    const r = await call('POST', idQrPaths.issue, idQrIssueBody(o));
+    await printIdQr(String(r.code), String(r.expiresAt), o.qr === true);
     return 0;
   }
   if (command === 'list') {

@@ -20,6 +20,7 @@ import type { Database } from '../db/driver';
 import { openStore } from '../platform';
 import type { SecurityOptions } from '../rate-limits';
 import { PlatformError, type Store } from '../store';
+import { UpstreamIdQrService } from '../identity/upstream';
 import { UpstreamReplicator, type HubLog } from './replicator';
 
 export interface StationHubOptions {
@@ -169,6 +170,8 @@ export async function startStationHub(options: StationHubOptions): Promise<Stati
       adminToken,
       role: 'station',
       station: { stationId: enrollment.stationId, upstream: () => rep.status() },
+      // ID QR codes are the province's to check (single use across the province): forwarded.
+      identityQr: new UpstreamIdQrService(() => client),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.security ? { security: options.security } : {}),
