@@ -15,6 +15,7 @@ import { createDocumentFeature, type DocumentFeature } from '../documents/featur
 import { createStaffFeature } from '../staff/feature';
 import { createStationZone } from './station-zone';
 import { createQueueFeature } from '../queue/feature';
+import { createIdentityFeature } from '../identity/feature';
 import { secretStorageStatus } from '../sync/secrets';
 
 export interface TerminalCoreOptions {
@@ -91,9 +92,10 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
       },
     },
   );
-  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue];
+  const identity = createIdentityFeature({ ...ctx, log: log.child('identity') }, { platform: () => sync.platform(), ready: () => sync.ready() });
+  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue, identity];
 
-  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers };
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers, ...identity.handlers };
 
   return {
     config,

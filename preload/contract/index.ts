@@ -19,6 +19,7 @@ import { kioskCalls } from './kiosk-calls';
 import { clerkCalls, clerkEventRoles, clerkEvents } from './clerk-calls';
 import { attachmentCalls, attachmentEventRoles, attachmentEvents } from './attachment-calls';
 import { queueCalls } from './queue-calls';
+import { identityCalls } from './identity-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -79,7 +80,7 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls, ...identityCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {
