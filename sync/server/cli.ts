@@ -53,7 +53,7 @@ const USAGE = `usage: npm run platform -- <command> [options]
   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
   issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date YYYY-MM-DD] [--address TEXT] [--nation 汉] [--ttl SECONDS] [--qr]
       an electronic ID QR code for a resident, as the province's phone app would show it (reference
-      issuer; sync/README.md §13): the code on stdout, its expiry on stderr, --qr draws it on stderr
+      issuer; sync/README.md, ID QR codes): the code on stdout, its expiry on stderr, --qr draws it on stderr
   list [--status STATUS] [--station ID]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
