@@ -3,40 +3,55 @@
  * visible field for it: the identify page listens to key events on the window and tells a scanner's
  * burst from a person typing by timing (pure, tested in scanner-wedge.test.ts):
  *
- * - a burst is printable characters each at most `maxGapMs` after the previous one (scanners send a
- *   character every 1–20 ms; people, even fast typists on a hardware keyboard, take 60 ms and more);
- *   a slower character starts a new burst, so typing is never mistaken for a scan;
- * - Enter ends it: a burst of at least `minLength` characters whose Enter also came within
- *   `maxGapMs` is a scan; anything shorter or slower is dropped (typing, a stray Enter);
+ * - a scanner sends a character every 1–20 ms; a person, even a fast typist on a hardware keyboard,
+ *   needs 60 ms and more between keys (and the kiosk's own on-screen keyboard sends no key events);
+ * - a burst is printable characters with no pause over `breakMs` (default 1 s: a longer pause drops
+ *   what came before); Enter ends it;
+ * - it is a scan when it has at least `minLength` characters and at least 60 % of the pauses between
+ *   its keys are at most `maxTypicalGapMs` (default 40 ms; the pauses' 60th percentile, the "typical
+ *   gap"). Not the longest pause: a busy machine (or a USB hub) delivers some keys of a scan late, in
+ *   clumps, and a stall must not turn a scan into "typing"; a person's typical gap stays far above it
+ *   however fast they type (even with quick pairs of keys in between);
  * - a burst longer than `maxLength` is reported as too long at its Enter (its characters are not kept);
  * - modifier keys (the Shift a scanner presses for capitals) are ignored; other non-character keys
  *   (Tab, arrows…) end the burst without a scan.
  */
 
 export interface WedgeOptions {
-  /** Longest pause between two characters of one scan (default 50 ms). */
-  maxGapMs?: number;
+  /** Largest typical pause (60th percentile) between the keys of a scan (default 40 ms). */
+  maxTypicalGapMs?: number;
+  /** A longer pause between keys starts a new burst (default 1000 ms). */
+  breakMs?: number;
   /** Shortest text taken for a scan (default 8). */
   minLength?: number;
   /** Longest text kept (default 4096). */
   maxLength?: number;
 }
 
-export type WedgeResult = { kind: 'scan'; text: string; durationMs: number } | { kind: 'too-long'; length: number };
+export type WedgeResult = { kind: 'scan'; text: string; durationMs: number; typicalGapMs: number } | { kind: 'too-long'; length: number };
 
 const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock', 'NumLock', 'Unidentified', 'Dead', 'Process']);
 
+/** The 60th percentile (nearest rank). */
+const typical = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.ceil(s.length * 0.6) - 1)]!;
+};
+
 export class WedgeDetector {
-  private readonly maxGapMs: number;
+  private readonly maxTypicalGapMs: number;
+  private readonly breakMs: number;
   private readonly minLength: number;
   private readonly maxLength: number;
   private chars: string[] = [];
+  private gaps: number[] = [];
   private count = 0;
   private first = 0;
   private last = 0;
 
   constructor(options: WedgeOptions = {}) {
-    this.maxGapMs = options.maxGapMs ?? 50;
+    this.maxTypicalGapMs = options.maxTypicalGapMs ?? 40;
+    this.breakMs = options.breakMs ?? 1000;
     this.minLength = options.minLength ?? 8;
     this.maxLength = options.maxLength ?? 4096;
   }
@@ -49,15 +64,18 @@ export class WedgeDetector {
   /** One keydown (`KeyboardEvent.key`) at time `at` (ms); returns a result when it ended a scan. */
   key(key: string, at: number): WedgeResult | null {
     if (MODIFIERS.has(key)) return null;
-    const inBurst = this.count > 0 && at - this.last <= this.maxGapMs;
+    const inBurst = this.count > 0 && at - this.last <= this.breakMs;
     if (key === 'Enter') {
       const count = this.count;
       const text = this.chars.join('');
+      const gaps = [...this.gaps, at - this.last];
       const duration = this.last - this.first;
       this.reset();
       if (!inBurst || count < this.minLength) return null;
+      const typicalGapMs = typical(gaps);
+      if (typicalGapMs > this.maxTypicalGapMs) return null;
       if (count > this.maxLength) return { kind: 'too-long', length: count };
-      return { kind: 'scan', text, durationMs: duration };
+      return { kind: 'scan', text, durationMs: duration, typicalGapMs };
     }
     if ([...key].length !== 1) {
       this.reset();
@@ -66,7 +84,7 @@ export class WedgeDetector {
     if (!inBurst) {
       this.reset();
       this.first = at;
-    }
+    } else if (this.gaps.length <= this.maxLength) this.gaps.push(at - this.last);
     this.count++;
     if (this.count <= this.maxLength) this.chars.push(key);
     else this.chars = [];
@@ -76,6 +94,7 @@ export class WedgeDetector {
 
   reset(): void {
     this.chars = [];
+    this.gaps = [];
     this.count = 0;
     this.first = 0;
     this.last = 0;
