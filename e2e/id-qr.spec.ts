@@ -106,7 +106,10 @@ test.beforeAll(async () => {
   const u = new URL(platform.url);
   proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
   devices = await startKioskDevices();
-  host = await startKioskHost();
+  // A long idle time: on this machine's busy cores the first minutes of a kiosk (catalog replication)
+  // can hold key events long enough for the default idle reset to fire mid-scan. The idle test below
+  // has its own short-timeout host.
+  host = await startKioskHost({ idleTimeoutSec: 3600, countdownSec: 10, elderlyTimeoutFactor: 1 });
 });
 test.afterAll(async () => {
   await host?.stop();
