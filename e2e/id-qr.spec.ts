@@ -79,6 +79,8 @@ async function typeSlowly(page: Page, text: string, delayMs: number): Promise<vo
 
 /** Home → 办事服务 → search jmyb → 居民医保 → 在线办理 → the identify page. */
 async function toIdentify(page: Page): Promise<void> {
+  // A full load (not just a new hash): a fresh app with no resident in memory.
+  await page.goto('about:blank');
   await page.goto(host.url);
   await expect(page.getByTestId('kiosk-home')).toBeVisible();
   await page.getByTestId('kiosk-tile-services').click();
