@@ -5,3 +5,5 @@ export { startDemoDevices, SAMPLE_CARDS_DIR, type DemoDevices, type DemoOptions 
 export { DeviceError } from './errors.js';
 export { maskIdNumber } from './idcard/id-number.js';
 export { spawnTied, type TiedOptions, type TiedProcess } from './process/tied.js';
+export { QrScannerEmulator, type ScanTerminator } from './emulators/qr-scanner-emulator.js';
+export { LineDecoder, type LineResult, type ScanError } from './scanner/line-framing.js';

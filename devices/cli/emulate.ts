@@ -1,5 +1,5 @@
 /**
- * `emulate idcard|printer|display|evaluator --link <path>`: create a pty pair whose host end is
+ * `emulate idcard|printer|display|evaluator|qr-scanner --link <path>`: create a pty pair whose host end is
  * <path> (the driver opens it) and serve the device on the other end (<path>.device) until Ctrl-C.
  * Commands on stdin change the emulator live (type `help`).
  */
@@ -9,6 +9,7 @@ import { startDemoDevices } from '../emulators/demo.js';
 import type { EmulatorHost } from '../emulators/host.js';
 import { IdCardEmulator, loadCardFile } from '../emulators/idcard-emulator.js';
 import { PrinterEmulator } from '../emulators/printer-emulator.js';
+import { QrScannerEmulator } from '../emulators/qr-scanner-emulator.js';
 import { intOption, parseOptions, requireString } from './args.js';
 import { CliError, printJson } from './output.js';
 
@@ -17,6 +18,7 @@ const HELP: Record<string, string> = {
   printer: 'paper-out | paper-near-end | paper-ok | cover-open | cover-closed | offline | online',
   display: '(none: shown text is printed)',
   evaluator: 'press <1-5>',
+  'qr-scanner': 'scan <text> (sent with CR LF) | raw <hex bytes>',
 };
 
 function log(message: string): void {
@@ -44,7 +46,7 @@ async function runUntilSignal(emulator: { stop(): Promise<void> }, onLine: (word
 
 export async function emulateCommand(kind: string | undefined, args: string[]): Promise<void> {
   if (kind === 'demo') return emulateDemo(args);
-  if (!kind || !(kind in HELP)) throw new CliError('BAD_ARGS', 'usage: emulate idcard|printer|display|evaluator --link <path> [--card <file.json>]', 2);
+  if (!kind || !(kind in HELP)) throw new CliError('BAD_ARGS', 'usage: emulate idcard|printer|display|evaluator|qr-scanner --link <path> [--card <file.json>]', 2);
   const o = parseOptions(args, {
     link: { type: 'string' },
     card: { type: 'string' },
@@ -95,6 +97,15 @@ export async function emulateCommand(kind: string | undefined, args: string[]): 
     e.onShow = (text, line) => process.stdout.write(`[line ${line}] ${text}\n`);
     emulator = e;
     handle = () => log(`commands: ${HELP.display}`);
+  } else if (kind === 'qr-scanner') {
+    const e = new QrScannerEmulator(deviceLink, link);
+    emulator = e;
+    handle = ([cmd, a]) => {
+      if (cmd === 'scan' && a) void e.scan(a);
+      else if (cmd === 'raw' && a && /^([0-9a-fA-F]{2})+$/.test(a)) void e.sendRaw(Buffer.from(a, 'hex'));
+      else return log(`commands: ${HELP['qr-scanner']}`);
+      log('ok');
+    };
   } else {
     const e = new EvaluatorEmulator(deviceLink, link, intOption(o.address, 'address', 1, 1, 254));
     e.onRequest = (prompt) => process.stdout.write(`[evaluation requested] ${prompt}\n`);

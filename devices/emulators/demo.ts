@@ -8,6 +8,7 @@ import type { DeviceManagerConfig } from '../manager/schemas.js';
 import { EvaluatorEmulator, LedDisplayEmulator } from './bus-emulators.js';
 import { IdCardEmulator } from './idcard-emulator.js';
 import { PrinterEmulator } from './printer-emulator.js';
+import { QrScannerEmulator } from './qr-scanner-emulator.js';
 
 import foreign2017 from './cards/foreign-2017.json';
 import foreign2023 from './cards/foreign-2023.json';
@@ -35,6 +36,8 @@ export interface DemoDevices {
   printer: PrinterEmulator;
   display: LedDisplayEmulator;
   evaluator: EvaluatorEmulator;
+  /** The serial QR scanner, when asked for (`DemoOptions.qrScanner`). */
+  qrScanner: QrScannerEmulator | null;
   /** Sample card files (resident, resident-long-term, foreign-2017, foreign-2023, hmt-residence). */
   cards: Record<string, string>;
   stop(): Promise<void>;
@@ -45,6 +48,8 @@ export interface DemoOptions {
   initialCard?: string;
   /** Faster reconnects for tests. */
   reconnect?: { initialMs: number; maxMs: number };
+  /** Also a serial QR scanner (line mode) as role `qrScanner` (off by default: kiosks usually have a keyboard-wedge scanner). */
+  qrScanner?: boolean;
 }
 
 export async function startDemoDevices(dir: string, options: DemoOptions = {}): Promise<DemoDevices> {
@@ -54,7 +59,8 @@ export async function startDemoDevices(dir: string, options: DemoOptions = {}): 
   const printer = new PrinterEmulator(p('printer-device'), p('printer'));
   const display = new LedDisplayEmulator(p('display-device'), p('display'), 1);
   const evaluator = new EvaluatorEmulator(p('evaluator-device'), p('evaluator'), 1);
-  const all = [idcard, printer, display, evaluator];
+  const qrScanner = options.qrScanner ? new QrScannerEmulator(p('qrscanner-device'), p('qrscanner')) : null;
+  const all = [idcard, printer, display, evaluator, ...(qrScanner ? [qrScanner] : [])];
   try {
     for (const e of all) await e.start();
   } catch (err) {
@@ -76,6 +82,7 @@ export async function startDemoDevices(dir: string, options: DemoOptions = {}): 
     receiptPrinter: { driver: 'escpos', transport: { kind: 'serial', path: printer.hostPath, baudRate: 115200 }, printerCharset: 'gbk' },
     windowDisplay: { driver: 'tst-bus-led', transport: { kind: 'serial', path: display.hostPath, baudRate: 9600 }, address: 1 },
     evaluator: { driver: 'tst-bus-keypad', transport: { kind: 'serial', path: evaluator.hostPath, baudRate: 9600 }, address: 1 },
+    ...(qrScanner ? { qrScanner: { driver: 'serial-line', transport: { kind: 'serial', path: qrScanner.hostPath, baudRate: 9600 } } } : {}),
     ...(options.reconnect ? { reconnect: options.reconnect } : {}),
   };
   return {
@@ -84,6 +91,7 @@ export async function startDemoDevices(dir: string, options: DemoOptions = {}): 
     printer,
     display,
     evaluator,
+    qrScanner,
     cards,
     async stop() {
       await Promise.all(all.map((e) => e.stop().catch(() => undefined)));

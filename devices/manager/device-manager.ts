@@ -15,6 +15,7 @@ import { evaluationResult, type EvaluationLevel, type EvaluatorDriver } from '..
 import { toCardJson } from '../idcard/card-json.js';
 import { SamReader } from '../idcard/reader.js';
 import { IdCardSession } from '../idcard/session.js';
+import { QrScannerSession } from '../scanner/session.js';
 import { createTransport } from '../transport/create.js';
 import type { Transport } from '../transport/types.js';
 import { defaultProbeCandidates, probeSamReader } from './probe.js';
@@ -33,6 +34,7 @@ import {
   type IdCardEvent,
   type PendingPrint,
   type PrintResultJson,
+  type QrScanEvent,
   type TransportConfigInput,
 } from './schemas.js';
 
@@ -70,6 +72,7 @@ const ROLE_NAMES: Record<DeviceRole, string> = {
   'window-display': '窗口屏',
   evaluator: '评价器',
   speech: '语音播报',
+  'qr-scanner': '扫码器',
 };
 
 function validationError(what: string, issues: { path: PropertyKey[]; message: string }[]): DeviceError {
@@ -84,6 +87,8 @@ export class DeviceManager {
   private readonly statusListeners = new Set<Listener<DeviceStatus>>();
   private readonly idCardListeners = new Set<Listener<IdCardEvent>>();
   private readonly evaluationListeners = new Set<Listener<EvaluationEvent>>();
+  private readonly qrScanListeners = new Set<Listener<QrScanEvent>>();
+  private scanner: QrScannerSession | null = null;
   private session: IdCardSession | null = null;
   private reader: SamReader | null = null;
   private readonly printer: ReceiptPrinter;
@@ -120,6 +125,12 @@ export class DeviceManager {
     return () => this.evaluationListeners.delete(listener);
   }
 
+  /** Scans (and framing errors) of a serial QR scanner. The text is a credential: never logged here. */
+  onQrScan(listener: Listener<QrScanEvent>): () => void {
+    this.qrScanListeners.add(listener);
+    return () => this.qrScanListeners.delete(listener);
+  }
+
   private emit<T>(set: Set<Listener<T>>, value: T): void {
     for (const l of [...set]) {
       try {
@@ -132,7 +143,10 @@ export class DeviceManager {
 
   getStatuses(): DeviceStatus[] {
     const roles: DeviceRole[] = ['idcard', 'receipt-printer', 'window-display', 'evaluator'];
-    return roles.map((role) => this.links.get(role)?.current ?? this.notConfigured(role));
+    const statuses = roles.map((role) => this.links.get(role)?.current ?? this.notConfigured(role));
+    // The QR scanner is optional hardware (a keyboard-wedge scanner needs no driver): listed only when configured.
+    const scanner = this.links.get('qr-scanner');
+    return scanner ? [...statuses, scanner.current] : statuses;
   }
 
   private notConfigured(role: DeviceRole): DeviceStatus {
@@ -181,6 +195,13 @@ export class DeviceManager {
     } else {
       publish(this.notConfigured('evaluator'));
     }
+    if (c.qrScanner) {
+      const cfg = c.qrScanner;
+      this.links.set(
+        'qr-scanner',
+        new RoleLink('qr-scanner', { open: () => this.openPlain(cfg.transport), setup: (t) => this.setupScanner(t), teardown: () => this.teardownScanner() }, publish, reconnect),
+      );
+    }
     for (const link of this.links.values()) link.start();
   }
 
@@ -201,6 +222,7 @@ export class DeviceManager {
     add('receipt-printer', this.config.receiptPrinter?.transport);
     add('window-display', this.config.windowDisplay?.transport);
     add('evaluator', this.config.evaluator?.transport);
+    add('qr-scanner', this.config.qrScanner?.transport);
     return paths;
   }
 
@@ -296,6 +318,34 @@ export class DeviceManager {
     await s?.stop();
     this.reader?.dispose();
     this.reader = null;
+  }
+
+  // ---- QR scanner (serial, line mode) --------------------------------------------------------------
+
+  private async setupScanner(t: Transport): Promise<void> {
+    const cfg = this.config.qrScanner!;
+    const link = this.links.get('qr-scanner')!;
+    this.scanner = new QrScannerSession(
+      t,
+      (r) => {
+        const at = new Date().toISOString();
+        if (r.kind === 'scan') {
+          this.log.info(`qr-scanner: scan of ${r.text.length} characters`);
+          this.emit(this.qrScanListeners, { type: 'scan', text: r.text, at });
+        } else {
+          this.log.warn(`qr-scanner: ${r.error.code} - ${r.error.message}`);
+          this.emit(this.qrScanListeners, { type: 'error', error: r.error, at });
+        }
+      },
+      { ...(cfg.maxLength ? { maxLength: cfg.maxLength } : {}), ...(cfg.quietMs ? { quietMs: cfg.quietMs } : {}) },
+    );
+    // A line-mode scanner never answers: an open port is all there is to know.
+    link.setStatus('connected', '扫码器已就绪');
+  }
+
+  private teardownScanner(): void {
+    this.scanner?.stop();
+    this.scanner = null;
   }
 
   // ---- receipt printer ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { receiptDataSchema, ticketDataSchema } from '../protocol/print-data.js';
 
 export { idCardJsonSchema, receiptDataSchema, ticketDataSchema };
 export type { IdCardJson } from '../protocol/device-events.js';
+export { qrScanEventSchema, type QrScanEvent } from '../protocol/qr-scan.js';
 export type { ReceiptData, TicketData } from '../protocol/print-data.js';
 
 const usbId = z.number().int().min(0).max(0xffff);
@@ -62,11 +63,22 @@ export const evaluatorRoleSchema = z.object({
   address: z.number().int().min(1).max(254).optional(),
 });
 
+/** A QR scanner on a serial port in line mode (devices/scanner/line-framing.ts); keyboard-wedge scanners need no configuration. */
+export const qrScannerRoleSchema = z.object({
+  driver: z.literal('serial-line'),
+  transport: serialTransportSchema,
+  /** Longest line accepted (default 4096). */
+  maxLength: z.number().int().min(16).max(4096).optional(),
+  /** An unfinished line is dropped after this many ms without bytes (default 300). */
+  quietMs: z.number().int().min(20).max(5000).optional(),
+});
+
 export const deviceManagerConfigSchema = z.object({
   idcard: idCardRoleSchema.optional(),
   receiptPrinter: receiptPrinterRoleSchema.optional(),
   windowDisplay: windowDisplayRoleSchema.optional(),
   evaluator: evaluatorRoleSchema.optional(),
+  qrScanner: qrScannerRoleSchema.optional(),
   reconnect: z.object({ initialMs: z.number().int().min(50).max(60_000), maxMs: z.number().int().min(50).max(600_000) }).optional(),
 });
 export type DeviceManagerConfig = z.infer<typeof deviceManagerConfigSchema>;

@@ -10,8 +10,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 /** Timestamps: UTC `Z` or with an offset. */
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** `speech`: main's offline speech engine for announcements (devices/speech), not a port. */
-export const deviceRoleSchema = z.enum(['idcard', 'receipt-printer', 'window-display', 'evaluator', 'speech']);
+/** `speech`: main's offline speech engine for announcements (devices/speech), not a port. `qr-scanner`: listed only when configured. */
+export const deviceRoleSchema = z.enum(['idcard', 'receipt-printer', 'window-display', 'evaluator', 'speech', 'qr-scanner']);
 export type DeviceRole = z.infer<typeof deviceRoleSchema>;
 
 export const deviceStateSchema = z.enum(['connected', 'disconnected', 'error', 'not-configured']);

@@ -16,6 +16,7 @@ import { createStaffFeature } from '../staff/feature';
 import { createStationZone } from './station-zone';
 import { createQueueFeature } from '../queue/feature';
 import { createLicenceFeature } from '../licences/feature';
+import { createIdentityFeature } from '../identity/feature';
 import { secretStorageStatus } from '../sync/secrets';
 
 export interface TerminalCoreOptions {
@@ -104,9 +105,10 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
     { ...ctx, log: log.child('licences') },
     { platform: () => sync.platform(), ready: () => sync.ready(), holderIdHash: (id) => sync.holderIdHash(id), storeAttachment: (b, m, n) => sync.storeAttachment(b, m, n) },
   );
-  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue, licences];
+  const identity = createIdentityFeature({ ...ctx, log: log.child('identity') }, { platform: () => sync.platform(), ready: () => sync.ready() });
+  const features: Feature<unknown>[] = [sync, devices, staff, documents, queue, licences, identity];
 
-  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers, ...licences.handlers };
+  const handlers: HandlerTable = { ...appHandlers, ...sync.handlers, ...devices.handlers, ...staff.handlers, ...documents.handlers, ...queue.handlers, ...licences.handlers, ...identity.handlers };
 
   return {
     config,

@@ -147,7 +147,7 @@ describe('device feature (emulated devices over ptys)', () => {
       expect(deviceCalls['devices.printTicket'].input.safeParse(bad).success).toBe(false);
     }
     expect(deviceCalls['devices.demo.presentCard'].input.safeParse({ card: '../../etc/passwd' }).success).toBe(false);
-    expect(Object.keys(deviceEvents).sort()).toEqual(['devices.evaluation', 'devices.idcard', 'devices.status']);
+    expect(Object.keys(deviceEvents).sort()).toEqual(['devices.evaluation', 'devices.idcard', 'devices.qrScan', 'devices.status']);
   });
 });
 

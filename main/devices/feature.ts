@@ -145,6 +145,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
         m.onStatus((s) => emitStatus(s)),
         m.onIdCard((e) => events.emit('devices.idcard', e)),
         m.onEvaluation((e) => events.emit('devices.evaluation', e)),
+        m.onQrScan((e) => events.emit('devices.qrScan', e)),
       );
       await m.start();
       manager = m;

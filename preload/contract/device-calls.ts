@@ -26,6 +26,7 @@ import {
   windowDisplayRequestSchema,
 } from '../../devices/protocol/device-events';
 import { announceRequestSchema, announceResultSchema } from '../../devices/protocol/speech';
+import { qrScanEventSchema } from '../../devices/protocol/qr-scan';
 
 /** Device statuses and events: the device layer's own pure schemas (devices/protocol). */
 export const DeviceRole = deviceRoleSchema;
@@ -109,6 +110,8 @@ export const deviceEvents = {
   'devices.status': DeviceStatus,
   'devices.idcard': IdCardEvent,
   'devices.evaluation': EvaluationEvent,
+  /** A serial QR scanner's scan or framing error (devices/scanner); the text may be a one-time ID credential. */
+  'devices.qrScan': qrScanEventSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Events a clerk window gets only while a staff member is signed in and unlocked (main's staff feature gates them). */
@@ -118,4 +121,5 @@ export const deviceEventsRequiringStaff = ['devices.idcard'] as const;
 export const deviceEventRoles = {
   'devices.idcard': COUNTER_ROLES,
   'devices.evaluation': COUNTER_ROLES,
+  'devices.qrScan': ['kiosk'],
 } as const;

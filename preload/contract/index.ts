@@ -21,6 +21,7 @@ import { attachmentCalls, attachmentEventRoles, attachmentEvents } from './attac
 import { queueCalls } from './queue-calls';
 import { licenceCalls, licenceEventRoles, licenceEvents } from './licence-calls';
 import { sealCalls } from './seal-calls';
+import { identityCalls } from './identity-calls';
 
 export { call, NoInput, Role, type CallSpec } from './spec';
 
@@ -81,7 +82,7 @@ export const appCalls = {
 } as const satisfies Record<string, CallSpec>;
 
 /** Every call across the bridge. */
-export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls, ...licenceCalls, ...sealCalls } as const satisfies Record<string, CallSpec>;
+export const calls = { ...appCalls, ...syncCalls, ...deviceCalls, ...clerkCalls, ...kioskCalls, ...attachmentCalls, ...queueCalls, ...licenceCalls, ...sealCalls, ...identityCalls } as const satisfies Record<string, CallSpec>;
 
 /** Events main pushes to renderers. */
 export const events = {

@@ -20,8 +20,10 @@ export interface KioskIdentity {
   address?: string;
   cardType: IdCard['cardType'] | 'manual';
   expired: boolean;
-  /** From the card reader (true) or typed by the resident (false). */
+  /** From the card reader or a verified ID QR code (true), or typed by the resident (false). */
   verified: boolean;
+  /** Identified by an electronic ID QR code (id-qr.ts) rather than the card. */
+  via?: 'id-qr';
 }
 
 /** Whole years between a birth date (YYYY-MM-DD) and today. */

@@ -28,6 +28,7 @@ export const icons = {
   window: [r(3, 4, 18, 12, 1.5), p('M8 20h8M12 16v4')],
   seal: [c(12, 11, 7.5), p('m12 7.2 1.1 2.3 2.5.3-1.8 1.7.5 2.5-2.3-1.2-2.3 1.2.5-2.5-1.8-1.7 2.5-.3z'), p('M7 20.5h10')],
   dashboard: [p('M4 20h16'), p('M6.5 16.5v-5M11 16.5V7M15.5 16.5v-7M20 16.5V4.5')],
+  qrcode: [r(3.5, 3.5, 6, 6, 1), r(14.5, 3.5, 6, 6, 1), r(3.5, 14.5, 6, 6, 1), p('M14.5 14.5h2.5v2.5M20.5 14.5v1M14.5 20.5h1M18 18h2.5v2.5h-2.5z'), p('M6 6h1M17 6h1M6 17h1')],
 } satisfies Record<string, Shape[]>;
 
 export type IconName = keyof typeof icons;

@@ -81,6 +81,14 @@ export const ERROR_CODES = [
   // 电子印章 (sync/protocol/seal.ts): a seal key request whose proof or key is wrong; the seal authority unreachable (a station hub offline).
   'SEAL_REQUEST_INVALID',
   'SEAL_UNAVAILABLE',
+  // The electronic ID QR code (POST /identity/qr/redeem; sync/protocol/id-qr.ts).
+  'ID_QR_MALFORMED',
+  'ID_QR_UNSUPPORTED_VERSION',
+  'ID_QR_FORGED',
+  'ID_QR_EXPIRED',
+  'ID_QR_REPLAYED',
+  'ID_QR_UNKNOWN',
+  'ID_QR_UNAVAILABLE',
 ] as const;
 export const errorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCode>;

@@ -36,6 +36,8 @@ import { isBackOfficeRoute, registerBackOffice } from './backoffice/routes';
 import type { PlatformClient } from '../client/transport';
 import type { LicenceService } from './e-licences/adapter';
 import { registerELicences } from './e-licences/routes';
+import { ReferenceIdQrService, type IdQrService } from './identity/id-qr';
+import { registerIdQr } from './identity/routes';
 import type { ChangeHub } from './changes';
 import { Metrics } from './metrics';
 import { QueueService } from './queue';
@@ -72,6 +74,8 @@ export interface AppOptions {
   licenceRelay?: PlatformClient;
   /** 电子印章: who certifies terminals' seal keys (default: this database's SealAuthority; a station hub forwards to the province). */
   sealIssuer?: SealIssuer;
+  /** 可信身份认证 by ID QR code (sync/server/identity): default the reference issuer on this database. */
+  identityQr?: IdQrService;
 }
 
 type Caller = { kind: 'terminal'; terminalId: string; stationId: string; hub: boolean } | { kind: 'admin' } | { kind: 'metrics' };
@@ -319,6 +323,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post(paths.queueCommands, { bodyLimit: QUEUE_BODY_LIMIT }, async (req) => queue.command(await terminal(req), req.body));
   app.post(paths.queueLease, { bodyLimit: QUEUE_BODY_LIMIT }, async (req) => queue.lease(await terminal(req), req.body));
   app.get(paths.queueState, async (req) => queue.state((await terminal(req)).stationId));
+
+  // ---------------------------------------------------------------- ID QR codes (sync/server/identity)
+
+  registerIdQr(app, { service: options.identityQr ?? new ReferenceIdQrService(store.db, options.now ? { now: options.now } : {}), admin, terminal });
 
   // ---------------------------------------------------------------- attachments
 

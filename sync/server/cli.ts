@@ -6,6 +6,7 @@
 //   officer add --id LOGIN --name NAME --roles admin[,acceptor,approver]   (password: env OFFICER_PASSWORD or stdin)
 //   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
 //   verify-seal <file.pdf> | --qr TEXT [--root HEX | --url URL]   (电子印章: offline verification, English)
+//   issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date D] [--address A] [--nation N] [--ttl SECONDS] [--draw]
 //   list [--status S] [--station ID]   accept|review|supplement|approve|reject|complete <application-id>
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
@@ -14,12 +15,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { backOfficeAction, BACK_OFFICE_ACTIONS, paths, type BackOfficeActionRequest } from '../protocol/index';
+import { backOfficeAction, BACK_OFFICE_ACTIONS, issuesOf, paths, type BackOfficeActionRequest } from '../protocol/index';
 import { openStore, startPlatform } from './platform';
 import { seedDemo } from './seed/demo';
 import { syntheticCatalog } from './seed/catalog';
 import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './store';
+import { ReferenceIdQrService } from './identity/id-qr';
+import { idQrIssueRequest, idQrPaths, type IdQrIssueRequest } from '../protocol/id-qr';
+import { DEFAULT_STATION_TIME_ZONE, stationDateTime } from '../protocol/station-time';
 import { OfficerStore } from './backoffice/officers';
 import { officerRole, type OfficerRole } from '../protocol/backoffice';
 import { isSm2PublicKey, sealRootResponse, SEAL_ROOT_PATH } from '../protocol/seal';
@@ -55,6 +59,9 @@ const USAGE = `usage: npm run platform -- <command> [options]
       verifies a document's 电子印章 offline (digest, SM2 signature, certificate chain to this platform's
       seal root, validity at signing time, station); the root comes from the database, from a running
       platform (--url, no token needed) or --root; exit 0 valid, 1 not valid, 2 could not check
+  issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date YYYY-MM-DD] [--address TEXT] [--nation 汉] [--ttl SECONDS] [--draw]
+      an electronic ID QR code for a resident, as the province's phone app would show it (reference
+      issuer; sync/README.md, ID QR codes): the code on stdout, its expiry on stderr, --draw draws it on stderr
   list [--status STATUS] [--station ID]
   ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
       [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
@@ -101,6 +108,12 @@ async function main(argv: string[]): Promise<number> {
       qr: { type: 'string' },
       root: { type: 'string' },
       divisions: { type: 'string' },
+      'id-number': { type: 'string' },
+      sex: { type: 'string' },
+      'birth-date': { type: 'string' },
+      address: { type: 'string' },
+      nation: { type: 'string' },
+      draw: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -162,6 +175,12 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'officer':
         return await officerCommand(new OfficerStore(db), rest[0], o);
+      case 'issue-id-qr': {
+        const body = idQrIssueBody(o);
+        const r = await new ReferenceIdQrService(db).issue(body.holder, body.ttlSeconds);
+        await printIdQr(r.code, r.expiresAt, o.draw === true);
+        return 0;
+      }
       case 'list': {
         const apps = await store.listApplications({ ...(o.status ? { status: o.status } : {}), ...(o.station ? { stationId: o.station } : {}) });
         for (const a of apps) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
@@ -295,6 +314,35 @@ async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?
   return 0;
 }
 
+/** The holder of `issue-id-qr` from the options (birth date and sex from the ID number when not given), checked like the endpoint checks it. */
+function idQrIssueBody(o: Opts): IdQrIssueRequest {
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const id = (str('id-number') ?? '').trim().toUpperCase();
+  const m = /^\d{6}(\d{4})(\d{2})(\d{2})\d{2}(\d)[\dX]$/.exec(id);
+  const holder = {
+    name: str('name'),
+    idNumber: id,
+    sex: str('sex') ?? (m ? (Number(m[4]) % 2 === 1 ? 'male' : 'female') : 'unknown'),
+    birthDate: str('birth-date') ?? (m ? `${m[1]}-${m[2]}-${m[3]}` : undefined),
+    ...(str('address') ? { address: str('address') } : {}),
+    ...(str('nation') ? { nation: str('nation') } : {}),
+  };
+  const ttl = str('ttl');
+  const r = idQrIssueRequest.safeParse({ holder, ...(ttl !== undefined ? { ttlSeconds: Number(ttl) } : {}) });
+  if (!r.success) throw new PlatformError('VALIDATION_FAILED', 'issue-id-qr needs --name and a valid 18-character --id-number (--ttl 10–300 seconds)', 400, issuesOf(r.error));
+  return r.data;
+}
+
+/** The code alone on stdout (for scripts and a scanner test); its expiry in the station's time on stderr; `--draw` draws it. */
+async function printIdQr(code: string, expiresAt: string, draw: boolean): Promise<void> {
+  console.log(code);
+  console.error(`valid until ${stationDateTime(expiresAt, DEFAULT_STATION_TIME_ZONE)} (${DEFAULT_STATION_TIME_ZONE}); single use`);
+  if (draw) {
+    const { default: QRCode } = await import('qrcode');
+    console.error(await QRCode.toString(code, { type: 'utf8', errorCorrectionLevel: 'M' }));
+  }
+}
+
 function actionBody(o: Opts): BackOfficeActionRequest {
   const body: BackOfficeActionRequest = { actor: typeof o.actor === 'string' ? o.actor : 'cli' };
   if (typeof o.reasons === 'string') body.reasons = o.reasons.split(/[；;]/).map((s) => s.trim()).filter(Boolean);
@@ -317,6 +365,11 @@ async function runRemote(base: string, token: string, command: string, rest: str
     if (typeof o.station !== 'string') throw new PlatformError('VALIDATION_FAILED', 'enroll-code needs --station <id>', 400);
     const r = await call('POST', paths.adminEnrollCodes, { stationId: o.station, ...(typeof o.ttl === 'string' ? { ttlMinutes: Number(o.ttl) } : {}) });
     console.log(r.code);
+    return 0;
+  }
+  if (command === 'issue-id-qr') {
+    const r = await call('POST', idQrPaths.issue, idQrIssueBody(o));
+    await printIdQr(String(r.code), String(r.expiresAt), o.draw === true);
     return 0;
   }
   if (command === 'list') {

@@ -21,6 +21,7 @@ import { openStore } from '../platform';
 import type { SecurityOptions } from '../rate-limits';
 import { PlatformError, type Store } from '../store';
 import { forwardingIssuer } from '../seal-authority';
+import { UpstreamIdQrService } from '../identity/upstream';
 import { UpstreamReplicator, type HubLog } from './replicator';
 
 export interface StationHubOptions {
@@ -174,6 +175,8 @@ export async function startStationHub(options: StationHubOptions): Promise<Stati
       licenceRelay: client,
       // 电子印章: the hall's terminals get certificates of the province's seal authority, forwarded.
       sealIssuer: forwardingIssuer(client),
+      // ID QR codes are the province's to check (single use across the province): forwarded.
+      identityQr: new UpstreamIdQrService(() => client),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.security ? { security: options.security } : {}),
