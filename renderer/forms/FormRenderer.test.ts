@@ -6,7 +6,7 @@ import FormRenderer from './FormRenderer.vue';
 import { FormModel, type FieldFlag, type FormData, type UiElement } from './model';
 import type { FieldError } from '../../sync/protocol/forms/validate';
 
-const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { kiosk: { form: { requiredMark: '（必填）', yes: '是', no: '否', fromCard: '已从身份证读取', flagged: '需补正：{reason}' }, date: { choose: '点此选择日期' } } } } });
+const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { kiosk: { form: { requiredMark: '（必填）', yes: '是', no: '否', fromCard: '已从身份证读取', fromQr: '已从电子身份码读取', flagged: '需补正：{reason}' }, date: { choose: '点此选择日期' } } } } });
 const schema = {
   type: 'object',
   properties: {
@@ -31,7 +31,7 @@ const ui: UiElement = {
   ],
 };
 
-async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[]; cardKeys?: string[]; density?: 'kiosk' | 'desktop'; activeKey?: string; activeText?: string } = {}) {
+async function mount(initial: FormData, extra: { flagged?: unknown; errors?: FieldError[]; cardKeys?: string[]; cardSource?: 'card' | 'qr'; density?: 'kiosk' | 'desktop'; activeKey?: string; activeText?: string } = {}) {
   const model = new FormModel('表', schema, ui);
   const data = ref<FormData>(initial);
   const el = document.createElement('div');
@@ -46,6 +46,7 @@ async function mount(initial: FormData, extra: { flagged?: unknown; errors?: Fie
         ...(extra.flagged !== undefined ? { flagged: extra.flagged as FieldFlag[] } : {}),
         readonlyKeys: ['applicantName'],
         ...(extra.cardKeys ? { cardKeys: extra.cardKeys } : {}),
+        ...(extra.cardSource ? { cardSource: extra.cardSource } : {}),
         ...(extra.density ? { density: extra.density } : {}),
         ...(extra.activeKey ? { activeKey: extra.activeKey, activeText: extra.activeText ?? null } : {}),
         'onUpdate:modelValue': (v: FormData) => (data.value = v),
@@ -132,6 +133,14 @@ describe('FormRenderer', () => {
     const second = await mount({ applicantName: '王建国' }, { flagged: [] });
     expect(second.el.querySelectorAll('.form-field--flagged, .form-flag')).toHaveLength(0);
     second.app.unmount();
+  });
+
+  it('fields filled from an electronic ID QR code say so, not 已从身份证读取', async () => {
+    const { el, app } = await mount({ applicantName: '王建国' }, { cardKeys: ['applicantName'], cardSource: 'qr' });
+    const label = el.querySelector('label[for="f-applicantName"]')?.textContent ?? '';
+    expect(label).toContain('已从电子身份码读取');
+    expect(label).not.toContain('已从身份证读取');
+    app.unmount();
   });
 
   it('a read-only field says 已从身份证读取 only when the card filled it (a typed, locked ID number does not)', async () => {
