@@ -18,9 +18,9 @@ describe('role guard', () => {
   it('does not redirect while the role is unknown (bridge error screen)', () => {
     expect(guardTarget('/clerk', 'clerk', null, '/')).toBe(true);
   });
-  it('has the seven clerk pages and the four kiosk features', () => {
+  it('has the clerk pages (with 验章) and the four kiosk features', () => {
     const clerk = routes.find((r) => r.path === '/clerk')?.children?.map((c) => c.path);
-    expect(clerk).toEqual(['', 'new', 'cases', 'calling', 'dashboard', 'sync', 'devices', 'settings']);
+    expect(clerk).toEqual(['', 'new', 'cases', 'calling', 'dashboard', 'seal', 'sync', 'devices', 'settings']);
     const kiosk = routes.find((r) => r.path === '/kiosk')?.children?.map((c) => c.path);
     expect(kiosk).toEqual(['', 'services', 'progress', 'queue', 'evaluation', 'services/:code', 'identify', 'apply/:code', 'submitted']);
   });
