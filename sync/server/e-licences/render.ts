@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
 import { PDFDocument, rgb } from 'pdf-lib';
 
 const FONT_FILE = 'NotoSansSC_400Regular.ttf';
-const require = createRequire(import.meta.url);
-const fontkit = require('fontkit') as Parameters<PDFDocument['registerFontkit']>[0];
+// Not named `require`: the bundled demo platform worker (out/main) already declares one at the top level.
+const requireFromHere = createRequire(import.meta.url);
+const fontkit = requireFromHere('fontkit') as Parameters<PDFDocument['registerFontkit']>[0];
 
 function fontPath(): string {
   const resources = (process as { resourcesPath?: string }).resourcesPath;
@@ -21,7 +22,7 @@ function fontPath(): string {
     if (parent === dir) break;
     dir = parent;
   }
-  return require.resolve(`@expo-google-fonts/noto-sans-sc/400Regular/${FONT_FILE}`);
+  return requireFromHere.resolve(`@expo-google-fonts/noto-sans-sc/400Regular/${FONT_FILE}`);
 }
 let font: Uint8Array | null = null;
 
