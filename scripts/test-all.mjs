@@ -106,26 +106,36 @@ if ((!only || only.has('unit')) && !interrupted) {
 }
 
 if ((!only || only.has('e2e')) && !interrupted) {
-  const file = join(results, 'playwright.json');
-  rmSync(file, { force: true });
   // The suite runs in UTC with the clock a few minutes before midnight UTC (scripts/e2e-clock.mjs).
   const clock = e2eClockEnv();
   process.stdout.write(`${clock.line}\n`);
   lines.push(clock.line);
-  const r = await run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { ...clock.env, PLAYWRIGHT_JSON_OUTPUT_NAME: file });
-  if (existsSync(file)) {
-    const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
-    totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
-    totals.failed += s.unexpected ?? 0;
-    totals.skipped += s.skipped ?? 0;
-    lines.push(`e2e: ${s.expected ?? 0} passed, ${s.unexpected ?? 0} failed, ${s.skipped ?? 0} skipped, ${s.flaky ?? 0} flaky in ${r.seconds} s`);
-    if (!r.ok && !(s.unexpected > 0)) {
+  // Two passes: everything else on the config's workers, then the specs tagged @alone (a time budget
+  // that is a product promise, or a race that needs its writes in flight) one at a time with nothing
+  // else running.
+  const passes = [
+    { name: 'e2e', args: ['--grep-invert', '@alone'] },
+    { name: 'e2e alone', args: ['--grep', '@alone', '--workers', '1'] },
+  ];
+  for (const pass of passes) {
+    if (interrupted) break;
+    const file = join(results, `playwright-${pass.name.replace(/\s+/g, '-')}.json`);
+    rmSync(file, { force: true });
+    const r = await run(pass.name, bin('playwright'), ['test', '--reporter=list,json', ...pass.args], { ...clock.env, PLAYWRIGHT_JSON_OUTPUT_NAME: file });
+    if (existsSync(file)) {
+      const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
+      totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
+      totals.failed += s.unexpected ?? 0;
+      totals.skipped += s.skipped ?? 0;
+      lines.push(`${pass.name}: ${s.expected ?? 0} passed, ${s.unexpected ?? 0} failed, ${s.skipped ?? 0} skipped, ${s.flaky ?? 0} flaky in ${r.seconds} s`);
+      if (!r.ok && !(s.unexpected > 0)) {
+        totals.failed += 1;
+        lines.push(`${pass.name}: playwright exited ${r.status} with no failed test counted`);
+      }
+    } else {
       totals.failed += 1;
-      lines.push(`e2e: playwright exited ${r.status} with no failed test counted`);
+      lines.push(`${pass.name}: FAILED, no report (exit ${r.status})`);
     }
-  } else {
-    totals.failed += 1;
-    lines.push(`e2e: FAILED, no report (exit ${r.status})`);
   }
 }
 
