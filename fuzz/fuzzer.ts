@@ -33,6 +33,7 @@ import { quarantineKey } from '../renderer/db/quarantine';
 import { AuditLog, verifyChain, type AuditInput } from '../renderer/audit/chain';
 import { rxAuditStore } from '../renderer/audit/service';
 import { sameState } from '../sync/client/ownership';
+import { getAssumedMasterState, getLastCheckpointDoc } from 'rxdb';
 import { startFuzzTerminal, type BridgeFaults, type FuzzTerminal } from './terminal';
 import type { AttachmentRefOut } from '../preload/contract/attachment-calls';
 import type { DraftInput } from '../renderer/db/applications';
@@ -588,6 +589,17 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     return last;
   }
 
+  /** For a view that differs: where the in-process terminal's pull stands against the document (a skipped pull shows as a checkpoint past its seq). */
+  async function replicationState(t: FuzzTerminal | null, c: CollectionName, id: string): Promise<string> {
+    const st = t?.replication?.states.get(c);
+    const internal = st?.internalReplicationState;
+    if (!st || !internal) return '';
+    const down = (await getLastCheckpointDoc(internal, 'down')) as { seq?: number } | undefined;
+    const assumed = (await getAssumedMasterState(internal, [id]))[id];
+    const row = await host.platform.store.db.query<{ seq: string | number }>('SELECT seq FROM documents WHERE collection = $1 AND id = $2', [c, id]);
+    return `; replication: pull checkpoint ${down?.seq ?? 'none'}, platform seq ${row[0]?.seq ?? 'none'}, assumed platform state ${assumed ? summary(assumed.docData as Record<string, unknown>) : 'none'}${st.isStopped() ? ', stopped' : ''}`;
+  }
+
   async function platformDocs(collection: CollectionName): Promise<Map<string, Record<string, unknown>>> {
     const rows = await host.platform.store.db.query<{ id: string; data: Record<string, unknown> }>(
       'SELECT id, data FROM documents WHERE collection = $1 AND $2::text = ANY(stations)',
@@ -622,7 +634,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
           seen.add(id);
           const p = remote.get(id);
           if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await t.quarantined(c, id)}` });
-          else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}` });
+          else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}${await replicationState(nodes[i] ?? null, c, id)}` });
         }
         for (const id of remote.keys()) if (!seen.has(id)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} lacks ${c}/${id}` });
       }

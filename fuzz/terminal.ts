@@ -35,7 +35,12 @@ export const FUZZ_COLLECTIONS = ['applications', 'queue_tickets', 'evaluations']
  * answered. Together: a push answer delivered after a concurrent pull answer (issue 11).
  */
 export interface BridgeFaults {
-  order?: (collection: CollectionName) => { holdPullMs: number; pushAnswerMs: number } | null;
+  /**
+   * Answer ordering: pulls are held until a push of the collection was answered by the platform;
+   * then `afterPushApplied` runs (e.g. another writer changes a pushed document), the held pulls are
+   * released (and answered), and the push answer reaches the renderer `pushAnswerMs` later.
+   */
+  order?: (collection: CollectionName) => { holdPullMs: number; pushAnswerMs: number; afterPushApplied?: (ids: string[]) => Promise<void> } | null;
   /** Send each push twice (the first answer is lost, as when a retried request had arrived). */
   duplicatePush?: (collection: CollectionName) => boolean;
 }
@@ -143,6 +148,7 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
         stats.pushes++;
         const o = t.faults.order?.(input.collection);
         if (o) {
+          await o.afterPushApplied?.(input.rows.map((r) => String((r.newDocumentState as { id?: unknown }).id)));
           const releases = [...held].filter((e) => e.collection === input.collection);
           for (const e of releases) held.delete(e);
           if (releases.length) stats.delayedPushes++;

@@ -7,9 +7,12 @@
  * Only the leader window replicates (RxDB leader election across windows of one profile).
  * Rejected documents go to quarantine before the push handler returns, so the answer "done" to
  * RxDB never loses a refused document; a `FORM_INVALID` rejection's `fields` go with it.
+ *
+ * A document pulled while its push is in flight may be skipped by RxDB for good (see `PullRace`):
+ * the pull checkpoint is then moved back and the collection pulled again.
  */
-import { Subject, type Subscription } from 'rxjs';
-import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import { Subject, filter, firstValueFrom, type Subscription } from 'rxjs';
+import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, setCheckpoint, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
@@ -73,6 +76,33 @@ export interface TerminalReplication {
 
 /** Above this many candidates the pending count is the index count (an upper bound). */
 const EXACT_PENDING_LIMIT = 200;
+
+/**
+ * RxDB's downstream skips a pulled document whose local state differs from the state it assumes the
+ * platform has (a local write not yet acknowledged), yet moves the pull checkpoint past it: it counts
+ * on the push meeting the platform's newer state as a conflict. That holds for a push sent after the
+ * newer state was written. It fails for a push the platform applied *before* another writer changed
+ * the document (the back office's 受理, another terminal) when the pull with that newer state is
+ * processed before the push answer: the answer says "applied" (or carries the state stored then),
+ * RxDB records that as the platform's state, and nothing delivers the newer one again (found by the
+ * fuzzer on PostgreSQL: seed 700062, `fuzz/race.test.ts`). So each collection keeps the ids of its
+ * pushes in flight and, for an id pulled meanwhile (or pulled after its answer but before RxDB is done
+ * with that answer), the checkpoint its batch started from; once the push is answered and the upstream
+ * is idle, the pull checkpoint goes back there and the collection is pulled again: the platform sends
+ * the document's current state, which RxDB now applies. A needless rewind only re-pulls a few documents.
+ */
+interface PullRace {
+  /** Ids in push requests not yet answered (count of requests). */
+  inFlight: Map<string, number>;
+  /** Ids pulled while in flight → the lowest checkpoint seq their batches started from. */
+  pulledWhileInFlight: Map<string, number>;
+  /** Ids whose push was answered since the upstream was last idle (RxDB may not have recorded the answer yet). */
+  settling: Set<string>;
+  /** Where the pull checkpoint goes back to at the next rewind; null = none due. */
+  rewindTo: number | null;
+  rewindScheduled: boolean;
+  idle: Subscription | null;
+}
 const UP = COLLECTIONS.filter((c) => COLLECTION_POLICY[c].direction !== 'down');
 
 export function startReplication(db: TerminalDatabase, bridge: SyncBridge, options: ReplicationOptions): TerminalReplication {
@@ -100,6 +130,78 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     return sameState(a.stored, master) && sameState(a.pushed, localDoc);
   });
 
+  const races = new Map<CollectionName, PullRace>();
+  const raceOf = (name: CollectionName): PullRace => {
+    let r = races.get(name);
+    if (!r) races.set(name, (r = { inFlight: new Map(), pulledWhileInFlight: new Map(), settling: new Set(), rewindTo: null, rewindScheduled: false, idle: null }));
+    return r;
+  };
+
+  /** After the upstream is idle: the pull checkpoint back to `seq` (the lowest asked for), then pull again. */
+  function scheduleRewind(name: CollectionName, seq: number) {
+    const race = raceOf(name);
+    race.rewindTo = race.rewindTo === null ? seq : Math.min(race.rewindTo, seq);
+    const internal = states.get(name)?.internalReplicationState;
+    if (race.rewindScheduled || !internal) return;
+    race.rewindScheduled = true;
+    void firstValueFrom(internal.events.active.up.pipe(filter((active) => !active)))
+      .then(() => {
+        // In the downstream's own queue: after the batches being processed, before the next pull.
+        internal.streamQueue.down = internal.streamQueue.down.then(async () => {
+          race.rewindScheduled = false;
+          const to = race.rewindTo;
+          race.rewindTo = null;
+          if (to === null || internal.events.canceled.getValue()) return;
+          const at = (await getLastCheckpointDoc(internal, 'down')) as Checkpoint | undefined;
+          if (at && at.seq > to) await setCheckpoint(internal, 'down', { seq: to });
+          log('info', 'sync.pull-rewound', { collection: name, from: at?.seq ?? null, to });
+          streams.get(name)?.next('RESYNC');
+        });
+      })
+      .catch(() => {
+        race.rewindScheduled = false;
+      });
+  }
+
+  /** The pull handler saw `docs` (a batch pulled from `since`): note those racing a push. */
+  function notePulled(name: CollectionName, since: Checkpoint | null, docs: Doc[]) {
+    const race = races.get(name);
+    if (!race || (race.inFlight.size === 0 && race.settling.size === 0)) return;
+    const from = since?.seq ?? 0;
+    for (const d of docs) {
+      const id = String(d.id);
+      if (race.inFlight.has(id)) race.pulledWhileInFlight.set(id, Math.min(race.pulledWhileInFlight.get(id) ?? from, from));
+      else if (race.settling.has(id)) scheduleRewind(name, from);
+    }
+  }
+
+  function pushStarted(name: CollectionName, ids: string[]) {
+    const race = raceOf(name);
+    for (const id of ids) race.inFlight.set(id, (race.inFlight.get(id) ?? 0) + 1);
+  }
+
+  function pushEnded(name: CollectionName, ids: string[], answered: boolean) {
+    const race = raceOf(name);
+    for (const id of ids) {
+      const n = (race.inFlight.get(id) ?? 1) - 1;
+      if (n > 0) race.inFlight.set(id, n);
+      else race.inFlight.delete(id);
+    }
+    if (!answered) return; // RxDB pushes these again; their pulls are still noted
+    const internal = states.get(name)?.internalReplicationState;
+    if (internal && !race.idle) {
+      race.idle = internal.events.active.up.pipe(filter((active) => !active)).subscribe(() => race.settling.clear());
+      subs.push(race.idle);
+    }
+    for (const id of ids) {
+      if (race.settling.size < 10_000) race.settling.add(id);
+      const from = race.pulledWhileInFlight.get(id);
+      if (from === undefined) continue;
+      race.pulledWhileInFlight.delete(id);
+      scheduleRewind(name, from);
+    }
+  }
+
   for (const name of list) {
     const collection = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
     const stream = new Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>();
@@ -120,6 +222,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
         modifier: (d) => toLocal(name, d) as typeof d,
         handler: async (checkpoint, batchSize) => {
           const r = await bridge.pull({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
+          notePulled(name, checkpoint ?? null, r.documents);
           if (r.skipped > 0) setError('BAD_RESPONSE', `平台发来 ${r.skipped} 条无法识别的${label(name)}数据，已忽略；如持续出现，请联系平台运维。`);
           return { documents: r.documents as never[], checkpoint: r.checkpoint };
         },
@@ -131,10 +234,19 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
               // Local purges (retention) are never pushed: the platform keeps its records.
               modifier: (d: Doc) => (name === 'applications' && d._deleted ? null : toProtocol(name, d)) as typeof d,
               handler: async (rows) => {
-                const r = await bridge.push({
-                  collection: name,
-                  rows: rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState as Doc })),
-                });
+                const ids = rows.map((row) => String((row.newDocumentState as Doc).id));
+                pushStarted(name, ids);
+                let answered = false;
+                let r: Awaited<ReturnType<SyncBridge['push']>>;
+                try {
+                  r = await bridge.push({
+                    collection: name,
+                    rows: rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState as Doc })),
+                  });
+                  answered = true;
+                } finally {
+                  pushEnded(name, ids, answered);
+                }
                 const sent = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
                 const rejected = new Set<string>();
                 if (r.droppedFields) log('warn', 'sync.refused-fields-dropped', { collection: name, dropped: r.droppedFields });
