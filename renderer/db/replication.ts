@@ -94,10 +94,10 @@ const EXACT_PENDING_LIMIT = 200;
 interface PullRace {
   /** Ids in push requests not yet answered (count of requests). */
   inFlight: Map<string, number>;
-  /** Ids pulled while in flight → the lowest checkpoint seq their batches started from. */
-  pulledWhileInFlight: Map<string, number>;
-  /** Ids whose push was answered since the upstream was last idle (RxDB may not have recorded the answer yet). */
-  settling: Set<string>;
+  /** Ids pulled while in flight → the lowest checkpoint seq their batches started from, and the state pulled last. */
+  pulledWhileInFlight: Map<string, { from: number; doc: Doc }>;
+  /** Ids whose push was answered since the upstream was last idle (RxDB may not have recorded the answer yet) → the state answered. */
+  settling: Map<string, Doc>;
   /** Where the pull checkpoint goes back to at the next rewind; null = none due. */
   rewindTo: number | null;
   rewindScheduled: boolean;
@@ -133,7 +133,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
   const races = new Map<CollectionName, PullRace>();
   const raceOf = (name: CollectionName): PullRace => {
     let r = races.get(name);
-    if (!r) races.set(name, (r = { inFlight: new Map(), pulledWhileInFlight: new Map(), settling: new Set(), rewindTo: null, rewindScheduled: false, idle: null }));
+    if (!r) races.set(name, (r = { inFlight: new Map(), pulledWhileInFlight: new Map(), settling: new Map(), rewindTo: null, rewindScheduled: false, idle: null }));
     return r;
   };
 
@@ -170,8 +170,14 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     const from = since?.seq ?? 0;
     for (const d of docs) {
       const id = String(d.id);
-      if (race.inFlight.has(id)) race.pulledWhileInFlight.set(id, Math.min(race.pulledWhileInFlight.get(id) ?? from, from));
-      else if (race.settling.has(id)) scheduleRewind(name, from);
+      if (race.inFlight.has(id)) {
+        const seen = race.pulledWhileInFlight.get(id);
+        race.pulledWhileInFlight.set(id, { from: Math.min(seen?.from ?? from, from), doc: d });
+      } else {
+        // Answered, not yet recorded by RxDB: a state other than the answered one may be skipped.
+        const answered = race.settling.get(id);
+        if (answered && !sameState(answered, d)) scheduleRewind(name, from);
+      }
     }
   }
 
@@ -180,7 +186,8 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     for (const id of ids) race.inFlight.set(id, (race.inFlight.get(id) ?? 0) + 1);
   }
 
-  function pushEnded(name: CollectionName, ids: string[], answered: boolean) {
+  /** `answered`: per id, the state the platform answered (its stored state, or the pushed one); null = the push failed. */
+  function pushEnded(name: CollectionName, ids: string[], answered: Map<string, Doc> | null) {
     const race = raceOf(name);
     for (const id of ids) {
       const n = (race.inFlight.get(id) ?? 1) - 1;
@@ -194,11 +201,13 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       subs.push(race.idle);
     }
     for (const id of ids) {
-      if (race.settling.size < 10_000) race.settling.add(id);
-      const from = race.pulledWhileInFlight.get(id);
-      if (from === undefined) continue;
+      const state = answered.get(id);
+      if (state && race.settling.size < 10_000) race.settling.set(id, state);
+      const seen = race.pulledWhileInFlight.get(id);
+      if (!seen) continue;
       race.pulledWhileInFlight.delete(id);
-      scheduleRewind(name, from);
+      // Our own write coming back (or the state the answer carries) needs nothing; another may have been skipped.
+      if (!state || !sameState(state, seen.doc)) scheduleRewind(name, seen.from);
     }
   }
 
@@ -236,14 +245,15 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
               handler: async (rows) => {
                 const ids = rows.map((row) => String((row.newDocumentState as Doc).id));
                 pushStarted(name, ids);
-                let answered = false;
+                let answered: Map<string, Doc> | null = null;
                 let r: Awaited<ReturnType<SyncBridge['push']>>;
                 try {
                   r = await bridge.push({
                     collection: name,
                     rows: rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState as Doc })),
                   });
-                  answered = true;
+                  answered = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
+                  for (const c of r.conflicts) if (answered.has(String(c.id))) answered.set(String(c.id), c);
                 } finally {
                   pushEnded(name, ids, answered);
                 }
