@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createRxSchema, type RxJsonSchema } from 'rxdb';
+import { createRxDatabase, createRxSchema, type RxJsonSchema } from 'rxdb';
 import { defaultHashSha256 } from 'rxdb/plugins/utils';
 import { z } from 'zod';
-import { applicationDoc, serviceItemDoc, staffDoc } from '../../sync/protocol';
+import { applicationDoc, exampleApplication, exampleQueueTicket, serviceItemDoc, staffDoc } from '../../sync/protocol';
 import { ALL_SCHEMAS } from './schemas';
 import { EARLIER_SCHEMAS } from './migrations';
 import { storeSchemaFromZod, type StoreOverlay } from './derive-schema';
 import frozenSchemas from './schema-snapshot.json';
+import { openTerminalDatabase } from './database';
+import { toLocal } from './modifiers';
+import { createStorage } from './storage';
+import { TEST_PASSWORD } from './test-helpers';
 
 /**
  * The store's schemas as terminals have them on disk. RxDB refuses to open a collection whose
@@ -34,6 +38,27 @@ describe('store schemas derived from the protocol', () => {
     expect(derived!.version, `${name}: a new version needs npx tsx scripts/schema-snapshot.ts (see the comment above)`).toBe(frozen.version);
     expect(derived, `${name} changed at version ${frozen.version}: bump the version and add a migration`).toStrictEqual(frozen);
     expect(await rxHash(ALL_SCHEMAS[name as keyof typeof ALL_SCHEMAS] as unknown as AnySchema)).toBe(await rxHash(frozen));
+  });
+
+  it('a store created with the snapshot schemas opens with the derived ones, documents (and encrypted PII) intact', async () => {
+    const name = `frozen${Date.now()}`;
+    const old = await createRxDatabase({ name, storage: createStorage({ kind: 'memory' }), password: TEST_PASSWORD, multiInstance: false });
+    const defs = Object.fromEntries(Object.entries(snapshot.current).map(([c, schema]) => [c, { schema }]));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous collections from JSON
+    await old.addCollections(defs as any);
+    const app = toLocal('applications', exampleApplication());
+    const ticket = exampleQueueTicket();
+    await old.applications!.insert(app);
+    await old.queue_tickets!.insert(ticket);
+    await old.close();
+
+    const db = await openTerminalDatabase({ name, password: TEST_PASSWORD, storage: { kind: 'memory', validate: true }, multiInstance: false });
+    try {
+      expect((await db.applications.findOne(app.id as string).exec())?.applicant?.name).toBe('测试人');
+      expect((await db.queue_tickets.findOne(ticket.id).exec())?.number).toBe(ticket.number);
+    } finally {
+      await db.close();
+    }
   });
 
   it('keeps the earlier versions the migration tests open', () => {
