@@ -6,7 +6,7 @@
 import { startTerminalStore, type TerminalStore } from '../renderer/db/terminal-store';
 import { createDraft, saveCorrection, setTerminalStatus, submitApplication, updateForm, type DraftInput } from '../renderer/db/applications';
 import { openTerminalDatabase } from '../renderer/db/database';
-import { toLocal, toProtocol } from '../renderer/db/modifiers';
+import { protocolDocuments, toLocal, toProtocol } from '../renderer/db/modifiers';
 import { APPLICATION_STATUSES, uuidv7, type ApplicationDoc } from '../sync/protocol';
 import { call } from '../renderer/bridge/client';
 import { exampleApplication, exampleEvaluation, exampleFormData } from '../sync/protocol';
@@ -276,9 +276,7 @@ const api = {
   },
   /** Every document of a collection, in the protocol's form (as the invariants compare them). */
   async fuzzDocs(c: CollectionName): Promise<Record<string, unknown>[]> {
-    const col = (need().db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } }>)[c];
-    if (!col) return [];
-    return (await col.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>));
+    return protocolDocuments(need().db, c);
   },
   async fuzzSignIn(staffId: string, pin: string): Promise<string> {
     return (await call('staff.login', { staffId, pin })).state;

@@ -28,7 +28,7 @@ import {
   type CollectionName,
 } from '../sync/protocol';
 import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
-import { toProtocol } from '../renderer/db/modifiers';
+import { protocolDocuments, toProtocol } from '../renderer/db/modifiers';
 import { quarantineKey } from '../renderer/db/quarantine';
 import { AuditLog, verifyChain, type AuditInput } from '../renderer/audit/chain';
 import { rxAuditStore } from '../renderer/audit/service';
@@ -183,10 +183,7 @@ export function nodeWorldTerminal(t: FuzzTerminal): WorldTerminal {
     saveCorrection: async (id, patch, at) => void (await saveCorrection(t.db, id, patch as never, t.salt, at)),
     putAttachment: async (bytes, fileName) => t.feature.handlers['attachments.put']({ bytes: bytes.toString('base64'), mimeType: 'application/pdf', fileName }, caller),
     insertEvaluation: async (doc) => void (await t.db.evaluations.insert(doc as never)),
-    async docs(c) {
-      const col = (t.db as unknown as Record<string, { find(): { exec(): Promise<{ toJSON(withMeta?: boolean): unknown }[]> } } | undefined>)[c];
-      return col ? (await col.find().exec()).map((d) => toProtocol(c, d.toJSON(true) as Record<string, unknown>)) : [];
-    },
+    docs: (c) => protocolDocuments(t.db, c),
     pending: async () => (t.replication ? t.replication.pendingCount() : null),
     resync: () => t.replication?.resync(),
     quarantined: (c, id) => quarantined(t, c, id),

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 
 export const root = resolve(import.meta.dirname, '..');
 const STAMP = join(root, 'out', '.build-stamp');
-const SOURCES = ['main', 'preload', 'renderer', 'sync/protocol', 'sync/client', 'devices', 'backoffice', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.base.json'];
+// sync/server is bundled too: main's demo platform worker (out/main/demo-platform-worker.js) runs it.
+const SOURCES = ['main', 'preload', 'renderer', 'sync/protocol', 'sync/client', 'sync/server', 'devices', 'backoffice', 'electron.vite.config.ts', 'package-lock.json', 'tsconfig.base.json'];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

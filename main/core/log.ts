@@ -1,7 +1,6 @@
 /**
- * Structured logging for main-side services (issue 13 item 6: logs for an audit, not for an
- * attacker). pino writes one JSON object a line (`level`, `time`, `scope`, `event`, fields);
- * English event names.
+ * Structured logging for main-side services (logs for an audit, not for an attacker). pino writes
+ * one JSON object a line (`level`, `time`, `scope`, `event`, fields); English event names.
  *
  * - **Scrubbed**: fields whose names say name, address, ID number, phone, token, PIN, key … are
  *   never written; in every other value ID-number, phone and long digit patterns are replaced, and
@@ -193,7 +192,7 @@ interface Shared {
 
 function createShared(options: LoggerOptions): Shared {
   const now = options.now ?? Date.now;
-  // Logs are the owner's only (0700 folder, 0600 files), existing ones included (issue 13).
+  // Logs are the owner's only (0700 folder, 0600 files), existing ones included.
   if (options.file) privateTree(dirname(options.file));
   const file = options.file ? rollingFile(options.file, options) : null;
   const stderr = options.stderr !== false;

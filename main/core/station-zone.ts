@@ -5,10 +5,11 @@
  * `<dataDir>/sync/station-zone.json`, so a restart offline still prints in the station's zone); else
  * Asia/Shanghai. The renderer resolves the same order from `app.info` and its synced station_config.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_STATION_TIME_ZONE, isTimeZone } from '../../sync/protocol/station-time';
 import type { Logger } from './log';
+import { writeFileAtomicSync } from './atomic-file';
 
 export interface StationZone {
   /** The zone to print and compute "today" in. */
@@ -39,10 +40,7 @@ export function createStationZone(options: { override?: string | undefined; data
         if (tz === learned) continue;
         learned = tz;
         try {
-          mkdirSync(path.dirname(file), { recursive: true });
-          const tmp = `${file}.${process.pid}.tmp`;
-          writeFileSync(tmp, JSON.stringify({ timeZone: tz }), { mode: 0o600 });
-          renameSync(tmp, file);
+          writeFileAtomicSync(file, JSON.stringify({ timeZone: tz }));
         } catch {
           options.log?.warn('station-zone.save-failed');
         }

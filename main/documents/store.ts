@@ -13,7 +13,8 @@
  * document or none (temp leftovers and old spool files are swept at start-up).
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../core/atomic-file';
 import { join } from 'node:path';
 
 const MAGIC = Buffer.from('TTD1');
@@ -59,9 +60,7 @@ export class DocumentStore {
 
   private atomicWrite(path: string, bytes: Buffer): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const tmp = `${path}.${randomUUID()}.tmp`;
-    writeFileSync(tmp, bytes, { mode: 0o600, flush: true });
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, bytes, { durable: true });
   }
 
   /** Stores a document with personal data, encrypted. */

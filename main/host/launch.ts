@@ -1,5 +1,5 @@
 /**
- * One-time launch codes for the browser host (issue 13 item 4).
+ * One-time launch codes for the browser host.
  *
  * The host never hands a browser its bridge credential. It hands it a launch code in the URL
  * fragment (`#launch=<code>`); the page posts the code once to `/__terminal/session` and gets a

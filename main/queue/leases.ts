@@ -1,5 +1,5 @@
 /**
- * Offline 取号 for a kiosk while the station hub is down (issue 15, "hub loss").
+ * Offline 取号 for a kiosk while the station hub is down ("hub loss").
  *
  * While the hub answers, the kiosk keeps a small block of numbers per queue category leased from it
  * (`POST /api/v1/queue/lease`, sync/client/queue.ts `queueLease`): the hub reserves them from the same

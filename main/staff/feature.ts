@@ -1,5 +1,5 @@
 /**
- * Main side of clerk sign-in (issue 7).
+ * Main side of clerk sign-in (the clerk workbench's staff login, session lock and offline PIN check).
  *
  * - Online: `POST /api/v1/staff/login` through the sync feature's PlatformClient (one transport, the
  *   terminal token). The answer's verifier is cached with the platform's `offlineValidUntil`.

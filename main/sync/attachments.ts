@@ -30,7 +30,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, chmodSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { Backoff, backoffDelay, type BackoffOptions } from '../../sync/client/backoff';
@@ -38,6 +38,7 @@ import { SYNC_ERROR_MESSAGES, type SyncErrorCode } from '../../sync/client/error
 import { AttachmentTransferError, uploadAttachment, type AttachmentTransferCode } from '../../sync/client/attachments';
 import { ATTACHMENT_MIME_TYPES, hasMagic, MAX_ATTACHMENT_BYTES, type AttachmentMimeType, type AttachmentRefOut, type AttachmentStatus } from '../../preload/contract/attachment-calls';
 import type { Logger } from '../core/log';
+import { writeFileAtomic } from '../core/atomic-file';
 
 const MAGIC = Buffer.from('TTA1');
 const IV = 12;
@@ -184,16 +185,7 @@ export class AttachmentStore {
     const ct = Buffer.concat([cipher.update(len), cipher.update(metaBytes), cipher.update(bytes), cipher.final()]);
     const sealed = Buffer.concat([MAGIC, iv, cipher.getAuthTag(), ct]);
 
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(sealed);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    await this.syncDir();
+    await writeFileAtomic(file, sealed, { durable: true });
     return ref;
   }
 

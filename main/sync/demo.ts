@@ -19,9 +19,11 @@ export interface DemoPlatform {
 
 /**
  * The worker: the bundled entry next to the main bundle, or, running from sources (tsx, vitest),
- * the TypeScript file loaded through tsx's loader registered inside the worker.
+ * the TypeScript file loaded through tsx's loader registered inside the worker. `workerFile` names
+ * the bundled entry explicitly (the smoke test of the build, demo-bundle.test.ts).
  */
-function createWorker(workerData: unknown): Worker {
+function createWorker(workerData: unknown, workerFile?: string): Worker {
+  if (workerFile) return new Worker(workerFile, { workerData });
   const here = import.meta.dirname;
   for (const candidate of [path.join(here, 'demo-platform-worker.js'), path.join(here, '..', 'demo-platform-worker.js')]) {
     if (existsSync(candidate)) return new Worker(candidate, { workerData });
@@ -31,9 +33,9 @@ function createWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-export async function startDemoPlatform(dataDir: string, port = 0): Promise<DemoPlatform> {
+export async function startDemoPlatform(dataDir: string, port = 0, options: { workerFile?: string } = {}): Promise<DemoPlatform> {
   const stationId = DEMO_STATIONS[0];
-  const worker = createWorker({ dataDir: path.join(dataDir, 'demo-platform'), port, stationId });
+  const worker = createWorker({ dataDir: path.join(dataDir, 'demo-platform'), port, stationId }, options.workerFile);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;

@@ -1,7 +1,7 @@
 /**
  * Where main keeps secrets (the database master key, the terminal token, the province's lookup
- * key, the staff cache with its PIN verifiers, ID numbers and phones). Issue 13 item 5: never as
- * plain files beside the encrypted data.
+ * key, the staff cache with its PIN verifiers, ID numbers and phones): never as plain files beside
+ * the encrypted data.
  *
  * `hostSecretStore` picks, in this order:
  * 1. Electron's `safeStorage` (DPAPI, Keychain, libsecret/kwallet), files sealed by it, unless on
@@ -19,8 +19,9 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
-import { readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file';
 
 export type SecretStorageKind = 'keyring' | 'safeStorage' | 'file';
 
@@ -58,13 +59,8 @@ async function readOrNull(file: string): Promise<Buffer | null> {
   }
 }
 
-/** Temp file (0600) + rename: a crash leaves the old value or the new one. */
-async function writePrivate(file: string, data: Buffer): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  await rename(tmp, file);
-}
+/** Temp file (0600) + rename (../core/atomic-file.ts): a crash leaves the old value or the new one. */
+const writePrivate = (file: string, data: Buffer): Promise<void> => writeFileAtomic(file, data);
 
 function checkName(name: string): void {
   if (!NAME.test(name)) throw new Error('invalid secret name');

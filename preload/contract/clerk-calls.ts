@@ -1,5 +1,5 @@
 /**
- * Bridge calls and events of the clerk workbench (issue 7): staff sign-in, session lock.
+ * Bridge calls and events of the clerk workbench: staff sign-in, session lock.
  *
  * PINs travel page → main only in `staff.login` / `staff.unlock`; verifiers never leave main.
  * Every call here is clerk-only. They are the sign-in and status calls, so none is `requiresStaff`:

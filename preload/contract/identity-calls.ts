@@ -1,5 +1,5 @@
 /**
- * Bridge calls of 可信身份认证 (issue 17 item 4): the kiosk sends a scanned electronic ID QR code
+ * Bridge calls of 可信身份认证 (electronic ID QR code): the kiosk sends a scanned electronic ID QR code
  * (from the keyboard-wedge capture in the page or a serial scanner's `devices.qrScan` event); main
  * redeems it at the platform with the terminal's token (sync/client/id-qr.ts) and answers the
  * holder's identity, which the page turns into the resident's session like a card read. The answer

@@ -1,5 +1,5 @@
 /**
- * Bridge calls and events of the terminal store's replication (issue 5: store and sync).
+ * Bridge calls and events of the terminal store's replication.
  *
  * The renderer keeps the data (RxDB); main keeps the network and the credentials. The renderer's
  * pull/push handlers call `sync.pull` / `sync.push`; main talks HTTP to the platform with the

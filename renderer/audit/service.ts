@@ -7,7 +7,7 @@ import type { AuditEventDoc } from '../../sync/protocol';
 import { call } from '../bridge/client';
 import { clerkStore } from '../clerk/terminal-store';
 import { log as appLog } from '../shared/log';
-import { AuditLog, type AuditInput, type AuditStore, type VerifyResult } from './chain';
+import { AuditLog, type AuditInput, type AuditStore } from './chain';
 
 let current: Promise<AuditLog> | null = null;
 
@@ -50,8 +50,4 @@ export async function audit(input: AuditInput): Promise<AuditEventDoc | null> {
     appLog('warn', 'audit.append-failed', { action: input.action, error: e instanceof Error ? e.name : 'unknown' });
     return null;
   }
-}
-
-export async function verifyAudit(): Promise<VerifyResult> {
-  return (await auditLog()).verify();
 }

@@ -4,7 +4,7 @@
  * applications that survive a crash or a kill. Reaching the platform exactly once is the
  * replication's job: the UUIDv7 id is the idempotency key and the platform treats replays as no-ops.
  */
-import { uuidv7, uuidV7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
+import { terminalMayTransition, TERMINAL_EDITABLE_STATUSES, uuidv7, uuidV7, type Applicant, type ApplicationDoc, type ApplicationStatus } from '../../sync/protocol';
 import type { TerminalDatabase } from './database';
 import { applicationLocalOnly, type ApplicationLocal } from './schemas';
 import { editQuarantined, openFormRefusal, retryQuarantined, supersedeRefusal } from './quarantine';
@@ -71,9 +71,9 @@ export async function createDraft(db: TerminalDatabase, input: DraftInput, idHas
 export async function setTerminalStatus(db: TerminalDatabase, id: string, to: Extract<ApplicationStatus, 'submitted' | 'resubmitted' | 'withdrawn'>, now = new Date()): Promise<ApplicationLocal> {
   const doc = await db.applications.findOne(id).exec();
   if (!doc) throw new Error('no such application');
-  const allowed: Record<string, string[]> = { submitted: ['draft'], resubmitted: ['supplement_required'], withdrawn: ['draft', 'supplement_required'] };
   if (doc.status === to) return doc.toMutableJSON();
-  if (!allowed[to]!.includes(doc.status)) throw new Error(`cannot move an application from ${doc.status} to ${to}`);
+  // The transitions a terminal may make are the protocol's (sync/protocol/status.ts), as the platform checks them.
+  if (!terminalMayTransition(doc.status, to)) throw new Error(`cannot move an application from ${doc.status} to ${to}`);
   const at = now.toISOString();
   const next = await doc.incrementalModify((d) => ({
     ...d,
@@ -118,7 +118,7 @@ export const submitApplication = (db: TerminalDatabase, id: string, now?: Date) 
 export async function updateForm(db: TerminalDatabase, id: string, patch: Partial<Pick<ApplicationLocal, 'formData' | 'applicant' | 'agent' | 'authorization' | 'materials'>>, idHashSalt: string, now = new Date()): Promise<void> {
   const doc = await db.applications.findOne(id).exec();
   if (!doc) throw new Error('no such application');
-  if (doc.status !== 'draft' && doc.status !== 'supplement_required') {
+  if (!TERMINAL_EDITABLE_STATUSES.includes(doc.status)) {
     const refusal = doc.status === 'submitted' || doc.status === 'resubmitted' ? await openFormRefusal(db, id) : null;
     if (!refusal) throw new Error(`the application is ${doc.status}; it can't be edited on the terminal`);
     const extra = Object.keys(patch).filter((k) => k !== 'formData' && k !== 'materials');

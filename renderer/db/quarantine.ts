@@ -3,7 +3,7 @@
  * kept here with the platform's reason — a full copy, encrypted at rest — so they are never lost,
  * never block the other documents, and can be shown, edited and sent again.
  */
-import type { CollectionName, RefusedField } from '../../sync/protocol';
+import { TERMINAL_EDITABLE_STATUSES, type ApplicationStatus, type CollectionName, type RefusedField } from '../../sync/protocol';
 import { TERMINAL_OWNED_APPLICATION_FIELDS } from '../../sync/client/ownership';
 import { sanitizeRefusedFields, withoutFieldsSuffix } from '../../sync/client/refused-fields';
 import { log } from '../shared/log';
@@ -90,9 +90,9 @@ export async function retryQuarantined(db: TerminalDatabase, key: string, now = 
   if (collection === 'applications' && current) {
     next = current.toMutableJSON() as unknown as Record<string, unknown>;
     for (const f of TERMINAL_OWNED_APPLICATION_FIELDS) if (copy[f] !== undefined) next[f] = copy[f];
-    const cur = next as { status: string; statusHistory: unknown[] };
+    const cur = next as { status: ApplicationStatus; statusHistory: unknown[] };
     const wanted = copy as { status: string; statusHistory: { by: string }[] };
-    if (['draft', 'supplement_required'].includes(cur.status) && wanted.status !== cur.status) {
+    if (TERMINAL_EDITABLE_STATUSES.includes(cur.status) && wanted.status !== cur.status) {
       next.status = wanted.status;
       next.statusHistory = [...cur.statusHistory, ...wanted.statusHistory.filter((h) => h.by === 'terminal').slice(-1)];
       next.submittedAt = (copy.submittedAt as string | null) ?? null;

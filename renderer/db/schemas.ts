@@ -1,22 +1,26 @@
 /**
  * JSON schemas of the terminal's RxDB collections (ARCHITECTURE.md "Data model").
  *
- * Eight replicated collections mirror sync/protocol's documents one to one (same members, so the
- * platform accepts what the terminal pushes), plus one local-only collection, `sync_quarantine`.
- * 9 collections in all: the open-source tier keeps at most 13 open per process (rxdb 17.6).
+ * Eight replicated collections are derived from sync/protocol's zod documents (./derive-schema.ts:
+ * same members, so the platform accepts what the terminal pushes) with a small overlay each for what
+ * only the store knows; two local-only collections, `sync_quarantine` and `kiosk_drafts`, are written
+ * here. 10 collections in all: the open-source tier keeps at most 13 open per process (rxdb 17.6).
  *
  * Local representation differs from the protocol for applications only (see ./modifiers.ts):
  * `applicantIdHash` is `''` instead of `null` so it can be indexed, and two local-only members are
  * derived from the document for the clerk's list (never replicated, stripped before a push):
  * `assistantId` (staff id of the assistant who filed it — it sits inside the encrypted `agent`
  * otherwise) and `newestFirst` (the creation time inverted, so "newest first" is an ascending index
- * walk that stops after one page instead of a sort of the whole range).
+ * walk that stops after one page instead of a sort of the whole range). Staff: the renderer never
+ * holds the ID number and phone.
  *
  * Rules of the free Dexie storage: indexed strings have `maxLength`, indexed numbers `minimum`,
  * `maximum`, `multipleOf`, and every indexed field is required. Encrypted fields (crypto-js) are
  * stored as ciphertext and can't be queried: lookups go through salted hashes instead.
  *
- * Bump `version` and add a migration strategy in ./migrations.ts for every change.
+ * RxDB compares the schema of an existing store with this one on open: any change (in zod or here)
+ * needs a `version` bump and a migration strategy in ./migrations.ts, then a refreshed
+ * ./schema-snapshot.json (./schemas.test.ts says how).
  */
 import type { RxJsonSchema } from 'rxdb';
 import type {
@@ -30,7 +34,18 @@ import type {
   RendererStaffDoc,
   StationConfigDoc,
 } from '../../sync/protocol';
-import { MAX_REFUSED_FIELDS } from '../../sync/protocol';
+import {
+  applicationDoc,
+  auditEventDoc,
+  evaluationDoc,
+  formSchemaDoc,
+  MAX_REFUSED_FIELDS,
+  queueTicketDoc,
+  serviceItemDoc,
+  staffDoc,
+  stationConfigDoc,
+} from '../../sync/protocol';
+import { storeSchemaFromZod } from './derive-schema';
 
 /** Local application: `applicantIdHash` is '' when unknown (indexable), plus the local-only members. */
 export type ApplicationLocal = Omit<ApplicationDoc, 'applicantIdHash'> & { applicantIdHash: string } & ApplicationLocalOnly;
@@ -108,110 +123,38 @@ export interface KioskDraftDoc {
 
 const str = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const iso = { type: 'string', maxLength: 40 } as const;
-const isoOrNull = { type: ['string', 'null'], maxLength: 40 } as const;
 const strOrNull = (maxLength: number) => ({ type: ['string', 'null'], maxLength }) as const;
-const bool = { type: 'boolean' } as const;
 const obj = { type: 'object' } as const;
 const objOrNull = { type: ['object', 'null'] } as const;
-const arr = (items: object = {}) => ({ type: 'array', items }) as const;
 const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum, multipleOf: 1 }) as const;
-const base = { id: str(128), _deleted: bool, updatedAt: iso } as const;
 
-export const serviceItemSchema = {
+// The replicated collections: members from the protocol's zod documents (./derive-schema.ts), plus
+// what only the store knows. `maxLength` here bounds strings the protocol states as an enum or a
+// pattern (indexed strings need one); `maximum` narrows integers the protocol leaves open.
+
+export const serviceItemSchema = storeSchemaFromZod<ServiceItemDoc>('service_items', serviceItemDoc, {
   title: 'service item (事项)',
   version: 1,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    code: str(128),
-    name: str(200),
-    department: str(100),
-    type: str(2),
-    level: str(1),
-    target: str(20),
-    topics: arr({ type: 'string' }),
-    lifeEvents: arr({ type: 'string' }),
-    materials: arr(obj),
-    formId: str(128),
-    formVersion: int(1, 1_000_000),
-    timeLimit: obj,
-    fee: obj,
-    proxyAllowed: str(20),
-    crossProvince: bool,
-    /** 通办: scope, basis, accepting divisions (sync/protocol/tongban.ts); absent = local only. */
-    tongban: obj,
-    pinyin: str(600),
-    initials: str(200),
-    keywords: arr({ type: 'string' }),
-    guide: str(4000),
-    sortOrder: int(0, 1_000_000),
-  },
   required: ['id', 'updatedAt', 'code', 'name', 'department', 'formId', 'formVersion', 'sortOrder', 'initials', 'level'],
   // Catalog list (sorted), by department, by pinyin initials (search box), by level.
   indexes: ['sortOrder', ['department', 'sortOrder'], 'initials', ['level', 'sortOrder'], 'code'],
-} as const satisfies RxJsonSchema<ServiceItemDoc>;
+  maxLength: { type: 2, level: 1, target: 20, proxyAllowed: 20 },
+  maximum: { formVersion: 1_000_000 },
+});
 
-export const formSchemaSchema = {
+export const formSchemaSchema = storeSchemaFromZod<FormSchemaDoc>('form_schemas', formSchemaDoc, {
   title: 'form schema',
   version: 0,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    formId: str(128),
-    version: int(1, 1_000_000),
-    title: str(200),
-    jsonSchema: obj,
-    uiSchema: obj,
-    pdfLayout: objOrNull,
-  },
   required: ['id', 'updatedAt', 'formId', 'version', 'title', 'jsonSchema', 'uiSchema'],
   indexes: [['formId', 'version']],
-} as const satisfies RxJsonSchema<FormSchemaDoc>;
+  maximum: { version: 1_000_000 },
+});
 
-export const applicationSchema = {
+export const applicationSchema = storeSchemaFromZod<ApplicationLocal>('applications', applicationDoc, {
   title: 'application (申请)',
   version: 3,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    id: str(36),
-    stationId: str(64),
-    terminalId: str(128),
-    serviceItemCode: str(128),
-    formId: str(128),
-    formVersion: int(1, 1_000_000),
-    channel: str(10),
-    /** PII: encrypted at rest. */
-    applicant: objOrNull,
-    /** Salted SHA-256 of the ID number, or '' (local form of null). */
-    applicantIdHash: str(64),
-    /** PII of the 代办人: encrypted at rest. */
-    agent: objOrNull,
-    authorization: objOrNull,
-    /** Form fields incl. name, ID number, phone, address, bank account: encrypted at rest. */
-    formData: obj,
-    materials: arr(obj),
-    /** 通办: the division chosen to handle it (absent = here). Not PII. */
-    tongban: obj,
-    status: str(24),
-    acceptanceNo: strOrNull(64),
-    supplement: objOrNull,
-    decision: objOrNull,
-    statusHistory: arr(obj),
-    createdAt: iso,
-    submittedAt: isoOrNull,
-    /** Local only (not replicated): staff id of the assistant, or ''. Not PII of the resident. */
-    assistantId: str(128),
-    /** Local only (not replicated): inverted creation time, ascending = newest first. */
-    newestFirst: str(13),
-  },
   required: ['id', 'updatedAt', 'stationId', 'serviceItemCode', 'formId', 'formVersion', 'channel', 'applicantIdHash', 'status', 'createdAt', 'statusHistory', 'formData', 'materials', 'assistantId', 'newestFirst'],
+  // PII (applicant, the 代办人, the form's fields incl. name, ID number, phone, address, bank account).
   encrypted: ['applicant', 'agent', 'formData'],
   // Work queues by status; the day (summary) by creation time; "my applications" by ID hash; by channel.
   // The clerk's list, newest first, one page per index walk: unfiltered, by status, by item, by assistant.
@@ -225,127 +168,59 @@ export const applicationSchema = {
     ['serviceItemCode', 'newestFirst'],
     ['assistantId', 'newestFirst'],
   ],
-} as const satisfies RxJsonSchema<ApplicationLocal>;
+  maxLength: { channel: 10, status: 24 },
+  maximum: { formVersion: 1_000_000 },
+  // The salted ID hash is '' when unknown (indexed), not null.
+  notNull: ['applicantIdHash'],
+  localOnly: {
+    /** Staff id of the assistant, or ''. Not PII of the resident. */
+    assistantId: str(128),
+    /** Inverted creation time, ascending = newest first. */
+    newestFirst: str(13),
+  },
+});
 
-export const queueTicketSchema = {
+export const queueTicketSchema = storeSchemaFromZod<QueueTicketDoc>('queue_tickets', queueTicketDoc, {
   title: 'queue ticket (排队号)',
   version: 1,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    id: str(36),
-    stationId: str(64),
-    number: str(8),
-    category: str(20),
-    priority: str(20),
-    status: str(12),
-    issuedAt: iso,
-    calledAt: isoOrNull,
-    servedAt: isoOrNull,
-    finishedAt: isoOrNull,
-    window: strOrNull(20),
-    staffId: strOrNull(128),
-    serviceItemCode: strOrNull(128),
-    applicationId: strOrNull(36),
-    recallCount: int(0, 99),
-    transferredFrom: strOrNull(20),
-    reservedWindow: strOrNull(20),
-    leased: bool,
-  },
   required: ['id', 'updatedAt', 'stationId', 'number', 'category', 'priority', 'status', 'issuedAt', 'recallCount'],
   // Waiting line (by status, in issue order), per category, the day's list.
   indexes: [['status', 'issuedAt'], ['category', 'status', 'issuedAt'], 'issuedAt'],
-} as const satisfies RxJsonSchema<QueueTicketDoc>;
+  maxLength: { number: 8, priority: 20, status: 12 },
+});
 
-export const evaluationSchema = {
+export const evaluationSchema = storeSchemaFromZod<EvaluationDoc>('evaluations', evaluationDoc, {
   title: 'evaluation (好差评)',
   version: 0,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    id: str(36),
-    stationId: str(64),
-    level: int(1, 5),
-    indicators: arr({ type: 'string' }),
-    reasons: arr({ type: 'string' }),
-    comment: strOrNull(500),
-    channel: str(20),
-    applicationId: strOrNull(36),
-    ticketId: strOrNull(36),
-    staffId: strOrNull(128),
-    serviceItemCode: strOrNull(128),
-    createdAt: iso,
-  },
   required: ['id', 'updatedAt', 'stationId', 'level', 'createdAt', 'channel'],
   indexes: ['createdAt', ['level', 'createdAt']],
-} as const satisfies RxJsonSchema<EvaluationDoc>;
+  maxLength: { channel: 20 },
+});
 
-export const auditEventSchema = {
+export const auditEventSchema = storeSchemaFromZod<AuditEventDoc>('audit_events', auditEventDoc, {
   title: 'audit event',
   version: 0,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    id: str(36),
-    stationId: str(64),
-    terminalId: strOrNull(128),
-    actor: obj,
-    action: str(80),
-    target: objOrNull,
-    at: iso,
-    prevHash: strOrNull(64),
-    hash: str(64),
-    details: obj,
-  },
   required: ['id', 'updatedAt', 'stationId', 'actor', 'action', 'at', 'hash', 'details'],
   indexes: ['at', ['action', 'at']],
-} as const satisfies RxJsonSchema<AuditEventDoc>;
+  maxLength: { action: 80 },
+});
 
-export const staffSchema = {
+export const staffSchema = storeSchemaFromZod<RendererStaffDoc>('staff', staffDoc, {
   title: 'staff',
   version: 0,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    name: str(100),
-    role: str(20),
-    stations: arr({ type: 'string' }),
-    active: bool,
-    pinVerifier: objOrNull,
-  },
   required: ['id', 'updatedAt', 'name', 'role', 'stations', 'active'],
   indexes: [['role', 'name']],
-} as const satisfies RxJsonSchema<RendererStaffDoc>;
+  maxLength: { role: 20 },
+  // The ID number and phone stay in main's staff cache (RendererStaffDoc).
+  omit: ['idNumber', 'phone'],
+});
 
-export const stationConfigSchema = {
+export const stationConfigSchema = storeSchemaFromZod<StationConfigDoc>('station_config', stationConfigDoc, {
   title: 'station config',
   version: 2,
-  primaryKey: 'id',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...base,
-    stationId: str(64),
-    name: str(100),
-    divisionCode: str(12),
-    level: str(10),
-    windows: arr(obj),
-    queueCategories: arr(obj),
-    kioskContent: obj,
-    retentionDays: int(1, 3650),
-    timeZone: str(64),
-    queuePolicy: obj,
-  },
   required: ['id', 'updatedAt', 'stationId', 'name', 'retentionDays'],
-} as const satisfies RxJsonSchema<StationConfigDoc>;
+  maxLength: { divisionCode: 12, level: 10 },
+});
 
 export const quarantineSchema = {
   title: 'sync quarantine (local only)',

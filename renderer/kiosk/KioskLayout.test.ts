@@ -97,7 +97,7 @@ describe('kiosk layout', () => {
 
   it('away from home: countdown after the idle timeout, 继续办理 returns, then a reset goes home and wipes', async () => {
     const session = useSessionStore();
-    session.setResident({ name: '测试', idNumber: '000000000000000000' });
+    session.touch();
     sessionStorage.setItem('terminal.session.step', '2');
     await router.push('/kiosk/queue');
     await settle();

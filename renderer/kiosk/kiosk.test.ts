@@ -17,7 +17,8 @@ describe('resetKioskSession (idle reset: a new person arrives)', () => {
     const session = useSessionStore();
     const elderly = useElderlyStore();
     elderly.set(true);
-    session.setResident({ name: '测试', idNumber: '000000000000000000' });
+    session.touch();
+    session.saveDraft('MZ06', { field: 'value' });
     sessionStorage.setItem(`${SESSION_KEY_PREFIX}step`, '3');
     sessionStorage.setItem('unrelated', 'kept');
     sessionStorage.setItem('terminal.bridge', 'browser-bridge-token');
@@ -26,7 +27,8 @@ describe('resetKioskSession (idle reset: a new person arrives)', () => {
     resetKioskSession({ session, elderly, storage: sessionStorage, navigateHome });
 
     expect(session.active).toBe(false);
-    expect(session.resident).toBeNull();
+    expect(session.startedAt).toBeNull();
+    expect(session.drafts).toEqual({});
     expect(elderly.enabled).toBe(false);
     expect(document.documentElement.dataset.elderly).toBeUndefined();
     expect(sessionStorage.getItem(ELDERLY_KEY)).toBeNull();

@@ -16,13 +16,14 @@ describe('session store', () => {
   it('starts empty', () => {
     const session = useSessionStore();
     expect(session.active).toBe(false);
-    expect(session.resident).toBeNull();
+    expect(session.startedAt).toBeNull();
     expect(session.drafts).toEqual({});
   });
 
-  it('becomes active with a resident or a draft, and wipe() forgets everything', () => {
+  it('becomes active with a started session or a draft, and wipe() forgets everything', () => {
     const session = useSessionStore();
-    session.setResident({ name: '测试', idNumber: '000000000000000000' });
+    session.touch();
+    expect(session.active).toBe(true);
     session.saveDraft('360000-000-01', { field: 'value' });
     sessionStorage.setItem(`${SESSION_KEY_PREFIX}draft`, 'x');
     sessionStorage.setItem(ELDERLY_KEY, '1');
@@ -33,7 +34,6 @@ describe('session store', () => {
 
     expect(session.active).toBe(false);
     expect(session.startedAt).toBeNull();
-    expect(session.resident).toBeNull();
     expect(session.drafts).toEqual({});
     expect(sessionStorage.getItem(`${SESSION_KEY_PREFIX}draft`)).toBeNull();
     // The session store only owns session keys; the idle reset turns elderly mode off itself.

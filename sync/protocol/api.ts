@@ -99,11 +99,7 @@ export const pullQuery = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPullLimit).optional(),
 });
 
-export const pullResponse = z.object({
-  documents: z.array(z.record(z.string(), z.unknown())),
-  /** Pass it back unchanged; equals the input when there is nothing new. */
-  checkpoint,
-});
+/** A pull's answer: `{documents, checkpoint}`; pass the checkpoint back unchanged (it equals the input when there is nothing new). */
 export type PullResponse<D = Record<string, unknown>> = { documents: D[]; checkpoint: Checkpoint };
 
 /** Parses the checkpoint query value; anything unrecognised means "from the start". */

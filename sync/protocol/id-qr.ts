@@ -1,4 +1,4 @@
-// The electronic ID QR code (可信身份认证, issue 17 item 4): its text, the platform's issue and redeem
+// The electronic ID QR code (可信身份认证): its text, the platform's issue and redeem
 // calls, the refusal codes with their Chinese text. Pure (zod and TypeScript, no Node built-ins):
 // shared by the platform (sync/server/identity), main (sync/client/id-qr.ts) and the kiosk page.
 //

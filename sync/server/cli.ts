@@ -33,7 +33,7 @@ import { verifySealCommand } from './verify-seal';
 const DEFAULT_DATA_DIR = '.data/platform';
 
 /**
- * A generated admin token is never printed (issue 13 item 6: logs and terminals are read by others):
+ * A generated admin token is never printed (logs and terminals are read by others):
  * it goes to `<data dir>/admin-token` (0600 in a 0700 folder), or to a private temporary folder
  * without one, and only that file's path is printed (`ADMIN_TOKEN_FILE <path>` on stderr).
  */

@@ -1,4 +1,4 @@
-// Data directories readable by their owner only (issue 13): the platform's and the hub's PGlite
+// Data directories readable by their owner only: the platform's and the hub's PGlite
 // directory, the demo platform's, the terminal's data directory and logs. Directories 0700, files 0600:
 // a restrictive umask for what the process creates from now on, and a pass over what exists (older
 // versions created 0755/0644, and PGlite's WASM file system sets 0666 on the files it unpacks).

@@ -1,4 +1,4 @@
-// 可信身份认证 by electronic ID QR code (issue 17 item 4), platform side.
+// 可信身份认证 by electronic ID QR code, platform side.
 //
 // `IdQrService` is the one adapter: the platform's routes (./routes.ts) call only it. The reference
 // setup uses `ReferenceIdQrService` below (the platform signs codes itself, standing in for the
