@@ -32,6 +32,11 @@ export interface PlatformOptions {
   poolSize?: number;
   /** The queue's clock (tests); default the system clock. */
   now?: () => Date;
+  /**
+   * On close, ms in-flight requests get to finish before the connections still open are cut (a
+   * stalled upload, a client that stopped reading); default 5000.
+   */
+  closeGraceMs?: number;
   /** Rate limits and the partial-upload quota (sync/server/rate-limits.ts). */
   security?: SecurityOptions;
   /** 电子证照: the licence service (sync/server/e-licences/adapter.ts); default the platform's own library. */
@@ -98,7 +103,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       app: started,
       createEnrollCode: async (stationId) => (await store.createEnrollCode(stationId)).code,
       async close() {
-        await started.close();
+        // Graceful for in-flight requests, bounded: Fastify waits for every open request, and a
+        // stalled one would hold the close for Node's request timeout (5 minutes). An answer is sent
+        // only after its transaction committed, so a cut request loses nothing acknowledged; the
+        // client retries (pushes are idempotent, uploads resume).
+        const cut = setTimeout(() => started.server.closeAllConnections(), options.closeGraceMs ?? 5000);
+        try {
+          await started.close();
+        } finally {
+          clearTimeout(cut);
+        }
         await hub.stop();
         await db.close();
       },
