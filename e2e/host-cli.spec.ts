@@ -57,6 +57,9 @@ test('a corrupt configuration file refuses to run: exit code 2 naming the file a
 });
 
 for (const signal of ['SIGTERM', 'SIGKILL'] as const) test(`the Chromium the host opened closes when the host is stopped (${signal})`, async () => {
+  // A SIGTERM here lands while the demo platform is still starting (PGlite's first start), and the
+  // host's shutdown waits for that: 10-40 s on a loaded 2-core machine (once over the 60 s default).
+  test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'host-browser-'));
   const pidFile = join(dir, 'browser.pid');
   // A stand-in browser: records its pid and the url it was given, then waits to be told to go.
