@@ -164,21 +164,12 @@ describe.each(backends())('sync fuzzer on $name', (backend) => {
       { k: 'quiesce' },
     ],
   };
-  if (backend.name === 'postgres') {
-    for (const [name, actions] of Object.entries(PG_REGRESSIONS)) {
-      it(`regression: ${name}`, async () => {
-        const r = await runActions(host, actions, { terminals: 3 });
-        expect(r.violations).toEqual([]);
-      }, 90_000);
-    }
-  }
-  if (backend.name === 'pglite') {
-    for (const [name, actions] of Object.entries(REGRESSIONS)) {
-      it(`regression: ${name}`, async () => {
-        const r = await runActions(host, actions, { terminals: 3 });
-        expect(r.violations).toEqual([]);
-      }, 90_000);
-    }
+  // Each regression runs on the storage it was found on.
+  for (const [name, actions] of Object.entries(backend.name === 'postgres' ? PG_REGRESSIONS : REGRESSIONS)) {
+    it(`regression: ${name}`, async () => {
+      const r = await runActions(host, actions, { terminals: 3 });
+      expect(r.violations).toEqual([]);
+    }, 90_000);
   }
 
   if (backend.name === 'pglite') {

@@ -29,6 +29,32 @@ describe.each(backends())('stuck-status race on $name', (backend) => {
     await cleanup?.();
   });
 
+  /**
+   * Files and submits `count` applications in bursts of BURST, each burst written while a pull is
+   * held in flight by the bridge. RxDB delays stream events while a push runs: wait for the upstream
+   * to be idle, then ask for a pull and write the burst once the bridge holds it. `onDrafts` sees each
+   * burst before it is submitted.
+   */
+  async function fileInBursts(t: FuzzTerminal, count: number, onDrafts: (ids: string[]) => void = () => undefined): Promise<string[]> {
+    const ids: string[] = [];
+    for (let burst = 0; burst < count / BURST; burst++) {
+      const internal = t.replication!.states.get('applications')!.internalReplicationState;
+      const t0 = Date.now();
+      while (internal?.events.active.up.getValue() && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
+      t.replication!.resync();
+      while (t.heldPulls() === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
+      const drafts = await Promise.all(
+        Array.from({ length: BURST }, () =>
+          createDraft(t.db, { stationId: STATION, terminalId: t.terminalId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, formData: exampleFormData() }, t.salt),
+        ),
+      );
+      onDrafts(drafts.map((d) => d.id));
+      for (const d of drafts) await submitApplication(t.db, d.id);
+      ids.push(...drafts.map((d) => d.id));
+    }
+    return ids;
+  }
+
   /** Files and submits COUNT applications in small bursts while every push answer waits for a pull answer. */
   async function race(order: { holdPullMs: number; pushAnswerMs: number }): Promise<{ stuck: number; pending: number; delayed: number }> {
     const t: FuzzTerminal = await startFuzzTerminal({
@@ -39,25 +65,8 @@ describe.each(backends())('stuck-status race on $name', (backend) => {
     });
     try {
       await t.startSync();
-      const ids: string[] = [];
       const started = Date.now();
-      for (let burst = 0; burst < COUNT / BURST; burst++) {
-        // A pull in flight (held by the bridge) when the burst is pushed.
-        // RxDB delays stream events while a push runs: wait for the upstream to be idle, then ask for
-        // a pull and write the burst once the bridge holds it.
-        const internal = t.replication!.states.get('applications')!.internalReplicationState;
-        const t0 = Date.now();
-        while (internal?.events.active.up.getValue() && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
-        t.replication!.resync();
-        while (t.heldPulls() === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
-        const drafts = await Promise.all(
-          Array.from({ length: BURST }, () =>
-            createDraft(t.db, { stationId: STATION, terminalId: t.terminalId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, formData: exampleFormData() }, t.salt),
-          ),
-        );
-        for (const d of drafts) await submitApplication(t.db, d.id);
-        ids.push(...drafts.map((d) => d.id));
-        }
+      const ids = await fileInBursts(t, COUNT);
       const filed = Date.now() - started;
       // Every application reached the platform (as synced) and nothing is pending on the terminal.
       const onPlatform = async () => Number((await p.store.db.query<{ n: string | number }>("SELECT count(*) AS n FROM documents WHERE collection = 'applications' AND id = ANY($1::text[])", [ids]))[0]?.n ?? 0);
@@ -112,22 +121,7 @@ describe.each(backends())('stuck-status race on $name', (backend) => {
     });
     try {
       await t.startSync();
-      const ids: string[] = [];
-      for (let burst = 0; burst < n / BURST; burst++) {
-        const internal = t.replication!.states.get('applications')!.internalReplicationState;
-        const t0 = Date.now();
-        while (internal?.events.active.up.getValue() && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
-        t.replication!.resync();
-        while (t.heldPulls() === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
-        const drafts = await Promise.all(
-          Array.from({ length: BURST }, () =>
-            createDraft(t.db, { stationId: STATION, terminalId: t.terminalId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, formData: exampleFormData() }, t.salt),
-          ),
-        );
-        for (const d of drafts) targets.add(d.id);
-        for (const d of drafts) await submitApplication(t.db, d.id);
-        ids.push(...drafts.map((d) => d.id));
-      }
+      const ids = await fileInBursts(t, n, (burst) => burst.forEach((id) => targets.add(id)));
       const accepted = async () => Number((await p.store.db.query<{ n: string | number }>("SELECT count(*) AS n FROM documents WHERE collection = 'applications' AND id = ANY($1::text[]) AND data->>'status' = 'accepted'", [ids]))[0]?.n ?? 0);
       await eventually(async () => (await accepted()) === n, 60_000, 'all applications accepted on the platform');
       await eventually(async () => (await t.replication!.pendingCount()) === 0, 60_000, 'nothing pending');
