@@ -118,6 +118,9 @@ test('a 跨省通办 item filed at the kiosk reaches 南山区, its officer deci
   await expect(page.getByTestId('submitted-tongban')).toContainText('已转至 广东省深圳市南山区 办理（跨省通办）');
   const id = (await page.getByTestId('submitted-id').textContent())!.trim();
   await shot(page, '4-kiosk-submitted');
+  // The resident leaves: 结束办理 wipes the session (the decision takes days, not minutes).
+  await page.getByTestId('submitted-finish').click();
+  await expect(page.getByTestId('kiosk-home')).toBeVisible();
 
   // ---- the platform routed it to 440305, once
   await expect.poll(async () => ((await platform.store.getDocument('applications', id)) as ApplicationDoc | null)?.status ?? null, { timeout: 60_000, intervals: [500] }).toBe('synced');
@@ -154,10 +157,15 @@ test('a 跨省通办 item filed at the kiosk reaches 南山区, its officer deci
   await shot(ns, '8-backoffice-completed');
   await ns.context().close();
 
-  // ---- back at the kiosk: the decision arrives by sync and shows in 进度查询
-  await page.getByTestId('submitted-progress').click();
+  // ---- the resident comes back to the kiosk: 进度查询 with the ID card; the decision arrived by sync
+  await page.goto(host.url);
+  await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('kiosk-tile-progress').click();
+  await expect(page.getByTestId('kiosk-progress')).toBeVisible();
+  await devices.present('resident');
   const row = page.getByTestId(`progress-${id}`);
   await expect(row).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+  await devices.remove();
   await expect(row.getByTestId('progress-tongban')).toHaveText('由 广东省深圳市南山区 办理（跨省通办）');
   await expect(row.getByTestId('progress-acceptance')).not.toHaveText('待受理');
   await shot(page, '9-kiosk-progress-completed');
