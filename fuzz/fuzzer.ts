@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startPlatform, type Platform } from '../sync/server/platform';
-import { QueueService } from '../sync/server/queue';
-import { makePinVerifier } from '../sync/server/store';
+import { QueueService } from '../sync/server/queue/service';
+import { makePinVerifier } from '../sync/server/staff/pin';
 import { startFaultProxy, type FaultProxy } from '../e2e/sync-fault-proxy';
 import {
   BACK_OFFICE_TRANSITIONS,

@@ -3,7 +3,7 @@
  * (`POST /api/v1/queue/commands`), the state view (`GET /api/v1/queue/state`), the lease of offline
  * number blocks (`POST /api/v1/queue/lease`), and `decide()`, the rules the platform executes.
  * No I/O: the server loads a `QueueDomainState`, calls `decide`, and writes what it returns in one
- * transaction (sync/server/queue.ts). zod and pure TS only (the renderer imports it too).
+ * transaction (sync/server/queue/service.ts). zod and pure TS only (the renderer imports it too).
  *
  * Rules (../README.md "Queue"):
  * - Numbers restart at 1 each station day (the station's time zone) per category: prefix + 3 digits

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { collectionName } from '../protocol/index';
 import type { Database } from './db/driver';
-import { CHANGES_CHANNEL, type ChangeNotice } from './store';
+import { CHANGES_CHANNEL, type ChangeNotice } from './db/documents';
 
 export class ChangeHub {
   private readonly emitter = new EventEmitter();

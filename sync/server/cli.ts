@@ -20,7 +20,7 @@ import { openStore, startPlatform } from './platform';
 import { seedDemo } from './seed/demo';
 import { syntheticCatalog } from './seed/catalog';
 import { readSecurityOptions, type SecurityOptions } from './rate-limits';
-import { PlatformError } from './store';
+import { PlatformError } from './errors';
 import { ReferenceIdQrService } from './identity/id-qr';
 import { idQrIssueRequest, idQrPaths, type IdQrIssueRequest } from '../protocol/id-qr';
 import { DEFAULT_STATION_TIME_ZONE, stationDateTime } from '../protocol/station-time';

@@ -1,5 +1,5 @@
 // Prometheus text metrics of this process (no PII: routes are patterns, not URLs).
-import type { StoreCounters } from './store';
+import type { StoreCounters } from './replication/repository';
 
 export class Metrics {
   private readonly requests = new Map<string, number>();

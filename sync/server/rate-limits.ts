@@ -8,7 +8,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issuesOf } from '../protocol/index';
-import { DEFAULT_PARTIAL_UPLOADS, PlatformError, type PartialUploadPolicy } from './store';
+import { DEFAULT_PARTIAL_UPLOADS, type PartialUploadPolicy } from './attachments/repository';
+import { PlatformError } from './errors';
 
 /** Requests per window: per client address, and per token (absent = not limited by token). */
 export interface RateLimit {

@@ -1,5 +1,5 @@
 // The rules a terminal's push must follow, as pure functions (no database): who may write what.
-import type { LeasedTicketCheck } from './queue-leases';
+import type { LeasedTicketCheck } from './queue/leases';
 import {
   canonicalJson,
   COLLECTION_POLICY,
@@ -81,7 +81,7 @@ export function checkTerminalWrite(
   now: string,
   forms: FormLookup,
   options: RuleOptions = {},
-  /** queue_tickets: the lease check of the push (sync/server/queue-leases.ts). */
+  /** queue_tickets: the lease check of the push (sync/server/queue/leases.ts). */
   leased?: LeasedTicketCheck,
   /** applications: the 通办 lookups of the push (absent: an application with `tongban` is refused). */
   tongban?: TongbanLookup,

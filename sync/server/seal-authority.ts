@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from './db/driver';
-import { PlatformError } from './store';
+import { PlatformError } from './errors';
 import {
   checkSealRequest,
   issueSealCertificate,

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { createOfficerRequest, officerPassword, officerRole, type AuditRecord, type CreateOfficerRequest, type OfficerRole, type OfficerSummary } from '../../protocol/backoffice';
 import { issuesOf } from '../../protocol/index';
 import type { Database, Queryable } from '../db/driver';
-import { PlatformError } from '../store';
+import { PlatformError } from '../errors';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 

@@ -25,8 +25,9 @@ import {
   updateOfficerRequest,
   type OfficerPermission,
 } from '../../protocol/backoffice';
-import { docId, issuesOf, sha256Hex, stationDayStart, stationId as stationIdSchema, uuidV7, addDays, type BackOfficeActionRequest, type ErrorCode } from '../../protocol/index';
-import { PlatformError, type Store } from '../store';
+import { docId, sha256Hex, stationDayStart, stationId as stationIdSchema, uuidV7, addDays, type BackOfficeActionRequest } from '../../protocol/index';
+import { fail, parse, PlatformError } from '../errors';
+import type { Store } from '../store';
 import { OfficerStore, SESSION_HOURS, type Actor, type Officer } from './officers';
 import { licenceUsage } from '../e-licences/usage';
 import { applicationView, attachmentsOf, dashboard, listApplications, listDivisions, listEnrollCodes, listServices, listStations, listTerminals, type ApplicationView } from './queries';
@@ -50,13 +51,6 @@ export interface BackOfficeOptions {
   signInPerMinute?: number;
 }
 
-const fail = (code: ErrorCode, message: string, status: number, details?: { path: string; message: string }[]) => new PlatformError(code, message, status, details);
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw fail('VALIDATION_FAILED', `invalid ${what}`, 400, issuesOf(r.error));
-  return r.data;
-}
 
 function cookie(req: FastifyRequest, name: string): string | null {
   const h = req.headers.cookie;

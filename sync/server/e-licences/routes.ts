@@ -24,10 +24,11 @@ import {
   type LicenceSummary,
   type LicenceTypeCode,
 } from '../../protocol/e-licences';
-import { issuesOf, type ErrorCode } from '../../protocol/index';
+import { issuesOf } from '../../protocol/index';
 import { stationDate } from '../../protocol/station-time';
 import { uuidv7 } from '../../protocol/uuidv7';
-import { PlatformError, type Store } from '../store';
+import { fail, PlatformError } from '../errors';
+import type { Store } from '../store';
 import type { PlatformClient } from '../../client/transport';
 import { SyncTransportError } from '../../client/errors';
 import { LicenceServiceError, type LicenceService } from './adapter';
@@ -35,7 +36,6 @@ import { checkLicenceImport, LicenceImportError, LicenceLibrary, startsLike } fr
 
 export const E_LICENCE_PATHS = { lookup: '/api/v1/e-licences/lookup', file: '/api/v1/e-licences/:id/file', import: '/api/v1/admin/e-licences' } as const;
 
-const fail = (code: ErrorCode, message: string, status: number, details?: { path: string; message: string }[]) => new PlatformError(code, message, status, details);
 const LICENCE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 /** At most this many licences per import request. */
 export const MAX_IMPORT_LICENCES = 20;

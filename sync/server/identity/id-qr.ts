@@ -29,7 +29,7 @@ import {
   type IdQrRefusalCode,
 } from '../../protocol/id-qr';
 import type { Queryable } from '../db/driver';
-import { PlatformError } from '../store';
+import { PlatformError } from '../errors';
 
 /** Who redeems: the enrolled terminal (or station hub) whose token came with the request. */
 export interface IdQrRedeemer {

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { issuesOf } from '../../protocol/index';
 import { idQrIssueRequest, idQrPaths, idQrRedeemRequest, type IdQrRedeemResponse } from '../../protocol/id-qr';
-import { PlatformError } from '../store';
+import { PlatformError } from '../errors';
 import type { IdQrService } from './id-qr';
 
 export interface IdQrRouteDeps {

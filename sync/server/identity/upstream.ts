@@ -3,7 +3,7 @@
 import { isIdQrRefusalCode, type IdQrRedeemResponse } from '../../protocol/id-qr';
 import { redeemIdQr, type IdQrTransport } from '../../client/id-qr';
 import { SyncTransportError } from '../../client/errors';
-import { PlatformError } from '../store';
+import { PlatformError } from '../errors';
 import { IdQrRefusal, type IdQrRedeemer, type IdQrService } from './id-qr';
 
 export class UpstreamIdQrService implements IdQrService {

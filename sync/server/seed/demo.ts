@@ -1,6 +1,7 @@
 // Demo data: catalog + forms, two stations, staff with PINs. Idempotent (upserts by id).
 import type { StaffDoc, StationConfigDoc } from '../../protocol/index';
-import { makePinVerifier, type Store } from '../store';
+import { makePinVerifier } from '../staff/pin';
+import type { Store } from '../store';
 import { seedDemoLicences } from '../e-licences/demo';
 import { demoCatalog } from './catalog';
 

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test helpers read loosely-typed JSON responses */
 // Test helpers: a terminal client over real HTTP, and the list of storage backends to run against.
+import { afterAll, beforeAll } from 'vitest';
 import { paths, type CollectionName, type PushResponse } from '../../protocol/index';
-import type { Platform, PlatformOptions } from '../platform';
+import { startPlatform, type Platform, type PlatformOptions } from '../platform';
 import { requirePostgres, startTestDatabase, type TestDatabase } from './pg-cluster';
 
 export interface Backend {
@@ -103,4 +104,37 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The two demo stations the HTTP contract tests use. */
+export const CONTRACT_STATIONS = { A: '360121201', B: '360121100' } as const;
+
+export interface ContractPlatform {
+  p: Platform;
+  /** Two terminals of station A and one of station B. */
+  a: Client;
+  a2: Client;
+  b: Client;
+  /** The admin token's client. */
+  admin: Client;
+}
+
+/**
+ * For a module's HTTP contract tests: a demo-seeded platform on `backend` (SSE heartbeat 200 ms), made
+ * before the file's tests and closed after them; `take` receives it once it is up.
+ */
+export function useContractPlatform(backend: Backend, take: (env: ContractPlatform) => void): void {
+  let p: Platform | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const s = await backend.setup();
+    cleanup = s.cleanup;
+    p = await startPlatform({ ...s.options, seedDemo: true, heartbeatMs: 200 });
+    const [a, a2, b] = await Promise.all([enroll(p, CONTRACT_STATIONS.A), enroll(p, CONTRACT_STATIONS.A), enroll(p, CONTRACT_STATIONS.B)]);
+    take({ p, a, a2, b, admin: client(p.url, p.adminToken) });
+  });
+  afterAll(async () => {
+    await p?.close();
+    await cleanup?.();
+  });
 }

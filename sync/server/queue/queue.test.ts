@@ -2,10 +2,10 @@
 // The queue executed by the platform, over HTTP, on PGlite and on PostgreSQL: commands, idempotency,
 // other stations, junk bodies, the station's midnight, concurrent counters, leases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleQueueTicket, paths, queueState, queueTicketDoc, streamEvent, ticketIdFor, uuidv7, type StationConfigDoc, type StreamEvent } from '../protocol/index';
-import { startPlatform, type Platform } from './platform';
-import { demoStations } from './seed/demo';
-import { backends, client, enroll, pullAll, type Client } from './test/helpers';
+import { exampleQueueTicket, paths, queueState, queueTicketDoc, streamEvent, ticketIdFor, uuidv7, type StationConfigDoc, type StreamEvent } from '../../protocol/index';
+import { startPlatform, type Platform } from '../platform';
+import { demoStations } from '../seed/demo';
+import { backends, client, enroll, pullAll, type Client } from '../test/helpers';
 
 const A = '360121201';
 const B = '360121100';
@@ -286,7 +286,7 @@ describe.each(backends())('station queue on $name', (backend) => {
     clockMs = Date.parse('2026-12-20T01:00:00.000Z');
     const id = uuidv7();
     const first = await issue(kiosk, 'general', 'normal', id);
-    const { QueueService } = await import('./queue');
+    const { QueueService } = await import('./service');
     const q = new QueueService(p.store, now);
     expect(await q.prune()).toBeGreaterThan(0); // the entries of the earlier (older) tests
     const left = await p.store.db.query<{ command_id: string }>('SELECT command_id FROM queue_commands');

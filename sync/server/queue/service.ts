@@ -25,10 +25,11 @@ import {
   type QueueState,
   type QueueTicketDoc,
   type StationConfigDoc,
-} from '../protocol/index';
-import type { Queryable } from './db/driver';
-import { uuidV7Floor } from './queue-leases';
-import { PlatformError, type Store } from './store';
+} from '../../protocol/index';
+import type { Queryable } from '../db/driver';
+import { uuidV7Floor } from './leases';
+import type { Documents } from '../db/documents';
+import { PlatformError } from '../errors';
 
 const DAY_MS = 86_400_000;
 const PRUNE_EVERY = 1000;
@@ -48,7 +49,8 @@ const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(val
 
 export class QueueService {
   constructor(
-    private readonly store: Store,
+    /** The shared document layer (or the Store facade, which has the same two members). */
+    private readonly store: Pick<Documents, 'db' | 'writeInTransaction'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

@@ -1,8 +1,8 @@
 // The check a terminal's push of a leased queue ticket must pass: the number lies in a block this
 // terminal leased (POST /api/v1/queue/lease) for that category and station day, and no other ticket
 // of the station carries it that day. Read once per push (the rules stay pure).
-import { DEFAULT_STATION_TIME_ZONE, leasedTicketProblem, stationDate, uuidV7Time, type QueueTicketDoc } from '../protocol/index';
-import type { Queryable } from './db/driver';
+import { DEFAULT_STATION_TIME_ZONE, leasedTicketProblem, stationDate, uuidV7Time, type QueueTicketDoc } from '../../protocol/index';
+import type { Queryable } from '../db/driver';
 
 /** Why a pushed leased ticket is refused, or null when it is inside its lease. */
 export type LeasedTicketCheck = (ticket: QueueTicketDoc) => string | null;

@@ -1,10 +1,10 @@
 // Staff ID numbers and phones on the platform: seeded, pulled by the station's terminals, and the
 // platform's one way to change a staff document (an admin push) refuses garbage in them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staffDoc, type StaffDoc } from '../protocol/index';
-import { startPlatform, type Platform } from './platform';
-import { DEMO_STAFF } from './seed/demo';
-import { client, enroll, pullAll, type Client } from './test/helpers';
+import { staffDoc, type StaffDoc } from '../../protocol/index';
+import { startPlatform, type Platform } from '../platform';
+import { DEMO_STAFF } from '../seed/demo';
+import { client, enroll, pullAll, type Client } from '../test/helpers';
 
 describe('staff idNumber and phone on the platform', () => {
   let p: Platform;

@@ -3,11 +3,11 @@
 // both calling while 3 kiosks issue. No ticket is called twice, no number is issued twice, every
 // ticket is called exactly once.
 import { afterAll, describe, expect, it } from 'vitest';
-import { paths, uuidv7, type StationConfigDoc } from '../protocol/index';
-import { startPlatform, type Platform } from './platform';
-import { demoStations } from './seed/demo';
-import { client, enroll, type Client } from './test/helpers';
-import { requirePostgres, startTestDatabase, type TestDatabase } from './test/pg-cluster';
+import { paths, uuidv7, type StationConfigDoc } from '../../protocol/index';
+import { startPlatform, type Platform } from '../platform';
+import { demoStations } from '../seed/demo';
+import { client, enroll, type Client } from '../test/helpers';
+import { requirePostgres, startTestDatabase, type TestDatabase } from '../test/pg-cluster';
 
 const A = '360121201';
 

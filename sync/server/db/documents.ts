@@ -1,0 +1,154 @@
+// The shared document layer every module writes through: the `documents` table (one row per
+// replicated document, a server-assigned `seq`, the stations that may see it), the per-collection
+// write lock, and the change notice (NOTIFY, delivered on commit) that wakes SSE streams.
+import { createHash } from 'node:crypto';
+import { collectionName, documentSchemas, issuesOf, type CollectionName } from '../../protocol/index';
+import { PlatformError } from '../errors';
+import { visibilityOf } from '../rules';
+import type { Database, Queryable } from './driver';
+
+export const CHANGES_CHANNEL = 'sync_changes';
+
+export interface ChangeNotice {
+  collection: CollectionName;
+  seq: number;
+  /** Stations that may see the change; null = every terminal. */
+  stations: string[] | null;
+}
+
+/**
+ * Stable 31-bit key per collection for pg_advisory_xact_lock: writes to one collection commit in
+ * sequence order, so a pull never skips a sequence number that commits later.
+ */
+export const lockKey = (collection: string) => {
+  const h = createHash('sha256').update(`collection:${collection}`).digest();
+  return h.readInt32BE(0);
+};
+
+/** A stored row as the modules read it. */
+export interface DocRow {
+  id: string;
+  seq: string | number;
+  stations: string[] | null;
+  data: Record<string, unknown>;
+  last_push_hash: string | null;
+}
+
+export interface DocWrite {
+  id: string;
+  doc: Record<string, unknown>;
+  hash: string | null;
+  stations: string[] | null;
+}
+
+/** Stations to notify of a batch: null (everyone) if any document is global or the list is long. */
+export function noticeStations(writes: { stations: string[] | null }[]): string[] | null {
+  const union = new Set<string>();
+  for (const w of writes) {
+    if (w.stations === null) return null;
+    for (const s of w.stations) union.add(s);
+  }
+  return union.size <= 200 ? [...union] : null;
+}
+
+export const isCollection = (name: string): name is CollectionName => collectionName.safeParse(name).success;
+
+/** Platform states of `docs`, validated by the collection's schema (VALIDATION_FAILED otherwise). */
+function platformWrites(collection: CollectionName, docs: Record<string, unknown>[]): DocWrite[] {
+  const schema = documentSchemas[collection];
+  return docs.map((d) => {
+    const r = schema.safeParse(d);
+    if (!r.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${collection} document`, 400, issuesOf(r.error));
+    const doc = r.data as Record<string, unknown>;
+    return { id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) };
+  });
+}
+
+export class Documents {
+  constructor(readonly db: Database) {}
+
+  /**
+   * Inserts or replaces documents with fresh sequence numbers and notifies listeners (on commit).
+   * The caller holds the collection's lock in `tx`.
+   */
+  async write(tx: Queryable, collection: CollectionName, writes: DocWrite[]): Promise<number> {
+    const ids = writes.map((w) => w.id);
+    const datas = writes.map((w) => JSON.stringify(w.doc));
+    const hashes = writes.map((w) => w.hash);
+    const stations = writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations)));
+    const notifyStations = noticeStations(writes);
+    // One statement writes the rows and queues the NOTIFY (delivered on commit): the collection lock
+    // is held for as few round trips as possible.
+    const rows = await tx.query<{ seq: string | number }>(
+      `WITH ins AS (
+         INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
+         SELECT $1, u.id, nextval('document_seq'),
+                CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+                u.data::jsonb, u.h, now()
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, data, h, st, ord)
+          ORDER BY u.ord
+         ON CONFLICT (collection, id) DO UPDATE
+           SET seq = EXCLUDED.seq, stations = EXCLUDED.stations, data = EXCLUDED.data,
+               last_push_hash = EXCLUDED.last_push_hash, updated_at = now()
+         RETURNING seq)
+       SELECT max(seq) AS seq,
+              pg_notify($6, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $7::jsonb)::text) AS notified
+         FROM ins`,
+      [collection, ids, datas, hashes, stations, CHANGES_CHANNEL, JSON.stringify(notifyStations)],
+    );
+    return Number(rows[0]!.seq);
+  }
+
+  /**
+   * Writes platform-made documents inside the caller's transaction (the queue service): takes the
+   * collection lock (held to the commit, so pulls never skip a sequence number), new `seq`s, NOTIFY on commit.
+   */
+  async writeInTransaction(tx: Queryable, collection: CollectionName, docs: Record<string, unknown>[]): Promise<number> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
+    return this.write(tx, collection, docs.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) })));
+  }
+
+  /** Platform-side upsert (seed, admin, upstream replication): validated, no terminal rules, no conflicts. */
+  async upsertAsPlatform(collection: CollectionName, docs: Record<string, unknown>[], batchSize = 500): Promise<number> {
+    let count = 0;
+    for (let i = 0; i < docs.length; i += batchSize) {
+      const batch = platformWrites(collection, docs.slice(i, i + batchSize));
+      await this.db.transaction((tx) => this.write(tx, collection, batch), { lockKey: lockKey(collection) });
+      count += batch.length;
+    }
+    return count;
+  }
+
+  /**
+   * Runs `fn` in one transaction holding `collection`'s write lock (the lock pushes take), so
+   * nothing else writes the collection meanwhile. `write` stores platform states (validated, fresh
+   * sequence numbers, change notices on commit) and answers each id's new seq. The station hub
+   * applies upstream states this way, atomically with its own bookkeeping.
+   */
+  async withCollectionLock<T>(
+    collection: CollectionName,
+    fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(
+      (tx) =>
+        fn(tx, async (docs) => {
+          if (docs.length === 0) return new Map();
+          const writes = platformWrites(collection, docs);
+          await this.write(tx, collection, writes);
+          const rows = await tx.query<{ id: string; seq: string | number }>('SELECT id, seq FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, writes.map((w) => w.id)]);
+          return new Map(rows.map((r) => [r.id, Number(r.seq)]));
+        }),
+      { lockKey: lockKey(collection) },
+    );
+  }
+
+  async get(collection: CollectionName, id: string): Promise<Record<string, unknown> | null> {
+    const rows = await this.db.query<{ data: Record<string, unknown> }>('SELECT data FROM documents WHERE collection = $1 AND id = $2', [collection, id]);
+    return rows[0]?.data ?? null;
+  }
+
+  async count(collection: CollectionName): Promise<number> {
+    const rows = await this.db.query<{ n: string | number }>('SELECT count(*) AS n FROM documents WHERE collection = $1', [collection]);
+    return Number(rows[0]?.n ?? 0);
+  }
+}

@@ -1,0 +1,341 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read loosely-typed JSON responses */
+// Replication over HTTP, on PGlite and on PostgreSQL: pull paging and station visibility, push decisions
+// (written, unchanged, conflict, rejected), append-only collections, the SSE stream.
+import { describe, expect, it } from 'vitest';
+import {
+  exampleApplication,
+  exampleAuditEvent,
+  exampleEvaluation,
+  exampleQueueTicket,
+  paths,
+  streamEvent,
+  uuidv7,
+  type ApplicationDoc,
+} from '../../protocol/index';
+import type { Platform } from '../platform';
+import { backends, CONTRACT_STATIONS, pullAll, useContractPlatform, type Client } from '../test/helpers';
+
+const { A, B } = CONTRACT_STATIONS;
+
+describe.each(backends())('replication contract on $name', (backend) => {
+  let p: Platform;
+  let a: Client; // terminal of station A
+  let a2: Client; // second terminal of station A
+  let b: Client; // terminal of station B
+  let admin: Client;
+  useContractPlatform(backend, (env) => ({ p, a, a2, b, admin } = env));
+
+  const app = (overrides: Partial<ApplicationDoc> = {}) => exampleApplication({ stationId: A, ...overrides });
+  const countApps = () => p.store.countDocuments('applications');
+
+  // ------------------------------------------------------------ pull
+
+  it('pull: the catalog is global, paging returns every document exactly once', async () => {
+    const { docs, pages } = await pullAll(a, 'service_items', 0, 7);
+    expect(docs.length).toBeGreaterThanOrEqual(40);
+    expect(pages).toBeGreaterThan(5);
+    expect(new Set(docs.map((d) => d.id)).size).toBe(docs.length);
+    const forms = await pullAll(b, 'form_schemas', 0, 1000);
+    expect(forms.docs.length).toBe(docs.length);
+    // Old or foreign checkpoint formats restart from the beginning instead of failing.
+    const old = await a.req('GET', `${paths.pull('service_items')}?checkpoint=${encodeURIComponent('{"id":"x","updatedAt":5}')}&limit=1000`);
+    expect(old.json.documents.length).toBe(docs.length);
+    const bad = await a.req('GET', `${paths.pull('service_items')}?limit=100000`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('VALIDATION_FAILED');
+    expect((await a.req('GET', paths.pull('nope' as never))).json.error.code).toBe('UNKNOWN_COLLECTION');
+  });
+
+  it('pull: paging across concurrent writes sees every document exactly once', async () => {
+    const before = (await pullAll(a, 'applications')).checkpoint;
+    const writers = [a, a2];
+    const created: string[] = [];
+    let writing = true;
+    const writerLoops = writers.map(async (w) => {
+      for (let i = 0; i < 12; i++) {
+        const rows = Array.from({ length: 10 }, () => ({ newDocumentState: app({ status: 'submitted' }) }));
+        created.push(...rows.map((r) => r.newDocumentState.id));
+        const res = await w.push('applications', rows);
+        expect(res.written).toBe(10);
+      }
+    });
+    const seen: string[] = [];
+    const reader = (async () => {
+      let cp = before;
+      while (writing) {
+        const r = await a.pull('applications', cp, 7);
+        seen.push(...r.documents.map((d) => d.id));
+        cp = r.checkpoint.seq;
+      }
+      const rest = await pullAll(a, 'applications', cp, 7);
+      seen.push(...rest.docs.map((d) => d.id));
+    })();
+    await Promise.all(writerLoops);
+    writing = false;
+    await reader;
+    expect(seen.length).toBe(created.length);
+    expect(new Set(seen)).toEqual(new Set(created));
+  });
+
+  it("a terminal cannot read another station's applications", async () => {
+    const doc = app({ status: 'submitted' });
+    await a.push('applications', [{ newDocumentState: doc }]);
+    const fromB = await pullAll(b, 'applications');
+    expect(fromB.docs.find((d) => d.id === doc.id)).toBeUndefined();
+    expect(fromB.docs.every((d) => d.stationId === B)).toBe(true);
+    const fromA = await pullAll(a2, 'applications');
+    expect(fromA.docs.find((d) => d.id === doc.id)).toBeTruthy();
+    // Staff and station config are per station too.
+    const staffB = await pullAll(b, 'staff');
+    expect(staffB.docs.map((s) => s.id).sort()).toEqual(['S003', 'S004']);
+    const stationsB = await pullAll(b, 'station_config');
+    expect(stationsB.docs.map((s) => s.id)).toEqual([B]);
+    // Writing over A's document from B: refused without revealing A's state.
+    const r = await b.push('applications', [{ newDocumentState: { ...doc, stationId: B, status: 'draft' } }]);
+    expect(r.rejections).toEqual([expect.objectContaining({ id: doc.id, code: 'WRONG_STATION' })]);
+    expect(r.conflicts).toEqual([]);
+    const r2 = await b.push('applications', [{ newDocumentState: app() }]);
+    expect(r2.rejections[0]!.code).toBe('WRONG_STATION');
+    expect(((await p.store.getDocument('applications', doc.id)) as any).stationId).toBe(A);
+  });
+
+  // ------------------------------------------------------------ push
+
+  it('push: new submitted application becomes synced; replaying the push is a no-op', async () => {
+    const doc = app({ status: 'submitted', statusHistory: [{ status: 'submitted', at: new Date().toISOString(), by: 'terminal' }] });
+    const rows = [{ assumedMasterState: null, newDocumentState: doc }];
+    const first = await a.push('applications', rows);
+    const stored = (await p.store.getDocument('applications', doc.id)) as ApplicationDoc;
+    expect(stored.status).toBe('synced');
+    expect(stored.statusHistory.at(-1)).toMatchObject({ status: 'synced', by: 'platform' });
+    // Stored otherwise than pushed: the answer carries the stored state (issue 11), marked as accepted.
+    expect(first).toMatchObject({ written: 1, unchanged: 0, conflicts: [stored], adjusted: [doc.id], rejections: [] });
+    const seqBefore = (await pullAll(a, 'applications')).checkpoint;
+    const replay = await a.push('applications', rows);
+    // Still a no-op, but the terminal (which never saw the answer) learns the platform's current state.
+    expect(replay).toMatchObject({ written: 0, unchanged: 1, conflicts: [stored], adjusted: [doc.id], rejections: [] });
+    // Whatever it assumes: the pushed state is not the stored one, so the answer says what is.
+    expect(await a.push('applications', [{ assumedMasterState: stored, newDocumentState: doc }])).toMatchObject({ written: 0, unchanged: 1, conflicts: [stored], adjusted: [doc.id] });
+    expect((await pullAll(a, 'applications')).checkpoint).toBe(seqBefore);
+    expect(await p.store.getDocument('applications', doc.id)).toEqual(stored);
+    // A push stored exactly as sent (a draft, an evaluation, an audit event) answers no state.
+    // (Queue tickets are the platform's queue's since issue 15; a leased one is covered in queue.test.ts.)
+    const draft = app();
+    expect(await a.push('applications', [{ newDocumentState: { ...draft, _rev: '1-a', _meta: { lwt: 1 } } }])).toMatchObject({ written: 1, conflicts: [], adjusted: [] });
+    const evaluation = exampleEvaluation({ stationId: A });
+    expect(await a.push('audit_events', [{ newDocumentState: exampleAuditEvent({ stationId: A }) }])).toMatchObject({ written: 1, conflicts: [], adjusted: [] });
+    expect(await a.push('evaluations', [{ newDocumentState: evaluation }])).toMatchObject({ written: 1, conflicts: [], adjusted: [] });
+    // A real conflict is not an adjustment.
+    const stale = await a.push('applications', [{ assumedMasterState: null, newDocumentState: { ...draft, formData: { other: true } } }]);
+    expect(stale).toMatchObject({ written: 0, adjusted: [] });
+    expect(stale.conflicts).toHaveLength(1);
+  });
+
+  it('push: a stale assumedMasterState yields a conflict with the server state and changes nothing', async () => {
+    const v1 = app({ formData: { v: 1 } });
+    await a.push('applications', [{ newDocumentState: v1 }]);
+    const v2 = { ...v1, formData: { v: 2 } };
+    expect((await a.push('applications', [{ assumedMasterState: v1, newDocumentState: v2 }])).written).toBe(1);
+    // The second terminal still believes v1 is the master state.
+    const v3 = { ...v1, formData: { v: 3 } };
+    const r = await a2.push('applications', [{ assumedMasterState: v1, newDocumentState: v3 }]);
+    expect(r.written).toBe(0);
+    expect(r.conflicts).toHaveLength(1);
+    expect(r.conflicts[0]).toEqual(v2);
+    expect(await p.store.getDocument('applications', v1.id)).toEqual(v2);
+    // Creating a document that already exists (assumed null) is a conflict too.
+    const r2 = await a2.push('applications', [{ assumedMasterState: null, newDocumentState: v3 }]);
+    expect(r2.conflicts[0]).toEqual(v2);
+    // RxDB-local fields are ignored when comparing.
+    const r3 = await a2.push('applications', [{ assumedMasterState: { ...v2, _rev: '2-abc', _meta: { lwt: 1 } }, newDocumentState: { ...v3, _rev: '3-x' } }]);
+    expect(r3.written).toBe(1);
+  });
+
+  it('push: concurrent writers of one document: exactly one wins, the other gets a conflict', async () => {
+    for (let i = 0; i < 8; i++) {
+      const doc = app();
+      const v1 = { ...doc, formData: { writer: 1 } };
+      const v2 = { ...doc, formData: { writer: 2 } };
+      const [r1, r2] = await Promise.all([a.push('applications', [{ newDocumentState: v1 }]), a2.push('applications', [{ newDocumentState: v2 }])]);
+      expect(r1.written + r2.written).toBe(1);
+      expect(r1.conflicts.length + r2.conflicts.length).toBe(1);
+      const winner = r1.written ? v1 : v2;
+      expect(await p.store.getDocument('applications', doc.id)).toEqual(winner);
+      expect([...r1.conflicts, ...r2.conflicts][0]).toEqual(winner);
+      // Both edit from the same master state.
+      const e1 = { ...winner, formData: { edit: 1 } };
+      const e2 = { ...winner, formData: { edit: 2 } };
+      const [u1, u2] = await Promise.all([
+        a.push('applications', [{ assumedMasterState: winner, newDocumentState: e1 }]),
+        a2.push('applications', [{ assumedMasterState: winner, newDocumentState: e2 }]),
+      ]);
+      expect(u1.written + u2.written).toBe(1);
+      expect(u1.conflicts.length + u2.conflicts.length).toBe(1);
+      expect(await p.store.getDocument('applications', doc.id)).toEqual(u1.written ? e1 : e2);
+    }
+  });
+
+  it('push: platform-owned fields and transitions are refused per document; the rest of the batch applies', async () => {
+    const good = app();
+    const withNo = app({ acceptanceNo: 'X-1' });
+    const accepted = app({ status: 'accepted' });
+    const platformHistory = app({ statusHistory: [{ status: 'approved', at: new Date().toISOString(), by: 'platform' }] });
+    const withDecision = app({ decision: { outcome: 'approved', decidedAt: new Date().toISOString(), decidedBy: 'me' } });
+    const r = await a.push('applications', [good, withNo, accepted, platformHistory, withDecision].map((d) => ({ newDocumentState: d })));
+    expect(r.written).toBe(1);
+    expect(r.rejections.map((x) => [x.id, x.code])).toEqual([
+      [withNo.id, 'PLATFORM_OWNED_FIELD'],
+      [accepted.id, 'INVALID_TRANSITION'],
+      [platformHistory.id, 'PLATFORM_OWNED_FIELD'],
+      [withDecision.id, 'PLATFORM_OWNED_FIELD'],
+    ]);
+    expect(await p.store.getDocument('applications', good.id)).toEqual(good);
+    for (const d of [withNo, accepted, platformHistory, withDecision]) expect(await p.store.getDocument('applications', d.id)).toBeNull();
+
+    // Once synced the terminal may not edit it nor withdraw it, even with the right assumed state.
+    const sub = app({ status: 'submitted' });
+    await a.push('applications', [{ newDocumentState: sub }]);
+    const synced = (await p.store.getDocument('applications', sub.id)) as ApplicationDoc;
+    const edit = await a.push('applications', [{ assumedMasterState: synced, newDocumentState: { ...synced, formData: { changed: true } } }]);
+    expect(edit.rejections[0]!.code).toBe('NOT_EDITABLE');
+    const fake = await a.push('applications', [{ assumedMasterState: synced, newDocumentState: { ...synced, status: 'approved' } }]);
+    expect(fake.rejections[0]!.code).toBe('NOT_EDITABLE');
+    expect(await p.store.getDocument('applications', sub.id)).toEqual(synced);
+  });
+
+  it('push: invalid documents are rejected per document with a clear message', async () => {
+    const good = app();
+    const r = await a.push('applications', [
+      { newDocumentState: { ...app(), id: 'not-a-uuid' } },
+      { newDocumentState: { ...app(), status: 'lost' } },
+      { newDocumentState: { ...app(), unknownField: 1 } },
+      { newDocumentState: { foo: 'bar' } },
+      { newDocumentState: { ...app(), formData: { note: 'a\u0000b' } } },
+      { assumedMasterState: { ...good, id: uuidv7() }, newDocumentState: good },
+      { newDocumentState: good },
+      { newDocumentState: good },
+    ]);
+    expect(r.rejections.map((x) => x.code)).toEqual(['INVALID_DOCUMENT', 'INVALID_DOCUMENT', 'INVALID_DOCUMENT', 'INVALID_DOCUMENT', 'INVALID_DOCUMENT', 'ID_MISMATCH', 'DUPLICATE_IN_BATCH']);
+    expect(r.rejections[0]!.message).toMatch(/^id: /);
+    expect(r.rejections[1]!.message).toMatch(/status/);
+    expect(r.rejections[3]!.id).toBe('#3');
+    expect(r.written).toBe(1);
+  });
+
+  it('push: bad bodies get 4xx with a clear message and change nothing', async () => {
+    const before = await countApps();
+    const cases: [unknown, number, string][] = [
+      ['{not json', 400, 'VALIDATION_FAILED'],
+      [{ rows: [] }, 400, 'VALIDATION_FAILED'],
+      [[{ newDocumentState: 'x' }], 400, 'VALIDATION_FAILED'],
+      [[{ newDocumentState: app(), extra: true }], 400, 'VALIDATION_FAILED'],
+      [[1, 2, 3], 400, 'VALIDATION_FAILED'],
+      ['null', 400, 'VALIDATION_FAILED'],
+      [Array.from({ length: 501 }, () => ({ newDocumentState: app() })), 413, 'BATCH_TOO_LARGE'],
+    ];
+    for (const [body, status, code] of cases) {
+      const r = await a.req('POST', paths.push('applications'), body);
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      expect(r.json.error.code).toBe(code);
+      expect(r.json.error.message.length).toBeGreaterThan(5);
+    }
+    const huge = await a.req('POST', paths.push('applications'), [{ newDocumentState: app({ formData: { blob: 'x'.repeat(5 * 1024 * 1024) } }) }]);
+    expect(huge.status).toBe(413);
+    expect(huge.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+    const text = await a.req('POST', paths.push('applications'), undefined, { 'content-type': 'text/plain' });
+    expect(text.status).toBeGreaterThanOrEqual(400);
+    const ro = await a.req('POST', paths.push('service_items'), [{ newDocumentState: { id: 'X' } }]);
+    expect(ro.status).toBe(403);
+    expect(ro.json.error.code).toBe('COLLECTION_READ_ONLY');
+    expect(await countApps()).toBe(before);
+  });
+
+  it('audit events and evaluations are append-only; queue tickets are the platform’s (a push is refused unless leased)', async () => {
+    const ev = exampleAuditEvent({ stationId: A });
+    expect((await a.push('audit_events', [{ newDocumentState: ev }])).written).toBe(1);
+    expect((await a.push('audit_events', [{ newDocumentState: ev }])).unchanged).toBe(1);
+    const changed = await a.push('audit_events', [{ assumedMasterState: ev, newDocumentState: { ...ev, action: 'application.delete' } }]);
+    expect(changed.rejections[0]!.code).toBe('APPEND_ONLY');
+    const bad = exampleEvaluation({ stationId: A, level: 1, reasons: [] });
+    expect((await a.push('evaluations', [{ newDocumentState: bad }])).rejections[0]!.code).toBe('INVALID_DOCUMENT');
+    const evaluation = exampleEvaluation({ stationId: A, level: 2, reasons: ['服务效率'] });
+    expect((await a.push('evaluations', [{ newDocumentState: evaluation }])).written).toBe(1);
+    expect((await a.push('evaluations', [{ assumedMasterState: evaluation, newDocumentState: { ...evaluation, level: 5 } }])).rejections[0]!.code).toBe('APPEND_ONLY');
+    // Tickets are issued and changed through POST /queue/commands (queue.test.ts); a plain push is refused.
+    const t = exampleQueueTicket({ stationId: A });
+    const pushed = await a.push('queue_tickets', [{ newDocumentState: t }]);
+    expect(pushed.rejections.map((r) => r.code)).toEqual(['NOT_EDITABLE']);
+    expect(await p.store.getDocument('queue_tickets', t.id)).toBeNull();
+    const unleased = await a.push('queue_tickets', [{ newDocumentState: { ...t, leased: true } }]);
+    expect(unleased.rejections.map((r) => r.code)).toEqual(['LEASE_INVALID']);
+    const issued = await a.req('POST', paths.queueCommands, { type: 'issue', commandId: uuidv7(), category: 'general', priority: 'normal' });
+    expect(issued.status).toBe(200);
+    const mine = issued.json.ticket;
+    const called = { ...mine, status: 'called' as const, calledAt: new Date().toISOString(), window: '1' };
+    expect((await a2.push('queue_tickets', [{ assumedMasterState: mine, newDocumentState: called }])).rejections.map((r) => r.code)).toEqual(['NOT_EDITABLE']);
+    expect(await p.store.getDocument('queue_tickets', mine.id)).toEqual(mine);
+    expect((await a2.pull('queue_tickets')).documents.find((d) => d.id === mine.id)).toEqual(mine);
+    expect((await b.pull('queue_tickets')).documents.find((d) => d.id === mine.id)).toBeUndefined();
+  });
+
+  // ------------------------------------------------------------ stream
+
+  it('stream: RESYNC on every connection, CHANGE only for visible documents', async () => {
+    const open = (c: Client) => {
+      const ac = new AbortController();
+      const events: any[] = [];
+      const ready = fetch(p.url + paths.stream, { headers: { authorization: `Bearer ${c.token}` }, signal: ac.signal }).then(async (res) => {
+        expect(res.headers.get('content-type')).toContain('text/event-stream');
+        const reader = res.body!.getReader();
+        const dec = new TextDecoder();
+        let buf = '';
+        void (async () => {
+          try {
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) return;
+              buf += dec.decode(value, { stream: true });
+              let i: number;
+              while ((i = buf.indexOf('\n\n')) >= 0) {
+                const block = buf.slice(0, i);
+                buf = buf.slice(i + 2);
+                const data = block.split('\n').find((l) => l.startsWith('data: '));
+                if (data) events.push(streamEvent.parse(JSON.parse(data.slice(6))));
+              }
+            }
+          } catch {
+            /* aborted */
+          }
+        })();
+      });
+      return { events, ready, close: () => ac.abort() };
+    };
+    const until = async (cond: () => boolean, ms = 5000) => {
+      const t0 = Date.now();
+      while (!cond()) {
+        if (Date.now() - t0 > ms) throw new Error('timeout waiting for stream events');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const sa = open(a2);
+    const sb = open(b);
+    await Promise.all([sa.ready, sb.ready]);
+    await until(() => sa.events.length >= 1 && sb.events.length >= 1);
+    expect(sa.events[0]).toEqual({ type: 'RESYNC' });
+    await a.push('applications', [{ newDocumentState: app() }]);
+    await until(() => sa.events.some((e) => e.type === 'CHANGE' && e.collection === 'applications'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sb.events.filter((e) => e.type === 'CHANGE')).toEqual([]);
+    // A global change reaches everyone.
+    await admin.req('PUT', paths.adminDocuments('station_config'), [{ ...(await p.store.getDocument('station_config', B)), retentionDays: 90 }]);
+    await until(() => sb.events.some((e) => e.type === 'CHANGE' && e.collection === 'station_config'));
+    sa.close();
+    sb.close();
+    const again = open(a2);
+    await again.ready;
+    await until(() => again.events.length >= 1);
+    expect(again.events[0]).toEqual({ type: 'RESYNC' });
+    again.close();
+    expect((await fetch(p.url + paths.stream)).status).toBe(401);
+  });
+});

@@ -1,0 +1,324 @@
+// Replication's storage side: pull (a page of documents after a checkpoint, per station) and push
+// (each row decided on its own: written, unchanged, conflict or rejected; compare-and-set writes).
+// Stateless between calls (everything in the database), so many processes can share one PostgreSQL.
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  createValidator,
+  documentSchemas,
+  formSchemaDocId,
+  issuesOf,
+  sameDocumentState,
+  stripLocalFields,
+  TERMINAL_SUBMIT_STATUSES,
+  type ApplicationDoc,
+  type Checkpoint,
+  type CollectionName,
+  type PushResponse,
+  type QueueTicketDoc,
+  type Rejection,
+} from '../../protocol/index';
+import type { Database } from '../db/driver';
+import { CHANGES_CHANNEL, lockKey, noticeStations, type DocRow } from '../db/documents';
+import { leasedTicketCheck } from '../queue/leases';
+import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup, type RuleOptions } from '../rules';
+import { applicantLookupHash, plainIdNumber, provinceLookupSalt } from '../id-hash';
+import { tongbanLookup, type TongbanRouter } from '../tongban';
+
+/** Who pushes: a terminal (`hub`: a station hub relaying its hall's records upstream) or the platform itself (back office, seed, upstream). */
+export type Writer = { kind: 'terminal'; terminalId: string; stationId: string; hub?: boolean } | { kind: 'platform'; actor: string };
+
+export interface StoreCounters {
+  pushWritten: number;
+  pushUnchanged: number;
+  pushConflicts: number;
+  pushRejections: number;
+  pulledDocuments: number;
+}
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+/** Deepest nesting of objects/arrays a pushed document may have (forms are flat; documents ~5). */
+const MAX_DOCUMENT_DEPTH = 32;
+
+/** Iterative (no recursion: hostile depth must not exhaust the stack). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Collections other than applications never consult a form. */
+const NO_FORMS: FormLookup = () => ({ missing: 'unknown' });
+
+interface CasWrite {
+  id: string;
+  doc: Record<string, unknown>;
+  hash: string | null;
+  stations: string[] | null;
+  /** The seq the decision was based on; null = the document did not exist. */
+  expected: number | null;
+}
+
+export class Replication {
+  readonly counters: StoreCounters = { pushWritten: 0, pushUnchanged: 0, pushConflicts: 0, pushRejections: 0, pulledDocuments: 0 };
+
+  constructor(
+    private readonly db: Database,
+    /** How terminal writes are decided (a station hub holds submissions for the province). */
+    private readonly rules: RuleOptions,
+    /** 通办: routes applications received with a 通办 choice to the handling division. */
+    private readonly tongban: TongbanRouter,
+    /** The province's ID lookup hash key (sync/server/terminals). */
+    private readonly idHashKey: () => Promise<string>,
+  ) {}
+
+  async pull(collection: CollectionName, since: Checkpoint, limit: number, stationId: string | null) {
+    const rows = await this.db.query<{ seq: string | number; data: Record<string, unknown> }>(
+      `SELECT seq, data FROM documents
+        WHERE collection = $1 AND seq > $2 AND ($3::text IS NULL OR stations IS NULL OR $3::text = ANY(stations))
+        ORDER BY seq LIMIT $4`,
+      [collection, since.seq, stationId, limit],
+    );
+    this.counters.pulledDocuments += rows.length;
+    const last = rows.at(-1);
+    return { documents: rows.map((r) => r.data), checkpoint: { seq: last ? Number(last.seq) : since.seq } };
+  }
+
+  // ------------------------------------------------------------------ push
+
+  /**
+   * Applies a batch. Each row is decided on its own: written, unchanged (replay), conflict (stale
+   * assumed state: the current state is returned) or rejected (rule/validation, with a code).
+   */
+  async push(collection: CollectionName, rows: { assumedMasterState?: Record<string, unknown> | null; newDocumentState: Record<string, unknown> }[], writer: Writer): Promise<PushResponse> {
+    const schema = documentSchemas[collection];
+    const rejections: Rejection[] = [];
+    const candidates: { index: number; id: string; assumed: Record<string, unknown> | null; next: Record<string, unknown>; raw: Record<string, unknown>; hash: string }[] = [];
+    const seen = new Set<string>();
+    rows.forEach((row, index) => {
+      const rawId = typeof row.newDocumentState.id === 'string' ? row.newDocumentState.id.slice(0, 128) : `#${index}`;
+      const parsed = schema.safeParse(stripLocalFields(row.newDocumentState));
+      if (!parsed.success) {
+        const issues = issuesOf(parsed.error);
+        rejections.push({ id: rawId, index, code: 'INVALID_DOCUMENT', message: issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+        return;
+      }
+      const next = parsed.data as Record<string, unknown>;
+      const id = next.id as string;
+      if (nestedDeeperThan(next, MAX_DOCUMENT_DEPTH)) {
+        rejections.push({ id, index, code: 'INVALID_DOCUMENT', message: `objects and arrays may be nested at most ${MAX_DOCUMENT_DEPTH} deep` });
+        return;
+      }
+      const canonical = canonicalJson(next);
+      if (canonical.includes('\\u0000')) {
+        rejections.push({ id, index, code: 'INVALID_DOCUMENT', message: 'strings may not contain NUL characters' });
+        return;
+      }
+      const assumed = row.assumedMasterState ? stripLocalFields(row.assumedMasterState) : null;
+      if (assumed && assumed.id !== id) {
+        rejections.push({ id, index, code: 'ID_MISMATCH', message: 'assumedMasterState.id differs from newDocumentState.id' });
+        return;
+      }
+      if (seen.has(id)) {
+        rejections.push({ id, index, code: 'DUPLICATE_IN_BATCH', message: 'the same id appears earlier in this batch' });
+        return;
+      }
+      seen.add(id);
+      candidates.push({ index, id, assumed, next, raw: stripLocalFields(row.newDocumentState), hash: sha256(canonical) });
+    });
+
+    const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
+    const leased = writer.kind === 'terminal' && collection === 'queue_tickets' ? await leasedTicketCheck(this.db, writer.terminalId, writer.stationId, candidates.map((c) => c.next as QueueTicketDoc)) : undefined;
+    const lookupSalt = collection === 'applications' && writer.kind === 'terminal' ? provinceLookupSalt(await this.idHashKey()) : null;
+    const tongban = writer.kind === 'terminal' && collection === 'applications' ? await tongbanLookup(this.db, candidates.map((c) => c.next as ApplicationDoc)) : undefined;
+    /** Applications stored by this push that the platform received with a 通办 choice (routed below). */
+    const received: ApplicationDoc[] = [];
+    const conflicts: Record<string, unknown>[] = [];
+    /** Rows applied but stored otherwise than pushed; their stored state is in `conflicts` too. */
+    const adjusted: string[] = [];
+    let written = 0;
+    let unchanged = 0;
+    let lastSeq = 0;
+    // Optimistic concurrency: decide on a plain read, then write each row only if it is still at the
+    // sequence that was read (compare-and-set). Rows that lost a race are decided again on fresh state.
+    let pending = candidates;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const existing = await this.db.query<DocRow>(
+        'SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = $1 AND id = ANY($2::text[])',
+        [collection, pending.map((c) => c.id)],
+      );
+      const byId = new Map(existing.map((r) => [r.id, r]));
+      if (attempt >= 5) {
+        // Pathological contention on the same documents: answer with the current states.
+        for (const c of pending) {
+          const cur = byId.get(c.id);
+          if (cur && (writer.kind !== 'terminal' || visibleTo(cur.stations, writer.stationId))) conflicts.push(cur.data);
+        }
+        break;
+      }
+      const now = new Date().toISOString();
+      const writes: CasWrite[] = [];
+      for (const c of pending) {
+        const cur = byId.get(c.id) ?? null;
+        if (writer.kind === 'terminal' && cur && !visibleTo(cur.stations, writer.stationId)) {
+          // Never reveal another station's document: same answer as a wrong stationId.
+          rejections.push({ id: c.id, index: c.index, code: 'WRONG_STATION', message: 'the document belongs to another station' });
+          continue;
+        }
+        if (cur && (cur.last_push_hash === c.hash || sameDocumentState(cur.data, c.next))) {
+          unchanged++;
+          // A replay of a push the platform applied and then advanced (submitted → synced, accepted…)
+          // or normalised: the terminal must learn the stored state from this answer, or it records
+          // the pushed state as the platform's and keeps it (its pull checkpoint may already be past
+          // this document). The push was applied, so this is an adjustment, not a refusal.
+          if (!sameDocumentState(cur.data, c.raw)) {
+            conflicts.push(cur.data);
+            adjusted.push(c.id);
+          }
+          continue;
+        }
+        if (cur && !sameDocumentState(c.assumed, cur.data)) {
+          conflicts.push(cur.data);
+          continue;
+        }
+        const expected = cur ? Number(cur.seq) : null;
+        if (writer.kind === 'terminal') {
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased, tongban);
+          if (!r.ok) {
+            const { ok: _ok, ...why } = r;
+            rejections.push({ id: c.id, index: c.index, ...why });
+            continue;
+          }
+          // The province's lookup hash, whatever salt the terminal used (an adjustment it learns below).
+          // Only a hash the terminal chose to send (null: the terminal keeps the case unmatched).
+          const idNumber = lookupSalt && typeof r.doc.applicantIdHash === 'string' ? plainIdNumber(r.doc) : null;
+          const doc = idNumber && lookupSalt ? { ...r.doc, applicantIdHash: applicantLookupHash(lookupSalt, idNumber) } : r.doc;
+          writes.push({ id: c.id, doc, hash: c.hash, stations: visibilityOf(collection, doc), expected });
+        } else {
+          writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected });
+        }
+      }
+      if (writes.length === 0) break;
+      const result = await this.casWrite(collection, writes);
+      written += result.written.size;
+      // What was stored differs from what was pushed (a status the platform assigns, a normalised
+      // member): answer the stored state in the same exchange (see `adjusted` in protocol/api.ts).
+      for (const w of writes) {
+        if (!result.written.has(w.id)) continue;
+        if (collection === 'applications' && w.doc.tongban && w.doc.status === 'synced') received.push(w.doc as ApplicationDoc);
+        const raw = pending.find((c) => c.id === w.id)!.raw;
+        if (!sameDocumentState(w.doc, raw)) {
+          conflicts.push(w.doc);
+          adjusted.push(w.id);
+        }
+      }
+      lastSeq = Math.max(lastSeq, result.seq);
+      pending = pending.filter((c) => writes.some((w) => w.id === c.id) && !result.written.has(c.id));
+    }
+    rejections.sort((a, b) => a.index - b.index);
+    // 通办: hand what was received to the handling division (once each; a failure is kept and retried).
+    if (received.length > 0) {
+      await this.tongban.route(received);
+      await this.tongban.retry();
+    }
+    this.counters.pushWritten += written;
+    this.counters.pushUnchanged += unchanged;
+    this.counters.pushConflicts += conflicts.length;
+    this.counters.pushRejections += rejections.length;
+    return { conflicts, rejections, written, unchanged, adjusted, checkpoint: { seq: lastSeq } };
+  }
+
+  /** Compiled validators by form schema id, with the `seq` they were compiled from (a rewrite recompiles). */
+  private readonly formCache = new Map<string, { seq: number; entry: ReturnType<FormLookup> }>();
+
+  /**
+   * The form schemas the submissions of a push name, read once per push (one query) and compiled
+   * once per form version and process. A deleted (`_deleted`) form version still validates: a field
+   * laptop may submit days after the form was retired.
+   */
+  private async formLookup(apps: ApplicationDoc[]): Promise<FormLookup> {
+    const ids = [...new Set(apps.filter((a) => TERMINAL_SUBMIT_STATUSES.includes(a.status)).map((a) => formSchemaDocId(a.formId, a.formVersion)))];
+    const found = new Map<string, ReturnType<FormLookup>>();
+    if (ids.length > 0) {
+      const rows = await this.db.query<{ id: string; seq: string | number; data: Record<string, unknown> }>(
+        "SELECT id, seq, data FROM documents WHERE collection = 'form_schemas' AND id = ANY($1::text[])",
+        [ids],
+      );
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        const hit = this.formCache.get(r.id);
+        if (hit?.seq === seq) {
+          found.set(r.id, hit.entry);
+          continue;
+        }
+        let entry: ReturnType<FormLookup>;
+        try {
+          entry = { validate: createValidator(r.data.jsonSchema as Record<string, unknown>) };
+        } catch {
+          entry = { missing: 'unsupported' }; // UnsupportedSchemaError or a broken pattern
+        }
+        if (this.formCache.size >= 1000) this.formCache.clear();
+        this.formCache.set(r.id, { seq, entry });
+        found.set(r.id, entry);
+      }
+    }
+    return (formId, version) => found.get(formSchemaDocId(formId, version)) ?? { missing: 'unknown' };
+  }
+
+  /**
+   * One statement, its own transaction: takes the collection lock, writes each row only if it is
+   * still at `expected` (null = must not exist), and queues the NOTIFY. The lock is held from the
+   * first sequence number to the commit (so pulls never skip a later-committing number), and only for
+   * this one round trip. An UPDATE re-checks `seq` on the latest row version; an INSERT … ON CONFLICT
+   * DO NOTHING sees rows inserted concurrently: both are safe although the snapshot predates the lock.
+   */
+  private async casWrite(collection: CollectionName, writes: CasWrite[]): Promise<{ written: Set<string>; seq: number }> {
+    const stations = noticeStations(writes);
+    const rows = await this.db.query<{ ids: string[] | null; seq: string | number | null }>(
+      `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($8::bigint) AS locked),
+       u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, ord)),
+       upd AS (
+         UPDATE documents d
+            SET seq = nextval('document_seq'),
+                stations = CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+                data = u.data::jsonb, last_push_hash = u.h, updated_at = now()
+           FROM u, l
+          WHERE u.expected IS NOT NULL AND d.collection = $1 AND d.id = u.id AND d.seq = u.expected
+         RETURNING d.id, d.seq),
+       ins AS (
+         INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
+         SELECT $1, u.id, nextval('document_seq'),
+                CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
+                u.data::jsonb, u.h, now()
+           FROM u, l
+          WHERE u.expected IS NULL
+          ORDER BY u.ord
+         ON CONFLICT (collection, id) DO NOTHING
+         RETURNING id, seq),
+       w AS (SELECT id, seq FROM upd UNION ALL SELECT id, seq FROM ins)
+       SELECT (SELECT array_agg(id) FROM w) AS ids,
+              (SELECT max(seq) FROM w) AS seq,
+              (SELECT CASE WHEN count(*) > 0
+                      THEN pg_notify($7, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $9::jsonb)::text) END
+                 FROM w) AS notified`,
+      [
+        collection,
+        writes.map((w) => w.id),
+        writes.map((w) => JSON.stringify(w.doc)),
+        writes.map((w) => w.hash),
+        writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations))),
+        writes.map((w) => (w.expected === null ? null : String(w.expected))),
+        CHANGES_CHANNEL,
+        lockKey(collection),
+        JSON.stringify(stations),
+      ],
+    );
+    const r = rows[0];
+    return { written: new Set(r?.ids ?? []), seq: r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq) };
+  }
+}
