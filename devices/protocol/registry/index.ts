@@ -6,13 +6,14 @@
  * Order = order of the status list.
  */
 import { z } from 'zod';
+import { documentCameraRole } from './document-camera.js';
 import { evaluatorRole } from './evaluator.js';
 import { idCardRole } from './idcard.js';
 import { qrScannerRole } from './qr-scanner.js';
 import { receiptPrinterRole } from './receipt-printer.js';
 import { windowDisplayRole } from './window-display.js';
 
-export const deviceRegistry = [idCardRole, receiptPrinterRole, windowDisplayRole, evaluatorRole, qrScannerRole] as const;
+export const deviceRegistry = [idCardRole, receiptPrinterRole, windowDisplayRole, evaluatorRole, qrScannerRole, documentCameraRole] as const;
 
 type Entry = (typeof deviceRegistry)[number];
 /** Roles whose driver runs in main (the device manager keeps them connected). */
