@@ -5,13 +5,14 @@
  * definition, so the two cannot drift.
  */
 import { z } from 'zod';
+import { statusRoles } from './registry/index.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 /** Timestamps: UTC `Z` or with an offset. */
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** `speech`: main's offline speech engine for announcements (devices/speech), not a port. `qr-scanner`: listed only when configured. */
-export const deviceRoleSchema = z.enum(['idcard', 'receipt-printer', 'window-display', 'evaluator', 'speech', 'qr-scanner']);
+/** Every registered device role (devices/protocol/registry) plus `speech`, main's offline speech engine (devices/speech), not a port. */
+export const deviceRoleSchema = z.enum(statusRoles);
 export type DeviceRole = z.infer<typeof deviceRoleSchema>;
 
 export const deviceStateSchema = z.enum(['connected', 'disconnected', 'error', 'not-configured']);

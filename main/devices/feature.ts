@@ -19,8 +19,10 @@ import { isDemo } from '../core/config';
 import { findFallbackFontPaths, findFontPath } from '../documents/fonts';
 import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
 import { createStatusHistory } from './status-history';
+import { alwaysListedMainRoles } from '../../devices/protocol/registry';
 
-const ROLES = ['idcard', 'receipt-printer', 'window-display', 'evaluator'] as const;
+/** The roles main reports while the manager starts: the registry's always-listed main roles. */
+const ROLES = alwaysListedMainRoles;
 
 export interface DeviceFeatureOptions {
   /** Use emulated devices even outside demo mode (tests). */

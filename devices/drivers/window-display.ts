@@ -1,0 +1,40 @@
+/** Driver: window LED strip on TST-BUS/1 (devices/display). */
+import { DeviceError, toDeviceError } from '../errors.js';
+import { GenericLedDisplay } from '../display/generic-led.js';
+import type { WindowDisplayDriver } from '../display/types.js';
+import type { RoleConfig, WindowDisplayRequest } from '../manager/schemas.js';
+import type { Transport } from '../transport/types.js';
+import { defineDriver, type DriverContext } from './types.js';
+
+export const windowDisplayDriver = defineDriver({
+  create: (ctx: DriverContext<RoleConfig<'window-display'>>) => {
+    const address = ctx.config.address ?? 1;
+    let display: WindowDisplayDriver | null = null;
+    return {
+      open: () => ctx.openTransport(ctx.config.transport),
+      async setup(t: Transport): Promise<void> {
+        const d = new GenericLedDisplay(t, address);
+        if (!(await d.ping())) {
+          d.dispose();
+          throw new DeviceError('TIMEOUT', `window display at bus address ${address} did not answer`, '窗口屏无响应，请检查连接');
+        }
+        display = d;
+        ctx.link()!.setStatus('connected', '窗口屏已就绪');
+      },
+      teardown(): void {
+        display?.dispose();
+        display = null;
+      },
+      async show(request: WindowDisplayRequest): Promise<void> {
+        if (!display) throw new DeviceError('DISCONNECTED', 'window display is not connected', '窗口屏未连接');
+        try {
+          await display.show(request);
+        } catch (err) {
+          const e = toDeviceError(err);
+          ctx.link()!.setStatus('error', e.userMessage, { code: e.code, detail: e.message });
+          throw e;
+        }
+      },
+    };
+  },
+});
