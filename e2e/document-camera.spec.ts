@@ -1,7 +1,7 @@
 /**
  * The document camera (高拍仪) panel on the clerk's 设备 page in Debian Chromium through the browser
  * host (demo mode): the emulated camera's material is captured, cut out and straightened; the real
- * camera path fails (no camera here, or the host's Permissions-Policy camera=()) and says so in Chinese, with
+ * camera path fails (no camera on a test machine) and says so in Chinese, with
  * the code in English in the log; axe clean.
  */
 import { expect, test } from '@playwright/test';

@@ -13,7 +13,7 @@ import { createDispatcher } from './core/dispatcher';
 import { createLogger } from './core/log';
 import { createTerminalCore } from './core/services';
 import { privateTree, restrictUmask } from '../sync/server/private-files';
-import { APP_ORIGIN, APP_SCHEME, isAllowedNavigation, originOf, planWindows, rendererUrl, resolveAppPath, type WindowPlan } from './core/window-policy';
+import { APP_ORIGIN, APP_SCHEME, isAllowedNavigation, mayGrantPermission, originOf, planWindows, rendererUrl, resolveAppPath, type WindowPlan } from './core/window-policy';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
@@ -55,12 +55,20 @@ async function start(): Promise<void> {
     return new Response(response.body, { status: response.status, headers });
   });
 
-  // Deny every permission (camera, geolocation, notifications, serial, hid…): devices live in main.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  const windowRoles = new Map<number, Role>();
+
+  // Deny every permission (geolocation, notifications, serial, hid…): devices live in main. The one
+  // exception (mayGrantPermission): video for the clerk window when a document camera is configured.
+  const documentCamera = loaded.config.devices?.['documentCamera'] !== undefined;
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(mayGrantPermission({ permission, origin: originOf(details.requestingUrl), role: windowRoles.get(wc.id), mediaTypes, documentCamera }));
+  });
+  session.defaultSession.setPermissionCheckHandler((wc, permission, requestingOrigin, details) =>
+    mayGrantPermission({ permission, origin: originOf(requestingOrigin), role: wc ? windowRoles.get(wc.id) : undefined, mediaTypes: details.mediaType ? [details.mediaType] : [], documentCamera }),
+  );
   session.defaultSession.setDevicePermissionHandler(() => false);
 
-  const windowRoles = new Map<number, Role>();
   const dispatch = createDispatcher({ handlers: core.handlers, isOriginAllowed: (o) => o === APP_ORIGIN, log: log.child('bridge') });
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, input: unknown) => {

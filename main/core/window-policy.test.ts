@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SECURE_WEB_PREFERENCES, isAllowedNavigation, originOf, planWindows, rendererUrl, resolveAppPath } from './window-policy';
+import { APP_ORIGIN, SECURE_WEB_PREFERENCES, isAllowedNavigation, mayGrantPermission, originOf, planWindows, rendererUrl, resolveAppPath, type PermissionAsk } from './window-policy';
 
 describe('window policy', () => {
   it('plans one full-screen window for a kiosk and adds the hall display on a second screen', () => {
@@ -42,5 +42,29 @@ describe('window policy', () => {
     for (const [key, value] of Object.entries(SECURE_WEB_PREFERENCES)) {
       expect(source).toContain(`${key}: ${typeof value === 'string' ? `'${value}'` : String(value)},`);
     }
+  });
+});
+
+describe('permissions', () => {
+  const camera: PermissionAsk = { permission: 'media', origin: APP_ORIGIN, role: 'clerk', mediaTypes: ['video'], documentCamera: true };
+  it('grants video to the clerk window when a document camera is configured', () => {
+    expect(mayGrantPermission(camera)).toBe(true);
+  });
+  it('refuses everything else: audio, other roles, origins, permissions, no camera configured, garbage', () => {
+    const refused: PermissionAsk[] = [
+      { ...camera, documentCamera: false },
+      { ...camera, mediaTypes: ['video', 'audio'] },
+      { ...camera, mediaTypes: ['audio'] },
+      { ...camera, mediaTypes: [] },
+      { ...camera, mediaTypes: ['unknown'] },
+      { ...camera, role: 'kiosk' },
+      { ...camera, role: 'display' },
+      { ...camera, role: undefined },
+      { ...camera, origin: 'https://evil.example' },
+      { ...camera, origin: 'app://terminal.evil' },
+      { ...camera, origin: '' },
+      ...['geolocation', 'notifications', 'serial', 'hid', 'usb', 'clipboard-read', 'openExternal', 'display-capture', 'MEDIA', ''].map((permission) => ({ ...camera, permission })),
+    ];
+    for (const ask of refused) expect(mayGrantPermission(ask), JSON.stringify(ask)).toBe(false);
   });
 });

@@ -110,3 +110,33 @@ export function resolveAppPath(requestUrl: string, rendererDir: string, join: (.
   const file = normalize(join(rendererDir, pathname));
   return file.startsWith(rendererDir + sep) ? file : null;
 }
+
+/** A permission request or check from a window, as Electron's session handlers see it. */
+export interface PermissionAsk {
+  /** Electron's permission name (`media`, `geolocation`, `notifications`, …). */
+  permission: string;
+  /** Origin of the requesting frame (originOf). */
+  origin: string;
+  /** The role of the window asking (undefined: not one of ours). */
+  role: Role | undefined;
+  /** For `media`: the kinds asked for (`video`, `audio`); a check has one, a request a list. */
+  mediaTypes: readonly string[];
+  /** Whether the terminal's configuration binds a document camera (`devices.documentCamera`). */
+  documentCamera: boolean;
+}
+
+/**
+ * Every permission is refused except one: the clerk window may open a video input when a document
+ * camera (高拍仪, a UVC device captured with getUserMedia in the window) is configured. Never audio,
+ * never another window or origin, nothing when no camera is configured.
+ */
+export function mayGrantPermission(ask: PermissionAsk): boolean {
+  return (
+    ask.permission === 'media' &&
+    ask.documentCamera &&
+    ask.role === 'clerk' &&
+    ask.origin === APP_ORIGIN &&
+    ask.mediaTypes.length > 0 &&
+    ask.mediaTypes.every((t) => t === 'video')
+  );
+}
