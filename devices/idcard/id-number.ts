@@ -19,9 +19,9 @@ export interface IdNumberCheck {
   reason?: string;
 }
 
-/** Full check of an 18-character citizen number: shape, birth date, check character. */
-export function checkCitizenIdNumber(id: string): IdNumberCheck {
-  if (!/^\d{17}[\dX]$/.test(id)) return { valid: false, reason: 'not 17 digits followed by a digit or X' };
+/** An 18-character GB 11643 number of the given shape: birth date in positions 7-14, MOD 11-2 check character. */
+function checkGb11643Number(id: string, shape: RegExp, shapeReason: string): IdNumberCheck {
+  if (!shape.test(id)) return { valid: false, reason: shapeReason };
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
@@ -29,6 +29,9 @@ export function checkCitizenIdNumber(id: string): IdNumberCheck {
   if (gb11643CheckChar(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'check character mismatch' };
   return { valid: true };
 }
+
+/** Full check of an 18-character citizen number: shape, birth date, check character. */
+export const checkCitizenIdNumber = (id: string): IdNumberCheck => checkGb11643Number(id, /^\d{17}[\dX]$/, 'not 17 digits followed by a digit or X');
 
 /** 7-3-1 check digit (ICAO 9303): digits as values, letters A=10..Z=35, `<` = 0. */
 export function mrzCheckDigit(s: string): number | null {
@@ -61,15 +64,7 @@ export function checkForeign2017Number(id: string): IdNumberCheck {
 }
 
 /** 2023 foreign permanent residence number (18 chars, starts with 9). */
-export function checkForeign2023Number(id: string): IdNumberCheck {
-  if (!/^9\d{16}[\dX]$/.test(id)) return { valid: false, reason: 'not 9 followed by 16 digits and a digit or X' };
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
-  if (!isValidDate(y, m, d)) return { valid: false, reason: 'birth date in positions 7-14 is not a date' };
-  if (gb11643CheckChar(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'check character mismatch' };
-  return { valid: true };
-}
+export const checkForeign2023Number = (id: string): IdNumberCheck => checkGb11643Number(id, /^9\d{16}[\dX]$/, 'not 9 followed by 16 digits and a digit or X');
 
 /** Masking for paper and screen: the one rule set in sync/protocol/mask.ts (`3601**********1234`). */
 export { maskIdNumber } from '../../sync/protocol/mask.js';
