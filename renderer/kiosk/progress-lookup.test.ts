@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryDb, TEST_SALT } from '../db/test-helpers';
+import type { TerminalDatabase } from '../db/database';
+import type { ApplicationLocal } from '../db/schemas';
+import { saveDraft, submitDraft, type DraftContent } from './drafts';
+import { evaluationDoc } from './evaluation';
+import { ratedApplicationIds, watchProgress } from './progress-lookup';
+
+let db: TerminalDatabase | null = null;
+afterEach(async () => {
+  await db?.close();
+  db = null;
+});
+
+const RESIDENT = '360102199003071236';
+const OTHER = '110105194912310021';
+const content = (idNumber: string, code = 'YB01'): DraftContent => ({ serviceItemCode: code, formId: code, formVersion: 1, name: '王建国', idNumber, formData: { applicantName: '王建国', idNumber } });
+
+async function file(idNumber: string, at: string, code?: string): Promise<string> {
+  const t = { db: db!, idHashSalt: TEST_SALT, stationId: '360121201' };
+  const id = await saveDraft(t, null, content(idNumber, code), new Date(at));
+  await submitDraft(t, id, new Date(at));
+  return id;
+}
+
+/** Collects every emission; `settle` waits until the latest one satisfies the check. */
+function collector() {
+  const seen: ApplicationLocal[][] = [];
+  return {
+    seen,
+    on: (apps: ApplicationLocal[]) => void seen.push(apps),
+    async settle(check: (apps: ApplicationLocal[]) => boolean): Promise<ApplicationLocal[]> {
+      for (let i = 0; i < 200; i++) {
+        const last = seen.at(-1);
+        if (last && check(last)) return last;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`never settled: ${JSON.stringify(seen.map((s) => s.map((a) => [a.id, a.status])))}`);
+    },
+  };
+}
+
+describe('kiosk progress lookup', () => {
+  it('by card: the resident’s applications, newest first, no drafts, nobody else’s; followed live as the status changes', async () => {
+    db = await memoryDb();
+    const older = await file(RESIDENT, '2026-12-01T02:00:00Z');
+    const newer = await file(RESIDENT, '2026-12-04T02:00:00Z', 'YB02');
+    await file(OTHER, '2026-12-03T02:00:00Z');
+    await saveDraft({ db, idHashSalt: TEST_SALT, stationId: '360121201' }, null, content(RESIDENT)); // a draft: never shown
+    const c = collector();
+    const stop = await watchProgress({ db, lookupSalts: TEST_SALT }, { kind: 'card', idNumber: RESIDENT.toLowerCase().replace('x', 'X') }, c.on);
+    expect((await c.settle((a) => a.length === 2)).map((a) => a.id)).toEqual([newer, older]);
+    // the platform's decision arrives by sync
+    await (await db.applications.findOne(older).exec())!.incrementalPatch({ status: 'accepted' });
+    const after = await c.settle((a) => a.find((x) => x.id === older)?.status === 'accepted');
+    expect(after.map((a) => a.id)).toEqual([newer, older]);
+    stop();
+    const count = c.seen.length;
+    await (await db.applications.findOne(newer).exec())!.incrementalPatch({ status: 'accepted' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.seen.length).toBe(count);
+  });
+
+  it('by the receipt’s QR code (both forms); garbage and unknown ids find nothing', async () => {
+    db = await memoryDb();
+    const id = await file(RESIDENT, '2026-12-01T02:00:00Z');
+    for (const text of [`TT1:${id}`, ` ${id}\n`, `https://zwfw.jiangxi.gov.cn/progress?id=${id}`]) {
+      const c = collector();
+      const stop = await watchProgress({ db, lookupSalts: TEST_SALT }, { kind: 'code', text }, c.on);
+      expect((await c.settle((a) => a.length > 0)).map((a) => a.id), text).toEqual([id]);
+      stop();
+    }
+    for (const text of ['', 'TT1:', 'TT1:not-a-uuid', 'https://evil.example/?id=1', '\u0000\u0001', 'x'.repeat(5000), `TT1:${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}`]) {
+      const c = collector();
+      const stop = await watchProgress({ db, lookupSalts: TEST_SALT }, { kind: 'code', text }, c.on);
+      expect(await c.settle(() => true), JSON.stringify(text.slice(0, 40))).toEqual([]);
+      stop();
+    }
+  });
+
+  it('rated: only the applications with a stored evaluation', async () => {
+    db = await memoryDb();
+    const a = await file(RESIDENT, '2026-12-01T02:00:00Z');
+    const b = await file(RESIDENT, '2026-12-02T02:00:00Z');
+    expect(await ratedApplicationIds(db, [])).toEqual(new Set());
+    await db.evaluations.insert(evaluationDoc({ stationId: '360121201', level: 5, reasons: [], comment: null, applicationId: a, ticketId: null, serviceItemCode: 'YB01' }) as never);
+    expect(await ratedApplicationIds(db, [a, b])).toEqual(new Set([a]));
+  });
+});
