@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reactive, ref } from 'vue';
 import { freshDatabases } from '../db/test-helpers';
 import { createDraft } from '../db/applications';
-import { evaluationDoc, serviceItemOf } from './evaluation';
+import { alreadyRated, COMMENT_MAX, evaluationDoc, limitComment, needsReason, ratingReasons, saveRating, serviceItemOf, WRITTEN_REASON } from './evaluation';
 
 const fresh = freshDatabases();
 
@@ -30,5 +30,39 @@ describe('kiosk 好差评 record', () => {
     // and the record validates in the store
     await db.evaluations.insert(evaluationDoc({ stationId: '360121201', level: 1, reasons: ref(['服务态度']).value, comment: null, applicationId: a.id, ticketId: null, serviceItemCode: 'MZ01' }) as never);
     expect((await db.evaluations.findOne({ selector: { applicationId: a.id } }).exec())?.serviceItemCode).toBe('MZ01');
+  });
+});
+
+describe('kiosk 好差评 rules', () => {
+  it('reasons: none for a good rating; picked or 其他意见 for a bad one; null when a bad one has neither', () => {
+    expect(ratingReasons(5, ['服务态度'], '')).toEqual([]);
+    expect(ratingReasons(3, [], '')).toEqual([]);
+    expect(ratingReasons(2, ['服务效率'], '慢')).toEqual(['服务效率']);
+    expect(ratingReasons(1, [], '  排队太久  ')).toEqual([WRITTEN_REASON]);
+    expect(ratingReasons(1, [], '   ')).toBeNull();
+    expect(needsReason(null)).toBe(false);
+    expect(limitComment('𠈌'.repeat(COMMENT_MAX + 3))).toBe('𠈌'.repeat(COMMENT_MAX));
+  });
+
+  it('saves once per application, with its service item; refuses garbage and stores nothing then', async () => {
+    const db = await fresh();
+    const a = await createDraft(db, { stationId: '360121201', serviceItemCode: 'MZ01', formId: 'MZ01', formVersion: 1, channel: 'counter', applicant: null }, 'a'.repeat(64));
+    const input = { level: 1, reasons: [], comment: '排队时间太长了', applicationId: a.id, ticketId: null, submitted: null };
+    for (const [stationId, bad, message] of [
+      ['360121201', { level: 0 }, /1 to 5/],
+      ['360121201', { level: 6 }, /1 to 5/],
+      ['360121201', { level: 2.5 }, /1 to 5/],
+      ['360121201', { level: Number.NaN }, /1 to 5/],
+      ['360121201', { comment: ' ' }, /needs a reason/],
+      [null, {}, /not enrolled/],
+    ] as const) {
+      await expect(saveRating(db, stationId, { ...input, ...bad })).rejects.toThrow(message);
+    }
+    expect(await alreadyRated(db, a.id)).toBe(false);
+    const doc = await saveRating(db, '360121201', { ...input, comment: ` ${'长'.repeat(600)} ` });
+    expect(doc).toMatchObject({ level: 1, reasons: [WRITTEN_REASON], serviceItemCode: 'MZ01', channel: 'kiosk' });
+    expect([...doc.comment!].length).toBe(COMMENT_MAX);
+    expect(await alreadyRated(db, a.id)).toBe(true);
+    expect(await db.evaluations.count().exec()).toBe(1);
   });
 });

@@ -44,3 +44,67 @@ export async function serviceItemOf(db: Pick<TerminalDatabase, 'applications'>, 
   const doc = await db.applications.findOne(applicationId).exec();
   return doc?.serviceItemCode ?? null;
 }
+
+/** Reasons offered for a bad rating (on-site indicators, spec: queue-and-evaluation.md). */
+export const BAD_RATING_REASONS = ['办事流程', '办事材料', '服务效率', '跑动次数', '服务态度', '服务水平', '办事指南精确度', '平台操作性'] as const;
+/** Stored as the reason when a resident only wrote a comment for a bad rating ("pick or write the reason"). */
+export const WRITTEN_REASON = '其他意见';
+/** The comment's length limit, in characters (not UTF-16 units). */
+export const COMMENT_MAX = 500;
+
+/** The two lowest levels need a reason (picked, or written as a comment). */
+export const needsReason = (level: number | null): boolean => level !== null && level <= 2;
+
+/** A comment cut to COMMENT_MAX characters (an emoji or a rare Han character counts once). */
+export const limitComment = (text: string): string => [...text].slice(0, COMMENT_MAX).join('');
+
+/**
+ * The reasons stored for a rating: none for a good one; for a bad one the picked ones, else
+ * WRITTEN_REASON when there is a comment; null when a bad rating has neither (the page asks).
+ */
+export function ratingReasons(level: number, picked: readonly string[], comment: string): string[] | null {
+  if (!needsReason(level)) return [];
+  if (picked.length) return [...picked];
+  return comment.trim() ? [WRITTEN_REASON] : null;
+}
+
+/** Whether this application has a stored rating already (one per application). */
+export async function alreadyRated(db: Pick<TerminalDatabase, 'evaluations'>, applicationId: string): Promise<boolean> {
+  return !!(await db.evaluations.findOne({ selector: { applicationId } }).exec());
+}
+
+export interface RatingInput {
+  level: number;
+  reasons: readonly string[];
+  comment: string;
+  applicationId: string | null;
+  ticketId: string | null;
+  /** What the journey knows of the application just submitted (its service item without a lookup). */
+  submitted: { applicationId: string; serviceCode: string } | null;
+}
+
+/**
+ * Stores the rating (append-only `evaluations`, synced). Refuses a level outside 1–5, a bad rating
+ * without a reason and a terminal not enrolled; nothing is stored then.
+ */
+export async function saveRating(db: Pick<TerminalDatabase, 'applications' | 'evaluations'>, stationId: string | null, input: RatingInput, now = new Date()): Promise<EvaluationDoc> {
+  if (!Number.isInteger(input.level) || input.level < 1 || input.level > 5) throw new Error('a rating level is 1 to 5');
+  const reasons = ratingReasons(input.level, input.reasons, input.comment);
+  if (!reasons) throw new Error('a bad rating needs a reason');
+  if (!stationId) throw new Error('not enrolled');
+  const written = limitComment(input.comment.trim());
+  const doc = evaluationDoc(
+    {
+      stationId,
+      level: input.level,
+      reasons,
+      comment: written || null,
+      applicationId: input.applicationId,
+      ticketId: input.ticketId,
+      serviceItemCode: await serviceItemOf(db, input.applicationId, input.submitted),
+    },
+    now,
+  );
+  await db.evaluations.insert(doc as never);
+  return doc;
+}
