@@ -18,14 +18,15 @@ export interface Station {
   stop(): Promise<void>;
 }
 
-export async function startStation(role: 'kiosk' | 'clerk', stationName: string): Promise<Station> {
+/** `devices`: more device bindings beside the emulated ones (e.g. a window-side `documentCamera`). */
+export async function startStation(role: 'kiosk' | 'clerk', stationName: string, options: { devices?: Record<string, unknown> } = {}): Promise<Station> {
   const platform = await startPlatform({ seedDemo: true, heartbeatMs: 1000 });
   const u = new URL(platform.url);
   const proxy = await startFaultProxy({ host: u.hostname, port: Number(u.port) });
   const devices = await startKioskDevices();
   const host = await startHost({
     role,
-    config: { role, stationName, platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) }, devices: devices.config },
+    config: { role, stationName, platform: { url: proxy.url, enrollCode: await platform.createEnrollCode(STATION) }, devices: { ...devices.config, ...options.devices } },
   });
   return {
     platform,

@@ -14,6 +14,7 @@ import { createLogger } from './core/log';
 import { createTerminalCore } from './core/services';
 import { privateTree, restrictUmask } from '../sync/server/private-files';
 import { APP_ORIGIN, APP_SCHEME, isAllowedNavigation, mayGrantPermission, originOf, planWindows, rendererUrl, resolveAppPath, type WindowPlan } from './core/window-policy';
+import { windowDeviceConfigOf } from '../devices/protocol/registry';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
@@ -59,7 +60,7 @@ async function start(): Promise<void> {
 
   // Deny every permission (geolocation, notifications, serial, hid…): devices live in main. The one
   // exception (mayGrantPermission): video for the clerk window when a document camera is configured.
-  const documentCamera = loaded.config.devices?.['documentCamera'] !== undefined;
+  const documentCamera = windowDeviceConfigOf(loaded.config.devices).config.documentCamera !== undefined;
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
     callback(mayGrantPermission({ permission, origin: originOf(details.requestingUrl), role: windowRoles.get(wc.id), mediaTypes, documentCamera }));

@@ -19,7 +19,7 @@ import { isDemo } from '../core/config';
 import { findFallbackFontPaths, findFontPath } from '../documents/fonts';
 import { DEFAULT_STATION_TIME_ZONE } from '../../sync/protocol/station-time';
 import { createStatusHistory } from './status-history';
-import { alwaysListedMainRoles } from '../../devices/protocol/registry';
+import { alwaysListedMainRoles, windowDeviceConfigOf } from '../../devices/protocol/registry';
 
 /** The roles main reports while the manager starts: the registry's always-listed main roles. */
 const ROLES = alwaysListedMainRoles;
@@ -63,6 +63,9 @@ function hasSocat(): boolean {
 
 export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureOptions = {}): DeviceFeature {
   const { log, events } = ctx;
+  // The window-side devices' configuration (the clerk window's document camera), checked once.
+  const { config: windowConfig, invalid: invalidWindowConfig } = windowDeviceConfigOf(ctx.config.devices);
+  if (invalidWindowConfig.length) log.warn('devices.window-config-invalid', { entries: invalidWindowConfig.join(','), effect: 'those devices count as not configured' });
   let manager: DeviceManager | null = null;
   let demo: DemoDevices | null = null;
   let startError: string | null = null;
@@ -190,6 +193,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
         await historyLoaded;
         return history.list(Date.parse(input.from), Date.parse(input.to));
       },
+      'devices.windowConfig': () => windowConfig,
       'devices.status': () => [...(manager ? manager.getStatuses() : starting()), announcer?.status() ?? speechStarting()],
       'devices.announce': (input) => guard(() => {
         if (!announcer) throw new HandlerError('DEVICES_STARTING', 'the speech engine is still being looked for', '语音引擎正在检测，请稍候再试');

@@ -27,6 +27,7 @@ import {
 } from '../../devices/protocol/device-events';
 import { announceRequestSchema, announceResultSchema } from '../../devices/protocol/speech';
 import { qrScanEventSchema } from '../../devices/protocol/qr-scan';
+import { windowDeviceConfigSchema } from '../../devices/protocol/registry';
 
 /** Device statuses and events: the device layer's own pure schemas (devices/protocol). */
 export const DeviceRole = deviceRoleSchema;
@@ -97,6 +98,12 @@ export const deviceCalls = {
    * restarts): the station dashboard's device history. No personal data.
    */
   'devices.statusHistory': call({ input: DeviceHistoryQuery, output: z.array(DeviceHistoryEntry).max(2000), roles: ['clerk'], requiresStaff: true, requiresCapability: 'dashboard.view' }),
+  /**
+   * The configuration of the devices whose driver runs in the window (registry entries with `host:
+   * 'window'`, e.g. the document camera's label and size), checked by main; a key is absent when its
+   * role is not configured (or its configuration is invalid). Nothing secret.
+   */
+  'devices.windowConfig': call({ input: NoInput, output: windowDeviceConfigSchema, roles: ['clerk'] }),
   /** Demo mode only: put a sample card on the emulated reader (resident, resident-long-term, foreign-2017, foreign-2023, hmt-residence). */
   'devices.demo.presentCard': call({ input: z.object({ card: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict(), output: z.null() }),
   'devices.demo.removeCard': call({ input: NoInput, output: z.null() }),

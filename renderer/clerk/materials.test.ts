@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The materials checklist: state ⇄ application `materials[]`, and the shared component as 新建代办 mounts it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, h, nextTick, ref, type App } from 'vue';
 import { createPinia } from 'pinia';
 import ElementPlus from 'element-plus';
@@ -60,6 +60,13 @@ describe('materials state', () => {
   });
 });
 
+/** The checklist as 新建代办 mounts it, in a fresh app. */
+const mountChecklist = (el: HTMLElement, props: Record<string, unknown>): App => {
+  const a = createApp({ render: () => h(MaterialsChecklist, props as never) });
+  a.use(createPinia()).use(ElementPlus).use(i18n).mount(el);
+  return a;
+};
+
 describe('MaterialsChecklist', () => {
   let app: App | null = null;
   afterEach(() => {
@@ -71,8 +78,7 @@ describe('MaterialsChecklist', () => {
     const state = ref(initialMaterials(items));
     const el = document.createElement('div');
     document.body.appendChild(el);
-    app = createApp({ render: () => h(MaterialsChecklist, { items, flagged: ['M2'], modelValue: state.value, 'onUpdate:modelValue': (v: MaterialsState) => (state.value = v) }) });
-    app.use(createPinia()).use(ElementPlus).use(i18n).mount(el);
+    app = mountChecklist(el, { items, flagged: ['M2'], modelValue: state.value, 'onUpdate:modelValue': (v: MaterialsState) => (state.value = v) });
     await nextTick();
     expect(el.querySelectorAll('tbody tr')).toHaveLength(4);
     expect(el.querySelector('[data-testid="newcase-material-row-M1"]')!.textContent).toContain('户口簿 (必需)');
@@ -89,6 +95,34 @@ describe('MaterialsChecklist', () => {
     state.value.M3!.origin = 'scan';
     await nextTick();
     expect(el.querySelector('[data-testid="newcase-upload-M3"]')).not.toBeNull();
+    // no bridge, no camera: no 高拍仪拍摄
+    expect(el.querySelector('[data-testid^="newcase-scan-"]')).toBeNull();
     el.remove();
+  });
+
+  it('offers 高拍仪拍摄 per material only when main says a document camera is configured', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const buttons = async (answer: unknown): Promise<string[]> => {
+      window.terminal = { invoke: (name: string) => Promise.resolve(name === 'devices.windowConfig' ? { ok: true, value: answer } : { ok: false, error: { code: 'NOT_HERE', message: name } }), on: () => () => undefined } as unknown as NonNullable<typeof window.terminal>;
+      const state = ref(initialMaterials(items));
+      const el = document.createElement('div');
+      document.body.appendChild(el);
+      const a = mountChecklist(el, { items, modelValue: state.value });
+      await new Promise((r) => setTimeout(r, 20));
+      await nextTick();
+      const found = [...el.querySelectorAll('[data-testid^="newcase-scan-"]')].map((b) => b.getAttribute('data-testid')!);
+      a.unmount();
+      el.remove();
+      return found;
+    };
+    try {
+      expect(await buttons({ documentCamera: { driver: 'uvc', deviceLabel: 'Document Camera' } })).toEqual(['newcase-scan-M1', 'newcase-scan-M2', 'newcase-scan-M3', 'newcase-scan-M4']);
+      expect(await buttons({})).toEqual([]);
+      expect(await buttons({ documentCamera: { driver: 'twain' } })).toEqual([]);
+      expect(await buttons('garbage')).toEqual([]);
+    } finally {
+      delete window.terminal;
+      warn.mockRestore();
+    }
   });
 });

@@ -3,8 +3,11 @@
  * (provided, how: 原件/复印件/电子证照/扫描件/电子文件, attached files) and how that becomes the
  * application's `materials[]`. Shared by 新建代办 and the 补正 editor (components/MaterialsChecklist.vue).
  */
-import type { ApplicationDoc, MaterialRequirement } from '../../sync/protocol';
+import type { ApplicationDoc, AttachmentSource, MaterialRequirement } from '../../sync/protocol';
 import type { AttachmentRefOut } from '../../preload/contract/attachment-calls';
+
+/** An attached file as the checklist keeps it: main's reference, and how it came (absent: a file). */
+export type MaterialFile = AttachmentRefOut & { source?: AttachmentSource };
 
 export type Origin = 'paper_original' | 'paper_copy' | 'e_license' | 'scan' | 'upload';
 export const ORIGINS: readonly Origin[] = ['paper_original', 'paper_copy', 'e_license', 'scan', 'upload'];
@@ -16,7 +19,7 @@ export const MAX_FILES = 20;
 export interface MaterialState {
   provided: boolean;
   origin: Origin;
-  files: AttachmentRefOut[];
+  files: MaterialFile[];
   /** Last message of the file picker (Chinese), or ''. */
   message: string;
   busy: boolean;
@@ -38,7 +41,7 @@ export function initialMaterials(items: readonly MaterialRequirement[], existing
       const had = existing.find((e) => e.code === m.code);
       if (!had) return [m.code, { provided: false, origin: m.originals > 0 ? 'paper_original' : 'paper_copy', files: [], message: '', busy: false }];
       const origin: Origin = had.origin === 'paper' ? (had.note === '复印件' ? 'paper_copy' : 'paper_original') : had.origin;
-      const files = had.attachments.map((a) => ({ sha256: a.sha256, size: a.size, mimeType: a.mimeType, ...(a.fileName ? { fileName: a.fileName } : {}) }) as AttachmentRefOut);
+      const files = had.attachments.map((a) => ({ sha256: a.sha256, size: a.size, mimeType: a.mimeType, ...(a.fileName ? { fileName: a.fileName } : {}), ...(a.source ? { source: a.source } : {}) }) as MaterialFile);
       return [m.code, { provided: had.provided, origin, files, message: '', busy: false, ...(had.licence ? { licence: had.licence } : {}) }];
     }),
   );
@@ -51,7 +54,7 @@ export function materialsOut(items: readonly MaterialRequirement[], state: Mater
     const origin = s.origin === 'paper_original' || s.origin === 'paper_copy' ? 'paper' : s.origin;
     // An e-licence found by a lookup carries its file; one ticked by hand has none.
     const licence = s.origin === 'e_license' ? s.licence : undefined;
-    const attachments = takesFiles(s.origin) || licence ? s.files.slice(0, MAX_FILES).map((f) => ({ sha256: f.sha256, size: f.size, mimeType: f.mimeType, ...(f.fileName ? { fileName: f.fileName } : {}) })) : [];
+    const attachments = takesFiles(s.origin) || licence ? s.files.slice(0, MAX_FILES).map((f) => ({ sha256: f.sha256, size: f.size, mimeType: f.mimeType, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.source ? { source: f.source } : {}) })) : [];
     return { code: m.code, name: m.name, provided: s.provided, origin, attachments, note: NOTES[s.origin], ...(licence ? { licence } : {}) };
   });
 }

@@ -122,11 +122,21 @@ export const authorization = z.strictObject({
   signedAt: isoTimestamp,
 });
 
+/** Where an attached file came from (`attachmentRef.source`). */
+export const ATTACHMENT_SOURCES = ['file', 'document-camera'] as const;
+export type AttachmentSource = (typeof ATTACHMENT_SOURCES)[number];
+
 export const attachmentRef = z.strictObject({
   sha256: sha256Hex,
   size: z.int().min(0),
   mimeType: shortText(100),
   fileName: shortText(200).optional(),
+  /**
+   * How the file came: `document-camera` = captured at the counter with the 高拍仪 (cut out and
+   * straightened, renderer/window-devices/document-camera), `file` = a file chosen from disk.
+   * Absent (every reference written before it existed, and e-licence files) reads as `file`.
+   */
+  source: z.enum(ATTACHMENT_SOURCES).optional(),
 });
 export type AttachmentRef = z.infer<typeof attachmentRef>;
 

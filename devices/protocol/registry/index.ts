@@ -44,8 +44,38 @@ export const deviceManagerConfigSchema = z.object({
 } as ConfigShape);
 export type DeviceManagerConfig = z.infer<typeof deviceManagerConfigSchema>;
 
+type WindowEntry = Extract<Entry, { host: 'window' }>;
+type WindowConfigShape = { [E in WindowEntry as E['configKey']]: z.ZodOptional<E['configSchema']> };
+/** The registry's window-side roles (their drivers run in the page). */
+export const windowEntries = deviceRegistry.filter((e): e is WindowEntry => e.host === 'window');
+/**
+ * The configuration of the window-side roles, as main hands it to the clerk window
+ * (`devices.windowConfig`): one optional key per `host: 'window'` entry, absent = not configured.
+ */
+export const windowDeviceConfigSchema = z.strictObject(Object.fromEntries(windowEntries.map((e) => [e.configKey, e.configSchema.optional()])) as WindowConfigShape);
+export type WindowDeviceConfig = z.infer<typeof windowDeviceConfigSchema>;
+
+/**
+ * The window-side roles' part of a terminal's `devices` configuration, each checked by its entry's
+ * schema: a role whose configuration does not parse is left out (as not configured) and named in
+ * `invalid`, so main logs it and grants the window nothing for it.
+ */
+export function windowDeviceConfigOf(devices: Record<string, unknown> | undefined): { config: WindowDeviceConfig; invalid: string[] } {
+  const config: Record<string, unknown> = {};
+  const invalid: string[] = [];
+  for (const e of windowEntries) {
+    const value = devices?.[e.configKey];
+    if (value === undefined) continue;
+    const parsed = e.configSchema.safeParse(value);
+    if (parsed.success) config[e.configKey] = parsed.data;
+    else invalid.push(e.configKey);
+  }
+  return { config: config as WindowDeviceConfig, invalid };
+}
+
 export { defineRole, type DriverHost, type RoleEntry, type RoleListing } from './entry.js';
 export { serialTransportSchema, transportConfigSchema, type TransportConfigInput } from './transport.js';
+export { documentCameraRoleSchema } from './document-camera.js';
 export { evaluatorRoleSchema } from './evaluator.js';
 export { idCardRoleSchema } from './idcard.js';
 export { qrScannerRoleSchema } from './qr-scanner.js';

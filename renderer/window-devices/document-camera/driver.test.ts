@@ -38,4 +38,33 @@ describe('document camera driver: opening the camera', () => {
     await openDocumentCamera({ driver: 'uvc' }, m);
     expect(asked[1]).toEqual({ audio: false, video: {} });
   });
+
+  it('finds the configured camera when labels are hidden until the first permission', async () => {
+    let granted = false;
+    const asked: MediaStreamConstraints[] = [];
+    const stopped: string[] = [];
+    const streamOf = (id: string) => ({ getVideoTracks: () => [{ getSettings: () => ({ deviceId: id }) }], getTracks: () => [{ stop: () => stopped.push(id) }] }) as unknown as MediaStream;
+    const m = media({
+      enumerateDevices: () => Promise.resolve([
+        { kind: 'videoinput', label: granted ? 'Integrated Webcam' : '', deviceId: 'w' },
+        { kind: 'videoinput', label: granted ? 'USB Document Camera' : '', deviceId: 'doc' },
+      ] as MediaDeviceInfo[]),
+      getUserMedia: (c?: MediaStreamConstraints) => {
+        asked.push(c!);
+        granted = true;
+        const v = c!.video as { deviceId?: { exact: string } };
+        return Promise.resolve(streamOf(v.deviceId?.exact ?? 'w'));
+      },
+    });
+    const s = await openDocumentCamera({ driver: 'uvc', deviceLabel: 'Document Camera', width: 1280 }, m);
+    expect(s.getVideoTracks()[0]!.getSettings().deviceId).toBe('doc');
+    expect(asked).toEqual([{ audio: false, video: { width: { ideal: 1280 } } }, { audio: false, video: { width: { ideal: 1280 }, deviceId: { exact: 'doc' } } }]);
+    expect(stopped).toEqual(['w']); // the default camera opened to see the labels is let go
+    // the default camera is the configured one: kept, not opened twice
+    granted = false;
+    asked.length = 0;
+    const kept = await openDocumentCamera({ driver: 'uvc', deviceLabel: 'Webcam' }, m);
+    expect(kept.getVideoTracks()[0]!.getSettings().deviceId).toBe('w');
+    expect(asked).toHaveLength(1);
+  });
 });

@@ -26,11 +26,22 @@ export function cameraErrorOf(err: unknown): DocumentCameraError {
 export async function openDocumentCamera(config: DocumentCameraConfig, media: MediaDevices | undefined = globalThis.navigator?.mediaDevices): Promise<MediaStream> {
   if (!media?.getUserMedia) throw new DocumentCameraError('CAMERA_UNSUPPORTED', 'this window has no getUserMedia (no secure context or no media support)');
   const size = { ...(config.width ? { width: { ideal: config.width } } : {}), ...(config.height ? { height: { ideal: config.height } } : {}) };
+  const label = config.deviceLabel;
+  const videoInputs = async () => (await media.enumerateDevices()).filter((d) => d.kind === 'videoinput');
   try {
     let deviceId: string | undefined;
-    if (config.deviceLabel) {
-      const inputs = (await media.enumerateDevices()).filter((d) => d.kind === 'videoinput');
-      deviceId = inputs.find((d) => d.label.includes(config.deviceLabel!))?.deviceId;
+    if (label) {
+      const inputs = await videoInputs();
+      if (inputs.length > 0 && inputs.every((d) => !d.label)) {
+        // Labels stay hidden until the page may use a camera: open the default one, then look again
+        // and keep it if it is the configured one (else switch to that).
+        const first = await media.getUserMedia({ audio: false, video: { ...size } });
+        const match = (await videoInputs()).find((d) => d.label.includes(label));
+        const current = first.getVideoTracks()[0]?.getSettings().deviceId;
+        if (!match || match.deviceId === current) return first;
+        stopStream(first);
+        deviceId = match.deviceId;
+      } else deviceId = inputs.find((d) => d.label.includes(label))?.deviceId;
     }
     return await media.getUserMedia({ audio: false, video: { ...size, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) } });
   } catch (err) {
