@@ -10,12 +10,12 @@
  *    base); the reference platform (startStation) then holds the application and the JPEG, whose
  *    size is the page's, not the frame's.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { startHost, type RunningHost } from './host';
+import { ROOT, startHost, type RunningHost } from './host';
 import { startStation, type Station } from './station';
 import { DEMO_ASSISTANT, seriousViolations, signIn } from './clerk-helpers';
 import { paintScene } from '../renderer/window-devices/document-camera/emulator';
@@ -93,6 +93,8 @@ async function scanFirstMaterial(page: Page, page_: { width: number; height: num
   // the quarter turn is kept for the next still
   await expect(result).toContainText(`${h} × ${w}`, { timeout: 20_000 });
   expect(await seriousViolations(page)).toEqual([]);
+  mkdirSync(join(ROOT, 'test-results', 'screens'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-results', 'screens', `document-camera-scan-${page_.angle}.png`) });
   await page.getByTestId('newcase-scan-confirm').click();
   await expect(dialog).toBeHidden({ timeout: 20_000 });
   await expect(page.getByTestId(`newcase-file-${material}`)).toContainText('（高拍仪）.jpg', { timeout: 20_000 });
@@ -100,6 +102,7 @@ async function scanFirstMaterial(page: Page, page_: { width: number; height: num
   await expect(page.getByTestId(`newcase-file-message-${material}`)).toContainText('已附加高拍仪拍摄的');
   // origin became 扫描件, the material is ticked as provided
   await expect(page.getByTestId(`newcase-material-${material}`).locator('input[type=checkbox]')).toBeChecked();
+  await page.screenshot({ path: join(ROOT, 'test-results', 'screens', `document-camera-attached-${page_.angle}.png`), fullPage: true });
   return { material, width: h!, height: w!, trackLabel };
 }
 
