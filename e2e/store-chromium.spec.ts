@@ -137,7 +137,9 @@ test('SIGKILL of Chromium and of the host mid-sync: acknowledged data survives a
   await eventually(async () => Object.values(await store(chrome.page, (s, ids) => s.statuses(ids as string[]), acked)).every((x) => x === 'synced'), 30_000, 'synced status back on the terminal');
 });
 
-test('a page reload in the middle of a sync finishes the sync', async () => {
+// Tagged @alone: the reload must land while the sync is under way. Beside the station hall spec on two
+// cores the whole test once took over 3 minutes (20 s alone) and ran out of its time.
+test('a page reload in the middle of a sync finishes the sync', { tag: '@alone' }, async () => {
   const { chrome } = await terminal();
   const page = chrome.page;
   await eventually(() => store(page, (s) => s.replicating()), 20_000, 'replicating');
