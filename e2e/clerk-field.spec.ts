@@ -23,7 +23,7 @@ import type { FaultProxy } from './sync-fault-proxy';
 import type { KioskDevices } from './kiosk-devices';
 import { startStation, type Station } from './station';
 import { ROOT, type RunningHost } from './host';
-import { DEMO_ASSISTANT, seriousViolations } from './clerk-helpers';
+import { DEMO_ASSISTANT, drawSignature, newCaseUpToMaterials, seriousViolations } from './clerk-helpers';
 import { DEMO_STAFF } from '../sync/server/seed/demo';
 import { dumpIndexedDb } from './idb-dump';
 
@@ -70,15 +70,6 @@ async function shot(page: Page, name: string): Promise<void> {
   expect(await seriousViolations(page), name).toEqual([]);
 }
 
-async function sign(page: Page, testid: string): Promise<void> {
-  await page.getByTestId(testid).scrollIntoViewIfNeeded();
-  const box = (await page.getByTestId(testid).boundingBox())!;
-  await page.mouse.move(box.x + 30, box.y + 80);
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 30 + i * 25, box.y + 80 + (i % 2 ? -30 : 30), { steps: 3 });
-  await page.mouse.up();
-}
-
 let station: Station | undefined;
 test.beforeAll(async () => {
   station = await startStation('clerk', '南昌县流泗镇便民服务中心');
@@ -109,24 +100,7 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
   await shot(page, '1-signed-in-offline');
 
   // ---- 帮代办
-  await page.getByTestId('clerk-nav-new').click();
-  await page.getByTestId('newcase-read-card').click();
-  await devices.present('resident');
-  await expect(page.getByTestId('newcase-resident')).toContainText('**********', { timeout: 20_000 });
-  await devices.remove();
-  await page.getByTestId('newcase-service').click();
-  await page.keyboard.type('YB01');
-  await page.getByRole('option', { name: /^YB01 / }).click();
-  await expect(page.getByTestId('newcase-form')).toBeVisible({ timeout: 20_000 });
-  await page.getByTestId('newcase-reason').fill('年老行动不便');
-  await page.getByTestId('newcase-principal-phone').fill('13912345678');
-  await sign(page, 'newcase-signature');
-  await page.getByTestId('newcase-letter').click();
-  await expect(page.getByTestId('newcase-letter-done')).toBeVisible({ timeout: 20_000 });
-  const phone = page.getByTestId('field-phone').locator('input');
-  if (await phone.count()) await phone.fill('13800000000');
-  const insured = page.getByTestId('field-insuredType').getByRole('button', { name: '普通居民' });
-  if (await insured.count()) await insured.click();
+  await newCaseUpToMaterials(page, { present: () => devices.present('resident'), remove: () => devices.remove() });
   for (const box of await page.locator('[data-testid^="newcase-material-"]').all()) await box.click();
   // a scanned material: origin 扫描件, a PNG from the counter's scanner
   const origin = page.locator('[data-testid^="newcase-origin-"]').first();
@@ -254,7 +228,7 @@ test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page 
     await page.getByTestId(`case-open-${id}`).click({ timeout: 2000 });
     return (await page.getByTestId('case-completion-slip').count()) > 0;
   }, 60_000, 'approval on the terminal');
-  await sign(page, 'case-slip-signature');
+  await drawSignature(page, 'case-slip-signature');
   await page.getByTestId('case-completion-slip').click({ timeout: 10_000 });
   await expect(page.getByTestId('case-slip-message')).toBeVisible({ timeout: 20_000 });
   await shot(page, '5-completion');

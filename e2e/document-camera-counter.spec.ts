@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { ROOT, startHost, type RunningHost } from './host';
 import { startStation, type Station } from './station';
-import { DEMO_ASSISTANT, seriousViolations, signIn } from './clerk-helpers';
+import { DEMO_ASSISTANT, newCaseUpToMaterials, seriousViolations, signIn } from './clerk-helpers';
 import { paintScene } from '../renderer/window-devices/document-camera/emulator';
 import type { ApplicationDoc } from '../sync/protocol';
 
@@ -34,36 +34,6 @@ function jpegSize(b: Buffer): { width: number; height: number } {
     i += 2 + len;
   }
   throw new Error('no SOF marker');
-}
-
-/** The 帮代办 steps up to the materials (clerk-field.spec.ts has the full story). */
-async function fileUpToMaterials(page: Page, presentCard: () => Promise<void>): Promise<void> {
-  await page.getByTestId('clerk-nav-new').click();
-  await page.getByTestId('newcase-read-card').click();
-  await presentCard();
-  await expect(page.getByTestId('newcase-resident')).toContainText('**********', { timeout: 20_000 });
-  await page.getByTestId('newcase-service').click();
-  await page.keyboard.type('YB01');
-  await page.getByRole('option', { name: /^YB01 / }).click();
-  await expect(page.getByTestId('newcase-form')).toBeVisible({ timeout: 20_000 });
-  await page.getByTestId('newcase-reason').fill('年老行动不便');
-  await page.getByTestId('newcase-principal-phone').fill('13912345678');
-  // sign until 生成委托书 is enabled (a stroke drawn while the layout still moves may miss the pad)
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await page.getByTestId('newcase-signature').scrollIntoViewIfNeeded();
-    const box = (await page.getByTestId('newcase-signature').boundingBox())!;
-    await page.mouse.move(box.x + 30, box.y + 80);
-    await page.mouse.down();
-    for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 30 + i * 25, box.y + 80 + (i % 2 ? -30 : 30), { steps: 3 });
-    await page.mouse.up();
-    if (await expect(page.getByTestId('newcase-letter')).toBeEnabled({ timeout: 3000 }).then(() => true, () => false)) break;
-  }
-  await page.getByTestId('newcase-letter').click();
-  await expect(page.getByTestId('newcase-letter-done')).toBeVisible({ timeout: 20_000 });
-  const phone = page.getByTestId('field-phone').locator('input');
-  if (await phone.count()) await phone.fill('13800000000');
-  const insured = page.getByTestId('field-insuredType').getByRole('button', { name: '普通居民' });
-  if (await insured.count()) await insured.click();
 }
 
 /** 高拍仪拍摄 of the first material: capture, turn, retake, capture, attach. Returns its code and the still's size. */
@@ -173,7 +143,7 @@ test.describe('demo mode: the emulated 高拍仪', () => {
     await signIn(page, DEMO_ASSISTANT);
     // no camera configured: main says so; demo mode still offers the emulator
     expect(await invoke(page, 'devices.windowConfig')).toEqual({ ok: true, value: {} });
-    await fileUpToMaterials(page, async () => void (await invoke(page, 'devices.demo.presentCard', { card: 'resident' })));
+    await newCaseUpToMaterials(page, { present: async () => void (await invoke(page, 'devices.demo.presentCard', { card: 'resident' })) });
     await page.getByTestId('newcase-materials-table').scrollIntoViewIfNeeded();
     await expect(page.getByTestId('newcase-materials-table')).toContainText('高拍仪拍摄');
     // the emulator's page: 560 × 792 turned 7° on 1280 × 960
@@ -201,11 +171,7 @@ test.describe('a configured 高拍仪: Chromium plays a Y4M as a real camera', (
     await page.goto(host.url);
     await signIn(page, DEMO_ASSISTANT);
     expect(await invoke(page, 'devices.windowConfig')).toEqual({ ok: true, value: { documentCamera: { driver: 'uvc', deviceLabel: 'document.y4m', width: W, height: H } } });
-    await fileUpToMaterials(page, async () => {
-      await devices.present('resident');
-      await expect(page.getByTestId('newcase-resident')).toContainText('**********', { timeout: 20_000 });
-      await devices.remove();
-    });
+    await newCaseUpToMaterials(page, { present: () => devices.present('resident'), remove: () => devices.remove() });
     // not demo mode: the button is there because a camera is configured
     const { material, width, height, trackLabel } = await scanFirstMaterial(page, { width: 600, height: 848, angle: -9 });
     // the stream was the camera's (Chromium's fake video input, named after its file, picked by that label), not a canvas
