@@ -95,6 +95,10 @@ export async function openApplication(deps: ApplyDeps, journey: ApplyJourney, co
   return { item, model, resumed, timeZone };
 }
 
+/** 通办: the division the resident chose on the guide page, for this very service only (null: handled here). */
+export const tongbanFor = (journey: Pick<ApplyJourney, 'serviceCode' | 'tongban'>, item: Pick<ServiceItemDoc, 'code'> | null): ApplicationTongban | null =>
+  item && journey.serviceCode === item.code ? journey.tongban : null;
+
 /** The draft as stored: the cleaned form data and the applicant (null: nothing to store yet). */
 export function draftContentOf(model: FormModel | null, item: ServiceItemDoc | null, identity: KioskIdentity | null, data: FormData): DraftContent | null {
   if (!model || !item || !identity) return null;
@@ -160,7 +164,7 @@ export async function fileApplication(
   if (!state.stationId) throw new Error('not enrolled');
   const lic = journey.licences.result;
   const materials = lic?.state === 'done' ? satisfiedMaterials(item.materials, lic.licences).map(licenceMaterial) : [];
-  const tongban = journey.serviceCode === item.code ? journey.tongban : null;
+  const tongban = tongbanFor(journey, item);
   const now = deps.now?.() ?? new Date();
   const done = await submitDraft({ db: store.db, idHashSalt: store.idHashSalt, stationId: state.stationId, terminalId: state.terminalId }, id, now, materials, tongban ?? undefined);
   journey.draftId = null;
