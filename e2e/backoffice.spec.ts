@@ -100,7 +100,7 @@ async function signInOfficer(page: Page, login: string): Promise<void> {
 }
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   station = await startStation('clerk', '南新乡便民服务中心');
   await createOfficer('zhang', '张受理', ['acceptor', 'admin']);
   await createOfficer('zhao', '赵受理', ['acceptor']);
@@ -110,7 +110,7 @@ test.afterAll(async () => {
 });
 
 test('officer finds a kiosk application, views its files, flags 补正 by picking; an acceptor cannot approve (403); the terminal shows the flags', async ({ page, browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const { platform } = station;
   const errors = watchConsole(page);
 

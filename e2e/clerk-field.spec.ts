@@ -80,7 +80,7 @@ test.afterAll(async () => {
 });
 
 test('帮代办 offline, sync once, 补正, approval, 办结单', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await page.goto(host.url);
   // main pulls the staff list (offline verifiers) and the page syncs the catalog while the platform is up
   await expect(page.getByTestId(`signin-roster-${DEMO_ASSISTANT.id}`)).toBeVisible({ timeout: 60_000 });

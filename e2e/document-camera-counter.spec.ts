@@ -138,7 +138,7 @@ test.describe('demo mode: the emulated 高拍仪', () => {
   test.afterAll(async () => host?.stop());
 
   test('a material captured with the emulator is attached and uploaded with the application', async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     await page.goto(host.url);
     await signIn(page, DEMO_ASSISTANT);
     // no camera configured: main says so; demo mode still offers the emulator
@@ -166,7 +166,7 @@ test.describe('a configured 高拍仪: Chromium plays a Y4M as a real camera', (
   });
 
   test('a material captured from the camera stream reaches the platform as a cut-out JPEG marked document-camera', async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const { host, platform, devices } = station!;
     await page.goto(host.url);
     await signIn(page, DEMO_ASSISTANT);

@@ -23,7 +23,7 @@ const SCREENS = join(ROOT, 'test-results', 'screens');
 /** 07:30 on 2026-12-05 at the station (Asia/Shanghai); still 12-04 in UTC. */
 const NEAR_MIDNIGHT_UTC = new Date('2026-12-04T23:30:00Z');
 
-test.describe.configure({ mode: 'serial', timeout: 240_000 });
+test.describe.configure({ mode: 'serial', timeout: 360_000 });
 test.use({ hasTouch: true, timezoneId: 'UTC', viewport: { width: 1280, height: 1024 } });
 
 let station: Station | undefined;

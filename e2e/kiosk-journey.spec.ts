@@ -22,7 +22,7 @@ import { ROOT, startHost, type RunningHost } from './host';
 import { fileKioskApplication, typeOnKeyboard } from './kiosk-steps';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
-test.describe.configure({ mode: 'serial', timeout: 240_000 });
+test.describe.configure({ mode: 'serial', timeout: 360_000 });
 
 let platform: Platform;
 let proxy: FaultProxy;
