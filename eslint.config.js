@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import hanLiterals from './scripts/eslint-rules/no-han-literal.mjs';
+import { HAN_EXEMPT, HAN_PENDING } from './scripts/eslint-rules/han-literal-scope.mjs';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -119,6 +121,14 @@ export default tseslint.config(
   restrict(['preload/contract/**/*.ts', 'preload/browser.ts'], boundaries.contract),
   { files: ['preload/browser.ts'], languageOptions: { globals: { ...globals.browser } } },
   // main/core and main/host run under plain Node (browser host, tests): no electron there.
+  // Words for people live in the catalogue: no Han characters in string literals or Vue template
+  // text outside the catalogues, templates and seed data (exempt), or files not yet moved (pending).
+  {
+    files: ['**/*.{ts,vue,js,mjs}'],
+    ignores: [...HAN_EXEMPT, ...HAN_PENDING],
+    plugins: { terminal: hanLiterals },
+    rules: { 'terminal/no-han-literal': 'error' },
+  },
   restrict(['main/core/**/*.ts', 'main/host/**/*.ts'], {
     paths: [{ name: 'electron', message: 'main/core and main/host run without Electron; only main/index.ts and main/electron/ may import it.' }],
     patterns: boundaries.main.patterns,

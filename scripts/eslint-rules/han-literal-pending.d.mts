@@ -1,0 +1,1 @@
+export declare const HAN_PENDING: readonly string[];
