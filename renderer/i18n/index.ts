@@ -6,9 +6,11 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './locales/zh-CN.json';
 import enUS from './locales/en-US.json';
+import { Locale } from '../../preload/contract';
 
-export const SUPPORTED_LOCALES = ['zh-CN', 'en-US'] as const;
-export type AppLocale = (typeof SUPPORTED_LOCALES)[number];
+/** The locales are the contract's (main validates `app.setLocale` against the same list). */
+export const SUPPORTED_LOCALES = Locale.options;
+export type AppLocale = Locale;
 export const DEFAULT_LOCALE: AppLocale = 'zh-CN';
 
 /** The shape of every locale file: zh-CN is the reference (the key parity test checks en-US). */
