@@ -119,7 +119,7 @@ describe('clerk work needs an active staff session held in main (requiresStaff)'
   it('refuses a signed-out clerk with NOT_SIGNED_IN (the default asks the staff feature in the table)', async () => {
     // core's own staff feature: nobody signed in
     const r = await dispatcherWith(printers)(clerk, 'documents.printers', undefined);
-    expect(r).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: expect.stringMatching(/signed in/), userMessage: '请先登录工作人员账号，再办理此业务。' } });
+    expect(r).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: expect.stringMatching(/signed in/) } });
     expect(await gated('signed-out')(clerk, 'documents.printers', undefined)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
     // what cannot be asked is refused too
     expect(await gated('throws')(clerk, 'documents.printers', undefined)).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
@@ -128,7 +128,7 @@ describe('clerk work needs an active staff session held in main (requiresStaff)'
 
   it('refuses a locked session with STAFF_LOCKED, before looking at the input', async () => {
     const r = await gated('locked')(clerk, 'documents.printers', undefined);
-    expect(r).toEqual({ ok: false, error: { code: 'STAFF_LOCKED', message: expect.stringMatching(/locked/), userMessage: '工作台已锁定，请输入 PIN 解锁后继续。' } });
+    expect(r).toEqual({ ok: false, error: { code: 'STAFF_LOCKED', message: expect.stringMatching(/locked/) } });
     expect(await gated('locked')(clerk, 'documents.print', { documentId: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'STAFF_LOCKED' } });
   });
 
@@ -191,7 +191,7 @@ describe('role capabilities (requiresCapability, preload/contract/permissions.ts
     const r = await as('assistant')(clerk, 'devices.showOnWindowDisplay', text);
     expect(r).toEqual({
       ok: false,
-      error: { code: 'ROLE_FORBIDDEN', message: 'call devices.showOnWindowDisplay needs the queue.call capability, which role assistant does not have', userMessage: '当前账号（村代办员）无权办理此业务，请由窗口人员或站点管理员办理。' },
+      error: { code: 'ROLE_FORBIDDEN', message: 'call devices.showOnWindowDisplay needs the queue.call capability, which role assistant does not have', params: { role: 'assistant', roles: 'counter,station-admin' } },
     });
     expect(shown).toEqual([]);
     expect(lines.join('\n')).toContain('"reason":"staff-role"');

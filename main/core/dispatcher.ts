@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { calls, isCallName, type CallName, type CallOutput, type Envelope, type ParsedCallInput, type Role, type BridgeErrorShape } from '../../preload/contract';
 import { StaffSession, type SignedInStaff } from '../../preload/contract/clerk-calls';
 import type { StaffGateCode } from '../../preload/contract/spec';
-import { can, rolesWith, ROLE_NAMES_ZH, type Capability } from '../../preload/contract/permissions';
+import { can, rolesWith, type Capability } from '../../preload/contract/permissions';
 import type { Logger } from './log';
 
 /** Who is calling: established by the transport (Electron sender frame, or the WebSocket session). */
@@ -40,8 +40,10 @@ export class HandlerError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    /** Chinese text for people (optional). */
+    /** Chinese text for people (optional; handlers whose words are not in the catalogue yet). */
     readonly userMessage?: string,
+    /** Names and numbers the renderer's catalogue (`errors.<code>`) needs to say it. */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'HandlerError';
@@ -70,21 +72,19 @@ const fail = (code: BridgeErrorShape['code'], message: string, issues?: BridgeEr
   error: issues ? { code, message, issues } : { code, message },
 });
 
-/** Why a `requiresStaff` call is refused, for people (Chinese) and for logs (English). */
-const STAFF_GATE: Record<StaffGateCode, { message: string; userMessage: string }> = {
-  NOT_SIGNED_IN: { message: 'a staff member must be signed in for this call', userMessage: '请先登录工作人员账号，再办理此业务。' },
-  STAFF_LOCKED: { message: 'the staff session is locked; unlock it with the PIN first', userMessage: '工作台已锁定，请输入 PIN 解锁后继续。' },
+/** Why a `requiresStaff` call is refused (English for logs and APIs; the words for people are the catalogue's `errors.<code>`). */
+const STAFF_GATE: Record<StaffGateCode, string> = {
+  NOT_SIGNED_IN: 'a staff member must be signed in for this call',
+  STAFF_LOCKED: 'the staff session is locked; unlock it with the PIN first',
 };
 
-/** A `requiresCapability` call from a role without it (English for logs and APIs, Chinese for people). */
+/** A `requiresCapability` call from a role without it: the role and the roles that may, as codes. */
 const roleForbidden = (name: string, staff: SignedInStaff, capability: Capability): Envelope => ({
   ok: false,
   error: {
     code: 'ROLE_FORBIDDEN',
     message: `call ${name} needs the ${capability} capability, which role ${staff.role} does not have`,
-    userMessage: `当前账号（${ROLE_NAMES_ZH[staff.role]}）无权办理此业务，请由${rolesWith(capability)
-      .map((r) => ROLE_NAMES_ZH[r])
-      .join('或')}办理。`,
+    params: { role: staff.role, roles: rolesWith(capability).join(',') },
   },
 });
 
@@ -131,7 +131,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       const gate = await staffGate(ctx);
       if (typeof gate === 'string') {
         log?.warn('bridge.refused', { reason: 'staff-session', name, code: gate });
-        return { ok: false, error: { code: gate, ...STAFF_GATE[gate] } };
+        return { ok: false, error: { code: gate, message: STAFF_GATE[gate] } };
       }
       if (capability && !can(gate.role, capability)) {
         log?.warn('bridge.refused', { reason: 'staff-role', name, role: gate.role, capability });
@@ -172,6 +172,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
         log?.info('bridge.handler-error', { name, code: error.code });
         const envelope = fail(error.code, error.message);
         if (!envelope.ok && error.userMessage) envelope.error.userMessage = error.userMessage;
+        if (!envelope.ok && error.params) envelope.error.params = error.params;
         return envelope;
       }
       // Unknown failures: log the error class only; messages may carry personal data.

@@ -137,7 +137,12 @@ export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
 export const BridgeErrorShape = z.object({
   code: z.union([BridgeErrorCode, z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/)]),
   message: z.string(),
-  /** Chinese text for people, where the handler has one (device and sync errors). */
+  /**
+   * What the renderer's catalogue needs to say it (`errors.<code>` in renderer/i18n/locales): names
+   * and numbers, never words. Keys `role` and `roles` hold role codes (a comma-separated list).
+   */
+  params: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number()])).optional(),
+  /** Chinese text for people, from handlers whose words have not moved to the catalogue yet. */
   userMessage: z.string().optional(),
   /** Per-field problems for INVALID_INPUT. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),

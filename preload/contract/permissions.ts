@@ -38,5 +38,3 @@ export const can = (role: ClerkRole | null | undefined, capability: Capability):
 /** The roles that have a capability, for messages ("请由窗口人员或站点管理员办理"). */
 export const rolesWith = (capability: Capability): ClerkRole[] => ClerkRole.options.filter((r) => ROLE_CAPABILITIES[r].includes(capability));
 
-/** Chinese role names for people. */
-export const ROLE_NAMES_ZH: Readonly<Record<ClerkRole, string>> = { assistant: '村代办员', counter: '窗口人员', 'station-admin': '站点管理员' };

@@ -14,13 +14,16 @@ declare global {
 export class BridgeError extends Error {
   readonly code: string;
   readonly issues: BridgeErrorShape['issues'];
-  /** Chinese text for people, when main has one. */
+  /** Names and numbers for the catalogue's `errors.<code>` (renderer/i18n/errors.ts says it). */
+  readonly params: BridgeErrorShape['params'];
+  /** Chinese text for people, from handlers whose words are not in the catalogue yet. */
   readonly userMessage: string | undefined;
   constructor(shape: BridgeErrorShape) {
     super(shape.message);
     this.name = 'BridgeError';
     this.code = shape.code;
     this.issues = shape.issues;
+    this.params = shape.params;
     this.userMessage = shape.userMessage;
   }
 }

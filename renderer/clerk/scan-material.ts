@@ -10,6 +10,7 @@
  * clerk retakes or closes. Errors keep a stable code (English message for logs); the dialog words
  * them per locale (`documentCamera.errors.*`, or the bridge's own words for `attachments.put`).
  */
+import { errorLike } from '../i18n/errors';
 import { windowDeviceConfigSchema } from '../../devices/protocol/registry';
 import type { DocumentCameraErrorCode } from '../../devices/protocol/registry/document-camera';
 import type { AttachmentPutInput, AttachmentRefOut } from '../../preload/contract/attachment-calls';
@@ -47,7 +48,7 @@ export async function loadScanSource(demo: boolean, fetchConfig: () => Promise<u
 }
 
 /** The error of a step: a camera/image code, or the bridge's (attachments.put) code and words. */
-export type ScanError = { kind: 'camera'; code: DocumentCameraErrorCode } | { kind: 'store'; code: string; userMessage?: string };
+export type ScanError = { kind: 'camera'; code: DocumentCameraErrorCode } | { kind: 'store'; code: string; params?: Record<string, string | number>; userMessage?: string };
 
 export type ScanPhase = 'closed' | 'opening' | 'live' | 'processing' | 'captured' | 'storing' | 'stored';
 
@@ -78,8 +79,8 @@ export interface ScanDeps {
 
 const asError = (e: unknown): ScanError => {
   if (e instanceof DocumentCameraError) return { kind: 'camera', code: e.code };
-  const b = e as { code?: unknown; userMessage?: unknown } | null;
-  if (b && typeof b.code === 'string') return { kind: 'store', code: b.code, ...(typeof b.userMessage === 'string' ? { userMessage: b.userMessage } : {}) };
+  const b = errorLike(e);
+  if (b) return { kind: 'store', ...b };
   return { kind: 'camera', code: 'FRAME_INVALID' };
 };
 

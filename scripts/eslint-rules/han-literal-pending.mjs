@@ -37,7 +37,6 @@ export const HAN_PENDING = [
   'devices/transport/usb-bulk.ts', // 5
   'devices/transport/usb-lp.ts', // 3
   'main/core/config.ts', // 1
-  'main/core/dispatcher.ts', // 6
   'main/core/services.ts', // 1
   'main/core/window-policy.ts', // 1
   'main/devices/feature.ts', // 9
@@ -53,7 +52,6 @@ export const HAN_PENDING = [
   'main/sync/attachments.ts', // 10
   'main/sync/feature.ts', // 3
   'preload/contract/kiosk-calls.ts', // 3
-  'preload/contract/permissions.ts', // 3
   'renderer/clerk/cases/query.ts', // 4
   'renderer/clerk/materials.ts', // 6
   'renderer/clerk/pages/CallingPage.vue', // 9
