@@ -3,43 +3,14 @@
  * its catalog entry, form and open refusal, the checks before a save, and the save itself.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exampleApplication, type ApplicationDoc, type FormSchemaDoc, type ServiceItemDoc } from '../../../sync/protocol';
+import { exampleApplication, type ApplicationDoc } from '../../../sync/protocol';
 import type { TerminalDatabase } from '../../db/database';
 import { memoryDb, TEST_SALT } from '../../db/test-helpers';
 import { toLocal } from '../../db/modifiers';
 import { openFormRefusal, quarantine } from '../../db/quarantine';
+import { form, formData, item, materials, T } from './supplement-test-data';
 import { checkCorrection, flaggedFields, openCorrection, saveCheckedCorrection, type Correction } from './supplement-flow';
 
-const T = '2026-01-01T00:00:00.000Z';
-const ID = '11010519491231002X';
-const form: FormSchemaDoc = {
-  id: 'BZ01@1', _deleted: false, updatedAt: T, formId: 'BZ01', version: 1, title: '补助申请表',
-  jsonSchema: {
-    type: 'object',
-    properties: {
-      applicantName: { type: 'string', title: '姓名', minLength: 2 },
-      idNumber: { type: 'string', title: '身份证号', format: 'id-number' },
-      phone: { type: 'string', title: '手机号', pattern: '^1[3-9]\\d{9}$' },
-      bankAccount: { type: 'string', title: '社保卡或银行账号', pattern: '^\\d{12,19}$' },
-    },
-    required: ['applicantName', 'idNumber', 'bankAccount'],
-  },
-  uiSchema: { type: 'VerticalLayout', elements: [{ type: 'Group', label: '申请人', elements: ['applicantName', 'idNumber', 'phone', 'bankAccount'].map((k) => ({ type: 'Control', scope: `#/properties/${k}` })) }] },
-  pdfLayout: null,
-};
-const item: ServiceItemDoc = {
-  id: 'BZ01', _deleted: false, updatedAt: T, code: 'BZ01', name: '补助', department: '民政', type: '05', level: '5', target: 'person', topics: [], lifeEvents: [],
-  materials: [
-    { code: 'BZ01-M01', name: '户口簿', required: true, originals: 1, copies: 0 },
-    { code: 'BZ01-M02', name: '银行卡复印件', required: false, originals: 0, copies: 1 },
-  ],
-  formId: 'BZ01', formVersion: 1, timeLimit: { legalDays: 20, promisedDays: 10 }, fee: { charged: false }, proxyAllowed: 'yes', crossProvince: false, pinyin: 'bu zhu', initials: 'bz', keywords: [], sortOrder: 1,
-};
-const formData = { applicantName: '王建国', idNumber: ID, phone: '13800000000', bankAccount: '6217000000000000001' };
-const materials: ApplicationDoc['materials'] = [
-  { code: 'BZ01-M01', name: '户口簿', provided: true, origin: 'scan', attachments: [], note: '扫描件' },
-  { code: 'BZ01-M02', name: '银行卡复印件', provided: true, origin: 'paper', attachments: [], note: '复印件' },
-];
 const supplement = { reasons: ['银行账号有误'], requestedAt: T, dueDate: '2026-12-31', fields: ['bankAccount'], materials: ['BZ01-M01'] };
 
 let db: TerminalDatabase;
