@@ -4,7 +4,7 @@
  * reports a failure as a PII-free log line.
  */
 import type { AuditEventDoc } from '../../sync/protocol';
-import { call } from '../bridge/client';
+import { enrolledStation } from '../shared/station-identity';
 import { clerkStore } from '../clerk/terminal-store';
 import { log as appLog } from '../shared/log';
 import { AuditLog, type AuditInput, type AuditStore } from './chain';
@@ -23,17 +23,9 @@ export function rxAuditStore(db: { audit_events: { find(q: unknown): { exec(): P
   };
 }
 
-async function identity(): Promise<{ stationId: string; terminalId: string | null }> {
-  for (;;) {
-    const s = await call('sync.status').catch(() => null);
-    if (s?.stationId) return { stationId: s.stationId, terminalId: s.terminalId };
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
 function auditLog(): Promise<AuditLog> {
   current ??= (async () => {
-    const [store, id] = await Promise.all([clerkStore(), identity()]);
+    const [store, id] = await Promise.all([clerkStore(), enrolledStation()]);
     return new AuditLog(rxAuditStore(store.db as never), { stationId: () => id.stationId, terminalId: () => id.terminalId });
   })();
   current.catch(() => {

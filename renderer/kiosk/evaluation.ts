@@ -16,6 +16,10 @@ export interface EvaluationInput {
   applicationId: string | null;
   ticketId: string | null;
   serviceItemCode: string | null;
+  /** Where it was given: the kiosk unless said (the counter's evaluator: `counter_device`). */
+  channel?: EvaluationDoc['channel'];
+  /** The staff member who served (counter ratings). */
+  staffId?: string | null;
 }
 
 export function evaluationDoc(i: EvaluationInput, now = new Date()): EvaluationDoc {
@@ -28,10 +32,10 @@ export function evaluationDoc(i: EvaluationInput, now = new Date()): EvaluationD
     indicators: ['整体满意度'],
     reasons: [...toRaw(i.reasons)].map(String),
     comment: i.comment,
-    channel: 'kiosk',
+    channel: i.channel ?? 'kiosk',
     applicationId: i.applicationId,
     ticketId: i.ticketId,
-    staffId: null,
+    staffId: i.staffId ?? null,
     serviceItemCode: i.serviceItemCode,
     createdAt: now.toISOString(),
   };

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, h, nextTick, type App } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import ElementPlus from 'element-plus';
-import { exampleApplication, type ApplicationDoc, type FormSchemaDoc, type ServiceItemDoc } from '../../../sync/protocol';
+import { exampleApplication, type ApplicationDoc } from '../../../sync/protocol';
 import type { TerminalBridge } from '../../../preload/contract';
 import { i18n } from '../../i18n';
 import type { TerminalDatabase } from '../../db/database';
@@ -18,6 +18,7 @@ import { toLocal } from '../../db/modifiers';
 import { quarantine, quarantineKey } from '../../db/quarantine';
 import type { ApplicationLocal } from '../../db/schemas';
 import SupplementEditor from './SupplementEditor.vue';
+import { form, formData, ID, item, materials, T } from '../cases/supplement-test-data';
 
 const hoisted = vi.hoisted(() => ({ db: null as unknown, audits: [] as { action: string; details?: Record<string, unknown> }[] }));
 vi.mock('../terminal-store', () => ({ clerkStore: async () => ({ db: hoisted.db, idHashSalt: 'a'.repeat(64) }) }));
@@ -28,41 +29,6 @@ vi.mock('../../audit/service', () => ({
   },
 }));
 
-const T = '2026-01-01T00:00:00.000Z';
-const ID = '11010519491231002X';
-const form: FormSchemaDoc = {
-  id: 'BZ01@1',
-  _deleted: false,
-  updatedAt: T,
-  formId: 'BZ01',
-  version: 1,
-  title: '补助申请表',
-  jsonSchema: {
-    type: 'object',
-    properties: {
-      applicantName: { type: 'string', title: '姓名', minLength: 2 },
-      idNumber: { type: 'string', title: '身份证号', format: 'id-number' },
-      phone: { type: 'string', title: '手机号', pattern: '^1[3-9]\\d{9}$' },
-      bankAccount: { type: 'string', title: '社保卡或银行账号', pattern: '^\\d{12,19}$' },
-    },
-    required: ['applicantName', 'idNumber', 'bankAccount'],
-  },
-  uiSchema: { type: 'VerticalLayout', elements: [{ type: 'Group', label: '申请人', elements: ['applicantName', 'idNumber', 'phone', 'bankAccount'].map((k) => ({ type: 'Control', scope: `#/properties/${k}` })) }] },
-  pdfLayout: null,
-};
-const item: ServiceItemDoc = {
-  id: 'BZ01', _deleted: false, updatedAt: T, code: 'BZ01', name: '补助', department: '民政', type: '05', level: '5', target: 'person', topics: [], lifeEvents: [],
-  materials: [
-    { code: 'BZ01-M01', name: '户口簿', required: true, originals: 1, copies: 0 },
-    { code: 'BZ01-M02', name: '银行卡复印件', required: false, originals: 0, copies: 1 },
-  ],
-  formId: 'BZ01', formVersion: 1, timeLimit: { legalDays: 20, promisedDays: 10 }, fee: { charged: false }, proxyAllowed: 'yes', crossProvince: false, pinyin: 'bu zhu', initials: 'bz', keywords: [], sortOrder: 1,
-};
-const formData = { applicantName: '王建国', idNumber: ID, phone: '13800000000', bankAccount: '6217000000000000001' };
-const materials: ApplicationDoc['materials'] = [
-  { code: 'BZ01-M01', name: '户口簿', provided: true, origin: 'scan', attachments: [], note: '扫描件' },
-  { code: 'BZ01-M02', name: '银行卡复印件', provided: true, origin: 'paper', attachments: [], note: '复印件' },
-];
 const SCAN_SHA = 'b'.repeat(64);
 
 let db: TerminalDatabase;
