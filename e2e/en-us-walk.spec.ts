@@ -39,11 +39,10 @@ async function hanTexts(page: Page): Promise<string[]> {
 
 /**
  * Han texts per screen still on it (2026-12-05), what is left to move: the devices' status words
- * (devices/ still sends Chinese, on the pending list) and the hall's queue categories on 叫号 (station
- * config, to be marked as data). A screen may only go down; one not listed must have none.
+ * (devices/ still sends Chinese, on the pending list). A screen may only go down; one not listed
+ * must have none.
  */
 const HAN_LEFT: Record<string, number> = {
-  'clerk calling': 3,
   'clerk dashboard': 6,
   'clerk devices': 5,
 };

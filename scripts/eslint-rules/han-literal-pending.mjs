@@ -54,7 +54,6 @@ export const HAN_PENDING = [
   'preload/contract/kiosk-calls.ts', // 3
   'renderer/clerk/cases/query.ts', // 4
   'renderer/clerk/materials.ts', // 6
-  'renderer/clerk/pages/CallingPage.vue', // 9
   'renderer/clerk/pages/CasesPage.vue', // 1
   'renderer/clerk/pages/NewCasePage.vue', // 2
   'renderer/db/replication.ts', // 19

@@ -6,6 +6,7 @@
 export const HAN_EXEMPT = [
   // tests, benches, fuzzing, dev scripts: they feed and check Chinese text
   '**/*.test.ts',
+  '**/*-test-data.ts',
   'e2e/**',
   'bench/**',
   'fuzz/**',
