@@ -36,7 +36,7 @@ export function startServer(db: { databaseUrl?: string; dataDir?: string }): Pro
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`no READY in 60 s: ${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no READY in 180 s: ${err}`)), 180_000); // PGlite start-up on a loaded 2-core machine
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

@@ -83,6 +83,8 @@ export interface TerminalOptions {
   /** Replication retry after a failed pull/push, ms. */
   retryTime?: number;
   collections?: readonly CollectionName[];
+  /** Schema validation of every local write (default true, as in tests; the app runs without: bench/sync-client.bench.ts). */
+  validate?: boolean;
 }
 
 export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzTerminal> {
@@ -163,7 +165,7 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
         }),
     };
     const key = await h['store.key']({ database: 'terminal' }, caller);
-    const db = await openTerminalDatabase({ name: dbName, password: key.password, storage: { kind: 'memory', validate: true }, multiInstance: false, collections });
+    const db = await openTerminalDatabase({ name: dbName, password: key.password, storage: { kind: 'memory', validate: options.validate ?? true }, multiInstance: false, collections });
     return { feature, db, bridge, salt: key.idHashSalt };
   }
 

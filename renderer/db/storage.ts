@@ -1,14 +1,14 @@
 /**
  * The one place that chooses the RxDB storage: Dexie (Chromium IndexedDB) in the app, memory in
- * unit tests. Field encryption (crypto-js) wraps either; schema validation (z-schema, no eval, so it
+ * unit tests. Field encryption (crypto-js format, ./field-encryption.ts) wraps either; schema validation (z-schema, no eval, so it
  * also works under the CSP) only when asked for (tests, development) — the platform validates every
  * push anyway, and main validates every pull.
  */
 import type { RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
+import { wrappedFieldEncryptionStorage } from './field-encryption';
 
 export type StorageKind = 'dexie' | 'memory';
 
@@ -33,5 +33,5 @@ export function createStorage(options: StorageOptions): RxStorage<any, any> {
           ...(options.indexedDB ? { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange } : {}),
         } as Parameters<typeof getRxStorageDexie>[0]);
   if (options.validate) storage = wrappedValidateZSchemaStorage({ storage });
-  return wrappedKeyEncryptionCryptoJsStorage({ storage });
+  return wrappedFieldEncryptionStorage({ storage });
 }

@@ -3,8 +3,9 @@
 // 受理号, supplement requests, decisions and its history entries. Mirrors sync/server/rules.ts.
 // Pure: used by the renderer's RxDB conflict handlers and unit-tested under Node.
 import {
+  canonicalEqual,
   canonicalJson,
-  stripLocalFields,
+  LOCAL_ONLY_FIELDS,
   TERMINAL_EDITABLE_STATUSES,
   terminalMayTransition,
   type ApplicationDoc,
@@ -37,7 +38,7 @@ export interface Resolution<D> {
 
 /** Same replicated state (ignores RxDB-local members and key order). */
 export function sameState(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return canonicalJson(stripLocalFields(a)) === canonicalJson(stripLocalFields(b));
+  return canonicalEqual(a, b, LOCAL_ONLY_FIELDS);
 }
 
 /** Fields of an application the terminal writes while it owns the form. */

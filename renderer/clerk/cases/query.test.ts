@@ -11,10 +11,10 @@ const ids: string[] = [];
 let all: ApplicationLocal[] = [];
 const idNumber = (i: number) => `3601211980010${String(1000 + i).slice(-4)}1`.slice(0, 17) + 'X';
 
-/** RxDB's crypto-js field encryption decrypts with AES.decrypt: count the calls. */
+/** The field encryption (renderer/db/field-encryption.ts) decrypts one member per call, from its cache or not: count the calls. */
 async function decryptSpy() {
-  const mod = (await import('crypto-js' as string)) as { default: { AES: { decrypt: (...a: unknown[]) => unknown } } };
-  return vi.spyOn(mod.default.AES, 'decrypt');
+  const { FieldCipher } = await import('../../db/field-encryption');
+  return vi.spyOn(FieldCipher.prototype, 'decryptMember');
 }
 afterEach(() => vi.restoreAllMocks());
 

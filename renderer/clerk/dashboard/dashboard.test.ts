@@ -120,8 +120,9 @@ describe('dashboard = daily summary for the same days', () => {
   });
 
   it('reads nothing decrypted', async () => {
-    const mod = (await import('crypto-js' as string)) as { default: { AES: { decrypt: (...a: unknown[]) => unknown } } };
-    const spy = vi.spyOn(mod.default.AES, 'decrypt');
+    // every member the field encryption decrypts (renderer/db/field-encryption.ts), from its cache or not
+    const { FieldCipher } = await import('../../db/field-encryption');
+    const spy = vi.spyOn(FieldCipher.prototype, 'decryptMember');
     await loadDashboard(db, { from: D(0), to: D(10), timeZone: TZ, now: NOW });
     expect(spy).not.toHaveBeenCalled();
     await db.applications.findOne().exec();
