@@ -2,6 +2,7 @@
 // PostgreSQL (in this process, or as real `platform serve` child processes), and a reader of the
 // change stream (`GET /sync/stream`) that keeps every event it receives.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { paths, streamEvent, type StreamEvent } from '../../protocol/index';
@@ -135,4 +136,86 @@ export function spawnPlatform(args: string[], what = 'platform (test)'): Promise
       reject(new Error(`serve exited ${code}: ${err}`));
     });
   });
+}
+
+export interface Front {
+  /** Where the terminals connect, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** Connections opened to each backend so far, and how many of them are open now. */
+  opened: number[];
+  open: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP front standing for the province's load balancer: each new client connection goes to the
+ * next backend in turn; a backend that refuses the connection is skipped (the next one is tried).
+ * Bytes are relayed as they are; when either side closes or fails, both are closed, so a process
+ * that dies cuts its connections and the clients reconnect through the front to the others.
+ * `onForward(backend, chunk)` sees each client chunk right after it was written to the backend.
+ */
+export async function startFront(backendUrls: readonly string[], onForward?: (backend: number, chunk: Buffer) => void): Promise<Front> {
+  const targets = backendUrls.map((u) => {
+    const url = new URL(u);
+    return { host: url.hostname, port: Number(url.port) };
+  });
+  const opened = targets.map(() => 0);
+  const open = targets.map(() => 0);
+  const sockets = new Set<Socket>();
+  let next = 0;
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('error', () => undefined);
+    client.pause(); // until a backend took the connection
+    let upstream: Socket | null = null;
+    client.once('close', () => {
+      sockets.delete(client);
+      upstream?.destroy();
+    });
+    const attempt = (tries: number) => {
+      if (tries >= targets.length || client.destroyed) {
+        client.destroy();
+        return;
+      }
+      const i = next;
+      next = (next + 1) % targets.length;
+      const up = connect(targets[i]!);
+      let connected = false;
+      up.on('error', () => undefined);
+      up.once('connect', () => {
+        connected = true;
+        upstream = up;
+        sockets.add(up);
+        opened[i]!++;
+        open[i]!++;
+        up.on('data', (d: Buffer) => client.write(d));
+        client.on('data', (d: Buffer) => {
+          up.write(d);
+          onForward?.(i, d);
+        });
+        client.resume();
+      });
+      up.once('close', () => {
+        if (!connected) {
+          attempt(tries + 1); // refused: the next backend
+          return;
+        }
+        sockets.delete(up);
+        open[i]!--;
+        client.destroy();
+      });
+    };
+    attempt(0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    opened,
+    open,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
