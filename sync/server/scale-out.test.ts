@@ -20,6 +20,7 @@ const ADMIN = 'adm_scale_out_test_token_0123456789';
 const STATIONS = ['360121201', '360121100'] as const;
 const TERMINALS = 6;
 const SEED = Number(process.env.SCALEOUT_SEED ?? Math.floor(Math.random() * 1_000_000));
+if (!Number.isSafeInteger(SEED) || SEED < 0) throw new Error(`SCALEOUT_SEED must be a whole number ≥ 0, not ${JSON.stringify(process.env.SCALEOUT_SEED)}`);
 
 /** mulberry32: a small seeded random source. */
 function seeded(seed: number): () => number {
