@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { exampleApplication, paths } from '../protocol/index';
 import { databaseRateCounter } from './rate-limits';
 import { openEventLog, usePostgresInstances } from './test/cluster';
-import { client, enroll, pullAll } from './test/helpers';
+import { TOKEN_CACHE_MS, Terminals } from './terminals/repository';
+import { client, enroll, eventually, pullAll } from './test/helpers';
 import { requirePostgres } from './test/pg-cluster';
 
 describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', () => {
@@ -33,7 +34,7 @@ describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', 
     // The back office on instance two sees and decides what came in through instance one.
     const accepted = await client(two.url, adminToken).req('POST', `${paths.adminApplication(doc.id)}/accept`, {});
     expect(accepted.json.status).toBe('accepted');
-  });
+  }, 120_000);
 
   it('share rate limits: a token and an address get one allowance whichever process they reach', async () => {
     const {
@@ -76,5 +77,33 @@ describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', 
     expect((await databaseRateCounter(one.store.db)('test:window', 500)).current).toBe(2);
     await new Promise((r) => setTimeout(r, 600));
     expect((await count('test:window', 500)).current).toBe(1);
-  }, 60_000);
+  }, 120_000);
+
+  it('a revocation through one process stops the token on the other at once, not after its token cache', async () => {
+    const {
+      adminToken,
+      instances: [one, two],
+    } = await start(2);
+    if (!one || !two) throw new Error('two instances expected');
+    const t = await enroll(one, '360121201');
+    const onTwo = client(two.url, t.token);
+    // Process two caches the token from this lookup on, until at least primed + TOKEN_CACHE_MS: a 401
+    // before then means the cached entry was dropped by the notice, not expired.
+    let primed = Date.now();
+    expect((await onTwo.req('GET', paths.me)).status).toBe(200);
+    expect((await client(one.url, adminToken).req('POST', `/api/v1/admin/terminals/${t.terminalId}/revoke`, {})).status).toBe(200);
+    await eventually(async () => (await onTwo.req('GET', paths.me)).status === 401, TOKEN_CACHE_MS, 'the revocation on process two', 20);
+    expect(Date.now() - primed).toBeLessThan(TOKEN_CACHE_MS);
+    // A revocation by another writer over the database (a script, another process) is heard too.
+    const u = await enroll(two, '360121201');
+    const uOnOne = client(one.url, u.token);
+    primed = Date.now();
+    expect((await uOnOne.req('GET', paths.me)).status).toBe(200);
+    const cli = new Terminals(one.store.db, one.store.documents);
+    expect(await cli.revokeTerminal(u.terminalId)).toBe(true);
+    await eventually(async () => (await uOnOne.req('GET', paths.me)).status === 401, TOKEN_CACHE_MS, 'the revocation by the other writer, on process one', 20);
+    expect(Date.now() - primed).toBeLessThan(TOKEN_CACHE_MS);
+    // Revoking an unknown terminal notifies nothing and says so.
+    expect(await cli.revokeTerminal('no-such-terminal')).toBe(false);
+  }, 120_000);
 });
