@@ -17,7 +17,7 @@ import { registerIdQr } from './identity/routes';
 import { Metrics } from './metrics';
 import { registerQueue } from './queue/routes';
 import { QueueService } from './queue/service';
-import { installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
+import { databaseRateCounter, installRateLimits, securitySettings, type SecurityOptions } from './rate-limits';
 import { registerReplication } from './replication/routes';
 import { SealAuthority, type SealIssuer } from './seal-authority';
 import { registerStaff } from './staff/routes';
@@ -122,10 +122,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     isOpenRoute: (route) => PUBLIC_ROUTES.has(route) || isBackOfficeRoute(route),
   });
 
-  await installRateLimits(app, security.rateLimits, (req) => {
-    const c = auth.known(req);
-    return c?.kind === 'terminal' ? { id: c.terminalId, hub: c.hub } : null;
-  });
+  // Shared through the database on PostgreSQL (several processes); in memory on PGlite (one process).
+  await installRateLimits(
+    app,
+    security.rateLimits,
+    (req) => {
+      const c = auth.known(req);
+      return c?.kind === 'terminal' ? { id: c.terminalId, hub: c.hub } : null;
+    },
+    store.db.kind === 'postgres' ? databaseRateCounter(store.db) : undefined,
+  );
 
   // ---------------------------------------------------------------- platform state
 

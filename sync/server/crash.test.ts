@@ -1,43 +1,16 @@
 // Crash safety: the platform (a child process) is killed with SIGKILL in the middle of a stream of
 // pushes; after a restart every acknowledged write is there. On PostgreSQL (and on a PGlite directory).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleApplication, paths } from '../protocol/index';
+import { spawnPlatform } from './test/cluster';
 import { client, pullAll } from './test/helpers';
 import { requirePostgres, startTestDatabase, type TestDatabase } from './test/pg-cluster';
-import { trackProcess, untrackProcess } from '../../scripts/test-reaper.mjs';
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN = 'adm_crash_test_token_0123456789';
-
-function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--admin-token', ADMIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  trackProcess(child.pid, 'platform (crash test)', false); // stopped by the run's reaper if the test ends early
-  child.once('exit', () => untrackProcess(child.pid));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not print READY: ${err}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited ${code}: ${err}`));
-    });
-  });
-}
+const serve = (args: string[]) => spawnPlatform(['--admin-token', ADMIN, ...args], 'platform (crash test)');
 
 async function killDuringPushes(args: string[]): Promise<{ acked: string[]; attempted: number; afterRestart: Set<string> }> {
   const first = await serve([...args, '--seed-demo']); // the forms: submissions are checked against them

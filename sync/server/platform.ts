@@ -70,8 +70,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const { store, db } = await openStore(options);
   const hub = new ChangeHub();
   let app: FastifyInstance | null = null;
+  let unlistenRevocations: (() => Promise<void>) | null = null;
   try {
     await hub.start(db);
+    // A terminal revoked by another process stops working here at once (token cache).
+    unlistenRevocations = await store.terminals.listenForRevocations();
     if (options.seedDemo && (await store.countDocuments('service_items')) === 0) await seedDemo(store);
     // The province states the lookup hash of what it stores (a station hub takes the province's).
     if (options.role !== 'station') await store.normalizeIdHashes();
@@ -114,12 +117,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           clearTimeout(cut);
         }
         await hub.stop();
+        await unlistenRevocations?.();
         await db.close();
       },
     };
   } catch (e) {
     await app?.close().catch(() => undefined);
     await hub.stop().catch(() => undefined);
+    await unlistenRevocations?.().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw e;
   }

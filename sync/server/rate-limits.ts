@@ -1,14 +1,18 @@
 // Rate limits of the platform (issue 13): per address and per token, on enrollment, staff login,
-// push and attachment upload, with @fastify/rate-limit (in-memory, per process). A station hub's token
+// push and attachment upload, with @fastify/rate-limit. On PostgreSQL the counters live in the
+// database (`rate_limit_counters`, migration 023), so several platform processes behind one load
+// balancer share one allowance (issue 16 item 3); on PGlite (one process by construction) they are
+// in memory. A station hub's token
 // gets `hubFactor` times a terminal's allowance: it carries a whole hall's traffic upstream, and its
 // drain after an outage must not be throttled into failure. Exceeding answers 429 RATE_LIMITED with
 // Retry-After; the platform client treats a 429 as a transient server error and backs off.
 import { readFileSync } from 'node:fs';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issuesOf } from '../protocol/index';
 import { DEFAULT_PARTIAL_UPLOADS, type PartialUploadPolicy } from './attachments/repository';
+import type { Queryable } from './db/driver';
 import { PlatformError } from './errors';
 
 /** Requests per window: per client address, and per token (absent = not limited by token). */
@@ -112,12 +116,59 @@ function groupOf(req: FastifyRequest): Group | null {
 /** Who made an authenticated request, as the rate limits key it (null: anonymous or the back office). */
 export type TokenKey = (req: FastifyRequest) => { id: string; hub: boolean } | null;
 
+/** Counts one request under `key` in a window of `windowMs`; the count so far and the ms left of the window. */
+export type RateCounter = (key: string, windowMs: number) => Promise<{ current: number; ttl: number }>;
+
+/** Deletes counters idle for a window once every this many counted requests (per process). */
+const PRUNE_EVERY = 2_000;
+
 /**
- * Installs the limits. Call after the authentication hook (a `preParsing` hook): the per-address
+ * A counter in the database, shared by every process over it: one statement per request (an upsert
+ * of the key's row; a request past the row's window starts a new one). Windows are timed by the
+ * database's clock. Idle rows are pruned now and then.
+ */
+export function databaseRateCounter(db: Queryable): RateCounter {
+  let sincePrune = 0;
+  return async (key, windowMs) => {
+    if (++sincePrune >= PRUNE_EVERY) {
+      sincePrune = 0;
+      void db.query("DELETE FROM rate_limit_counters WHERE window_start < now() - $1::integer * interval '2 milliseconds'", [windowMs]).catch(() => undefined);
+    }
+    const rows = await db.query<{ hits: number; ttl: number | string }>(
+      `INSERT INTO rate_limit_counters AS c (key, window_start, hits) VALUES ($1, now(), 1)
+       ON CONFLICT (key) DO UPDATE SET
+         hits = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.hits + 1 ELSE 1 END,
+         window_start = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.window_start ELSE now() END
+       RETURNING hits, (extract(epoch FROM (window_start + $2::integer * interval '1 millisecond' - now())) * 1000)::float8 AS ttl`,
+      [key, windowMs],
+    );
+    const r = rows[0]!;
+    return { current: Number(r.hits), ttl: Math.max(0, Math.round(Number(r.ttl))) };
+  };
+}
+
+/** @fastify/rate-limit's store over a `RateCounter` (every limiter and route shares the one counter). */
+function counterStore(counter: RateCounter): FastifyRateLimitStoreCtor {
+  return class CounterStore {
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+      counter(key, timeWindow).then(
+        (r) => callback(null, r),
+        (e: unknown) => callback(e instanceof Error ? e : new Error(String(e))),
+      );
+    }
+    child(): CounterStore {
+      return this;
+    }
+  };
+}
+
+/**
+ * Installs the limits. With `counter` (the platform on PostgreSQL: `databaseRateCounter`) the counts
+ * are shared through it; without, each process counts in memory. Call after the authentication hook (a `preParsing` hook): the per-address
  * check runs at `onRequest` (before the token is even looked up), the per-token one at `preParsing`.
  */
-export async function installRateLimits(app: FastifyInstance, limits: RateLimits, tokenOf: TokenKey): Promise<void> {
-  await app.register(rateLimit, { global: false, timeWindow: limits.windowMs });
+export async function installRateLimits(app: FastifyInstance, limits: RateLimits, tokenOf: TokenKey, counter?: RateCounter): Promise<void> {
+  await app.register(rateLimit, { global: false, timeWindow: limits.windowMs, ...(counter ? { store: counterStore(counter) } : {}) });
   const groups: Group[] = ['enroll', 'login', 'push', 'upload'];
   const byAddress = new Map(groups.map((g) => [g, app.createRateLimit({ max: limits[g].perAddress, timeWindow: limits.windowMs, keyGenerator: (req) => `${g}:ip:${req.ip}` })]));
   const byToken = new Map(

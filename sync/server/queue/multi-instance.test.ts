@@ -2,30 +2,25 @@
 // The queue on province scale: two platform processes over one PostgreSQL, 10 counters spread over
 // both calling while 3 kiosks issue. No ticket is called twice, no number is issued twice, every
 // ticket is called exactly once.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paths, uuidv7, type StationConfigDoc } from '../../protocol/index';
-import { startPlatform, type Platform } from '../platform';
+import type { Platform } from '../platform';
 import { demoStations } from '../seed/demo';
+import { usePostgresInstances } from '../test/cluster';
 import { client, enroll, type Client } from '../test/helpers';
-import { requirePostgres, startTestDatabase, type TestDatabase } from '../test/pg-cluster';
+import { requirePostgres } from '../test/pg-cluster';
 
 const A = '360121201';
 
 describe.runIf(requirePostgres())('queue over two platform instances and one PostgreSQL', () => {
-  let db: TestDatabase;
-  const instances: Platform[] = [];
-  afterAll(async () => {
-    for (const p of instances) await p.close();
-    await db?.stop();
-  });
+  const start = usePostgresInstances();
 
   it('concurrent call_next across instances never yields the same ticket', async () => {
-    db = await startTestDatabase();
-    const adminToken = 'adm_shared_admin_token_0123456789';
-    const one = await startPlatform({ databaseUrl: db.url, adminToken, seedDemo: true });
-    instances.push(one);
-    const two = await startPlatform({ databaseUrl: db.url, adminToken });
-    instances.push(two);
+    const {
+      adminToken,
+      instances: [one, two],
+    } = await start(2);
+    if (!one || !two) throw new Error('two instances expected');
     const windows = Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1), name: `${i + 1}号窗口`, categories: ['general', 'social'] }));
     const cfg: StationConfigDoc = { ...demoStations().find((s) => s.id === A)!, windows, updatedAt: new Date().toISOString() };
     expect((await client(one.url, adminToken).req('PUT', paths.adminDocuments('station_config'), [cfg])).status).toBe(200);

@@ -2,9 +2,10 @@
 // The queue executed by the platform, over HTTP, on PGlite and on PostgreSQL: commands, idempotency,
 // other stations, junk bodies, the station's midnight, concurrent counters, leases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleQueueTicket, paths, queueState, queueTicketDoc, streamEvent, ticketIdFor, uuidv7, type StationConfigDoc, type StreamEvent } from '../../protocol/index';
+import { exampleQueueTicket, paths, queueState, queueTicketDoc, ticketIdFor, uuidv7, type StationConfigDoc } from '../../protocol/index';
 import { startPlatform, type Platform } from '../platform';
 import { demoStations } from '../seed/demo';
+import { openEventLog } from '../test/cluster';
 import { backends, client, enroll, pullAll, type Client } from '../test/helpers';
 
 const A = '360121201';
@@ -49,27 +50,8 @@ describe.each(backends())('station queue on $name', (backend) => {
 
   it('issue → call → recall → start → finish; tickets pull and stream like documents', async () => {
     clockMs = Date.parse('2026-12-05T01:00:00.000Z');
-    const events: StreamEvent[] = [];
-    const ac = new AbortController();
-    const res = await fetch(p.url + paths.stream, { headers: { authorization: `Bearer ${counter2.token}` }, signal: ac.signal });
-    const reader = res.body!.getReader();
-    void (async () => {
-      let buf = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buf += new TextDecoder().decode(value);
-          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-            const line = buf.slice(0, i).split('\n').find((l) => l.startsWith('data: '));
-            buf = buf.slice(i + 2);
-            if (line) events.push(streamEvent.parse(JSON.parse(line.slice(6))));
-          }
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
+    const stream = await openEventLog(p.url, counter2.token);
+    const events = stream.events;
 
     const r1 = await issue(kiosk, 'general', 'normal');
     expect(r1.status).toBe(200);
@@ -81,9 +63,8 @@ describe.each(backends())('station queue on $name', (backend) => {
     const b1 = (await issue(kiosk, 'social')).json.ticket;
     expect(b1.number).toBe('B001');
 
-    const deadline = Date.now() + 5000;
-    while (!events.some((e) => e.type === 'CHANGE' && e.collection === 'queue_tickets') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    ac.abort();
+    await stream.until((e) => e.type === 'CHANGE' && e.collection === 'queue_tickets');
+    stream.close();
     expect(events).toContainEqual(expect.objectContaining({ type: 'CHANGE', collection: 'queue_tickets' }));
     const pulled = await pullAll(counter2, 'queue_tickets');
     expect(pulled.docs.map((d) => d.id)).toEqual(expect.arrayContaining([t1.id, t2.id, b1.id]));

@@ -9,6 +9,8 @@ import { applicantLookupHash, plainIdNumber, provinceLookupSalt, TERMINAL_HASHED
 
 /** How long a process trusts a token lookup. */
 export const TOKEN_CACHE_MS = 5_000;
+/** NOTIFY channel of revoked terminal ids (payload: the id). */
+export const REVOCATIONS_CHANNEL = 'terminal_revoked';
 
 export interface TerminalIdentity {
   terminalId: string;
@@ -138,9 +140,27 @@ export class Terminals {
     return r ? { terminalId: r.id, stationId: r.station_id, label: r.label, hub: r.kind === 'station_hub' } : null;
   }
 
+  /**
+   * Revokes a terminal's token. Other processes over the database (more platform processes, a script)
+   * hear it through `NOTIFY terminal_revoked` on commit and drop it from their token caches
+   * (`listenForRevocations`), so it stops working everywhere at once, not after TOKEN_CACHE_MS.
+   */
   async revokeTerminal(terminalId: string): Promise<boolean> {
-    const rows = await this.db.query('UPDATE terminals SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id', [terminalId]);
-    for (const [k, v] of this.tokenCache) if (v.value.terminalId === terminalId) this.tokenCache.delete(k);
+    const rows = await this.db.query<{ id: string }>(
+      'WITH r AS (UPDATE terminals SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id) SELECT r.id, pg_notify($2, r.id) FROM r',
+      [terminalId, REVOCATIONS_CHANNEL],
+    );
+    this.forgetTerminal(terminalId);
     return rows.length > 0;
+  }
+
+  /** Drops a terminal's cached token (its revocation was heard). */
+  forgetTerminal(terminalId: string): void {
+    for (const [k, v] of this.tokenCache) if (v.value.terminalId === terminalId) this.tokenCache.delete(k);
+  }
+
+  /** Listens for revocations made by any process over this database; returns the unlisten. */
+  listenForRevocations(): Promise<() => Promise<void>> {
+    return this.db.listen(REVOCATIONS_CHANNEL, (terminalId) => this.forgetTerminal(terminalId));
   }
 }
