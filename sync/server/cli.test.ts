@@ -64,7 +64,7 @@ describe('platform CLI', () => {
     await expect(cli('approve', doc.id, ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('INVALID_TRANSITION') });
     await expect(cli('enroll-code', ...db)).rejects.toMatchObject({ stderr: expect.stringContaining('--station') });
     await expect(cli('frobnicate', ...db)).rejects.toMatchObject({ code: 2 });
-  }, 90_000);
+  }, 240_000); // about 12 CLI processes: 38 s on a quiet machine, over 90 s at load 8
 
   it('serve --role station refuses bad arguments clearly (and starts nothing)', async () => {
     const hubDir = ['--data-dir', path.join(dir, 'hub')];
