@@ -37,6 +37,7 @@ import { getAssumedMasterState, getLastCheckpointDoc } from 'rxdb';
 import { startFuzzTerminal, type BridgeFaults, type FuzzTerminal } from './terminal';
 import type { AttachmentRefOut } from '../preload/contract/attachment-calls';
 import type { DraftInput } from '../renderer/db/applications';
+import { prng } from './prng';
 
 // ------------------------------------------------------------------ actions
 
@@ -62,17 +63,7 @@ export type Action =
   | { k: 'pause'; ms: number }
   | { k: 'quiesce' };
 
-/** mulberry32: small, fast, good enough for choosing actions. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface GenerateOptions {
   terminals: number;

@@ -8,6 +8,7 @@
 // process dies, after how many of its pushes).
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../../fuzz/prng';
 import { exampleApplication, paths, type StreamEvent } from '../protocol/index';
 import { SyncTransportError } from '../client/errors';
 import { StreamClient } from '../client/sse';
@@ -22,17 +23,6 @@ const TERMINALS = 6;
 const SEED = Number(process.env.SCALEOUT_SEED ?? Math.floor(Math.random() * 1_000_000));
 if (!Number.isSafeInteger(SEED) || SEED < 0) throw new Error(`SCALEOUT_SEED must be a whole number ≥ 0, not ${JSON.stringify(process.env.SCALEOUT_SEED)}`);
 
-/** mulberry32: a small seeded random source. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -73,7 +63,7 @@ describe.runIf(requirePostgres())('scale out: two platform processes over one Po
   });
 
   it(`every acknowledged push is stored once, cut pushes are retried, streams move to the survivor (seed ${SEED})`, async () => {
-    const random = seeded(SEED);
+    const random = prng(SEED);
     db = await startTestDatabase();
     // One after the other: the first migrates and seeds the demo catalog and forms.
     processes.push(await spawnPlatform(['--database-url', db.url, '--admin-token', ADMIN, '--seed-demo'], 'platform (scale-out test)'));
