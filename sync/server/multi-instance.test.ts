@@ -12,11 +12,7 @@ describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', 
   const start = usePostgresInstances();
 
   it('share enrollment, documents and change notifications', async () => {
-    const {
-      adminToken,
-      instances: [one, two],
-    } = await start(2);
-    if (!one || !two) throw new Error('two instances expected');
+    const { adminToken, one, two } = await start();
     const t1 = await enroll(one, '360121201');
     const t2 = client(two.url, t1.token);
     expect((await t2.req('GET', paths.me)).json.stationId).toBe('360121201');
@@ -37,10 +33,7 @@ describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', 
   }, 120_000);
 
   it('share rate limits: a token and an address get one allowance whichever process they reach', async () => {
-    const {
-      instances: [one, two],
-    } = await start(2, { security: { rateLimits: { enroll: { perAddress: 6 }, push: { perToken: 6, perAddress: 1000 } } } });
-    if (!one || !two) throw new Error('two instances expected');
+    const { one, two } = await start({ security: { rateLimits: { enroll: { perAddress: 6 }, push: { perToken: 6, perAddress: 1000 } } } });
     // Enrollment from one address, alternating between the processes: 6 in all, not 6 each.
     const enrollOn = async (p: typeof one) => (await fetch(p.url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: await one.createEnrollCode('360121201') }) })).status;
     const enrolled = [];
@@ -80,11 +73,7 @@ describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', 
   }, 120_000);
 
   it('a revocation through one process stops the token on the other at once, not after its token cache', async () => {
-    const {
-      adminToken,
-      instances: [one, two],
-    } = await start(2);
-    if (!one || !two) throw new Error('two instances expected');
+    const { adminToken, one, two } = await start();
     const t = await enroll(one, '360121201');
     const onTwo = client(two.url, t.token);
     // Process two caches the token from this lookup on, until at least primed + TOKEN_CACHE_MS: a 401

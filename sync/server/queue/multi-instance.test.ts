@@ -16,11 +16,7 @@ describe.runIf(requirePostgres())('queue over two platform instances and one Pos
   const start = usePostgresInstances();
 
   it('concurrent call_next across instances never yields the same ticket', async () => {
-    const {
-      adminToken,
-      instances: [one, two],
-    } = await start(2);
-    if (!one || !two) throw new Error('two instances expected');
+    const { adminToken, one, two } = await start();
     const windows = Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1), name: `${i + 1}号窗口`, categories: ['general', 'social'] }));
     const cfg: StationConfigDoc = { ...demoStations().find((s) => s.id === A)!, windows, updatedAt: new Date().toISOString() };
     expect((await client(one.url, adminToken).req('PUT', paths.adminDocuments('station_config'), [cfg])).status).toBe(200);

@@ -16,16 +16,18 @@ export const SHARED_ADMIN_TOKEN = 'adm_shared_admin_token_0123456789';
 export interface PostgresInstances {
   db: TestDatabase;
   adminToken: string;
-  /** `instances[0]` seeded the demo data; the others found it in the database. */
-  instances: Platform[];
+  /** Seeded the demo data. */
+  one: Platform;
+  /** Found it in the database. */
+  two: Platform;
 }
 
 /**
  * Registers (in the calling `describe`) the teardown of instances started over one throwaway
- * PostgreSQL, and returns `start(count, options)`: a fresh database, then `count` platform instances
- * in this process over it, started one after the other (the first seeds the demo data).
+ * PostgreSQL, and returns `start(options)`: a fresh database, then two platform instances in this
+ * process over it, started one after the other (the first seeds the demo data).
  */
-export function usePostgresInstances(): (count: number, options?: PlatformOptions) => Promise<PostgresInstances> {
+export function usePostgresInstances(): (options?: PlatformOptions) => Promise<PostgresInstances> {
   const started: { db: TestDatabase; instances: Platform[] }[] = [];
   afterAll(async () => {
     for (const s of started) {
@@ -33,15 +35,16 @@ export function usePostgresInstances(): (count: number, options?: PlatformOption
       await s.db.stop();
     }
   });
-  return async (count, options = {}) => {
+  return async (options = {}) => {
     const db = await startTestDatabase();
     const entry = { db, instances: [] as Platform[] };
     started.push(entry);
     const adminToken = options.adminToken ?? SHARED_ADMIN_TOKEN;
-    for (let i = 0; i < count; i++) {
-      entry.instances.push(await startPlatform({ ...options, databaseUrl: db.url, adminToken, ...(i === 0 ? { seedDemo: true } : {}) }));
-    }
-    return { db, adminToken, instances: entry.instances };
+    const one = await startPlatform({ ...options, databaseUrl: db.url, adminToken, seedDemo: true });
+    entry.instances.push(one);
+    const two = await startPlatform({ ...options, databaseUrl: db.url, adminToken });
+    entry.instances.push(two);
+    return { db, adminToken, one, two };
   };
 }
 
