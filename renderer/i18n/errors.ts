@@ -43,9 +43,3 @@ export function errorText(e: unknown, words: Words, fallback?: string): string {
   if (err.userMessage) return err.userMessage;
   return fallback ?? words.t('errors.unknown', { code: err.code });
 }
-
-/** Whether the catalogue or the handler has words for this error (else a page shows its own). */
-export const hasErrorWords = (e: unknown, { te }: Words): boolean => {
-  const err = errorLike(e);
-  return !!err && (te(`errors.${err.code}`) || !!err.userMessage);
-};
