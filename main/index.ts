@@ -14,7 +14,7 @@ import { createLogger } from './core/log';
 import { createTerminalCore } from './core/services';
 import { privateTree, restrictUmask } from '../sync/server/private-files';
 import { APP_ORIGIN, APP_SCHEME, isAllowedNavigation, mayGrantPermission, originOf, planWindows, rendererUrl, resolveAppPath, type WindowPlan } from './core/window-policy';
-import { windowDeviceConfigOf } from '../devices/protocol/registry';
+import { windowPermissionsOf } from '../devices/protocol/registry';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
@@ -58,15 +58,16 @@ async function start(): Promise<void> {
 
   const windowRoles = new Map<number, Role>();
 
-  // Deny every permission (geolocation, notifications, serial, hid…): devices live in main. The one
-  // exception (mayGrantPermission): video for the clerk window when a document camera is configured.
-  const documentCamera = windowDeviceConfigOf(loaded.config.devices).config.documentCamera !== undefined;
+  // Deny every permission (geolocation, notifications, serial, hid…): devices live in main. The
+  // exceptions (mayGrantPermission) are what configured window-side devices declare in the registry
+  // (e.g. video for the clerk window while a document camera is configured).
+  const granted = windowPermissionsOf(loaded.config.devices);
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    callback(mayGrantPermission({ permission, origin: originOf(details.requestingUrl), role: windowRoles.get(wc.id), mediaTypes, documentCamera }));
+    callback(mayGrantPermission({ permission, origin: originOf(details.requestingUrl), role: windowRoles.get(wc.id), mediaTypes, granted }));
   });
   session.defaultSession.setPermissionCheckHandler((wc, permission, requestingOrigin, details) =>
-    mayGrantPermission({ permission, origin: originOf(requestingOrigin), role: wc ? windowRoles.get(wc.id) : undefined, mediaTypes: details.mediaType ? [details.mediaType] : [], documentCamera }),
+    mayGrantPermission({ permission, origin: originOf(requestingOrigin), role: wc ? windowRoles.get(wc.id) : undefined, mediaTypes: details.mediaType ? [details.mediaType] : [], granted }),
   );
   session.defaultSession.setDevicePermissionHandler(() => false);
 

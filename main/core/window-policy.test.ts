@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { windowPermissionsOf } from '../../devices/protocol/registry';
 import { APP_ORIGIN, SECURE_WEB_PREFERENCES, isAllowedNavigation, mayGrantPermission, originOf, planWindows, rendererUrl, resolveAppPath, type PermissionAsk } from './window-policy';
 
 describe('window policy', () => {
@@ -46,13 +47,19 @@ describe('window policy', () => {
 });
 
 describe('permissions', () => {
-  const camera: PermissionAsk = { permission: 'media', origin: APP_ORIGIN, role: 'clerk', mediaTypes: ['video'], documentCamera: true };
+  // What the registry's window-side entries ask for, from a terminal's `devices` configuration.
+  const camera: PermissionAsk = { permission: 'media', origin: APP_ORIGIN, role: 'clerk', mediaTypes: ['video'], granted: windowPermissionsOf({ documentCamera: { driver: 'uvc' } }) };
   it('grants video to the clerk window when a document camera is configured', () => {
     expect(mayGrantPermission(camera)).toBe(true);
   });
   it('refuses everything else: audio, other roles, origins, permissions, no camera configured, garbage', () => {
     const refused: PermissionAsk[] = [
-      { ...camera, documentCamera: false },
+      { ...camera, granted: windowPermissionsOf({}) },
+      { ...camera, granted: windowPermissionsOf(undefined) },
+      { ...camera, granted: windowPermissionsOf({ documentCamera: { driver: 'vendor-http' } }) },
+      { ...camera, granted: windowPermissionsOf({ documentCamera: 'uvc' }) },
+      { ...camera, granted: windowPermissionsOf({ receiptPrinter: { driver: 'escpos', transport: { type: 'serial', path: '/dev/null' } } }) },
+      { ...camera, granted: [] },
       { ...camera, mediaTypes: ['video', 'audio'] },
       { ...camera, mediaTypes: ['audio'] },
       { ...camera, mediaTypes: [] },

@@ -3,6 +3,7 @@
  * main process (main/electron) applies it; the browser host applies the same CSP.
  */
 import type { Role } from '../../preload/contract';
+import type { WindowPermission } from '../../devices/protocol/registry';
 
 /** The custom scheme the renderer is served from in Electron. */
 export const APP_SCHEME = 'app';
@@ -121,22 +122,22 @@ export interface PermissionAsk {
   role: Role | undefined;
   /** For `media`: the kinds asked for (`video`, `audio`); a check has one, a request a list. */
   mediaTypes: readonly string[];
-  /** Whether the terminal's configuration binds a document camera (`devices.documentCamera`). */
-  documentCamera: boolean;
+  /**
+   * What the configured window-side devices need (devices/protocol/registry `windowPermissionsOf`):
+   * e.g. video for the clerk window while a document camera (高拍仪) is configured.
+   */
+  granted: readonly WindowPermission[];
 }
 
 /**
- * Every permission is refused except one: the clerk window may open a video input when a document
- * camera (高拍仪, a UVC device captured with getUserMedia in the window) is configured. Never audio,
- * never another window or origin, nothing when no camera is configured.
+ * Every permission is refused except what a configured window-side device needs: the permission,
+ * for the window its entry names, for its media kinds only (all of those asked), from the app's own
+ * origin. Nothing when no such device is configured; never another window or origin.
  */
 export function mayGrantPermission(ask: PermissionAsk): boolean {
-  return (
-    ask.permission === 'media' &&
-    ask.documentCamera &&
-    ask.role === 'clerk' &&
-    ask.origin === APP_ORIGIN &&
-    ask.mediaTypes.length > 0 &&
-    ask.mediaTypes.every((t) => t === 'video')
+  if (ask.origin !== APP_ORIGIN || ask.role === undefined || ask.mediaTypes.length === 0) return false;
+  const role = ask.role;
+  return ask.granted.some(
+    (g) => g.permission === ask.permission && g.windows.includes(role) && ask.mediaTypes.every((t) => (g.mediaTypes as readonly string[]).includes(t)),
   );
 }

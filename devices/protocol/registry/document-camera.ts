@@ -22,6 +22,8 @@ export const documentCameraRole = defineRole({
   configSchema: documentCameraRoleSchema,
   host: 'window',
   listing: 'when-configured',
+  // getUserMedia in the clerk window (renderer/window-devices/document-camera); never audio.
+  windowPermissions: [{ permission: 'media', mediaTypes: ['video'], windows: ['clerk'] }],
   notConfigured: { code: 'NOT_CONFIGURED', message: '未配置高拍仪' },
 });
 

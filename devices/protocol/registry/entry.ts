@@ -15,6 +15,18 @@ export type DriverHost = 'main' | 'window';
 /** Whether the manager lists the role's status when nothing is configured for it. */
 export type RoleListing = 'always' | 'when-configured';
 
+/**
+ * A browser permission a `host: 'window'` driver needs (e.g. a UVC camera's video input). Main
+ * grants it only while the role is configured, only to the windows named, only for these media
+ * kinds, only to the app's own origin (main/core/window-policy.ts mayGrantPermission).
+ */
+export interface WindowPermission {
+  readonly permission: 'media';
+  readonly mediaTypes: readonly ('video' | 'audio')[];
+  /** Window roles (preload/contract `Role`) whose page runs the driver. */
+  readonly windows: readonly string[];
+}
+
 export interface RoleEntry<R extends string = string, K extends string = string, S extends z.ZodType = z.ZodType, H extends DriverHost = DriverHost> {
   /** The role's id in statuses and events (`receipt-printer`). */
   readonly role: R;
@@ -26,6 +38,8 @@ export interface RoleEntry<R extends string = string, K extends string = string,
   readonly listing: RoleListing;
   /** The status when the role is not configured (Chinese for the UI; a stable code). */
   readonly notConfigured: { readonly code: string; readonly message: string };
+  /** Browser permissions the window-side driver needs (only `host: 'window'` roles may ask). */
+  readonly windowPermissions?: H extends 'window' ? readonly WindowPermission[] : never;
   /** Publish the not-configured status when the manager starts (the evaluator: pages switch to on-screen rating). */
   readonly announceNotConfigured?: boolean;
 }

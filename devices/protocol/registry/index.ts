@@ -6,6 +6,7 @@
  * Order = order of the status list.
  */
 import { z } from 'zod';
+import type { RoleEntry, WindowPermission } from './entry.js';
 import { documentCameraRole } from './document-camera.js';
 import { evaluatorRole } from './evaluator.js';
 import { idCardRole } from './idcard.js';
@@ -73,7 +74,17 @@ export function windowDeviceConfigOf(devices: Record<string, unknown> | undefine
   return { config: config as WindowDeviceConfig, invalid };
 }
 
-export { defineRole, type DriverHost, type RoleEntry, type RoleListing } from './entry.js';
+/**
+ * The browser permissions the configured window-side roles need (their entries' `windowPermissions`),
+ * for main's permission handlers: none for a role that is not configured or whose configuration
+ * does not parse.
+ */
+export function windowPermissionsOf(devices: Record<string, unknown> | undefined): WindowPermission[] {
+  const { config } = windowDeviceConfigOf(devices);
+  return windowEntries.filter((e) => (config as Record<string, unknown>)[e.configKey] !== undefined).flatMap((e) => [...((e as RoleEntry).windowPermissions ?? [])]);
+}
+
+export { defineRole, type DriverHost, type RoleEntry, type RoleListing, type WindowPermission } from './entry.js';
 export { serialTransportSchema, transportConfigSchema, type TransportConfigInput } from './transport.js';
 export { documentCameraRoleSchema } from './document-camera.js';
 export { evaluatorRoleSchema } from './evaluator.js';
