@@ -24,6 +24,8 @@ describe('terminal configuration', () => {
     expect(config.stationName).toBe('湖口县流泗镇便民服务中心');
     expect(config.kiosk).toEqual({ idleTimeoutSec: 60, countdownSec: 15, elderlyTimeoutFactor: 2 });
     expect(isDemo(config)).toBe(false);
+    expect(config.platform?.recentDays).toBe(90);
+    expect(parseConfig(JSON.stringify({ platform: { url: 'https://platform.example.cn', recentDays: 30 } }), 'c.json').config.platform?.recentDays).toBe(30);
   });
 
   it.each([
@@ -32,6 +34,7 @@ describe('terminal configuration', () => {
     ['unknown key', JSON.stringify({ rol: 'kiosk' })],
     ['idle timeout out of range', JSON.stringify({ kiosk: { idleTimeoutSec: 1 } })],
     ['non-http platform', JSON.stringify({ platform: { url: 'file:///etc/passwd' } })],
+    ...[0, -5, 3651, 1.5, '30', null].map((recentDays) => [`recentDays ${JSON.stringify(recentDays)}`, JSON.stringify({ platform: { url: 'https://platform.example.cn', recentDays } })] as [string, string]),
     ['array', '[]'],
     ['binary garbage', '\u0000\u0001\u0002'],
   ])('reports %s and falls back to safe defaults', (_label, text) => {

@@ -8,6 +8,10 @@ import { z } from 'zod';
 import { Locale, Role } from '../../preload/contract';
 import { isTimeZone } from '../../sync/protocol/station-time';
 import { isProgressUrlTemplate } from '../../sync/protocol/progress-code';
+import { MAX_RECENT_DAYS } from '../../sync/protocol/api';
+
+/** Days of closed history a new terminal pulls (`platform.recentDays`). */
+export const DEFAULT_RECENT_DAYS = 90;
 
 export const KioskConfig = z
   .object({
@@ -23,6 +27,12 @@ export const PlatformConfig = z
     url: z.url({ protocol: /^https?$/ }),
     /** One-time enrollment code, used once on first start. */
     enrollCode: z.string().min(4).max(64).optional(),
+    /**
+     * Bounded initial sync: of the station's history (applications, queue tickets) a new terminal
+     * pulls what the platform wrote in the last this-many days plus every application still open;
+     * older closed cases are fetched on demand by the clerk's search. Default 90.
+     */
+    recentDays: z.number().int().min(1).max(MAX_RECENT_DAYS).default(DEFAULT_RECENT_DAYS),
   })
   .strict();
 

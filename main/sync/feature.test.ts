@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../sync/server/platform';
+import { exampleApplication } from '../../sync/protocol/examples';
 import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
@@ -14,7 +15,7 @@ import { derivePassword, loadOrCreateMasterKey } from './keys';
 const caller: CallerContext = { origin: 'test', role: 'clerk', senderId: 't' };
 const tmp = () => mkdtempSync(join(tmpdir(), 'sync-feature-'));
 
-function feature(dataDir: string, platform?: { url: string; enrollCode?: string }) {
+function feature(dataDir: string, platform?: { url: string; enrollCode?: string; recentDays?: number }) {
   const lines: string[] = [];
   const log = createLogger({ level: 'debug', stderr: false, sink: (l) => lines.push(l) });
   const events: { name: string; payload: unknown }[] = [];
@@ -115,6 +116,41 @@ describe('sync feature against the real platform', () => {
       rmSync(dir2, { recursive: true, force: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("pulls the station's history bounded by platform.recentDays: an old closed case stays on the platform", async () => {
+    const dirs = [tmp(), tmp()];
+    try {
+      const station = '360121201';
+      const a = feature(dirs[0]!, { url: platform.url, enrollCode: await platform.createEnrollCode(station), recentDays: 30 });
+      const wide = feature(dirs[1]!, { url: platform.url, enrollCode: await platform.createEnrollCode(station), recentDays: 365 });
+      for (const t of [a, wide]) {
+        await t.f.start();
+        await t.f.ready();
+      }
+      const old = exampleApplication({ stationId: station, status: 'withdrawn' });
+      const open = exampleApplication({ stationId: station, status: 'submitted' });
+      const r = await a.f.handlers['sync.push']({ collection: 'applications', rows: [{ assumedMasterState: null, newDocumentState: old }, { assumedMasterState: null, newDocumentState: open }] }, caller);
+      expect(r.rejections).toEqual([]);
+      await platform.store.db.query(`UPDATE documents SET updated_at = now() - interval '60 days' WHERE id = ANY($1::text[])`, [[old.id, open.id]]);
+      const pulled = async (t: ReturnType<typeof feature>) => {
+        const ids: string[] = [];
+        let checkpoint: { seq: number } | null = null;
+        for (;;) {
+          const page = await t.f.handlers['sync.pull']({ collection: 'applications', checkpoint, limit: 1000 }, caller);
+          if (page.documents.length === 0) return ids;
+          ids.push(...page.documents.map((d) => String(d.id)));
+          checkpoint = page.checkpoint;
+        }
+      };
+      const bounded = await pulled(a);
+      expect(bounded).toContain(open.id);
+      expect(bounded).not.toContain(old.id);
+      expect(await pulled(wide)).toEqual(expect.arrayContaining([old.id, open.id]));
+      for (const t of [a, wide]) await t.f.close();
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   });
 });

@@ -430,7 +430,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       'sync.pull': async (input) => {
         const c = await withClient();
         try {
-          const r = await c.pull(input.collection, input.checkpoint, input.limit);
+          const r = await c.pull(input.collection, input.checkpoint, input.limit, ctx.config.platform ? { recentDays: ctx.config.platform.recentDays } : {});
           if (r.skipped) log.warn('sync.pull-skipped', { collection: input.collection, skipped: r.skipped });
           if (input.collection === 'station_config') ctx.stationZone?.learn(r.documents, state.stationId);
           return input.collection === 'staff' ? { ...r, documents: r.documents.map(forRenderer) } : r;

@@ -76,6 +76,18 @@ describe('PlatformClient against garbage', () => {
     expect(r.checkpoint).toEqual({ seq: 9 });
   });
 
+  it('asks for a bounded pull when given recentDays, and only then', async () => {
+    const asked: string[] = [];
+    const url = await serve((path, _b, res) => {
+      asked.push(path);
+      json(res, 200, { documents: [], checkpoint: { seq: 0 } });
+    });
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    await c.pull('applications', { seq: 5 }, 10, { recentDays: 90 });
+    await c.pull('applications', { seq: 5 }, 10);
+    expect(asked.map((p) => new URL(p, 'http://x').searchParams.get('recentDays'))).toEqual(['90', null]);
+  });
+
   it('refuses conflicts that are invalid or for documents never sent', async () => {
     const sent = exampleApplication();
     let conflict: unknown = exampleApplication();

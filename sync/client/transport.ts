@@ -188,8 +188,10 @@ export class PlatformClient {
   }
 
   /** One page after `since`; documents that fail the protocol schema are counted in `skipped`, never returned. */
-  async pull(collection: CollectionName, since: Checkpoint | null, limit: number): Promise<PullResult> {
+  /** `recentDays`: a bounded pull (protocol `pullQuery`): of a history collection, only recent and open documents. */
+  async pull(collection: CollectionName, since: Checkpoint | null, limit: number, options: { recentDays?: number } = {}): Promise<PullResult> {
     const q = new URLSearchParams({ checkpoint: String(since?.seq ?? 0), limit: String(Math.min(limit, LIMITS.maxPullLimit)) });
+    if (options.recentDays !== undefined) q.set('recentDays', String(options.recentDays));
     const json = await this.request('GET', `${paths.pull(collection)}?${q.toString()}`);
     if (!json || typeof json !== 'object' || !Array.isArray((json as { documents?: unknown }).documents)) {
       throw new SyncTransportError('BAD_RESPONSE', `pull ${collection}: the answer has no documents array`);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { API_PREFIX, docId, isoTimestamp, shortText, stationId } from './common';
 import { collectionName, staffDoc, supplementRequest, type CollectionName } from './documents';
-import type { BackOfficeAction } from './status';
+import { APPLICATION_STATUSES, type BackOfficeAction } from './status';
 import { MAX_FORM_ISSUES } from './forms/validate';
 import { sealIssue, sealRequest } from './seal-format';
 
@@ -94,10 +94,30 @@ export type Checkpoint = z.infer<typeof checkpoint>;
  * Query of `GET /sync/:collection/pull`: `checkpoint` is the `seq` of the last checkpoint (absent or
  * empty = from the start). Unknown/old checkpoint formats are treated as "from the start".
  */
+/** Longest window a bounded pull may ask for (`recentDays`), about ten years. */
+export const MAX_RECENT_DAYS = 3650;
+
 export const pullQuery = z.object({
   checkpoint: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPullLimit).optional(),
+  /**
+   * Bounded pull (a terminal's initial sync): of the collections that grow with the station's
+   * history (PULL_HISTORY), only documents the platform wrote in the last `recentDays` days, plus
+   * those still open however old. Other collections ignore it. Absent = everything.
+   */
+  recentDays: z.coerce.number().int().min(1).max(MAX_RECENT_DAYS).optional(),
 });
+
+/**
+ * Collections that grow with the station's history, for the bounded pull: a document older than the
+ * window is still sent while its `status` is one of `openStatuses` (an application not yet
+ * completed or withdrawn; no queue ticket: yesterday's numbers are void). Older closed documents are
+ * fetched on demand (the clerk's search) instead of by every new terminal.
+ */
+export const PULL_HISTORY: Readonly<Partial<Record<CollectionName, { openStatuses: readonly string[] }>>> = {
+  applications: { openStatuses: APPLICATION_STATUSES.filter((s) => s !== 'completed' && s !== 'withdrawn') },
+  queue_tickets: { openStatuses: [] },
+};
 
 /** A pull's answer: `{documents, checkpoint}`; pass the checkpoint back unchanged (it equals the input when there is nothing new). */
 export type PullResponse<D = Record<string, unknown>> = { documents: D[]; checkpoint: Checkpoint };

@@ -99,6 +99,54 @@ describe.each(backends())('replication contract on $name', (backend) => {
     expect(((await p.store.getDocument('applications', doc.id)) as any).stationId).toBe(A);
   });
 
+  it('bounded pull (recentDays): recent and open applications, not old closed ones; exact paging; garbage refused', async () => {
+    const ids = { oldOpen: app({ status: 'submitted' }), oldClosed: app({ status: 'withdrawn' }), newClosed: app({ status: 'withdrawn' }), newOpen: app({ status: 'submitted' }) };
+    const before = (await pullAll(a, 'applications')).checkpoint;
+    const pushed = await a.push('applications', Object.values(ids).map((d) => ({ newDocumentState: d })));
+    expect(pushed.written).toBe(4);
+    const ticketOld = exampleQueueTicket({ stationId: A });
+    const ticketNew = exampleQueueTicket({ stationId: A });
+    expect((await admin.push('queue_tickets', [{ newDocumentState: ticketOld }, { newDocumentState: ticketNew }])).written).toBe(2);
+    // The platform wrote these 200 days ago.
+    await p.store.db.query(`UPDATE documents SET updated_at = now() - interval '200 days' WHERE id = ANY($1::text[])`, [[ids.oldOpen.id, ids.oldClosed.id, ticketOld.id]]);
+
+    const bounded = async (collection: 'applications' | 'queue_tickets' | 'service_items', days: number, from = 0, limit = 1) => {
+      const got: any[] = [];
+      let cp = from;
+      for (let page = 0; page < 10_000; page++) {
+        const r = await a.req('GET', `${paths.pull(collection)}?checkpoint=${cp}&limit=${limit}&recentDays=${days}`);
+        expect(r.status).toBe(200);
+        if (r.json.documents.length === 0) break;
+        got.push(...r.json.documents);
+        cp = r.json.checkpoint.seq;
+      }
+      return got;
+    };
+    const apps = (await bounded('applications', 90, before)).map((d) => d.id);
+    expect(new Set(apps).size).toBe(apps.length);
+    expect(apps.sort()).toEqual([ids.oldOpen.id, ids.newClosed.id, ids.newOpen.id].sort());
+    // A window that reaches back far enough, and no window at all, send everything.
+    expect((await bounded('applications', 365, before, 1000)).map((d) => d.id).sort()).toEqual(Object.values(ids).map((d) => d.id).sort());
+    expect((await pullAll(a, 'applications', before)).docs.map((d) => d.id).sort()).toEqual(Object.values(ids).map((d) => d.id).sort());
+    // Queue tickets: yesterday's numbers are void, so only the window counts.
+    const tickets = (await bounded('queue_tickets', 90, 0, 1000)).map((d) => d.id);
+    expect(tickets).toContain(ticketNew.id);
+    expect(tickets).not.toContain(ticketOld.id);
+    // Collections without history ignore it.
+    expect((await bounded('service_items', 1, 0, 1000)).length).toBe((await pullAll(a, 'service_items')).docs.length);
+    // An old closed application written again is recent: it comes with the next pull.
+    const cp = (await a.req('GET', `${paths.pull('applications')}?checkpoint=0&limit=1000&recentDays=90`)).json.checkpoint.seq as number;
+    const stored = await p.store.getDocument('applications', ids.oldClosed.id);
+    expect((await admin.push('applications', [{ assumedMasterState: stored, newDocumentState: { ...(stored as any), updatedAt: new Date().toISOString() } }])).written).toBe(1);
+    expect((await bounded('applications', 90, cp)).map((d) => d.id)).toEqual([ids.oldClosed.id]);
+
+    for (const bad of ['0', '-1', '3651', 'abc', '1.5', '', '1e9', '90&recentDays=91']) {
+      const r = await a.req('GET', `${paths.pull('applications')}?checkpoint=0&limit=10&recentDays=${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.json.error.code, bad).toBe('VALIDATION_FAILED');
+    }
+  });
+
   // ------------------------------------------------------------ push
 
   it('push: new submitted application becomes synced; replaying the push is a no-op', async () => {

@@ -8,6 +8,7 @@ import {
   documentSchemas,
   formSchemaDocId,
   issuesOf,
+  PULL_HISTORY,
   sameDocumentState,
   stripLocalFields,
   TERMINAL_SUBMIT_STATUSES,
@@ -77,12 +78,19 @@ export class Replication {
     private readonly idHashKey: () => Promise<string>,
   ) {}
 
-  async pull(collection: CollectionName, since: Checkpoint, limit: number, stationId: string | null) {
+  /**
+   * A page of `collection` after `since` visible to `stationId` (null: every station's). With
+   * `recentDays`, a history collection (PULL_HISTORY) sends only what was written within that many
+   * days plus what is still open: paging stays exact, as the filter only skips rows.
+   */
+  async pull(collection: CollectionName, since: Checkpoint, limit: number, stationId: string | null, recentDays?: number) {
+    const history = recentDays === undefined ? undefined : PULL_HISTORY[collection];
     const rows = await this.db.query<{ seq: string | number; data: Record<string, unknown> }>(
       `SELECT seq, data FROM documents
         WHERE collection = $1 AND seq > $2 AND ($3::text IS NULL OR stations IS NULL OR $3::text = ANY(stations))
+          AND ($5::int IS NULL OR updated_at >= now() - make_interval(days => $5::int) OR data->>'status' = ANY($6::text[]))
         ORDER BY seq LIMIT $4`,
-      [collection, since.seq, stationId, limit],
+      [collection, since.seq, stationId, limit, history ? recentDays : null, history ? [...history.openStatuses] : []],
     );
     this.counters.pulledDocuments += rows.length;
     const last = rows.at(-1);

@@ -36,7 +36,7 @@ export function registerReplication(app: FastifyInstance, deps: ReplicationRoute
     const collection = collectionParam(req);
     const q = parse(pullQuery, req.query, 'pull query');
     const since = parseCheckpointParam(q.checkpoint);
-    return replication.pull(collection, since, q.limit ?? limits.defaultPullLimit, c.kind === 'terminal' ? c.stationId : null);
+    return replication.pull(collection, since, q.limit ?? limits.defaultPullLimit, c.kind === 'terminal' ? c.stationId : null, q.recentDays);
   });
 
   app.post('/api/v1/sync/:collection/push', async (req) => {
