@@ -438,6 +438,16 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
           return asHandlerError(e);
         }
       },
+      'sync.lookupApplications': async (input) => {
+        const c = await withClient();
+        try {
+          const r = await c.lookupApplications(input);
+          if (r.skipped) log.warn('sync.lookup-skipped', { skipped: r.skipped });
+          return { documents: r.documents };
+        } catch (e) {
+          return asHandlerError(e);
+        }
+      },
       'sync.push': async (input) => {
         const c = await withClient();
         if (input.collection === 'applications') {

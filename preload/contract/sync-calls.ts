@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
-import { checkpoint, collectionName, LIMITS, refusedFieldList, streamEvent } from '../../sync/protocol';
+import { checkpoint, collectionName, docId, LIMITS, MAX_LOOKUP_HASHES, MAX_LOOKUP_RESULTS, refusedFieldList, sha256Hex, streamEvent } from '../../sync/protocol';
 
 /** A document as it crosses the bridge (validated per collection by main against the protocol). */
 const anyDoc = z.record(z.string(), z.unknown());
@@ -28,6 +28,13 @@ export const SyncPullOutput = z.object({
   /** Documents the platform sent that failed validation; left out of `documents` (logged by main). */
   skipped: z.int().min(0),
 });
+
+/** Older cases on demand: one application by id (a receipt's QR code), or an applicant's by the hashes of the ID number. */
+export const SyncLookupInput = z.union([
+  z.object({ id: docId }).strict(),
+  z.object({ applicantIdHashes: z.array(sha256Hex).min(1).max(MAX_LOOKUP_HASHES) }).strict(),
+]);
+export const SyncLookupOutput = z.object({ documents: z.array(anyDoc).max(MAX_LOOKUP_RESULTS) });
 
 export const SyncPushRow = z
   .object({
@@ -161,6 +168,11 @@ export const StoreKeyOutput = z.object({
 export const syncCalls = {
   /** One page of documents from the platform after `checkpoint`. Errors: OFFLINE, UNAUTHORIZED, NOT_ENROLLED, BAD_RESPONSE. */
   'sync.pull': call({ input: SyncPullInput, output: SyncPullOutput, timeoutMs: 60_000 }),
+  /**
+   * The station's applications the bounded pull left on the platform (older closed cases), by id or
+   * applicant hashes; the renderer stores them as pulled. Errors as for `sync.pull`.
+   */
+  'sync.lookupApplications': call({ input: SyncLookupInput, output: SyncLookupOutput, timeoutMs: 30_000 }),
   /** Pushes rows; answers the conflicts and the per-document rejections. Errors as for `sync.pull`. */
   'sync.push': call({ input: SyncPushInput, output: SyncPushOutput, timeoutMs: 120_000 }),
   /** The merged sync state (also pushed as `sync.state`). */

@@ -35,7 +35,12 @@ export interface SyncBridge {
   push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[]; droppedFields?: number; adjusted?: string[] }>;
   onStream(listener: (event: StreamEvent) => void): () => void;
   report?(report: SyncLocalReport): Promise<void>;
+  /** Older cases on demand (`sync.lookupApplications`): what the bounded pull left on the platform. */
+  lookup?(query: ApplicationLookup): Promise<{ documents: Doc[] }>;
 }
+
+/** One application by id (a receipt's QR code), or an applicant's by the hashes of the ID number. */
+export type ApplicationLookup = { id: string } | { applicantIdHashes: string[] };
 
 export interface ReplicationOptions {
   /** Distinguishes checkpoints per platform and station (e.g. `${platformUrl}|${stationId}`). */
@@ -48,6 +53,8 @@ export interface ReplicationOptions {
   waitForLeadership?: boolean;
   /** Report counts to main this often, ms (default 2000); 0 = never. */
   reportEveryMs?: number;
+  /** How long `lookupOlder` waits for an applications pull to get through (default 20 s). */
+  lookupTimeoutMs?: number;
   collections?: readonly CollectionName[];
 }
 
@@ -71,6 +78,13 @@ export interface TerminalReplication {
   pendingIds(collection: CollectionName): Promise<string[]>;
   /** Is this document's latest local state still waiting for the platform? */
   isPending(collection: CollectionName, id: string): Promise<boolean>;
+  /**
+   * Older cases on demand: asks the platform for applications the bounded pull left out and stores
+   * them as pulled (then they follow the platform like any other). Answers the platform's documents.
+   * The platform is asked inside the next applications pull, after its page: what it answers is at
+   * least as new as anything pulled before, so a late answer never overwrites a newer state.
+   */
+  lookupOlder(query: ApplicationLookup): Promise<Doc[]>;
   stop(): Promise<void>;
 }
 
@@ -231,6 +245,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
         modifier: (d) => toLocal(name, d) as typeof d,
         handler: async (checkpoint, batchSize) => {
           const r = await bridge.pull({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
+          if (name === 'applications' && lookups.length) r.documents = await withLookups(r.documents);
           notePulled(name, checkpoint ?? null, r.documents);
           if (r.skipped > 0) setError('BAD_RESPONSE', `平台发来 ${r.skipped} 条无法识别的${label(name)}数据，已忽略；如持续出现，请联系平台运维。`);
           return { documents: r.documents as never[], checkpoint: r.checkpoint };
@@ -306,6 +321,47 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
         }
       }),
     );
+  }
+
+  /** Lookups asked for (lookupOlder), answered inside the next applications pull. */
+  const lookups: { query: ApplicationLookup; resolve: (docs: Doc[]) => void; reject: (e: unknown) => void }[] = [];
+  async function withLookups(page: Doc[]): Promise<Doc[]> {
+    const found = new Map<string, Doc>();
+    for (const l of lookups.splice(0)) {
+      try {
+        const r = await bridge.lookup!(l.query);
+        for (const d of r.documents) found.set(String(d.id), d);
+        l.resolve(r.documents);
+      } catch (e) {
+        l.reject(e);
+      }
+    }
+    return found.size ? [...page.filter((d) => !found.has(String(d.id))), ...found.values()] : page;
+  }
+  function lookupOlder(query: ApplicationLookup): Promise<Doc[]> {
+    const stream = streams.get('applications');
+    if (!bridge.lookup || !stream) return Promise.reject(new Error('older cases cannot be fetched here (no applications replication)'));
+    return new Promise<Doc[]>((resolve, reject) => {
+      // A pull that keeps failing (offline) never gets to the lookup: give up after a while.
+      const entry = {
+        query,
+        resolve: (docs: Doc[]) => {
+          clearTimeout(timer);
+          resolve(docs);
+        },
+        reject: (e: unknown) => {
+          clearTimeout(timer);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = lookups.indexOf(entry);
+        if (at >= 0) lookups.splice(at, 1);
+        reject(Object.assign(new Error('older cases: no applications pull got through in time'), { code: 'OFFLINE' }));
+      }, options.lookupTimeoutMs ?? 20_000);
+      lookups.push(entry);
+      stream.next('RESYNC');
+    });
   }
 
   const unsubscribeStream = bridge.onStream((event) => {
@@ -423,7 +479,9 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     pendingCount,
     pendingIds: (c) => pendingIdsIn(c),
     isPending,
+    lookupOlder,
     async stop() {
+      for (const l of lookups.splice(0)) l.reject(new Error('replication stopped'));
       if (timer) clearInterval(timer);
       if (debounce) clearTimeout(debounce);
       changes.unsubscribe();

@@ -26,6 +26,7 @@ export interface TerminalStore {
 export const bridgeSync: SyncBridge = {
   pull: (input) => call('sync.pull', input),
   push: (input) => call('sync.push', input),
+  lookup: (input) => call('sync.lookupApplications', input),
   onStream: (listener: (e: StreamEvent) => void) => on('sync.stream', listener),
   report: async (r) => {
     await call('sync.report', r);

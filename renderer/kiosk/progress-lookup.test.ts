@@ -5,6 +5,9 @@ import type { ApplicationLocal } from '../db/schemas';
 import { saveDraft, submitDraft, type DraftContent } from './drafts';
 import { evaluationDoc } from './evaluation';
 import { ratedApplicationIds, watchProgress } from './progress-lookup';
+import { hashIdNumber } from '../db/applications';
+import { startReplication, type SyncBridge } from '../db/replication';
+import { exampleApplication, type CollectionName } from '../../sync/protocol';
 
 let db: TerminalDatabase | null = null;
 afterEach(async () => {
@@ -75,6 +78,59 @@ describe('kiosk progress lookup', () => {
       const stop = await watchProgress({ db, lookupSalts: TEST_SALT }, { kind: 'code', text }, c.on);
       expect(await c.settle(() => true), JSON.stringify(text.slice(0, 40))).toEqual([]);
       stop();
+    }
+  });
+
+  it('older cases: nothing here → asked of the platform (the bounded pull left them there), shown, stored, followed; a failed lookup finds nothing', async () => {
+    db = await memoryDb();
+    // The platform's old cases: filed here long ago by another terminal, not in this terminal's pull.
+    const mine = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, RESIDENT), createdAt: '2025-03-01T02:00:00.000Z' });
+    const mine2 = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, RESIDENT), createdAt: '2025-05-01T02:00:00.000Z' });
+    const theirs = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, OTHER) });
+    const platform = [mine, mine2, theirs];
+    let lookups = 0;
+    let failing = false;
+    const bridge: SyncBridge = {
+      pull: async ({ checkpoint }) => ({ documents: [], checkpoint: checkpoint ?? { seq: 0 }, skipped: 0 }),
+      push: async () => ({ conflicts: [], rejections: [] }),
+      onStream: () => () => undefined,
+      lookup: async (q) => {
+        lookups++;
+        if (failing) throw Object.assign(new Error('offline'), { code: 'OFFLINE' });
+        return { documents: platform.filter((d) => ('id' in q ? d.id === q.id : q.applicantIdHashes.includes(String(d.applicantIdHash)))) };
+      },
+    };
+    const rep = startReplication(db, bridge, { identifier: 'progress', waitForLeadership: false, reportEveryMs: 0, retryTime: 30, collections: ['applications'] as CollectionName[] });
+    try {
+      const store = { db, lookupSalts: [TEST_SALT], replication: () => rep };
+      const c = collector();
+      const stop = await watchProgress(store, { kind: 'card', idNumber: RESIDENT }, c.on);
+      expect((await c.settle((a) => a.length === 2)).map((a) => a.id)).toEqual([mine2.id, mine.id]);
+      // Stored as pulled: followed live from here on.
+      for (let i = 0; i < 200 && (await db.applications.find().exec()).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await (await db.applications.findOne(mine.id).exec())!.incrementalPatch({ status: 'accepted' });
+      expect((await c.settle((a) => a.find((x) => x.id === mine.id)?.status === 'accepted')).map((a) => a.id)).toEqual([mine2.id, mine.id]);
+      stop();
+      // Found here now: the platform is not asked again.
+      const asked = lookups;
+      const again = collector();
+      (await watchProgress(store, { kind: 'card', idNumber: RESIDENT }, again.on))();
+      expect(await again.settle((a) => a.length === 2)).toHaveLength(2);
+      expect(lookups).toBe(asked);
+      // By the receipt's code.
+      const byCode = collector();
+      const stop2 = await watchProgress(store, { kind: 'code', text: `TT1:${theirs.id}` }, byCode.on);
+      expect((await byCode.settle((a) => a.length === 1)).map((a) => a.id)).toEqual([theirs.id]);
+      stop2();
+      // The platform unreachable: nothing found, nothing thrown.
+      failing = true;
+      const none = collector();
+      const stop3 = await watchProgress(store, { kind: 'code', text: `TT1:${exampleApplication().id}` }, none.on);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(none.seen.every((s) => s.length === 0)).toBe(true);
+      stop3();
+    } finally {
+      await rep.stop();
     }
   });
 

@@ -12,6 +12,7 @@ import {
   errorResponse,
   healthResponse,
   LIMITS,
+  MAX_LOOKUP_RESULTS,
   paths,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -209,6 +210,28 @@ export class PlatformClient {
       else skipped++;
     }
     return { documents, checkpoint: cp.data, skipped };
+  }
+
+  /**
+   * The station's applications by id or applicant hashes, however old (the bounded pull's on-demand
+   * complement). Documents that fail the protocol schema are skipped and counted, as in a pull.
+   */
+  async lookupApplications(query: { id: string } | { applicantIdHashes: readonly string[] }): Promise<{ documents: Record<string, unknown>[]; skipped: number }> {
+    const q = new URLSearchParams();
+    if ('id' in query) q.set('id', query.id);
+    else for (const h of query.applicantIdHashes) q.append('applicantIdHash', h);
+    const json = await this.request('GET', `${paths.applicationLookup}?${q.toString()}`);
+    const raw = json && typeof json === 'object' ? (json as { documents?: unknown }).documents : undefined;
+    if (!Array.isArray(raw)) throw new SyncTransportError('BAD_RESPONSE', 'lookup: the answer has no documents array');
+    if (raw.length > MAX_LOOKUP_RESULTS) throw new SyncTransportError('BAD_RESPONSE', `lookup: ${raw.length} documents, more than ${MAX_LOOKUP_RESULTS}`);
+    const documents: Record<string, unknown>[] = [];
+    let skipped = 0;
+    for (const d of raw) {
+      const r = documentSchemas.applications.safeParse(d);
+      if (r.success) documents.push(r.data as Record<string, unknown>);
+      else skipped++;
+    }
+    return { documents, skipped };
   }
 
   /**

@@ -1,6 +1,6 @@
 // Requests and responses of every endpoint under /api/v1. Paths are built here so both sides agree.
 import { z } from 'zod';
-import { API_PREFIX, docId, isoTimestamp, shortText, stationId } from './common';
+import { API_PREFIX, docId, isoTimestamp, sha256Hex, shortText, stationId } from './common';
 import { collectionName, staffDoc, supplementRequest, type CollectionName } from './documents';
 import { APPLICATION_STATUSES, type BackOfficeAction } from './status';
 import { MAX_FORM_ISSUES } from './forms/validate';
@@ -28,6 +28,8 @@ export const paths = {
   pull: (collection: CollectionName) => `${API_PREFIX}/sync/${collection}/pull`,
   push: (collection: CollectionName) => `${API_PREFIX}/sync/${collection}/push`,
   stream: `${API_PREFIX}/sync/stream`,
+  /** Older cases on demand (the bounded pull left them on the platform). */
+  applicationLookup: `${API_PREFIX}/sync/applications/lookup`,
   attachment: (sha256: string) => `${API_PREFIX}/attachments/${sha256}`,
   adminEnrollCodes: `${API_PREFIX}/admin/enroll-codes`,
   adminApplications: `${API_PREFIX}/admin/applications`,
@@ -107,6 +109,25 @@ export const pullQuery = z.object({
    */
   recentDays: z.coerce.number().int().min(1).max(MAX_RECENT_DAYS).optional(),
 });
+
+/** Most applications one lookup answers (newest first). */
+export const MAX_LOOKUP_RESULTS = 50;
+/** Most applicant hashes one lookup may name (every salt the station used). */
+export const MAX_LOOKUP_HASHES = 8;
+
+/**
+ * `GET /sync/applications/lookup`: the caller's station's applications by id (a receipt's QR code)
+ * or by applicant hash (an ID card; `applicantIdHash` repeated, one per salt), however old: what a
+ * bounded pull left on the platform. Exactly one of the two.
+ */
+export const applicationLookupQuery = z
+  .object({
+    id: docId.optional(),
+    applicantIdHash: z.union([sha256Hex, z.array(sha256Hex).min(1).max(MAX_LOOKUP_HASHES)]).optional(),
+  })
+  .strict()
+  .refine((q) => (q.id === undefined) !== (q.applicantIdHash === undefined), 'give exactly one of id and applicantIdHash');
+export type ApplicationLookupQuery = z.infer<typeof applicationLookupQuery>;
 
 /**
  * Collections that grow with the station's history, for the bounded pull: a document older than the

@@ -4,8 +4,9 @@
  * summary; the clerk's catalog reads (service items, forms) beside it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FormSchemaDoc, ServiceItemDoc } from '../../../sync/protocol';
-import { createDraft, submitApplication } from '../../db/applications';
+import { exampleApplication, type CollectionName, type FormSchemaDoc, type ServiceItemDoc } from '../../../sync/protocol';
+import { createDraft, hashIdNumber, submitApplication } from '../../db/applications';
+import { startReplication, type SyncBridge } from '../../db/replication';
 import type { TerminalDatabase } from '../../db/database';
 import { memoryDb, TEST_SALT } from '../../db/test-helpers';
 import { stationToday } from '../../shared/station-zone';
@@ -141,5 +142,52 @@ describe('the clerk’s catalog reads', () => {
     expect(model?.errors({ reason: '' }).map((e) => e.path)).toEqual(['reason']);
     expect(await formModelOf(db, 'MZ01', 3)).toBeNull();
     await expect(formModelOf(db, 'MZ01', 2)).rejects.toThrow();
+  });
+});
+
+describe('办件列表: older cases on demand (the bounded pull left them on the platform)', () => {
+  it('a search by ID number that finds nothing here asks the platform and lists what it stored; offline it finds nothing, in bounded time', async () => {
+    const own = db; // RxDB's open-source build limits collections open at once: the suite's database
+    const OLD_ID = '360121197001011239';
+    const old = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, OLD_ID), createdAt: '2024-02-01T02:00:00.000Z' });
+    let mode: 'ok' | 'down' | 'hang' = 'ok';
+    let asked = 0;
+    const bridge: SyncBridge = {
+      pull: async ({ checkpoint }) => ({ documents: [], checkpoint: checkpoint ?? { seq: 0 }, skipped: 0 }),
+      push: async () => ({ conflicts: [], rejections: [] }),
+      onStream: () => () => undefined,
+      lookup: async (q) => {
+        asked++;
+        if (mode === 'down') throw Object.assign(new Error('offline'), { code: 'OFFLINE' });
+        if (mode === 'hang') await new Promise(() => undefined);
+        return { documents: 'applicantIdHashes' in q && q.applicantIdHashes.includes(String(old.applicantIdHash)) ? [old] : [] };
+      },
+    };
+    const rep = startReplication(own, bridge, { identifier: 'cases', waitForLeadership: false, reportEveryMs: 0, retryTime: 30, collections: ['applications'] as CollectionName[] });
+    try {
+      const s: CasesStore = { db: own, lookupSalts: [TEST_SALT], replication: () => rep };
+      const found = await loadCases(s, { ...blank, idNumber: OLD_ID }, [], 0, { waitMs: 50 });
+      expect(found.rows.map((r) => r.id)).toEqual([old.id]);
+      expect(await rep.isPending('applications', old.id)).toBe(false);
+      // Found here now: listed at once (the platform is asked again in the background only).
+      expect((await loadCases(s, { ...blank, idNumber: OLD_ID }, [], 0, { waitMs: 50 })).rows.map((r) => r.id)).toEqual([old.id]);
+      // Nobody on the platform either; a case found here is listed as before.
+      expect((await loadCases(s, { ...blank, idNumber: '360121196001011238' }, [], 0, { waitMs: 50 })).rows).toEqual([]);
+      expect((await loadCases(s, { ...blank, idNumber: ID }, [], 0, { waitMs: 50 })).rows.map((r) => r.id)).toEqual([ids[3]]);
+      // Offline, or a platform that never answers: nothing, within the wait.
+      mode = 'down';
+      expect((await loadCases(s, { ...blank, idNumber: '110105194912310021' }, [], 0, { waitMs: 50 })).rows).toEqual([]);
+      mode = 'hang';
+      const t0 = Date.now();
+      expect((await loadCases(s, { ...blank, idNumber: '110105194912310021' }, [], 0, { waitMs: 50, olderWaitMs: 300 })).rows).toEqual([]);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      // Only a search by ID number asks; the plain list never does.
+      const before = asked;
+      await loadCases(s, blank, [], 0, { waitMs: 50 });
+      expect(asked).toBe(before);
+    } finally {
+      await rep.stop();
+      await own.applications.findOne(old.id).remove();
+    }
   });
 });

@@ -6,7 +6,8 @@
 import type { ApplicationStatus } from '../../../sync/protocol';
 import type { TerminalDatabase } from '../../db/database';
 import type { ApplicationLocal, QuarantineDoc } from '../../db/schemas';
-import { setTerminalStatus } from '../../db/applications';
+import { lookupHashes, setTerminalStatus } from '../../db/applications';
+import type { ApplicationLookup } from '../../db/replication';
 import { queryCases, summaryOfDays, type CaseFilter, type SyncFilter } from './query';
 import type { SummaryRow } from '../../db/counts';
 
@@ -26,8 +27,8 @@ export interface CasesStore {
   db: TerminalDatabase;
   /** The ID-number lookup salts (current first). */
   lookupSalts: readonly string[];
-  /** The replication when this window leads it (it knows what is not acknowledged yet). */
-  replication: () => { pendingIds(collection: 'applications'): Promise<string[]> } | null;
+  /** The replication when this window leads it (it knows what is not acknowledged yet; it fetches older cases). */
+  replication: () => { pendingIds(collection: 'applications'): Promise<string[]>; lookupOlder?(query: ApplicationLookup): Promise<Record<string, unknown>[]> } | null;
 }
 
 export interface CasesPage {
@@ -44,6 +45,36 @@ export interface CasesPage {
 export const CASES_PAGE_SIZE = 50;
 /** How long the list waits for the replication's pending ids before it shows every case as synced. */
 export const PENDING_WAIT_MS = 3000;
+/** How long a search by ID number that found nothing here waits for the platform's older cases. */
+export const OLDER_WAIT_MS = 8000;
+
+/**
+ * Older cases on demand: a search by ID number also asks the platform for the applicant's cases
+ * this terminal never pulled (its initial sync took a recent window of the station's history); they
+ * are stored as pulled. Resolves with how many arrived here within `waitMs` (0 offline, or when
+ * this window does not replicate).
+ */
+export async function fetchOlderCases(store: Pick<CasesStore, 'db' | 'lookupSalts' | 'replication'>, idNumber: string, waitMs = OLDER_WAIT_MS): Promise<number> {
+  const r = store.replication();
+  if (!r?.lookupOlder) return 0;
+  const deadline = Date.now() + waitMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+  let docs: Record<string, unknown>[] | null;
+  try {
+    docs = await Promise.race([r.lookupOlder({ applicantIdHashes: await lookupHashes(store.lookupSalts, idNumber) }).catch(() => []), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!docs?.length) return 0;
+  const ids = docs.map((d) => String(d.id));
+  // Answered inside a pull: stored by the replication a moment later.
+  for (;;) {
+    const here = (await store.db.applications.findByIds(ids).exec()).size;
+    if (here === ids.length || Date.now() >= deadline) return here;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
 
 /** The form's filter as a query filter: blank fields dropped, text trimmed. */
 export function caseFilterOf(form: CaseFilterForm): CaseFilter {
@@ -72,11 +103,17 @@ export async function pendingApplications(store: Pick<CasesStore, 'replication'>
 }
 
 /** One page (zero-based) of the cases the form selects, newest first. */
-export async function loadCases(store: CasesStore, form: CaseFilterForm, quarantine: readonly Pick<QuarantineDoc, 'targetCollection' | 'docId'>[], page = 0, options: { pageSize?: number; waitMs?: number } = {}): Promise<CasesPage> {
+export async function loadCases(store: CasesStore, form: CaseFilterForm, quarantine: readonly Pick<QuarantineDoc, 'targetCollection' | 'docId'>[], page = 0, options: { pageSize?: number; waitMs?: number; olderWaitMs?: number } = {}): Promise<CasesPage> {
   const pending = await pendingApplications(store, options.waitMs);
   const quarantined = new Set(quarantine.filter((q) => q.targetCollection === 'applications').map((q) => q.docId));
   const filter = caseFilterOf(form);
-  const r = await queryCases(store.db, filter, { idHashSalt: store.lookupSalts, pending, quarantined }, options.pageSize ?? CASES_PAGE_SIZE, page);
+  const run = () => queryCases(store.db, filter, { idHashSalt: store.lookupSalts, pending, quarantined }, options.pageSize ?? CASES_PAGE_SIZE, page);
+  let r = await run();
+  if (filter.idNumber && page === 0) {
+    // Nothing here: wait for the platform's older cases. Found here: fetch them for the next search.
+    const older = fetchOlderCases(store, filter.idNumber, options.olderWaitMs);
+    if (r.rows.length === 0 && (await older) > 0) r = await run();
+  }
   return { rows: r.rows, more: r.more, page, filter, pending, quarantined };
 }
 

@@ -147,6 +147,42 @@ describe.each(backends())('replication contract on $name', (backend) => {
     }
   });
 
+  it('lookup: older cases on demand by id or applicant hash, station-scoped; garbage refused', async () => {
+    const hash = (c: string) => c.repeat(64);
+    const mine = [app({ status: 'withdrawn', applicantIdHash: hash('a') }), app({ status: 'submitted', applicantIdHash: hash('a') }), app({ status: 'submitted', applicantIdHash: hash('b') })];
+    expect((await a.push('applications', mine.map((d) => ({ newDocumentState: d })))).written).toBe(3);
+    const theirs = exampleApplication({ stationId: B, status: 'submitted', applicantIdHash: hash('a') });
+    expect((await b.push('applications', [{ newDocumentState: theirs }])).written).toBe(1);
+    await p.store.db.query(`UPDATE documents SET updated_at = now() - interval '400 days' WHERE collection = 'applications'`);
+    const look = (q: string, c: Client = a2) => c.req('GET', `${paths.applicationLookup}?${q}`);
+
+    const byId = await look(`id=${mine[0]!.id}`);
+    expect(byId.status).toBe(200);
+    expect(byId.json.documents.map((d: any) => d.id)).toEqual([mine[0]!.id]);
+    // The platform rewrites the hash on push with the province's salt when it knows the ID number;
+    // look up by what it stored.
+    const stored = (await Promise.all(mine.map((d) => p.store.getDocument('applications', d.id)))) as any[];
+    const h = stored[0].applicantIdHash as string;
+    const byHash = await look(`applicantIdHash=${h}`);
+    expect(byHash.json.documents.map((d: any) => d.id).sort()).toEqual(stored.filter((d) => d.applicantIdHash === h).map((d) => d.id).sort());
+    expect(byHash.json.documents.every((d: any) => d.stationId === A)).toBe(true);
+    const two = await look(`applicantIdHash=${stored[0].applicantIdHash}&applicantIdHash=${stored[2].applicantIdHash}`);
+    expect(new Set(two.json.documents.map((d: any) => d.id))).toEqual(new Set(stored.filter((d) => [stored[0].applicantIdHash, stored[2].applicantIdHash].includes(d.applicantIdHash)).map((d) => d.id)));
+    // Another station's case is not found by id (no hint that it exists) nor by hash.
+    expect((await look(`id=${theirs.id}`)).json.documents).toEqual([]);
+    expect((await look(`id=${mine[0]!.id}`, b)).json.documents).toEqual([]);
+    expect((await look(`applicantIdHash=${(await p.store.getDocument('applications', theirs.id) as any).applicantIdHash}`)).json.documents.every((d: any) => d.stationId === A)).toBe(true);
+    expect((await look(`id=${uuidv7()}`)).json.documents).toEqual([]);
+
+    const tooMany = Array.from({ length: 9 }, (_, i) => `applicantIdHash=${hash(String(i))}`).join('&');
+    for (const bad of ['', `id=${mine[0]!.id}&applicantIdHash=${h}`, 'id=', 'id=%00', `applicantIdHash=${'A'.repeat(64)}`, 'applicantIdHash=abc', tooMany, `id=${mine[0]!.id}&extra=1`, `id=${'x'.repeat(300)}`]) {
+      const r = await look(bad);
+      expect(r.status, bad).toBe(400);
+      expect(r.json.error.code, bad).toBe('VALIDATION_FAILED');
+    }
+    expect((await fetch(`${p.url}${paths.applicationLookup}?id=${mine[0]!.id}`)).status).toBe(401);
+  });
+
   // ------------------------------------------------------------ push
 
   it('push: new submitted application becomes synced; replaying the push is a no-op', async () => {

@@ -97,6 +97,21 @@ export class Replication {
     return { documents: rows.map((r) => r.data), checkpoint: { seq: last ? Number(last.seq) : since.seq } };
   }
 
+  /**
+   * Applications by id or applicant hash (any of `hashes`), newest first, at most `limit`, visible
+   * to `stationId` (null: every station's): the on-demand fetch of cases a bounded pull left out.
+   */
+  async lookupApplications(query: { id?: string; hashes?: readonly string[] }, limit: number, stationId: string | null): Promise<Record<string, unknown>[]> {
+    const rows = await this.db.query<{ data: Record<string, unknown> }>(
+      `SELECT data FROM documents
+        WHERE collection = 'applications' AND ($1::text IS NULL OR stations IS NULL OR $1::text = ANY(stations))
+          AND (($2::text IS NOT NULL AND id = $2::text) OR data->>'applicantIdHash' = ANY($3::text[]))
+        ORDER BY data->>'createdAt' DESC, id LIMIT $4`,
+      [stationId, query.id ?? null, [...(query.hashes ?? [])], limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
   // ------------------------------------------------------------------ push
 
   /**

@@ -1,11 +1,12 @@
 // Replication over HTTP (sync/README.md §3):
 //   GET  /api/v1/sync/:collection/pull      a page after a checkpoint (terminals: their station's and global documents)
 //   POST /api/v1/sync/:collection/push      rows {assumedMasterState, newDocumentState}; terminal rules apply
+//   GET  /api/v1/sync/applications/lookup  ?id= | ?applicantIdHash= (repeated): older cases on demand
 //   GET  /api/v1/sync/stream                SSE: RESYNC, then CHANGE per committed write the caller may see
 //   PUT  /api/v1/admin/documents/:collection admin token; platform documents (validated, no terminal rules)
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { COLLECTION_POLICY, documentSchemas, issuesOf, parseCheckpointParam, pullQuery, pushRequest, type CollectionName, type LIMITS, type StreamEvent } from '../../protocol/index';
+import { applicationLookupQuery, COLLECTION_POLICY, documentSchemas, MAX_LOOKUP_RESULTS, paths, issuesOf, parseCheckpointParam, pullQuery, pushRequest, type CollectionName, type LIMITS, type StreamEvent } from '../../protocol/index';
 import type { Auth } from '../auth/callers';
 import type { ChangeHub } from '../changes';
 import { isCollection, type Documents } from '../db/documents';
@@ -37,6 +38,14 @@ export function registerReplication(app: FastifyInstance, deps: ReplicationRoute
     const q = parse(pullQuery, req.query, 'pull query');
     const since = parseCheckpointParam(q.checkpoint);
     return replication.pull(collection, since, q.limit ?? limits.defaultPullLimit, c.kind === 'terminal' ? c.stationId : null, q.recentDays);
+  });
+
+  app.get(paths.applicationLookup, async (req) => {
+    const c = await auth.caller(req);
+    const q = parse(applicationLookupQuery, req.query, 'lookup query');
+    const hashes = q.applicantIdHash === undefined ? undefined : typeof q.applicantIdHash === 'string' ? [q.applicantIdHash] : q.applicantIdHash;
+    const documents = await replication.lookupApplications({ ...(q.id ? { id: q.id } : {}), ...(hashes ? { hashes } : {}) }, MAX_LOOKUP_RESULTS, c.kind === 'terminal' ? c.stationId : null);
+    return { documents };
   });
 
   app.post('/api/v1/sync/:collection/push', async (req) => {
