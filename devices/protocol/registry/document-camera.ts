@@ -22,7 +22,7 @@ export const documentCameraRole = defineRole({
   configSchema: documentCameraRoleSchema,
   host: 'window',
   listing: 'when-configured',
-  notConfigured: { code: 'NOT_CONFIGURED', message: '未配置高拍仪' },
+  notConfigured: { code: 'NOT_CONFIGURED' },
 });
 
 /** Limits of the capture step (renderer/window-devices/document-camera). */
