@@ -82,7 +82,7 @@ describe('device words', () => {
   it('follows the UI language', () => {
     setLocale('en-US');
     expect(say({ code: 'NOT_CONFIGURED', params: { variant: 'any', device: 'window-display' } })).toBe('No window display is configured.');
-    expect(status('READY', { device: 'idcard' })).toBe('ID card reader ready');
+    expect(status('READY', { device: 'idcard' })).toBe('Ready (ID card reader)');
     expect(status('RECONNECTING')).toBe('Disconnected; reconnecting');
   });
 
