@@ -50,8 +50,8 @@ test('the hall display may not print and never receives card events', async ({ p
   expect(await invoke(page, 'devices.printTicket', { stationName: '站', ticketNumber: 'A1', category: '综合', waitingCount: 0, issuedAt: '2026-11-29T09:30:00+08:00' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   await expect.poll(async () => ((await invoke(page, 'devices.status')).value as { role: string; state: string }[] | undefined)?.filter((s) => s.role !== 'speech' && s.state === 'connected').length, { timeout: 20_000 }).toBe(4);
   // Announcements: main's offline engine speaks plain text for the display; markup and control characters are refused.
-  const speech = ((await invoke(page, 'devices.status')).value as { role: string; state: string; message: string }[]).find((x) => x.role === 'speech');
-  expect(speech?.message).toBeTruthy();
+  const speech = ((await invoke(page, 'devices.status')).value as { role: string; state: string; say: string }[]).find((x) => x.role === 'speech');
+  expect(speech?.say).toMatch(/^[A-Z][A-Z0-9_]+$/);
   const said = await invoke(page, 'devices.announce', { text: '请 A012 号到 2 号窗口办理', repeat: 1 });
   if (speech?.state === 'error' && (speech as { code?: string }).code === 'NO_SPEECH_ENGINE') expect(said).toMatchObject({ ok: false, error: { code: 'NO_SPEECH_ENGINE' } });
   else expect(said).toMatchObject({ ok: true, value: { engine: expect.any(String) } });

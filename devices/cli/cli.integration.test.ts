@@ -68,7 +68,7 @@ describe('devices CLI', () => {
     reader.remove();
     const r = await cli(['idcard', 'read', '--port', reader.hostPath, '--timeout-ms', '700', '--json']);
     expect(r.code).toBe(1);
-    expect(oneJson(r.stdout)).toEqual({ error: { code: 'NO_CARD', message: 'no card presented within 700 ms', userMessage: '未检测到证件，请放置证件' } });
+    expect(oneJson(r.stdout)).toEqual({ error: { code: 'NO_CARD', message: 'no card presented within 700 ms', params: { variant: 'any' } } });
   });
 
   it('idcard read: a persistent 0x41 fault is reported as READ_FAILED', async () => {

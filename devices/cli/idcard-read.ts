@@ -21,7 +21,7 @@ export async function readOneCard(port: string, baud: number, timeoutMs: number)
       const started = Date.now();
       try {
         if (await reader.findCard()) {
-          if (!(await reader.selectCard())) throw new DeviceError('SELECT_CARD_FAILED', 'selectCard: card did not answer', '选卡失败，请重新放置证件');
+          if (!(await reader.selectCard())) throw new DeviceError('SELECT_CARD_FAILED', 'selectCard: card did not answer');
           return toCardJson(await reader.readBase());
         }
       } catch (err) {
@@ -30,8 +30,8 @@ export async function readOneCard(port: string, baud: number, timeoutMs: number)
       }
       await sleep(Math.max(0, Math.min(MIN_POLL_INTERVAL_MS - (Date.now() - started), deadline - Date.now())));
     }
-    if (lastError) throw new DeviceError(lastError.code, `no card read within ${timeoutMs} ms; last error: ${lastError.message}`, lastError.userMessage);
-    throw new DeviceError('NO_CARD', `no card presented within ${timeoutMs} ms`, '未检测到证件，请放置证件');
+    if (lastError) throw new DeviceError(lastError.code, `no card read within ${timeoutMs} ms; last error: ${lastError.message}`, { variant: String(lastError.params.variant), params: lastError.params });
+    throw new DeviceError('NO_CARD', `no card presented within ${timeoutMs} ms`);
   } finally {
     reader.dispose();
     await transport.close().catch(() => undefined);

@@ -15,10 +15,10 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-export function errorJson(err: unknown): { error: { code: string; message: string; userMessage?: string } } {
+export function errorJson(err: unknown): { error: { code: string; message: string; params?: Record<string, string | number> } } {
   if (err instanceof CliError) return { error: { code: err.code, message: err.message } };
   const e = toDeviceError(err);
-  return { error: { code: e.code, message: e.message, userMessage: e.userMessage } };
+  return { error: { code: e.code, message: e.message, params: e.params } };
 }
 
 export function exitCodeOf(err: unknown): number {

@@ -45,7 +45,7 @@ export async function printCommand(kind: string | undefined, args: string[]): Pr
   printer.attach(transport);
   try {
     const r = await printer.print(kind, bytes);
-    if (!r.ok) throw Object.assign(new CliError(r.error.code, r.error.message), { userMessage: r.error.userMessage });
+    if (!r.ok) throw new CliError(r.error.code, r.error.message);
     printJson({ ok: true, jobId: r.jobId, bytes: bytes.length, status: r.status && { online: r.status.online, paperNearEnd: r.status.paperNearEnd } });
   } finally {
     printer.attach(null);

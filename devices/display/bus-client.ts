@@ -53,7 +53,7 @@ export class BusClient {
     const result = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = null;
-        reject(new DeviceError('TIMEOUT', `no ACK from bus address ${address} for command 0x${command.toString(16)}`, '设备无响应，请检查连接'));
+        reject(new DeviceError('TIMEOUT', `no ACK from bus address ${address} for command 0x${command.toString(16)}`, { variant: 'bus' }));
       }, this.timeoutMs);
       this.pending = {
         address,
@@ -71,7 +71,7 @@ export class BusClient {
     });
     if (result !== AckResult.ok) {
       const what = ['ok', 'unsupported command', 'bad data', 'text too long'][result] ?? `result ${result}`;
-      throw new DeviceError('DEVICE_REJECTED', `bus address ${address} rejected command 0x${command.toString(16)}: ${what}`, '设备拒绝了该指令');
+      throw new DeviceError('DEVICE_REJECTED', `bus address ${address} rejected command 0x${command.toString(16)}: ${what}`);
     }
   }
 }

@@ -16,14 +16,14 @@ export const evaluatorDriver = defineDriver({
         const ev = new GenericKeypadEvaluator(t, address);
         if (!(await ev.ping())) {
           ev.dispose();
-          throw new DeviceError('TIMEOUT', `evaluator at bus address ${address} did not answer`, '评价器无响应，请使用屏幕评价');
+          throw new DeviceError('TIMEOUT', `evaluator at bus address ${address} did not answer`, { variant: 'evaluator' });
         }
         ev.onResult((level) => {
           ctx.log.info(`evaluator: level ${level} (device)`);
           ctx.emit('evaluation', evaluationResult(level, 'device'));
         });
         evaluator = ev;
-        ctx.link()!.setStatus('connected', '评价器已就绪');
+        ctx.link()!.setStatus('connected', 'READY', { params: { device: 'evaluator' } });
       },
       teardown(): void {
         evaluator?.dispose();
@@ -31,14 +31,14 @@ export const evaluatorDriver = defineDriver({
       },
       /** Light the device up; the result arrives as an `evaluation` event. Any problem answers `on-screen`. */
       async request(prompt: string, timeoutSeconds: number): Promise<EvaluationMode> {
-        if (!evaluator) return { mode: 'on-screen', code: 'EVALUATOR_DISCONNECTED', message: '评价器未连接，请使用屏幕评价' };
+        if (!evaluator) return { mode: 'on-screen', code: 'EVALUATOR_DISCONNECTED', params: { variant: 'any' } };
         try {
           await evaluator.request(prompt, timeoutSeconds);
           return { mode: 'device' };
         } catch (err) {
           const e = toDeviceError(err);
-          ctx.link()!.setStatus('error', '评价器无响应，请使用屏幕评价', { code: e.code, detail: e.message });
-          return { mode: 'on-screen', code: e.code, message: '评价器无响应，请使用屏幕评价' };
+          ctx.link()!.setStatus('error', 'EVALUATOR_UNRESPONSIVE', { code: e.code, detail: e.message });
+          return { mode: 'on-screen', code: e.code, params: { variant: 'evaluator' } };
         }
       },
     };

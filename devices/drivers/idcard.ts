@@ -37,7 +37,7 @@ export const idCardDriver = defineDriver({
         if (config.kind === 'serial' && config.path === 'auto') {
           const candidates = config.probeCandidates ?? (await defaultProbeCandidates());
           const found = await probeSamReader(candidates, { baudRate: config.baudRate, exclude: ctx.pathsOfOtherRoles() });
-          if (!found) throw new DeviceError('NOT_FOUND', `no SAM reader answered on ${candidates.length} candidate ports`, '未找到身份证阅读器，请检查连接');
+          if (!found) throw new DeviceError('NOT_FOUND', `no SAM reader answered on ${candidates.length} candidate ports`, { variant: 'idcard' });
           ctx.log.info(`idcard: auto-probe found ${found.description}`);
           return found;
         }
@@ -52,9 +52,9 @@ export const idCardDriver = defineDriver({
           await r.status();
         } catch (err) {
           const e = toDeviceError(err);
-          throw new DeviceError(e.code, `reader self-check failed: ${e.message}`, e.code === 'TIMEOUT' ? '身份证阅读器无响应，请检查连接' : e.userMessage);
+          throw e.withMessage(`reader self-check failed: ${e.message}`);
         }
-        link.setStatus('connected', '身份证阅读器已就绪');
+        link.setStatus('connected', 'READY', { params: { device: 'idcard' } });
         const now = () => new Date().toISOString();
         // Polls that got no usable answer in a row. The OS does not always report a lost serial link
         // (a USB reader pulled and put back, a pty whose other end was replaced): the port stays "open"
@@ -78,14 +78,14 @@ export const idCardDriver = defineDriver({
                 ctx.emit('idCard', { type: 'read-error', error: event.error.toJSON(), at: now() });
                 break;
               case 'link-error':
-                link.setStatus('error', event.error.userMessage, { code: event.error.code, detail: event.error.message });
+                link.setError('error', event.error);
                 if (++silentPolls === SILENT_POLLS_BEFORE_REOPEN) {
                   ctx.log.warn(`idcard: ${silentPolls} polls in a row failed (${event.error.code}); reopening the port`);
                   void link.drop();
                 }
                 break;
               case 'link-ok':
-                link.setStatus('connected', '身份证阅读器已就绪');
+                link.setStatus('connected', 'READY', { params: { device: 'idcard' } });
                 break;
               case 'closed':
                 break;

@@ -26,7 +26,7 @@ export const qrScannerDriver = defineDriver({
           { ...(cfg.maxLength ? { maxLength: cfg.maxLength } : {}), ...(cfg.quietMs ? { quietMs: cfg.quietMs } : {}) },
         );
         // A line-mode scanner never answers: an open port is all there is to know.
-        ctx.link()!.setStatus('connected', '扫码器已就绪');
+        ctx.link()!.setStatus('connected', 'READY', { params: { device: 'qr-scanner' } });
       },
       teardown(): void {
         scanner?.stop();

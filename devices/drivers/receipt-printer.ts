@@ -25,12 +25,12 @@ export const receiptPrinterDriver = defineDriver({
       try {
         const s = await printer.queryStatus();
         const problem = s && statusProblem(s);
-        if (problem) link.setStatus('error', problem.userMessage, { code: problem.code, detail: problem.message });
-        else if (s?.paperNearEnd) link.setStatus('connected', '打印机纸将用尽，请及时更换', { code: 'PAPER_NEAR_END' });
-        else link.setStatus('connected', s ? '打印机已就绪' : '打印机已连接（无法读取状态）');
+        if (problem) link.setError('error', problem);
+        else if (s?.paperNearEnd) link.setStatus('connected', 'PAPER_NEAR_END', { code: 'PAPER_NEAR_END' });
+        else link.setStatus('connected', s ? 'PRINTER_READY' : 'PRINTER_NO_STATUS');
       } catch (err) {
         const e = toDeviceError(err);
-        if (link.link) link.setStatus('error', e.userMessage, { code: e.code, detail: e.message });
+        if (link.link) link.setError('error', e);
       }
       return link.current;
     }
@@ -48,7 +48,7 @@ export const receiptPrinterDriver = defineDriver({
       }
       ctx.log.warn(`receipt-printer: job ${r.jobId} kept for retry: ${r.error.code}`);
       const link = ctx.link();
-      if (link?.link) link.setStatus('error', r.error.userMessage, { code: r.error.code, detail: r.error.message });
+      if (link?.link) link.setError('error', r.error);
       return r;
     }
 

@@ -3,6 +3,7 @@ import { deviceRoleSchema } from '../protocol/device-events.js';
 import { alwaysListedMainRoles, deviceManagerConfigSchema, deviceRegistry, statusRoles } from '../protocol/registry/index.js';
 import { drivers } from './index.js';
 import { DeviceManager } from '../manager/device-manager.js';
+import { zhStatusWords } from '../testing/zh-words.js';
 
 describe('device registry', () => {
   it('names each role and config key once; every main-side role has a driver and every driver an entry', () => {
@@ -26,7 +27,7 @@ describe('device registry', () => {
 
   it('an unconfigured manager lists the always-listed roles with their entries’ not-configured statuses', () => {
     const m = new DeviceManager({});
-    expect(m.getStatuses().map((s) => [s.role, s.state, s.code, s.message])).toEqual([
+    expect(m.getStatuses().map((s) => [s.role, s.state, s.code, zhStatusWords(s)])).toEqual([
       ['idcard', 'not-configured', 'NOT_CONFIGURED', '未配置身份证阅读器'],
       ['receipt-printer', 'not-configured', 'NOT_CONFIGURED', '未配置凭条打印机'],
       ['window-display', 'not-configured', 'NOT_CONFIGURED', '未配置窗口屏'],

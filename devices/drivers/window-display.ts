@@ -16,22 +16,22 @@ export const windowDisplayDriver = defineDriver({
         const d = new GenericLedDisplay(t, address);
         if (!(await d.ping())) {
           d.dispose();
-          throw new DeviceError('TIMEOUT', `window display at bus address ${address} did not answer`, '窗口屏无响应，请检查连接');
+          throw new DeviceError('TIMEOUT', `window display at bus address ${address} did not answer`, { params: { device: 'window-display' } });
         }
         display = d;
-        ctx.link()!.setStatus('connected', '窗口屏已就绪');
+        ctx.link()!.setStatus('connected', 'READY', { params: { device: 'window-display' } });
       },
       teardown(): void {
         display?.dispose();
         display = null;
       },
       async show(request: WindowDisplayRequest): Promise<void> {
-        if (!display) throw new DeviceError('DISCONNECTED', 'window display is not connected', '窗口屏未连接');
+        if (!display) throw new DeviceError('DISCONNECTED', 'window display is not connected', { variant: 'windowDisplay' });
         try {
           await display.show(request);
         } catch (err) {
           const e = toDeviceError(err);
-          ctx.link()!.setStatus('error', e.userMessage, { code: e.code, detail: e.message });
+          ctx.link()!.setError('error', e);
           throw e;
         }
       },

@@ -34,7 +34,7 @@ export class PtyPair {
         clearTimeout(timer);
         tied.kill();
         this.proc = null;
-        reject(new DeviceError('PTY_FAILED', err.message, '无法创建虚拟串口'));
+        reject(new DeviceError('PTY_FAILED', err.message));
       };
       proc.once('error', (err) => fail(err));
       proc.once('exit', (code) => {

@@ -8,6 +8,8 @@ import { buildReceipt, buildTicket, formatStationTime } from './templates.js';
 import { decodeEscPos, EscPosDecoder, transcriptLines, type TranscriptItem } from './transcript.js';
 
 import { sampleReceipt, sampleTicket } from '../testing/samples.js';
+import { zhErrorWords } from '../testing/zh-words.js';
+import { DeviceError } from '../errors.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -81,7 +83,7 @@ describe('DLE EOT status', () => {
     expect(s.paperNearEnd).toBe(state.paperNearEnd);
     expect(s.paperOut).toBe(state.paperOut);
     expect(statusProblem(s)?.code ?? null).toBe(problem);
-    if (problem) expect(statusProblem(s)!.userMessage).toMatch(/[\u4e00-\u9fff]/);
+    if (problem) expect(zhErrorWords(new DeviceError(problem, statusProblem(s)!.message))).toMatch(/[\u4e00-\u9fff]/);
   });
   it('escpos-php bit positions: n=4 0x04 near end, 0x20 not present; n=2 0x04 cover open', () => {
     expect(decodeStatus({ 4: 0x12 | 0x04 }).paperNearEnd).toBe(true);
@@ -195,7 +197,8 @@ describe('ReceiptPrinter queue', () => {
     const { ReceiptPrinter } = await import('./printer.js');
     const p = new ReceiptPrinter({ maxQueued: 2 });
     const r1 = await p.print('ticket', Buffer.from('a'));
-    expect(r1).toMatchObject({ ok: false, queued: true, error: { code: 'PRINTER_DISCONNECTED', userMessage: '打印机未连接' } });
+    expect(r1).toMatchObject({ ok: false, queued: true, error: { code: 'PRINTER_DISCONNECTED', params: { variant: 'any' } } });
+    expect(!r1.ok && zhErrorWords(r1.error)).toBe('打印机未连接');
     await p.print('ticket', Buffer.from('b'));
     await expect(p.print('ticket', Buffer.from('c'))).rejects.toMatchObject({ code: 'PRINT_QUEUE_FULL' });
     expect(p.pending().map((j) => j.bytes.toString())).toEqual(['a', 'b']);

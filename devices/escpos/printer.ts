@@ -14,12 +14,12 @@ export interface PrintJob {
   bytes: Buffer;
   createdAt: string;
   attempts: number;
-  lastError?: { code: string; message: string; userMessage: string };
+  lastError?: { code: string; message: string; params: Record<string, string | number> };
 }
 
 export type PrintResult =
   | { ok: true; jobId: string; status: PrinterStatus | null }
-  | { ok: false; jobId: string; queued: true; error: { code: string; message: string; userMessage: string } };
+  | { ok: false; jobId: string; queued: true; error: { code: string; message: string; params: Record<string, string | number> } };
 
 export interface ReceiptPrinterOptions {
   /** Wait per DLE EOT reply. */
@@ -97,7 +97,7 @@ export class ReceiptPrinter {
 
   private async queryStatusNow(): Promise<PrinterStatus | null> {
     const t = this.transport;
-    if (!t?.isOpen) throw new DeviceError('PRINTER_DISCONNECTED', 'printer is not connected', '打印机未连接');
+    if (!t?.isOpen) throw new DeviceError('PRINTER_DISCONNECTED', 'printer is not connected');
     if (!this.bidirectional) return null;
     this.inbox.length = 0; // stale bytes
     const raw: Partial<Record<StatusQuery, number>> = {};
@@ -117,7 +117,7 @@ export class ReceiptPrinter {
     if (this.queue.size >= this.maxQueued) {
       // Refused loudly (nothing accepted, nothing lost): the caller must deal with the kept jobs first.
       return Promise.reject(
-        new DeviceError('PRINT_QUEUE_FULL', `${this.queue.size} jobs waiting; retry or cancel them first`, '待打印任务过多，请先处理打印机故障'),
+        new DeviceError('PRINT_QUEUE_FULL', `${this.queue.size} jobs waiting; retry or cancel them first`),
       );
     }
     const job: PrintJob = { id: randomUUID(), kind, bytes, createdAt: new Date().toISOString(), attempts: 0 };
@@ -128,7 +128,7 @@ export class ReceiptPrinter {
   /** Retry one kept job, or all of them in order. */
   async retry(jobId?: string): Promise<PrintResult[]> {
     const jobs = jobId ? [this.queue.get(jobId)].filter((j): j is PrintJob => !!j) : this.pending();
-    if (jobId && !jobs.length) throw new DeviceError('NO_SUCH_JOB', `no kept print job ${jobId}`, '没有找到该打印任务');
+    if (jobId && !jobs.length) throw new DeviceError('NO_SUCH_JOB', `no kept print job ${jobId}`);
     const results: PrintResult[] = [];
     for (const job of jobs) results.push(await this.serial(() => this.attempt(job)));
     return results;
@@ -139,16 +139,16 @@ export class ReceiptPrinter {
     try {
       const before = await this.queryStatusNow();
       const problem = before && statusProblem(before);
-      if (problem) throw new DeviceError(problem.code, problem.message, problem.userMessage);
+      if (problem) throw new DeviceError(problem.code, problem.message);
       await this.transport!.write(job.bytes);
       const after = await this.queryStatusNow();
       const late = after && statusProblem(after);
-      if (late) throw new DeviceError(late.code, `${late.message} after printing; the job may be incomplete`, `${late.userMessage}（本张可能未打印完整）`);
+      if (late) throw new DeviceError(late.code, `${late.message} after printing; the job may be incomplete`, { variant: 'late' });
       this.queue.delete(job.id);
       return { ok: true, jobId: job.id, status: after };
     } catch (err) {
       const e = toDeviceError(err, 'PRINT_FAILED');
-      job.lastError = { code: e.code, message: e.message, userMessage: e.userMessage };
+      job.lastError = e.toJSON();
       return { ok: false, jobId: job.id, queued: true, error: job.lastError };
     }
   }

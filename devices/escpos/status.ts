@@ -51,10 +51,10 @@ export function encodeStatus(s: { online: boolean; coverOpen: boolean; paperNear
 }
 
 /** The blocking problem, if any: a stable code, English text, Chinese text for the UI. */
-export function statusProblem(s: PrinterStatus): { code: string; message: string; userMessage: string } | null {
-  if (s.paperOut) return { code: 'PAPER_OUT', message: 'printer is out of paper', userMessage: '打印机缺纸，请装纸后重试' };
-  if (s.coverOpen) return { code: 'COVER_OPEN', message: 'printer cover is open', userMessage: '打印机盖未合上' };
-  if (!s.online) return { code: 'PRINTER_OFFLINE', message: 'printer is offline', userMessage: '打印机脱机' };
-  if (s.error) return { code: 'PRINTER_ERROR', message: 'printer reports an error (cutter or unrecoverable)', userMessage: '打印机故障，请联系工作人员' };
+export function statusProblem(s: PrinterStatus): { code: string; message: string } | null {
+  if (s.paperOut) return { code: 'PAPER_OUT', message: 'printer is out of paper' };
+  if (s.coverOpen) return { code: 'COVER_OPEN', message: 'printer cover is open' };
+  if (!s.online) return { code: 'PRINTER_OFFLINE', message: 'printer is offline' };
+  if (s.error) return { code: 'PRINTER_ERROR', message: 'printer reports an error (cutter or unrecoverable)' };
   return null;
 }

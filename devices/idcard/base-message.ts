@@ -14,7 +14,7 @@ export interface BaseMessageParts {
 }
 
 function bad(detail: string): DeviceError {
-  return new DeviceError('BAD_BASE_MESSAGE', `read-base response malformed: ${detail}`, '读取的证件数据不完整，请重新放置证件');
+  return new DeviceError('BAD_BASE_MESSAGE', `read-base response malformed: ${detail}`);
 }
 
 export function splitBaseMessage(data: Buffer, withFingerprint: boolean): BaseMessageParts {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { cardTypeSchema, idCardJsonSchema, sexSchema, type IdCardJson } from '../protocol/device-events.js';
 import type { IdCardRead } from './card-types.js';
-import { sexToCode } from './code-tables.js';
+import { LONG_TERM_ON_CARD, sexToCode } from './code-tables.js';
 import { toCardDate } from './dates.js';
 import { LAYOUTS, TEXT_BLOCK_SIZE, TYPE_FLAG } from './text-block.js';
 
@@ -59,7 +59,7 @@ export function encodeTextBlock(card: CardFile): Buffer {
     const enc = Buffer.from(value, 'utf16le');
     enc.copy(block, offset, 0, Math.min(bytes, enc.length - (enc.length % 2)));
   };
-  const validTo = card.validTo === 'long-term' ? '长期' : toCardDate(card.validTo);
+  const validTo = card.validTo === 'long-term' ? LONG_TERM_ON_CARD : toCardDate(card.validTo);
   switch (card.cardType) {
     case 'resident': {
       const L = LAYOUTS.resident;

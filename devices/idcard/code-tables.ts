@@ -38,3 +38,6 @@ export const NATIONS: Readonly<Record<string, string>> = {
 export function nationName(code: string): string | null {
   return NATIONS[code] ?? null;
 }
+
+/** The valid-to field of a card that does not expire, as the card holds it. */
+export const LONG_TERM_ON_CARD = '长期';

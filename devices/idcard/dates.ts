@@ -1,4 +1,5 @@
 /** Card dates: `YYYYMMDD` → `YYYY-MM-DD`; the valid-to field may also hold `长期` (long-term). */
+import { LONG_TERM_ON_CARD } from './code-tables.js';
 
 export function isValidDate(year: number, month: number, day: number): boolean {
   if (year < 1850 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
@@ -20,7 +21,7 @@ export function parseCardDate(raw: string): string | null {
 /** Valid-to: a date or `长期`. */
 export function parseValidTo(raw: string): string | 'long-term' | null {
   const s = raw.trim();
-  if (s === '长期') return 'long-term';
+  if (s === LONG_TERM_ON_CARD) return 'long-term';
   return parseCardDate(s);
 }
 

@@ -8,6 +8,8 @@ import { SerialTransport } from '../transport/serial.js';
 import { toCardJson } from './card-json.js';
 import { SamReader } from './reader.js';
 import { IdCardSession, type IdCardSessionEvent } from './session.js';
+import { zhErrorWords } from '../testing/zh-words.js';
+import type { DeviceError } from '../errors.js';
 
 /** The reader's answer timeout here, and a "slow" reply that surely misses it. Generous, so a loaded machine's
  * scheduling delays are not mistaken for a slow reader (the product default is 2000 ms). */
@@ -85,7 +87,8 @@ describe('SAM reader over a pty', () => {
     emu.presentFile(path.join(cardsDir, 'resident.json'));
     emu.setFault({ kind: 'status', sw3: 0x41 }, 1);
     const err = await reader.readBase().catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'READ_FAILED', userMessage: '读卡失败，请重新放置证件' });
+    expect(err).toMatchObject({ code: 'READ_FAILED', params: { variant: 'any' } });
+    expect(zhErrorWords(err as DeviceError)).toBe('读卡失败，请重新放置证件');
     expect((err as Error).message).toContain('0x41');
     expect((await reader.readBase()).cardType).toBe('resident');
   });
@@ -109,7 +112,9 @@ describe('SAM reader over a pty', () => {
   it('fault: slow reply is a TIMEOUT, and the reader recovers', async () => {
     emu.presentFile(path.join(cardsDir, 'resident.json'));
     emu.setFault({ kind: 'slow', delayMs: SLOW_MS }, 1);
-    await expect(reader.status()).rejects.toMatchObject({ code: 'TIMEOUT', userMessage: expect.stringContaining('无响应') });
+    const slow = await reader.status().catch((e: unknown) => e);
+    expect(slow).toMatchObject({ code: 'TIMEOUT', params: { device: 'idcard', variant: 'any' } });
+    expect(zhErrorWords(slow as DeviceError)).toBe('身份证阅读器无响应，请检查连接');
     await sleep(SLOW_MS - TIMEOUT_MS + 300); // let the late reply arrive and be ignored
     await reader.status();
   });

@@ -10,7 +10,7 @@ import { SamCommand, type SamCommandName } from './commands.js';
 import { asResponse, encodeCommand, type SamResponseFrame } from './frame.js';
 import { trimPadding } from './padding.js';
 import { FrameReceiver } from './receiver.js';
-import { samStatus } from './status.js';
+import { samStatus, samStatusParams } from './status.js';
 
 export interface SamReaderOptions {
   /** Per-command timeout. The 1295-byte read-base frame alone takes ≈ 112 ms at 115200 baud. */
@@ -26,7 +26,7 @@ interface Pending {
 }
 
 export function timeoutError(command: string, ms: number): DeviceError {
-  return new DeviceError('TIMEOUT', `no reply to ${command} within ${ms} ms`, '身份证阅读器无响应，请检查连接');
+  return new DeviceError('TIMEOUT', `no reply to ${command} within ${ms} ms`, { params: { device: 'idcard' } });
 }
 
 export class SamReader {
@@ -62,7 +62,7 @@ export class SamReader {
         p.checksumTimer = setTimeout(() => {
           if (this.pending !== p) return;
           this.pending = null;
-          p.reject(new DeviceError('BAD_CHECKSUM', 'reply frame failed its XOR check', '阅读器数据校验错误，请重试'));
+          p.reject(new DeviceError('BAD_CHECKSUM', 'reply frame failed its XOR check'));
         }, this.checksumGraceMs);
       },
       discarded: (n) => {
@@ -75,7 +75,7 @@ export class SamReader {
         const p = this.pending;
         this.pending = null;
         if (p?.checksumTimer) clearTimeout(p.checksumTimer);
-        p?.reject(new DeviceError('DISCONNECTED', 'reader link closed', '身份证阅读器已断开'));
+        p?.reject(new DeviceError('DISCONNECTED', 'reader link closed', { variant: 'idcard' }));
       }),
     );
   }
@@ -117,7 +117,7 @@ export class SamReader {
       this.transport.write(encodeCommand(cmd, para, data)).catch((err: unknown) => {
         if (this.pending !== entry) return;
         this.pending = null;
-        entry.reject(err instanceof DeviceError ? err : new DeviceError('WRITE_FAILED', String(err), '向阅读器发送命令失败'));
+        entry.reject(err instanceof DeviceError ? err : new DeviceError('WRITE_FAILED', String(err), { variant: 'idcard' }));
       });
     });
   }
@@ -179,6 +179,6 @@ export class SamReader {
 
 export function samError(command: string, sw3: number): DeviceError {
   const s = samStatus(sw3);
-  const err = new DeviceError(s.code, `${command}: reader status 0x${sw3.toString(16).padStart(2, '0')} (${s.description})`, s.message);
+  const err = new DeviceError(s.code, `${command}: reader status 0x${sw3.toString(16).padStart(2, '0')} (${s.description})`, { params: samStatusParams(s) });
   return Object.assign(err, { sw3 });
 }

@@ -136,7 +136,7 @@ export class IdCardSession {
 
   private async readPresented(): Promise<void> {
     if (!(await this.reader.selectCard())) {
-      throw new DeviceError('SELECT_CARD_FAILED', 'selectCard: card did not answer', '选卡失败，请重新放置证件');
+      throw new DeviceError('SELECT_CARD_FAILED', 'selectCard: card did not answer');
     }
     const card = this.options.withFingerprint ? await this.reader.readBaseWithFingerprint() : await this.reader.readBase();
     // A digest (kept in memory only) tells a re-read of the same card from a new one.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { samStatus, samStatusTable } from './status.js';
+import { samStatus, samStatusParams, samStatusTable } from './status.js';
+import { zhErrorWords } from '../testing/zh-words.js';
 
 describe('SAM status codes', () => {
   const expected: [number, string][] = [
@@ -14,7 +15,7 @@ describe('SAM status codes', () => {
     const s = samStatus(sw3);
     expect(s.code).toBe(code);
     expect(s.description).toMatch(/[a-z]/);
-    expect(s.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(zhErrorWords({ code: s.code, params: { variant: 'any', ...samStatusParams(s) } })).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('covers every documented code exactly once', () => {
@@ -25,6 +26,8 @@ describe('SAM status codes', () => {
     const s = samStatus(0x55);
     expect(s.code).toBe('UNKNOWN_STATUS');
     expect(s.description).toContain('0x55');
-    expect(s.message).toContain('0x55'.toUpperCase().replace('0X', '0x'));
+    expect(samStatusParams(s)).toEqual({ sw3: '0x55' });
+    expect(zhErrorWords({ code: s.code, params: { variant: 'any', ...samStatusParams(s) } })).toBe('阅读器返回未知状态（0x55）');
+    expect(samStatusParams(samStatus(0xab))).toEqual({ sw3: '0xAB' });
   });
 });

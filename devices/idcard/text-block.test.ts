@@ -78,7 +78,7 @@ describe('text block layouts', () => {
     expect(t.validFrom).toBeNull();
     expect(t.validTo).toBeNull();
     expect(t.warnings).toEqual(expect.arrayContaining([
-      'sex code is not 0, 1, 2 or 9', '民族 code is not in the table', 'ID number invalid: check character mismatch',
+      'sex code is not 0, 1, 2 or 9', 'nation code (GB 3304) is not in the table', 'ID number invalid: check character mismatch',
       'birth date is not a YYYYMMDD date', 'valid-from is not a YYYYMMDD date', 'valid-to is neither a YYYYMMDD date nor 长期',
     ]));
     // Warnings never carry the personal data itself.

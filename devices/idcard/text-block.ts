@@ -4,7 +4,7 @@
  */
 import { DeviceError } from '../errors.js';
 import type { CardType, IdCardText } from './card-types.js';
-import { nationName, sexFromCode } from './code-tables.js';
+import { LONG_TERM_ON_CARD, nationName, sexFromCode } from './code-tables.js';
 import { parseCardDate, parseValidTo } from './dates.js';
 import { trimPadding } from './padding.js';
 import { checkCitizenIdNumber, checkForeign2017Number, checkForeign2023Number } from './id-number.js';
@@ -54,12 +54,12 @@ export function cardTypeOf(block: Uint8Array): CardType | null {
 
 export function parseTextBlock(block: Uint8Array): IdCardText {
   if (block.length !== TEXT_BLOCK_SIZE) {
-    throw new DeviceError('BAD_TEXT_BLOCK', `text block is ${block.length} bytes, expected 256`, '证件信息格式错误');
+    throw new DeviceError('BAD_TEXT_BLOCK', `text block is ${block.length} bytes, expected 256`);
   }
   const cardType = cardTypeOf(block);
   if (!cardType) {
     const code = block[TYPE_FLAG_OFFSET]!.toString(16).padStart(2, '0');
-    throw new DeviceError('UNKNOWN_CARD_LAYOUT', `unknown card type flag 0x${code}`, '无法识别的证件类型');
+    throw new DeviceError('UNKNOWN_CARD_LAYOUT', `unknown card type flag 0x${code}`);
   }
   const warnings: string[] = [];
   const sexCode = field(block, LAYOUTS[cardType].sex);
@@ -72,7 +72,7 @@ export function parseTextBlock(block: Uint8Array): IdCardText {
     const validTo = parseValidTo(toRaw);
     if (!birthDate) warnings.push('birth date is not a YYYYMMDD date');
     if (!validFrom) warnings.push('valid-from is not a YYYYMMDD date');
-    if (!validTo) warnings.push('valid-to is neither a YYYYMMDD date nor 长期');
+    if (!validTo) warnings.push(`valid-to is neither a YYYYMMDD date nor ${LONG_TERM_ON_CARD}`);
     return { birthDate, validFrom, validTo };
   };
   const idCheck = (result: { valid: boolean; reason?: string }) => {
@@ -86,7 +86,7 @@ export function parseTextBlock(block: Uint8Array): IdCardText {
       const idNumber = field(block, L.idNumber);
       const nationCode = field(block, L.nationCode);
       const nation = nationName(nationCode);
-      if (!nation) warnings.push('民族 code is not in the table');
+      if (!nation) warnings.push('nation code (GB 3304) is not in the table');
       return {
         cardType, name: field(block, L.name), sex: sex ?? 'unknown', nationCode, nation,
         ...dates(field(block, L.validFrom), field(block, L.validTo), field(block, L.birthDate)),

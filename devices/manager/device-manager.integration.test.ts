@@ -8,6 +8,7 @@ import { transcriptLines } from '../escpos/transcript.js';
 import { tempDir, waitFor } from '../testing/helpers.js';
 import { DeviceManager, SILENT_POLLS_BEFORE_REOPEN } from './device-manager.js';
 import { deviceStatusSchema, evaluationEventSchema, idCardEventSchema, type DeviceStatus, type EvaluationEvent, type IdCardEvent } from './schemas.js';
+import { zhErrorWords, zhStatusWords, zhWords } from '../testing/zh-words.js';
 
 let dir: string;
 let demo: DemoDevices;
@@ -61,7 +62,8 @@ describe('DeviceManager with demo devices', () => {
     demo.idcard.setFault({ kind: 'status', sw3: 0x41 });
     demo.idcard.presentFile(demo.cards['foreign-2017']!);
     const ev = await waitFor(() => cards.find((e) => e.type === 'read-error'), 5000, 'read error');
-    expect(ev).toMatchObject({ error: { code: 'READ_FAILED', userMessage: '读卡失败，请重新放置证件' } });
+    expect(ev).toMatchObject({ error: { code: 'READ_FAILED', params: { variant: 'any' } } });
+    expect(ev.type === 'read-error' && zhErrorWords(ev.error)).toBe('读卡失败，请重新放置证件');
     demo.idcard.clearFault();
     await waitFor(() => cards.filter((e) => e.type === 'card').length === 2, 5000, 'card after fault');
     demo.idcard.remove();
@@ -85,7 +87,9 @@ describe('DeviceManager with demo devices', () => {
     demo.printer.setCondition({ paperOut: true });
     const jobsBefore = demo.printer.jobs.length;
     const r = await manager.printReceipt(sampleReceipt);
-    expect(r).toMatchObject({ ok: false, queued: true, error: { code: 'PAPER_OUT', userMessage: '打印机缺纸，请装纸后重试' } });
+    expect(r).toMatchObject({ ok: false, queued: true, error: { code: 'PAPER_OUT', params: { variant: 'any' } } });
+    expect(!r.ok && zhErrorWords(r.error)).toBe('打印机缺纸，请装纸后重试');
+    expect(zhStatusWords(statusOf('receipt-printer'))).toBe('打印机缺纸，请装纸后重试');
     expect(statusOf('receipt-printer')).toMatchObject({ state: 'error', code: 'PAPER_OUT' });
     expect(manager.getPendingPrints()).toHaveLength(1);
     expect(demo.printer.jobs.length).toBe(jobsBefore);
@@ -116,10 +120,12 @@ describe('DeviceManager with demo devices', () => {
     await waitFor(() => demo.evaluator.prompt === '请评价', 2000, 'prompt');
     demo.evaluator.press(2);
     const ev = await waitFor(() => evaluations.find((e) => e.source === 'device'), 3000, 'evaluation');
-    expect(evaluationEventSchema.parse(ev)).toMatchObject({ level: 2, label: '不满意', needsReason: true });
+    expect(evaluationEventSchema.parse(ev)).toMatchObject({ level: 2, needsReason: true });
+    expect(zhWords('clerk.calling.levels.2')).toBe('不满意');
     await waitFor(() => demo.evaluator.acks === 1, 2000, 'ack');
     demo.evaluator.press(9); // out of range: ignored, not crashed
-    expect(manager.submitOnScreenEvaluation(5)).toMatchObject({ level: 5, source: 'on-screen', label: '非常满意' });
+    expect(manager.submitOnScreenEvaluation(5)).toMatchObject({ level: 5, source: 'on-screen' });
+    expect(zhWords('clerk.calling.levels.5')).toBe('非常满意');
   });
 
   it('reader unplug: status goes disconnected, then back to connected and reads again', async () => {
@@ -175,7 +181,9 @@ describe('DeviceManager configuration', () => {
     }, { logger: { info: () => undefined, warn: () => undefined } });
     await m.start();
     try {
-      expect(await m.requestEvaluation()).toEqual({ mode: 'on-screen', code: 'NO_EVALUATOR_DEVICE', message: '未配置评价器，请使用屏幕评价' });
+      const mode = await m.requestEvaluation();
+      expect(mode).toEqual({ mode: 'on-screen', code: 'NO_EVALUATOR_DEVICE', params: { variant: 'any', device: 'evaluator' } });
+      expect(mode.mode === 'on-screen' && zhErrorWords(mode)).toBe('未配置评价器，请使用屏幕评价');
       expect(m.getStatuses().find((s) => s.role === 'evaluator')).toMatchObject({ state: 'not-configured', code: 'NO_EVALUATOR_DEVICE' });
       await waitFor(() => m.getStatuses().find((s) => s.role === 'receipt-printer' && s.code === 'OPEN_FAILED'), 3000, 'open failed status');
       const r = await m.printTicket(sampleTicket);

@@ -9,6 +9,7 @@ import { DeviceError } from '../errors.js';
 import { drivers, type SessionOf } from '../drivers/index.js';
 import type { DeviceEvents, DeviceLogger, DeviceManagerOptions, DriverContext, DriverSession } from '../drivers/types.js';
 import { evaluationResult } from '../evaluator/types.js';
+import { DEFAULT_EVALUATION_PROMPT } from '../protocol/hall-texts.js';
 import { createTransport } from '../transport/create.js';
 import type { Transport } from '../transport/types.js';
 import { RoleLink } from './role-link.js';
@@ -42,7 +43,7 @@ const mainEntries = deviceRegistry.filter((e): e is MainRegistryEntry => e.host 
 
 function validationError(what: string, issues: { path: PropertyKey[]; message: string }[]): DeviceError {
   const detail = issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
-  return new DeviceError('INVALID_INPUT', `invalid ${what}: ${detail}`, '提交给设备的数据不完整或格式错误');
+  return new DeviceError('INVALID_INPUT', `invalid ${what}: ${detail}`, { variant: 'devices' });
 }
 
 export class DeviceManager {
@@ -133,7 +134,8 @@ export class DeviceManager {
   }
 
   private notConfigured(entry: MainRegistryEntry): DeviceStatus {
-    return { role: entry.role, state: 'not-configured', message: entry.notConfigured.message, code: entry.notConfigured.code, since: new Date(0).toISOString() };
+    const { code } = entry.notConfigured;
+    return { role: entry.role, state: 'not-configured', say: code, params: { variant: 'any', device: entry.role }, code, since: new Date(0).toISOString() };
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
@@ -186,7 +188,7 @@ export class DeviceManager {
 
   private printer() {
     const printer = this.session('receipt-printer');
-    if (!printer || !this.links.has('receipt-printer')) throw new DeviceError('NOT_CONFIGURED', 'no receipt printer configured', '未配置凭条打印机');
+    if (!printer || !this.links.has('receipt-printer')) throw new DeviceError('NOT_CONFIGURED', 'no receipt printer configured', { params: { device: 'receipt-printer' } });
     return printer;
   }
 
@@ -224,7 +226,7 @@ export class DeviceManager {
     const parsed = windowDisplayRequestSchema.safeParse(request);
     if (!parsed.success) throw validationError('window display request', parsed.error.issues);
     const display = this.session('window-display');
-    if (!display || !this.links.has('window-display')) throw new DeviceError('NOT_CONFIGURED', 'no window display configured', '未配置窗口屏');
+    if (!display || !this.links.has('window-display')) throw new DeviceError('NOT_CONFIGURED', 'no window display configured', { params: { device: 'window-display' } });
     await display.show(parsed.data);
   }
 
@@ -238,14 +240,14 @@ export class DeviceManager {
     const parsed = evaluationRequestSchema.safeParse(request);
     if (!parsed.success) throw validationError('evaluation request', parsed.error.issues);
     const evaluator = this.session('evaluator');
-    if (!evaluator || !this.links.has('evaluator')) return { mode: 'on-screen', code: 'NO_EVALUATOR_DEVICE', message: '未配置评价器，请使用屏幕评价' };
-    return evaluator.request(parsed.data.prompt ?? '请对本次服务进行评价', parsed.data.timeoutSeconds ?? 60);
+    if (!evaluator || !this.links.has('evaluator')) return { mode: 'on-screen', code: 'NO_EVALUATOR_DEVICE', params: { variant: 'any', device: 'evaluator' } };
+    return evaluator.request(parsed.data.prompt ?? DEFAULT_EVALUATION_PROMPT, parsed.data.timeoutSeconds ?? 60);
   }
 
   /** The on-screen fallback reports its result here, so both paths reach onEvaluation alike. */
   submitOnScreenEvaluation(level: unknown): EvaluationEvent {
     if (level !== 1 && level !== 2 && level !== 3 && level !== 4 && level !== 5) {
-      throw new DeviceError('INVALID_INPUT', 'evaluation level must be an integer 1-5', '评价等级无效');
+      throw new DeviceError('INVALID_INPUT', 'evaluation level must be an integer 1-5', { variant: 'level' });
     }
     const r = evaluationResult(level, 'on-screen');
     this.emit(this.listeners.evaluation, r);

@@ -5,7 +5,7 @@
 import { DeviceError, toDeviceError } from '../errors.js';
 import type { Transport } from '../transport/types.js';
 import { Backoff } from './backoff.js';
-import type { DeviceRole, DeviceStatus } from './schemas.js';
+import type { DeviceParams, DeviceRole, DeviceStatus } from './schemas.js';
 import { WakeableSleep } from '../wakeable-sleep.js';
 
 export interface RoleLinkHooks {
@@ -32,7 +32,7 @@ export class RoleLink {
     reconnect: { initialMs: number; maxMs: number } = { initialMs: 500, maxMs: 15_000 },
   ) {
     this.backoff = new Backoff(reconnect.initialMs, reconnect.maxMs);
-    this.status = { role, state: 'disconnected', message: '设备未连接', since: new Date().toISOString() };
+    this.status = { role, state: 'disconnected', say: 'NOT_CONNECTED', since: new Date().toISOString() };
   }
 
   get current(): DeviceStatus {
@@ -43,14 +43,18 @@ export class RoleLink {
     return this.transport?.isOpen ? this.transport : null;
   }
 
-  /** Publish a status; unchanged state + code + message is not republished. */
-  setStatus(state: DeviceStatus['state'], message: string, extra: { code?: string; detail?: string } = {}): void {
+  /**
+   * Publish a status: `say` is its words' code (renderer: `device.status.<say>`, else the error words
+   * of that code with `params`); unchanged state + code + words is not republished.
+   */
+  setStatus(state: DeviceStatus['state'], say: string, extra: { code?: string; detail?: string; params?: DeviceParams } = {}): void {
     const s = this.status;
-    if (s.state === state && s.message === message && s.code === extra.code) return;
+    if (s.state === state && s.say === say && s.code === extra.code && sameParams(s.params, extra.params)) return;
     this.status = {
       role: this.role,
       state,
-      message,
+      say,
+      ...(extra.params ? { params: { ...extra.params } } : {}),
       ...(extra.code ? { code: extra.code } : {}),
       ...(extra.detail ? { detail: extra.detail } : {}),
       ...(this.transport ? { transport: this.transport.description } : {}),
@@ -61,6 +65,11 @@ export class RoleLink {
     } catch {
       // never let a listener break the link
     }
+  }
+
+  /** Publish a device error as the status (its words: the error's code and params). */
+  setError(state: DeviceStatus['state'], e: { code: string; message: string; params?: DeviceParams }): void {
+    this.setStatus(state, e.code, { code: e.code, detail: e.message, params: { variant: 'any', ...e.params } });
   }
 
   start(): void {
@@ -98,24 +107,30 @@ export class RoleLink {
         }
         this.transport = transport;
         const closed = new Promise<Error | undefined>((resolve) => transport!.onClose((err) => resolve(err)));
-        if (!transport.isOpen) throw new DeviceError('DISCONNECTED', 'link closed during setup', '设备已断开');
+        if (!transport.isOpen) throw new DeviceError('DISCONNECTED', 'link closed during setup');
         await this.hooks.setup(transport);
         this.backoff.reset();
         const err = await closed;
         await this.hooks.teardown();
         if (!this.running) break;
-        this.setStatus('disconnected', '设备已断开，正在重新连接', { code: 'DISCONNECTED', detail: err?.message ?? 'link closed' });
+        this.setStatus('disconnected', 'RECONNECTING', { code: 'DISCONNECTED', detail: err?.message ?? 'link closed' });
       } catch (err) {
         const e = toDeviceError(err);
         await transport?.close().catch(() => undefined);
         await Promise.resolve(this.hooks.teardown()).catch(() => undefined);
         if (!this.running) break;
         const notThere = e.code === 'OPEN_FAILED' || e.code === 'NOT_FOUND';
-        this.setStatus(notThere ? 'disconnected' : 'error', e.userMessage, { code: e.code, detail: e.message });
+        this.setError(notThere ? 'disconnected' : 'error', e);
       }
       this.transport = null;
       if (!this.running) break;
       await this.sleep(this.backoff.delay());
     }
   }
+}
+
+function sameParams(a: DeviceParams | undefined, b: DeviceParams | undefined): boolean {
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  return ka.every((k) => a![k] === b?.[k]);
 }

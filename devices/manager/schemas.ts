@@ -30,6 +30,7 @@ export {
 // Statuses, events, print results and ratings: the pure shapes in devices/protocol (shared with the bridge).
 export {
   deviceErrorSchema,
+  deviceParamsSchema,
   deviceRoleSchema,
   deviceStateSchema,
   deviceStatusSchema,
@@ -44,6 +45,7 @@ export {
 } from '../protocol/device-events.js';
 export type {
   DeviceErrorJson,
+  DeviceParams,
   DeviceRole,
   DeviceState,
   DeviceStatus,

@@ -18,11 +18,24 @@ export type DeviceRole = z.infer<typeof deviceRoleSchema>;
 export const deviceStateSchema = z.enum(['connected', 'disconnected', 'error', 'not-configured']);
 export type DeviceState = z.infer<typeof deviceStateSchema>;
 
+/**
+ * Names and numbers for the UI's words (renderer/i18n: `device.status.<say>`, `device.errors.<code>.<variant>`),
+ * never words: `device` holds a role code, `variant` picks one text of an error code. At most 8.
+ */
+export const deviceParamsSchema = z
+  .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number().finite()]))
+  .refine((p) => Object.keys(p).length <= 8, 'at most 8 params');
+export type DeviceParams = z.infer<typeof deviceParamsSchema>;
+
+/** A status word's code: `device.status.<say>` in the renderer's catalogue, else the error words of `code`. */
+const sayCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/);
+
 export const deviceStatusSchema = z.object({
   role: deviceRoleSchema,
   state: deviceStateSchema,
-  /** Chinese, for the UI. */
-  message: z.string(),
+  /** What the UI says (the renderer's words for it, with `params`). */
+  say: sayCode,
+  params: deviceParamsSchema.optional(),
   /** Stable code of the last problem, e.g. PAPER_OUT, TIMEOUT, NO_EVALUATOR_DEVICE. */
   code: z.string().optional(),
   /** English detail for logs (never personal data). */
@@ -37,14 +50,17 @@ export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 export const deviceHistoryEntrySchema = z.strictObject({
   role: deviceRoleSchema,
   state: deviceStateSchema,
-  /** Chinese, for the UI. */
-  message: z.string().max(200),
+  /** What the UI says, as in the status (entries written before 2026-12 have `message`, Chinese, instead). */
+  say: sayCode.optional(),
+  params: deviceParamsSchema.optional(),
+  message: z.string().max(200).optional(),
   code: z.string().max(64).optional(),
   at: isoDateTime,
 });
 export type DeviceHistoryEntry = z.infer<typeof deviceHistoryEntrySchema>;
 
-export const deviceErrorSchema = z.object({ code: z.string(), message: z.string(), userMessage: z.string() });
+/** A device error as it travels: code, English message for logs, and the params of its words (see deviceParamsSchema). */
+export const deviceErrorSchema = z.object({ code: z.string().max(64), message: z.string(), params: deviceParamsSchema.optional() });
 export type DeviceErrorJson = z.infer<typeof deviceErrorSchema>;
 
 export const cardTypeSchema = z.enum(['resident', 'foreign-2017', 'foreign-2023', 'hmt-residence']);
@@ -128,7 +144,6 @@ export const evaluationLevelSchema = z.union([z.literal(1), z.literal(2), z.lite
 
 export const evaluationEventSchema = z.object({
   level: evaluationLevelSchema,
-  label: z.string(),
   needsReason: z.boolean(),
   source: z.enum(['device', 'on-screen']),
   at: isoDateTime,
@@ -144,6 +159,6 @@ export type EvaluationRequest = z.infer<typeof evaluationRequestSchema>;
 export const evaluationModeSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('device') }),
   /** No evaluator device (or it is unreachable): the UI shows its own 1–5 buttons. */
-  z.object({ mode: z.literal('on-screen'), code: z.string(), message: z.string() }),
+  z.object({ mode: z.literal('on-screen'), code: z.string(), params: deviceParamsSchema.optional() }),
 ]);
 export type EvaluationMode = z.infer<typeof evaluationModeSchema>;

@@ -5,6 +5,7 @@
  * option-like characters, at most 80 characters.
  */
 import { z } from 'zod';
+import { callShown, callSpoken } from './hall-texts.js';
 
 export const MAX_ANNOUNCEMENT_CHARS = 80;
 export const MAX_ANNOUNCEMENT_REPEAT = 2;
@@ -43,11 +44,11 @@ export const calledCallSchema = z.object({
 /** What the hall says when a ticket is called (叫号): 请 A012 号到 2 号窗口办理. */
 export function callAnnouncementText(window: number, number: string): string {
   const c = calledCallSchema.parse({ window, number });
-  return `请 ${c.number} 号到 ${c.window} 号窗口办理`;
+  return callSpoken(c.number, c.window);
 }
 
 /** What the window's LED strip shows for the same call (≤ 64 characters). */
 export function calledDisplayText(window: number, number: string): string {
   const c = calledCallSchema.parse({ window, number });
-  return `请${c.number}号到${c.window}号窗口`;
+  return callShown(c.number, c.window);
 }

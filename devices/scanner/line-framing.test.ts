@@ -1,6 +1,7 @@
 /** The serial scanner's line framing, without ports: terminators, chunking, garbage, overlong lines. */
 import { describe, expect, it } from 'vitest';
 import { LineDecoder, type LineResult } from './line-framing.js';
+import { zhErrorWords } from '../testing/zh-words.js';
 
 const feed = (d: LineDecoder, ...chunks: (string | number[])[]): LineResult[] => chunks.flatMap((c) => d.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Uint8Array.from(c)));
 const texts = (rs: LineResult[]) => rs.map((r) => (r.kind === 'scan' ? r.text : `!${r.error.code}`));
@@ -26,7 +27,7 @@ describe('LineDecoder', () => {
     expect(texts(r)).toEqual(['!SCAN_GARBLED', 'good', '!SCAN_GARBLED']);
     const e = r[0]!;
     expect(e.kind === 'error' && e.error.message).toMatch(/6 bytes has 3 bytes outside printable ASCII/);
-    expect(e.kind === 'error' && e.error.userMessage).toMatch(/乱码/);
+    expect(e.kind === 'error' && zhErrorWords(e.error)).toMatch(/乱码/);
   });
 
   it('a line over the limit is reported once, skipped to its terminator, and nothing after it is lost', () => {

@@ -12,24 +12,25 @@
 
 export const DEFAULT_MAX_SCAN_LENGTH = 4096;
 
-export type ScanError = { code: 'SCAN_GARBLED' | 'SCAN_TOO_LONG' | 'SCAN_INCOMPLETE'; message: string; userMessage: string };
+/** A dropped scan: its code (the UI's words: `device.errors.<code>.any` in the renderer's catalogue, or the page's own) and an English message for logs. */
+export type ScanError = { code: 'SCAN_GARBLED' | 'SCAN_TOO_LONG' | 'SCAN_INCOMPLETE'; message: string; params: { variant: 'any' } };
 export type LineResult = { kind: 'scan'; text: string } | { kind: 'error'; error: ScanError };
 
 export const SCAN_ERRORS = {
   garbled: (bad: number, length: number): ScanError => ({
     code: 'SCAN_GARBLED',
     message: `scanned line of ${length} bytes has ${bad} bytes outside printable ASCII (noise, wrong baud rate, or the scanner is not in plain ASCII line mode)`,
-    userMessage: '扫码器读到的内容不完整或有乱码，请重新扫描；如反复出现，请联系管理员检查扫码器设置。',
+    params: { variant: 'any' },
   }),
   tooLong: (max: number): ScanError => ({
     code: 'SCAN_TOO_LONG',
     message: `scanned line longer than ${max} bytes; dropped`,
-    userMessage: '扫到的内容过长，不是电子身份证二维码，请重新扫描。',
+    params: { variant: 'any' },
   }),
   incomplete: (length: number, ms: number): ScanError => ({
     code: 'SCAN_INCOMPLETE',
     message: `${length} bytes without a line terminator for ${ms} ms; dropped (is the scanner set to add CR or LF?)`,
-    userMessage: '扫码器发送的内容不完整，请重新扫描；如反复出现，请联系管理员检查扫码器设置（需以回车结尾）。',
+    params: { variant: 'any' },
   }),
 };
 

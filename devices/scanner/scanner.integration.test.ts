@@ -10,6 +10,7 @@ import { DeviceManager } from '../manager/device-manager.js';
 import { qrScanEventSchema, type QrScanEvent } from '../manager/schemas.js';
 import { QrScannerEmulator } from '../emulators/qr-scanner-emulator.js';
 import { tempDir, waitFor } from '../testing/helpers.js';
+import { zhErrorWords } from '../testing/zh-words.js';
 
 let dir: string;
 let scanner: QrScannerEmulator;
@@ -60,7 +61,7 @@ describe('serial QR scanner over a pty', () => {
     expect(errors()).toEqual(['SCAN_GARBLED', 'SCAN_TOO_LONG']);
     expect(scanned()).toEqual([CODE]);
     const garbled = events.find((e) => e.type === 'error');
-    expect(garbled?.type === 'error' && garbled.error.userMessage).toMatch(/乱码/);
+    expect(garbled?.type === 'error' && zhErrorWords(garbled.error)).toMatch(/乱码/);
   });
 
   it('a line without terminator is dropped after the quiet time and never glued to the next scan', async () => {

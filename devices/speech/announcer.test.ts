@@ -6,9 +6,12 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAnnouncer, NO_ENGINE_MESSAGE } from './announcer';
+import { createAnnouncer } from './announcer';
+import { zhErrorWords, zhStatusWords } from '../testing/zh-words';
 import { detectSpeechEngine, espeakEngine, windowsSpeechEngine, type SpeechEngine } from './engines';
 import { listProcesses } from '../../scripts/test-reaper.mjs';
+
+const NO_ENGINE_MESSAGE = '无语音引擎：叫号无法语音播报，请安装 espeak-ng（Linux）或 Windows 语音组件';
 
 const dir = mkdtempSync(join(tmpdir(), 'announcer-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,8 +79,9 @@ describe('announcer', () => {
     const statuses: unknown[] = [];
     const a = createAnnouncer({ engine: null, reason: 'espeak-ng not installed', onStatus: (s) => statuses.push(s) });
     expect(a.status()).toMatchObject({ role: 'speech', state: 'error', code: 'NO_SPEECH_ENGINE', detail: 'espeak-ng not installed' });
-    expect(a.status().message).toContain('无语音引擎');
-    expect(() => a.announce({ text: '请 A001 号到 1 号窗口' })).toThrow(expect.objectContaining({ code: 'NO_SPEECH_ENGINE', userMessage: NO_ENGINE_MESSAGE }));
+    expect(zhStatusWords(a.status())).toBe(NO_ENGINE_MESSAGE);
+    expect(() => a.announce({ text: '请 A001 号到 1 号窗口' })).toThrow(expect.objectContaining({ code: 'NO_SPEECH_ENGINE', params: { variant: 'any' } }));
+    expect(zhErrorWords({ code: 'NO_SPEECH_ENGINE', params: { variant: 'any' } })).toBe(NO_ENGINE_MESSAGE);
   });
 
   it('detection with the engine missing (a binary that is not there, and one without the Mandarin voice) finds no engine: 无语音引擎', async () => {
@@ -90,7 +94,7 @@ describe('announcer', () => {
       expect(found.reason).toContain('apt-get install espeak-ng');
       const a = createAnnouncer(found);
       expect(a.status()).toMatchObject({ role: 'speech', state: 'error', code: 'NO_SPEECH_ENGINE' });
-      expect(a.status().message).toContain('无语音引擎');
+      expect(zhStatusWords(a.status())).toContain('无语音引擎');
     }
   });
 
@@ -163,7 +167,8 @@ describe('announcer', () => {
     a.announce({ text: '请 A003 号到 1 号窗口' });
     await a.idle();
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(a.status()).toMatchObject({ state: 'error', code: 'SPEECH_TIMEOUT', message: '语音播报超时，已停止' });
+    expect(a.status()).toMatchObject({ state: 'error', code: 'SPEECH_TIMEOUT', say: 'SPEECH_TIMEOUT' });
+    expect(zhStatusWords(a.status())).toBe('语音播报超时，已停止');
     await expect.poll(() => listProcesses().filter((p) => p.cmdline.includes('sleep 61.25')).length, { timeout: 3000 }).toBe(0);
   });
 

@@ -40,8 +40,6 @@ export interface Announcer {
   close(): void;
 }
 
-export const NO_ENGINE_MESSAGE = '无语音引擎：叫号无法语音播报，请安装 espeak-ng（Linux）或 Windows 语音组件';
-
 export function createAnnouncer(options: AnnouncerOptions): Announcer {
   const maxQueue = options.maxQueue ?? 5;
   const timeoutOf = options.timeoutMs ?? ((text: string) => 5000 + 400 * text.length);
@@ -52,11 +50,11 @@ export function createAnnouncer(options: AnnouncerOptions): Announcer {
   let seq = 0;
   let idleWaiters: (() => void)[] = [];
   let current: DeviceStatus = options.engine
-    ? { role: 'speech', state: 'connected', message: `语音播报已就绪（${options.engine.name}）`, transport: options.engine.name, since: new Date().toISOString() }
-    : { role: 'speech', state: 'error', message: NO_ENGINE_MESSAGE, code: 'NO_SPEECH_ENGINE', detail: options.reason ?? 'no speech engine', since: new Date().toISOString() };
+    ? { role: 'speech', state: 'connected', say: 'SPEECH_READY', params: { engine: options.engine.name }, transport: options.engine.name, since: new Date().toISOString() }
+    : { role: 'speech', state: 'error', say: 'NO_SPEECH_ENGINE', params: { variant: 'any' }, code: 'NO_SPEECH_ENGINE', detail: options.reason ?? 'no speech engine', since: new Date().toISOString() };
 
   const setStatus = (next: Omit<DeviceStatus, 'role' | 'since'>) => {
-    if (current.state === next.state && current.code === next.code && current.message === next.message) return;
+    if (current.state === next.state && current.code === next.code && current.say === next.say) return;
     current = { role: 'speech', ...next, since: new Date().toISOString() };
     options.onStatus?.(current);
   };
@@ -75,11 +73,11 @@ export function createAnnouncer(options: AnnouncerOptions): Announcer {
         if (i > 0) await new Promise((r) => setTimeout(r, pause));
         await engine.speak(job.text, { timeoutMs: timeoutOf(job.text), ...(options.wavFile ? { wavFile: options.wavFile(job.seq * 10 + i) } : {}) });
       }
-      setStatus({ state: 'connected', message: `语音播报已就绪（${engine.name}）`, transport: engine.name });
+      setStatus({ state: 'connected', say: 'SPEECH_READY', params: { engine: engine.name }, transport: engine.name });
     } catch (error) {
-      const e = error instanceof DeviceError ? error : new DeviceError('SPEECH_FAILED', String(error), '语音播报失败');
+      const e = error instanceof DeviceError ? error : new DeviceError('SPEECH_FAILED', String(error));
       options.log?.warn(`announcement ${job.seq} failed: ${e.code} ${e.message}`);
-      setStatus({ state: 'error', message: e.userMessage, code: e.code, detail: e.message.slice(0, 300), transport: engine.name });
+      setStatus({ state: 'error', say: e.code, params: e.params, code: e.code, detail: e.message.slice(0, 300), transport: engine.name });
     } finally {
       speaking = false;
       void pump();
@@ -91,10 +89,10 @@ export function createAnnouncer(options: AnnouncerOptions): Announcer {
       const parsed = announceRequestSchema.strict().safeParse(request);
       if (!parsed.success) {
         const detail = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
-        throw new DeviceError('INVALID_INPUT', `invalid announcement: ${detail}`, '播报内容不合规');
+        throw new DeviceError('INVALID_INPUT', `invalid announcement: ${detail}`, { variant: 'announcement' });
       }
-      if (!options.engine) throw new DeviceError('NO_SPEECH_ENGINE', `no speech engine: ${options.reason ?? 'none found'}`, NO_ENGINE_MESSAGE);
-      if (closed) throw new DeviceError('CLOSED', 'announcer closed', '语音播报已停止');
+      if (!options.engine) throw new DeviceError('NO_SPEECH_ENGINE', `no speech engine: ${options.reason ?? 'none found'}`);
+      if (closed) throw new DeviceError('CLOSED', 'announcer closed', { variant: 'speech' });
       if (queue.length >= maxQueue) {
         const dropped = queue.shift()!;
         options.log?.warn(`announcement queue full (${maxQueue}): dropped the oldest waiting one (#${dropped.seq}, ${dropped.text.length} chars)`);

@@ -38,14 +38,14 @@ function run(command: string, args: string[], options: SpeakOptions & { env?: No
     }, options.timeoutMs);
     tied.child.once('error', (err) => {
       clearTimeout(timer);
-      reject(new DeviceError('SPEECH_FAILED', `${command}: ${err.message}`, '语音播报失败'));
+      reject(new DeviceError('SPEECH_FAILED', `${command}: ${err.message}`));
     });
     tied.child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const detail = stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
-      if (timedOut) reject(new DeviceError('SPEECH_TIMEOUT', `${command} did not finish in ${options.timeoutMs} ms and was killed`, '语音播报超时，已停止'));
-      else if (code !== 0) reject(new DeviceError('SPEECH_FAILED', `${command} exited ${code ?? signal}: ${detail}`, '语音播报失败'));
-      else if (options.failOn?.test(stderr)) reject(new DeviceError('SPEECH_NO_AUDIO', `${command}: ${detail}`, '语音播报失败：没有可用的声音输出设备'));
+      if (timedOut) reject(new DeviceError('SPEECH_TIMEOUT', `${command} did not finish in ${options.timeoutMs} ms and was killed`));
+      else if (code !== 0) reject(new DeviceError('SPEECH_FAILED', `${command} exited ${code ?? signal}: ${detail}`));
+      else if (options.failOn?.test(stderr)) reject(new DeviceError('SPEECH_NO_AUDIO', `${command}: ${detail}`));
       else resolve();
     });
   });

@@ -36,13 +36,13 @@ export class HidTransport implements Transport {
     try {
       mod = await import('node-hid');
     } catch (err) {
-      throw new DeviceError('HID_UNAVAILABLE', `node-hid cannot load: ${(err as Error).message}`, 'HID 支持不可用', { cause: err });
+      throw new DeviceError('HID_UNAVAILABLE', `node-hid cannot load: ${(err as Error).message}`, { cause: err });
     }
     let device: HidDevice;
     try {
       device = this.devicePath ? await mod.HIDAsync.open(this.devicePath) : await mod.HIDAsync.open(this.vendorId, this.productId);
     } catch (err) {
-      throw new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${(err as Error).message}`, '无法打开 HID 设备，请检查连接', { cause: err });
+      throw new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${(err as Error).message}`, { variant: 'hid', cause: err });
     }
     this.device = device;
     device.on('data', (report: Buffer) => {
@@ -61,11 +61,11 @@ export class HidTransport implements Transport {
 
   async write(data: Uint8Array): Promise<void> {
     const device = this.device;
-    if (!device) throw new DeviceError('NOT_OPEN', `${this.description} is not open`, '设备未连接');
+    if (!device) throw new DeviceError('NOT_OPEN', `${this.description} is not open`);
     try {
       for (const report of toHidReports(data, this.reportSize)) await device.write(report);
     } catch (err) {
-      throw new DeviceError('WRITE_FAILED', `HID write failed: ${(err as Error).message}`, '向设备发送数据失败', { cause: err });
+      throw new DeviceError('WRITE_FAILED', `HID write failed: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -44,7 +44,7 @@ export class SerialTransport implements Transport {
     this.closedEmitted = false;
     await new Promise<void>((resolve, reject) => {
       port.open((err) => {
-        if (err) reject(new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${err.message}`, '无法打开设备端口，请检查设备连接', { cause: err }));
+        if (err) reject(new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${err.message}`, { variant: 'serial', cause: err }));
         else resolve();
       });
     });
@@ -64,11 +64,11 @@ export class SerialTransport implements Transport {
 
   write(data: Uint8Array): Promise<void> {
     const port = this.port;
-    if (!port?.isOpen) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`, '设备未连接'));
+    if (!port?.isOpen) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`));
     return new Promise((resolve, reject) => {
       port.write(Buffer.from(data), (err) => {
-        if (err) return reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, '向设备发送数据失败', { cause: err }));
-        port.drain((e) => (e ? reject(new DeviceError('WRITE_FAILED', `drain ${this.description} failed: ${e.message}`, '向设备发送数据失败', { cause: e })) : resolve()));
+        if (err) return reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, { cause: err }));
+        port.drain((e) => (e ? reject(new DeviceError('WRITE_FAILED', `drain ${this.description} failed: ${e.message}`, { cause: e })) : resolve()));
       });
     });
   }

@@ -26,7 +26,7 @@ export class TcpTransport implements Transport {
       const s = net.connect({ host: this.host, port: this.port });
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new DeviceError('OPEN_FAILED', `connect to ${this.description} timed out`, '连接网络打印机超时'));
+        reject(new DeviceError('OPEN_FAILED', `connect to ${this.description} timed out`, { variant: 'tcpTimeout' }));
       }, this.connectTimeoutMs);
       s.once('connect', () => {
         clearTimeout(timer);
@@ -34,7 +34,7 @@ export class TcpTransport implements Transport {
       });
       s.once('error', (err) => {
         clearTimeout(timer);
-        reject(new DeviceError('OPEN_FAILED', `connect to ${this.description} failed: ${err.message}`, '无法连接网络打印机', { cause: err }));
+        reject(new DeviceError('OPEN_FAILED', `connect to ${this.description} failed: ${err.message}`, { variant: 'tcp', cause: err }));
       });
     });
     socket.setNoDelay(true);
@@ -54,9 +54,9 @@ export class TcpTransport implements Transport {
 
   write(data: Uint8Array): Promise<void> {
     const socket = this.socket;
-    if (!socket || socket.destroyed) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`, '设备未连接'));
+    if (!socket || socket.destroyed) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`));
     return new Promise((resolve, reject) => {
-      socket.write(data, (err) => (err ? reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, '向设备发送数据失败', { cause: err })) : resolve()));
+      socket.write(data, (err) => (err ? reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, { cause: err })) : resolve()));
     });
   }
 

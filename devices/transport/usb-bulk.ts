@@ -41,11 +41,11 @@ export class UsbBulkTransport implements Transport {
     try {
       mod = await import('usb');
     } catch (err) {
-      throw new DeviceError('USB_UNAVAILABLE', `usb module cannot load: ${(err as Error).message}`, 'USB 支持不可用', { cause: err });
+      throw new DeviceError('USB_UNAVAILABLE', `usb module cannot load: ${(err as Error).message}`, { cause: err });
     }
     this.usbModule = mod;
     const device = mod.findByIds(this.vendorId, this.productId);
-    if (!device) throw new DeviceError('OPEN_FAILED', `${this.description} not found`, '未找到 USB 设备，请检查连接');
+    if (!device) throw new DeviceError('OPEN_FAILED', `${this.description} not found`, { variant: 'usbNotFound' });
     try {
       device.open();
       const iface = device.interface(this.interfaceNumber);
@@ -67,7 +67,7 @@ export class UsbBulkTransport implements Transport {
       } catch {
         // ignore
       }
-      throw new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${(err as Error).message}`, '无法打开 USB 设备', { cause: err });
+      throw new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${(err as Error).message}`, { variant: 'usb', cause: err });
     }
     this.device = device;
     this.detachListener = (d) => {
@@ -103,9 +103,9 @@ export class UsbBulkTransport implements Transport {
 
   write(data: Uint8Array): Promise<void> {
     const out = this.outEp;
-    if (!out) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`, '设备未连接'));
+    if (!out) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`));
     return new Promise((resolve, reject) =>
-      out.transfer(Buffer.from(data), (err) => (err ? reject(new DeviceError('WRITE_FAILED', `bulk write failed: ${err.message}`, '向设备发送数据失败', { cause: err })) : resolve())),
+      out.transfer(Buffer.from(data), (err) => (err ? reject(new DeviceError('WRITE_FAILED', `bulk write failed: ${err.message}`, { cause: err })) : resolve())),
     );
   }
 

@@ -25,7 +25,7 @@ export class UsbLpTransport implements Transport {
     if (this.fd !== null) return;
     const fd = await new Promise<number>((resolve, reject) =>
       fs.open(this.path, fs.constants.O_RDWR | fs.constants.O_NOCTTY, (err, fd) =>
-        err ? reject(new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${err.message}`, '无法打开打印机设备', { cause: err })) : resolve(fd),
+        err ? reject(new DeviceError('OPEN_FAILED', `cannot open ${this.description}: ${err.message}`, { variant: 'printer', cause: err })) : resolve(fd),
       ),
     );
     this.fd = fd;
@@ -47,11 +47,11 @@ export class UsbLpTransport implements Transport {
 
   write(data: Uint8Array): Promise<void> {
     const fd = this.fd;
-    if (fd === null) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`, '设备未连接'));
+    if (fd === null) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`));
     return new Promise((resolve, reject) => {
       const writeFrom = (offset: number) => {
         fs.write(fd, data, offset, data.length - offset, null, (err, written) => {
-          if (err) return reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, '向打印机发送数据失败', { cause: err }));
+          if (err) return reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, { variant: 'printer', cause: err }));
           if (offset + written < data.length) writeFrom(offset + written);
           else resolve();
         });

@@ -14,6 +14,7 @@ import { createLogger } from '../core/log';
 import { HandlerError } from '../core/dispatcher';
 import { createDeviceFeature, type DeviceFeature } from './feature';
 import type { SpeechEngine } from '../../devices/speech';
+import { zhErrorWords, zhStatusWords } from '../../devices/testing/zh-words';
 
 const caller = { origin: 'app://terminal', role: 'kiosk' as const, senderId: 't' };
 const logLines: string[] = [];
@@ -46,7 +47,8 @@ describe('device feature (emulated devices over ptys)', () => {
   it('reports four connected devices and the speech engine in the contract shape', async () => {
     const statuses = await feature.handlers['devices.status'](undefined, caller);
     expect(deviceCalls['devices.status'].output.parse(statuses).map((s) => s.role).sort()).toEqual(['evaluator', 'idcard', 'receipt-printer', 'speech', 'window-display']);
-    expect(statuses.find((s) => s.role === 'speech')).toMatchObject({ state: 'connected', message: '语音播报已就绪（recording）' });
+    expect(statuses.find((s) => s.role === 'speech')).toMatchObject({ state: 'connected', say: 'SPEECH_READY', params: { engine: 'recording' } });
+    expect(zhStatusWords(statuses.find((s) => s.role === 'speech')!)).toBe('语音播报已就绪（recording）');
   });
 
   it('showCalled puts the called number on the window LED strip (socat pty → LED emulator); garbage never reaches it', async () => {
@@ -55,8 +57,9 @@ describe('device feature (emulated devices over ptys)', () => {
     expect(led.lines.get(0)).toBe('请A012号到2号窗口');
     const shown = led.history.length;
     for (const [w, n] of [[0, 'A013'], [100, 'A013'], [2.5, 'A013'], [2, 'a013'], [2, 'A012; rm -rf /'], [2, ''], [Number.NaN, 'A1']] as const) {
-      await expect(feature.showCalled(w, n)).rejects.toMatchObject({ code: 'INVALID_INPUT', userMessage: '叫号信息格式错误' });
+      await expect(feature.showCalled(w, n)).rejects.toMatchObject({ code: 'INVALID_INPUT', params: { variant: 'call' } });
     }
+    expect(zhErrorWords({ code: 'INVALID_INPUT', params: { variant: 'call' } })).toBe('叫号信息格式错误');
     expect(led.history.length).toBe(shown);
     expect(led.lines.get(0)).toBe('请A012号到2号窗口');
   });
@@ -120,7 +123,7 @@ describe('device feature (emulated devices over ptys)', () => {
     const ticket = { stationName: '流泗镇', ticketNumber: 'A012', category: '社保医保', waitingCount: 3, issuedAt: '2026-11-29T10:00:00+08:00' };
     const r = await feature.handlers['devices.printTicket'](ticket, caller);
     expect(r).toMatchObject({ ok: false, queued: true, error: { code: 'PAPER_OUT' } });
-    if (!r.ok) expect(r.error.userMessage).toMatch(/纸/);
+    if (!r.ok) expect(zhErrorWords(r.error)).toBe('打印机缺纸，请装纸后重试');
     expect((await feature.handlers['devices.pendingPrints'](undefined, caller)).length).toBe(1);
     await feature.handlers['devices.demo.setPrinter']({ paperOut: false }, caller);
     const before = (await feature.handlers['devices.demo.printerTranscript'](undefined, caller)).jobs.length;
@@ -177,9 +180,9 @@ describe('device feature outside demo mode', () => {
     await f.speechReady();
     const speech = (await f.handlers['devices.status'](undefined, caller)).find((s) => s.role === 'speech');
     expect(speech).toMatchObject({ state: 'error', code: 'NO_SPEECH_ENGINE', detail: 'espeak-ng not installed' });
-    expect(speech?.message).toContain('无语音引擎');
+    expect(zhStatusWords(speech!)).toContain('无语音引擎');
     expect(seen).toContainEqual(expect.objectContaining({ role: 'speech', code: 'NO_SPEECH_ENGINE' }));
-    await expect(Promise.resolve().then(() => f.handlers['devices.announce']({ text: '请 A001 号到 1 号窗口办理' }, caller))).rejects.toMatchObject({ code: 'NO_SPEECH_ENGINE', userMessage: expect.stringContaining('无语音引擎') });
+    await expect(Promise.resolve().then(() => f.handlers['devices.announce']({ text: '请 A001 号到 1 号窗口办理' }, caller))).rejects.toMatchObject({ code: 'NO_SPEECH_ENGINE', params: { variant: 'any' } });
     // No window display on this terminal: 叫号 on the LED strip says so, typed.
     await expect(f.showCalled(1, 'A001')).rejects.toMatchObject({ code: 'NOT_CONFIGURED' });
     await f.close();

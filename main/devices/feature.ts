@@ -23,6 +23,8 @@ import { alwaysListedMainRoles, windowDeviceConfigOf } from '../../devices/proto
 
 /** The roles main reports while the manager starts: the registry's always-listed main roles. */
 const ROLES = alwaysListedMainRoles;
+/** Params of main's own device errors: their words are the renderer's `device.errors.<code>.any`. */
+const DEVICE_WORDS = { variant: 'any' } as const;
 
 export interface DeviceFeatureOptions {
   /** Use emulated devices even outside demo mode (tests). */
@@ -82,7 +84,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
     history.record(s);
     events.emit('devices.status', s);
   };
-  const speechStarting = (): DeviceStatus => ({ role: 'speech', state: 'disconnected', message: '语音引擎正在检测，请稍候', since: new Date().toISOString() });
+  const speechStarting = (): DeviceStatus => ({ role: 'speech', state: 'disconnected', say: 'SPEECH_DETECTING', since: new Date().toISOString() });
 
   async function bootSpeech(): Promise<void> {
     const found = options.speech ?? (await detectSpeechEngine().catch((e: unknown) => ({ engine: null, reason: String(e) })));
@@ -103,25 +105,25 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
     ROLES.map((role) => ({
       role,
       state: startError ? 'error' : 'disconnected',
-      message: startError ? '设备服务未能启动，请联系管理员' : '设备正在启动，请稍候',
+      say: startError ? 'START_FAILED' : 'STARTING',
       ...(startError ? { code: 'DEVICES_UNAVAILABLE', detail: startError } : {}),
       since: new Date().toISOString(),
     }));
 
   const need = (): DeviceManager => {
-    if (!manager) throw new HandlerError(startError ? 'DEVICES_UNAVAILABLE' : 'DEVICES_STARTING', startError ? 'device service failed to start' : 'devices are starting', startError ? '设备服务未能启动，请联系管理员' : '设备正在启动，请稍候再试');
+    if (!manager) throw new HandlerError(startError ? 'DEVICES_UNAVAILABLE' : 'DEVICES_STARTING', startError ? 'device service failed to start' : 'devices are starting', undefined, DEVICE_WORDS);
     return manager;
   };
   const needDemo = (): DemoDevices => {
-    if (!demo) throw new HandlerError('NOT_DEMO', 'only available with emulated demo devices', '仅演示模式可用');
+    if (!demo) throw new HandlerError('NOT_DEMO', 'only available with emulated demo devices', undefined, DEVICE_WORDS);
     return demo;
   };
-  /** Device errors become typed bridge errors with their Chinese text. */
+  /** Device errors become typed bridge errors with the params of their words (renderer/i18n/errors.ts). */
   const guard = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     try {
       return await fn();
     } catch (error) {
-      if (error instanceof DeviceError) throw new HandlerError(error.code, error.message, error.userMessage);
+      if (error instanceof DeviceError) throw new HandlerError(error.code, error.message, undefined, error.params);
       throw error;
     }
   };
@@ -171,7 +173,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
     speechReady: () => speechPromise,
     async showCalled(window, number) {
       const call = calledCallSchema.safeParse({ window, number });
-      if (!call.success) throw new HandlerError('INVALID_INPUT', `invalid call for the window display: ${call.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, '叫号信息格式错误');
+      if (!call.success) throw new HandlerError('INVALID_INPUT', `invalid call for the window display: ${call.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, undefined, { variant: 'call' });
       await guard(() => need().showOnWindowDisplay({ text: calledDisplayText(call.data.window, call.data.number), effect: 'blink' }));
     },
     async start() {
@@ -196,7 +198,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       'devices.windowConfig': () => windowConfig,
       'devices.status': () => [...(manager ? manager.getStatuses() : starting()), announcer?.status() ?? speechStarting()],
       'devices.announce': (input) => guard(() => {
-        if (!announcer) throw new HandlerError('DEVICES_STARTING', 'the speech engine is still being looked for', '语音引擎正在检测，请稍候再试');
+        if (!announcer) throw new HandlerError('DEVICES_STARTING', 'the speech engine is still being looked for', undefined, { variant: 'speech' });
         return announcer.announce(input);
       }),
       'devices.printTicket': (data) => guard(() => need().printTicket(data)),
@@ -213,7 +215,7 @@ export function createDeviceFeature(ctx: FeatureContext, options: DeviceFeatureO
       'devices.demo.presentCard': (input) => {
         const d = needDemo();
         const file = d.cards[input.card];
-        if (!file) throw new HandlerError('UNKNOWN_CARD', `no sample card named ${input.card}`, '没有这张示例证件');
+        if (!file) throw new HandlerError('UNKNOWN_CARD', `no sample card named ${input.card}`, undefined, DEVICE_WORDS);
         d.idcard.presentFile(file);
         return null;
       },

@@ -14,6 +14,7 @@ import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import { QrScannerEmulator } from '../../devices';
 import { createDeviceFeature, type DeviceFeature } from './feature';
+import { zhStatusWords } from '../../devices/testing/zh-words';
 
 const caller = { origin: 'app://terminal', role: 'kiosk' as const, senderId: 't' };
 const CODE = 'TTID1.eyJ2IjoxLCJzZWNyZXQiOjF9.b25lLXRpbWUtc2VjcmV0LXNpZ25hdHVyZQ';
@@ -48,7 +49,8 @@ describe('serial QR scanner through the device feature', () => {
 
   it('lists the scanner in the statuses and delivers scans and framing errors as devices.qrScan (kiosk windows only)', async () => {
     const statuses = deviceCalls['devices.status'].output.parse(await feature.handlers['devices.status'](undefined, caller));
-    expect(statuses.find((s) => s.role === 'qr-scanner')).toMatchObject({ state: 'connected', message: '扫码器已就绪' });
+    expect(statuses.find((s) => s.role === 'qr-scanner')).toMatchObject({ state: 'connected', say: 'READY', params: { device: 'qr-scanner' } });
+    expect(zhStatusWords(statuses.find((s) => s.role === 'qr-scanner')!)).toBe('扫码器已就绪');
     await scanner.sendRaw(Buffer.from([0x01, 0x02, 0xfe, 0x0d]));
     await scanner.scan(CODE);
     const deadline = Date.now() + 5000;

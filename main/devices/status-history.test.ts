@@ -18,7 +18,7 @@ afterEach(() => {
 });
 const warnings: string[] = [];
 const log = { warn: (event: string) => void warnings.push(event) };
-const status = (role: DeviceStatus['role'], state: DeviceStatus['state'], code?: string): DeviceStatus => ({ role, state, message: state === 'error' ? '打印机缺纸' : '已连接', ...(code ? { code } : {}), detail: 'serial /dev/ttyUSB0 secret detail', since: new Date().toISOString() });
+const status = (role: DeviceStatus['role'], state: DeviceStatus['state'], code?: string): DeviceStatus => ({ role, state, say: code ?? 'READY', params: code ? { variant: 'any' } : { device: role }, ...(code ? { code } : {}), detail: 'serial /dev/ttyUSB0 secret detail', since: new Date().toISOString() });
 
 describe('device status history', () => {
   it('records changes of state or code only, keeps them across a restart, and lists a time range', async () => {
@@ -80,6 +80,28 @@ describe('device status history', () => {
       expect(JSON.parse(readFileSync(join(dir, 'devices', 'status-history.json'), 'utf8')).entries).toHaveLength(1);
       expect(readdirSync(join(dir, 'devices')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     }
+  });
+
+  it('keeps each change\'s words (code and params), reads entries written before them (Chinese message), and leaves out params that do not fit', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'devices'), { recursive: true });
+    const old = { role: 'receipt-printer', state: 'error', message: '打印机缺纸，请装纸后重试', code: 'PAPER_OUT', at: '2026-11-11T00:59:00.000Z' };
+    writeFileSync(join(dir, 'devices', 'status-history.json'), JSON.stringify({ version: 1, entries: [old] }));
+    const now = Date.parse('2026-11-11T01:00:00Z');
+    const h = createStatusHistory(dir, log, () => now);
+    await h.load();
+    h.record(status('receipt-printer', 'connected'));
+    h.record({ ...status('idcard', 'error', 'UNKNOWN_STATUS'), params: { variant: 'any', sw3: '0x55' } });
+    h.record({ ...status('evaluator', 'error', 'TIMEOUT'), params: { 'Bad-Key': 'x', variant: 'y'.repeat(500) } });
+    const all = h.list(0, now);
+    expect(all).toEqual([
+      old,
+      { role: 'receipt-printer', state: 'connected', say: 'READY', params: { device: 'receipt-printer' }, at: '2026-11-11T01:00:00.000Z' },
+      { role: 'idcard', state: 'error', say: 'UNKNOWN_STATUS', params: { variant: 'any', sw3: '0x55' }, code: 'UNKNOWN_STATUS', at: '2026-11-11T01:00:00.000Z' },
+      { role: 'evaluator', state: 'error', say: 'TIMEOUT', code: 'TIMEOUT', at: '2026-11-11T01:00:00.000Z' },
+    ]);
+    expect(deviceCalls['devices.statusHistory'].output.parse(all)).toHaveLength(4);
+    await h.close();
   });
 
   it('refuses a reversed or malformed range at the bridge', () => {

@@ -3,7 +3,7 @@
  * problem code (connected → error PAPER_OUT → connected…), kept in `<data>/devices/status-history.json`
  * (rewritten atomically, at most every 2 s while changes come in, and on close), so a restart keeps
  * it. Bounded: the newest 2,000 changes and at most 90 days. No personal data: roles, states, codes
- * and the device layer's Chinese messages only (never `detail`).
+ * and the statuses' word codes and params (never `detail`).
  *
  * A missing or broken file starts an empty history (a broken one is logged in English and replaced).
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-file';
 import type { DeviceStatus } from '../../preload/contract/device-calls';
-import { deviceHistoryEntrySchema, type DeviceHistoryEntry } from '../../devices/protocol/device-events';
+import { deviceHistoryEntrySchema, deviceParamsSchema, type DeviceHistoryEntry } from '../../devices/protocol/device-events';
 
 export const HISTORY_MAX_ENTRIES = 2000;
 export const HISTORY_MAX_AGE_MS = 90 * 86_400_000;
@@ -62,10 +62,13 @@ export function createStatusHistory(dataDir: string, log: { warn(event: string, 
       const prev = last.get(status.role);
       if (prev && prev.state === status.state && prev.code === status.code) return;
       last.set(status.role, { state: status.state, code: status.code });
+      // Params that do not fit the entry (too many, too long) are left out; the change is still kept.
+      const params = status.params && deviceParamsSchema.safeParse(status.params).success ? status.params : undefined;
       const entry = deviceHistoryEntrySchema.safeParse({
         role: status.role,
         state: status.state,
-        message: status.message.slice(0, 200),
+        say: status.say,
+        ...(params ? { params } : {}),
         ...(status.code ? { code: status.code.slice(0, 64) } : {}),
         at: new Date(now()).toISOString(),
       });

@@ -34,6 +34,7 @@ export const DeviceRole = deviceRoleSchema;
 export const DeviceStatus = deviceStatusSchema;
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 export const DeviceErrorJson = deviceErrorSchema;
+export type DeviceErrorJson = z.infer<typeof DeviceErrorJson>;
 export const DeviceHistoryEntry = deviceHistoryEntrySchema;
 export type DeviceHistoryEntry = z.infer<typeof DeviceHistoryEntry>;
 /** A time range for the status history: ISO instants, `from` ≤ `to`. */

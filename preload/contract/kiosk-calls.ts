@@ -117,9 +117,7 @@ const documentId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
  * writes these rows with the ID number and phone left empty.
  */
 export const AUTHORIZATION_KIND = 'authorization-letter';
-export const AGENT_ROW = '受托人（代办员）';
-export const AGENT_ID_ROW = '受托人身份证号';
-export const AGENT_PHONE_ROW = '受托人联系电话';
+export { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW } from './document-rows';
 
 export const kioskCalls = {
   /** Renders the 受理回执 PDF (optionally followed by the filled form) and saves it. */

@@ -3,6 +3,11 @@
  * sync failure): the code and its parameters are looked up in the catalogue (`errors.<code>`), so
  * the text follows the UI language. Handlers that still send their own Chinese `userMessage` are
  * shown as before until their words move here (scripts/eslint-rules/han-literal-pending.mjs).
+ *
+ * Device errors (devices/errors.ts) carry a `variant` param: their words are
+ * `errors.device.<code>.<variant>`, else `errors.device.ANY.<variant>` (one text for any code, e.g.
+ * a failed link), else `errors.device.<code>.any`; device codes such as TIMEOUT or NOT_FOUND are
+ * also other features' codes, hence their own block.
  */
 import type { Composer } from 'vue-i18n';
 
@@ -23,23 +28,52 @@ export function errorLike(e: unknown): ErrorLike | null {
   return { code: o.code, ...(params ? { params } : {}), ...(typeof o.userMessage === 'string' && o.userMessage ? { userMessage: o.userMessage } : {}) };
 }
 
-/** Role codes in `role` / `roles` (comma-separated) become the roles' names. */
-function wordsFor(params: Record<string, string | number>, { t, te }: Words): Record<string, string | number> {
+/** Catalogue keys are plain names: a code or variant with anything else in it is not looked up. */
+const KEY_PART = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Role codes in `role` / `roles` (comma-separated) become the roles' names; a device role code in
+ * `device` becomes the device's name (`device.role.<code>`).
+ */
+export function wordsFor(params: Record<string, string | number>, { t, te }: Words): Record<string, string | number> {
   const roleName = (r: string) => (te(`clerk.roles.${r}`) ? t(`clerk.roles.${r}`) : r);
   const out: Record<string, string | number> = { ...params };
   if (typeof params.role === 'string') out.role = roleName(params.role);
   if (typeof params.roles === 'string') out.roles = params.roles.split(',').filter(Boolean).map(roleName).join(t('errors.or'));
+  if (typeof params.device === 'string') out.device = deviceName(params.device, { t, te });
   return out;
 }
 
+/** A device role's name (`device.role.<role>`), or the code itself when the catalogue has none. */
+export function deviceName(role: string, { t, te }: Words): string {
+  return KEY_PART.test(role) && te(`device.role.${role}`) ? t(`device.role.${role}`) : role;
+}
+
+/** The catalogue key of a device error's words (see the top of this file), or null when it is not one. */
+function deviceErrorKey(code: string, params: Record<string, string | number>, { te }: Words): string | null {
+  const variant = params.variant;
+  if (typeof variant !== 'string' || !KEY_PART.test(variant) || !KEY_PART.test(code)) return null;
+  for (const key of [`errors.device.${code}.${variant}`, `errors.device.ANY.${variant}`, `errors.device.${code}.any`]) if (te(key)) return key;
+  return null;
+}
+
 /**
- * The text for people: the catalogue's `errors.<code>` when it has one, else the handler's own
- * text, else `fallback` (the page's own words for "this did not work"), else a generic line with the code.
+ * The text for people: the catalogue's words for the code (a device error's, else `errors.<code>`)
+ * when it has them, else the handler's own text, else `fallback` (the page's own words for "this did
+ * not work"), else a generic line with the code.
  */
 export function errorText(e: unknown, words: Words, fallback?: string): string {
   const err = errorLike(e);
   if (!err) return fallback ?? words.t('errors.unknown', { code: 'UNKNOWN' });
-  if (words.te(`errors.${err.code}`)) return words.t(`errors.${err.code}`, wordsFor(err.params ?? {}, words));
+  const deviceKey = deviceErrorKey(err.code, err.params ?? {}, words);
+  if (deviceKey) return words.t(deviceKey, wordsFor(err.params ?? {}, words));
+  if (KEY_PART.test(err.code) && err.code !== 'device' && words.te(`errors.${err.code}`)) return words.t(`errors.${err.code}`, wordsFor(err.params ?? {}, words));
   if (err.userMessage) return err.userMessage;
   return fallback ?? words.t('errors.unknown', { code: err.code });
+}
+
+/** A device status's words (`device.status.<say>`, else the device error words of that code), as the clerk devices page and the dashboard show them. */
+export function deviceStatusText(s: { say: string; params?: Record<string, string | number> | undefined }, words: Words): string {
+  if (KEY_PART.test(s.say) && words.te(`device.status.${s.say}`)) return words.t(`device.status.${s.say}`, wordsFor(s.params ?? {}, words));
+  return errorText({ code: s.say, params: { variant: 'any', ...s.params } }, words);
 }

@@ -15,7 +15,9 @@ export const HAN_EXEMPT = [
   // document and receipt templates; legal text of documents
   'main/documents/templates.ts',
   'devices/escpos/templates.ts',
+  'devices/protocol/hall-texts.ts', // what the hall's speaker, LED strip and evaluator say: Chinese only
   'renderer/clerk/letters.ts',
+  'preload/contract/document-rows.ts',
   'sync/server/e-licences/render.ts',
   // reference, seed and example data
   'sync/server/seed/**',

@@ -24,7 +24,7 @@ export const documentCameraRole = defineRole({
   listing: 'when-configured',
   // getUserMedia in the clerk window (renderer/window-devices/document-camera); never audio.
   windowPermissions: [{ permission: 'media', mediaTypes: ['video'], windows: ['clerk'] }],
-  notConfigured: { code: 'NOT_CONFIGURED', message: '未配置高拍仪' },
+  notConfigured: { code: 'NOT_CONFIGURED' },
 });
 
 /** Limits of the capture step (renderer/window-devices/document-camera). */

@@ -36,8 +36,8 @@ export interface RoleEntry<R extends string = string, K extends string = string,
   readonly configSchema: S;
   readonly host: H;
   readonly listing: RoleListing;
-  /** The status when the role is not configured (Chinese for the UI; a stable code). */
-  readonly notConfigured: { readonly code: string; readonly message: string };
+  /** The status code when the role is not configured (its words: the renderer's `device.errors.<code>`, with the role as `device`). */
+  readonly notConfigured: { readonly code: string };
   /** Browser permissions the window-side driver needs (only `host: 'window'` roles may ask). */
   readonly windowPermissions?: H extends 'window' ? readonly WindowPermission[] : never;
   /** Publish the not-configured status when the manager starts (the evaluator: pages switch to on-screen rating). */

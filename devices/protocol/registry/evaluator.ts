@@ -16,6 +16,6 @@ export const evaluatorRole = defineRole({
   host: 'main',
   listing: 'always',
   // Pages fall back to their own rating buttons: say so from the start.
-  notConfigured: { code: 'NO_EVALUATOR_DEVICE', message: '未配置评价器，请使用屏幕评价' },
+  notConfigured: { code: 'NO_EVALUATOR_DEVICE' },
   announceNotConfigured: true,
 });

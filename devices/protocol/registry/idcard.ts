@@ -19,5 +19,5 @@ export const idCardRole = defineRole({
   configSchema: idCardRoleSchema,
   host: 'main',
   listing: 'always',
-  notConfigured: { code: 'NOT_CONFIGURED', message: '未配置身份证阅读器' },
+  notConfigured: { code: 'NOT_CONFIGURED' },
 });

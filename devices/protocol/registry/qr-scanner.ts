@@ -20,5 +20,5 @@ export const qrScannerRole = defineRole({
   host: 'main',
   // Optional hardware (a keyboard-wedge scanner needs no driver): listed only when configured.
   listing: 'when-configured',
-  notConfigured: { code: 'NOT_CONFIGURED', message: '未配置扫码器' },
+  notConfigured: { code: 'NOT_CONFIGURED' },
 });

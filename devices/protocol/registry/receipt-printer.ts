@@ -20,5 +20,5 @@ export const receiptPrinterRole = defineRole({
   configSchema: receiptPrinterRoleSchema,
   host: 'main',
   listing: 'always',
-  notConfigured: { code: 'NOT_CONFIGURED', message: '未配置凭条打印机' },
+  notConfigured: { code: 'NOT_CONFIGURED' },
 });

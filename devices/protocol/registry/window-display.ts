@@ -15,5 +15,5 @@ export const windowDisplayRole = defineRole({
   configSchema: windowDisplayRoleSchema,
   host: 'main',
   listing: 'always',
-  notConfigured: { code: 'NOT_CONFIGURED', message: '未配置窗口屏' },
+  notConfigured: { code: 'NOT_CONFIGURED' },
 });
