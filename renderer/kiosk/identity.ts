@@ -68,7 +68,7 @@ export function identityFromManual(name: string, idNumber: string, now = new Dat
   return { name: name.trim(), idNumber: id, maskedId: maskIdNumber(id), birthDate, age: ageOn(birthDate, now), sex: 'unknown', cardType: 'manual', expired: false, verified: false };
 }
 
-/** Plain words and what to do, for each reader problem (the device's own userMessage comes first). */
+/** Plain words and what to do, for each reader problem (the catalogue's words for the device error's code come first). */
 export function cardProblem(code: string | undefined): { titleKey: string; actionKey: string } {
   switch (code) {
     case 'EXPIRED':

@@ -59,8 +59,8 @@ describe('announce', () => {
 
   it('with no Web Speech at all and no engine in main: an outcome with the reason, no throw', async () => {
     delete g.speechSynthesis;
-    window.terminal = fakeBridge(() => ({ ok: false, error: { code: 'NO_SPEECH_ENGINE', message: 'no speech engine', userMessage: '无语音引擎' } }));
-    expect(await announce('请 A014 号到 1 号窗口办理')).toEqual({ via: 'none', error: 'NO_SPEECH_ENGINE', message: '无语音引擎' });
+    window.terminal = fakeBridge(() => ({ ok: false, error: { code: 'NO_SPEECH_ENGINE', message: 'no speech engine', params: { device: 'speech', variant: 'any' } } }));
+    expect(await announce('请 A014 号到 1 号窗口办理')).toEqual({ via: 'none', error: 'NO_SPEECH_ENGINE', params: { device: 'speech', variant: 'any' } });
     expect(document.documentElement.dataset.announceVia).toBe('none:NO_SPEECH_ENGINE');
   });
 });

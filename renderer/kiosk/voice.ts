@@ -33,7 +33,7 @@ export function speak(key: string, text: string): void {
 }
 
 /** How an announcement went out: the page's own zh voice, main's offline engine, or not at all (`error` says why). */
-export type AnnounceOutcome = { via: 'web-speech' } | { via: 'main'; engine: string } | { via: 'none'; error: string; message?: string };
+export type AnnounceOutcome = { via: 'web-speech' } | { via: 'main'; engine: string } | { via: 'none'; error: string; params?: Record<string, string | number> };
 
 /** The page's Chinese Web Speech voice, waiting briefly for `voiceschanged` (voices load late). */
 async function chineseVoice(waitMs: number): Promise<SpeechSynthesisVoice | null> {
@@ -84,7 +84,8 @@ export async function announce(text: string, options: { repeat?: number; voiceWa
     return record({ via: 'main', engine: r.engine });
   } catch (error) {
     const e = error instanceof BridgeError ? error : null;
-    return record({ via: 'none', error: e?.code ?? 'UNKNOWN', ...(e?.userMessage ? { message: e.userMessage } : {}) });
+    // The code and its parameters: a page that shows why renders them with errorText (renderer/i18n/errors.ts).
+    return record({ via: 'none', error: e?.code ?? 'UNKNOWN', ...(e?.params ? { params: e.params } : {}) });
   }
 }
 
