@@ -85,6 +85,8 @@ export interface TerminalOptions {
   collections?: readonly CollectionName[];
   /** Schema validation of every local write (default true, as in tests; the app runs without: bench/sync-client.bench.ts). */
   validate?: boolean;
+  /** `platform.recentDays` of the terminal's configuration (the bounded initial sync; default the config's). */
+  recentDays?: number;
 }
 
 export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzTerminal> {
@@ -99,7 +101,7 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
   async function open() {
     const log = createLogger({ level: 'error', stderr: false, sink: () => undefined });
     const hub = createEventHub(log);
-    const config = TerminalConfig.parse({ role: 'clerk', platform: { url: options.platformUrl, enrollCode } });
+    const config = TerminalConfig.parse({ role: 'clerk', platform: { url: options.platformUrl, enrollCode, ...(options.recentDays ? { recentDays: options.recentDays } : {}) } });
     const feature = createSyncFeature({ config, log, events: hub, dataDir, host: 'browser' }, {
       backoff: { baseMs: options.backoffMs ?? 100, maxMs: 1000 },
       timeoutMs: 5000,
