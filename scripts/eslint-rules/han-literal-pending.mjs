@@ -72,12 +72,5 @@ export const HAN_PENDING = [
   'sync/protocol/station-time.ts', // 3
   'sync/protocol/time-limit.ts', // 7
   'sync/protocol/tongban.ts', // 12
-  'sync/server/backoffice/admin-routes.ts', // 1
-  'sync/server/backoffice/decisions.ts', // 1
-  'sync/server/backoffice/queries.ts', // 1
-  'sync/server/backoffice/routes.ts', // 4
-  'sync/server/cli.ts', // 2
-  'sync/server/identity/routes.ts', // 1
   'sync/server/rules.ts', // 6
-  'sync/server/seal-authority.ts', // 1
 ];

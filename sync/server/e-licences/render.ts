@@ -57,3 +57,12 @@ export async function renderLicencePdf(s: LicenceSheet): Promise<Uint8Array> {
   page.drawText('本文件由参考平台电子证照库生成，仅供演示', { x: 30, y: 26, size: 9, font: f, color: rgb(0.5, 0.5, 0.5) });
   return doc.save({ useObjectStreams: false });
 }
+
+// Document words of the platform (Chinese only, like the sheet above): the platform puts them on
+// or beside documents it issues, and this is their one place in the platform's code.
+
+/** The seal's name under the star (the reference setup's one kind of seal; sync/server/seal-authority.ts). */
+export const DEFAULT_SEAL_NAME = '便民服务专用章';
+
+/** The file name an officer's download of a signed authorization letter carries (sync/server/backoffice/queries.ts). */
+export const AUTHORIZATION_LETTER_FILE_NAME = '授权委托书.pdf';
