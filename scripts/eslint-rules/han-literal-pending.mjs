@@ -58,19 +58,13 @@ export const HAN_PENDING = [
   'renderer/clerk/pages/NewCasePage.vue', // 2
   'renderer/db/replication.ts', // 19
   'renderer/db/schemas.ts', // 4
-  'renderer/forms/dates.ts', // 3
-  'renderer/forms/model.ts', // 3
   'renderer/kiosk/evaluation.ts', // 10
   'renderer/licences/materials.ts', // 1
   'renderer/queue/calls.ts', // 6
   'sync/client/errors.ts', // 12
   'sync/client/refused-fields.ts', // 2
-  'sync/protocol/documents.ts', // 10
-  'sync/protocol/e-licences.ts', // 16
-  'sync/protocol/forms/validate.ts', // 40
   'sync/protocol/id-qr.ts', // 6
   'sync/protocol/station-time.ts', // 3
-  'sync/protocol/time-limit.ts', // 7
   'sync/protocol/tongban.ts', // 12
   'sync/server/rules.ts', // 6
 ];
