@@ -56,7 +56,6 @@ export const HAN_PENDING = [
   'renderer/clerk/materials.ts', // 6
   'renderer/clerk/pages/CasesPage.vue', // 1
   'renderer/clerk/pages/NewCasePage.vue', // 2
-  'renderer/db/replication.ts', // 19
   'renderer/db/schemas.ts', // 4
   'renderer/kiosk/evaluation.ts', // 10
   'renderer/licences/materials.ts', // 1
