@@ -64,6 +64,5 @@ export const HAN_PENDING = [
   'sync/client/refused-fields.ts', // 2
   'sync/protocol/id-qr.ts', // 6
   'sync/protocol/station-time.ts', // 3
-  'sync/protocol/tongban.ts', // 12
   'sync/server/rules.ts', // 6
 ];

@@ -14,6 +14,7 @@ import {
   tongbanProblem,
   type ApplicationDoc,
   type ServiceItemTongban,
+  type TongbanProblem,
   type CollectionName,
   type FieldError,
   type FormIssue,
@@ -240,5 +241,27 @@ function checkTongban(current: ApplicationDoc | null, next: ApplicationDoc, look
   if (!next.tongban) return null;
   if (!lookup) return reject('TONGBAN_INVALID', 'this platform cannot check tongban (no division registry)', { userMessage: '平台暂不能核验异地通办办理地，请联系平台管理员。' });
   const problem = tongbanProblem(next.tongban, lookup.item(next.serviceItemCode), lookup.stationDivision(next.stationId), (c) => lookup.knownDivision(c));
-  return problem ? reject('TONGBAN_INVALID', problem.message, { userMessage: problem.userMessage }) : null;
+  return problem ? reject('TONGBAN_INVALID', problem.message, { userMessage: zhTongbanProblem(problem) }) : null;
+}
+
+/** The Chinese of a TONGBAN_INVALID refusal as terminals read it today (`userMessage`; see the FORM_INVALID words above). */
+export function zhTongbanProblem(p: Pick<TongbanProblem, 'reason' | 'divisionCode'>): string {
+  switch (p.reason) {
+    case 'UNKNOWN_DIVISION':
+      return `办理地的行政区划代码（${p.divisionCode}）不存在，无法转办。请重新选择办理地。`;
+    case 'UNKNOWN_ITEM':
+      return '平台没有该事项，无法转办。请更新事项目录后重新选择。';
+    case 'NOT_TONGBAN':
+      return '该事项不支持异地通办，请在户籍（或参保）所在地办理。';
+    case 'DIVISION_NOT_LISTED':
+      return `所选办理地（${p.divisionCode}）不受理该事项的异地通办。请重新选择办理地。`;
+    case 'STATION_NO_DIVISION':
+      return '本站点未配置行政区划，无法转办。请联系平台管理员。';
+    case 'OWN_COUNTY':
+      return '所选办理地就是本地，请按本地事项办理。';
+    case 'PROVINCE_ONLY':
+      return '该事项仅支持省内通办，所选办理地在外省。';
+    case 'SCOPE_MISMATCH':
+      return '通办类型与办理地不符（省内/跨省），请重新选择办理地。';
+  }
 }
