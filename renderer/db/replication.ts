@@ -21,6 +21,7 @@ import { toLocal, toProtocol } from './modifiers';
 import { quarantine, releaseAccepted } from './quarantine';
 import { sameState } from '../../sync/client/ownership';
 import { log } from '../shared/log';
+import { i18n } from '../i18n';
 
 const withoutMeta = (d: Doc): Doc => {
   const { _meta: _m, _rev: _r, _attachments: _a, ...rest } = d;
@@ -247,7 +248,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
           const r = await bridge.pull({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
           if (name === 'applications' && lookups.length) r.documents = await withLookups(r.documents);
           notePulled(name, checkpoint ?? null, r.documents);
-          if (r.skipped > 0) setError('BAD_RESPONSE', `平台发来 ${r.skipped} 条无法识别的${label(name)}数据，已忽略；如持续出现，请联系平台运维。`);
+          if (r.skipped > 0) setError('BAD_RESPONSE', i18n.global.t('platform.skipped', { n: r.skipped, collection: i18n.global.t(`platform.collections.${name}`) }));
           return { documents: r.documents as never[], checkpoint: r.checkpoint };
         },
       },
@@ -501,37 +502,11 @@ async function upCheckpoint(st: RxReplicationState<Doc, Checkpoint>): Promise<{ 
   return (await getLastCheckpointDoc(internal, 'up')) as { id: string; lwt: number } | undefined;
 }
 
-const LABELS: Record<CollectionName, string> = {
-  service_items: '事项',
-  form_schemas: '表单',
-  applications: '申请',
-  queue_tickets: '排队号',
-  evaluations: '评价',
-  audit_events: '审计',
-  staff: '人员',
-  station_config: '站点配置',
-};
-const label = (c: CollectionName) => LABELS[c];
+/** The bridge error codes with their own words (`platform.replication.<code>`); any other code reads as `failed`. */
+const REPLICATION_WORDS = ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED', 'UPGRADE_REQUIRED', 'BAD_RESPONSE', 'BRIDGE_UNAVAILABLE', 'TIMEOUT_BRIDGE'] as const;
 
-/** Chinese, actionable messages for bridge error codes (mirrors sync/client/errors.ts). */
+/** Actionable words, in the UI language, for a bridge error code of a replication cycle (mirrors sync/client/errors.ts). */
 export function messageFor(code: string | undefined): string {
-  switch (code) {
-    case 'OFFLINE':
-      return '无法连接政务服务平台，当前离线办理。数据保存在本机，网络恢复后自动上传。';
-    case 'TIMEOUT':
-      return '平台响应超时，稍后自动重试。';
-    case 'UNAUTHORIZED':
-      return '终端凭证已失效，请联系平台管理员重新注册终端。数据暂存本机。';
-    case 'NOT_ENROLLED':
-      return '终端尚未注册到平台，数据暂存本机。请配置平台地址和注册码。';
-    case 'UPGRADE_REQUIRED':
-      return '平台要求升级终端软件，请联系运维。数据暂存本机。';
-    case 'BAD_RESPONSE':
-      return '平台返回的数据无法识别，稍后自动重试；如持续出现，请联系平台运维。';
-    case 'BRIDGE_UNAVAILABLE':
-    case 'TIMEOUT_BRIDGE':
-      return '终端后台服务未响应，请重启终端程序。';
-    default:
-      return '同步暂时失败，稍后自动重试；数据保存在本机，不会丢失。';
-  }
+  const known = (REPLICATION_WORDS as readonly string[]).includes(code ?? '');
+  return i18n.global.t(`platform.replication.${known ? code : 'failed'}`);
 }

@@ -1,4 +1,4 @@
-/** Calendar dates of forms: parts, ranges and the Chinese reading (the kiosk date picker, the renderer) (pure, no Date objects: no time zone can leak in). */
+/** Calendar dates of forms: parts, ranges and the reading for people (words: the caller's `t`) (the kiosk date picker, the renderer) (pure, no Date objects: no time zone can leak in). */
 
 export interface YMD {
   year: number;
@@ -31,8 +31,8 @@ export function clampDate(d: YMD, lo: YMD, hi: YMD): YMD {
   return { ...d };
 }
 
-/** `YYYY-MM-DD` as a resident reads it: 1940年10月01日; anything that is not a date stays as it is. */
-export function formatDateZh(v: string): string {
+/** `YYYY-MM-DD` as a resident reads it (`forms.date`: 1940年10月01日 in zh-CN); anything that is not a date stays as it is. */
+export function formatDate(v: string, t: (key: string, params: Record<string, string>) => string): string {
   const d = parseIsoDate(v);
-  return d ? `${d.year}年${String(d.month).padStart(2, '0')}月${String(d.day).padStart(2, '0')}日` : v;
+  return d ? t('forms.date', { year: String(d.year), month: String(d.month).padStart(2, '0'), day: String(d.day).padStart(2, '0') }) : v;
 }

@@ -3,9 +3,13 @@ import { createValidator } from './validate';
 import { createValidator as sharedValidator } from '../../sync/protocol/forms/validate';
 import { EXAMPLE_FORM_SCHEMA, EXAMPLE_ID_NUMBER } from '../../sync/protocol/forms/example-form';
 import { FormModel, coerce, prefillFromCard, type UiElement } from './model';
+import { fieldIssueText } from './issues';
+import { i18n } from '../i18n';
 // Test only: the platform's seeded demo forms and their sample data (pure modules, no Node).
 // eslint-disable-next-line no-restricted-imports
 import { demoFormSamples } from '../../sync/server/seed/catalog';
+
+const words = { t: (k: string, p: Record<string, string | number>) => i18n.global.t(k, p), te: (k: string) => i18n.global.te(k) };
 
 const schema = EXAMPLE_FORM_SCHEMA;
 const ctl = (k: string) => ({ type: 'Control', scope: `#/properties/${k}` });
@@ -41,7 +45,8 @@ describe('form model', () => {
   it('validates one step at a time', () => {
     const data = { applicantName: '张三', idNumber: GOOD_ID, phone: '13800138000' };
     expect(model.stepErrors(model.steps[0]!, data)).toEqual([]);
-    expect(model.stepErrors(model.steps[1]!, data).map((e) => e.message)).toEqual(['请填写参保人类别']);
+    expect(model.stepErrors(model.steps[1]!, data).map((e) => [e.code, e.params])).toEqual([['required', { name: '参保人类别' }]]);
+    expect(model.stepErrors(model.steps[1]!, data).map((e) => fieldIssueText(e, words))).toEqual(['请填写参保人类别']);
   });
   it('prefills from the ID card without overwriting typed values', () => {
     const { data, filled } = prefillFromCard(model, { applicantName: '' }, { name: '张三', idNumber: GOOD_ID });
@@ -55,6 +60,17 @@ describe('form model', () => {
     const rows = model.reviewRows({ applicantName: '张三', byAgent: false, familySize: 3 });
     expect(rows.map((r) => r.step)).toEqual(['申请人', '申请内容', '其他信息']);
     expect(rows[2]!.rows[0]).toMatchObject({ label: '委托他人代办（帮代办）', value: '否' });
+  });
+  it('names the step of loose controls and yes/no in the UI language (catalogue forms.otherStep, forms.yes / forms.no)', () => {
+    i18n.global.locale.value = 'en-US';
+    try {
+      const en = new FormModel('参保登记申请表', schema, ui);
+      const rows = en.reviewRows({ applicantName: '张三', byAgent: true, agentName: '李四' });
+      expect(rows.map((r) => r.step)).toContain('Other information');
+      expect(rows.flatMap((r) => r.rows).find((r) => r.key === 'byAgent')).toMatchObject({ value: 'Yes' });
+    } finally {
+      i18n.global.locale.value = 'zh-CN';
+    }
   });
 });
 
@@ -74,6 +90,8 @@ describe('one validator for the terminal and the platform', () => {
   it('gives the same Chinese message the platform sends for a bad check digit', () => {
     const { form, data } = demoFormSamples().find((x) => x.form.id === 'MZ06@1')!;
     const model = new FormModel(form.title, form.jsonSchema, form.uiSchema as unknown as UiElement);
-    expect(model.errors({ ...data, idNumber: '360121194010010025' })).toEqual([{ path: 'idNumber', keyword: 'pattern', message: '身份证号校验位不正确，请核对后重新输入' }]);
+    const errors = model.errors({ ...data, idNumber: '360121194010010025' });
+    expect(errors).toEqual([{ path: 'idNumber', keyword: 'pattern', code: 'idChecksum', params: { name: '身份证号' }, message: '身份证号 has a wrong check digit' }]);
+    expect(fieldIssueText(errors[0]!, words)).toBe('身份证号校验位不正确，请核对后重新输入');
   });
 });

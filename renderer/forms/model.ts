@@ -4,6 +4,7 @@
  * `options.multi`) → steps of controls; visibility from rules; prefill from the ID card; per-step
  * validation with the shared validator; review rows and the printable form sections.
  */
+import { i18n } from '../i18n';
 import { createValidator, matchesSchema, type FieldError, type JsonSchema, type Validator } from '../../sync/protocol/forms/validate';
 
 export interface UiRule {
@@ -131,7 +132,7 @@ export class FormModel {
       } else {
         // Consecutive loose controls share one step (e.g. a checkbox that opens the next group).
         if (!loose) {
-          loose = { title: steps.length ? '其他信息' : title, controls: [], rules: [] };
+          loose = { title: steps.length ? i18n.global.t('forms.otherStep') : title, controls: [], rules: [] };
           steps.push(loose);
         }
         collect(el, [], loose.controls);
@@ -204,7 +205,7 @@ export class FormModel {
 }
 
 export function formatValue(c: FormControl, v: unknown): string {
-  if (c.kind === 'boolean') return v === true ? '是' : '否';
+  if (c.kind === 'boolean') return i18n.global.t(v === true ? 'forms.yes' : 'forms.no');
   return v === undefined || v === null ? '' : String(v);
 }
 

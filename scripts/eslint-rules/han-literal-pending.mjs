@@ -19,28 +19,13 @@ export const HAN_PENDING = [
   'renderer/clerk/materials.ts', // 6
   'renderer/clerk/pages/CasesPage.vue', // 1
   'renderer/clerk/pages/NewCasePage.vue', // 2
-  'renderer/db/replication.ts', // 19
   'renderer/db/schemas.ts', // 4
-  'renderer/forms/dates.ts', // 3
-  'renderer/forms/model.ts', // 3
   'renderer/kiosk/evaluation.ts', // 10
   'renderer/licences/materials.ts', // 1
   'renderer/queue/calls.ts', // 6
   'sync/client/errors.ts', // 12
   'sync/client/refused-fields.ts', // 2
-  'sync/protocol/documents.ts', // 10
-  'sync/protocol/e-licences.ts', // 16
-  'sync/protocol/forms/validate.ts', // 40
   'sync/protocol/id-qr.ts', // 6
   'sync/protocol/station-time.ts', // 3
-  'sync/protocol/time-limit.ts', // 7
-  'sync/protocol/tongban.ts', // 12
-  'sync/server/backoffice/admin-routes.ts', // 1
-  'sync/server/backoffice/decisions.ts', // 1
-  'sync/server/backoffice/queries.ts', // 1
-  'sync/server/backoffice/routes.ts', // 4
-  'sync/server/cli.ts', // 2
-  'sync/server/identity/routes.ts', // 1
   'sync/server/rules.ts', // 6
-  'sync/server/seal-authority.ts', // 1
 ];

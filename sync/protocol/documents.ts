@@ -269,19 +269,6 @@ export type QueueTicketDoc = z.infer<typeof queueTicketDoc>;
 
 // ---------------------------------------------------------------- evaluations (up; 好差评)
 
-export const EVALUATION_INDICATORS = [
-  '办事流程',
-  '办事材料',
-  '服务效率',
-  '跑动次数',
-  '服务收费',
-  '服务态度',
-  '服务水平',
-  '办事指南精确度',
-  '办事便捷度',
-  '平台操作性',
-] as const;
-
 export const evaluationDoc = z
   .strictObject({
     ...baseDocumentShape,

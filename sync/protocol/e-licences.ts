@@ -7,29 +7,19 @@ import { docId, isoTimestamp, sha256Hex, shortText, uuidV7 } from './common';
 /**
  * The licence types the reference platform knows. Codes are ours (pinyin initials of the name); an
  * integrator's adapter maps them to the province's catalogue codes (sync/server/e-licences/adapter.ts).
+ * Their names (the `typeName` of a lookup) are the platform's: sync/server/e-licences/render.ts.
  */
-export const LICENCE_TYPES = [
-  { code: 'JMSFZ', name: '居民身份证', issuerKind: '公安机关' },
-  { code: 'HKB', name: '户口簿', issuerKind: '公安机关' },
-  { code: 'JHZ', name: '结婚证', issuerKind: '民政部门' },
-  { code: 'CSYXZM', name: '出生医学证明', issuerKind: '助产机构（卫生健康部门）' },
-  { code: 'CJRZ', name: '残疾人证', issuerKind: '残疾人联合会' },
-  { code: 'SBK', name: '社会保障卡', issuerKind: '人力资源和社会保障部门' },
-  { code: 'BDCQZS', name: '不动产权证书', issuerKind: '不动产登记机构' },
-  { code: 'YYZZ', name: '营业执照', issuerKind: '市场监督管理部门' },
-] as const;
-export type LicenceTypeCode = (typeof LICENCE_TYPES)[number]['code'];
-export const LICENCE_TYPE_CODES = LICENCE_TYPES.map((t) => t.code) as unknown as readonly [LicenceTypeCode, ...LicenceTypeCode[]];
+export const LICENCE_TYPE_CODES = ['JMSFZ', 'HKB', 'JHZ', 'CSYXZM', 'CJRZ', 'SBK', 'BDCQZS', 'YYZZ'] as const;
+export type LicenceTypeCode = (typeof LICENCE_TYPE_CODES)[number];
 export const licenceTypeCode = z.enum(LICENCE_TYPE_CODES);
 export const isLicenceTypeCode = (v: unknown): v is LicenceTypeCode => typeof v === 'string' && (LICENCE_TYPE_CODES as readonly string[]).includes(v);
-export const licenceTypeName = (code: string): string => LICENCE_TYPES.find((t) => t.code === code)?.name ?? code;
 
 /** A licence file is at most this large (the rendered image or PDF the platform hands out). */
 export const MAX_LICENCE_FILE_BYTES = 4 * 1024 * 1024;
 export const LICENCE_FILE_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
 export const licenceFileType = z.enum(LICENCE_FILE_TYPES);
 /** At most this many licence types in one lookup (a service item has few materials). */
-export const MAX_LOOKUP_TYPES = LICENCE_TYPES.length;
+export const MAX_LOOKUP_TYPES = LICENCE_TYPE_CODES.length;
 /** A lookup's consent lets the same terminal fetch the files for this long. */
 export const CONSENT_VALID_MS = 2 * 3_600_000;
 

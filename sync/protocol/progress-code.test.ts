@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProgressUrlTemplate, parseProgressCode, progressCode } from './progress-code';
-import { timeLimitText } from './time-limit';
+import { timeLimitWords } from './time-limit';
 
 const ID = '019a1b2c-3d4e-7f00-8a00-0123456789ab';
 
@@ -49,13 +49,17 @@ describe('受理回执 QR: progress URL or TT1', () => {
 });
 
 describe('承诺时限 from the service guide', () => {
+  // The words: renderer/shared/time-limit.test.ts reads these in zh-CN as before.
   it('is the real limit, never 即办 for a stated deadline', () => {
-    expect(timeLimitText({ legalDays: null, promisedDays: 20 })).toBe('20个工作日');
-    expect(timeLimitText({ legalDays: null, promisedDays: 0 })).toBe('即办');
-    expect(timeLimitText({ legalDays: 30, promisedDays: null })).toBe('法定30日');
-    expect(timeLimitText({ legalDays: null, promisedDays: null, note: '例：每年3月31日前申报' })).toBe('每年3月31日前申报');
-    expect(timeLimitText({ legalDays: null, promisedDays: null })).toBe('以窗口告知为准');
-    expect(timeLimitText(null)).toBe('以窗口告知为准');
-    expect(timeLimitText({ legalDays: null, promisedDays: null, note: '长'.repeat(100) }).length).toBe(60);
+    expect(timeLimitWords({ legalDays: null, promisedDays: 20 })).toEqual({ key: 'promised', days: 20 });
+    expect(timeLimitWords({ legalDays: null, promisedDays: 0 })).toEqual({ key: 'instant' });
+    expect(timeLimitWords({ legalDays: 30, promisedDays: null })).toEqual({ key: 'legal', days: 30 });
+    expect(timeLimitWords({ legalDays: 0, promisedDays: null })).toEqual({ key: 'instant' });
+    expect(timeLimitWords({ legalDays: null, promisedDays: null, note: '例：每年3月31日前申报' })).toEqual({ key: 'note', note: '每年3月31日前申报' });
+    expect(timeLimitWords({ legalDays: null, promisedDays: null })).toEqual({ key: 'unknown' });
+    expect(timeLimitWords({ legalDays: null, promisedDays: null, note: '  ' })).toEqual({ key: 'unknown' });
+    expect(timeLimitWords(null)).toEqual({ key: 'unknown' });
+    const long = timeLimitWords({ legalDays: null, promisedDays: null, note: '长'.repeat(100) });
+    expect(long.key === 'note' && long.note.length).toBe(60);
   });
 });

@@ -74,10 +74,13 @@ export function tongbanTargets(item: { tongban?: ServiceItemTongban | undefined 
   return t.divisions.filter((d) => d.code !== countyOf(stationDivision) && (t.scope === 'cross_province' || provinceOf(d.code) === provinceOf(stationDivision)));
 }
 
-/** Why an application's 通办 choice is refused, in English (logs, APIs) and Chinese (the terminal). */
+/** Why an application's 通办 choice is refused: the reason's code (the words for people are the caller's), its division, English for logs and APIs. */
+export type TongbanReason = 'UNKNOWN_DIVISION' | 'UNKNOWN_ITEM' | 'NOT_TONGBAN' | 'DIVISION_NOT_LISTED' | 'STATION_NO_DIVISION' | 'OWN_COUNTY' | 'PROVINCE_ONLY' | 'SCOPE_MISMATCH';
 export interface TongbanProblem {
+  reason: TongbanReason;
+  /** The chosen division code (a 6-digit code of the registry, or what the application said). */
+  divisionCode: string;
   message: string;
-  userMessage: string;
 }
 
 /**
@@ -93,26 +96,26 @@ export function tongbanProblem(
 ): TongbanProblem | null {
   const code = choice.divisionCode;
   if (!knownDivision(code)) {
-    return { message: `unknown administrative division code ${code}`, userMessage: `办理地的行政区划代码（${code}）不存在，无法转办。请重新选择办理地。` };
+    return { reason: 'UNKNOWN_DIVISION', divisionCode: code, message: `unknown administrative division code ${code}` };
   }
-  if (!item) return { message: 'the service item is unknown to the platform', userMessage: '平台没有该事项，无法转办。请更新事项目录后重新选择。' };
+  if (!item) return { reason: 'UNKNOWN_ITEM', divisionCode: code, message: 'the service item is unknown to the platform' };
   if (!isTongbanItem(item)) {
-    return { message: `the service item ${item.code} is not offered for cross-region handling (通办)`, userMessage: '该事项不支持异地通办，请在户籍（或参保）所在地办理。' };
+    return { reason: 'NOT_TONGBAN', divisionCode: code, message: `the service item ${item.code} is not offered for cross-region handling` };
   }
   const listed = item.tongban!.divisions.find((d) => d.code === code);
   if (!listed) {
-    return { message: `the division ${code} does not accept the service item ${item.code}`, userMessage: `所选办理地（${code}）不受理该事项的异地通办。请重新选择办理地。` };
+    return { reason: 'DIVISION_NOT_LISTED', divisionCode: code, message: `the division ${code} does not accept the service item ${item.code}` };
   }
-  if (!stationDivision) return { message: 'the station has no division code', userMessage: '本站点未配置行政区划，无法转办。请联系平台管理员。' };
+  if (!stationDivision) return { reason: 'STATION_NO_DIVISION', divisionCode: code, message: 'the station has no division code' };
   if (countyOf(stationDivision) === code) {
-    return { message: `the division ${code} is the station's own county: file it as a local application`, userMessage: '所选办理地就是本地，请按本地事项办理。' };
+    return { reason: 'OWN_COUNTY', divisionCode: code, message: `the division ${code} is the station's own county: file it as a local application` };
   }
   const scope = tongbanScopeBetween(stationDivision, code);
   if (scope === 'cross_province' && item.tongban!.scope !== 'cross_province') {
-    return { message: `the service item ${item.code} is handled across provinces (跨省通办) nowhere; ${code} is in another province`, userMessage: '该事项仅支持省内通办，所选办理地在外省。' };
+    return { reason: 'PROVINCE_ONLY', divisionCode: code, message: `the service item ${item.code} is handled across provinces nowhere; ${code} is in another province` };
   }
   if (scope !== choice.scope) {
-    return { message: `tongban.scope is ${choice.scope} but ${code} is ${scope === 'province' ? 'in' : 'outside'} the station's province`, userMessage: '通办类型与办理地不符（省内/跨省），请重新选择办理地。' };
+    return { reason: 'SCOPE_MISMATCH', divisionCode: code, message: `tongban.scope is ${choice.scope} but ${code} is ${scope === 'province' ? 'in' : 'outside'} the station's province` };
   }
   return null;
 }

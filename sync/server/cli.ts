@@ -52,19 +52,19 @@ const USAGE = `usage: npm run platform -- <command> [options]
   seed --demo | --synthetic N
   enroll-code --station <id> [--ttl MINUTES]
   officer add --id LOGIN --name NAME --roles admin[,acceptor,approver] [--divisions 440305[,…]]
-      a back-office officer (the first 管理员 of a new platform); the password is read from env
+      a back-office officer (the first admin of a new platform); the password is read from env
       OFFICER_PASSWORD or the first line of stdin, never from the command line
   officer list | officer reset-password --id LOGIN | officer disable --id LOGIN | officer enable --id LOGIN
   verify-seal <sealed.pdf> | --qr TEXT [--root HEX | --url URL]
-      verifies a document's 电子印章 offline (digest, SM2 signature, certificate chain to this platform's
+      verifies a document's electronic seal offline (digest, SM2 signature, certificate chain to this platform's
       seal root, validity at signing time, station); the root comes from the database, from a running
       platform (--url, no token needed) or --root; exit 0 valid, 1 not valid, 2 could not check
-  issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date YYYY-MM-DD] [--address TEXT] [--nation 汉] [--ttl SECONDS] [--draw]
+  issue-id-qr --name NAME --id-number ID [--sex male|female] [--birth-date YYYY-MM-DD] [--address TEXT] [--nation NAME] [--ttl SECONDS] [--draw]
       an electronic ID QR code for a resident, as the province's phone app would show it (reference
       issuer; sync/README.md, ID QR codes): the code on stdout, its expiry on stderr, --draw draws it on stderr
   list [--status STATUS] [--station ID]
-  ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "补正1；补正2"] [--due YYYY-MM-DD]
-      [--field PATH]... [--material CODE]... (补正: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
+  ${BACK_OFFICE_ACTIONS.join('|')} <application-id> [--reasons "reason 1;reason 2"] [--due YYYY-MM-DD]
+      [--field PATH]... [--material CODE]... (supplement: form fields / material codes to correct, repeatable) [--reason TEXT] [--note TEXT] [--actor ID]
 serve: --limits FILE  rate limits and partial-upload quota, JSON (sync/README.md §1; SECURITY.md)
        env PLATFORM_METRICS_TOKEN  a scrape-only token for GET /api/v1/metrics (the admin token works too)
        a generated admin token is written to <data dir>/admin-token (0600), never printed: ADMIN_TOKEN_FILE <path>

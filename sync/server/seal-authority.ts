@@ -25,6 +25,7 @@ import {
   type SealIssue,
   type SealRequest,
 } from '../protocol/seal';
+import { DEFAULT_SEAL_NAME } from './e-licences/render';
 
 /** Who gets a certificate: a terminal (or a hub's terminal) of a station. */
 export interface SealSubject {
@@ -39,8 +40,8 @@ export interface SealIssuer {
   rootPublicKey(): Promise<string | null>;
 }
 
-/** The seal's name under the star (the reference setup's one kind of seal). */
-export const DEFAULT_SEAL_NAME = '便民服务专用章';
+/** The seal's name under the star: a document word, kept with the platform's other document words. */
+export { DEFAULT_SEAL_NAME };
 
 export interface SealAuthorityOptions {
   /** How long a certificate is valid (days, default 730). */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, h, nextTick, ref, type App } from 'vue';
 import { i18n } from '../../i18n';
 import DatePicker from './DatePicker.vue';
-import { clampDate, daysInMonth, formatDateZh, parseIsoDate } from '../../forms/dates';
+import { clampDate, daysInMonth, formatDate, parseIsoDate } from '../../forms/dates';
 
 let app: App | null = null;
 afterEach(() => {
@@ -93,7 +93,10 @@ describe('calendar helpers', () => {
     expect(daysInMonth(2000, 2)).toBe(29);
     expect(daysInMonth(2026, 4)).toBe(30);
     expect(clampDate({ year: 2030, month: 1, day: 1 }, { year: 1900, month: 1, day: 1 }, { year: 2026, month: 12, day: 5 })).toEqual({ year: 2026, month: 12, day: 5 });
-    expect(formatDateZh('1940-10-01')).toBe('1940年10月01日');
-    expect(formatDateZh('not a date')).toBe('not a date');
+    const zh = (key: string, params: Record<string, string>) => i18n.global.t(key, params, { locale: 'zh-CN' });
+    const en = (key: string, params: Record<string, string>) => i18n.global.t(key, params, { locale: 'en-US' });
+    expect(formatDate('1940-10-01', zh)).toBe('1940年10月01日');
+    expect(formatDate('1940-10-01', en)).toBe('1940-10-01');
+    expect(formatDate('not a date', zh)).toBe('not a date');
   });
 });

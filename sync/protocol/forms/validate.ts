@@ -30,9 +30,50 @@ export interface FieldError {
   path: string;
   /** The JSON Schema keyword that failed. */
   keyword: string;
-  /** Chinese message for people. */
+  /** English, for logs and APIs (no values). */
   message: string;
+  /** What is wrong, for people: the catalogue's `forms.issue.<code>` renders it with `params`. */
+  code: FieldIssueCode;
+  /**
+   * The words' parameters: `name` (the field's title from the form schema; '' when it has none),
+   * `limit` (a length, count or number bound), `min`/`max` (digits), `type` (a JSON type name),
+   * `value` (a `const`), `key` (an unexpected member, shortened).
+   */
+  params: FieldIssueParams;
 }
+
+/** The kinds of problem the validator names (keys of the catalogue's `forms.issue`). */
+export const FIELD_ISSUE_CODES = [
+  'const', 'enum', 'type', 'required', 'minLength', 'maxLength', 'email', 'date', 'idNumber', 'idPattern', 'phone', 'digits', 'pattern', 'idChecksum',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'additionalProperties',
+] as const;
+export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
+export type FieldIssueParams = Record<string, string | number>;
+
+/** English for each code (logs and APIs); `{name}` and the other parameters as in `params`. */
+const ENGLISH: Record<FieldIssueCode, (p: FieldIssueParams) => string> = {
+  const: (p) => `${p.name} must be "${p.value}"`,
+  enum: (p) => `${p.name}: choose one of the options`,
+  type: (p) => `${p.name} must be of type ${p.type}`,
+  required: (p) => `${p.name} is required`,
+  minLength: (p) => `${p.name} needs at least ${p.limit} characters`,
+  maxLength: (p) => `${p.name} allows at most ${p.limit} characters`,
+  email: (p) => `${p.name} is not a valid e-mail address`,
+  date: (p) => `${p.name} is not a valid date`,
+  idNumber: (p) => `${p.name} is not a valid ID number`,
+  idPattern: (p) => `${p.name} must be an 18-character ID number`,
+  phone: (p) => `${p.name} must be an 11-digit mobile number`,
+  digits: (p) => `${p.name} must be ${p.min} to ${p.max} digits`,
+  pattern: (p) => `${p.name} has the wrong format`,
+  idChecksum: (p) => `${p.name} has a wrong check digit`,
+  minimum: (p) => `${p.name} must be at least ${p.limit}`,
+  maximum: (p) => `${p.name} must be at most ${p.limit}`,
+  exclusiveMinimum: (p) => `${p.name} must be greater than ${p.limit}`,
+  exclusiveMaximum: (p) => `${p.name} must be less than ${p.limit}`,
+  minItems: (p) => `${p.name} needs at least ${p.limit} items`,
+  maxItems: (p) => `${p.name} allows at most ${p.limit} items`,
+  additionalProperties: (p) => `"${p.key}" is not expected`,
+};
 
 /** At most this many issues travel in one answer (the platform's rejection, logs). */
 export const MAX_FORM_ISSUES = 20;
@@ -76,8 +117,6 @@ const clip = (k: string, max = 40): string => ([...k].length > max ? `${[...k].s
 
 const looksLikeIdPattern = (p: string) => p.includes('(18|19|20)') && p.includes('[\\dX]');
 
-const typeName: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是或否', object: '对象', array: '列表' };
-
 function typeOk(type: string, v: unknown): boolean {
   switch (type) {
     case 'string': return typeof v === 'string';
@@ -111,47 +150,49 @@ export function createValidator(schema: JsonSchema): Validator {
   const patterns = new Map<string, RegExp>();
   checkSchema(schema, '', patterns);
 
-  const label = (s: JsonSchema, path: string) => (typeof s.title === 'string' ? s.title : path.split('.').pop() || '内容');
+  /** The field's title for people, else its last path segment, else '' (the catalogue's word for "the content"). */
+  const label = (s: JsonSchema, path: string) => (typeof s.title === 'string' ? s.title : path.split('.').pop() || '');
+  const issue = (path: string, keyword: string, code: FieldIssueCode, params: FieldIssueParams): FieldError => ({ path, keyword, code, params, message: ENGLISH[code](params) });
 
   function run(s: JsonSchema, v: unknown, path: string, errors: FieldError[], parentTitleOf?: (k: string) => string): void {
     const name = label(s, path);
-    const push = (keyword: string, message: string): void => {
-      errors.push({ path, keyword, message });
+    const push = (keyword: string, code: FieldIssueCode, more: FieldIssueParams = {}): void => {
+      errors.push(issue(path, keyword, code, { name, ...more }));
     };
-    if (s.const !== undefined && v !== s.const) return push('const', `${name}应为“${String(s.const)}”`);
-    if (Array.isArray(s.enum) && !s.enum.includes(v as never)) return push('enum', `请从选项中选择${name}`);
-    if (typeof s.type === 'string' && !typeOk(s.type, v)) return push('type', `${name}应填写${typeName[s.type] ?? s.type}`);
+    if (s.const !== undefined && v !== s.const) return push('const', 'const', { value: clip(String(s.const)) });
+    if (Array.isArray(s.enum) && !s.enum.includes(v as never)) return push('enum', 'enum');
+    if (typeof s.type === 'string' && !typeOk(s.type, v)) return push('type', 'type', { type: clip(s.type) });
     if (typeof v === 'string') {
       const len = [...v].length;
-      if (typeof s.minLength === 'number' && len < s.minLength) return push('minLength', s.minLength === 1 ? `请填写${name}` : `${name}至少${s.minLength}个字`);
-      if (typeof s.maxLength === 'number' && len > s.maxLength) return push('maxLength', `${name}不能超过${s.maxLength}个字`);
+      if (typeof s.minLength === 'number' && len < s.minLength) return s.minLength === 1 ? push('minLength', 'required') : push('minLength', 'minLength', { limit: s.minLength });
+      if (typeof s.maxLength === 'number' && len > s.maxLength) return push('maxLength', 'maxLength', { limit: s.maxLength });
       if (typeof s.format === 'string') {
         if ((s.format === 'date' && !isDate(v)) || (s.format === 'date-time' && Number.isNaN(Date.parse(v))) || (s.format === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)))
-          return push('format', s.format === 'email' ? `${name}格式不正确` : `${name}不是有效的日期`);
-        if (s.format === 'id-number' && !idNumberChecksumOk(v)) return push('format', `${name}不正确，请核对后重新输入`);
+          return push('format', s.format === 'email' ? 'email' : 'date');
+        if (s.format === 'id-number' && !idNumberChecksumOk(v)) return push('format', 'idNumber');
       }
       if (typeof s.pattern === 'string') {
         if (!patterns.get(s.pattern)!.test(v)) {
-          if (looksLikeIdPattern(s.pattern)) return push('pattern', `${name}应为18位身份证号码`);
-          if (s.pattern.startsWith('^1[3-9]')) return push('pattern', `${name}应为11位手机号码`);
+          if (looksLikeIdPattern(s.pattern)) return push('pattern', 'idPattern');
+          if (s.pattern.startsWith('^1[3-9]')) return push('pattern', 'phone');
           if (/^\^\\d\{\d+,\d+\}\$$/.test(s.pattern)) {
             const [, a, b] = /\{(\d+),(\d+)\}/.exec(s.pattern)!;
-            return push('pattern', `${name}应为${a}到${b}位数字`);
+            return push('pattern', 'digits', { min: Number(a), max: Number(b) });
           }
-          return push('pattern', `${name}格式不正确`);
+          return push('pattern', 'pattern');
         }
-        if (looksLikeIdPattern(s.pattern) && !idNumberChecksumOk(v)) return push('pattern', `${name}校验位不正确，请核对后重新输入`);
+        if (looksLikeIdPattern(s.pattern) && !idNumberChecksumOk(v)) return push('pattern', 'idChecksum');
       }
     }
     if (typeof v === 'number') {
-      if (typeof s.minimum === 'number' && v < s.minimum) return push('minimum', `${name}不能小于${s.minimum}`);
-      if (typeof s.maximum === 'number' && v > s.maximum) return push('maximum', `${name}不能大于${s.maximum}`);
-      if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return push('exclusiveMinimum', `${name}应大于${s.exclusiveMinimum}`);
-      if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return push('exclusiveMaximum', `${name}应小于${s.exclusiveMaximum}`);
+      if (typeof s.minimum === 'number' && v < s.minimum) return push('minimum', 'minimum', { limit: s.minimum });
+      if (typeof s.maximum === 'number' && v > s.maximum) return push('maximum', 'maximum', { limit: s.maximum });
+      if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return push('exclusiveMinimum', 'exclusiveMinimum', { limit: s.exclusiveMinimum });
+      if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return push('exclusiveMaximum', 'exclusiveMaximum', { limit: s.exclusiveMaximum });
     }
     if (Array.isArray(v)) {
-      if (typeof s.minItems === 'number' && v.length < s.minItems) return push('minItems', `${name}至少${s.minItems}项`);
-      if (typeof s.maxItems === 'number' && v.length > s.maxItems) return push('maxItems', `${name}最多${s.maxItems}项`);
+      if (typeof s.minItems === 'number' && v.length < s.minItems) return push('minItems', 'minItems', { limit: s.minItems });
+      if (typeof s.maxItems === 'number' && v.length > s.maxItems) return push('maxItems', 'maxItems', { limit: s.maxItems });
       if (s.items && typeof s.items === 'object') v.forEach((x, i) => run(s.items as JsonSchema, x, `${path}.${i}`, errors));
     }
     if (typeOk('object', v)) {
@@ -164,7 +205,7 @@ export function createValidator(schema: JsonSchema): Validator {
       const sub = (k: string) => (path ? `${path}.${k}` : k);
       if (Array.isArray(s.required)) {
         for (const k of s.required as string[]) {
-          if (empty(k)) errors.push({ path: sub(k), keyword: 'required', message: `请填写${titleOf(k)}` });
+          if (empty(k)) errors.push(issue(sub(k), 'required', 'required', { name: titleOf(k) }));
         }
       }
       for (const [k, ps] of Object.entries(props)) {
@@ -172,7 +213,7 @@ export function createValidator(schema: JsonSchema): Validator {
         run(ps, at(k), sub(k), errors);
       }
       if (s.additionalProperties === false) {
-        for (const k of Object.keys(obj)) if (!hasOwn(props, k) && at(k) !== undefined) errors.push({ path: sub(clip(k, 100)), keyword: 'additionalProperties', message: `不应包含“${clip(k)}”` });
+        for (const k of Object.keys(obj)) if (!hasOwn(props, k) && at(k) !== undefined) errors.push(issue(sub(clip(k, 100)), 'additionalProperties', 'additionalProperties', { name: '', key: clip(k) }));
       }
       if (Array.isArray(s.allOf)) for (const part of s.allOf as JsonSchema[]) run(part, v, path, errors, titleOf);
       if (s.if && typeof s.if === 'object') {
@@ -213,14 +254,8 @@ export function formIssues(validate: Validator, data: unknown, max = MAX_FORM_IS
   return { issues: all.slice(0, max), total: all.length };
 }
 
-/** One line for people (Chinese): what is wrong with the form, by field. */
-export function formIssuesUserMessage(issues: readonly FieldError[], total = issues.length): string {
-  const more = total > issues.length ? `；另有${total - issues.length}处` : '';
-  return `表单内容有${total}处不符合要求：${issues.map((e) => e.message).join('；')}${more}。请核对修改后重新提交。`;
-}
-
 /** One line for logs and APIs (English, stable): `path (keyword)` per problem, no values. */
-export function formIssuesLogMessage(issues: readonly FieldError[], total = issues.length): string {
+export function formIssuesLogMessage(issues: readonly Pick<FieldError, 'path' | 'keyword'>[], total = issues.length): string {
   const more = total > issues.length ? `, and ${total - issues.length} more` : '';
   return `${total} field(s) do not match the form: ${issues.map((e) => `${e.path || '(root)'} (${e.keyword})`).join(', ')}${more}`;
 }

@@ -39,7 +39,7 @@ export function registerAdminDecisions(app: FastifyInstance, deps: AdminDecision
     const p = req.params as { id: string; action: string };
     const id = parse(uuidV7, p.id, 'application id');
     const action = parse(backOfficeAction, p.action, 'action');
-    if (deps.role === 'station') throw fail('FORBIDDEN', 'a station hub never decides applications: status, 受理号 and decisions come from the province', 403);
+    if (deps.role === 'station') throw fail('FORBIDDEN', 'a station hub never decides applications: status, acceptance numbers and decisions come from the province', 403);
     const body = parse(backOfficeActionRequest, req.body ?? {}, 'action request');
     return decisions.decide(id, action, body);
   });

@@ -43,7 +43,7 @@ export class Decisions {
     if (!checked.success) throw new PlatformError('VALIDATION_FAILED', `invalid ${action} request`, 400, issuesOf(checked.error));
     const req = checked.data;
     if (action === 'supplement' && !req.reasons?.length) {
-      throw new PlatformError('VALIDATION_FAILED', 'supplement needs at least one reason (补正内容)', 400, [{ path: 'reasons', message: 'required' }]);
+      throw new PlatformError('VALIDATION_FAILED', 'supplement needs at least one reason (what to correct)', 400, [{ path: 'reasons', message: 'required' }]);
     }
     if (action !== 'supplement' && (req.fields?.length || req.materials?.length)) {
       throw new PlatformError('VALIDATION_FAILED', `fields and materials belong to a supplement request, not to ${action}`, 400, [{ path: req.fields?.length ? 'fields' : 'materials', message: 'only for supplement' }]);

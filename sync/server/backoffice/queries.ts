@@ -4,6 +4,7 @@ import type { ApplicationQuery, DashboardNumbers } from '../../protocol/backoffi
 import { formSchemaDocId, maskName, type ApplicationDoc, type ApplicationStatus, type FormSchemaDoc, type ServiceItemDoc } from '../../protocol/index';
 import type { Queryable } from '../db/driver';
 import { divisionPrefix } from '../tongban';
+import { AUTHORIZATION_LETTER_FILE_NAME } from '../e-licences/render';
 
 export interface ApplicationRow {
   id: string;
@@ -118,7 +119,7 @@ export async function applicationView(db: Queryable, id: string): Promise<Applic
 /** The attachment references of an application: the signed 委托书 and each material's files. */
 export function attachmentsOf(a: ApplicationDoc): { sha256: string; mimeType: string; fileName: string | null; role: 'letter' | 'material'; materialCode?: string }[] {
   const out: ReturnType<typeof attachmentsOf> = [];
-  if (a.authorization?.letterSha256) out.push({ sha256: a.authorization.letterSha256, mimeType: 'application/pdf', fileName: '授权委托书.pdf', role: 'letter' });
+  if (a.authorization?.letterSha256) out.push({ sha256: a.authorization.letterSha256, mimeType: 'application/pdf', fileName: AUTHORIZATION_LETTER_FILE_NAME, role: 'letter' });
   for (const m of a.materials) for (const f of m.attachments) out.push({ sha256: f.sha256, mimeType: f.mimeType, fileName: f.fileName ?? null, role: 'material', materialCode: m.code });
   return out;
 }

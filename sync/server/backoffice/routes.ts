@@ -257,7 +257,7 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
       await officers.audit(actorOf(o), { action, target: id, outcome: 'denied', address: req.ip, detail: { needs: rule.roles } });
       throw fail('FORBIDDEN', `the action ${action} needs the role ${rule.roles.join(' or ')}`, 403);
     }
-    if (options.role === 'station') throw fail('FORBIDDEN', 'a station hub never decides applications: status, 受理号 and decisions come from the province', 403);
+    if (options.role === 'station') throw fail('FORBIDDEN', 'a station hub never decides applications: status, acceptance numbers and decisions come from the province', 403);
     const body = parse(officerActionRequest, req.body ?? {}, 'action request');
     return audited(
       req,
@@ -269,11 +269,11 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
         if (!view) throw fail('NOT_FOUND', 'no application with this id', 404);
         const a = view.application;
         if (!officerMayDecide(o.divisions, a, view.stationDivision)) {
-          throw fail('FORBIDDEN', a.tongban ? `this application is handled by division ${a.tongban.divisionCode} (通办): only its officers decide it` : 'this application is handled outside your divisions', 403);
+          throw fail('FORBIDDEN', a.tongban ? `this application is handled by division ${a.tongban.divisionCode} (cross-region handling): only its officers decide it` : 'this application is handled outside your divisions', 403);
         }
         const request: BackOfficeActionRequest = { actor: o.id };
         if (action === 'supplement') {
-          if (!body.reasons?.length) throw fail('VALIDATION_FAILED', 'a supplement needs at least one reason (补正内容)', 400, [{ path: 'reasons', message: 'required' }]);
+          if (!body.reasons?.length) throw fail('VALIDATION_FAILED', 'a supplement needs at least one reason (what to correct)', 400, [{ path: 'reasons', message: 'required' }]);
           const known = view.form ? new Set(view.form.fields.map((f) => f.path)) : null;
           const badField = (body.fields ?? []).findIndex((f) => known !== null && !known.has(f));
           if (badField >= 0) throw fail('VALIDATION_FAILED', `the form of this application has no field ${body.fields![badField]}`, 400, [{ path: `fields.${badField}`, message: 'not a field of this form' }]);
@@ -415,7 +415,7 @@ export async function registerBackOffice(app: FastifyInstance, options: BackOffi
   const index = async (_req: FastifyRequest, reply: FastifyReply) => {
     const file = dir ? path.join(dir, 'index.html') : null;
     if (!file || !existsSync(file)) {
-      return page(reply.status(503), 'text/html; charset=utf-8').header('cache-control', 'no-store').send('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>省平台后台</title><p>后台网页尚未构建：请运行 npm run build。The back-office web app is not built: run npm run build.</p></html>');
+      return page(reply.status(503), 'text/html; charset=utf-8').header('cache-control', 'no-store').send('<!doctype html><html lang="en"><meta charset="utf-8"><title>Back office</title><p>The back-office web app is not built: run npm run build.</p></html>');
     }
     return page(reply, 'text/html; charset=utf-8').header('cache-control', 'no-store').send(readFileSync(file));
   };

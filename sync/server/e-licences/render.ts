@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PDFDocument, rgb } from 'pdf-lib';
+import type { LicenceTypeCode } from '../../protocol/e-licences';
 
 const FONT_FILE = 'NotoSansSC_400Regular.ttf';
 // Not named `require`: the bundled demo platform worker (out/main) already declares one at the top level.
@@ -57,3 +58,25 @@ export async function renderLicencePdf(s: LicenceSheet): Promise<Uint8Array> {
   page.drawText('本文件由参考平台电子证照库生成，仅供演示', { x: 30, y: 26, size: 9, font: f, color: rgb(0.5, 0.5, 0.5) });
   return doc.save({ useObjectStreams: false });
 }
+
+// Document words of the platform (Chinese only, like the sheet above): the platform puts them on
+// or beside documents it issues, and this is their one place in the platform's code.
+
+/** The seal's name under the star (the reference setup's one kind of seal; sync/server/seal-authority.ts). */
+export const DEFAULT_SEAL_NAME = '便民服务专用章';
+
+/** The file name an officer's download of a signed authorization letter carries (sync/server/backoffice/queries.ts). */
+export const AUTHORIZATION_LETTER_FILE_NAME = '授权委托书.pdf';
+
+/** The licence types' names as a lookup answers them (`LicenceSummary.typeName`; sync/protocol/e-licences.ts has the codes). */
+export const LICENCE_TYPE_NAMES: Record<LicenceTypeCode, string> = {
+  JMSFZ: '居民身份证',
+  HKB: '户口簿',
+  JHZ: '结婚证',
+  CSYXZM: '出生医学证明',
+  CJRZ: '残疾人证',
+  SBK: '社会保障卡',
+  BDCQZS: '不动产权证书',
+  YYZZ: '营业执照',
+};
+export const licenceTypeName = (code: string): string => (Object.prototype.hasOwnProperty.call(LICENCE_TYPE_NAMES, code) ? LICENCE_TYPE_NAMES[code as LicenceTypeCode] : code);

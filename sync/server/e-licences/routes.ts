@@ -15,7 +15,6 @@ import {
   licenceLookupResponse,
   licenceRecord,
   licenceSummary,
-  licenceTypeName,
   licenceValidOn,
   MAX_LICENCE_FILE_BYTES,
   maskLicenceNumber,
@@ -24,6 +23,7 @@ import {
   type LicenceSummary,
   type LicenceTypeCode,
 } from '../../protocol/e-licences';
+import { licenceTypeName } from './render';
 import { issuesOf } from '../../protocol/index';
 import { stationDate } from '../../protocol/station-time';
 import { uuidv7 } from '../../protocol/uuidv7';

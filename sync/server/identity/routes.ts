@@ -20,7 +20,7 @@ const BODY_LIMIT = 16 * 1024;
 export function registerIdQr(app: FastifyInstance, deps: IdQrRouteDeps): void {
   app.post(idQrPaths.issue, { bodyLimit: BODY_LIMIT }, async (req) => {
     await deps.admin(req);
-    if (!deps.service.issue) throw new PlatformError('FORBIDDEN', `this platform does not issue ID QR codes (${deps.service.kind}); the province's 可信身份认证 service does`, 403);
+    if (!deps.service.issue) throw new PlatformError('FORBIDDEN', `this platform does not issue ID QR codes (${deps.service.kind}); the province's trusted identity service does`, 403);
     const r = idQrIssueRequest.safeParse(req.body);
     if (!r.success) throw new PlatformError('VALIDATION_FAILED', 'invalid ID QR issue request', 400, issuesOf(r.error));
     return deps.service.issue(r.data.holder, r.data.ttlSeconds);
