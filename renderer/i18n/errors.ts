@@ -32,13 +32,19 @@ function wordsFor(params: Record<string, string | number>, { t, te }: Words): Re
   return out;
 }
 
+/** A finer code for the words (`params.detail`), when one code covers several situations (e.g. NOT_FOUND of what). */
+const DETAIL = /^[A-Z][A-Z0-9_]{1,63}$/;
+
 /**
- * The text for people: the catalogue's `errors.<code>` when it has one, else the handler's own
- * text, else `fallback` (the page's own words for "this did not work"), else a generic line with the code.
+ * The text for people: the catalogue's `errors.<params.detail>` or `errors.<code>` when it has one,
+ * else the handler's own text, else `fallback` (the page's own words for "this did not work"), else
+ * a generic line with the code.
  */
 export function errorText(e: unknown, words: Words, fallback?: string): string {
   const err = errorLike(e);
   if (!err) return fallback ?? words.t('errors.unknown', { code: 'UNKNOWN' });
+  const detail = err.params?.detail;
+  if (typeof detail === 'string' && DETAIL.test(detail) && words.te(`errors.${detail}`)) return words.t(`errors.${detail}`, wordsFor(err.params ?? {}, words));
   if (words.te(`errors.${err.code}`)) return words.t(`errors.${err.code}`, wordsFor(err.params ?? {}, words));
   if (err.userMessage) return err.userMessage;
   return fallback ?? words.t('errors.unknown', { code: err.code });

@@ -47,8 +47,6 @@ export const HAN_PENDING = [
   'main/documents/spooler.ts', // 6
   'main/identity/feature.ts', // 3
   'main/licences/feature.ts', // 6
-  'main/queue/feature.ts', // 14
-  'main/staff/feature.ts', // 7
   'main/sync/attachments.ts', // 10
   'main/sync/feature.ts', // 3
   'preload/contract/kiosk-calls.ts', // 3

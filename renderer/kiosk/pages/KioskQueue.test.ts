@@ -16,7 +16,7 @@ import { i18n } from '../../i18n';
 import { useAppStore } from '../../stores/app';
 import KioskQueue from './KioskQueue.vue';
 
-const UNREACHABLE = { code: 'QUEUE_UNREACHABLE', message: 'hub unreachable: GET /api/v1/queue/state: connect ECONNREFUSED', userMessage: '暂时连不上服务站的排队叫号服务' };
+const UNREACHABLE = { code: 'QUEUE_UNREACHABLE', message: 'hub unreachable: GET /api/v1/queue/state: connect ECONNREFUSED' };
 
 function fakeBridge(status: QueueOfflineStatus) {
   const calls: { name: string; input: unknown }[] = [];
