@@ -32,6 +32,15 @@ const BEFORE: [string, Record<string, string | number> | undefined, string][] = 
   ['INVALID_CREDENTIALS', { detail: 'INVALID_CREDENTIALS_REMAINING', remaining: 3 }, '工号或 PIN 不正确（或该工号尚未同步到本机，无法离线登录）。 还可尝试 3 次。'],
   ['ACCOUNT_LOCKED', { minutes: 15 }, '连续输错次数过多，该工号已锁定，请 15 分钟后再试，或联系站点管理员。'],
   ['OFFLINE_LOGIN_EXPIRED', undefined, '离线登录资料已过期（超过有效期未联网登录）。请连接网络后在线登录一次。'],
+  // main/documents (feature.ts, spooler*.ts)
+  ['DOCUMENT_UNREADABLE', undefined, '文档无法读取，请重新生成。'],
+  ['FONT_MISSING', undefined, '文档字体缺失，无法生成回执，请联系工作人员。'],
+  ['DOCUMENT_SPEC_INVALID', undefined, '委托书格式不正确（受托人信息应由本机填写），请刷新页面后重新生成。'],
+  ['NOT_FOUND', { detail: 'DOCUMENT_NOT_FOUND' }, '文档已不存在，请重新生成。'],
+  ['NO_PRINTER', { detail: 'A4_NO_SERVICE' }, '未找到打印服务，请联系工作人员。回执已保存，可稍后重新打印。'],
+  ['NO_PRINTER', { detail: 'A4_NO_PRINTER' }, '未连接A4打印机或打印机不可用，请联系工作人员。回执已保存，可稍后重新打印。'],
+  ['PRINT_FAILED', { detail: 'A4_PRINT_FAILED' }, '打印失败，请检查打印机后重试。'],
+  ['PRINT_FAILED', { detail: 'A4_PRINT_TIMED_OUT' }, '打印机未在规定时间内响应。请先查看打印机是否已出纸，未出纸再重试。'],
 ];
 
 describe("main's refusals in the catalogue", () => {

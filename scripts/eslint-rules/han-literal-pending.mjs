@@ -37,14 +37,7 @@ export const HAN_PENDING = [
   'devices/transport/usb-bulk.ts', // 5
   'devices/transport/usb-lp.ts', // 3
   'main/core/config.ts', // 1
-  'main/core/services.ts', // 1
-  'main/core/window-policy.ts', // 1
   'main/devices/feature.ts', // 9
-  'main/documents/authorization.ts', // 1
-  'main/documents/feature.ts', // 5
-  'main/documents/pdf.ts', // 2
-  'main/documents/spooler-cups.ts', // 1
-  'main/documents/spooler.ts', // 6
   'main/identity/feature.ts', // 3
   'main/licences/feature.ts', // 6
   'main/sync/attachments.ts', // 10
