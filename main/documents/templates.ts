@@ -14,6 +14,9 @@ export const agentRowText = (name: string, staffId: string): string => `${name}�
 /** The line under the seal's verification QR (pdf.ts draws it). */
 export const SEAL_CAPTION = '电子印章验证码：在任一服务终端“验章”处扫描本码，或打开本文件的电子版，即可离线验证印章。';
 
+/** The file name an 电子证照 is kept and uploaded under (main/licences/feature.ts), e.g. 户口簿（电子证照）.pdf. */
+export const licenceFileName = (typeName: string, mimeType: string): string => `${typeName}（电子证照）.${mimeType === 'application/pdf' ? 'pdf' : mimeType === 'image/png' ? 'png' : 'jpg'}`;
+
 const fmtTime = (iso: string, timeZone: string): string => {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : stationDateTimeZh(d, isTimeZone(timeZone) ? timeZone : DEFAULT_STATION_TIME_ZONE);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../bridge/client';
 import { i18n, setLocale } from './index';
 import { errorText } from './errors';
+import { licenceFailedText } from '../licences/lookup';
 
 const words = { t: i18n.global.t, te: i18n.global.te } as unknown as Parameters<typeof errorText>[1];
 const say = (code: string, params?: Record<string, string | number>) => errorText(new BridgeError({ code, message: 'x', ...(params ? { params } : {}) }), words);
@@ -41,6 +42,19 @@ const BEFORE: [string, Record<string, string | number> | undefined, string][] = 
   ['NO_PRINTER', { detail: 'A4_NO_PRINTER' }, '未连接A4打印机或打印机不可用，请联系工作人员。回执已保存，可稍后重新打印。'],
   ['PRINT_FAILED', { detail: 'A4_PRINT_FAILED' }, '打印失败，请检查打印机后重试。'],
   ['PRINT_FAILED', { detail: 'A4_PRINT_TIMED_OUT' }, '打印机未在规定时间内响应。请先查看打印机是否已出纸，未出纸再重试。'],
+  // main/licences/feature.ts
+  ['NOT_FOUND', { detail: 'LICENCE_LOOKUP_NOT_FOUND' }, '找不到这次电子证照查询，请重新查询。'],
+  // main/sync/attachments.ts, main/sync/feature.ts
+  ['ATTACHMENT_TYPE_NOT_ALLOWED', undefined, '只能上传 PNG、JPEG 图片或 PDF 文件。'],
+  ['ATTACHMENT_EMPTY', undefined, '文件是空的，请重新扫描或选择文件。'],
+  ['ATTACHMENT_TOO_LARGE', { maxMb: 20 }, '文件太大（超过 20 MB），请降低扫描分辨率或分页上传。'],
+  ['ATTACHMENT_TYPE_MISMATCH', undefined, '文件内容与类型不符（可能已损坏或扩展名不对），请重新选择文件。'],
+  ['NOT_FOUND', { detail: 'ATTACHMENT_NOT_FOUND' }, '附件不存在。'],
+  ['LOCAL_DAMAGED', undefined, '本机保存的附件已损坏，无法上传。请重新扫描或生成该材料，并联系运维。'],
+  ['ATTACHMENT_REFUSED', undefined, '平台拒收了一个附件，稍后自动重试；如持续出现，请联系平台运维。附件保存在本机，不会丢失。'],
+  ['ATTACHMENT_STORE_FAILED', undefined, '附件没有保存成功（本机存储出错），请重试；如持续出现，请联系运维。'],
+  ['NOT_FOUND', { detail: 'DOCUMENT_FILE_NOT_FOUND' }, '找不到该文件（可能已被删除），请重新生成。'],
+  ['ATTACHMENT_TOO_LARGE', { detail: 'DOCUMENT_TOO_LARGE_TO_ATTACH' }, '文件太大，无法作为附件上传。'],
 ];
 
 describe("main's refusals in the catalogue", () => {
@@ -64,5 +78,19 @@ describe("main's refusals in the catalogue", () => {
       expect(say('QUEUE_UNREACHABLE', { detail })).toBe(plain);
     }
     expect(errorText({ code: 'NO_SUCH_CODE', params: { detail: 'QUEUE_FULL' } }, words)).toBe(say('QUEUE_FULL'));
+  });
+});
+
+describe('a failed 电子证照 lookup (licences.result state failed, error.code)', () => {
+  const failed = (code: string | undefined) => licenceFailedText(code, words);
+  it('zh-CN says what main used to put in error.message; any other code is the refusal', () => {
+    expect(failed('REFUSED')).toBe('平台拒绝了电子证照查询，请提交纸质材料。');
+    expect(failed('BAD_FILE')).toBe('电子证照文件校验失败，请提交纸质材料。');
+    expect(failed('STORE_FAILED')).toBe('电子证照文件没有保存成功，请重试或提交纸质材料。');
+    for (const junk of ['NOT_ENROLLED', '', undefined, '__proto__', 'failedBy']) expect(failed(junk)).toBe('平台拒绝了电子证照查询，请提交纸质材料。');
+  });
+  it('en-US in English', () => {
+    setLocale('en-US');
+    for (const code of ['REFUSED', 'BAD_FILE', 'STORE_FAILED']) expect(failed(code)).not.toMatch(/\p{Script=Han}/u);
   });
 });

@@ -38,10 +38,6 @@ export const HAN_PENDING = [
   'devices/transport/usb-lp.ts', // 3
   'main/core/config.ts', // 1
   'main/devices/feature.ts', // 9
-  'main/identity/feature.ts', // 3
-  'main/licences/feature.ts', // 6
-  'main/sync/attachments.ts', // 10
-  'main/sync/feature.ts', // 3
   'preload/contract/kiosk-calls.ts', // 3
   'renderer/clerk/cases/query.ts', // 4
   'renderer/clerk/materials.ts', // 6
