@@ -39,17 +39,11 @@ export const HAN_PENDING = [
   'main/core/config.ts', // 1
   'main/devices/feature.ts', // 9
   'preload/contract/kiosk-calls.ts', // 3
-  'renderer/clerk/cases/query.ts', // 4
-  'renderer/clerk/materials.ts', // 6
-  'renderer/clerk/pages/CasesPage.vue', // 1
-  'renderer/clerk/pages/NewCasePage.vue', // 2
   'renderer/db/replication.ts', // 19
   'renderer/db/schemas.ts', // 4
   'renderer/forms/dates.ts', // 3
   'renderer/forms/model.ts', // 3
   'renderer/kiosk/evaluation.ts', // 10
-  'renderer/licences/materials.ts', // 1
-  'renderer/queue/calls.ts', // 6
   'sync/client/errors.ts', // 12
   'sync/client/refused-fields.ts', // 2
   'sync/protocol/documents.ts', // 10
