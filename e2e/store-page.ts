@@ -23,6 +23,9 @@ import type { CollectionName } from '../sync/protocol';
 let store: TerminalStore | null = null;
 
 type BenchDb = Awaited<ReturnType<typeof openTerminalDatabase>>;
+/** The CSV's column titles as the clerk page passes them in zh-CN (clerk.cases.summaryCsvHeader). */
+const CSV_HEADER = ['事项编码', '事项名称', '状态', '件数'] as const;
+
 const benchDb = (): BenchDb => (globalThis as unknown as { __benchDb: BenchDb }).__benchDb;
 /** Clerk-case bench: the sync state the list filters by, and the ID-number salt. */
 const cases = { pending: new Set<string>(), quarantined: new Set<string>(), salt: 'b'.repeat(64) };
@@ -176,7 +179,7 @@ const api = {
   async benchSummary(fromIso?: string, toIso?: string): Promise<{ ms: number; total: number; rows: number; csvChars: number }> {
     const t0 = performance.now();
     const rows = await summaryCounts(benchDb(), fromIso, toIso);
-    const csv = summaryCsv(rows.map((r) => ({ ...r, serviceName: `事项${r.service}` })));
+    const csv = summaryCsv(rows.map((r) => ({ ...r, serviceName: `事项${r.service}` })), CSV_HEADER);
     return { ms: performance.now() - t0, total: rows.reduce((n, r) => n + r.count, 0), rows: rows.length, csvChars: csv.length };
   },
   /** The summary as it was before (find() over the range: every document decrypted), for comparison. */
@@ -189,7 +192,7 @@ const api = {
     const docs = await benchDb().applications.find({ selector: { createdAt: Object.keys(range).length ? range : { $gt: '' } } }).exec();
     const counts = new Map<string, number>();
     for (const d of docs) counts.set(`${d.serviceItemCode}\u0000${d.status}`, (counts.get(`${d.serviceItemCode}\u0000${d.status}`) ?? 0) + 1);
-    summaryCsv([...counts].map(([k, count]) => ({ service: k.split('\u0000')[0]!, status: k.split('\u0000')[1]!, count })));
+    summaryCsv([...counts].map(([k, count]) => ({ service: k.split('\u0000')[0]!, status: k.split('\u0000')[1]!, count })), CSV_HEADER);
     return { ms: performance.now() - t0, total: docs.length };
   },
   /** Bulk-writes `n` submitted applications into the replicating store (bench: push throughput). */

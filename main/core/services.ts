@@ -18,6 +18,7 @@ import { createQueueFeature } from '../queue/feature';
 import { createLicenceFeature } from '../licences/feature';
 import { createIdentityFeature } from '../identity/feature';
 import { secretStorageStatus } from '../sync/secrets';
+import { PRODUCT_NAME } from './product';
 
 export interface TerminalCoreOptions {
   config: TerminalConfig;
@@ -52,7 +53,7 @@ export function createTerminalCore(options: TerminalCoreOptions): TerminalCore {
   const appInfo = (role: Role): AppInfo => {
     const secrets = secretStorageStatus(options.dataDir);
     return {
-    productName: options.productName ?? '乡镇便民服务终端',
+    productName: options.productName ?? PRODUCT_NAME,
     version: options.version,
     role,
     host: options.host,

@@ -9,6 +9,8 @@ describe('window policy', () => {
     const one = planWindows('kiosk', [{ id: 1, primary: true }], 'auto', true);
     expect(one).toHaveLength(1);
     expect(one[0]).toMatchObject({ role: 'kiosk', fullscreen: true, kiosk: true, frame: false });
+    // the title is the product's name, from package.json (main/core/product.ts)
+    expect(one[0]?.title).toBe('乡镇便民服务终端');
     const two = planWindows('clerk', [{ id: 1, primary: true }, { id: 2, primary: false }], 'auto', false);
     expect(two.map((p) => p.role)).toEqual(['clerk', 'display']);
     expect(two[1]?.displayId).toBe(2);

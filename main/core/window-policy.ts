@@ -4,6 +4,7 @@
  */
 import type { Role } from '../../preload/contract';
 import type { WindowPermission } from '../../devices/protocol/registry';
+import { PRODUCT_NAME } from './product';
 
 /** The custom scheme the renderer is served from in Electron. */
 export const APP_SCHEME = 'app';
@@ -49,7 +50,7 @@ export interface ScreenInfo {
 
 /** Which windows to open for a configured role and the attached screens. */
 export function planWindows(role: Role, screens: ScreenInfo[], displayWindow: 'auto' | 'off', packaged: boolean): WindowPlan[] {
-  const title = '乡镇便民服务终端';
+  const title = PRODUCT_NAME;
   const plans: WindowPlan[] = [];
   if (role === 'kiosk') {
     plans.push({ role, fullscreen: true, kiosk: packaged, frame: false, autoHideMenuBar: true, width: 1080, height: 1920, minWidth: 800, minHeight: 600, title });

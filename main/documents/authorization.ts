@@ -19,6 +19,7 @@ import type { SignedInStaff } from '../../preload/contract/clerk-calls';
 import { AGENT_ID_ROW, AGENT_PHONE_ROW, AGENT_ROW, AUTHORIZATION_KIND } from '../../preload/contract/kiosk-calls';
 import type { AgentContact } from '../staff/cache';
 import type { Block, DocumentSpec } from './pdf';
+import { agentRowText } from './templates';
 
 /** What a row shows when main does not know the value: a line to write on. */
 export const BLANK_LINE = '________________________';
@@ -74,7 +75,7 @@ export function fillAgentRows(spec: DocumentSpec, staff: Pick<SignedInStaff, 'id
   }
   const value = (label: string, given: string): string => {
     if (VALUE_FREE.has(label) && given !== '') throw new AuthorizationSpecError('value-given', `${rowName(label)} must be empty: main fills it from the signed-in staff member`);
-    if (label === AGENT_ROW) return `${staff.name}（工号 ${staff.id}）`;
+    if (label === AGENT_ROW) return agentRowText(staff.name, staff.id);
     if (label === AGENT_ID_ROW) return contact.idNumber ?? BLANK_LINE;
     return contact.phone ?? BLANK_LINE;
   };

@@ -72,7 +72,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
   const store = new DocumentStore({ dir: join(ctx.dataDir, 'documents'), masterKey: options.masterKey ?? (async () => ephemeral) });
   const spooler = options.spooler ?? createSpooler(options);
   const zone = (): string => ctx.stationZone?.get() ?? DEFAULT_STATION_TIME_ZONE;
-  const unreadable = () => new HandlerError('DOCUMENT_UNREADABLE', 'stored document cannot be decrypted', '文档无法读取，请重新生成。');
+  const unreadable = () => new HandlerError('DOCUMENT_UNREADABLE', 'stored document cannot be decrypted');
 
   async function save(caller: CallerContext, kind: string, spec: DocumentSpec | DocumentSpec[]) {
     const started = performance.now();
@@ -80,7 +80,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     try {
       fontBytes = loadFontBytes(options.fontPath);
     } catch (e) {
-      throw new HandlerError('FONT_MISSING', e instanceof Error ? e.message : 'font missing', '文档字体缺失，无法生成回执，请联系工作人员。');
+      throw new HandlerError('FONT_MISSING', e instanceof Error ? e.message : 'font missing');
     }
     const specs = Array.isArray(spec) ? spec : [spec];
     // Several specs become one PDF: blocks concatenated with a page break between them.
@@ -119,7 +119,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
         assertNoAgentMarkers(kind, spec);
         return spec;
       }
-      if (!caller.staff) throw new HandlerError('NOT_SIGNED_IN', 'an authorization letter names the signed-in staff member as agent; nobody is signed in', '请先登录工作人员账号，再生成授权委托书。');
+      if (!caller.staff) throw new HandlerError('NOT_SIGNED_IN', 'an authorization letter names the signed-in staff member as agent; nobody is signed in');
       const contact = await agentContact(caller.staff.id);
       const filled = fillAgentRows(spec, caller.staff, contact);
       ctx.log.info('documents.agent-filled', { staffId: caller.staff.id, idNumber: contact.idNumber !== undefined, phone: contact.phone !== undefined });
@@ -127,7 +127,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
     } catch (e) {
       if (!(e instanceof AuthorizationSpecError)) throw e;
       ctx.log.warn('documents.spec-refused', { kind, reason: e.reason, ...byWhom(caller) });
-      throw new HandlerError('DOCUMENT_SPEC_INVALID', e.message, '委托书格式不正确（受托人信息应由本机填写），请刷新页面后重新生成。');
+      throw new HandlerError('DOCUMENT_SPEC_INVALID', e.message);
     }
   }
 
@@ -140,15 +140,15 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
         try {
           const r = await store.withPlainFile(input.documentId, (path) => spooler.print(path, { printer: input.printer, copies: input.copies, title: input.documentId }));
           // null: no such document (discarded, swept, or never made)
-          if (!r) throw new HandlerError('NOT_FOUND', 'document not found', '文档已不存在，请重新生成。');
+          if (!r) throw new HandlerError('NOT_FOUND', 'document not found', undefined, { detail: 'DOCUMENT_NOT_FOUND' });
           ctx.log.info('documents.printed', { printer: r.printer, spooler: spooler.kind, ...byWhom(caller) });
           return r;
         } catch (e) {
           if (e instanceof DocumentDecryptError) throw unreadable();
           if (e instanceof PrintError) {
-            // the file stays: the page shows userMessage and may call documents.print again
-            ctx.log.warn('documents.print-failed', { code: e.code, spooler: spooler.kind, ...byWhom(caller) });
-            throw new HandlerError(e.code, e.message, e.userMessage);
+            // the file stays: the page says errors.<detail> and may call documents.print again
+            ctx.log.warn('documents.print-failed', { code: e.code, detail: e.detail, spooler: spooler.kind, ...byWhom(caller) });
+            throw new HandlerError(e.code, e.message, undefined, { detail: e.detail });
           }
           throw e;
         }

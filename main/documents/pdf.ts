@@ -13,6 +13,8 @@ import { degrees, PDFDocument, PDFHexString, PDFName, PDFString, rgb, type PDFFo
 import { breakText } from './linebreak';
 import { findFallbackFontPaths, loadFallbackBytes, loadFontBytes } from './fonts';
 import { qrMatrix } from './qr';
+import { SEAL_CAPTION } from './templates';
+import { PRODUCT_NAME } from '../core/product';
 
 export type Block =
   | { kind: 'title'; text: string }
@@ -257,7 +259,6 @@ function drawSignatures(l: Layout, labels: readonly string[]): void {
 }
 
 const SEAL_RED = rgb(0.86, 0.08, 0.12);
-const SEAL_CAPTION = '电子印章验证码：在任一服务终端“验章”处扫描本码，或打开本文件的电子版，即可离线验证印章。';
 
 /** A five-pointed star's path (SVG coordinates, y down), centred on 0,0 with outer radius r. */
 function starPath(r: number): string {
@@ -371,7 +372,7 @@ export async function renderDocument(spec: DocumentSpec, options: RenderOptions 
   const now = options.now ?? new Date();
   doc.setTitle(spec.title);
   if (spec.subject) doc.setSubject(spec.subject);
-  doc.setCreator('乡镇便民服务终端');
+  doc.setCreator(PRODUCT_NAME);
   doc.setProducer('township-terminal documents (pdf-lib)');
   doc.setLanguage('zh-CN');
   doc.setCreationDate(now);

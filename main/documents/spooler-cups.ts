@@ -36,7 +36,7 @@ export function cupsSpooler(options: CupsOptions = {}): Spooler {
       const defaultPrinter = m?.[1] ?? null;
       return { spooler: true, defaultPrinter, printers, ...(printers.length === 0 ? { message: PRINT_TEXT.listNoPrinter } : {}) };
     } catch {
-      return { spooler: false, defaultPrinter: null, printers: [], message: '未找到打印服务（CUPS），请联系工作人员。' };
+      return { spooler: false, defaultPrinter: null, printers: [], message: `${PRINT_TEXT.listNoService} (CUPS)` };
     }
   }
 

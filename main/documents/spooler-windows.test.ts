@@ -51,10 +51,10 @@ describe('Windows spooler (pdf-to-printer)', () => {
     expect(await spoolerWith(fake({ def: null })).listPrinters()).toMatchObject({ spooler: true, defaultPrinter: null });
   });
 
-  it('lists no printer with a Chinese message; a failing or hung PowerShell means no spooler', async () => {
-    expect(await spoolerWith(fake({ printers: [], def: null })).listPrinters()).toEqual({ spooler: true, defaultPrinter: null, printers: [], message: '未连接A4打印机，请联系工作人员。' });
+  it('lists no printer with an English message; a failing or hung PowerShell means no spooler', async () => {
+    expect(await spoolerWith(fake({ printers: [], def: null })).listPrinters()).toEqual({ spooler: true, defaultPrinter: null, printers: [], message: 'no A4 printer is connected' });
     const broken = await spoolerWith(fake({ list: () => Promise.reject(new Error('Powershell.exe ENOENT')) })).listPrinters();
-    expect(broken).toEqual({ spooler: false, defaultPrinter: null, printers: [], message: '未找到打印服务，请联系工作人员。' });
+    expect(broken).toEqual({ spooler: false, defaultPrinter: null, printers: [], message: 'no print service (spooler) was found' });
     const started = Date.now();
     expect(await spoolerWith(fake({ list: never }), 100).listPrinters()).toMatchObject({ spooler: false });
     expect(Date.now() - started).toBeLessThan(2000);
@@ -77,32 +77,32 @@ describe('Windows spooler (pdf-to-printer)', () => {
     expect(lib.calls.map((c) => c.options?.printer)).toEqual(['Canon LBP2900', 'HP LaserJet Pro M404']);
     const e = await failure(spoolerWith(lib).print('a.pdf', { printer: 'Nope' }));
     expect(e).toBeInstanceOf(PrintError);
-    expect(e).toMatchObject({ code: 'NO_PRINTER', userMessage: expect.stringContaining('回执已保存') });
+    expect(e).toMatchObject({ code: 'NO_PRINTER', detail: 'A4_NO_PRINTER' });
     expect(lib.calls).toHaveLength(2);
   });
 
   it('no printer installed, or none chosen among several, is NO_PRINTER with the Chinese message', async () => {
     const none = fake({ printers: [], def: null });
-    expect(await failure(spoolerWith(none).print('a.pdf'))).toMatchObject({ code: 'NO_PRINTER', userMessage: '未连接A4打印机或打印机不可用，请联系工作人员。回执已保存，可稍后重新打印。' });
+    expect(await failure(spoolerWith(none).print('a.pdf'))).toMatchObject({ code: 'NO_PRINTER', detail: 'A4_NO_PRINTER' });
     expect(none.calls).toHaveLength(0);
     expect(await failure(spoolerWith(fake({ def: null })).print('a.pdf'))).toMatchObject({ code: 'NO_PRINTER' });
     // no default but only one printer: that one
     expect((await spoolerWith(fake({ printers: [CANON], def: null })).print('a.pdf')).printer).toBe('Canon LBP2900');
   });
 
-  it('an error thrown by the library is PRINT_FAILED with the Chinese message; a missing SumatraPDF is NO_PRINTER', async () => {
+  it('an error thrown by the library is PRINT_FAILED (detail A4_PRINT_FAILED); a missing SumatraPDF is NO_PRINTER', async () => {
     const exit1 = Object.assign(new Error('Command failed: SumatraPDF.exe -print-to "HP" -silent a.pdf'), { code: 1 });
-    expect(await failure(spoolerWith(fake({ print: () => Promise.reject(exit1) })).print('a.pdf'))).toMatchObject({ code: 'PRINT_FAILED', userMessage: '打印失败，请检查打印机后重试。' });
+    expect(await failure(spoolerWith(fake({ print: () => Promise.reject(exit1) })).print('a.pdf'))).toMatchObject({ code: 'PRINT_FAILED', detail: 'A4_PRINT_FAILED' });
     // the library also throws plain strings
     expect(await failure(spoolerWith(fake({ print: () => Promise.reject('Operating System not supported') })).print('a.pdf'))).toMatchObject({ code: 'PRINT_FAILED', message: expect.stringContaining('Operating System not supported') });
     const enoent = Object.assign(new Error('spawn SumatraPDF.exe ENOENT'), { code: 'ENOENT' });
-    expect(await failure(spoolerWith(fake({ print: () => Promise.reject(enoent) })).print('a.pdf'))).toMatchObject({ code: 'NO_PRINTER', userMessage: expect.stringContaining('未找到打印服务') });
+    expect(await failure(spoolerWith(fake({ print: () => Promise.reject(enoent) })).print('a.pdf'))).toMatchObject({ code: 'NO_PRINTER', detail: 'A4_NO_SERVICE' });
   });
 
   it('a print that does not finish in time is PRINT_FAILED, telling to look at the printer before retrying', async () => {
     const started = Date.now();
     const e = await failure(spoolerWith(fake({ print: never }), 100).print('a.pdf'));
-    expect(e).toMatchObject({ code: 'PRINT_FAILED', userMessage: expect.stringContaining('是否已出纸') });
+    expect(e).toMatchObject({ code: 'PRINT_FAILED', detail: 'A4_PRINT_TIMED_OUT' });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await failure(spoolerWith(fake({ list: never }), 100).print('a.pdf'))).toMatchObject({ code: 'NO_PRINTER' });
   });
@@ -157,7 +157,7 @@ describe('documents feature on the Windows spooler', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const log: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => log } as unknown as Logger;
 
-  it('keeps the PDF after a failed print, answers the Chinese message, and the retry prints it', async () => {
+  it('keeps the PDF after a failed print, answers PRINT_FAILED with its detail, and the retry prints it', async () => {
     let jammed = true;
     const lib = fake({ print: async () => (jammed ? Promise.reject(new Error('Command failed: SumatraPDF.exe')) : undefined) });
     const feature = createDocumentFeature({ config: {} as TerminalConfig, log, events: createEventHub(log), dataDir: dir, host: 'electron' }, { spooler: spoolerWith(lib) });
@@ -168,7 +168,7 @@ describe('documents feature on the Windows spooler', () => {
     const e = await Promise.resolve()
       .then(() => h['documents.print']({ documentId: saved.documentId }, caller))
       .then(() => null, (x: unknown) => x);
-    expect(e).toMatchObject({ name: 'HandlerError', code: 'PRINT_FAILED', userMessage: '打印失败，请检查打印机后重试。' });
+    expect(e).toMatchObject({ name: 'HandlerError', code: 'PRINT_FAILED', params: { detail: 'A4_PRINT_FAILED' }, userMessage: undefined });
     expect(await feature.readDocument(saved.documentId)).not.toBeNull(); // kept for the retry
     jammed = false;
     expect(await h['documents.print']({ documentId: saved.documentId, copies: 2 }, caller)).toMatchObject({ printer: 'HP LaserJet Pro M404' });

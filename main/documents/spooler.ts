@@ -2,14 +2,16 @@
  * The A4 spooler seen by the documents feature: list printers, send a saved PDF. Two
  * implementations behind one interface, chosen by platform (print.ts): CUPS `lp`/`lpstat` on
  * Linux/UOS/Kylin (spooler-cups.ts) and pdf-to-printer (SumatraPDF) on Windows
- * (spooler-windows.ts). Both fail with the same `PrintError` codes and Chinese messages, so the
- * pages show a printer problem the same way and offer the retry (the PDF stays saved).
+ * (spooler-windows.ts). Both fail with the same `PrintError` codes and details (the words are the
+ * renderer's catalogue, `errors.<detail>`), so the pages show a printer problem the same way and
+ * offer the retry (the PDF stays saved).
  */
 
 export interface PrinterList {
   spooler: boolean;
   defaultPrinter: string | null;
   printers: string[];
+  /** Why printing is impossible, in English (logs, APIs); the pages decide from `spooler` and `printers`. */
   message?: string;
 }
 
@@ -34,23 +36,29 @@ export interface Spooler {
 
 export type PrintErrorCode = 'NO_PRINTER' | 'PRINT_FAILED';
 
+/**
+ * Which situation, for the words: the catalogue's `errors.<detail>` (A4_ so a receipt printer's
+ * PRINT_FAILED keeps its own words).
+ */
+export type PrintProblem = 'A4_NO_SERVICE' | 'A4_NO_PRINTER' | 'A4_PRINT_FAILED' | 'A4_PRINT_TIMED_OUT';
+
 export class PrintError extends Error {
   constructor(
     readonly code: PrintErrorCode,
     message: string,
-    readonly userMessage: string,
+    readonly detail: PrintProblem,
   ) {
     super(message);
     this.name = 'PrintError';
   }
 }
 
-/** The Chinese texts both spoolers use (one wording for one situation). */
+/** The situations both spoolers name (one detail for one situation), and their English list messages. */
 export const PRINT_TEXT = {
-  noService: '未找到打印服务，请联系工作人员。回执已保存，可稍后重新打印。',
-  noPrinter: '未连接A4打印机或打印机不可用，请联系工作人员。回执已保存，可稍后重新打印。',
-  failed: '打印失败，请检查打印机后重试。',
-  timedOut: '打印机未在规定时间内响应。请先查看打印机是否已出纸，未出纸再重试。',
-  listNoPrinter: '未连接A4打印机，请联系工作人员。',
-  listNoService: '未找到打印服务，请联系工作人员。',
+  noService: 'A4_NO_SERVICE',
+  noPrinter: 'A4_NO_PRINTER',
+  failed: 'A4_PRINT_FAILED',
+  timedOut: 'A4_PRINT_TIMED_OUT',
+  listNoPrinter: 'no A4 printer is connected',
+  listNoService: 'no print service (spooler) was found',
 } as const;

@@ -8,6 +8,15 @@ import type { DocumentSpec } from './pdf';
 import { maskIdNumber, maskPhone } from '../../sync/protocol/mask';
 import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDateTimeZh } from '../../sync/protocol/station-time';
 
+/** The 授权委托书's 受托人 row as main writes it for the signed-in staff member (authorization.ts). */
+export const agentRowText = (name: string, staffId: string): string => `${name}（工号 ${staffId}）`;
+
+/** The line under the seal's verification QR (pdf.ts draws it). */
+export const SEAL_CAPTION = '电子印章验证码：在任一服务终端“验章”处扫描本码，或打开本文件的电子版，即可离线验证印章。';
+
+/** The file name an 电子证照 is kept and uploaded under (main/licences/feature.ts), e.g. 户口簿（电子证照）.pdf. */
+export const licenceFileName = (typeName: string, mimeType: string): string => `${typeName}（电子证照）.${mimeType === 'application/pdf' ? 'pdf' : mimeType === 'image/png' ? 'png' : 'jpg'}`;
+
 const fmtTime = (iso: string, timeZone: string): string => {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : stationDateTimeZh(d, isTimeZone(timeZone) ? timeZone : DEFAULT_STATION_TIME_ZONE);

@@ -2,9 +2,9 @@
  * 可信身份认证 behind the bridge (preload/contract/identity-calls.ts): main redeems a scanned electronic
  * ID QR code at the platform the terminal is enrolled with (the province, or the station hub, which
  * forwards it) with the terminal's token, and answers the holder's identity. Never retried (a code is
- * single use). Failures come back with a stable code, English `message` (logs) and Chinese
- * `userMessage`: the platform's refusals (`ID_QR_EXPIRED`, `ID_QR_REPLAYED`, `ID_QR_FORGED`…) as they
- * are; no network, a timeout, a hub or province that cannot answer → `ID_QR_NEEDS_NETWORK` (the kiosk
+ * single use). Failures come back with a stable code (the kiosk says each in its own words,
+ * renderer/kiosk/id-qr.ts) and an English `message` (logs): the platform's refusals (`ID_QR_EXPIRED`,
+ * `ID_QR_REPLAYED`, `ID_QR_FORGED`…) as they are; no network, a timeout, a hub or province that cannot answer → `ID_QR_NEEDS_NETWORK` (the kiosk
  * then offers the card). The identity and the code are never logged; log lines carry the outcome code.
  */
 import type { identityCalls } from '../../preload/contract/identity-calls';
@@ -15,9 +15,6 @@ import type { PlatformClient } from '../../sync/client/transport';
 import { HandlerError } from '../core/dispatcher';
 import type { Feature, FeatureContext } from '../core/feature';
 
-export const ID_QR_NEEDS_NETWORK_MESSAGE = '扫码认证需要联网核验，当前无法连接政务服务平台。请刷身份证办理。';
-export const ID_QR_NOT_ENROLLED_MESSAGE = '本机尚未连接政务服务平台，暂不能扫码认证。请刷身份证办理。';
-export const ID_QR_FAILED_MESSAGE = '扫码认证暂时无法完成。请稍后重试，或刷身份证办理。';
 
 export interface IdentityFeatureDeps {
   /** The sync feature's platform client (one client, one token), once set up. */
@@ -38,7 +35,7 @@ export function createIdentityFeature(ctx: FeatureContext, deps: IdentityFeature
   async function client(): Promise<PlatformClient> {
     await Promise.race([deps.ready().catch(() => undefined), new Promise((r) => setTimeout(r, deps.readyWaitMs ?? 10_000))]);
     const c = deps.platform();
-    if (!c || !c.token) throw new HandlerError('NOT_ENROLLED', 'the terminal is not enrolled with a platform', ID_QR_NOT_ENROLLED_MESSAGE);
+    if (!c || !c.token) throw new HandlerError('NOT_ENROLLED', 'the terminal is not enrolled with a platform');
     return c;
   }
 
@@ -55,8 +52,8 @@ export function createIdentityFeature(ctx: FeatureContext, deps: IdentityFeature
         throw new HandlerError(e.platformCode, e.message, ID_QR_USER_MESSAGES[e.platformCode]);
       }
       log.warn('identity.qr-failed', { code: e.code, status: e.status ?? null });
-      if (NETWORK_CODES.has(e.code)) throw new HandlerError('ID_QR_NEEDS_NETWORK', `the platform could not verify the code (${e.code})`, ID_QR_NEEDS_NETWORK_MESSAGE);
-      throw new HandlerError(e.code, e.message, ID_QR_FAILED_MESSAGE);
+      if (NETWORK_CODES.has(e.code)) throw new HandlerError('ID_QR_NEEDS_NETWORK', `the platform could not verify the code (${e.code})`);
+      throw new HandlerError(e.code, e.message);
     }
   }
 

@@ -102,7 +102,7 @@ describe('licences.* bridge calls', () => {
     const requestId = uuidv7();
     const r = await lookup(['SBK'], requestId);
     expect(r.state).toBe('queued');
-    expect(r.error?.message).toContain('需要联网');
+    expect(r.error?.message).toContain('no network'); // the page says t('licence.queued') for state queued
     const again = await dispatch(kiosk, 'licences.result', { requestId });
     expect(again.ok && (again.value as LicenceLookupResult).state).toBe('queued');
     proxy.set({ kind: 'pass' });
@@ -134,5 +134,6 @@ describe('licences.* bridge calls', () => {
     await dispatch(kiosk, 'licences.cancel', { requestId });
     const gone = await dispatch(kiosk, 'licences.result', { requestId });
     expect(!gone.ok && gone.error.code).toBe('NOT_FOUND');
+    expect(!gone.ok && gone.error.params).toEqual({ detail: 'LICENCE_LOOKUP_NOT_FOUND' });
   });
 });

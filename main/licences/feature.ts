@@ -23,6 +23,7 @@ import type { PlatformClient } from '../../sync/client/transport';
 import { SyncTransportError } from '../../sync/client/errors';
 import type { Feature, FeatureContext } from '../core/feature';
 import { HandlerError } from '../core/dispatcher';
+import { licenceFileName } from '../documents/templates';
 
 /** How long a lookup (queued or done) is kept. */
 export const KEEP_MS = 12 * 3_600_000;
@@ -57,11 +58,12 @@ class Wait extends Error {
   }
 }
 
-const WAIT_MESSAGE = '网络未连接，电子证照查询需要联网，已排队，联网后自动查询；也可以提交纸质材料。';
+/** English for logs and APIs; the pages say a result by its state and `error.code` (catalogue `licence.*`). */
+const WAIT_MESSAGE = 'no network: the licence lookup is queued and runs once the terminal is online';
 const FAILED_MESSAGE: Record<string, string> = {
-  REFUSED: '平台拒绝了电子证照查询，请提交纸质材料。',
-  BAD_FILE: '电子证照文件校验失败，请提交纸质材料。',
-  STORE_FAILED: '电子证照文件没有保存成功，请重试或提交纸质材料。',
+  REFUSED: 'the platform refused the licence lookup',
+  BAD_FILE: 'a licence file failed its check',
+  STORE_FAILED: 'a licence file could not be stored',
 };
 
 export function createLicenceFeature(ctx: FeatureContext, o: LicenceFeatureOptions): Feature<typeof licenceCalls> {
@@ -123,7 +125,7 @@ export function createLicenceFeature(ctx: FeatureContext, o: LicenceFeatureOptio
       const bytes = await getFile(c, s);
       let attachment: AttachmentRefOut;
       try {
-        attachment = await o.storeAttachment(bytes, s.file.mimeType, `${s.typeName}（电子证照）.${s.file.mimeType === 'application/pdf' ? 'pdf' : s.file.mimeType === 'image/png' ? 'png' : 'jpg'}`);
+        attachment = await o.storeAttachment(bytes, s.file.mimeType, licenceFileName(s.typeName, s.file.mimeType));
       } catch {
         throw new HandlerError('STORE_FAILED', 'the licence file could not be stored');
       }
@@ -161,7 +163,7 @@ export function createLicenceFeature(ctx: FeatureContext, o: LicenceFeatureOptio
 
   function result(requestId: string): LicenceLookupResult {
     const l = lookups.get(requestId);
-    if (!l) throw new HandlerError('NOT_FOUND', 'no such licence lookup', '找不到这次电子证照查询，请重新查询。');
+    if (!l) throw new HandlerError('NOT_FOUND', 'no such licence lookup', undefined, { detail: 'LICENCE_LOOKUP_NOT_FOUND' });
     return l.result;
   }
 

@@ -15,7 +15,7 @@ import { createDispatcher, type CallerContext, type HandlerTable } from '../core
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
 import { createTerminalCore } from '../core/services';
-import { createQueueFeature, QUEUE_UNAVAILABLE_MESSAGE, QUEUE_UNREACHABLE_MESSAGE } from './feature';
+import { createQueueFeature } from './feature';
 
 const lines: string[] = [];
 const log = createLogger({ level: 'debug', stderr: false, sink: (l) => lines.push(l) });
@@ -129,7 +129,8 @@ describe('queue bridge calls without a platform', () => {
         [as('clerk'), 'queue.callNext', {}],
       ] as const) {
         const r = await dead.dispatch(ctx, name, input);
-        expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', userMessage: QUEUE_UNREACHABLE_MESSAGE } });
+        expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE' } });
+        if (!r.ok) expect(r.error.userMessage).toBeUndefined(); // the words are the catalogue's errors.QUEUE_UNREACHABLE (renderer/i18n/main-errors.test.ts)
         if (!r.ok) expect(r.error.message).toMatch(/^hub unreachable/);
       }
     } finally {
@@ -147,7 +148,7 @@ describe('queue bridge calls without a platform', () => {
     const a = old.address();
     const x = setup({ platform: () => new PlatformClient({ baseUrl: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, token: 'trm_test' }), window: '1' });
     try {
-      expect(await x.dispatch(as('display'), 'queue.state', undefined)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNAVAILABLE', userMessage: QUEUE_UNAVAILABLE_MESSAGE } });
+      expect(await x.dispatch(as('display'), 'queue.state', undefined)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNAVAILABLE' } });
       expect(await x.dispatch(as('clerk'), 'queue.recall', { ticketId: uuidv7() })).toMatchObject({ ok: false, error: { code: 'QUEUE_UNAVAILABLE' } });
     } finally {
       await new Promise<void>((r) => old.close(() => r()));
@@ -170,7 +171,7 @@ describe('queue bridge calls without a platform', () => {
       expect(await noWindow.dispatch(as('clerk'), 'queue.window', undefined)).toEqual({ ok: true, value: { window: null, source: null } });
       const r = await noWindow.dispatch(as('clerk'), 'queue.callNext', undefined);
       expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_NO_WINDOW' } });
-      if (!r.ok) expect(r.error.userMessage).toMatch(/窗口号/);
+      if (!r.ok) expect(r.error).not.toHaveProperty('params');
       expect(counting.count()).toBe(before);
     } finally {
       rmSync(noWindow.dir, { recursive: true, force: true });
@@ -232,7 +233,7 @@ describe('queue bridge calls against the real platform', () => {
     expect([first.number, elderly.number, civil.number]).toEqual(['A001', 'A002', 'C001']);
     const unknown = await kiosk.dispatch(as('kiosk'), 'queue.issue', { category: 'nope', priority: 'normal' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CATEGORY' } });
-    if (!unknown.ok) expect(unknown.error.userMessage).toMatch(/业务类别/);
+    if (!unknown.ok) expect(unknown.error.userMessage).toBeUndefined();
 
     const state = ok<{ categories: { code: string; waiting: number }[]; waitingTickets: { id: string }[] }>(await kiosk.dispatch(as('display'), 'queue.state', undefined));
     expect(state.categories.find((c) => c.code === 'general')?.waiting).toBe(2);
@@ -246,13 +247,13 @@ describe('queue bridge calls against the real platform', () => {
     // another window, another station: refused, nothing changes
     const notMine = await w1.dispatch(as('clerk'), 'queue.skip', { ticketId: called.id });
     expect(notMine).toMatchObject({ ok: false, error: { code: 'NOT_YOUR_WINDOW' } });
-    if (!notMine.ok) expect(notMine.error.userMessage).toMatch(/其他窗口/);
+    if (!notMine.ok) expect(notMine.error.userMessage).toBeUndefined();
     expect(await elsewhere.dispatch(as('clerk'), 'queue.finish', { ticketId: called.id })).toMatchObject({ ok: false, error: { code: 'TICKET_NOT_FOUND' } });
 
     for (let i = 1; i <= 3; i++) expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.recall', { ticketId: called.id })).ticket!.recallCount).toBe(i);
     const limit = await w2.dispatch(as('clerk'), 'queue.recall', { ticketId: called.id });
     expect(limit).toMatchObject({ ok: false, error: { code: 'RECALL_LIMIT' } });
-    if (!limit.ok) expect(limit.error.userMessage).toMatch(/重呼次数上限/);
+    if (!limit.ok) expect(limit.error.userMessage).toBeUndefined();
 
     expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.start', { ticketId: called.id })).ticket!.status).toBe('serving');
     expect(ok<T>(await w2.dispatch(as('clerk'), 'queue.finish', { ticketId: called.id })).ticket!.status).toBe('done');

@@ -3,7 +3,8 @@
  * calls to the platform the terminal is enrolled with (the station hub, or the province) through the
  * sync transport's client (sync/client/queue.ts), filling in what a page may not choose: the staff
  * member (from main's session, `caller.staff`) and this terminal's window (its setting). Failures
- * come back with a stable code, English `message` (logs, APIs) and a Chinese `userMessage` (people).
+ * come back with a stable code and bounded `params` (the words are the renderer's catalogue,
+ * `errors.<code>`) and an English `message` (logs, APIs).
  *
  * A kiosk (config role `kiosk`) keeps leased numbers while the hub answers and issues from them when
  * it does not (./leases.ts): `queue.issue` then answers `{ ticket, offline: true }`. A counter PC
@@ -26,23 +27,24 @@ import { HandlerError, type CallerContext } from '../core/dispatcher';
 import { writeFileAtomic } from '../core/atomic-file';
 import type { Feature, FeatureContext } from '../core/feature';
 
-/** Chinese text for the platform's queue refusals (sync/protocol/queue.ts QUEUE_ERRORS). */
-export const QUEUE_USER_MESSAGES: Record<string, string> = {
-  INVALID_COMMAND: '叫号指令不完整或格式不对，没有执行。请刷新页面后重试。',
-  UNKNOWN_CATEGORY: '服务站没有这个业务类别，请刷新后重新选择。',
-  UNKNOWN_WINDOW: '本机设置的窗口号在服务站配置中不存在，请在“叫号”页重新选择本机窗口。',
-  TICKET_NOT_FOUND: '找不到这个排队号（可能已办结或不是本站的号），请刷新后重试。',
-  INVALID_TICKET_STATE: '这个号的状态已经变化（例如已办结或已过号），请刷新后再操作。',
-  RECALL_LIMIT: '这个号已达到重呼次数上限，请选择“过号”或开始办理。',
-  NOT_YOUR_WINDOW: '这个号已叫到其他窗口，本窗口不能处理。',
-  COMMAND_REPLAYED_DIFFERENT: '重复提交的指令与第一次不一致，没有执行。请刷新后重试。',
-  QUEUE_FULL: '今天这个类别的号已经发完，请到窗口咨询工作人员。',
-};
+/**
+ * The platform's queue refusals (sync/protocol/queue.ts QUEUE_ERRORS) the page gets as they are:
+ * the code, whose words are the renderer's catalogue (`errors.<code>`).
+ */
+export const QUEUE_REFUSAL_CODES: ReadonlySet<string> = new Set([
+  'INVALID_COMMAND',
+  'UNKNOWN_CATEGORY',
+  'UNKNOWN_WINDOW',
+  'TICKET_NOT_FOUND',
+  'INVALID_TICKET_STATE',
+  'RECALL_LIMIT',
+  'NOT_YOUR_WINDOW',
+  'COMMAND_REPLAYED_DIFFERENT',
+  'QUEUE_FULL',
+]);
 
-export const QUEUE_UNREACHABLE_MESSAGE = '暂时连不上服务站的排队叫号服务（服务站主机或网络故障），请稍后再试，或直接到窗口咨询工作人员。';
-export const QUEUE_UNAVAILABLE_MESSAGE = '本站连接的平台还没有开通排队叫号服务，请联系站点管理员；群众可直接到窗口办理。';
-export const QUEUE_OFFLINE_EXHAUSTED_MESSAGE = '服务站主机暂时离线，本机预留的排队号已经发完，暂时不能取号。请直接到窗口，工作人员会为您安排办理。';
-export const QUEUE_NO_WINDOW_MESSAGE = '本机还没有设置窗口号。请在“叫号”页选择本机对应的窗口后再叫号。';
+/** The `detail` of a QUEUE_UNREACHABLE when the kiosk has no leased number left either (the words send people to the window). */
+export const QUEUE_OFFLINE_EXHAUSTED = 'QUEUE_OFFLINE_EXHAUSTED';
 
 export interface QueueFeatureDeps {
   /** The sync feature's platform client (one client, one token), once set up. */
@@ -124,26 +126,26 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
 
   async function myWindow(): Promise<string> {
     const w = (await setting()).window;
-    if (!w) throw new HandlerError('QUEUE_NO_WINDOW', 'this terminal has no queue window set', QUEUE_NO_WINDOW_MESSAGE);
+    if (!w) throw new HandlerError('QUEUE_NO_WINDOW', 'this terminal has no queue window set');
     return w;
   }
 
-  /** A transport failure as the page gets it: stable code, English message, Chinese userMessage. */
+  /** A transport failure as the page gets it: stable code (words in the catalogue), English message. */
   function asHandlerError(e: unknown, what: string): never {
     if (e instanceof HandlerError) throw e;
     if (e instanceof SyncTransportError) {
       if (e.code === 'OFFLINE' || e.code === 'TIMEOUT' || e.code === 'SERVER_ERROR') {
         log.warn('queue.unreachable', { what, code: e.code, status: e.status ?? null });
-        throw new HandlerError('QUEUE_UNREACHABLE', `hub unreachable: ${e.message.slice(0, 300)}`, QUEUE_UNREACHABLE_MESSAGE);
+        throw new HandlerError('QUEUE_UNREACHABLE', `hub unreachable: ${e.message.slice(0, 300)}`);
       }
-      if (e.code === 'REQUEST_REFUSED' && e.platformCode && QUEUE_USER_MESSAGES[e.platformCode]) {
+      if (e.code === 'REQUEST_REFUSED' && e.platformCode && QUEUE_REFUSAL_CODES.has(e.platformCode)) {
         log.info('queue.refused', { what, code: e.platformCode });
-        throw new HandlerError(e.platformCode, e.message.slice(0, 500), QUEUE_USER_MESSAGES[e.platformCode]);
+        throw new HandlerError(e.platformCode, e.message.slice(0, 500));
       }
       if (e.code === 'REQUEST_REFUSED' && (e.status === 404 || e.status === 405)) {
         // a platform without the queue service (an older province): say so, not "sync refused"
         log.warn('queue.unavailable', { what, status: e.status, platformCode: e.platformCode ?? null });
-        throw new HandlerError('QUEUE_UNAVAILABLE', `the platform has no queue service: ${e.message.slice(0, 300)}`, QUEUE_UNAVAILABLE_MESSAGE);
+        throw new HandlerError('QUEUE_UNAVAILABLE', `the platform has no queue service: ${e.message.slice(0, 300)}`);
       }
       log.warn('queue.failed', { what, code: e.code, platformCode: e.platformCode ?? null });
       throw new HandlerError(e.code, e.message.slice(0, 500), SYNC_ERROR_MESSAGES[e.code]);
@@ -208,7 +210,7 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
           } catch (x) {
             if (!(x instanceof OfflineQueueError)) throw x;
             log.warn('queue.offline-issue-impossible', { category: cmd.category, code: x.code, reason: x.message });
-            throw new HandlerError('QUEUE_UNREACHABLE', `hub unreachable (${e.code}) and no offline ticket: ${x.message}`, QUEUE_OFFLINE_EXHAUSTED_MESSAGE);
+            throw new HandlerError('QUEUE_UNREACHABLE', `hub unreachable (${e.code}) and no offline ticket: ${x.message}`, undefined, { detail: QUEUE_OFFLINE_EXHAUSTED });
           }
         }
         log.info('queue.command', { type: 'issue', window: null, ticket: ticket?.number ?? null, staffId: caller.staff?.id ?? null, role: caller.role });
@@ -225,7 +227,7 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
       },
       'queue.callNext': async (input, caller) => {
         const staffId = caller.staff?.id;
-        if (!staffId) throw new HandlerError('NOT_SIGNED_IN', 'a staff member must be signed in to call tickets', '请先登录工作人员账号，再叫号。');
+        if (!staffId) throw new HandlerError('NOT_SIGNED_IN', 'a staff member must be signed in to call tickets');
         const given = input && 'commandId' in input ? input.commandId : undefined;
         return { ticket: called(await send({ type: 'call_next', commandId: id(given), window: await myWindow(), staffId }, caller)) };
       },

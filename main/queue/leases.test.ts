@@ -20,7 +20,7 @@ import { TerminalConfig } from '../core/config';
 import { createDispatcher, type CallerContext, type HandlerTable } from '../core/dispatcher';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
-import { createQueueFeature, QUEUE_OFFLINE_EXHAUSTED_MESSAGE } from './feature';
+import { createQueueFeature, QUEUE_OFFLINE_EXHAUSTED } from './feature';
 import { OFFLINE_FILE } from './leases';
 
 const STATION = '360121201';
@@ -228,7 +228,7 @@ describe.each(backends())('kiosk offline 取号 from leased numbers on $name', (
       for (let i = 0; i < 20; i++) {
         const r = await issue(i % 2 ? k2 : k1, 'social');
         if (r.ok) offline.push(r.value.ticket);
-        else expect(r.error).toMatchObject({ code: 'QUEUE_UNREACHABLE', userMessage: QUEUE_OFFLINE_EXHAUSTED_MESSAGE });
+        else expect(r.error).toMatchObject({ code: 'QUEUE_UNREACHABLE', params: { detail: QUEUE_OFFLINE_EXHAUSTED } });
       }
       // each kiosk had what was left of its leases (≥ 4), never more
       const leasedCount = blocks.reduce((n: number, l: any) => n + l.to - l.from + 1, 0);
@@ -270,7 +270,7 @@ describe('the station day (Asia/Shanghai) with the process in UTC', () => {
       // 00:05 in Shanghai: yesterday's lease is never used again, even with numbers left.
       clock = Date.parse('2026-12-06T16:05:00.000Z');
       expect(await left(kiosk)).toBe(0);
-      expect(await issue(kiosk)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', userMessage: QUEUE_OFFLINE_EXHAUSTED_MESSAGE } });
+      expect(await issue(kiosk)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', params: { detail: QUEUE_OFFLINE_EXHAUSTED } } });
       await hub.up();
       await kiosk.ok('display', 'queue.state');
       await eventually(async () => (await left(kiosk)) === 3 && (await offlineOf(kiosk)).pending === 0, 15_000, 'the lease of 12-07 and the push');
@@ -329,7 +329,7 @@ describe('garbage: hostile lease answers, broken files, refused pushes', () => {
         expect(await left(kiosk)).toBe(0);
         expect(fileOf(kiosk).leases).toEqual([]);
         const r = await issue(kiosk);
-        expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', userMessage: QUEUE_OFFLINE_EXHAUSTED_MESSAGE } });
+        expect(r).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', params: { detail: QUEUE_OFFLINE_EXHAUSTED } } });
       }
       expect(seen.filter((s) => s.includes('/push'))).toEqual([]);
       expect(fileOf(kiosk).tickets).toEqual([]);
@@ -369,7 +369,7 @@ describe('garbage: hostile lease answers, broken files, refused pushes', () => {
       expect(corrupt[0]).toMatchObject({ level: 'error', keptTickets: 0 });
       expect(String(corrupt[0]!.note)).toMatch(/not used again/);
       expect(readdirSync(dir).some((f) => f.startsWith(`${OFFLINE_FILE}.corrupt-`))).toBe(true);
-      expect(await issue(kiosk)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', userMessage: QUEUE_OFFLINE_EXHAUSTED_MESSAGE } });
+      expect(await issue(kiosk)).toMatchObject({ ok: false, error: { code: 'QUEUE_UNREACHABLE', params: { detail: QUEUE_OFFLINE_EXHAUSTED } } });
 
       // A file that fails its schema: its leases are dropped, its well-formed tickets kept and pushed.
       // One was never leased from the hub (a forged block): the hub refuses it, the kiosk keeps it visible.

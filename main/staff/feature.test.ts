@@ -44,6 +44,8 @@ function make(dataDir: string, config: Record<string, unknown> = {}): StaffFeatu
 }
 const h = (f: StaffFeature) => f.handlers as unknown as Record<string, (input: unknown, c: CallerContext) => Promise<unknown>>;
 const code = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string }) => e.code);
+/** The refusal's code and params (the words are the catalogue's errors.<detail or code>: renderer/i18n/main-errors.test.ts). */
+const refusal = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string; params?: unknown; userMessage?: unknown }) => ({ code: e.code, params: e.params, userMessage: e.userMessage }));
 
 beforeAll(async () => {
   let token: string;
@@ -75,8 +77,8 @@ describe('staff sign-in', () => {
     expect(JSON.stringify(roster)).not.toMatch(/verifier|salt|hash/);
     const s = StaffSession.parse(await h(f)['staff.login']!({ staffId: 'S003', pin: '345678' }, caller));
     expect(s).toMatchObject({ state: 'active', mode: 'offline', staff: { role: 'station-admin' } });
-    // another station's staff cannot sign in here
-    expect(await code(h(f)['staff.login']!({ staffId: 'S004', pin: '456789' }, caller))).toBe('INVALID_CREDENTIALS');
+    // another station's staff cannot sign in here (not counted: no tries left to tell)
+    expect(await refusal(h(f)['staff.login']!({ staffId: 'S004', pin: '456789' }, caller))).toEqual({ code: 'INVALID_CREDENTIALS', params: undefined, userMessage: undefined });
     await f.close();
   }, 30_000);
 
@@ -85,10 +87,12 @@ describe('staff sign-in', () => {
     const f = feature({ staff: { lockoutMinutes: 10 } });
     await f.refreshRoster();
     up = false;
-    const login = (pin: string) => code(h(f)['staff.login']!({ staffId: 'S001', pin }, caller));
-    for (let i = 0; i < 4; i++) expect(await login('111111')).toBe('INVALID_CREDENTIALS');
-    expect(await login('111111')).toBe('ACCOUNT_LOCKED');
-    expect(await login('123456')).toBe('ACCOUNT_LOCKED'); // even the right PIN
+    const wrong = (pin: string) => refusal(h(f)['staff.login']!({ staffId: 'S001', pin }, caller));
+    for (let i = 0; i < 4; i++) expect(await wrong('111111')).toEqual({ code: 'INVALID_CREDENTIALS', params: { detail: 'INVALID_CREDENTIALS_REMAINING', remaining: 4 - i }, userMessage: undefined });
+    expect(await wrong('111111')).toEqual({ code: 'ACCOUNT_LOCKED', params: { minutes: 10 }, userMessage: undefined });
+    t += 9 * 60_000 + 1;
+    expect(await wrong('123456')).toEqual({ code: 'ACCOUNT_LOCKED', params: { minutes: 1 }, userMessage: undefined }); // even the right PIN; at least 1 minute
+    t -= 9 * 60_000 + 1;
     await f.close();
     // a restart keeps the lock
     const again = make(dirs[dirs.length - 1]!, { staff: { lockoutMinutes: 10 } });

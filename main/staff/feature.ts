@@ -52,8 +52,8 @@ export interface StaffFeature extends Feature<typeof clerkCalls> {
 
 export const clerkRoleOf = (role: StaffDoc['role']): ClerkRole => (role === 'counter' ? 'counter' : role === 'supervisor' || role === 'admin' ? 'station-admin' : 'assistant');
 
-const INVALID = '工号或 PIN 不正确（或该工号尚未同步到本机，无法离线登录）。';
-const lockedMessage = (until: number, now: number) => `连续输错次数过多，该工号已锁定，请 ${Math.max(1, Math.ceil((until - now) / 60_000))} 分钟后再试，或联系站点管理员。`;
+/** ACCOUNT_LOCKED's params: the whole minutes left (at least 1); the words are the catalogue's `errors.ACCOUNT_LOCKED`. */
+const lockedParams = (until: number, now: number) => ({ minutes: Math.max(1, Math.ceil((until - now) / 60_000)) });
 
 export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOptions): StaffFeature {
   const log = ctx.log;
@@ -120,16 +120,16 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   function refuse(staffId: string, count = true): never {
     if (!count) {
       log.info('staff.login-refused', { staffId, reason: 'not-of-this-station' });
-      throw new HandlerError('INVALID_CREDENTIALS', 'invalid staff id or PIN', INVALID);
+      throw new HandlerError('INVALID_CREDENTIALS', 'invalid staff id or PIN');
     }
     const r = lockout.fail(staffId);
     void save();
     if (r.locked) {
       log.warn('staff.locked-out', { staffId, minutes: cfg.lockoutMinutes });
-      throw new HandlerError('ACCOUNT_LOCKED', 'too many wrong PINs; the staff id is locked', lockedMessage(r.until, now()));
+      throw new HandlerError('ACCOUNT_LOCKED', 'too many wrong PINs; the staff id is locked', undefined, lockedParams(r.until, now()));
     }
     log.info('staff.login-refused', { staffId, remaining: r.remaining });
-    throw new HandlerError('INVALID_CREDENTIALS', 'invalid staff id or PIN', `${INVALID} 还可尝试 ${r.remaining} 次。`);
+    throw new HandlerError('INVALID_CREDENTIALS', 'invalid staff id or PIN', undefined, { detail: 'INVALID_CREDENTIALS_REMAINING', remaining: r.remaining });
   }
 
   type Online = { kind: 'ok'; staff: StaffDoc; validUntil: number } | { kind: 'bad' } | { kind: 'locked' } | { kind: 'unreachable'; code: string };
@@ -167,13 +167,13 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   async function check(staffId: string, pin: string): Promise<{ entry: CachedStaff; mode: 'online' | 'offline' }> {
     await load();
     const lock = lockout.check(staffId);
-    if (lock.locked) throw new HandlerError('ACCOUNT_LOCKED', 'the staff id is locked', lockedMessage(lock.until, now()));
+    if (lock.locked) throw new HandlerError('ACCOUNT_LOCKED', 'the staff id is locked', undefined, lockedParams(lock.until, now()));
     const online = await tryOnline(staffId, pin);
     if (online.kind === 'locked') {
       lockout.lockNow(staffId);
       void save();
       log.warn('staff.locked-by-platform', { staffId });
-      throw new HandlerError('ACCOUNT_LOCKED', 'the platform refuses further attempts', lockedMessage(now() + policy.lockMs, now()));
+      throw new HandlerError('ACCOUNT_LOCKED', 'the platform refuses further attempts', undefined, lockedParams(now() + policy.lockMs, now()));
     }
     const station = options.stationId();
     const cached = cache.staff.find((s) => s.id === staffId);
@@ -200,7 +200,7 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
     }
     if (!ok || !entry) refuse(staffId, ofThisStation);
     if (entry.offlineValidUntil < now()) {
-      throw new HandlerError('OFFLINE_LOGIN_EXPIRED', 'the cached verifier has expired', '离线登录资料已过期（超过有效期未联网登录）。请连接网络后在线登录一次。');
+      throw new HandlerError('OFFLINE_LOGIN_EXPIRED', 'the cached verifier has expired');
     }
     lockout.succeed(staffId);
     await save();
@@ -249,7 +249,7 @@ export function createStaffFeature(ctx: FeatureContext, options: StaffFeatureOpt
   };
 
   const requireSignedIn = () => {
-    if (!machine.staff) throw new HandlerError('NOT_SIGNED_IN', 'no staff member is signed in', '请先登录。');
+    if (!machine.staff) throw new HandlerError('NOT_SIGNED_IN', 'no staff member is signed in');
     return machine.staff;
   };
 

@@ -108,7 +108,8 @@ describe('attachment store', () => {
       await expect(store.put(png(), 'application/pdf')).rejects.toMatchObject({ code: 'ATTACHMENT_TYPE_MISMATCH' });
       await expect(store.put(pdf(), 'image/jpeg')).rejects.toMatchObject({ code: 'ATTACHMENT_TYPE_MISMATCH' });
       await expect(store.put(Buffer.alloc(0), 'image/png')).rejects.toMatchObject({ code: 'ATTACHMENT_EMPTY' });
-      await expect(store.put(png(10_001), 'image/png')).rejects.toMatchObject({ code: 'ATTACHMENT_TOO_LARGE' });
+      await expect(store.put(png(10_001), 'image/png')).rejects.toMatchObject({ code: 'ATTACHMENT_TOO_LARGE', params: { maxMb: 0 } });
+      await expect(new AttachmentStore(dir, async () => master, 3 * 1024 * 1024).put(png(3 * 1024 * 1024 + 1), 'image/png')).rejects.toMatchObject({ code: 'ATTACHMENT_TOO_LARGE', params: { maxMb: 3 } });
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -193,6 +194,7 @@ describe('attachments over the bridge (dispatcher + sync feature)', () => {
       expect((await dispatch(caller, 'attachments.putDocument', { documentId: '../secrets/x' })).ok).toBe(false);
       const missing = await dispatch(caller, 'attachments.putDocument', { documentId: 'nope' });
       expect(!missing.ok && missing.error.code).toBe('NOT_FOUND');
+      expect(!missing.ok && missing.error.params).toEqual({ detail: 'DOCUMENT_FILE_NOT_FOUND' });
       await documents.writeEncrypted('fake', png());
       const fake = await dispatch(caller, 'attachments.putDocument', { documentId: 'fake' });
       expect(!fake.ok && fake.error.code).toBe('ATTACHMENT_TYPE_MISMATCH');

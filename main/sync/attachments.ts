@@ -61,7 +61,8 @@ export class AttachmentError extends Error {
   constructor(
     readonly code: 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_EMPTY' | 'ATTACHMENT_TYPE_NOT_ALLOWED' | 'ATTACHMENT_TYPE_MISMATCH' | 'LOCAL_DAMAGED' | 'NOT_FOUND',
     message: string,
-    readonly userMessage: string,
+    /** What the catalogue's `errors.<detail or code>` needs (renderer/i18n/locales). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'AttachmentError';
@@ -161,12 +162,12 @@ export class AttachmentStore {
 
   private async putSealed(bytes: Uint8Array, mimeType: string, fileName?: string): Promise<AttachmentRefOut> {
     if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(mimeType)) {
-      throw new AttachmentError('ATTACHMENT_TYPE_NOT_ALLOWED', `type ${mimeType.slice(0, 60)} is not allowed`, '只能上传 PNG、JPEG 图片或 PDF 文件。');
+      throw new AttachmentError('ATTACHMENT_TYPE_NOT_ALLOWED', `type ${mimeType.slice(0, 60)} is not allowed`);
     }
     const mime = mimeType as AttachmentMimeType;
-    if (bytes.length === 0) throw new AttachmentError('ATTACHMENT_EMPTY', 'the file is empty', '文件是空的，请重新扫描或选择文件。');
-    if (bytes.length > this.maxBytes) throw new AttachmentError('ATTACHMENT_TOO_LARGE', `at most ${this.maxBytes} bytes`, `文件太大（超过 ${Math.floor(this.maxBytes / 1024 / 1024)} MB），请降低扫描分辨率或分页上传。`);
-    if (!hasMagic(bytes, mime)) throw new AttachmentError('ATTACHMENT_TYPE_MISMATCH', `the bytes are not a ${mime} file`, '文件内容与类型不符（可能已损坏或扩展名不对），请重新选择文件。');
+    if (bytes.length === 0) throw new AttachmentError('ATTACHMENT_EMPTY', 'the file is empty');
+    if (bytes.length > this.maxBytes) throw new AttachmentError('ATTACHMENT_TOO_LARGE', `at most ${this.maxBytes} bytes`, { maxMb: Math.floor(this.maxBytes / 1024 / 1024) });
+    if (!hasMagic(bytes, mime)) throw new AttachmentError('ATTACHMENT_TYPE_MISMATCH', `the bytes are not a ${mime} file`);
 
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const name = await this.nameOf(sha256);
@@ -224,14 +225,14 @@ export class AttachmentStore {
 
   /** Decrypts and checks one stored attachment (the bytes must hash to the recorded SHA-256). */
   async read(name: string): Promise<{ meta: Meta; bytes: Buffer }> {
-    if (!FILE.test(name)) throw new AttachmentError('NOT_FOUND', 'bad name', '附件不存在。');
+    if (!FILE.test(name)) throw new AttachmentError('NOT_FOUND', 'bad name', { detail: 'ATTACHMENT_NOT_FOUND' });
     let raw: Buffer;
     try {
       raw = await readFile(path.join(this.dir, name));
     } catch {
-      throw new AttachmentError('NOT_FOUND', 'no such attachment', '附件不存在。');
+      throw new AttachmentError('NOT_FOUND', 'no such attachment', { detail: 'ATTACHMENT_NOT_FOUND' });
     }
-    const damaged = (why: string) => new AttachmentError('LOCAL_DAMAGED', `stored attachment is damaged: ${why}`, '本机保存的附件已损坏，无法上传。请重新扫描或生成该材料，并联系运维。');
+    const damaged = (why: string) => new AttachmentError('LOCAL_DAMAGED', `stored attachment is damaged: ${why}`);
     if (raw.length < HEADER + 4 || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged('header');
     let plain: Buffer;
     try {
@@ -266,9 +267,10 @@ export class AttachmentStore {
 
 type UploadErrorCode = AttachmentTransferCode;
 
+/** English for these two (the page says `errors.<code>`); the transport's codes keep the sync client's text. */
 const UPLOAD_MESSAGES: Record<'ATTACHMENT_REFUSED' | 'LOCAL_DAMAGED', string> = {
-  ATTACHMENT_REFUSED: '平台拒收了一个附件，稍后自动重试；如持续出现，请联系平台运维。附件保存在本机，不会丢失。',
-  LOCAL_DAMAGED: '本机保存的附件已损坏，无法上传。请重新扫描或生成该材料，并联系运维。',
+  ATTACHMENT_REFUSED: 'the platform refused an attachment; it stays on this terminal and is retried',
+  LOCAL_DAMAGED: 'a stored attachment is damaged and cannot be uploaded',
 };
 
 /** A failed upload (the shared client's error type). */

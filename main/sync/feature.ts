@@ -407,10 +407,10 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
     } catch (e) {
       if (e instanceof AttachmentError) {
         log.warn('attachments.refused', { code: e.code });
-        throw new HandlerError(e.code, e.message, e.userMessage);
+        throw new HandlerError(e.code, e.message, undefined, e.params);
       }
       log.error('attachments.store-failed', { error: e instanceof Error ? e.name : 'unknown' });
-      throw new HandlerError('ATTACHMENT_STORE_FAILED', 'the attachment could not be stored', '附件没有保存成功（本机存储出错），请重试；如持续出现，请联系运维。');
+      throw new HandlerError('ATTACHMENT_STORE_FAILED', 'the attachment could not be stored');
     }
   }
 
@@ -485,8 +485,8 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
       },
       'attachments.putDocument': async (input, caller) => {
         const bytes = options.readDocument ? await options.readDocument(input.documentId) : null;
-        if (!bytes) throw new HandlerError('NOT_FOUND', 'no such document', '找不到该文件（可能已被删除），请重新生成。');
-        if (bytes.length > MAX_ATTACHMENT_BYTES) throw new HandlerError('ATTACHMENT_TOO_LARGE', `at most ${MAX_ATTACHMENT_BYTES} bytes`, '文件太大，无法作为附件上传。');
+        if (!bytes) throw new HandlerError('NOT_FOUND', 'no such document', undefined, { detail: 'DOCUMENT_FILE_NOT_FOUND' });
+        if (bytes.length > MAX_ATTACHMENT_BYTES) throw new HandlerError('ATTACHMENT_TOO_LARGE', `at most ${MAX_ATTACHMENT_BYTES} bytes`, undefined, { detail: 'DOCUMENT_TOO_LARGE_TO_ATTACH' });
         return storeAttachment(() => attachmentStore.put(bytes, 'application/pdf', input.fileName), caller.staff?.id);
       },
       'attachments.status': () => uploader.refresh(),

@@ -139,7 +139,9 @@ export const BridgeErrorShape = z.object({
   message: z.string(),
   /**
    * What the renderer's catalogue needs to say it (`errors.<code>` in renderer/i18n/locales): names
-   * and numbers, never words. Keys `role` and `roles` hold role codes (a comma-separated list).
+   * and numbers, never words. Keys `role` and `roles` hold role codes (a comma-separated list);
+   * `detail` a finer code whose `errors.<detail>` says it when one code covers several situations
+   * (e.g. NOT_FOUND with detail DOCUMENT_NOT_FOUND).
    */
   params: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number()])).optional(),
   /** Chinese text for people, from handlers whose words have not moved to the catalogue yet. */

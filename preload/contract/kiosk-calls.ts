@@ -105,7 +105,7 @@ export const PrinterInfo = z.object({
   spooler: z.boolean(),
   defaultPrinter: z.string().nullable(),
   printers: z.array(z.string()),
-  /** Chinese, for people, when printing is impossible. */
+  /** English, for logs and APIs, when printing is impossible (pages decide from `spooler` and `printers`). */
   message: z.string().optional(),
 });
 
@@ -126,7 +126,7 @@ export const kioskCalls = {
   'documents.render': call({ input: z.object({ kind: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/), spec: DocumentSpecInput }).strict(), output: SavedDocument, ...DOCS, timeoutMs: 30_000 }),
   /** A4 printers known to the OS spooler (CUPS on Linux, Windows printers through pdf-to-printer). */
   'documents.printers': call({ input: NoInput, output: PrinterInfo, ...DOCS, timeoutMs: 10_000 }),
-  /** Sends a saved document to the A4 printer; errors NO_PRINTER / PRINT_FAILED / NOT_FOUND with a Chinese userMessage; retry = call again. */
+  /** Sends a saved document to the A4 printer; errors NO_PRINTER / PRINT_FAILED / NOT_FOUND with `params.detail` (A4_* / DOCUMENT_NOT_FOUND: the catalogue's words); retry = call again. */
   'documents.print': call({
     input: z.object({ documentId, printer: z.string().max(100).optional(), copies: z.number().int().min(1).max(5).optional() }).strict(),
     output: z.object({ printer: z.string(), jobId: z.string() }),

@@ -8,7 +8,7 @@
  *
  * Offline (or not enrolled yet): main answers `state: 'queued'` and runs the lookup as soon as the
  * platform answers again, then pushes `licences.ready`; `licences.result` reads the outcome.
- * Errors (`state: 'failed'`): `error.code` + Chinese `message` (refused by the platform, a broken file).
+ * Errors (`state: 'failed'`): `error.code` (REFUSED, BAD_FILE, STORE_FAILED: the page says `licence.failedBy.<code>`) + English `message`.
  * zod only (shared with the renderer).
  */
 import { z } from 'zod';

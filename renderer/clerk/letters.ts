@@ -47,6 +47,14 @@ export interface AuthorizationLetterInput {
   signaturePng: string;
 }
 
+/** The 终止原因 printed when the counter gives none. */
+export const DEFAULT_TERMINATION_REASON = '委托人要求终止';
+
+/** The file name the signed 授权委托书 is kept and uploaded under (an attachment of the application). */
+export const AUTHORIZATION_LETTER_FILE_NAME = '授权委托书.pdf';
+
+/** The station name printed when the configuration names none. */
+export const STATION_NAME_FALLBACK = '便民服务站';
 
 /** `YYYY-MM-DD HH:mm` in the station's zone; a value that is no instant is printed as given. */
 export function stationTime(iso: string, timeZone: string | undefined): string {

@@ -6,7 +6,7 @@ import { createPinia } from 'pinia';
 import ElementPlus from 'element-plus';
 import type { ApplicationDoc, MaterialRequirement } from '../../sync/protocol';
 import { applicationDoc, exampleApplication } from '../../sync/protocol';
-import { i18n } from '../i18n';
+import { i18n, setLocale } from '../i18n';
 import { cleanName, initialMaterials, materialsOut, missingRequired, type MaterialsState } from './materials';
 import MaterialsChecklist from './components/MaterialsChecklist.vue';
 
@@ -34,6 +34,13 @@ describe('materials state', () => {
     ];
     const out = materialsOut(items, initialMaterials(items, existing));
     expect(out).toEqual(existing);
+    // the notes are data in the station's language, whatever the screen's
+    setLocale('en-US');
+    try {
+      expect(materialsOut(items, initialMaterials(items, existing))).toEqual(existing);
+    } finally {
+      setLocale('zh-CN');
+    }
     expect(applicationDoc.safeParse(exampleApplication({ materials: out })).success).toBe(true);
   });
 

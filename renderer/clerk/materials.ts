@@ -5,6 +5,7 @@
  */
 import type { ApplicationDoc, AttachmentSource, MaterialRequirement } from '../../sync/protocol';
 import type { AttachmentRefOut } from '../../preload/contract/attachment-calls';
+import { stationWords } from '../i18n/station';
 
 /** An attached file as the checklist keeps it: main's reference, and how it came (absent: a file). */
 export type MaterialFile = AttachmentRefOut & { source?: AttachmentSource };
@@ -32,7 +33,8 @@ type Provided = ApplicationDoc['materials'][number];
 
 export const takesFiles = (o: Origin): boolean => o === 'scan' || o === 'upload';
 
-const NOTES: Record<Origin, string> = { paper_original: '原件', paper_copy: '复印件', scan: '扫描件', upload: '电子文件', e_license: '电子证照' };
+/** The note stored on the application for each origin (data: in the station's language). */
+const note = (o: Origin): string => stationWords(`clerk.newCase.materialNote.${o}`);
 
 /** The checklist's state for a service item, from what an application already says (if anything). */
 export function initialMaterials(items: readonly MaterialRequirement[], existing: readonly Provided[] = []): MaterialsState {
@@ -40,7 +42,7 @@ export function initialMaterials(items: readonly MaterialRequirement[], existing
     items.map((m) => {
       const had = existing.find((e) => e.code === m.code);
       if (!had) return [m.code, { provided: false, origin: m.originals > 0 ? 'paper_original' : 'paper_copy', files: [], message: '', busy: false }];
-      const origin: Origin = had.origin === 'paper' ? (had.note === '复印件' ? 'paper_copy' : 'paper_original') : had.origin;
+      const origin: Origin = had.origin === 'paper' ? (had.note === note('paper_copy') ? 'paper_copy' : 'paper_original') : had.origin;
       const files = had.attachments.map((a) => ({ sha256: a.sha256, size: a.size, mimeType: a.mimeType, ...(a.fileName ? { fileName: a.fileName } : {}), ...(a.source ? { source: a.source } : {}) }) as MaterialFile);
       return [m.code, { provided: had.provided, origin, files, message: '', busy: false, ...(had.licence ? { licence: had.licence } : {}) }];
     }),
@@ -55,7 +57,7 @@ export function materialsOut(items: readonly MaterialRequirement[], state: Mater
     // An e-licence found by a lookup carries its file; one ticked by hand has none.
     const licence = s.origin === 'e_license' ? s.licence : undefined;
     const attachments = takesFiles(s.origin) || licence ? s.files.slice(0, MAX_FILES).map((f) => ({ sha256: f.sha256, size: f.size, mimeType: f.mimeType, ...(f.fileName ? { fileName: f.fileName } : {}), ...(f.source ? { source: f.source } : {}) })) : [];
-    return { code: m.code, name: m.name, provided: s.provided, origin, attachments, note: NOTES[s.origin], ...(licence ? { licence } : {}) };
+    return { code: m.code, name: m.name, provided: s.provided, origin, attachments, note: note(s.origin), ...(licence ? { licence } : {}) };
   });
 }
 

@@ -57,16 +57,21 @@ function deviceErrorKey(code: string, params: Record<string, string | number>, {
   return null;
 }
 
+/** A finer code for the words (`params.detail`), when one code covers several situations (e.g. NOT_FOUND of what). */
+const DETAIL = /^[A-Z][A-Z0-9_]{1,63}$/;
+
 /**
- * The text for people: the catalogue's words for the code (a device error's, else `errors.<code>`)
- * when it has them, else the handler's own text, else `fallback` (the page's own words for "this did
- * not work"), else a generic line with the code.
+ * The text for people: the catalogue's words for the code (a device error's; else
+ * `errors.<params.detail>`, else `errors.<code>`) when it has them, else the handler's own text,
+ * else `fallback` (the page's own words for "this did not work"), else a generic line with the code.
  */
 export function errorText(e: unknown, words: Words, fallback?: string): string {
   const err = errorLike(e);
   if (!err) return fallback ?? words.t('errors.unknown', { code: 'UNKNOWN' });
   const deviceKey = deviceErrorKey(err.code, err.params ?? {}, words);
   if (deviceKey) return words.t(deviceKey, wordsFor(err.params ?? {}, words));
+  const detail = err.params?.detail;
+  if (typeof detail === 'string' && DETAIL.test(detail) && words.te(`errors.${detail}`)) return words.t(`errors.${detail}`, wordsFor(err.params ?? {}, words));
   if (KEY_PART.test(err.code) && err.code !== 'device' && words.te(`errors.${err.code}`)) return words.t(`errors.${err.code}`, wordsFor(err.params ?? {}, words));
   if (err.userMessage) return err.userMessage;
   return fallback ?? words.t('errors.unknown', { code: err.code });

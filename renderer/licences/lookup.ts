@@ -4,7 +4,9 @@
  * (`licences.ready` → `licences.result`). Kiosk and counter keep one of these per resident.
  */
 import { ref, type Ref } from 'vue';
-import { BridgeError, call, on } from '../bridge/client';
+import type { Composer } from 'vue-i18n';
+import { call, on } from '../bridge/client';
+import { errorLike, type ErrorLike } from '../i18n/errors';
 import { uuidv7 } from '../../sync/protocol';
 import type { LicenceTypeCode } from '../../sync/protocol/e-licences';
 import type { LicenceLookupResult } from '../../preload/contract/licence-calls';
@@ -16,8 +18,13 @@ export interface LicenceLookupState {
   consentAt: string | null;
   requestId: string | null;
   result: LicenceLookupResult | null;
-  /** The call itself failed (bridge error): main's Chinese text when it has one, else '' (the page says it). */
-  callError: string | null;
+  /** The call itself failed (bridge error): its code and params (the page says it, renderer/i18n/errors.ts errorText). */
+  callError: ErrorLike | null;
+}
+
+/** A failed lookup in words: `licence.failedBy.<code>`; any other code is said as the platform's refusal. */
+export function licenceFailedText(code: string | undefined, { t, te }: Pick<Composer, 't' | 'te'>): string {
+  return code && te(`licence.failedBy.${code}`) ? t(`licence.failedBy.${code}`) : t('licence.failedBy.REFUSED');
 }
 
 export const emptyLicenceState = (): LicenceLookupState => ({ consent: 'unasked', consentAt: null, requestId: null, result: null, callError: null });
@@ -54,7 +61,7 @@ export function createLicenceLookup(state: Ref<LicenceLookupState> = ref(emptyLi
         const r = await call('licences.lookup', { requestId, idNumber, types, consent: { at, ...(applicationId ? { applicationId } : {}) } });
         if (state.value.requestId === requestId) state.value = { ...state.value, result: r };
       } catch (e) {
-        if (state.value.requestId === requestId) state.value = { ...state.value, result: null, callError: e instanceof BridgeError && e.userMessage ? e.userMessage : '' };
+        if (state.value.requestId === requestId) state.value = { ...state.value, result: null, callError: errorLike(e) ?? { code: 'UNKNOWN' } };
       }
     },
     decline() {

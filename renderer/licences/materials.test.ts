@@ -1,7 +1,9 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { MaterialRequirement } from '../../sync/protocol';
 import { applicationDoc, exampleApplication } from '../../sync/protocol';
 import type { FoundLicence } from '../../preload/contract/licence-calls';
+import { setLocale } from '../i18n';
 import { licenceMaterial, licenceTypesFor, satisfiedMaterials } from './materials';
 
 const m = (code: string, name: string, licenceTypes?: string[]): MaterialRequirement => ({ code, name, required: true, originals: 1, copies: 0, ...(licenceTypes ? { licenceTypes } : {}) });
@@ -38,5 +40,13 @@ describe('e-licence materials', () => {
     const entry = licenceMaterial(hkb!);
     expect(entry).toMatchObject({ code: 'M03', provided: true, origin: 'e_license', licence: { id: 'L-HKB', typeCode: 'HKB' } });
     expect(applicationDoc.safeParse(exampleApplication({ materials: [entry] })).success).toBe(true);
+    // the note is data in the station's language, whatever the screen's
+    expect(entry.note).toBe('电子证照：户口簿 36****34');
+    setLocale('en-US');
+    try {
+      expect(licenceMaterial(hkb!).note).toBe('电子证照：户口簿 36****34');
+    } finally {
+      setLocale('zh-CN');
+    }
   });
 });

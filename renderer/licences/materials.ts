@@ -6,6 +6,7 @@
 import type { ApplicationDoc, MaterialRequirement } from '../../sync/protocol';
 import { isLicenceTypeCode, type LicenceTypeCode } from '../../sync/protocol/e-licences';
 import type { FoundLicence } from '../../preload/contract/licence-calls';
+import { stationWords } from '../i18n/station';
 
 type Provided = ApplicationDoc['materials'][number];
 
@@ -45,7 +46,7 @@ export function licenceMaterial(s: SatisfiedMaterial): Provided {
     provided: true,
     origin: 'e_license',
     attachments: [{ sha256: a.sha256, size: a.size, mimeType: a.mimeType, ...(a.fileName ? { fileName: a.fileName } : {}) }],
-    note: `电子证照：${s.licence.typeName} ${s.licence.numberMasked}`.slice(0, 300),
+    note: stationWords('licence.materialNote', { type: s.licence.typeName, number: s.licence.numberMasked }).slice(0, 300),
     licence: { id: s.licence.id, typeCode: s.licence.typeCode },
   };
 }

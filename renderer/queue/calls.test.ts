@@ -1,5 +1,7 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { exampleQueueTicket, type QueueTicketDoc } from '../../sync/protocol';
+import { setLocale } from '../i18n';
 import { ageOnStationDate, announcementText, callIntervalSec, estimatedWaitMinutes, newCalls, peopleAhead, windowNumber } from './calls';
 
 const called = (number: string, window: string, at: string, recallCount = 0): QueueTicketDoc =>
@@ -37,6 +39,15 @@ describe('announcementText', () => {
     expect(announcementText('A012', '02', windows)).toBe('请 A012 号到 2 号窗口办理');
     expect(announcementText('B003', 'vip', windows)).toBe('请 B003 号到综合受理窗口办理');
     expect(windowNumber('x', windows)).toEqual({ numeric: false, label: 'x' });
+  });
+  it('is spoken in Chinese when the screen is in English', () => {
+    setLocale('en-US');
+    try {
+      expect(announcementText('A012', '2', windows)).toBe('请 A012 号到 2 号窗口办理');
+      expect(announcementText('B003', 'vip', windows)).toBe('请 B003 号到综合受理窗口办理');
+    } finally {
+      setLocale('zh-CN');
+    }
   });
 });
 

@@ -5,6 +5,7 @@
 import type { QueueState } from '../../sync/protocol/queue';
 import type { QueueTicketDoc } from '../../sync/protocol/documents';
 import { stationClock } from '../../sync/protocol/station-time';
+import { stationWords } from '../i18n/station';
 
 export type QueueWindow = QueueState['windows'][number];
 
@@ -40,10 +41,13 @@ export function windowNumber(windowId: string, windows: readonly Pick<QueueWindo
   return { numeric: false, label: w?.name || windowId };
 }
 
-/** The Chinese announcement, e.g. "请 A012 号到 2 号窗口办理" (spoken in Chinese whatever the screen's language). */
+/**
+ * The Chinese announcement, e.g. "请 A012 号到 2 号窗口办理": the hall display's own words
+ * (`display.please` / `display.pleaseNamed`), spoken in zh-CN whatever the screen's language.
+ */
 export function announcementText(number: string, windowId: string, windows: readonly Pick<QueueWindow, 'id' | 'name'>[]): string {
   const w = windowNumber(windowId, windows);
-  return w.numeric ? `请 ${number} 号到 ${w.label} 号窗口办理` : `请 ${number} 号到${w.label}办理`;
+  return stationWords(w.numeric ? 'display.please' : 'display.pleaseNamed', { ticket: number, window: w.label });
 }
 
 /**

@@ -19,7 +19,9 @@ import { BridgeError, call, hasBridge, on } from '../bridge/client';
 
 export interface QueueLiveError {
   code: string;
-  /** Chinese text for people from main, when there is one. */
+  /** What the catalogue's `errors.<code>` needs (renderer/i18n/errors.ts errorText). */
+  params?: Record<string, string | number>;
+  /** Chinese text for people from main, when its words are not in the catalogue yet. */
   userMessage: string | null;
 }
 
@@ -52,7 +54,7 @@ export function useQueueState(options: QueueLiveOptions = {}) {
       options.onState?.(s);
     } catch (e) {
       if (stopped) return;
-      error.value = e instanceof BridgeError ? { code: e.code, userMessage: e.userMessage ?? null } : { code: 'UNKNOWN', userMessage: null };
+      error.value = e instanceof BridgeError ? { code: e.code, ...(e.params ? { params: e.params } : {}), userMessage: e.userMessage ?? null } : { code: 'UNKNOWN', userMessage: null };
     } finally {
       loading.value = false;
     }

@@ -3,8 +3,12 @@ import { createDraft, submitApplication } from '../../db/applications';
 import type { TerminalDatabase } from '../../db/database';
 import type { ApplicationLocal } from '../../db/schemas';
 import { memoryDb, TEST_SALT } from '../../db/test-helpers';
-import { assistantOf, dayEnd, dayStart, queryCases, summaryCsv, summaryOfDays, syncStateOf, type CaseFilter } from './query';
+import { assistantOf, dayEnd, dayStart, queryCases, summaryCsv, summaryOfDays, syncStateOf, type CaseFilter, type SummaryCsvHeader } from './query';
+import { i18n } from '../../i18n';
 import { summaryCounts } from '../../db/counts';
+
+/** The zh-CN catalogue's column titles (the page passes its language's). */
+const ZH_HEADER = (['service', 'serviceName', 'status', 'count'] as const).map((k) => i18n.global.t(`clerk.cases.summaryCsvHeader.${k}`)) as unknown as SummaryCsvHeader;
 
 let db: TerminalDatabase;
 const ids: string[] = [];
@@ -181,7 +185,7 @@ describe('daily summary', () => {
 
   it('has codes and counts only: no names or ID numbers', async () => {
     const rows = await summaryCounts(db);
-    const text = JSON.stringify(rows) + summaryCsv(rows);
+    const text = JSON.stringify(rows) + summaryCsv(rows, ZH_HEADER);
     for (const a of all) {
       expect(text).not.toContain(a.applicant!.name);
       expect(text).not.toContain(a.applicant!.idNumber);
@@ -192,7 +196,7 @@ describe('daily summary', () => {
   it('exports CSV safely', async () => {
     const rows = await summaryCounts(db, '2026-11-01T00:00:00.000Z', '2026-11-30T23:59:59.999Z');
     expect(rows.reduce((n, r) => n + r.count, 0)).toBe(60);
-    const csv = summaryCsv([...rows.map((r) => ({ ...r, serviceName: r.service === 'MZ01' ? '低保,申请' : '=cmd' }))]);
+    const csv = summaryCsv([...rows.map((r) => ({ ...r, serviceName: r.service === 'MZ01' ? '低保,申请' : '=cmd' }))], ZH_HEADER);
     expect(csv.startsWith('\uFEFF事项编码,事项名称,状态,件数\r\n')).toBe(true);
     expect(csv).toContain('"低保,申请"');
     expect(csv).toContain("'=cmd");

@@ -137,8 +137,11 @@ export function csvCell(v: string | number): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The CSV's column titles, in the page's language (catalogue `clerk.cases.summaryCsvHeader`). */
+export type SummaryCsvHeader = readonly [service: string, serviceName: string, status: string, count: string];
+
 /** CSV (RFC 4180, UTF-8 with BOM for spreadsheet programs) of the summary. */
-export function summaryCsv(rows: { service: string; serviceName?: string; status: string; count: number }[], header = ['事项编码', '事项名称', '状态', '件数']): string {
+export function summaryCsv(rows: { service: string; serviceName?: string; status: string; count: number }[], header: SummaryCsvHeader): string {
   const lines = [header, ...rows.map((r) => [r.service, r.serviceName ?? '', r.status, r.count])].map((r) => r.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -16,7 +16,7 @@ import { i18n } from '../../i18n';
 import { useAppStore } from '../../stores/app';
 import KioskQueue from './KioskQueue.vue';
 
-const UNREACHABLE = { code: 'QUEUE_UNREACHABLE', message: 'hub unreachable: GET /api/v1/queue/state: connect ECONNREFUSED', userMessage: '暂时连不上服务站的排队叫号服务' };
+const UNREACHABLE = { code: 'QUEUE_UNREACHABLE', message: 'hub unreachable: GET /api/v1/queue/state: connect ECONNREFUSED' };
 
 function fakeBridge(status: QueueOfflineStatus) {
   const calls: { name: string; input: unknown }[] = [];
@@ -115,7 +115,7 @@ describe('KioskQueue with the hub down', () => {
 
   it('a terminal without leases says it cannot issue (no categories invented)', async () => {
     await mount(fakeBridge({ ...status(0), categories: [], enabled: false }).bridge);
-    await vi.waitFor(() => expect($('queue-offline')?.textContent).toBe(UNREACHABLE.userMessage));
+    await vi.waitFor(() => expect($('queue-offline')?.textContent).toBe('暂时连不上服务站的排队叫号服务（服务站主机或网络故障），请稍后再试，或直接到窗口咨询工作人员。'));
     expect($('queue-hub-offline')).toBeNull();
   });
 
