@@ -105,6 +105,8 @@ const KEY_DOC_ID = 'g1';
 export const FIELD_CACHE_CHARS = 3_000_000;
 
 type Doc = Record<string, unknown>;
+/** Bytes WebCrypto takes (not a SharedArrayBuffer view). */
+type Bytes = Uint8Array<ArrayBuffer>;
 
 export type FieldEncryptionCode = 'FIELD_NOT_CIPHERTEXT' | 'FIELD_CIPHER_MALFORMED' | 'FIELD_CIPHER_REJECTED' | 'FIELD_KEY_STORE';
 
@@ -134,7 +136,7 @@ export function toBase64Url(bytes: Uint8Array): string {
 }
 
 /** Strict base64url (no padding, no other characters); null when it is not. */
-export function fromBase64Url(text: string): Uint8Array | null {
+export function fromBase64Url(text: string): Bytes | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
   const out = new Uint8Array(bin.length);
@@ -143,7 +145,7 @@ export function fromBase64Url(text: string): Uint8Array | null {
 }
 
 /** The AES-256-GCM key of a database: HKDF-SHA256 of the password with its salt (see the header). */
-export async function deriveFieldKey(password: string, salt: Uint8Array): Promise<CryptoKey> {
+export async function deriveFieldKey(password: string, salt: Bytes): Promise<CryptoKey> {
   const ikm = await subtle().importKey('raw', utf8.encode(password), 'HKDF', false, ['deriveKey']);
   return subtle().deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info: utf8.encode(HKDF_INFO) }, ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
@@ -223,7 +225,7 @@ export class FieldCipher {
     this.lastOf = new Bounded<{ plain: string; cipher: string }>(maxChars, (k, v) => k.length + v.plain.length + v.cipher.length);
   }
 
-  private aad(docId: string, path: string): Uint8Array {
+  private aad(docId: string, path: string): Bytes {
     return utf8.encode(`g1\u0000${this.scope}\u0000${docId}\u0000${path}`);
   }
 
@@ -356,7 +358,7 @@ const KEY_SCHEMA = fillWithDefaultSettings({
  * The database's salt: read from its storage instance, made (and written) on first open. Two
  * windows racing: the second write is a conflict, and the first one's salt is taken.
  */
-async function databaseSalt<I, O>(storage: RxStorage<I, O>, params: RxStorageInstanceCreationParams<unknown, O>): Promise<Uint8Array> {
+async function databaseSalt<I, O>(storage: RxStorage<I, O>, params: RxStorageInstanceCreationParams<unknown, O>): Promise<Bytes> {
   const instance = (await storage.createStorageInstance({
     databaseInstanceToken: params.databaseInstanceToken,
     databaseName: params.databaseName,
