@@ -33,7 +33,9 @@
  * plaintext did not change, so nothing is pushed again, no query re-runs. Every member is readable
  * in either format at any moment, so a process killed between (or inside) batches loses nothing: the
  * next open finds the legacy members left and carries on. A legacy member that does not decrypt is
- * left as it is and counted (`failed`).
+ * left as it is and counted (`failed`). A whole pass that leaves no legacy member writes a marker
+ * (`migrated|<collection>|<schema version>` in the key store), so later opens do not walk the store
+ * again (nothing writes the legacy format any more).
  *
  * Errors: `FieldEncryptionError` with a `code`: `FIELD_NOT_CIPHERTEXT` (a stored member that is not a
  * string), `FIELD_CIPHER_MALFORMED` (neither format, bad base64url, too short),
@@ -350,15 +352,12 @@ const KEY_SCHEMA = fillWithDefaultSettings({
   version: 0,
   primaryKey: 'id',
   type: 'object',
-  properties: { id: { type: 'string', maxLength: 16 }, kdf: { type: 'string' }, salt: { type: 'string' } },
-  required: ['id', 'kdf', 'salt'],
+  properties: { id: { type: 'string', maxLength: 200 }, kdf: { type: 'string' }, salt: { type: 'string' } },
+  required: ['id'],
 } as RxJsonSchema<Doc>);
 
-/**
- * The database's salt: read from its storage instance, made (and written) on first open. Two
- * windows racing: the second write is a conflict, and the first one's salt is taken.
- */
-async function databaseSalt<I, O>(storage: RxStorage<I, O>, params: RxStorageInstanceCreationParams<unknown, O>): Promise<Bytes> {
+/** The database's own small storage instance for its salt and migration markers (opened per use). */
+async function withKeyStore<I, O, T>(storage: RxStorage<I, O>, params: RxStorageInstanceCreationParams<unknown, O>, use: (instance: RxStorageInstance<Doc, I, O>) => Promise<T>): Promise<T> {
   const instance = (await storage.createStorageInstance({
     databaseInstanceToken: params.databaseInstanceToken,
     databaseName: params.databaseName,
@@ -369,22 +368,36 @@ async function databaseSalt<I, O>(storage: RxStorage<I, O>, params: RxStorageIns
     devMode: params.devMode,
   })) as unknown as RxStorageInstance<Doc, I, O>;
   try {
-    let [doc] = await instance.findDocumentsById([KEY_DOC_ID], false);
-    if (!doc) {
-      const made = { id: KEY_DOC_ID, kdf: 'HKDF-SHA256', salt: toBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(SALT_BYTES))), _deleted: false, _attachments: {}, _rev: createRevision(randomToken(10)), _meta: { lwt: now() } };
-      const result = await instance.bulkWrite([{ document: made as never }], 'field-encryption-key');
-      const conflict = result.error[0];
-      if (conflict && !(conflict.status === 409 && conflict.documentInDb)) throw new FieldEncryptionError('FIELD_KEY_STORE', `the key salt could not be stored (status ${conflict.status})`);
-      doc = (conflict?.documentInDb ?? made) as never;
-    }
-    const d = doc as unknown as { kdf?: unknown; salt?: unknown };
-    const salt = typeof d.salt === 'string' ? fromBase64Url(d.salt) : null;
-    if (d.kdf !== 'HKDF-SHA256' || !salt || salt.length !== SALT_BYTES) throw new FieldEncryptionError('FIELD_KEY_STORE', 'the stored key salt is damaged; refusing to replace it (encrypted data would become unreadable)');
-    return salt;
+    return await use(instance);
   } finally {
     await instance.close();
   }
 }
+
+/** Inserts `doc` unless a document of its id is there; answers the one stored (the first writer's). */
+async function insertOnce<I, O>(instance: RxStorageInstance<Doc, I, O>, doc: Doc): Promise<Doc> {
+  const [there] = await instance.findDocumentsById([String(doc.id)], false);
+  if (there) return there as Doc;
+  const made = { ...doc, _deleted: false, _attachments: {}, _rev: createRevision(randomToken(10)), _meta: { lwt: now() } };
+  const result = await instance.bulkWrite([{ document: made as never }], 'field-encryption-key');
+  const conflict = result.error[0];
+  if (conflict && !(conflict.status === 409 && conflict.documentInDb)) throw new FieldEncryptionError('FIELD_KEY_STORE', `the key store refused a write (status ${conflict.status})`);
+  return (conflict?.documentInDb ?? made) as Doc;
+}
+
+/**
+ * The database's salt: read from its key store, made (and written) on first open. Two windows
+ * racing: the second write is a conflict, and the first one's salt is taken.
+ */
+async function databaseSalt<I, O>(storage: RxStorage<I, O>, params: RxStorageInstanceCreationParams<unknown, O>): Promise<Bytes> {
+  const d = await withKeyStore(storage, params, (instance) => insertOnce(instance, { id: KEY_DOC_ID, kdf: 'HKDF-SHA256', salt: toBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(SALT_BYTES))) }));
+  const salt = typeof d.salt === 'string' ? fromBase64Url(d.salt) : null;
+  if (d.kdf !== 'HKDF-SHA256' || !salt || salt.length !== SALT_BYTES) throw new FieldEncryptionError('FIELD_KEY_STORE', 'the stored key salt is damaged; refusing to replace it (encrypted data would become unreadable)');
+  return salt;
+}
+
+/** The key-store id of the marker saying a storage instance holds no legacy member any more. */
+const migratedMarker = (params: { collectionName: string; schema: { version: number } }) => `migrated|${params.collectionName}|${params.schema.version}`;
 
 export interface MigrationResult {
   /** Stored documents looked at. */
@@ -431,6 +444,25 @@ export async function migrateLegacyMembers(instance: RxStorageInstance<Doc, unkn
     }
     checkpoint = next;
     await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/**
+ * The migration of one storage instance after open: skipped when its marker says it was done; the
+ * marker written after a whole pass that left no legacy member (none failed, not stopped). Never
+ * rejects (a failure stops it; the next open tries again).
+ */
+async function backgroundMigration<I, O>(storage: RxStorage<I, O>, params: RxStorageInstanceCreationParams<unknown, O>, instance: RxStorageInstance<Doc, I, O>, cipher: FieldCipher, stop: () => boolean): Promise<MigrationResult> {
+  const none: MigrationResult = { scanned: 0, rewritten: 0, conflicts: 0, failed: 0, stopped: false };
+  try {
+    const marker = migratedMarker(params);
+    const done = await withKeyStore(storage, params, async (store) => (await store.findDocumentsById([marker], false)).length > 0);
+    if (done) return none;
+    const result = await migrateLegacyMembers(instance as never, cipher, stop);
+    if (!result.stopped && result.failed === 0 && !stop()) await withKeyStore(storage, params, (store) => insertOnce(store, { id: marker }));
+    return result;
+  } catch {
+    return { ...none, stopped: true };
   }
 }
 
@@ -506,7 +538,7 @@ export function wrappedFieldEncryptionStorage<I, O>(args: FieldEncryptionOptions
         (d) => inOrder(d as Doc) as never,
       ) as unknown as Record<string, unknown> & { close(): Promise<void>; remove(): Promise<void> };
       let stopped = false;
-      const migration = args.migrate === false ? null : migrateLegacyMembers(instance as never, cipher, () => stopped).catch((): MigrationResult => ({ scanned: 0, rewritten: 0, conflicts: 0, failed: 0, stopped: true }));
+      const migration = args.migrate === false ? null : backgroundMigration(args.storage, params as RxStorageInstanceCreationParams<unknown, O>, instance, cipher, () => stopped);
       const stopThen =
         <T>(f: () => Promise<T>) =>
         async (): Promise<T> => {
