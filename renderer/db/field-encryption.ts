@@ -527,6 +527,7 @@ export function wrappedFieldEncryptionStorage<I, O>(args: FieldEncryptionOptions
       let tail: Promise<unknown> = Promise.resolve();
       const inOrder = (doc: Doc): Promise<Doc> => {
         const work = cipher.fromStorage(doc);
+        work.catch(() => undefined); // a failure that comes before its turn is not "unhandled": `done` carries it
         const done = tail.then(() => work);
         tail = done.catch(() => undefined);
         return done;
