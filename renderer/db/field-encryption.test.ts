@@ -4,7 +4,7 @@
 // and garbage (bad passwords, truncated, bad base64, wrong tag, moved ciphertext) is refused with a
 // code, never read as data.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRxDatabase, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { createRevision, createRxDatabase, fillWithDefaultSettings, now, type RxDatabase, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { encryptString, wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { exampleApplication } from '../../sync/protocol';
@@ -326,5 +326,18 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
     const layer = (elsewhere.applications as unknown as { internalStorageInstance: { originalStorageInstance: { bulkWrite: (r: unknown[], c: string) => Promise<unknown> } } }).internalStorageInstance.originalStorageInstance;
     await layer.bulkWrite([{ document: s1 }], MIGRATION_CONTEXT); // hidden from the change stream
     await expect(elsewhere.applications.findOne().exec()).rejects.toThrow(/FIELD_CIPHER_REJECTED|does not authenticate/);
+  });
+  it('two windows opening a new database at once agree on one salt (the second write loses, takes the first)', async () => {
+    const schema = fillWithDefaultSettings({ version: 0, primaryKey: 'id', type: 'object', properties: { id: { type: 'string', maxLength: 40 }, secret: { type: 'object' } }, required: ['id'], encrypted: ['secret'] } as RxJsonSchema<Record<string, unknown>>);
+    const dbName = name();
+    const params = (token: string) => ({ databaseInstanceToken: token, databaseName: dbName, collectionName: 'things', schema, options: {}, multiInstance: false, devMode: false, password: TEST_PASSWORD });
+    const memory = getRxStorageMemory();
+    const [a, b] = (await Promise.all([wrappedFieldEncryptionStorage({ storage: memory }).createStorageInstance(params('wa')), wrappedFieldEncryptionStorage({ storage: memory }).createStorageInstance(params('wb'))])) as unknown as RxStorageInstance<Record<string, unknown>, unknown, unknown>[];
+    const doc = { id: 'k1', secret: { name: '王五' }, _deleted: false, _attachments: {}, _rev: createRevision('wa'), _meta: { lwt: now() } };
+    expect((await a!.bulkWrite([{ document: doc }], 'test')).error).toEqual([]);
+    const [got] = await b!.findDocumentsById(['k1'], false);
+    expect(got!.secret).toEqual({ name: '王五' });
+    await a!.close();
+    await b!.close();
   });
 });
