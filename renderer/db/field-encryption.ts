@@ -83,7 +83,6 @@ import {
   type RxStorageInstanceCreationParams,
 } from 'rxdb';
 import { decryptString } from 'rxdb/plugins/encryption-crypto-js';
-import { log } from '../shared/log';
 
 const MIN_PASSWORD_LENGTH = 8;
 /** The prefix of the current format. */
@@ -461,10 +460,8 @@ async function backgroundMigration<I, O>(storage: RxStorage<I, O>, params: RxSto
     if (done) return none;
     const result = await migrateLegacyMembers(instance as never, cipher, stop);
     if (!result.stopped && result.failed === 0 && !stop()) await withKeyStore(storage, params, (store) => insertOnce(store, { id: marker }));
-    if (result.rewritten || result.failed) log(result.failed ? 'warn' : 'info', 'store.field-migration', { collection: params.collectionName.slice(0, 64), rewritten: result.rewritten, failed: result.failed, conflicts: result.conflicts });
     return result;
-  } catch (e) {
-    log('warn', 'store.field-migration-stopped', { collection: params.collectionName.slice(0, 64), code: String((e as { code?: unknown }).code ?? 'ERROR').slice(0, 64) });
+  } catch {
     return { ...none, stopped: true };
   }
 }
