@@ -4,8 +4,8 @@
  * compiling messages in the page. Never pass message strings that are not in these files.
  */
 import { createI18n } from 'vue-i18n';
-import zhCN from './locales/zh-CN.json';
-import enUS from './locales/en-US.json';
+import zhCN from './locales/zh-CN.json' with { type: 'json' };
+import enUS from './locales/en-US.json' with { type: 'json' };
 import { Locale } from '../../preload/contract';
 
 /** The locales are the contract's (main validates `app.setLocale` against the same list). */
