@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { queueCalls, QueueWindowSetting } from '../../preload/contract/queue-calls';
-import type { QueueCommand } from '../../sync/protocol/queue';
+import { QUEUE_ERRORS, type QueueCommand } from '../../sync/protocol/queue';
 import type { QueueTicketDoc } from '../../sync/protocol/documents';
 import { uuidv7 } from '../../sync/protocol/uuidv7';
 import { DEFAULT_STATION_TIME_ZONE, stationDate } from '../../sync/protocol/station-time';
@@ -31,17 +31,7 @@ import type { Feature, FeatureContext } from '../core/feature';
  * The platform's queue refusals (sync/protocol/queue.ts QUEUE_ERRORS) the page gets as they are:
  * the code, whose words are the renderer's catalogue (`errors.<code>`).
  */
-export const QUEUE_REFUSAL_CODES: ReadonlySet<string> = new Set([
-  'INVALID_COMMAND',
-  'UNKNOWN_CATEGORY',
-  'UNKNOWN_WINDOW',
-  'TICKET_NOT_FOUND',
-  'INVALID_TICKET_STATE',
-  'RECALL_LIMIT',
-  'NOT_YOUR_WINDOW',
-  'COMMAND_REPLAYED_DIFFERENT',
-  'QUEUE_FULL',
-]);
+export const QUEUE_REFUSAL_CODES: ReadonlySet<string> = new Set(Object.keys(QUEUE_ERRORS));
 
 /** The `detail` of a QUEUE_UNREACHABLE when the kiosk has no leased number left either (the words send people to the window). */
 export const QUEUE_OFFLINE_EXHAUSTED = 'QUEUE_OFFLINE_EXHAUSTED';
