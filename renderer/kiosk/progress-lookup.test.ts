@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryDb, TEST_SALT } from '../db/test-helpers';
+import { memoryDb, olderCasesBridge, TEST_SALT } from '../db/test-helpers';
 import type { TerminalDatabase } from '../db/database';
 import type { ApplicationLocal } from '../db/schemas';
 import { saveDraft, submitDraft, type DraftContent } from './drafts';
 import { evaluationDoc } from './evaluation';
 import { ratedApplicationIds, watchProgress } from './progress-lookup';
 import { hashIdNumber } from '../db/applications';
-import { startReplication, type SyncBridge } from '../db/replication';
+import { startReplication } from '../db/replication';
 import { exampleApplication, type CollectionName } from '../../sync/protocol';
 
 let db: TerminalDatabase | null = null;
@@ -88,18 +88,7 @@ describe('kiosk progress lookup', () => {
     const mine2 = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, RESIDENT), createdAt: '2025-05-01T02:00:00.000Z' });
     const theirs = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, OTHER) });
     const platform = [mine, mine2, theirs];
-    let lookups = 0;
-    let failing = false;
-    const bridge: SyncBridge = {
-      pull: async ({ checkpoint }) => ({ documents: [], checkpoint: checkpoint ?? { seq: 0 }, skipped: 0 }),
-      push: async () => ({ conflicts: [], rejections: [] }),
-      onStream: () => () => undefined,
-      lookup: async (q) => {
-        lookups++;
-        if (failing) throw Object.assign(new Error('offline'), { code: 'OFFLINE' });
-        return { documents: platform.filter((d) => ('id' in q ? d.id === q.id : q.applicantIdHashes.includes(String(d.applicantIdHash)))) };
-      },
-    };
+    const { bridge, state } = olderCasesBridge(platform);
     const rep = startReplication(db, bridge, { identifier: 'progress', waitForLeadership: false, reportEveryMs: 0, retryTime: 30, collections: ['applications'] as CollectionName[] });
     try {
       const store = { db, lookupSalts: [TEST_SALT], replication: () => rep };
@@ -112,18 +101,18 @@ describe('kiosk progress lookup', () => {
       expect((await c.settle((a) => a.find((x) => x.id === mine.id)?.status === 'accepted')).map((a) => a.id)).toEqual([mine2.id, mine.id]);
       stop();
       // Found here now: the platform is not asked again.
-      const asked = lookups;
+      const asked = state.asked;
       const again = collector();
       (await watchProgress(store, { kind: 'card', idNumber: RESIDENT }, again.on))();
       expect(await again.settle((a) => a.length === 2)).toHaveLength(2);
-      expect(lookups).toBe(asked);
+      expect(state.asked).toBe(asked);
       // By the receipt's code.
       const byCode = collector();
       const stop2 = await watchProgress(store, { kind: 'code', text: `TT1:${theirs.id}` }, byCode.on);
       expect((await byCode.settle((a) => a.length === 1)).map((a) => a.id)).toEqual([theirs.id]);
       stop2();
       // The platform unreachable: nothing found, nothing thrown.
-      failing = true;
+      state.mode = 'down';
       const none = collector();
       const stop3 = await watchProgress(store, { kind: 'code', text: `TT1:${exampleApplication().id}` }, none.on);
       await new Promise((r) => setTimeout(r, 200));

@@ -53,12 +53,10 @@ export async function watchProgress(store: ProgressStore, query: ProgressQuery, 
    */
   const follow = (ids: readonly string[], fetched: readonly ApplicationLocal[] = []) => {
     sub?.unsubscribe();
-    const order = new Map(ids.map((id, i) => [id, i]));
     const answered = new Map(fetched.map((a) => [a.id, a]));
     sub = store.db.applications.find({ selector: { id: { $in: [...ids] } } }).$.subscribe((docs) => {
       const here = new Map(docs.map((d) => [String(d.id), d.toMutableJSON() as ApplicationLocal]));
-      const apps = ids.map((id) => here.get(id) ?? answered.get(id)).filter((a): a is ApplicationLocal => a !== undefined);
-      onResults(shown(apps.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))));
+      onResults(shown(ids.map((id) => here.get(id) ?? answered.get(id)).filter((a): a is ApplicationLocal => a !== undefined)));
     });
   };
   const stop = () => {

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleApplication, type CollectionName, type FormSchemaDoc, type ServiceItemDoc } from '../../../sync/protocol';
 import { createDraft, hashIdNumber, submitApplication } from '../../db/applications';
-import { startReplication, type SyncBridge } from '../../db/replication';
+import { startReplication } from '../../db/replication';
 import type { TerminalDatabase } from '../../db/database';
-import { memoryDb, TEST_SALT } from '../../db/test-helpers';
+import { memoryDb, olderCasesBridge, TEST_SALT } from '../../db/test-helpers';
 import { stationToday } from '../../shared/station-zone';
 import { formModelOf, serviceItem, serviceItems } from '../catalog';
 import { caseFilterOf, changeCaseStatus, loadCases, pendingApplications, summaryRows, type CaseFilterForm, type CasesStore } from './cases-flow';
@@ -150,19 +150,7 @@ describe('办件列表: older cases on demand (the bounded pull left them on the
     const own = db; // RxDB's open-source build limits collections open at once: the suite's database
     const OLD_ID = '360121197001011239';
     const old = exampleApplication({ status: 'completed', stationId: '360121201', applicantIdHash: await hashIdNumber(TEST_SALT, OLD_ID), createdAt: '2024-02-01T02:00:00.000Z' });
-    let mode: 'ok' | 'down' | 'hang' = 'ok';
-    let asked = 0;
-    const bridge: SyncBridge = {
-      pull: async ({ checkpoint }) => ({ documents: [], checkpoint: checkpoint ?? { seq: 0 }, skipped: 0 }),
-      push: async () => ({ conflicts: [], rejections: [] }),
-      onStream: () => () => undefined,
-      lookup: async (q) => {
-        asked++;
-        if (mode === 'down') throw Object.assign(new Error('offline'), { code: 'OFFLINE' });
-        if (mode === 'hang') await new Promise(() => undefined);
-        return { documents: 'applicantIdHashes' in q && q.applicantIdHashes.includes(String(old.applicantIdHash)) ? [old] : [] };
-      },
-    };
+    const { bridge, state } = olderCasesBridge([old]);
     const rep = startReplication(own, bridge, { identifier: 'cases', waitForLeadership: false, reportEveryMs: 0, retryTime: 30, collections: ['applications'] as CollectionName[] });
     try {
       const s: CasesStore = { db: own, lookupSalts: [TEST_SALT], replication: () => rep };
@@ -175,16 +163,16 @@ describe('办件列表: older cases on demand (the bounded pull left them on the
       expect((await loadCases(s, { ...blank, idNumber: '360121196001011238' }, [], 0, { waitMs: 50 })).rows).toEqual([]);
       expect((await loadCases(s, { ...blank, idNumber: ID }, [], 0, { waitMs: 50 })).rows.map((r) => r.id)).toEqual([ids[3]]);
       // Offline, or a platform that never answers: nothing, within the wait.
-      mode = 'down';
+      state.mode = 'down';
       expect((await loadCases(s, { ...blank, idNumber: '110105194912310021' }, [], 0, { waitMs: 50 })).rows).toEqual([]);
-      mode = 'hang';
+      state.mode = 'hang';
       const t0 = Date.now();
       expect((await loadCases(s, { ...blank, idNumber: '110105194912310021' }, [], 0, { waitMs: 50, olderWaitMs: 300 })).rows).toEqual([]);
       expect(Date.now() - t0).toBeLessThan(5000);
       // Only a search by ID number asks; the plain list never does.
-      const before = asked;
+      const before = state.asked;
       await loadCases(s, blank, [], 0, { waitMs: 50 });
-      expect(asked).toBe(before);
+      expect(state.asked).toBe(before);
     } finally {
       await rep.stop();
       await own.applications.findOne(old.id).remove();
