@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../sync/server/platform';
 import { backends } from '../sync/server/test/helpers';
 import { exampleFormData, type ApplicationDoc } from '../sync/protocol';
-import { createDraft, submitApplication } from '../renderer/db/applications';
+import { setCheckpoint } from 'rxdb';
+import { createDraft, saveCorrection, submitApplication } from '../renderer/db/applications';
+import { listQuarantine, openFormRefusal } from '../renderer/db/quarantine';
 import { eventually, startFuzzTerminal, type FuzzTerminal } from './terminal';
 
 const STATION = '360121201';
@@ -142,6 +144,58 @@ describe.each(backends())('stuck-status race on $name', (backend) => {
       await t.close();
     }
   }, 120_000);
+
+  // Found with the AES-GCM field encryption (its timing): a submission refused with FORM_INVALID is
+  // recorded by RxDB as the platform's state (the answer carries no conflict); a re-pull of the state
+  // the platform kept (the pull-race rewind, an older-cases lookup) was then applied over it, the
+  // application fell back to 草稿 on the terminal, and the correction edited the draft instead of
+  // resending the submission (e2e sync-integration "a FORM_INVALID refusal is corrected").
+  it('a refused submission stays submitted when the platform\'s older state is pulled again (rewind to 0, lookup); the correction is accepted', async () => {
+    const t = await startFuzzTerminal({ platformUrl: p.url, enrollCode: await p.createEnrollCode(STATION), collections: ['applications'] });
+    try {
+      await t.startSync();
+      const app = await createDraft(t.db, { stationId: STATION, terminalId: t.terminalId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, formData: exampleFormData({ bankAccount: '12' }) }, t.salt);
+      await eventually(async () => ((await p.store.getDocument('applications', app.id)) as ApplicationDoc | null)?.status === 'draft', 15_000, 'draft on the platform');
+      await submitApplication(t.db, app.id);
+      await eventually(async () => !!(await openFormRefusal(t.db, app.id)), 15_000, 'FORM_INVALID quarantined');
+      await t.replication!.awaitInSync();
+      const local = async () => (await t.db.applications.findOne(app.id).exec())?.status;
+      expect(await local()).toBe('submitted');
+
+      // Every document pulled again from the start, as a rewind does (here to 0).
+      const internal = t.replication!.states.get('applications')!.internalReplicationState!;
+      await setCheckpoint(internal, 'down', { seq: 0 });
+      const pulls = t.stats.pulls;
+      t.replication!.resync();
+      await eventually(async () => t.stats.pulls > pulls, 10_000, 'pulled again');
+      await t.replication!.awaitInSync();
+      // The same state asked for by id (the clerk's search of older cases).
+      const found = await t.replication!.lookupOlder({ id: app.id });
+      expect(found.map((d) => d.status)).toEqual(['draft']);
+      await t.replication!.awaitInSync();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await local()).toBe('submitted');
+      expect((await openFormRefusal(t.db, app.id))?.state).toBe('open');
+
+      // The correction resends the submission, and the platform accepts it.
+      await saveCorrection(t.db, app.id, { formData: exampleFormData({ bankAccount: '6217000000000000777' }) }, t.salt);
+      await eventually(async () => ((await p.store.getDocument('applications', app.id)) as ApplicationDoc | null)?.status === 'synced', 15_000, 'corrected submission accepted');
+      await eventually(async () => (await listQuarantine(t.db)).length === 0, 10_000, 'quarantine released');
+      await eventually(async () => (await local()) === 'synced', 10_000, 'synced on the terminal');
+
+      // Where the platform moved on (another terminal withdrew the draft after a refusal), that state is applied.
+      const second = await createDraft(t.db, { stationId: STATION, terminalId: t.terminalId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter', applicant: null, formData: exampleFormData({ bankAccount: '34' }) }, t.salt);
+      await eventually(async () => ((await p.store.getDocument('applications', second.id)) as ApplicationDoc | null)?.status === 'draft', 15_000, 'second draft on the platform');
+      await submitApplication(t.db, second.id);
+      await eventually(async () => !!(await openFormRefusal(t.db, second.id)), 15_000, 'second FORM_INVALID quarantined');
+      const kept = (await p.store.getDocument('applications', second.id)) as ApplicationDoc;
+      const at = new Date().toISOString();
+      await p.store.upsertAsPlatform('applications', [{ ...kept, status: 'withdrawn', updatedAt: at, statusHistory: [...kept.statusHistory, { status: 'withdrawn', at, by: 'terminal' }] }]);
+      await eventually(async () => (await t.db.applications.findOne(second.id).exec())?.status === 'withdrawn', 15_000, 'the platform\'s news applied');
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
 
   for (const order of [
     { holdPullMs: 300, pushAnswerMs: 30 },

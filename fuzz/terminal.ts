@@ -161,6 +161,7 @@ export async function startFuzzTerminal(options: TerminalOptions): Promise<FuzzT
         }
         return out;
       },
+      lookup: async (input) => calls['sync.lookupApplications'].output.parse(await h['sync.lookupApplications'](calls['sync.lookupApplications'].input.parse(input), caller)),
       onStream: (listener) =>
         hub.subscribe((event, payload) => {
           if (event === 'sync.stream') listener(events['sync.stream'].parse(payload) as StreamEvent);

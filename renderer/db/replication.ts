@@ -18,8 +18,8 @@ import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, t
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
 import { onAcceptedCheck, onLocalDiscard, type TerminalDatabase } from './database';
 import { toLocal, toProtocol } from './modifiers';
-import { quarantine, releaseAccepted } from './quarantine';
-import { sameState } from '../../sync/client/ownership';
+import { quarantine, quarantineKey, releaseAccepted } from './quarantine';
+import { platformUnchangedSinceRefusal, sameState } from '../../sync/client/ownership';
 import { log } from '../shared/log';
 import { i18n } from '../i18n';
 
@@ -247,6 +247,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
         handler: async (checkpoint, batchSize) => {
           const r = await bridge.pull({ collection: name, checkpoint: checkpoint ?? null, limit: batchSize });
           if (name === 'applications' && lookups.length) r.documents = await withLookups(r.documents);
+          if (name === 'applications') r.documents = await withoutStaleRefused(r.documents);
           notePulled(name, checkpoint ?? null, r.documents);
           if (r.skipped > 0) setError('BAD_RESPONSE', i18n.global.t('platform.skipped', { n: r.skipped, collection: i18n.global.t(`platform.collections.${name}`) }));
           return { documents: r.documents as never[], checkpoint: r.checkpoint };
@@ -270,6 +271,12 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
                   });
                   answered = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
                   for (const c of r.conflicts) if (answered.has(String(c.id))) answered.set(String(c.id), c);
+                  // A refusal leaves the platform's state as it was: the state the push was based on.
+                  const base = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.assumedMasterState as Doc | null | undefined]));
+                  for (const rej of r.rejections) {
+                    const was = base.get(rej.id);
+                    if (was) answered.set(rej.id, was);
+                  }
                 } finally {
                   pushEnded(name, ids, answered);
                 }
@@ -322,6 +329,33 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
         }
       }),
     );
+  }
+
+  /**
+   * A submission the platform refused stays what the terminal filed until it is corrected or
+   * dismissed. The push answer carried no conflict for it (sending it again would only be refused
+   * again), so RxDB records the refused state as the platform's and applies any other state pulled
+   * later over it. A re-pull of the state the platform kept (a pull-race rewind, an older-cases
+   * lookup) would so turn the refused submission back into the platform's draft or 补正 state, and the
+   * correction would then edit that instead of resending the submission. Such a state is dropped here;
+   * one in which the platform moved on (`platformUnchangedSinceRefusal`) is applied as usual.
+   */
+  async function withoutStaleRefused(page: Doc[]): Promise<Doc[]> {
+    if (page.length === 0) return page;
+    const entries = await db.sync_quarantine.findByIds(page.map((d) => quarantineKey('applications', String(d.id)))).exec();
+    const open = new Map<string, Doc>();
+    for (const q of entries.values()) if (q.state === 'open' && q.code !== 'LOCAL_OVERRIDDEN') open.set(q.docId, q.toMutableJSON().doc as Doc);
+    if (open.size === 0) return page;
+    const locals = await db.applications.findByIds([...open.keys()]).exec();
+    const stale = new Set<string>();
+    for (const d of page) {
+      const id = String(d.id);
+      const refused = open.get(id);
+      const local = locals.get(id);
+      if (refused && local && local.status === refused.status && platformUnchangedSinceRefusal(d, refused)) stale.add(id);
+    }
+    if (stale.size) log('info', 'sync.refused-kept', { collection: 'applications', skipped: stale.size });
+    return stale.size ? page.filter((d) => !stale.has(String(d.id))) : page;
   }
 
   /** Lookups asked for (lookupOlder), answered inside the next applications pull. */

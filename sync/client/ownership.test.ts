@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exampleApplication, exampleAuditEvent, exampleQueueTicket, type ApplicationDoc } from '../protocol/index';
-import { resolveApplication, resolveConflict, resolveQueueTicket, sameState } from './ownership';
+import { platformUnchangedSinceRefusal, resolveApplication, resolveConflict, resolveQueueTicket, sameState } from './ownership';
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
@@ -105,6 +105,33 @@ describe('application conflicts follow field ownership', () => {
     const r = resolveApplication({ newDocumentState: local, realMasterState: master });
     expect(r.doc._deleted).toBe(true);
     expect(r.discardedLocal).toBe(true);
+  });
+});
+
+describe('a refused submission against what the platform sends later', () => {
+  const draftEntry = { status: 'draft' as const, at: t(0), by: 'terminal' as const };
+  const submittedEntry = { status: 'submitted' as const, at: t(5), by: 'terminal' as const };
+  const { base } = pair({}, {});
+  const refused = { ...base, status: 'submitted' as const, statusHistory: [draftEntry, submittedEntry], formData: { bankAccount: '12' } };
+
+  it('the state the refused push was based on (and an edit of it by another terminal) is no news', () => {
+    expect(platformUnchangedSinceRefusal(base, refused)).toBe(true);
+    expect(platformUnchangedSinceRefusal({ ...base, formData: { bankAccount: '6217000000000000999' }, updatedAt: t(9) }, refused)).toBe(true);
+  });
+
+  it('a state with a status entry the refused copy lacks is news: the platform moved on', () => {
+    const withdrawn = { ...base, status: 'withdrawn' as const, statusHistory: [draftEntry, { status: 'withdrawn' as const, at: t(7), by: 'terminal' as const }] };
+    expect(platformUnchangedSinceRefusal(withdrawn, refused)).toBe(false);
+    const otherSubmission = { ...base, status: 'synced' as const, statusHistory: [draftEntry, { status: 'submitted' as const, at: t(6), by: 'terminal' as const }, { status: 'synced' as const, at: t(6), by: 'platform' as const }] };
+    expect(platformUnchangedSinceRefusal(otherSubmission, refused)).toBe(false);
+  });
+
+  it('garbage and deletions are never taken for the old state', () => {
+    expect(platformUnchangedSinceRefusal({ ...base, _deleted: true }, refused)).toBe(false);
+    expect(platformUnchangedSinceRefusal({ ...base, statusHistory: 'draft' }, refused)).toBe(false);
+    expect(platformUnchangedSinceRefusal({ id: base.id }, refused)).toBe(false);
+    expect(platformUnchangedSinceRefusal(base, { ...refused, statusHistory: null })).toBe(false);
+    expect(platformUnchangedSinceRefusal({ ...base, statusHistory: [{ ...draftEntry, at: t(1) }] }, refused)).toBe(false);
   });
 });
 

@@ -99,6 +99,22 @@ export function resolveApplication(input: ConflictInput<ApplicationDoc>): Resolu
   return { doc: merged, discardedLocal: false };
 }
 
+/**
+ * Whether `pulled`, a platform state of an application whose push the platform refused (`refused`:
+ * the copy kept in quarantine), is one the platform already had when it refused: every status entry
+ * of it is in the refused copy, so nothing happened there since (a refusal changes nothing on the
+ * platform). Such a state, delivered again by a re-pull, is older than what the terminal filed.
+ * A state with an entry the copy lacks (the back office acted, another terminal submitted) is news.
+ */
+export function platformUnchangedSinceRefusal(pulled: Record<string, unknown>, refused: Record<string, unknown>): boolean {
+  const history = (d: Record<string, unknown>) => (Array.isArray(d.statusHistory) ? (d.statusHistory as unknown[]) : null);
+  const mine = history(refused);
+  const theirs = history(pulled);
+  if (!mine || !theirs || pulled._deleted === true) return false;
+  const known = new Set(mine.map((h) => canonicalJson(h)));
+  return theirs.every((h) => known.has(canonicalJson(h)));
+}
+
 /** Whether the platform's state already contains `status` in its history (it moved past it). */
 function platformMovedPast(status: string, master: ApplicationDoc): boolean {
   return master.statusHistory.some((h) => h.status === status);
