@@ -76,6 +76,8 @@ export const chromiumTerminal: WorldTerminalFactory = async ({ platformUrl, enro
       void callStore(store(), 'fuzzResync').catch(() => undefined);
     },
     quarantined: (c, id) => callStore(store(), 'fuzzQuarantined', c, id),
+    openRefusal: (id) => callStore(store(), 'fuzzOpenRefusal', id),
+    lookupOlder: (id) => callStore(store(), 'fuzzLookupOlder', id),
     async startSync() {
       // The store replicates by itself once main is enrolled (renderer/db/terminal-store.ts).
       await until('replication', () => callStore(store(), 'replicating'));

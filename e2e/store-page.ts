@@ -17,7 +17,7 @@ import { dumpIndexedDb } from './idb-dump';
 import { createRxDatabase } from 'rxdb';
 import { createStorage } from '../renderer/db/storage';
 import { quarantineSchemaV0 } from '../renderer/db/migrations';
-import { listQuarantine, quarantineKey, refusalText } from '../renderer/db/quarantine';
+import { listQuarantine, openFormRefusal, quarantineKey, refusalText } from '../renderer/db/quarantine';
 import type { CollectionName } from '../sync/protocol';
 
 let store: TerminalStore | null = null;
@@ -295,6 +295,14 @@ const api = {
   async fuzzQuarantined(c: CollectionName, id: string): Promise<string> {
     const q = await need().db.sync_quarantine.findOne(quarantineKey(c, id)).exec();
     return q ? ` (quarantined ${q.state}: ${q.code} ${q.message.slice(0, 200)})` : '';
+  },
+  async fuzzLookupOlder(id: string): Promise<number> {
+    const r = need().replication();
+    if (!r) throw new Error('OFFLINE: no replication');
+    return (await r.lookupOlder({ id })).length;
+  },
+  async fuzzOpenRefusal(id: string): Promise<Record<string, unknown> | null> {
+    return (await openFormRefusal(need().db, id))?.doc ?? null;
   },
   heap(): number | null {
     const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;

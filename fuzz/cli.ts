@@ -79,7 +79,7 @@ async function attempt(actions: Action[]): Promise<RunResult> {
   } catch (e) {
     // The message and where it was thrown (the first frames), so a run that throws can be understood from the log alone.
     const detail = e instanceof Error ? `${e.message.slice(0, 500)}${e.stack ? ` @ ${e.stack.split('\n').slice(1, 4).map((l) => l.trim()).join(' < ')}` : ''}` : String(e).slice(0, 500);
-    return { violations: [{ invariant: 'run-completes', detail: `the run threw: ${detail}` }], applied: 0, quiescentPoints: 0, apps: 0, auditEvents: 0, timings: {} };
+    return { violations: [{ invariant: 'run-completes', detail: `the run threw: ${detail}` }], applied: 0, quiescentPoints: 0, apps: 0, auditEvents: 0, refusals: 0, timings: {} };
   }
 }
 
@@ -98,7 +98,7 @@ try {
       const t0 = Date.now();
       const r = await attempt(actions);
       if (r.violations.length === 0) {
-        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.auditEvents} audit events, ${r.quiescentPoints} quiescent points, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        say(`seed ${seed}: ok (${r.applied}/${actions.length} actions applied, ${r.apps} applications, ${r.auditEvents} audit events, ${r.refusals} open refusals met, ${r.quiescentPoints} quiescent points, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         if (showTimings) say(`  ms by action: ${Object.entries(r.timings).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms}`).join(', ')}`);
         continue;
       }

@@ -29,10 +29,10 @@ import {
 } from '../sync/protocol';
 import { createDraft, saveCorrection, setTerminalStatus, updateForm } from '../renderer/db/applications';
 import { protocolDocuments, toProtocol } from '../renderer/db/modifiers';
-import { quarantineKey } from '../renderer/db/quarantine';
+import { openFormRefusal, quarantineKey } from '../renderer/db/quarantine';
 import { AuditLog, verifyChain, type AuditInput } from '../renderer/audit/chain';
 import { rxAuditStore } from '../renderer/audit/service';
-import { sameState } from '../sync/client/ownership';
+import { platformUnchangedSinceRefusal, sameState } from '../sync/client/ownership';
 import { getAssumedMasterState, getLastCheckpointDoc } from 'rxdb';
 import { startFuzzTerminal, type BridgeFaults, type FuzzTerminal } from './terminal';
 import type { AttachmentRefOut } from '../preload/contract/attachment-calls';
@@ -48,6 +48,12 @@ export type Action =
   | { k: 'create'; t: number }
   | { k: 'edit'; t: number; app: number; v: number }
   | { k: 'submit'; t: number; app: number }
+  /** Submit a draft whose form the platform refuses (FORM_INVALID: a bank account too short). */
+  | { k: 'submit-invalid'; t: number; app: number }
+  /** Correct a refused submission (the form editor of the case: saveCorrection). */
+  | { k: 'correct'; t: number; app: number; v: number }
+  /** The clerk's search of older cases: the platform's state of one application, fetched by id. */
+  | { k: 'lookup'; t: number; app: number }
   | { k: 'withdraw'; t: number; app: number }
   | { k: 'resubmit'; t: number; app: number; v: number }
   | { k: 'attach'; t: number; app: number; v: number }
@@ -84,6 +90,9 @@ export function generate(seed: number, o: GenerateOptions): Action[] {
     [14, () => ({ k: 'create', t: t() })],
     [8, () => ({ k: 'edit', t: t(), app: app(), v: int(1e6) })],
     [12, () => ({ k: 'submit', t: t(), app: app() })],
+    [4, () => ({ k: 'submit-invalid', t: t(), app: app() })],
+    [4, () => ({ k: 'correct', t: t(), app: app(), v: int(1e6) })],
+    [3, () => ({ k: 'lookup', t: t(), app: app() })],
     [3, () => ({ k: 'withdraw', t: t(), app: app() })],
     [5, () => ({ k: 'resubmit', t: t(), app: app(), v: int(1e6) })],
     [3, () => ({ k: 'attach', t: t(), app: app(), v: int(1e9) })],
@@ -143,6 +152,10 @@ export interface WorldTerminal {
   pending(): Promise<number | null>;
   resync(): void;
   quarantined(c: CollectionName, id: string): Promise<string>;
+  /** The refused copy of an application whose FORM_INVALID refusal is open (protocol form), or null. */
+  openRefusal(id: string): Promise<Record<string, unknown> | null>;
+  /** The clerk's search of older cases by id (`TerminalReplication.lookupOlder`): what the platform returned. */
+  lookupOlder(id: string): Promise<number>;
   startSync(): Promise<void>;
   restart(): Promise<void>;
   reenroll(code: string): Promise<void>;
@@ -178,6 +191,11 @@ export function nodeWorldTerminal(t: FuzzTerminal): WorldTerminal {
     pending: async () => (t.replication ? t.replication.pendingCount() : null),
     resync: () => t.replication?.resync(),
     quarantined: (c, id) => quarantined(t, c, id),
+    openRefusal: async (id) => (await openFormRefusal(t.db, id))?.doc ?? null,
+    lookupOlder: async (id) => {
+      if (!t.replication) throw new Noop();
+      return (await t.replication.lookupOlder({ id })).length;
+    },
     startSync: () => t.startSync(),
     restart: () => t.restart(),
     reenroll: (code) => t.reenroll(code),
@@ -263,6 +281,8 @@ export interface RunResult {
   apps: number;
   /** Audit events the terminals appended. */
   auditEvents: number;
+  /** Open FORM_INVALID refusals the quiescent checks met (summed over the checks). */
+  refusals: number;
   /** Wall time per action kind (and `setup`, `teardown`), ms: where a seed's time goes. */
   timings: Record<string, number>;
 }
@@ -294,6 +314,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
   const violations: Violation[] = [];
   let applied = 0;
   let quiescentPoints = 0;
+  let refusalsSeen = 0;
   const timings: Record<string, number> = {};
   const took = (k: string, since: number) => (timings[k] = (timings[k] ?? 0) + Date.now() - since);
   const setupStarted = Date.now();
@@ -423,6 +444,33 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             await audit(a.t, { action: a.k === 'submit' ? 'application.submit' : 'application.withdraw', target: { type: 'application', id } });
             break;
           }
+          case 'submit-invalid': {
+            const id = await localApp(a.t, a.app, ['draft']);
+            const t = terminals[a.t]!;
+            if (!id || (await t.app(id))?.status !== 'draft') throw new Noop();
+            await t.updateForm(id, { formData: exampleFormData({ bankAccount: '12' }) }, now(a.t));
+            await t.setStatus(id, 'submitted', now(a.t));
+            await audit(a.t, { action: 'application.submit', target: { type: 'application', id } });
+            break;
+          }
+          case 'correct': {
+            const t = terminals[a.t]!;
+            const refused: string[] = [];
+            for (const id of await t.appIds(['submitted', 'resubmitted'])) if (await t.openRefusal(id)) refused.push(id);
+            if (!refused.length) throw new Noop();
+            const id = refused[a.app % refused.length]!;
+            await t.saveCorrection(id, { formData: exampleFormData({ bankAccount: `6217000000002${String(a.v % 1e6).padStart(6, '0')}` }) }, now(a.t));
+            await audit(a.t, { action: 'application.correct', target: { type: 'application', id } });
+            break;
+          }
+          case 'lookup': {
+            // A case the clerk is following (sent, not answered yet), else any of the station's.
+            const id = await localApp(a.t, a.app, ['submitted', 'resubmitted']);
+            if (!id) throw new Noop();
+            // Offline (a cut link, a revoked token) the search fails and says so; the invariants check that nothing changed.
+            if ((await terminals[a.t]!.lookupOlder(id).catch(() => -1)) < 0) throw new Noop();
+            break;
+          }
           case 'resubmit': {
             const id = await localApp(a.t, a.app, ['supplement_required']);
             const t = terminals[a.t]!;
@@ -529,7 +577,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             if (v.length) {
               for (const x of v) violations.push({ ...x, detail: `after step ${step}: ${x.detail}` });
               took(a.k, actionStarted);
-              return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
+              return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, refusals: refusalsSeen, timings };
             }
             break;
           }
@@ -542,7 +590,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       if (did) applied++;
       if ('t' in a && a.t >= o.terminals) log(`step ${step}: ${a.k} on terminal ${a.t} (in the app): ${did ? 'applied' : 'no-op'}`);
     }
-    return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, timings };
+    return { violations, applied, quiescentPoints, apps: apps.length, auditEvents: audited.length, refusals: refusalsSeen, timings };
   } finally {
     const teardownStarted = Date.now();
     for (const f of flapping) if (f) clearInterval(f);
@@ -602,9 +650,25 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
     for (const c of collections) onPlatform.set(c, await platformDocs(c));
     const platformApps = onPlatform.get('applications')!;
 
-    // Every application a terminal filed is on the platform, and nothing else is (ids are unique).
+    // Open FORM_INVALID refusals per terminal: what the terminal filed and the platform refused.
+    const refusals = new Map<number, Map<string, Record<string, unknown>>>();
+    for (const [i, t] of terminals.entries()) {
+      const mine = new Map<string, Record<string, unknown>>();
+      if (!collectionsOf[i]!.includes('applications')) continue;
+      for (const d of await t.docs('applications')) {
+        const id = String(d.id);
+        const copy = await t.openRefusal(id);
+        if (copy) mine.set(id, copy);
+      }
+      refusals.set(i, mine);
+      refusalsSeen += mine.size;
+    }
+    const refusedSomewhere = (id: string) => [...refusals.values()].some((m) => m.has(id));
+
+    // Every application a terminal filed is on the platform (or refused, its copy kept on the
+    // terminal until corrected), and nothing else is (ids are unique).
     const filed = new Set(apps);
-    for (const id of filed) if (!platformApps.has(id)) v.push({ invariant: 'acknowledged-on-platform', detail: `application ${id} is not on the platform` });
+    for (const id of filed) if (!platformApps.has(id) && !refusedSomewhere(id)) v.push({ invariant: 'acknowledged-on-platform', detail: `application ${id} is not on the platform` });
     for (const id of platformApps.keys()) if (!filed.has(id)) v.push({ invariant: 'exactly-once', detail: `the platform has ${id}, which no terminal filed` });
 
     for (const [i, t] of terminals.entries()) {
@@ -621,6 +685,13 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
           const id = String(d.id);
           seen.add(id);
           const p = remote.get(id);
+          // A refused submission keeps what the terminal filed until it is corrected, unless the
+          // platform moved on meanwhile (then the platform's state is applied as usual).
+          const refused = c === 'applications' ? refusals.get(i)?.get(id) : undefined;
+          if (refused && (!p || platformUnchangedSinceRefusal(p, refused))) {
+            if (d.status !== refused.status) v.push({ invariant: 'refusal-kept', detail: `terminal ${i} ${c}/${id}: refused as ${String(refused.status)}, local ${summary(d)}${p ? `, platform ${summary(p)}` : ''}` });
+            continue;
+          }
           if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await t.quarantined(c, id)}` });
           else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}${await replicationState(nodes[i] ?? null, c, id)}` });
         }
