@@ -86,19 +86,21 @@ export function sanitizeRefusalParams(input: unknown): { params: RefusalParams; 
 
 /**
  * The problems of a `FORM_INVALID` refusal as the terminal words them (the platform's
- * `issues[].code` and `params`), in the platform's order, at most MAX_REFUSAL_ISSUES. An entry
- * without a `code` (platforms before codes sent Chinese messages instead) is skipped; an entry with
- * a malformed code is dropped and counted; malformed parameters lose only themselves.
+ * `issues[].code` and `params`), in the platform's order, at most MAX_REFUSAL_ISSUES, looking at no
+ * more than 1000 entries. An entry with a malformed code, one over the limit, and each malformed
+ * parameter are dropped and counted; an entry that is not an object with a `code` (platforms before
+ * codes sent Chinese messages instead; garbage) is skipped without a count, as `sanitizeRefusedFields`
+ * reads the same list and counts what is malformed in it. A list that is not an array counts once.
  */
 export function sanitizeRefusalIssues(input: unknown): { issues: RefusalIssue[]; dropped: number } {
   if (input === undefined || input === null) return { issues: [], dropped: 0 };
   if (!Array.isArray(input)) return { issues: [], dropped: 1 };
   const issues: RefusalIssue[] = [];
-  let dropped = Math.max(0, input.length - 1000);
+  let dropped = 0;
   for (const x of input.slice(0, 1000)) {
     const entry = x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as { code?: unknown; params?: unknown }) : null;
-    if (entry && entry.code === undefined) continue;
-    if (!entry || typeof entry.code !== 'string' || !REFUSAL_ISSUE_CODE_PATTERN.test(entry.code) || issues.length >= MAX_REFUSAL_ISSUES) {
+    if (!entry || entry.code === undefined) continue;
+    if (typeof entry.code !== 'string' || !REFUSAL_ISSUE_CODE_PATTERN.test(entry.code) || issues.length >= MAX_REFUSAL_ISSUES) {
       dropped++;
       continue;
     }

@@ -336,7 +336,8 @@ export class PlatformClient {
       const { fields, dropped } = sanitizeRefusedFields(x.issues);
       const words = sanitizeRefusalIssues(x.issues);
       const { params, dropped: droppedParams } = sanitizeRefusalParams(x.params);
-      droppedFields = Math.min(MAX_DROPPED_COUNT, droppedFields + dropped + words.dropped + droppedParams);
+      // A list that is not an array is counted once (by the fields); coded entries and params count their own.
+      droppedFields = Math.min(MAX_DROPPED_COUNT, droppedFields + dropped + (Array.isArray(x.issues) ? words.dropped : 0) + droppedParams);
       return {
         id: x.id.startsWith('#') ? idOf(rows[x.index] ?? { newDocumentState: {} }) : x.id,
         code: x.code,
