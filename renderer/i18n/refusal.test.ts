@@ -12,6 +12,8 @@ import enUS from './locales/en-US.json';
 import { createValidator, exampleApplication, FIELD_ISSUE_CODES, tongbanProblem, type ApplicationDoc, type ServiceItemTongban } from '../../sync/protocol';
 import { EXAMPLE_FORM_SCHEMA } from '../../sync/protocol/forms/example-form';
 import { sanitizeRefusalIssues, sanitizeRefusalParams, sanitizeRefusedFields } from '../../sync/client/refused-fields';
+// Test only: the platform's rules (a pure module, no Node), so the words are checked against what it really sends.
+// eslint-disable-next-line no-restricted-imports
 import { checkTerminalWrite, tongbanParams, type FormLookup, type RuleResult } from '../../sync/server/rules';
 import { refusalLine, refusalText, refusalWords, refusedFieldsLine, withoutLegacyFieldsSuffix, type RefusalLike } from './refusal';
 
