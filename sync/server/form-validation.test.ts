@@ -105,7 +105,8 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
       expect(r.written, name).toBe(0);
       expect(r.rejections, name).toHaveLength(1);
       const rej = r.rejections[0]!;
-      expect(rej, name).toMatchObject({ id: doc.id, index: 0, code: 'FORM_INVALID', params: { total: 1 } });
+      expect(rej, name).toMatchObject({ id: doc.id, index: 0, code: 'FORM_INVALID' });
+      expect(rej.params, name).toEqual({ total: rej.issues!.length });
       // path and keyword, the validator's code and params (English message for logs); the zh-CN catalogue words them as before
       const { message: zh, ...where } = issue;
       expect(rej.issues?.[0], name).toMatchObject(where);
