@@ -15,12 +15,16 @@ import { backends, enroll } from '../sync/server/test/helpers';
 import { createDraft, saveCorrection, setTerminalStatus, submitApplication, updateForm } from '../renderer/db/applications';
 import { toLocal } from '../renderer/db/modifiers';
 import { listQuarantine, editQuarantined, openFormRefusal, refusalText, refusedFieldsOf, retryQuarantined } from '../renderer/db/quarantine';
+import { i18n } from '../renderer/i18n';
+import { refusalLine } from '../renderer/i18n/refusal';
 import { exampleEvaluation, exampleFormData, exampleApplication, uuidv7, type QueueTicketDoc } from '../sync/protocol';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { startFaultProxy } from './sync-fault-proxy';
 
 const STATION = '360121201';
 const DAY = 86_400_000;
+/** The catalogue in zh-CN (the terminal's words for a refusal; renderer/i18n/refusal.ts). */
+const zhWords = { t: (k: string, p: Record<string, string | number>) => i18n.global.t(k, p, { locale: 'zh-CN' }), te: (k: string) => i18n.global.te(k, 'zh-CN') };
 
 async function admin(p: Platform, path: string, body: unknown = {}): Promise<unknown> {
   const res = await fetch(p.url + path, { method: 'POST', headers: { authorization: `Bearer ${p.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -191,7 +195,12 @@ for (const backend of backends()) {
       const q = await listQuarantine(a.db);
       expect(q.map((x) => x.code).sort()).toEqual(['FORM_INVALID', 'INVALID_DOCUMENT', 'PLATFORM_OWNED_FIELD']);
       expect(q.find((x) => x.code === 'INVALID_DOCUMENT')?.message).toMatch(/reasons/);
-      expect(q.find((x) => x.code === 'FORM_INVALID')?.message).toBe('表单内容有1处不符合要求：身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：idNumber）');
+      // the platform sends the code and the words' parameters (its English stays for logs); the
+      // terminal words them from its catalogue: in zh-CN the platform's sentence of before, field list after
+      const formRefusal = q.find((x) => x.code === 'FORM_INVALID')!;
+      expect(formRefusal).toMatchObject({ params: { total: 1 }, issues: [{ code: 'idChecksum', params: { name: '身份证号' } }] });
+      expect(formRefusal.message).toMatch(/^formData does not match .*idNumber \(pattern\)/);
+      expect(refusalLine(formRefusal, zhWords)).toBe('表单内容有1处不符合要求：身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：idNumber）');
       // the fields travel as data from the platform's issues (transport → bridge → quarantine), with the keyword
       expect(q.find((x) => x.code === 'FORM_INVALID')?.fields).toEqual([{ path: 'idNumber', keyword: 'pattern' }]);
       expect(q.filter((x) => x.code !== 'FORM_INVALID').map((x) => x.fields)).toEqual([[], []]);

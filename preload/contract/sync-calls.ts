@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { call, NoInput, type CallSpec } from './spec';
-import { checkpoint, collectionName, docId, LIMITS, MAX_LOOKUP_HASHES, MAX_LOOKUP_RESULTS, refusedFieldList, sha256Hex, streamEvent } from '../../sync/protocol';
+import { checkpoint, collectionName, docId, LIMITS, MAX_LOOKUP_HASHES, MAX_LOOKUP_RESULTS, refusalIssueList, refusalParams, refusedFieldList, sha256Hex, streamEvent } from '../../sync/protocol';
 
 /** A document as it crosses the bridge (validated per collection by main against the protocol). */
 const anyDoc = z.record(z.string(), z.unknown());
@@ -51,10 +51,14 @@ export const SyncPushRow = z
 export const SyncRejection = z.object({
   id: z.string().max(200),
   code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/),
-  /** For people: the platform's Chinese reason when it sent one (with the field list), else its English. */
+  /** The platform's English (logs; shown when the catalogue has no words for the code), or the Chinese words of a platform from before `params`. */
   message: z.string().max(2000),
   /** `FORM_INVALID`: the refused fields, each path once, at most 20. */
   fields: refusedFieldList.optional(),
+  /** The parameters of the refusal's words (the renderer's catalogue, `refusal.<code>`). */
+  params: refusalParams.optional(),
+  /** `FORM_INVALID`: what is wrong, problem by problem (validator code and params), at most 20. */
+  issues: refusalIssueList.optional(),
 });
 export type SyncRejection = z.infer<typeof SyncRejection>;
 

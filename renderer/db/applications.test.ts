@@ -23,11 +23,11 @@ async function refused(db: TerminalDatabase, status: ApplicationDoc['status'], c
 describe('a FORM_INVALID refusal: stored fields and the platform\'s words', () => {
   it('shows the platform\'s Chinese reason without the field list the transport appends for people; no English log line', () => {
     const msg = '表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。（字段：idNumber、members.0.phone）';
-    expect(refusalText({ message: msg })).toBe('表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。');
-    expect(refusalText({ message: '表单内容有1处不符合要求。' })).toBe('表单内容有1处不符合要求。');
-    expect(refusalText({ message: platformMessage([{ path: 'a', keyword: 'type' }]) })).toBeNull();
-    expect(refusalText({ message: '' })).toBeNull();
-    expect(refusalText({ message: '（字段：a）' })).toBeNull();
+    expect(refusalText({ code: 'FORM_INVALID', message: msg })).toBe('表单内容有2处不符合要求：身份证号校验位不正确，请核对后重新输入；请填写手机号。请核对修改后重新提交。');
+    expect(refusalText({ code: 'FORM_INVALID', message: '表单内容有1处不符合要求。' })).toBe('表单内容有1处不符合要求。');
+    expect(refusalText({ code: 'FORM_INVALID', message: platformMessage([{ path: 'a', keyword: 'type' }]) })).toBeNull();
+    expect(refusalText({ code: 'FORM_INVALID', message: '' })).toBeNull();
+    expect(refusalText({ code: 'FORM_INVALID', message: '（字段：a）' })).toBeNull();
   });
 
   it('stores the fields the bridge delivered, as data, and reads them back', async () => {

@@ -68,14 +68,20 @@ export const queueTicketSchemaV0 = (() => {
   return { ...queueTicketSchema, version: 0, properties: props } as unknown as AnySchema;
 })();
 
+/** sync_quarantine v1: no `params` nor `issues`; the refusal's words were stored in `message` (Chinese from the platform). */
+export const quarantineSchemaV1 = (() => {
+  const { params: _p, issues: _i, ...props } = quarantineSchema.properties;
+  return { ...quarantineSchema, version: 1, properties: props } as unknown as AnySchema;
+})();
+
 /** sync_quarantine v0: no `fields`; a FORM_INVALID refusal's fields were only in the reason text. */
 export const quarantineSchemaV0 = (() => {
-  const { fields: _f, ...props } = quarantineSchema.properties;
+  const { fields: _f, ...props } = quarantineSchemaV1.properties as Record<string, unknown>;
   return {
-    ...quarantineSchema,
+    ...quarantineSchemaV1,
     version: 0,
     properties: props,
-    required: quarantineSchema.required.filter((f) => f !== 'fields'),
+    required: (quarantineSchemaV1.required as string[]).filter((f) => f !== 'fields'),
   } as unknown as AnySchema;
 })();
 
@@ -132,6 +138,10 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
     // v0 → v1: the refused fields as data — derived once from the reason text of FORM_INVALID
     // entries; every other entry gets none. The reason text and the refused copy stay as they were.
     1: (doc: Record<string, unknown>) => ({ ...doc, fields: doc.code === 'FORM_INVALID' ? legacyRefusedFields(doc.message) : [] }),
+    // v1 → v2: optional `params` and `issues`, the parameters of the refusal's words (the catalogue
+    // words them). Earlier entries have none and keep showing their `message` (the platform's
+    // Chinese, with the field list the transport appended then) as they did.
+    2: (doc: Record<string, unknown>) => doc,
   },
 };
 
@@ -139,7 +149,7 @@ export const MIGRATIONS: Partial<Record<LocalCollectionName, MigrationStrategies
 export const EARLIER_SCHEMAS: Partial<Record<LocalCollectionName, AnySchema[]>> = {
   applications: [applicationSchemaV0, applicationSchemaV1, applicationSchemaV2],
   service_items: [serviceItemSchemaV0],
-  sync_quarantine: [quarantineSchemaV0],
+  sync_quarantine: [quarantineSchemaV0, quarantineSchemaV1],
   station_config: [stationConfigSchemaV0, stationConfigSchemaV1],
   queue_tickets: [queueTicketSchemaV0],
 };

@@ -5,8 +5,11 @@
  */
 import { TERMINAL_EDITABLE_STATUSES, type ApplicationStatus, type CollectionName, type RefusedField } from '../../sync/protocol';
 import { TERMINAL_OWNED_APPLICATION_FIELDS } from '../../sync/client/ownership';
-import { sanitizeRefusedFields, withoutFieldsSuffix } from '../../sync/client/refused-fields';
+import { sanitizeRefusalIssues, sanitizeRefusalParams, sanitizeRefusedFields } from '../../sync/client/refused-fields';
 import { log } from '../shared/log';
+import { i18n } from '../i18n';
+import { refusalText as wordsOfRefusal } from '../i18n/refusal';
+import type { Words } from '../forms/issues';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import type { QuarantineDoc } from './schemas';
@@ -25,6 +28,10 @@ export interface QuarantineEntry {
    * Checked again here (it crossed the bridge): malformed entries are dropped, the entry is kept.
    */
   fields?: unknown;
+  /** The parameters of the refusal's words (`SyncRejection.params`); checked again here like `fields`. */
+  params?: unknown;
+  /** `FORM_INVALID`: what is wrong, problem by problem (`SyncRejection.issues`); checked again here like `fields`. */
+  issues?: unknown;
 }
 
 /**
@@ -36,7 +43,10 @@ export async function quarantine(db: TerminalDatabase, e: QuarantineEntry, now =
   const key = quarantineKey(e.collection, e.docId);
   const prev = await db.sync_quarantine.findOne(key).exec();
   const { fields, dropped } = sanitizeRefusedFields(e.fields);
+  const { params, dropped: droppedParams } = sanitizeRefusalParams(e.params);
+  const { issues, dropped: droppedIssues } = sanitizeRefusalIssues(e.issues);
   if (dropped) log('warn', 'sync.quarantine-fields-dropped', { collection: e.collection, code: e.code.slice(0, 64), dropped });
+  if (droppedParams + droppedIssues) log('warn', 'sync.quarantine-params-dropped', { collection: e.collection, code: e.code.slice(0, 64), dropped: droppedParams + droppedIssues });
   await db.sync_quarantine.upsert({
     key,
     targetCollection: e.collection,
@@ -44,6 +54,8 @@ export async function quarantine(db: TerminalDatabase, e: QuarantineEntry, now =
     code: e.code.slice(0, 64),
     message: e.message.slice(0, 2000),
     fields,
+    ...(Object.keys(params).length ? { params } : {}),
+    ...(issues.length ? { issues } : {}),
     at: now,
     attempts: prev?.attempts ?? 0,
     doc: e.doc,
@@ -122,13 +134,16 @@ export async function dismissQuarantined(db: TerminalDatabase, key: string): Pro
  */
 export const refusedFieldsOf = (q: Pick<QuarantineDoc, 'fields'>): RefusedField[] => sanitizeRefusedFields(q.fields).fields;
 
+/** The catalogue in the UI language (i18n.global follows it). */
+const uiWords: Words = { t: (k, p) => i18n.global.t(k, p), te: (k) => i18n.global.te(k) };
+
 /**
- * The platform's Chinese words of a refusal: its reason text without the field list the transport
- * appends for people, or null when it sent none (an English log line is not shown as its words).
+ * The platform's words of a refusal for people, in the UI language (renderer/i18n/refusal.ts): the
+ * catalogue's sentence from the refusal's code and parameters, else an earlier platform's Chinese
+ * text without the field list, else null (an English log line is not shown as its words).
  */
-export function refusalText(q: Pick<QuarantineDoc, 'message'>): string | null {
-  const text = withoutFieldsSuffix(q.message).trim();
-  return /[\u4e00-\u9fff]/.test(text) ? text.slice(0, 1000) : null;
+export function refusalText(q: Pick<QuarantineDoc, 'code' | 'message' | 'params' | 'issues'>, words: Words = uiWords): string | null {
+  return wordsOfRefusal(q, words);
 }
 
 /** The open `FORM_INVALID` refusal of an application (its quarantine entry), if there is one. */

@@ -287,8 +287,8 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
                   const doc = sent.get(rej.id);
                   if (!doc) continue; // not something we sent: ignore (hostile or confused platform)
                   rejected.add(rej.id);
-                  // `fields` (FORM_INVALID) are checked again by quarantine(); bad ones never cost the copy.
-                  await quarantine(db, { collection: name, docId: rej.id, code: rej.code, message: rej.message, fields: rej.fields, doc });
+                  // `fields`, `params`, `issues` are checked again by quarantine(); bad ones never cost the copy.
+                  await quarantine(db, { collection: name, docId: rej.id, code: rej.code, message: rej.message, fields: rej.fields, params: rej.params, issues: rej.issues, doc });
                 }
                 // Accepted = neither refused nor in conflict, or accepted and stored otherwise (`adjusted`).
                 const adjusted = new Set((r.adjusted ?? []).filter((id) => sent.has(id) && !rejected.has(id)));

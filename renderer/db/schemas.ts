@@ -30,6 +30,8 @@ import type {
   FormSchemaDoc,
   QueueTicketDoc,
   ServiceItemDoc,
+  RefusalIssue,
+  RefusalParams,
   RefusedField,
   RendererStaffDoc,
   StationConfigDoc,
@@ -39,6 +41,8 @@ import {
   auditEventDoc,
   evaluationDoc,
   formSchemaDoc,
+  MAX_REFUSAL_ISSUES,
+  MAX_REFUSAL_PARAMS,
   MAX_REFUSED_FIELDS,
   queueTicketDoc,
   serviceItemDoc,
@@ -89,6 +93,14 @@ export interface QuarantineDoc {
    * carried structurally from the platform's `issues`; empty for other refusals. Not PII (form keys).
    */
   fields: RefusedField[];
+  /**
+   * The parameters of the refusal's words (`refusal.<code>` in the catalogue), as the platform sent
+   * them (sanitized). Absent from entries of platforms before `params` and from entries stored
+   * before v2: those show their `message` as it is.
+   */
+  params?: RefusalParams;
+  /** `FORM_INVALID`: what is wrong, problem by problem (validator code and params, ≤ 20); absent as `params`. */
+  issues?: RefusalIssue[];
   /** Epoch ms when quarantined (local clock; display only). */
   at: number;
   /** How many times it was retried. */
@@ -224,7 +236,7 @@ export const stationConfigSchema = storeSchemaFromZod<StationConfigDoc>('station
 
 export const quarantineSchema = {
   title: 'sync quarantine (local only)',
-  version: 1,
+  version: 2,
   primaryKey: 'key',
   type: 'object',
   additionalProperties: false,
@@ -242,6 +254,17 @@ export const quarantineSchema = {
         additionalProperties: false,
         properties: { path: str(200), keyword: str(40) },
         required: ['path', 'keyword'],
+      },
+    },
+    params: { type: 'object', maxProperties: MAX_REFUSAL_PARAMS },
+    issues: {
+      type: 'array',
+      maxItems: MAX_REFUSAL_ISSUES,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { code: str(40), params: { type: 'object', maxProperties: MAX_REFUSAL_PARAMS } },
+        required: ['code', 'params'],
       },
     },
     at: int(0, 9_999_999_999_999),

@@ -5,8 +5,6 @@ export const HAN_PENDING = [
   'renderer/db/schemas.ts', // 4
   'renderer/kiosk/evaluation.ts', // 10
   'sync/client/errors.ts', // 12
-  'sync/client/refused-fields.ts', // 2
   'sync/protocol/id-qr.ts', // 6
   'sync/protocol/station-time.ts', // 3
-  'sync/server/rules.ts', // 6
 ];

@@ -122,7 +122,70 @@ describe('PlatformClient against garbage', () => {
     }
   });
 
-  it("carries a FORM_INVALID refusal's fields as data (and lists them in the Chinese reason for people); keeps rejection codes it does not know", async () => {
+  it("carries a refusal's code, params and coded issues as data (the terminal words them); fields as before", async () => {
+    const a = exampleApplication({ status: 'submitted' });
+    const b = exampleApplication({ status: 'submitted' });
+    const url = await serve((_p, _b, res) =>
+      json(res, 200, {
+        conflicts: [],
+        rejections: [
+          {
+            id: a.id, index: 0, code: 'FORM_INVALID', message: 'formData does not match MZ06@1: 2 field(s) do not match the form: phone (required), idNumber (pattern)', params: { total: 2 },
+            issues: [{ path: 'phone', keyword: 'required', message: '手机号 is required', code: 'required', params: { name: '手机号' } }, { path: 'idNumber', keyword: 'pattern', message: 'x', code: 'idChecksum', params: { name: '身份证号' } }],
+          },
+          { id: b.id, index: 1, code: 'TONGBAN_INVALID', message: 'unknown administrative division code 999999', params: { reason: 'UNKNOWN_DIVISION', divisionCode: '999999' } },
+        ],
+        written: 0, unchanged: 0, checkpoint: { seq: 1 },
+      }),
+    );
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    const r = await c.push('applications', [{ newDocumentState: a }, { newDocumentState: b }]);
+    expect(r.rejections).toEqual([
+      {
+        id: a.id, code: 'FORM_INVALID', message: 'formData does not match MZ06@1: 2 field(s) do not match the form: phone (required), idNumber (pattern)', params: { total: 2 },
+        fields: [{ path: 'phone', keyword: 'required' }, { path: 'idNumber', keyword: 'pattern' }],
+        issues: [{ code: 'required', params: { name: '手机号' } }, { code: 'idChecksum', params: { name: '身份证号' } }],
+      },
+      { id: b.id, code: 'TONGBAN_INVALID', message: 'unknown administrative division code 999999', params: { reason: 'UNKNOWN_DIVISION', divisionCode: '999999' } },
+    ]);
+    expect(r.droppedFields).toBeUndefined();
+    // what crosses the bridge keeps them (the contract does not strip them)
+    expect(SyncPushOutput.parse(r).rejections).toEqual(r.rejections);
+  });
+
+  it('hostile params and coded issues lose their bad entries (counted), never the answer, the rejection or its message', async () => {
+    const docs = Array.from({ length: 6 }, () => exampleApplication({ status: 'submitted' }));
+    const hostile: { params?: unknown; issues?: unknown }[] = [
+      { params: 'total' },
+      { params: [1, 2] },
+      { params: { total: '2', 'a b': 1, x: { y: 1 }, n: null, ok: 3, long: 'x'.repeat(10_000) } },
+      { params: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`p${i}`, i])) },
+      { issues: [{ path: 'a', keyword: 'required', code: 'bad code', params: {} }, { path: 'b', keyword: 'required', code: 'required', params: { name: { x: 1 }, limit: 'ok' } }] },
+      { params: null, issues: Array.from({ length: 50 }, (_, i) => ({ path: `f${i}`, keyword: 'required', code: 'required', params: { name: `n${i}` } })) },
+    ];
+    const url = await serve((_p, _b, res) =>
+      json(res, 200, {
+        conflicts: [],
+        rejections: hostile.map((h, i) => ({ id: docs[i]!.id, index: i, code: 'FORM_INVALID', message: 'refused', ...h })),
+        written: 0, unchanged: 0, checkpoint: { seq: 1 },
+      }),
+    );
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456' });
+    const r = await c.push('applications', docs.map((d) => ({ newDocumentState: d })));
+    expect(r.rejections.map((x) => [x.id, x.code, x.message])).toEqual(docs.map((d) => [d.id, 'FORM_INVALID', 'refused']));
+    expect(r.rejections[0]).not.toHaveProperty('params');
+    expect(r.rejections[1]).not.toHaveProperty('params');
+    expect(r.rejections[2]!.params).toEqual({ total: '2', ok: 3, long: 'x'.repeat(200) });
+    expect(Object.keys(r.rejections[3]!.params!)).toHaveLength(8);
+    expect(r.rejections[4]!.issues).toEqual([{ code: 'required', params: { limit: 'ok' } }]);
+    expect(r.rejections[5]!.issues).toHaveLength(20);
+    expect(r.rejections[5]!.fields).toHaveLength(20);
+    // 1 + 1 + 3 + 492 params; 1 code + 1 param; 30 issues + 30 fields over the limit
+    expect(r.droppedFields).toBe(1 + 1 + 3 + 492 + 2 + 60);
+    expect(SyncPushOutput.safeParse(r).success).toBe(true);
+  });
+
+  it("an earlier platform's refusal (Chinese userMessage, issues without codes) keeps its words as the message and its fields as data; codes it does not know are kept", async () => {
     const a = exampleApplication({ status: 'submitted' });
     const b = exampleApplication({ status: 'submitted' });
     const url = await serve((_p, _b, res) =>
@@ -143,7 +206,7 @@ describe('PlatformClient against garbage', () => {
     const r = await c.push('applications', [{ newDocumentState: a }, { newDocumentState: b }]);
     expect(r.rejections).toEqual([
       {
-        id: a.id, code: 'FORM_INVALID', message: '表单内容有2处不符合要求：请填写手机号；身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。（字段：phone、idNumber）',
+        id: a.id, code: 'FORM_INVALID', message: '表单内容有2处不符合要求：请填写手机号；身份证号校验位不正确，请核对后重新输入。请核对修改后重新提交。',
         fields: [{ path: 'phone', keyword: 'required' }, { path: 'idNumber', keyword: 'pattern' }],
       },
       { id: b.id, code: 'SOMETHING_NEWER', message: 'a rule of a newer platform' },
@@ -176,9 +239,10 @@ describe('PlatformClient against garbage', () => {
     expect(r.rejections.map((x) => x.id)).toEqual(docs.map((d) => d.id));
     expect(r.rejections[0]!.fields).toHaveLength(20);
     expect(r.rejections[0]!.fields![19]).toEqual({ path: 'f19', keyword: 'required' });
-    expect(r.rejections[0]!.message).toBe(`表单内容不符合要求。（字段：${Array.from({ length: 20 }, (_, i) => `f${i}`).join('、')}）`);
+    expect(r.rejections[0]!.message).toBe('表单内容不符合要求。');
     expect(r.rejections[1]!.fields).toEqual([{ path: 'idNumber', keyword: 'pattern' }]);
-    expect(r.rejections[1]!.message).toBe('表单内容不符合要求。（字段：idNumber）'); // no hostile text in the reason either
+    expect(r.rejections[1]!.message).toBe('表单内容不符合要求。'); // no hostile text in the reason either
+    for (const x of r.rejections) expect(x).not.toHaveProperty('issues');
     for (const x of r.rejections.slice(2)) {
       expect(x).not.toHaveProperty('fields');
       expect(x.message).toBe('表单内容不符合要求。');

@@ -21,12 +21,14 @@ import {
   type Checkpoint,
   type CollectionName,
   type EnrollResponse,
+  type RefusalIssue,
+  type RefusalParams,
   type RefusedField,
 } from '../protocol/index';
 import { checkpoint as checkpointSchema } from '../protocol/index';
 import { SyncTransportError } from './errors';
 import { downloadAttachment, headAttachment, uploadAttachment } from './attachments';
-import { fieldsSuffix, sanitizeRefusedFields } from './refused-fields';
+import { sanitizeRefusalIssues, sanitizeRefusalParams, sanitizeRefusedFields } from './refused-fields';
 
 export type FetchLike = typeof fetch;
 
@@ -52,15 +54,20 @@ export interface PushRowIn {
 export interface PushRejection {
   id: string;
   code: string;
+  /** The platform's English (for logs), or the Chinese words of a platform from before `params`. */
   message: string;
   /** `FORM_INVALID`: the refused form fields (validated paths, ≤ 20), from the platform's `issues`. */
   fields?: RefusedField[];
+  /** The parameters of the refusal's words (the terminal's catalogue, `refusal.<code>`), sanitized. */
+  params?: RefusalParams;
+  /** `FORM_INVALID`: what is wrong, problem by problem (code and params, ≤ 20), from the platform's `issues`. */
+  issues?: RefusalIssue[];
 }
 
 export interface PushResult {
   conflicts: Record<string, unknown>[];
   rejections: PushRejection[];
-  /** Entries of the platform's `issues` that were not well-formed fields and were left out (counted, for logs). */
+  /** Entries of the platform's `issues` and `params` that were malformed and left out (counted, for logs). */
   droppedFields?: number;
   /** Ids of accepted rows the platform stored otherwise than pushed; their stored state is in `conflicts`. */
   adjusted?: string[];
@@ -79,19 +86,20 @@ const MAX_DROPPED_COUNT = 1_000_000;
 /**
  * The push answer as this terminal reads it: rejection codes it does not know yet (a newer
  * platform) are kept as they are — a refused document is quarantined whatever the reason — instead
- * of failing the whole answer and retrying the batch forever. `issues` is read entry by entry
- * (`sanitizeRefusedFields`): a malformed or oversized list loses its bad entries, not the answer.
+ * of failing the whole answer and retrying the batch forever. `issues` and `params` are read entry
+ * by entry (`sanitizeRefusedFields`, `sanitizeRefusalIssues`, `sanitizeRefusalParams`): a
+ * malformed or oversized list loses its bad entries, not the answer.
  */
-const pushAnswer = pushResponse.extend({ rejections: z.array(rejection.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/), issues: z.unknown().optional() })) });
+const pushAnswer = pushResponse.extend({
+  rejections: z.array(rejection.extend({ code: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/), params: z.unknown().optional(), userMessage: z.unknown().optional(), issues: z.unknown().optional() })),
+});
 
 /**
- * The reason shown at the terminal: the platform's Chinese text when it sends one (FORM_INVALID,
- * UNKNOWN_FORM), followed by the refused field paths for people (the fields themselves travel as
- * `fields`); else its English.
+ * What the terminal keeps as the refusal's message: the Chinese words a platform from before
+ * `params` sent (`userMessage`), else the English. The terminal words a refusal with `params` itself.
  */
-function rejectionText(x: z.infer<typeof pushAnswer>['rejections'][number], fields: readonly RefusedField[]): string {
-  if (!x.userMessage) return x.message.slice(0, 1000);
-  return `${x.userMessage.slice(0, 1000)}${fieldsSuffix(fields)}`.slice(0, 2000);
+function rejectionMessage(x: z.infer<typeof pushAnswer>['rejections'][number]): string {
+  return typeof x.userMessage === 'string' && x.userMessage ? x.userMessage.slice(0, 2000) : x.message.slice(0, 1000);
 }
 
 export class PlatformClient {
@@ -326,12 +334,17 @@ export class PlatformClient {
     let droppedFields = 0;
     const rejections = r.data.rejections.map((x): PushRejection => {
       const { fields, dropped } = sanitizeRefusedFields(x.issues);
-      droppedFields = Math.min(MAX_DROPPED_COUNT, droppedFields + dropped);
+      const words = sanitizeRefusalIssues(x.issues);
+      const { params, dropped: droppedParams } = sanitizeRefusalParams(x.params);
+      // A list that is not an array is counted once (by the fields); coded entries and params count their own.
+      droppedFields = Math.min(MAX_DROPPED_COUNT, droppedFields + dropped + (Array.isArray(x.issues) ? words.dropped : 0) + droppedParams);
       return {
         id: x.id.startsWith('#') ? idOf(rows[x.index] ?? { newDocumentState: {} }) : x.id,
         code: x.code,
-        message: rejectionText(x, fields),
+        message: rejectionMessage(x),
         ...(fields.length ? { fields } : {}),
+        ...(Object.keys(params).length ? { params } : {}),
+        ...(words.issues.length ? { issues: words.issues } : {}),
       };
     });
     // Adjusted rows: only ids we sent whose stored state came with the answer (else it is not ours to trust).

@@ -1,7 +1,7 @@
 // Requests and responses of every endpoint under /api/v1. Paths are built here so both sides agree.
 import { z } from 'zod';
 import { API_PREFIX, docId, isoTimestamp, sha256Hex, shortText, stationId } from './common';
-import { collectionName, staffDoc, supplementRequest, type CollectionName } from './documents';
+import { collectionName, REFUSAL_ISSUE_CODE_PATTERN, refusalParams, staffDoc, supplementRequest, type CollectionName } from './documents';
 import { APPLICATION_STATUSES, type BackOfficeAction } from './status';
 import { MAX_FORM_ISSUES } from './forms/validate';
 import { sealIssue, sealRequest } from './seal-format';
@@ -198,8 +198,18 @@ export const REJECTION_CODES = [
 export const rejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof rejectionCode>;
 
-/** One problem of a form's data: property path, the JSON Schema keyword, the Chinese message. */
-export const formIssue = z.object({ path: z.string().max(200), keyword: z.string().max(40), message: z.string().max(300) });
+/**
+ * One problem of a form's data: property path, the JSON Schema keyword, a message (English from
+ * platforms that send `code`; Chinese from earlier ones), and what is wrong for people: the
+ * validator's `code` and `params` (the terminal words it with its catalogue's `forms.issue.<code>`).
+ */
+export const formIssue = z.object({
+  path: z.string().max(200),
+  keyword: z.string().max(40),
+  message: z.string().max(300),
+  code: z.string().regex(REFUSAL_ISSUE_CODE_PATTERN).optional(),
+  params: refusalParams.optional(),
+});
 export type FormIssue = z.infer<typeof formIssue>;
 
 export const rejection = z.object({
@@ -209,9 +219,16 @@ export const rejection = z.object({
   code: rejectionCode,
   /** English, for logs and integrators; never echoes values. */
   message: z.string(),
-  /** Chinese, for the people at the terminal (`FORM_INVALID`, `UNKNOWN_FORM`). */
+  /**
+   * What the terminal's words need (its catalogue's `refusal.<code>`): `FORM_INVALID` `{total}`
+   * (with `issues`), `UNKNOWN_FORM` `{form, why}` (`unknown` | `unsupported`), `TONGBAN_INVALID`
+   * `{reason}` (a TongbanProblem reason, `LOCKED` or `NO_REGISTRY`) and `divisionCode` where the
+   * sentence names it. Absent from earlier platforms (they sent `userMessage`).
+   */
+  params: refusalParams.optional(),
+  /** Chinese words for the people at the terminal, from platforms before `params`; no longer sent. */
   userMessage: z.string().max(2000).optional(),
-  /** `FORM_INVALID`: the first problems by field (at most MAX_FORM_ISSUES), Chinese messages. */
+  /** `FORM_INVALID`: the first problems by field (at most MAX_FORM_ISSUES), each with its `code` and `params`. */
   issues: z.array(formIssue).max(MAX_FORM_ISSUES).optional(),
 });
 export type Rejection = z.infer<typeof rejection>;

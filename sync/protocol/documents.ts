@@ -189,6 +189,27 @@ export const refusedField = z.object({ path: formFieldPath, keyword: z.string().
 export type RefusedField = z.infer<typeof refusedField>;
 export const refusedFieldList = z.array(refusedField).max(MAX_REFUSED_FIELDS);
 
+/**
+ * The parameters of a refusal's words (the terminal's catalogue, `refusal.<code>`): a few named
+ * strings and numbers the sentence needs, e.g. a form id, a reason code, a division code, a count,
+ * a field's title. Never personal values. Bounded: at most MAX_REFUSAL_PARAMS members, names like
+ * identifiers, strings of at most REFUSAL_PARAM_MAX_CHARS characters.
+ */
+export const MAX_REFUSAL_PARAMS = 8;
+export const REFUSAL_PARAM_MAX_CHARS = 200;
+export const REFUSAL_PARAM_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+export const refusalParams = z
+  .record(z.string().regex(REFUSAL_PARAM_NAME_PATTERN), z.union([z.string().max(REFUSAL_PARAM_MAX_CHARS), z.number().finite()]))
+  .refine((o) => Object.keys(o).length <= MAX_REFUSAL_PARAMS, `at most ${MAX_REFUSAL_PARAMS} parameters`);
+export type RefusalParams = Record<string, string | number>;
+/** A form problem as the terminal words it: the validator's `code` (`forms.issue.<code>`) and its parameters. */
+export const REFUSAL_ISSUE_CODE_PATTERN = /^[A-Za-z]{1,40}$/;
+export const refusalIssue = z.object({ code: z.string().regex(REFUSAL_ISSUE_CODE_PATTERN), params: refusalParams }).strict();
+export type RefusalIssue = z.infer<typeof refusalIssue>;
+/** At most this many problems are worded with one FORM_INVALID refusal (the platform sends at most 20 issues). */
+export const MAX_REFUSAL_ISSUES = 20;
+export const refusalIssueList = z.array(refusalIssue).max(MAX_REFUSAL_ISSUES);
+
 /** Bounds of a 补正 request's flags (a service item has at most 50 materials). */
 export const SUPPLEMENT_LIMITS = { reasons: 20, fields: 30, materials: 50 } as const;
 

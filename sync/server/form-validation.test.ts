@@ -11,11 +11,21 @@ import {
   pushResponse,
   type ApplicationDoc,
 } from '../protocol/index';
+import { readFileSync } from 'node:fs';
 import { startPlatform, type Platform } from './platform';
 import { demoCatalog, demoFormSamples } from './seed/catalog';
 import { backends, client, enroll, type Client } from './test/helpers';
 
 const A = '360121201';
+/**
+ * A form issue as the zh-CN catalogue words it (`forms.issue.<code>`; the terminal renders it so,
+ * renderer/i18n/refusal.test.ts): the catalogue is read as a file, sync/ does not import renderer/.
+ */
+const ZH = JSON.parse(readFileSync(new URL('../../renderer/i18n/locales/zh-CN.json', import.meta.url), 'utf8')) as { forms: { unnamed: string; types: Record<string, string>; issue: Record<string, string> } };
+const zhIssue = (i: { code?: string; params?: Record<string, string | number> }): string => {
+  const p: Record<string, string | number> = { ...i.params, name: i.params?.name || ZH.forms.unnamed, ...(typeof i.params?.type === 'string' ? { type: ZH.forms.types[i.params.type] ?? i.params.type } : {}) };
+  return ZH.forms.issue[i.code ?? '']!.replace(/\{(\w+)\}/g, (_, k: string) => String(p[k]));
+};
 const now = () => new Date().toISOString();
 
 /** A submitted (new) application of the demo form MZ06@1 with this form data. */
@@ -78,7 +88,7 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
     expect(await push([{ assumedMasterState: d2, newDocumentState: w }])).toMatchObject({ written: 1, rejections: [] });
   });
 
-  it('refuses invalid form data per document: FORM_INVALID with paths and Chinese messages, nothing stored', async () => {
+  it('refuses invalid form data per document: FORM_INVALID with paths, codes and params (worded as before), nothing stored', async () => {
     const cases: [string, Record<string, unknown>, { path: string; keyword: string; message: string }][] = [
       ['missing required', exampleFormData({ phone: undefined }), { path: 'phone', keyword: 'required', message: '请填写手机号' }],
       ['empty required', exampleFormData({ applicantName: '' }), { path: 'applicantName', keyword: 'required', message: '请填写姓名' }],
@@ -96,8 +106,12 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
       expect(r.rejections, name).toHaveLength(1);
       const rej = r.rejections[0]!;
       expect(rej, name).toMatchObject({ id: doc.id, index: 0, code: 'FORM_INVALID' });
-      expect(rej.issues?.[0], name).toEqual(issue);
-      expect(rej.userMessage, name).toContain(issue.message);
+      expect(rej.params, name).toEqual({ total: rej.issues!.length });
+      // path and keyword, the validator's code and params (English message for logs); the zh-CN catalogue words them as before
+      const { message: zh, ...where } = issue;
+      expect(rej.issues?.[0], name).toMatchObject(where);
+      expect(zhIssue(rej.issues![0]!), name).toBe(zh);
+      expect(rej.userMessage, name).toBeUndefined();
       expect(rej.message, name).toMatch(new RegExp(`MZ06@1: .*${issue.path} \\(${issue.keyword}\\)`));
       expect(rej.message, name).not.toMatch(/[\u4e00-\u9fff]/); // English for logs; no values echoed
       expect(JSON.stringify(rej).length, name).toBeLessThan(8_000);
@@ -111,7 +125,8 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
     const rej = r.rejections[0]!;
     expect(rej.code).toBe('FORM_INVALID');
     expect(rej.issues).toHaveLength(MAX_FORM_ISSUES);
-    expect(rej.userMessage).toMatch(/^表单内容有205处不符合要求：/);
+    expect(rej.params).toEqual({ total: 205 });
+    expect(rej.issues!.every((i) => typeof i.code === 'string' && i.params !== undefined)).toBe(true);
     expect(rej.message.length).toBeLessThanOrEqual(2000);
   });
 
@@ -131,7 +146,8 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
     for (const o of [{ formId: 'NO-SUCH-FORM' }, { formVersion: 99 }]) {
       const doc = submitted(exampleFormData(), o);
       const r = await push([doc]);
-      expect(r.rejections).toEqual([expect.objectContaining({ code: 'UNKNOWN_FORM', message: expect.stringMatching(/no form/), userMessage: expect.stringMatching(/平台没有该申请使用的表单/) })]);
+      expect(r.rejections).toEqual([expect.objectContaining({ code: 'UNKNOWN_FORM', message: expect.stringMatching(/no form/), params: { form: `${doc.formId}@${doc.formVersion}`, why: 'unknown' } })]);
+      expect(r.rejections[0]!.userMessage).toBeUndefined();
       expect(await stored(doc.id)).toBeNull();
     }
     // A draft of an unknown form is kept (the catalog may arrive later).
@@ -150,7 +166,8 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
     expect(await push([{ assumedMasterState: sup, newDocumentState: { ...sup, formData: { bankAccount: '1' } } }])).toMatchObject({ written: 1 });
     const cur = (await stored(doc.id))!;
     const refused = await push([{ assumedMasterState: cur, newDocumentState: resub(exampleFormData({ bankAccount: '12' })) }]);
-    expect(refused.rejections[0]).toMatchObject({ code: 'FORM_INVALID', issues: [{ path: 'bankAccount', keyword: 'pattern', message: '社保卡或银行账号应为12到19位数字' }] });
+    expect(refused.rejections[0]).toMatchObject({ code: 'FORM_INVALID', params: { total: 1 }, issues: [{ path: 'bankAccount', keyword: 'pattern', code: 'digits', params: { min: 12, max: 19 } }] });
+    expect(zhIssue(refused.rejections[0]!.issues![0]!)).toBe('社保卡或银行账号应为12到19位数字');
     expect(await push([{ assumedMasterState: cur, newDocumentState: resub(exampleFormData({ bankAccount: '6217000000000000002' })) }])).toMatchObject({ written: 1, rejections: [] });
     expect((await stored(doc.id))?.status).toBe('resubmitted');
   });

@@ -16,8 +16,11 @@ import {
   type ServiceItemTongban,
   type TongbanProblem,
   type CollectionName,
-  type FieldError,
+  MAX_REFUSAL_PARAMS,
+  REFUSAL_PARAM_MAX_CHARS,
+  type FieldIssueParams,
   type FormIssue,
+  type RefusalParams,
   type QueueTicketDoc,
   type RejectionCode,
   type Validator,
@@ -25,48 +28,17 @@ import {
 
 export type RuleResult =
   | { ok: true; doc: Record<string, unknown> }
-  | { ok: false; code: RejectionCode; message: string; userMessage?: string; issues?: FormIssue[] };
+  | { ok: false; code: RejectionCode; message: string; params?: RefusalParams; issues?: FormIssue[] };
 
-const reject = (code: RejectionCode, message: string, extra: { userMessage?: string; issues?: FormIssue[] } = {}): RuleResult => ({ ok: false, code, message, ...extra });
+const reject = (code: RejectionCode, message: string, extra: { params?: RefusalParams; issues?: FormIssue[] } = {}): RuleResult => ({ ok: false, code, message, ...extra });
 
-/*
- * The Chinese of a FORM_INVALID refusal as terminals read it today (`rejection.userMessage`, and
- * each issue's `message`): the same words as the terminal's catalogue (renderer/i18n/locales,
- * `forms.issue`), rendered here from the validator's code and parameters until the rejection carries
- * `params` on the wire and terminals render it themselves (this file is still in
- * scripts/eslint-rules/han-literal-pending.mjs for that reason).
+/**
+ * A form issue's parameters as they travel (`FormIssue.params`): the validator's, strings
+ * shortened to the protocol's bound. The words for people are the terminal's (its catalogue's
+ * `forms.issue.<code>`, sentence `refusal.FORM_INVALID`); the platform sends codes and parameters.
  */
-const ZH_TYPES: Record<string, string> = { string: '文字', number: '数字', integer: '整数', boolean: '是或否', object: '对象', array: '列表' };
-const ZH_ISSUE: Record<FieldError['code'], (p: Record<string, string | number>, name: string) => string> = {
-  const: (p, n) => `${n}应为“${p.value}”`,
-  enum: (_p, n) => `请从选项中选择${n}`,
-  type: (p, n) => `${n}应填写${ZH_TYPES[String(p.type)] ?? p.type}`,
-  required: (_p, n) => `请填写${n}`,
-  minLength: (p, n) => `${n}至少${p.limit}个字`,
-  maxLength: (p, n) => `${n}不能超过${p.limit}个字`,
-  email: (_p, n) => `${n}格式不正确`,
-  date: (_p, n) => `${n}不是有效的日期`,
-  idNumber: (_p, n) => `${n}不正确，请核对后重新输入`,
-  idPattern: (_p, n) => `${n}应为18位身份证号码`,
-  phone: (_p, n) => `${n}应为11位手机号码`,
-  digits: (p, n) => `${n}应为${p.min}到${p.max}位数字`,
-  pattern: (_p, n) => `${n}格式不正确`,
-  idChecksum: (_p, n) => `${n}校验位不正确，请核对后重新输入`,
-  minimum: (p, n) => `${n}不能小于${p.limit}`,
-  maximum: (p, n) => `${n}不能大于${p.limit}`,
-  exclusiveMinimum: (p, n) => `${n}应大于${p.limit}`,
-  exclusiveMaximum: (p, n) => `${n}应小于${p.limit}`,
-  minItems: (p, n) => `${n}至少${p.limit}项`,
-  maxItems: (p, n) => `${n}最多${p.limit}项`,
-  additionalProperties: (p) => `不应包含“${p.key}”`,
-};
-/** One issue in Chinese (the catalogue's `forms.issue.<code>` in zh-CN). */
-export const zhFieldIssue = (e: Pick<FieldError, 'code' | 'params'>): string => ZH_ISSUE[e.code](e.params, String(e.params.name ?? '') || '内容');
-/** The refusal's one line for people (the catalogue's `forms.summary` in zh-CN). */
-export function zhFormIssuesLine(messages: readonly string[], total = messages.length): string {
-  const more = total > messages.length ? `；另有${total - messages.length}处` : '';
-  return `表单内容有${total}处不符合要求：${messages.join('；')}${more}。请核对修改后重新提交。`;
-}
+const wireParams = (p: FieldIssueParams): RefusalParams =>
+  Object.fromEntries(Object.entries(p).slice(0, MAX_REFUSAL_PARAMS).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, REFUSAL_PARAM_MAX_CHARS) : v]));
 
 /**
  * The platform's form schemas, as the rules need them: the validator of `formId@version`, or why
@@ -217,16 +189,13 @@ function checkFormData(app: ApplicationDoc, forms: FormLookup): RuleResult | nul
   const found = forms(app.formId, app.formVersion);
   if ('missing' in found) {
     return found.missing === 'unknown'
-      ? reject('UNKNOWN_FORM', `the platform has no form ${form}`, { userMessage: `平台没有该申请使用的表单（${form}），无法受理。请更新事项目录后重新填写，或联系平台管理员。` })
-      : reject('UNKNOWN_FORM', `the form ${form} cannot be checked (unsupported schema keyword)`, { userMessage: `平台无法核验该申请使用的表单（${form}），请联系平台管理员。` });
+      ? reject('UNKNOWN_FORM', `the platform has no form ${form}`, { params: { form: form.slice(0, REFUSAL_PARAM_MAX_CHARS), why: 'unknown' } })
+      : reject('UNKNOWN_FORM', `the form ${form} cannot be checked (unsupported schema keyword)`, { params: { form: form.slice(0, REFUSAL_PARAM_MAX_CHARS), why: 'unsupported' } });
   }
   const { issues, total } = formIssues(found.validate, app.formData);
   if (total === 0) return null;
-  const bounded = issues.map((i) => ({ path: i.path.slice(0, 200), keyword: i.keyword.slice(0, 40), message: zhFieldIssue(i).slice(0, 300) }));
-  return reject('FORM_INVALID', `formData does not match ${form}: ${formIssuesLogMessage(bounded, total)}`.slice(0, 2000), {
-    userMessage: zhFormIssuesLine(bounded.map((i) => i.message), total).slice(0, 2000),
-    issues: bounded,
-  });
+  const bounded = issues.map((i) => ({ path: i.path.slice(0, 200), keyword: i.keyword.slice(0, 40), message: i.message.slice(0, 300), code: i.code, params: wireParams(i.params) }));
+  return reject('FORM_INVALID', `formData does not match ${form}: ${formIssuesLogMessage(bounded, total)}`.slice(0, 2000), { params: { total }, issues: bounded });
 }
 
 /**
@@ -236,32 +205,16 @@ function checkFormData(app: ApplicationDoc, forms: FormLookup): RuleResult | nul
  */
 function checkTongban(current: ApplicationDoc | null, next: ApplicationDoc, lookup: TongbanLookup | undefined): RuleResult | null {
   if (current && current.status !== 'draft' && canonicalJson(current.tongban ?? null) !== canonicalJson(next.tongban ?? null)) {
-    return reject('TONGBAN_INVALID', 'tongban (the handling division) cannot change once the application was submitted', { userMessage: '申请提交后不能再更改办理地。' });
+    return reject('TONGBAN_INVALID', 'tongban (the handling division) cannot change once the application was submitted', { params: { reason: 'LOCKED' } });
   }
   if (!next.tongban) return null;
-  if (!lookup) return reject('TONGBAN_INVALID', 'this platform cannot check tongban (no division registry)', { userMessage: '平台暂不能核验异地通办办理地，请联系平台管理员。' });
+  if (!lookup) return reject('TONGBAN_INVALID', 'this platform cannot check tongban (no division registry)', { params: { reason: 'NO_REGISTRY' } });
   const problem = tongbanProblem(next.tongban, lookup.item(next.serviceItemCode), lookup.stationDivision(next.stationId), (c) => lookup.knownDivision(c));
-  return problem ? reject('TONGBAN_INVALID', problem.message, { userMessage: zhTongbanProblem(problem) }) : null;
+  return problem ? reject('TONGBAN_INVALID', problem.message, { params: tongbanParams(problem) }) : null;
 }
 
-/** The Chinese of a TONGBAN_INVALID refusal as terminals read it today (`userMessage`; see the FORM_INVALID words above). */
-export function zhTongbanProblem(p: Pick<TongbanProblem, 'reason' | 'divisionCode'>): string {
-  switch (p.reason) {
-    case 'UNKNOWN_DIVISION':
-      return `办理地的行政区划代码（${p.divisionCode}）不存在，无法转办。请重新选择办理地。`;
-    case 'UNKNOWN_ITEM':
-      return '平台没有该事项，无法转办。请更新事项目录后重新选择。';
-    case 'NOT_TONGBAN':
-      return '该事项不支持异地通办，请在户籍（或参保）所在地办理。';
-    case 'DIVISION_NOT_LISTED':
-      return `所选办理地（${p.divisionCode}）不受理该事项的异地通办。请重新选择办理地。`;
-    case 'STATION_NO_DIVISION':
-      return '本站点未配置行政区划，无法转办。请联系平台管理员。';
-    case 'OWN_COUNTY':
-      return '所选办理地就是本地，请按本地事项办理。';
-    case 'PROVINCE_ONLY':
-      return '该事项仅支持省内通办，所选办理地在外省。';
-    case 'SCOPE_MISMATCH':
-      return '通办类型与办理地不符（省内/跨省），请重新选择办理地。';
-  }
-}
+/**
+ * A TONGBAN_INVALID refusal's parameters: the reason's code and the division it names (the
+ * terminal's catalogue, `refusal.TONGBAN_INVALID.<reason>`, has the words).
+ */
+export const tongbanParams = (p: Pick<TongbanProblem, 'reason' | 'divisionCode'>): RefusalParams => ({ reason: p.reason, divisionCode: String(p.divisionCode).slice(0, REFUSAL_PARAM_MAX_CHARS) });

@@ -205,20 +205,22 @@ for (const backend of backends()) {
 
     it('refuses bad 通办 choices per document with a clear reason, storing the rest of the batch', async () => {
       const good = submitted();
-      const cases: [string, ApplicationDoc, RegExp][] = [
-        ['unknown region code', submitted({ tongban: { ...NANSHAN, divisionCode: '440399' } }), /unknown administrative division code 440399/],
-        ['division not accepting', submitted({ serviceItemCode: 'MZ06', formId: 'MZ06', formData: MZ06_DATA, tongban: NANSHAN }), /does not accept the service item MZ06/],
-        ['local-only item', submitted({ serviceItemCode: 'NY01', formId: 'NY01', formData: demoFormSamples().find((s) => s.form.formId === 'NY01')!.data, tongban: NANSHAN }), /not offered for cross-region/],
-        ['own county', submitted({ tongban: { scope: 'province', divisionCode: '360121', divisionName: '江西省南昌市南昌县' } }), /station's own county/],
-        ['scope mismatch', submitted({ tongban: { ...NANSHAN, scope: 'province' } }), /tongban.scope is province/],
-        ['registered, not listed', submitted({ tongban: { scope: 'cross_province', divisionCode: '440300', divisionName: '深圳市' } }), /does not accept the service item RS08/],
+      const cases: [string, ApplicationDoc, RegExp, string][] = [
+        ['unknown region code', submitted({ tongban: { ...NANSHAN, divisionCode: '440399' } }), /unknown administrative division code 440399/, 'UNKNOWN_DIVISION'],
+        ['division not accepting', submitted({ serviceItemCode: 'MZ06', formId: 'MZ06', formData: MZ06_DATA, tongban: NANSHAN }), /does not accept the service item MZ06/, 'DIVISION_NOT_LISTED'],
+        ['local-only item', submitted({ serviceItemCode: 'NY01', formId: 'NY01', formData: demoFormSamples().find((s) => s.form.formId === 'NY01')!.data, tongban: NANSHAN }), /not offered for cross-region/, 'NOT_TONGBAN'],
+        ['own county', submitted({ tongban: { scope: 'province', divisionCode: '360121', divisionName: '江西省南昌市南昌县' } }), /station's own county/, 'OWN_COUNTY'],
+        ['scope mismatch', submitted({ tongban: { ...NANSHAN, scope: 'province' } }), /tongban.scope is province/, 'SCOPE_MISMATCH'],
+        ['registered, not listed', submitted({ tongban: { scope: 'cross_province', divisionCode: '440300', divisionName: '深圳市' } }), /does not accept the service item RS08/, 'DIVISION_NOT_LISTED'],
       ];
       const r = await push([...cases.map(([, d]) => d), good]);
       expect(r.written).toBe(1);
       expect(r.rejections.map((x) => x.code)).toEqual(cases.map(() => 'TONGBAN_INVALID'));
-      cases.forEach(([what, , re], i) => {
+      cases.forEach(([what, d, re, reason], i) => {
         expect(r.rejections[i]!.message, what).toMatch(re);
-        expect(r.rejections[i]!.userMessage, what).toMatch(/[\u4e00-\u9fff]/);
+        // the words are the terminal's (renderer/i18n/refusal.test.ts): the reason's code and its division travel
+        expect(r.rejections[i]!.params, what).toEqual({ reason, divisionCode: d.tongban!.divisionCode });
+        expect(r.rejections[i]!.userMessage, what).toBeUndefined();
       });
       expect((await stored(good.id))?.status).toBe('synced');
       for (const [, d] of cases) {
