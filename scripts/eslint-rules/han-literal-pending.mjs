@@ -6,6 +6,5 @@ export const HAN_PENDING = [
   'sync/client/errors.ts', // 12
   'sync/client/refused-fields.ts', // 2
   'sync/protocol/id-qr.ts', // 6
-  'sync/protocol/station-time.ts', // 3
   'sync/server/rules.ts', // 6
 ];
