@@ -4,6 +4,5 @@ export const HAN_PENDING = [
   'renderer/kiosk/evaluation.ts', // 10
   'sync/client/errors.ts', // 12
   'sync/client/refused-fields.ts', // 2
-  'sync/protocol/id-qr.ts', // 6
   'sync/server/rules.ts', // 6
 ];
