@@ -12,6 +12,8 @@ describe('terminal configuration', () => {
     expect(config.role).toBe('kiosk');
     expect(isDemo(config)).toBe(true);
     expect(config.kiosk.idleTimeoutSec).toBe(90);
+    // the demo station's name comes from the seed data, byte for byte what it was
+    expect(config.stationName).toBe('演示便民服务站');
   });
 
   it('reads a valid file and applies command-line overrides', () => {

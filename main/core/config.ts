@@ -9,6 +9,7 @@ import { Locale, Role } from '../../preload/contract';
 import { isTimeZone } from '../../sync/protocol/station-time';
 import { isProgressUrlTemplate } from '../../sync/protocol/progress-code';
 import { MAX_RECENT_DAYS } from '../../sync/protocol/api';
+import { DEMO_STATION_NAME } from '../../sync/server/seed/demo-station';
 
 /** Days of closed history a new terminal pulls (`platform.recentDays`). */
 export const DEFAULT_RECENT_DAYS = 90;
@@ -51,7 +52,7 @@ export const TerminalConfig = z
   .object({
     role: Role.default('kiosk'),
     locale: Locale.default('zh-CN'),
-    stationName: z.string().trim().min(1).max(60).default('演示便民服务站'),
+    stationName: z.string().trim().min(1).max(60).default(DEMO_STATION_NAME),
     kiosk: KioskConfig.default(() => KioskConfig.parse({})),
     platform: PlatformConfig.optional(),
     /** Open the hall display window on a second screen when one is attached (Electron). */

@@ -12,7 +12,7 @@
 import type { DocumentSpec, SealDrawing } from './pdf';
 import { SEAL_BYTE_RANGE_PLACEHOLDER, SEAL_CONTENTS_HEX } from './pdf';
 import { maskName } from '../../sync/protocol/mask';
-import { stationDateZh } from '../../sync/protocol/station-time';
+import { stationDateZh } from './templates';
 import {
   byteRangeDigest,
   SEAL_FORMAT,

@@ -6,7 +6,7 @@
 import type { AcceptanceReceiptInput, FilledFormInput } from '../../preload/contract/kiosk-calls';
 import type { DocumentSpec } from './pdf';
 import { maskIdNumber, maskPhone } from '../../sync/protocol/mask';
-import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationDateTimeZh } from '../../sync/protocol/station-time';
+import { DEFAULT_STATION_TIME_ZONE, isTimeZone, stationClock } from '../../sync/protocol/station-time';
 
 /** The 授权委托书's 受托人 row as main writes it for the signed-in staff member (authorization.ts). */
 export const agentRowText = (name: string, staffId: string): string => `${name}（工号 ${staffId}）`;
@@ -16,6 +16,20 @@ export const SEAL_CAPTION = '电子印章验证码：在任一服务终端“验
 
 /** The file name an 电子证照 is kept and uploaded under (main/licences/feature.ts), e.g. 户口簿（电子证照）.pdf. */
 export const licenceFileName = (typeName: string, mimeType: string): string => `${typeName}（电子证照）.${mimeType === 'application/pdf' ? 'pdf' : mimeType === 'image/png' ? 'png' : 'jpg'}`;
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** `YYYY年MM月DD日` in the station's zone (documents; the seal's date line). */
+export function stationDateZh(instant: Date | string | number, tz: string = DEFAULT_STATION_TIME_ZONE): string {
+  const c = stationClock(instant, tz);
+  return `${c.year}年${pad2(c.month)}月${pad2(c.day)}日`;
+}
+
+/** `YYYY年MM月DD日 HH:mm` in the station's zone (documents). */
+export function stationDateTimeZh(instant: Date | string | number, tz: string = DEFAULT_STATION_TIME_ZONE): string {
+  const c = stationClock(instant, tz);
+  return `${c.year}年${pad2(c.month)}月${pad2(c.day)}日 ${pad2(c.hour)}:${pad2(c.minute)}`;
+}
 
 const fmtTime = (iso: string, timeZone: string): string => {
   const d = new Date(iso);

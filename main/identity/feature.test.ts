@@ -41,24 +41,25 @@ describe('identity.redeemQr', () => {
     await p?.close();
   });
 
-  it('redeems to the holder at a kiosk; a replay, an expired and a forged code are refused with their code and Chinese text', async () => {
+  it('redeems to the holder at a kiosk; a replay, an expired and a forged code are refused with their code alone (the kiosk has the words per code, renderer/kiosk/id-qr.test.ts)', async () => {
     const d = dispatcher(() => kiosk);
     const code = await issue();
     const ok = await d(as('kiosk'), 'identity.redeemQr', { code });
     expect(ok).toMatchObject({ ok: true, value: { holder: HOLDER } });
     const again = await d(as('kiosk'), 'identity.redeemQr', { code });
-    expect(again).toMatchObject({ ok: false, error: { code: 'ID_QR_REPLAYED', userMessage: expect.stringMatching(/已经使用过/) } });
+    expect(again).toMatchObject({ ok: false, error: { code: 'ID_QR_REPLAYED' } });
     const old = await issue(30);
     clock += 31_000;
     try {
-      expect(await d(as('kiosk'), 'identity.redeemQr', { code: old })).toMatchObject({ ok: false, error: { code: 'ID_QR_EXPIRED', userMessage: expect.stringMatching(/已过期/) } });
+      expect(await d(as('kiosk'), 'identity.redeemQr', { code: old })).toMatchObject({ ok: false, error: { code: 'ID_QR_EXPIRED' } });
     } finally {
       clock -= 31_000;
     }
     const fresh = await issue();
     const forged = fresh.slice(0, -3) + (fresh.endsWith('AAA') ? 'BBB' : 'AAA');
-    expect(await d(as('kiosk'), 'identity.redeemQr', { code: forged })).toMatchObject({ ok: false, error: { code: 'ID_QR_FORGED', userMessage: expect.stringMatching(/签名无效/) } });
-    expect(await d(as('kiosk'), 'identity.redeemQr', { code: 'hello world' })).toMatchObject({ ok: false, error: { code: 'ID_QR_MALFORMED', userMessage: expect.stringMatching(/不是电子身份证二维码/) } });
+    expect(await d(as('kiosk'), 'identity.redeemQr', { code: forged })).toMatchObject({ ok: false, error: { code: 'ID_QR_FORGED' } });
+    expect(await d(as('kiosk'), 'identity.redeemQr', { code: 'hello world' })).toMatchObject({ ok: false, error: { code: 'ID_QR_MALFORMED' } });
+    expect(!again.ok && again.error).not.toHaveProperty('userMessage');
     const log = lines.join('\n');
     expect(log).toContain('identity.qr-refused');
     expect(log).not.toContain(HOLDER.idNumber);

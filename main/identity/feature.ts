@@ -8,7 +8,7 @@
  * then offers the card). The identity and the code are never logged; log lines carry the outcome code.
  */
 import type { identityCalls } from '../../preload/contract/identity-calls';
-import { ID_QR_USER_MESSAGES, isIdQrRefusalCode, type IdQrRedeemResponse } from '../../sync/protocol/id-qr';
+import { isIdQrRefusalCode, type IdQrRedeemResponse } from '../../sync/protocol/id-qr';
 import { redeemIdQr } from '../../sync/client/id-qr';
 import { SyncTransportError } from '../../sync/client/errors';
 import type { PlatformClient } from '../../sync/client/transport';
@@ -49,7 +49,8 @@ export function createIdentityFeature(ctx: FeatureContext, deps: IdentityFeature
       if (!(e instanceof SyncTransportError)) throw e;
       if (e.code === 'REQUEST_REFUSED' && isIdQrRefusalCode(e.platformCode)) {
         log.info('identity.qr-refused', { code: e.platformCode });
-        throw new HandlerError(e.platformCode, e.message, ID_QR_USER_MESSAGES[e.platformCode]);
+        // the kiosk says it by code in its own words (renderer/kiosk/id-qr.ts): main sends no text
+        throw new HandlerError(e.platformCode, e.message);
       }
       log.warn('identity.qr-failed', { code: e.code, status: e.status ?? null });
       if (NETWORK_CODES.has(e.code)) throw new HandlerError('ID_QR_NEEDS_NETWORK', `the platform could not verify the code (${e.code})`);

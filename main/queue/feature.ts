@@ -21,7 +21,7 @@ import { uuidv7 } from '../../sync/protocol/uuidv7';
 import { DEFAULT_STATION_TIME_ZONE, stationDate } from '../../sync/protocol/station-time';
 import { queueCommand, queueState, type QueueRetryOptions } from '../../sync/client/queue';
 import { createOfflineQueue, LEASE_BLOCK, OfflineQueueError, type OfflineQueue } from './leases';
-import { SYNC_ERROR_MESSAGES, SyncTransportError } from '../../sync/client/errors';
+import { syncErrorDetail, SyncTransportError } from '../../sync/client/errors';
 import type { PlatformClient } from '../../sync/client/transport';
 import { HandlerError, type CallerContext } from '../core/dispatcher';
 import { writeFileAtomic } from '../core/atomic-file';
@@ -110,7 +110,7 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
   async function client(): Promise<PlatformClient> {
     await Promise.race([deps.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 20_000))]);
     const c = deps.platform();
-    if (!c || !c.token) throw new HandlerError('NOT_ENROLLED', 'the terminal is not enrolled with a platform', SYNC_ERROR_MESSAGES.NOT_ENROLLED);
+    if (!c || !c.token) throw new HandlerError('NOT_ENROLLED', 'the terminal is not enrolled with a platform', undefined, syncErrorDetail('NOT_ENROLLED'));
     return c;
   }
 
@@ -138,7 +138,7 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
         throw new HandlerError('QUEUE_UNAVAILABLE', `the platform has no queue service: ${e.message.slice(0, 300)}`);
       }
       log.warn('queue.failed', { what, code: e.code, platformCode: e.platformCode ?? null });
-      throw new HandlerError(e.code, e.message.slice(0, 500), SYNC_ERROR_MESSAGES[e.code]);
+      throw new HandlerError(e.code, e.message.slice(0, 500), undefined, syncErrorDetail(e.code));
     }
     throw e;
   }
@@ -163,7 +163,7 @@ export function createQueueFeature(ctx: FeatureContext, deps: QueueFeatureDeps):
     });
 
   const must = (t: QueueTicketDoc | null, type: string): QueueTicketDoc => {
-    if (!t) throw new HandlerError('BAD_RESPONSE', `queue ${type}: the platform answered without a ticket`, SYNC_ERROR_MESSAGES.BAD_RESPONSE);
+    if (!t) throw new HandlerError('BAD_RESPONSE', `queue ${type}: the platform answered without a ticket`, undefined, syncErrorDetail('BAD_RESPONSE'));
     return t;
   };
   const id = (given: string | undefined) => given ?? uuidv7();

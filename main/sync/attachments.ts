@@ -34,7 +34,6 @@ import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { Backoff, backoffDelay, type BackoffOptions } from '../../sync/client/backoff';
-import { SYNC_ERROR_MESSAGES, type SyncErrorCode } from '../../sync/client/errors';
 import { AttachmentTransferError, uploadAttachment, type AttachmentTransferCode } from '../../sync/client/attachments';
 import { ATTACHMENT_MIME_TYPES, hasMagic, MAX_ATTACHMENT_BYTES, type AttachmentMimeType, type AttachmentRefOut, type AttachmentStatus } from '../../preload/contract/attachment-calls';
 import type { Logger } from '../core/log';
@@ -429,7 +428,8 @@ export class AttachmentUploader {
           } catch (e) {
             const err = e instanceof UploadError ? e : new UploadError('BAD_RESPONSE', e instanceof Error ? e.message : 'unknown', true);
             const attempts = (f?.attempts ?? 0) + 1;
-            const message = err.code in UPLOAD_MESSAGES ? UPLOAD_MESSAGES[err.code as keyof typeof UPLOAD_MESSAGES] : SYNC_ERROR_MESSAGES[err.code as SyncErrorCode];
+            // English for logs: the sync page says the code in the UI language (errors.<code>, errors.SYNC_<code>)
+            const message = err.code in UPLOAD_MESSAGES ? UPLOAD_MESSAGES[err.code as keyof typeof UPLOAD_MESSAGES] : `the upload failed (${err.code})`;
             this.stats.error = { code: err.code, message, at: new Date().toISOString() };
             this.o.log.warn('attachments.upload-failed', { code: err.code, attempts, detail: err.message.slice(0, 200) });
             if (err.global) {

@@ -25,7 +25,7 @@ import { HandlerError } from '../core/dispatcher';
 import { PlatformClient } from '../../sync/client/transport';
 import { paths, stationStatusResponse, type StationStatus } from '../../sync/protocol';
 import { StreamClient } from '../../sync/client/sse';
-import { SYNC_ERROR_MESSAGES, SyncTransportError, type SyncErrorCode } from '../../sync/client/errors';
+import { syncErrorDetail, SyncTransportError, type SyncErrorCode } from '../../sync/client/errors';
 import { hostSecretStore, type SecretStore } from './secrets';
 import { deriveIdHashSalt, deriveProvinceIdHashKey, derivePassword, idHashKeyId, loadOrCreateMasterKey } from './keys';
 import type { DemoPlatform } from './demo';
@@ -155,7 +155,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
   };
   const snapshot = (): SyncState => structuredClone(state);
   const setError = (code: SyncErrorCode | null, detail?: string) => {
-    state.error = code ? { code, message: SYNC_ERROR_MESSAGES[code], at: new Date().toISOString() } : null;
+    state.error = code ? { code, at: new Date().toISOString() } : null;
     if (code) log.warn('sync.error', { code, detail: (detail ?? '').slice(0, 200) });
   };
 
@@ -302,7 +302,7 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
           lastContactAt: u.lastContactAt === null ? null : Date.parse(u.lastContactAt),
           pending: Object.values(u.pending).reduce((n, x) => n + x, 0),
           rejected: u.rejectedCount,
-          error: u.reachable ? null : { code: 'PROVINCE_UNREACHABLE', message: SYNC_ERROR_MESSAGES.PROVINCE_UNREACHABLE, at: u.lastError?.at ?? new Date().toISOString() },
+          error: u.reachable ? null : { code: 'PROVINCE_UNREACHABLE', at: u.lastError?.at ?? new Date().toISOString() },
         }
       : null;
     if (before !== state.server) await writeJson(stateFile, { lastSyncAt: state.local.lastSyncAt, server: state.server }).catch(() => undefined);
@@ -393,7 +393,11 @@ export function createSyncFeature(ctx: FeatureContext, options: SyncFeatureOptio
 
   async function withClient(): Promise<PlatformClient> {
     if (booting) await Promise.race([booting, new Promise((r) => setTimeout(r, 20_000))]);
-    if (!client || !client.token) throw new HandlerError(state.error?.code === 'DEMO_PLATFORM_FAILED' ? 'OFFLINE' : 'NOT_ENROLLED', state.error?.message ?? SYNC_ERROR_MESSAGES.NOT_ENROLLED);
+    if (!client || !client.token) {
+      // the words are the current sync problem's (errors.SYNC_<code>), else "not enrolled"
+      const why = (state.error?.code ?? 'NOT_ENROLLED') as SyncErrorCode;
+      throw new HandlerError(why === 'DEMO_PLATFORM_FAILED' ? 'OFFLINE' : 'NOT_ENROLLED', `no platform connection (${why})`, undefined, syncErrorDetail(why));
+    }
     return client;
   }
 

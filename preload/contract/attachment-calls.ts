@@ -86,7 +86,7 @@ export const AttachmentStatus = z.object({
   uploaded: z.int().min(0),
   /** An upload is running now. */
   active: z.boolean(),
-  /** The latest problem (Chinese, what to do), null when the last attempt went through. */
+  /** The latest problem, null when the last attempt went through: the renderer says the code (`message` is English, for logs). */
   error: z.object({ code: z.string().max(64), message: z.string().max(500), at: z.string().max(40) }).nullable(),
   lastUploadAt: z.number().nullable(),
 });

@@ -84,10 +84,16 @@ export const SyncPushOutput = z.object({
   adjusted: z.array(z.string().max(200)).max(LIMITS.maxPushRows).optional(),
 });
 
-/** The error the sync status page shows (Chinese `message`, with what to do about it). */
+/**
+ * The problem the sync status page shows, with what to do about it. Main sends the code (and any
+ * params) only: the renderer says it in the UI language (`errors.SYNC_<code>`, renderer/sync/sync-error.ts).
+ * `message` is the renderer's own words for its local store report (already in the UI language).
+ */
 export const SyncError = z.object({
   code: z.string().max(64),
-  message: z.string().max(500),
+  /** Names and numbers the words need (same shape as a bridge error's `params`). */
+  params: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number()])).optional(),
+  message: z.string().max(500).optional(),
   at: z.string().max(40),
 });
 export type SyncError = z.infer<typeof SyncError>;
@@ -103,7 +109,7 @@ export const SyncLocalReport = z
     lastSyncAt: z.number().nullable(),
     /** Is a replication cycle running right now. */
     active: z.boolean(),
-    /** A store-side problem (e.g. quota, a document that cannot be written); Chinese. */
+    /** A store-side problem (e.g. quota, a document that cannot be written), in the renderer's words. */
     error: SyncError.nullable(),
   })
   .strict();
@@ -127,7 +133,7 @@ export const SyncState = z.object({
   attempts: z.int().min(0),
   /** Next reconnect (ms), when offline. */
   nextRetryAt: z.number().nullable(),
-  /** The transport's current problem (Chinese, actionable). */
+  /** The transport's current problem (a code; the renderer says it, with what to do). */
   error: SyncError.nullable(),
   local: SyncLocalReport,
   /**
@@ -145,7 +151,7 @@ export const SyncState = z.object({
       pending: z.int().min(0),
       /** Documents the province refused (kept at the hub with the reason). */
       rejected: z.int().min(0),
-      /** Chinese, actionable (PROVINCE_UNREACHABLE while the province cannot be reached). */
+      /** PROVINCE_UNREACHABLE while the province cannot be reached (a code; the renderer says it). */
       error: SyncError.nullable(),
     })
     .nullable()

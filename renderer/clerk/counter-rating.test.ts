@@ -28,7 +28,7 @@ describe('counter rating (叫号 → 办结 → 好差评)', () => {
   });
 
   it('a bad rating keeps its reasons; without a station id from main the ticket’s station stands in', async () => {
-    const doc = await saveCounterRating(db, null, { level: 1, reasons: [COUNTER_REASONS[0], COUNTER_REASONS[4]], ticket: { ...ticket, applicationId: null, serviceItemCode: null }, staffId: null });
+    const doc = await saveCounterRating(db, null, { level: 1, reasons: [COUNTER_REASONS[0]!.value, COUNTER_REASONS[4]!.value], ticket: { ...ticket, applicationId: null, serviceItemCode: null }, staffId: null });
     expect(doc).toMatchObject({ stationId: '360121100', level: 1, reasons: ['办事流程', '服务态度'], applicationId: null, serviceItemCode: null, staffId: null });
   });
 

@@ -23,6 +23,7 @@
  * ./schema-snapshot.json (./schemas.test.ts says how).
  */
 import type { RxJsonSchema } from 'rxdb';
+import { STORED_SCHEMA_TITLES } from './schema-titles';
 import type {
   ApplicationDoc,
   AuditEventDoc,
@@ -145,7 +146,7 @@ const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, m
 // pattern (indexed strings need one); `maximum` narrows integers the protocol leaves open.
 
 export const serviceItemSchema = storeSchemaFromZod<ServiceItemDoc>('service_items', serviceItemDoc, {
-  title: 'service item (事项)',
+  title: STORED_SCHEMA_TITLES.service_items,
   version: 1,
   required: ['id', 'updatedAt', 'code', 'name', 'department', 'formId', 'formVersion', 'sortOrder', 'initials', 'level'],
   // Catalog list (sorted), by department, by pinyin initials (search box), by level.
@@ -163,7 +164,7 @@ export const formSchemaSchema = storeSchemaFromZod<FormSchemaDoc>('form_schemas'
 });
 
 export const applicationSchema = storeSchemaFromZod<ApplicationLocal>('applications', applicationDoc, {
-  title: 'application (申请)',
+  title: STORED_SCHEMA_TITLES.applications,
   version: 3,
   required: ['id', 'updatedAt', 'stationId', 'serviceItemCode', 'formId', 'formVersion', 'channel', 'applicantIdHash', 'status', 'createdAt', 'statusHistory', 'formData', 'materials', 'assistantId', 'newestFirst'],
   // PII (applicant, the 代办人, the form's fields incl. name, ID number, phone, address, bank account).
@@ -193,7 +194,7 @@ export const applicationSchema = storeSchemaFromZod<ApplicationLocal>('applicati
 });
 
 export const queueTicketSchema = storeSchemaFromZod<QueueTicketDoc>('queue_tickets', queueTicketDoc, {
-  title: 'queue ticket (排队号)',
+  title: STORED_SCHEMA_TITLES.queue_tickets,
   version: 1,
   required: ['id', 'updatedAt', 'stationId', 'number', 'category', 'priority', 'status', 'issuedAt', 'recallCount'],
   // Waiting line (by status, in issue order), per category, the day's list.
@@ -202,7 +203,7 @@ export const queueTicketSchema = storeSchemaFromZod<QueueTicketDoc>('queue_ticke
 });
 
 export const evaluationSchema = storeSchemaFromZod<EvaluationDoc>('evaluations', evaluationDoc, {
-  title: 'evaluation (好差评)',
+  title: STORED_SCHEMA_TITLES.evaluations,
   version: 0,
   required: ['id', 'updatedAt', 'stationId', 'level', 'createdAt', 'channel'],
   indexes: ['createdAt', ['level', 'createdAt']],

@@ -1,8 +1,8 @@
 /**
  * Words for an error that crossed a boundary (a bridge call's envelope, a BridgeError, a device or
  * sync failure): the code and its parameters are looked up in the catalogue (`errors.<code>`), so
- * the text follows the UI language. Handlers that still send their own Chinese `userMessage` are
- * shown as before until their words move here (scripts/eslint-rules/han-literal-pending.mjs).
+ * the text follows the UI language. A Chinese `userMessage` sent by an older main or platform is
+ * shown when the catalogue has no entry for the code.
  *
  * Device errors (devices/errors.ts) carry a `variant` param: their words are
  * `errors.device.<code>.<variant>`, else `errors.device.ANY.<variant>` (one text for any code, e.g.

@@ -3,11 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { reactive, ref } from 'vue';
 import { freshDatabases } from '../db/test-helpers';
 import { createDraft } from '../db/applications';
-import { alreadyRated, COMMENT_MAX, evaluationDoc, limitComment, needsReason, ratingReasons, saveRating, serviceItemOf, WRITTEN_REASON } from './evaluation';
+import zh from '../i18n/locales/zh-CN.json';
+import en from '../i18n/locales/en-US.json';
+import { alreadyRated, BAD_RATING_REASONS, COMMENT_MAX, evaluationDoc, limitComment, needsReason, ratingReasons, saveRating, serviceItemOf, WRITTEN_REASON } from './evaluation';
 
 const fresh = freshDatabases();
 
 describe('kiosk 好差评 record', () => {
+  it("stores the spec's Chinese reason names (protocol values, unchanged) and shows each by code in the UI language", () => {
+    expect(BAD_RATING_REASONS.map((r) => r.value)).toEqual(['办事流程', '办事材料', '服务效率', '跑动次数', '服务态度', '服务水平', '办事指南精确度', '平台操作性']);
+    expect(WRITTEN_REASON).toBe('其他意见');
+    const words = (locale: unknown, key: string): unknown => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], locale);
+    // zh-CN shows exactly the words the chips showed before (the stored values)
+    for (const r of BAD_RATING_REASONS) expect(words(zh, r.key), r.code).toBe(r.value);
+    for (const r of BAD_RATING_REASONS) expect(words(en, r.key), r.code).toMatch(/^[A-Z][a-z ]+$/);
+    expect(new Set(BAD_RATING_REASONS.map((r) => r.code)).size).toBe(BAD_RATING_REASONS.length);
+  });
+
   it('is plain, cloneable data even when the reasons come from a reactive array', () => {
     const chips = ref<string[]>([]);
     chips.value = [...chips.value, '服务效率', '服务态度'];

@@ -6,6 +6,7 @@
  */
 import { toRaw } from 'vue';
 import { uuidv7, type EvaluationDoc } from '../../sync/protocol';
+import { BAD_RATING_REASON_CODES, BAD_RATING_REASON_VALUES, OVERALL_INDICATOR, WRITTEN_REASON, type BadRatingReasonCode } from '../../sync/protocol/evaluation-values';
 import type { TerminalDatabase } from '../db/database';
 
 export interface EvaluationInput {
@@ -29,7 +30,7 @@ export function evaluationDoc(i: EvaluationInput, now = new Date()): EvaluationD
     updatedAt: now.toISOString(),
     stationId: i.stationId,
     level: i.level,
-    indicators: ['整体满意度'],
+    indicators: [OVERALL_INDICATOR],
     reasons: [...toRaw(i.reasons)].map(String),
     comment: i.comment,
     channel: i.channel ?? 'kiosk',
@@ -49,10 +50,18 @@ export async function serviceItemOf(db: Pick<TerminalDatabase, 'applications'>, 
   return doc?.serviceItemCode ?? null;
 }
 
-/** Reasons offered for a bad rating (on-site indicators, spec: queue-and-evaluation.md). */
-export const BAD_RATING_REASONS = ['办事流程', '办事材料', '服务效率', '跑动次数', '服务态度', '服务水平', '办事指南精确度', '平台操作性'] as const;
-/** Stored as the reason when a resident only wrote a comment for a bad rating ("pick or write the reason"). */
-export const WRITTEN_REASON = '其他意见';
+export { WRITTEN_REASON };
+
+/**
+ * Reasons offered for a bad rating (on-site indicators, spec: queue-and-evaluation.md): the stored
+ * value (Chinese, protocol data: sync/protocol/evaluation-values.ts) and the catalogue key of the
+ * words a screen shows for it in the UI language.
+ */
+export const BAD_RATING_REASONS: readonly { code: BadRatingReasonCode; value: string; key: string }[] = BAD_RATING_REASON_CODES.map((code) => ({
+  code,
+  value: BAD_RATING_REASON_VALUES[code],
+  key: `evaluation.reasons.${code}`,
+}));
 /** The comment's length limit, in characters (not UTF-16 units). */
 export const COMMENT_MAX = 500;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ID_QR_KIOSK_CODES, identityFromQr, kioskCodeOf, offlineKnown, precheckScan } from './id-qr';
+import { ID_QR_REFUSAL_CODES, isIdQrRefusalCode } from '../../sync/protocol/id-qr';
 import zh from '../i18n/locales/zh-CN.json';
 import en from '../i18n/locales/en-US.json';
 
@@ -32,6 +33,23 @@ describe('kiosk ID QR', () => {
         expect(errors[code]?.action, code).toBeTruthy();
       }
     }
+  });
+
+  it("says every platform refusal by its code (main sends the code alone), with the words the kiosk showed before", () => {
+    const errors = (zh.kiosk as unknown as { idQr: { errors: Record<string, { title: string; action: string }> } }).idQr.errors;
+    for (const code of ID_QR_REFUSAL_CODES) {
+      expect(kioskCodeOf(code)).toBe(code);
+      expect(isIdQrRefusalCode(code)).toBe(true);
+    }
+    expect(`${errors.ID_QR_REPLAYED!.title}${errors.ID_QR_REPLAYED!.action}`).toMatch(/已使用过/);
+    expect(errors.ID_QR_EXPIRED!.title).toBe('二维码已过期');
+    expect(errors.ID_QR_FORGED!.action).toMatch(/签名无效/);
+    expect(errors.ID_QR_MALFORMED!.title).toBe('不是电子身份证二维码');
+    // garbage from the platform's envelope is no refusal code (and reads as FAILED at the kiosk)
+    for (const junk of ['toString', '__proto__', 'hasOwnProperty', '', 'id_qr_forged', 'ID_QR_FORGED ', 5, null, undefined, {}, ['ID_QR_FORGED']]) {
+      expect(isIdQrRefusalCode(junk), String(junk)).toBe(false);
+    }
+    expect(kioskCodeOf('constructor')).toBe('FAILED');
   });
 
   it('turns a redeemed holder into the same kiosk identity as a card (masked, age, elderly), marked as from a QR code', () => {

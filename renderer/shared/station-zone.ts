@@ -12,8 +12,6 @@ import {
   stationClock,
   stationDate,
   stationDateTime,
-  stationDateTimeZh,
-  stationDateZh,
   stationDayEnd,
   stationDayStart,
 } from '../../sync/protocol/station-time';
@@ -49,10 +47,6 @@ const valid = (iso: string | Date | number | null | undefined): boolean => iso !
 export const fmtDateTime = (iso: string | Date | number | null | undefined): string => (valid(iso) ? stationDateTime(iso!, stationZone.value) : typeof iso === 'string' ? iso : '');
 /** `YYYY-MM-DD` in the station zone. */
 export const fmtDate = (iso: string | Date | number | null | undefined): string => (valid(iso) ? stationDate(iso!, stationZone.value) : typeof iso === 'string' ? iso : '');
-/** `YYYY年MM月DD日 HH:mm` (documents). */
-export const fmtDateTimeZh = (iso: string | Date | number): string => (valid(iso) ? stationDateTimeZh(iso, stationZone.value) : String(iso));
-/** `YYYY年MM月DD日` (documents). */
-export const fmtDateZh = (iso: string | Date | number): string => (valid(iso) ? stationDateZh(iso, stationZone.value) : String(iso));
 /** `HH:mm` in the station zone. */
 export const fmtTime = (iso: string | Date | number): string => {
   if (!valid(iso)) return '';

@@ -49,17 +49,12 @@ export const idQrClaims = z.strictObject({
 });
 export type IdQrClaims = z.infer<typeof idQrClaims>;
 
-export type IdQrRefusalCode = 'ID_QR_MALFORMED' | 'ID_QR_UNSUPPORTED_VERSION' | 'ID_QR_FORGED' | 'ID_QR_EXPIRED' | 'ID_QR_REPLAYED' | 'ID_QR_UNKNOWN';
-
-/** Chinese text for the kiosk, per refusal (what happened and what to do). */
-export const ID_QR_USER_MESSAGES: Record<IdQrRefusalCode, string> = {
-  ID_QR_MALFORMED: '扫到的不是电子身份证二维码（或二维码不完整）。请在手机上打开“赣服通”电子身份证二维码后重新扫描，或刷身份证。',
-  ID_QR_UNSUPPORTED_VERSION: '这个电子身份证二维码的版本本机不支持。请更新手机上的“赣服通”后重试，或刷身份证。',
-  ID_QR_FORGED: '二维码核验未通过（签名无效），不能用于认证。请在手机上重新生成电子身份证二维码，或刷身份证。',
-  ID_QR_EXPIRED: '二维码已过期（有效期很短）。请在手机上刷新电子身份证二维码后重新扫描。',
-  ID_QR_REPLAYED: '这个二维码已经使用过，每个二维码只能用一次。请在手机上刷新后重新扫描。',
-  ID_QR_UNKNOWN: '平台找不到这个二维码的签发记录。请在手机上重新生成电子身份证二维码，或刷身份证。',
-};
+/**
+ * The platform's refusals of a code. They cross to the kiosk as the bridge error code alone: the
+ * kiosk says each in its own words (renderer catalogue `kiosk.idQr.errors.<code>`, zh-CN and en-US).
+ */
+export const ID_QR_REFUSAL_CODES = ['ID_QR_MALFORMED', 'ID_QR_UNSUPPORTED_VERSION', 'ID_QR_FORGED', 'ID_QR_EXPIRED', 'ID_QR_REPLAYED', 'ID_QR_UNKNOWN'] as const;
+export type IdQrRefusalCode = (typeof ID_QR_REFUSAL_CODES)[number];
 
 /** HTTP status of each refusal (never 401/410: those mean "bad terminal token" / "upgrade" to the transport). */
 export const ID_QR_HTTP_STATUS: Record<IdQrRefusalCode, number> = {
@@ -71,7 +66,7 @@ export const ID_QR_HTTP_STATUS: Record<IdQrRefusalCode, number> = {
   ID_QR_UNKNOWN: 422,
 };
 
-export const isIdQrRefusalCode = (code: unknown): code is IdQrRefusalCode => typeof code === 'string' && Object.prototype.hasOwnProperty.call(ID_QR_USER_MESSAGES, code);
+export const isIdQrRefusalCode = (code: unknown): code is IdQrRefusalCode => typeof code === 'string' && (ID_QR_REFUSAL_CODES as readonly string[]).includes(code);
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isTimeZone, stationClock, stationDate, stationDateTime, stationDateTimeZh, stationDateZh, stationDayEnd, stationDayStart } from './station-time';
+import { addDays, isTimeZone, stationClock, stationDate, stationDateTime, stationDayEnd, stationDayStart } from './station-time';
 
 describe('station time', () => {
   // 23:30 UTC on 4 December is 07:30 on 5 December in Jiangxi (UTC+8, no DST).
@@ -8,8 +8,6 @@ describe('station time', () => {
   it('reads the wall clock in the station zone, not the machine zone', () => {
     expect(stationDate(lateUtc)).toBe('2026-12-05');
     expect(stationDateTime(lateUtc)).toBe('2026-12-05 07:30');
-    expect(stationDateZh(lateUtc)).toBe('2026年12月05日');
-    expect(stationDateTimeZh(lateUtc)).toBe('2026年12月05日 07:30');
     expect(stationClock(lateUtc)).toEqual({ year: 2026, month: 12, day: 5, hour: 7, minute: 30, second: 0 });
   });
 

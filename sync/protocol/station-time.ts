@@ -70,17 +70,7 @@ export function stationDateTime(instant: Date | string | number, tz: string = DE
   return `${pad(c.year, 4)}-${pad(c.month)}-${pad(c.day)} ${pad(c.hour)}:${pad(c.minute)}`;
 }
 
-/** `YYYY年MM月DD日` in the station's zone (documents). */
-export function stationDateZh(instant: Date | string | number, tz: string = DEFAULT_STATION_TIME_ZONE): string {
-  const c = stationClock(instant, tz);
-  return `${c.year}年${pad(c.month)}月${pad(c.day)}日`;
-}
-
-/** `YYYY年MM月DD日 HH:mm` in the station's zone (documents). */
-export function stationDateTimeZh(instant: Date | string | number, tz: string = DEFAULT_STATION_TIME_ZONE): string {
-  const c = stationClock(instant, tz);
-  return `${stationDateZh(instant, tz)} ${pad(c.hour)}:${pad(c.minute)}`;
-}
+// The documents' Chinese date formats (`YYYY年MM月DD日`) live with the templates (main/documents/templates.ts).
 
 /**
  * The instant of a station wall-clock time: `day` (`YYYY-MM-DD`) at `hh:mm:ss.ms` in `tz`. Throws on
