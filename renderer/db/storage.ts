@@ -1,6 +1,7 @@
 /**
  * The one place that chooses the RxDB storage: Dexie (Chromium IndexedDB) in the app, memory in
- * unit tests. Field encryption (crypto-js format, ./field-encryption.ts) wraps either; schema validation (z-schema, no eval, so it
+ * unit tests. Field encryption (AES-256-GCM on WebCrypto, legacy crypto-js members read and migrated;
+ * ./field-encryption.ts) wraps either; schema validation (z-schema, no eval, so it
  * also works under the CSP) only when asked for (tests, development) — the platform validates every
  * push anyway, and main validates every pull.
  */
