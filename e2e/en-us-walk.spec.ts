@@ -92,6 +92,8 @@ for (const role of ['kiosk', 'clerk'] as const) {
         await home();
         await page.getByTestId('kiosk-tile-services').click();
         await expect(page.getByTestId('kiosk-services')).toBeVisible();
+        // The topic chips come with the catalogue: count once they are there.
+        await expect(page.locator('[data-testid^="group-"]').first()).toBeVisible({ timeout: 60_000 });
         await visit('kiosk services');
         await typeOnKeyboard(page, 'jmyb');
         await expect(page.getByTestId('service-YB01')).toBeVisible({ timeout: 60_000 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import zhCN from './locales/zh-CN.json';
 import enUS from './locales/en-US.json';
+import { TOPIC_NAMES } from '../catalog/search';
 
 /** Every leaf key path of a messages object, e.g. `kiosk.tiles.queue.title`. */
 function leafKeys(value: unknown, prefix = ''): string[] {
@@ -48,5 +49,13 @@ describe('i18n messages', () => {
         expect(leafValue(messages, key) as string, key).not.toMatch(/[@|$%]/);
       }
     }
+  });
+});
+
+describe('the national topic list (国家政务服务事项主题分类) in the UI', () => {
+  it('zh-CN names each topic exactly as the list does; en-US names every topic in English', () => {
+    expect(zhCN.topics).toEqual(TOPIC_NAMES);
+    expect(Object.keys(enUS.topics).sort()).toEqual(Object.keys(TOPIC_NAMES).sort());
+    for (const [code, name] of Object.entries(enUS.topics)) expect(name, code).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
