@@ -88,9 +88,9 @@ function startChild(args: string[], what: string): Promise<Server> {
         });
       }
     });
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${what} exited ${code}: ${err}`));
+      reject(new Error(`${what} exited (${code ?? signal}): ${err}`));
     });
   });
 }
