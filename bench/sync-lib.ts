@@ -12,7 +12,7 @@ import { paths, type ApplicationDoc, type ServiceItemDoc } from '../sync/protoco
 import { demoCatalog } from '../sync/server/seed/catalog';
 import { toLocal } from '../renderer/db/modifiers';
 import { startFuzzTerminal, type FuzzTerminal } from '../fuzz/terminal';
-import { trackProcess, untrackProcess } from '../scripts/test-reaper.mjs';
+import { trackDir, trackProcess, untrackDir, untrackProcess } from '../scripts/test-reaper.mjs';
 import { startTestDatabase } from '../sync/server/test/pg-cluster';
 
 const CLI = fileURLToPath(new URL('../sync/server/cli.ts', import.meta.url));
@@ -169,7 +169,11 @@ export async function withServer<T>(storage: string, tmpPrefix: string, fn: (s: 
     db = { databaseUrl: pg.url };
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), tmpPrefix));
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    trackDir(dir); // removed by the reaper's exit hook if this process stops before its cleanup
+    cleanup = async () => {
+      rmSync(dir, { recursive: true, force: true });
+      untrackDir(dir);
+    };
     db = { dataDir: path.join(dir, 'db') };
   }
   const server = await startServer(db);
