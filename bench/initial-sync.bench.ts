@@ -12,11 +12,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { demoCatalog } from '../sync/server/seed/catalog';
 import { exampleApplication, paths } from '../sync/protocol/index';
 import { openDatabase } from '../sync/server/db/driver';
 import { startFuzzTerminal } from '../fuzz/terminal';
-import { ADMIN_TOKEN, call, startServer } from './sync-lib';
+import { ADMIN_TOKEN, call, enrollCode, seedForms, startServer } from './sync-lib';
 import { median, report } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -28,8 +27,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bench-join-'));
 const db = { dataDir: path.join(dir, 'db') };
 let server = await startServer(db);
 try {
-  const forms = await call(server.url, 'PUT', paths.adminDocuments('form_schemas'), ADMIN_TOKEN, demoCatalog().forms);
-  if (forms.status !== 200) throw new Error(`form seed failed ${forms.status}`);
+  await seedForms(server.url);
   const push = async (docs: Record<string, unknown>[]) => {
     for (let i = 0; i < docs.length; i += 500) {
       const r = await call<{ written: number }>(server.url, 'POST', paths.push('applications'), ADMIN_TOKEN, docs.slice(i, i + 500).map((d) => ({ newDocumentState: d })));
@@ -51,8 +49,7 @@ try {
   for (let run = 0; run < RUNS; run++) {
     const order: ('bounded' | 'everything')[] = run % 2 ? ['everything', 'bounded'] : ['bounded', 'everything'];
     for (const mode of order) {
-      const code = await call<{ code: string }>(server.url, 'POST', paths.adminEnrollCodes, ADMIN_TOKEN, { stationId: STATION });
-      const t = await startFuzzTerminal({ platformUrl: server.url, enrollCode: code.json.code, name: `join-${mode}-${run}`, collections: ['applications'], validate: false, retryTime: 1000, recentDays: mode === 'bounded' ? 90 : 3650 });
+      const t = await startFuzzTerminal({ platformUrl: server.url, enrollCode: await enrollCode(server.url, STATION), name: `join-${mode}-${run}`, collections: ['applications'], validate: false, retryTime: 1000, recentDays: mode === 'bounded' ? 90 : 3650 });
       try {
         loads.push(loadavg()[0]!);
         const t0 = performance.now();

@@ -1,17 +1,23 @@
-// Helpers for the sync benchmarks: the platform as a child process on 127.0.0.1, a keep-alive HTTP
-// client, SSE streams and enrolled terminals. Loopback only.
+// Helpers for the sync benchmarks: the platform (and the PouchDB peer) as a child process on
+// 127.0.0.1, a keep-alive HTTP client, SSE streams and enrolled terminals; one run of the real
+// terminal client's push and pull (sync-client, sync-peer) and of the wire-only client's (sync-server,
+// sync-peer). Loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { paths } from '../sync/protocol/index';
-import { trackProcess, untrackProcess } from '../scripts/test-reaper.mjs';
+import { paths, type ApplicationDoc, type ServiceItemDoc } from '../sync/protocol/index';
+import { demoCatalog } from '../sync/server/seed/catalog';
+import { toLocal } from '../renderer/db/modifiers';
+import { startFuzzTerminal, type FuzzTerminal } from '../fuzz/terminal';
+import { trackDir, trackProcess, untrackDir, untrackProcess } from '../scripts/test-reaper.mjs';
 import { startTestDatabase } from '../sync/server/test/pg-cluster';
 
 const CLI = fileURLToPath(new URL('../sync/server/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PEER_SERVER = fileURLToPath(new URL('./pouchdb-peer-server.ts', import.meta.url));
 export const ADMIN_TOKEN = 'adm_bench_token_0123456789abcdef';
 
 export const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
@@ -30,13 +36,39 @@ export function startServer(db: { databaseUrl?: string; dataDir?: string }): Pro
   if (db.databaseUrl) args.push('--database-url', db.databaseUrl);
   else if (db.dataDir) args.push('--data-dir', db.dataDir);
   else args.push('--memory');
+  return startChild(args, 'platform (bench)');
+}
+
+/** Starts express-pouchdb on PouchDB's memory adapter in a child process (`pouchdb-peer-server.ts`) and waits for READY. */
+export function startPeerServer(): Promise<Server> {
+  return startChild(['--import', 'tsx', PEER_SERVER], 'pouchdb peer server (bench)');
+}
+
+let signalsHooked = false;
+/** SIGINT / SIGTERM end this process through `exit`, whose hook (the reaper's) stops the children it still tracks. */
+function exitOnSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const [signal, n] of [['SIGINT', 2], ['SIGTERM', 15]] as const) process.once(signal, () => process.exit(128 + n));
+}
+
+/**
+ * A Node child process that prints `READY http://127.0.0.1:<port>` when it listens. Tracked for the
+ * reaper (scripts/test-reaper.mjs: killed when this process exits with it still running, and by
+ * `npm run bench` if this process dies first); `stop()` sends SIGTERM, SIGKILL after 10 s.
+ */
+function startChild(args: string[], what: string): Promise<Server> {
+  exitOnSignals();
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  trackProcess(child.pid, 'platform (bench)', false); // npm run bench reaps it if the bench dies first
+  trackProcess(child.pid, what, false);
   child.once('exit', () => untrackProcess(child.pid));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`no READY in 180 s: ${err}`)), 180_000); // PGlite start-up on a loaded 2-core machine
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what}: no READY in 180 s: ${err}`));
+    }, 180_000); // PGlite start-up on a loaded 2-core machine
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -48,6 +80,7 @@ export function startServer(db: { databaseUrl?: string; dataDir?: string }): Pro
           child,
           stop: () =>
             new Promise<void>((r) => {
+              if (child.exitCode !== null || child.signalCode !== null) return r();
               child.once('exit', () => r());
               child.kill('SIGTERM');
               setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
@@ -55,9 +88,9 @@ export function startServer(db: { databaseUrl?: string; dataDir?: string }): Pro
         });
       }
     });
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`serve exited ${code}: ${err}`));
+      reject(new Error(`${what} exited (${code ?? signal}): ${err}`));
     });
   });
 }
@@ -136,7 +169,11 @@ export async function withServer<T>(storage: string, tmpPrefix: string, fn: (s: 
     db = { databaseUrl: pg.url };
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), tmpPrefix));
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    trackDir(dir); // removed by the reaper's exit hook if this process stops before its cleanup
+    cleanup = async () => {
+      rmSync(dir, { recursive: true, force: true });
+      untrackDir(dir);
+    };
     db = { dataDir: path.join(dir, 'db') };
   }
   const server = await startServer(db);
@@ -146,4 +183,121 @@ export async function withServer<T>(storage: string, tmpPrefix: string, fn: (s: 
     await server.stop();
     await cleanup();
   }
+}
+
+/** Loads the demo forms: the platform checks submissions against their form (exampleApplication's MZ06@1). */
+export async function seedForms(base: string): Promise<void> {
+  const r = await call(base, 'PUT', paths.adminDocuments('form_schemas'), ADMIN_TOKEN, demoCatalog().forms);
+  if (r.status !== 200) throw new Error(`form seed failed ${r.status}`);
+}
+
+/** Writes service items to the platform (admin, batches of 500). */
+export async function seedServiceItems(base: string, items: ServiceItemDoc[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 500) {
+    const r = await call(base, 'PUT', paths.adminDocuments('service_items'), ADMIN_TOKEN, items.slice(i, i + 500));
+    if (r.status !== 200) throw new Error(`seed failed ${r.status}`);
+  }
+}
+
+export async function enrollCode(base: string, stationId: string): Promise<string> {
+  const r = await call<{ code: string }>(base, 'POST', paths.adminEnrollCodes, ADMIN_TOKEN, { stationId });
+  if (r.status !== 200) throw new Error(`enroll code failed ${r.status}`);
+  return r.json.code;
+}
+
+/** `p`, or a rejection after `ms`. */
+export async function bounded<T>(p: PromiseLike<T>, what: string, ms = 300_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Phase marks (BENCH_MARKS in sync-client); a no-op by default. */
+export type Mark = (what: string) => void;
+const noMark: Mark = () => undefined;
+
+/**
+ * One push of the real terminal client (renderer RxDB + replication, memory storage, field
+ * encryption, no validation; main's sync feature over HTTP: `fuzz/terminal.ts`): a fresh terminal of
+ * `stationId` writes `docs` locally (bulkInsert by 1,000, not in the push), then starts the
+ * replication; `pushMs` is start → in sync. Fails unless nothing is left pending or quarantined.
+ */
+export async function clientPush(base: string, stationId: string, docs: ApplicationDoc[], name: string, mark: Mark = noMark): Promise<{ pushMs: number; insertMs: number }> {
+  return withClient(base, stationId, 'applications', name, async (t) => {
+    const local = docs.map((d) => toLocal('applications', d));
+    mark('insert');
+    const i0 = performance.now();
+    for (let i = 0; i < local.length; i += 1000) await t.db.applications.bulkInsert(local.slice(i, i + 1000) as never[]);
+    const insertMs = performance.now() - i0;
+    const pushMs = await timedSync(t, 'push', mark);
+    const pending = await t.replication!.pendingCount();
+    const quarantined = await t.db.sync_quarantine.count().exec();
+    if (pending !== 0 || quarantined !== 0) throw new Error(`after the push: ${pending} pending, ${quarantined} quarantined`);
+    return { pushMs, insertMs };
+  });
+}
+
+/** One pull of the real terminal client: a new terminal of `stationId` pulls the service items into an empty store; start → in sync. Fails unless it holds `expected`. */
+export async function clientPull(base: string, stationId: string, expected: number, name: string, mark: Mark = noMark): Promise<number> {
+  return withClient(base, stationId, 'service_items', name, async (t) => {
+    const ms = await timedSync(t, 'pull', mark);
+    const n = await t.db.service_items.count().exec();
+    if (n !== expected) throw new Error(`pulled ${n}, expected ${expected}`);
+    return ms;
+  });
+}
+
+/** A fresh terminal of `stationId` replicating one collection (as the app runs: no validation), closed after `fn`. */
+async function withClient<T>(base: string, stationId: string, collection: 'applications' | 'service_items', name: string, fn: (t: FuzzTerminal) => Promise<T>): Promise<T> {
+  const t = await startFuzzTerminal({ platformUrl: base, enrollCode: await enrollCode(base, stationId), name, collections: [collection], validate: false, retryTime: 1000 });
+  try {
+    return await fn(t);
+  } finally {
+    await t.close();
+  }
+}
+
+/** Starts the terminal's replication; ms until it is in sync. */
+async function timedSync(t: FuzzTerminal, what: 'push' | 'pull', mark: Mark): Promise<number> {
+  mark(what);
+  const t0 = performance.now();
+  await t.startSync();
+  await bounded(t.replication!.awaitInSync(), what);
+  const ms = performance.now() - t0;
+  mark(`${what}-end`);
+  return ms;
+}
+
+/** One wire-only pull (parses and counts, writes nothing locally): every service item in pages of 1,000. */
+export async function wirePull(base: string, token: string, expected: number): Promise<number> {
+  const t0 = performance.now();
+  let cp = 0;
+  let n = 0;
+  for (;;) {
+    const r = await call<{ documents: unknown[]; checkpoint: { seq: number } }>(base, 'GET', `${paths.pull('service_items')}?checkpoint=${cp}&limit=1000`, token);
+    if (r.status !== 200) throw new Error(`pull failed ${r.status}`);
+    if (r.json.documents.length === 0 || n > expected) break;
+    n += r.json.documents.length;
+    cp = r.json.checkpoint.seq;
+  }
+  if (n !== expected) throw new Error(`pulled ${n}, expected ${expected}`);
+  return performance.now() - t0;
+}
+
+/** One wire-only push (no local store): `docs` as new documents in batches of 100, one request at a time; request latencies per batch. */
+export async function wirePush(base: string, token: string, docs: ApplicationDoc[], deadlineMs = 120_000): Promise<{ ms: number; batchMs: number[] }> {
+  const batchMs: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < docs.length; i += 100) {
+    const rows = docs.slice(i, i + 100).map((d) => ({ newDocumentState: d }));
+    const s0 = performance.now();
+    const r = await call<{ written: number }>(base, 'POST', paths.push('applications'), token, rows);
+    batchMs.push(performance.now() - s0);
+    if (r.json.written !== rows.length) throw new Error(`batch wrote ${r.json.written}`);
+    if (performance.now() - t0 > deadlineMs) throw new Error('wire push over its time bound');
+  }
+  return { ms: performance.now() - t0, batchMs };
 }

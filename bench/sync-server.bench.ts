@@ -8,9 +8,9 @@
  * Env: BENCH_RUNS, BENCH_STORAGE=pglite,postgres, BENCH_TERMINALS=100,500, BENCH_ONLY=pull,push,terminals.
  */
 import { exampleApplication, paths } from '../sync/protocol/index';
-import { demoCatalog, syntheticCatalog } from '../sync/server/seed/catalog';
+import { syntheticCatalog } from '../sync/server/seed/catalog';
 import { postgresAvailable } from '../sync/server/test/pg-cluster';
-import { ADMIN_TOKEN, call, enrollTerminal, openStream, withServer as withPlatform, type Server } from './sync-lib';
+import { call, enrollTerminal, openStream, seedForms, seedServiceItems, wirePull, wirePush, withServer as withPlatform, type Server } from './sync-lib';
 import { median, percentile, report } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -22,8 +22,7 @@ const DEADLINE_MS = 120_000; // per scenario run
 /** The server with the demo forms loaded: the platform checks submissions against their form (exampleApplication's MZ06@1). */
 function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Promise<T> {
   return withPlatform(storage, 'bench-pglite-', async (server) => {
-    const forms = await call(server.url, 'PUT', paths.adminDocuments('form_schemas'), ADMIN_TOKEN, demoCatalog().forms);
-    if (forms.status !== 200) throw new Error(`form seed failed ${forms.status}`);
+    await seedForms(server.url);
     return fn(server);
   });
 }
@@ -31,25 +30,9 @@ function withServer<T>(storage: string, fn: (s: Server) => Promise<T>): Promise<
 async function pullBench(storage: string) {
   const samples: number[] = [];
   await withServer(storage, async (s) => {
-    const items = syntheticCatalog(10_000);
-    for (let i = 0; i < items.length; i += 500) {
-      const r = await call(s.url, 'PUT', paths.adminDocuments('service_items'), ADMIN_TOKEN, items.slice(i, i + 500));
-      if (r.status !== 200) throw new Error(`seed failed ${r.status}`);
-    }
+    await seedServiceItems(s.url, syntheticCatalog(10_000));
     const t = await enrollTerminal(s.url, '360121201');
-    for (let run = 0; run < RUNS; run++) {
-      const t0 = performance.now();
-      let cp = 0;
-      let n = 0;
-      for (let page = 0; page < 100; page++) {
-        const r = await call<{ documents: unknown[]; checkpoint: { seq: number } }>(s.url, 'GET', `${paths.pull('service_items')}?checkpoint=${cp}&limit=1000`, t.token);
-        if (r.json.documents.length === 0) break;
-        n += r.json.documents.length;
-        cp = r.json.checkpoint.seq;
-      }
-      if (n !== 10_000) throw new Error(`pulled ${n}, expected 10000`);
-      samples.push(performance.now() - t0);
-    }
+    for (let run = 0; run < RUNS; run++) samples.push(await wirePull(s.url, t.token, 10_000));
   });
   const m = median(samples);
   report({ name: 'sync-pull-10k-items', storage, unit: 'ms', median: m, samples, docsPerSecond: 10_000 / (m / 1000), pageSize: 1000 });
@@ -62,19 +45,11 @@ async function pushBench(storage: string) {
   await withServer(storage, async (s) => {
     const t = await enrollTerminal(s.url, '360121201');
     for (let run = 0; run < RUNS; run++) {
-      const lat: number[] = [];
-      const t0 = performance.now();
-      for (let b = 0; b < 100; b++) {
-        const rows = Array.from({ length: 100 }, () => ({ newDocumentState: exampleApplication({ status: 'submitted' }) }));
-        const s0 = performance.now();
-        const r = await call<{ written: number }>(s.url, 'POST', paths.push('applications'), t.token, rows);
-        lat.push(performance.now() - s0);
-        if (r.json.written !== 100) throw new Error(`batch wrote ${r.json.written}`);
-        if (performance.now() - t0 > DEADLINE_MS) throw new Error('push bench over its time bound');
-      }
-      totals.push(performance.now() - t0);
-      p50s.push(percentile(lat, 50));
-      p99s.push(percentile(lat, 99));
+      const docs = Array.from({ length: 10_000 }, () => exampleApplication({ status: 'submitted' }));
+      const r = await wirePush(s.url, t.token, docs, DEADLINE_MS);
+      totals.push(r.ms);
+      p50s.push(percentile(r.batchMs, 50));
+      p99s.push(percentile(r.batchMs, 99));
     }
   });
   const m = median(totals);
