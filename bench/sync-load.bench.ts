@@ -99,6 +99,8 @@ const CLK_TCK = (() => {
   }
 })();
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
 // ---- /proc readings -------------------------------------------------------------------------------
 
 function rssMb(pid: number): number {
@@ -140,8 +142,12 @@ interface Sample {
   serverCpuPct: number[];
   postgresCpuPct: number | null;
   pgConnectionsMax: number | null;
+  /** Active client backends by wait event ('CPU': none), averaged over the samples (one a second). */
+  pgActive: Record<string, number> | null;
   loadStart: number[];
   loadEnd: number[];
+  /** Length of the sampled phase. */
+  seconds: number;
 }
 
 /** Samples the platform processes (RSS every second, CPU over the phase) and PostgreSQL's connections. */
@@ -149,6 +155,8 @@ class Sampler {
   private timer: NodeJS.Timeout | null = null;
   private peak: number[] = [];
   private conn = 0;
+  private waits = new Map<string, number>();
+  private polls = 0;
   private ticks0: number[] = [];
   private pg0 = new Map<number, number>();
   private t0 = 0;
@@ -164,14 +172,26 @@ class Sampler {
   private async poll(): Promise<void> {
     this.pids.forEach((pid, k) => (this.peak[k] = Math.max(this.peak[k] ?? 0, rssMb(pid) || 0)));
     if (this.monitor) {
-      const r = await this.monitor.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
-      this.conn = Math.max(this.conn, Number(r.rows[0]!.n));
+      const r = await this.monitor.query<{ n: string; state: string | null; wait: string | null }>(
+        `SELECT count(*) AS n, state, wait_event_type || ':' || wait_event AS wait
+           FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 2, 3`,
+      );
+      this.conn = Math.max(this.conn, sum(r.rows.map((x) => Number(x.n))));
+      // What the busy backends are doing at this instant (on CPU, waiting for a lock, for the WAL…).
+      for (const x of r.rows) {
+        if (x.state !== 'active') continue;
+        const key = x.wait ?? 'CPU';
+        this.waits.set(key, (this.waits.get(key) ?? 0) + Number(x.n));
+      }
+      this.polls++;
     }
   }
 
   start(): void {
     this.peak = [];
     this.conn = 0;
+    this.waits = new Map();
+    this.polls = 0;
     this.load0 = loadavg();
     this.ticks0 = this.pids.map((pid) => procStat(pid)?.ticks ?? 0);
     this.pg0 = postgresTicks(this.postmaster);
@@ -199,8 +219,10 @@ class Sampler {
       serverCpuPct: this.pids.map((pid, k) => pct((procStat(pid)?.ticks ?? 0) - this.ticks0[k]!)),
       postgresCpuPct,
       pgConnectionsMax: this.monitor ? this.conn : null,
+      pgActive: this.monitor ? Object.fromEntries([...this.waits].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((100 * v) / Math.max(1, this.polls)) / 100])) : null,
       loadStart: this.load0,
       loadEnd: loadavg(),
+      seconds,
     };
   }
 }
@@ -307,7 +329,8 @@ async function startPlatforms(storage: 'postgres' | 'pglite', n: number, nofile:
   }
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** CPU milliseconds spent per unit of work over a sampled phase (all platform processes, or PostgreSQL). */
+const cpuMsPer = (pct: number | null, seconds: number, units: number) => (pct === null || units === 0 ? NaN : (pct / 100) * seconds * 1000 / units);
 const medianBy = <T>(rows: T[], f: (r: T) => number) => median(rows.map(f));
 /** Element-wise median of per-process arrays. */
 const medianEach = (rows: number[][]) => (rows[0] ?? []).map((_, k) => median(rows.map((r) => r[k]!)));
@@ -401,7 +424,12 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       serverCpuPct: medianEach(steadyRuns.map((r) => r.serverCpuPct)),
       postgresCpuPct: storage === 'postgres' ? medianBy(steadyRuns, (r) => r.postgresCpuPct!) : null,
       clientCpuPct: medianBy(steadyRuns, (r) => r.clientCpuPct),
+      // What a push costs, whatever the machine's load: CPU time of the platform processes (all of
+      // them) and of PostgreSQL per answered push (the SSE fan-out included).
+      serverCpuMsPerPush: medianBy(steadyRuns, (r) => cpuMsPer(sum(r.serverCpuPct), r.seconds, r.pushes - r.errors)),
+      postgresCpuMsPerPush: storage === 'postgres' ? medianBy(steadyRuns, (r) => cpuMsPer(r.postgresCpuPct, r.seconds, r.pushes - r.errors)) : null,
       pgConnections: storage === 'postgres' ? Math.max(...steadyRuns.map((r) => r.pgConnectionsMax!)) : null,
+      pgActive: steadyRuns.map((r) => r.pgActive),
       loadavgIdle: idle,
       loadavg: steadyRuns.map((r) => [r.loadStart[0], r.loadEnd[0]]).flat(),
       samples: steadyRuns.map((r) => r.pushP99Ms),
@@ -430,7 +458,10 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       serverCpuPct: medianEach(satRuns.map((r) => r.serverCpuPct)),
       postgresCpuPct: storage === 'postgres' ? medianBy(satRuns, (r) => r.postgresCpuPct!) : null,
       clientCpuPct: medianBy(satRuns, (r) => r.clientCpuPct),
+      serverCpuMsPerBatch: medianBy(satRuns, (r) => cpuMsPer(sum(r.serverCpuPct), r.seconds, r.docs / SAT_BATCH)),
+      postgresCpuMsPerBatch: storage === 'postgres' ? medianBy(satRuns, (r) => cpuMsPer(r.postgresCpuPct, r.seconds, r.docs / SAT_BATCH)) : null,
       pgConnections: storage === 'postgres' ? Math.max(...satRuns.map((r) => r.pgConnectionsMax!)) : null,
+      pgActive: satRuns.map((r) => r.pgActive),
       loadavg: satRuns.map((r) => [r.loadStart[0], r.loadEnd[0]]).flat(),
       target: target.saturationDocsPerSecond,
       meets_target: target.saturationDocsPerSecond === null ? null : docsPerSecond >= target.saturationDocsPerSecond && sum(satRuns.map((r) => r.errors)) === 0,
@@ -470,6 +501,7 @@ function mergeSaturation(parts: SaturateResult[]) {
   const wall = Math.max(...parts.map((p) => p.wallMs));
   const batchMs = parts.flatMap((p) => p.batchMs);
   return {
+    docs: sum(parts.map((p) => p.docs)),
     docsPerSecond: sum(parts.map((p) => p.docs)) / (wall / 1000),
     batchP50Ms: percentile(batchMs, 50),
     batchP99Ms: percentile(batchMs, 99),
