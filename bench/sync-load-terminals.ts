@@ -101,7 +101,8 @@ function call<T>(base: string, method: string, path: string, token: string, body
       res.on('error', reject);
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timeout')));
-    req.on('error', reject);
+    // Says whether the request went out on a kept-alive connection the server may have closed meanwhile.
+    req.on('error', (e) => reject(new Error(`${e.message}${req.reusedSocket ? ' (reused keep-alive connection)' : ' (new connection)'}`)));
     req.end(payload);
   });
 }

@@ -26,7 +26,8 @@
  * (1,2), BENCH_TERMINALS (K; 5000 on PostgreSQL, 200 on PGlite), BENCH_STATIONS (S; K/5),
  * BENCH_RATE (R; 300 / 30), BENCH_SECONDS (D; 30), BENCH_RUNS (3), BENCH_WARMUP (s at rate R before
  * the runs; 5), BENCH_ARRIVALS (poisson | even), BENCH_SAT_SECONDS (10), BENCH_SAT_PUSHERS (4 per
- * process), BENCH_SAT_BATCH (100), BENCH_CLIENTS (terminal processes; 1), BENCH_SEED.
+ * process), BENCH_SAT_BATCH (100), BENCH_CLIENTS (terminal processes; 1), BENCH_SEED, BENCH_IDLE (s the
+ * terminals sit idle with their streams before the warm-up; 0).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -83,6 +84,8 @@ const SAT_SECONDS = numEnv('BENCH_SAT_SECONDS', 10);
 const SAT_BATCH = intEnv('BENCH_SAT_BATCH', 100);
 const CLIENTS = intEnv('BENCH_CLIENTS', 1);
 const SEED = intEnv('BENCH_SEED', Math.floor(Math.random() * 1_000_000), 0);
+/** Seconds the terminals sit idle (streams held, no pushes) between set-up and the first run. */
+const IDLE = intEnv('BENCH_IDLE', 0, 0);
 
 /** The issue's figures (issue 16, acceptance). */
 const TARGETS = {
@@ -375,6 +378,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
 
     const steadyRound = async (seconds: number, seed: number, measure: boolean) =>
       Promise.all(started.map((c, k) => ask(c, { t: 'steady', rate: share(k), seconds, seed: seed + k, arrivals: ARRIVALS, measure }, 'steadyDone', (seconds + 120) * 1000)));
+    if (IDLE > 0) await new Promise((r) => setTimeout(r, IDLE * 1000));
     if (WARMUP > 0) await steadyRound(WARMUP, SEED + 7919, false);
 
     const steadyRuns: (ReturnType<typeof mergeSteady> & Sample)[] = [];
