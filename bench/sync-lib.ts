@@ -3,7 +3,7 @@
 // terminal client's push and pull (sync-client, sync-peer) and of the wire-only client's (sync-server,
 // sync-peer). Loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'node:http';
@@ -28,15 +28,36 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `platform serve` in a child process (its own core) and waits for READY. */
-export function startServer(db: { databaseUrl?: string; dataDir?: string }): Promise<Server> {
+/** The soft and hard limits on open files of this process (`/proc/self/limits`; children inherit them). */
+export function openFileLimits(): { soft: number; hard: number } {
+  const line = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  const n = (v: string | undefined) => (v === undefined || v === 'unlimited' ? Infinity : Number(v));
+  return { soft: n(line?.[1]), hard: n(line?.[2]) };
+}
+
+/**
+ * `[command, args]` that runs `node <args>` with at least `nofile` open files: through `sh -c 'ulimit -n'`
+ * (the soft limit raised up to the hard one, in the child only) when this process's soft limit is lower.
+ */
+export function withOpenFiles(nofile: number | undefined, args: string[]): [string, string[]] {
+  const { soft, hard } = openFileLimits();
+  if (nofile === undefined || soft >= nofile) return [process.execPath, args];
+  if (hard < nofile) throw new Error(`needs ${nofile} open files, the hard limit is ${hard}: raise it (ulimit -Hn) or use fewer terminals`);
+  return ['/bin/sh', ['-c', `ulimit -n ${Math.ceil(nofile)} && exec "$0" "$@"`, process.execPath, ...args]];
+}
+
+/**
+ * Starts `platform serve` in a child process (its own core) and waits for READY. `nofile`: the open
+ * files it needs (its soft limit is raised in the child when this process's is lower).
+ */
+export function startServer(db: { databaseUrl?: string; dataDir?: string }, nofile?: number): Promise<Server> {
   // The benches measure throughput from one address with hundreds of tokens: the platform's rate
   // limits (sync/server/rate-limits.ts) are lifted here (bench-limits.json), not in the product.
   const args = ['--import', 'tsx', CLI, 'serve', '--port', '0', '--admin-token', ADMIN_TOKEN, '--limits', fileURLToPath(new URL('./bench-limits.json', import.meta.url))];
   if (db.databaseUrl) args.push('--database-url', db.databaseUrl);
   else if (db.dataDir) args.push('--data-dir', db.dataDir);
   else args.push('--memory');
-  return startChild(args, 'platform (bench)');
+  return startChild(args, 'platform (bench)', nofile);
 }
 
 /** Starts express-pouchdb on PouchDB's memory adapter in a child process (`pouchdb-peer-server.ts`) and waits for READY. */
@@ -57,9 +78,10 @@ function exitOnSignals(): void {
  * reaper (scripts/test-reaper.mjs: killed when this process exits with it still running, and by
  * `npm run bench` if this process dies first); `stop()` sends SIGTERM, SIGKILL after 10 s.
  */
-function startChild(args: string[], what: string): Promise<Server> {
+function startChild(args: string[], what: string, nofile?: number): Promise<Server> {
   exitOnSignals();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = withOpenFiles(nofile, args);
+  const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   trackProcess(child.pid, what, false);
   child.once('exit', () => untrackProcess(child.pid));
   return new Promise((resolve, reject) => {
