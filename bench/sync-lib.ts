@@ -117,7 +117,7 @@ function startChild(args: string[], what: string, nofile?: number): Promise<Serv
   });
 }
 
-export function call<T = unknown>(base: string, method: string, path: string, token: string, body?: unknown, via: Agent = agent): Promise<{ status: number; json: T }> {
+export function call<T = unknown>(base: string, method: string, path: string, token: string, body?: unknown, via: Agent = agent, timeoutMs = 120_000): Promise<{ status: number; json: T }> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(base + path, {
@@ -137,8 +137,9 @@ export function call<T = unknown>(base: string, method: string, path: string, to
         }
       });
     });
-    req.setTimeout(120_000, () => req.destroy(new Error('request timeout')));
-    req.on('error', reject);
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('request timeout')));
+    // Says whether the request went out on a kept-alive connection the server may have closed meanwhile.
+    req.on('error', (e) => reject(new Error(`${e.message}${req.reusedSocket ? ' (reused keep-alive connection)' : ' (new connection)'}`)));
     req.end(payload);
   });
 }

@@ -6,6 +6,7 @@
 // (performance.now()): from the push's send to the `CHANGE` whose checkpoint is the push's.
 // Messages: see `ToClient` / `FromClient`. Not a bench itself (the name does not end in .bench.ts).
 import { Agent, request } from 'node:http';
+import { call as httpCall } from './sync-lib';
 import { prng } from '../fuzz/prng';
 import { exampleApplication, paths } from '../sync/protocol/index';
 
@@ -79,33 +80,8 @@ function send(msg: FromClient): void {
   process.send!(msg);
 }
 
-function call<T>(base: string, method: string, path: string, token: string, body: unknown, via: Agent): Promise<{ status: number; json: T }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(base + path, {
-      method,
-      agent: via,
-      headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as T });
-        } catch {
-          reject(new Error(`non-JSON ${res.statusCode}: ${text.slice(0, 120)}`));
-        }
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timeout')));
-    // Says whether the request went out on a kept-alive connection the server may have closed meanwhile.
-    req.on('error', (e) => reject(new Error(`${e.message}${req.reusedSocket ? ' (reused keep-alive connection)' : ' (new connection)'}`)));
-    req.end(payload);
-  });
-}
+/** A request with this process's timeout (sync-lib's client: the error says whether a kept-alive connection was reused). */
+const call = <T = unknown>(base: string, method: string, path: string, token: string, body: unknown, via: Agent) => httpCall<T>(base, method, path, token, body, via, REQUEST_TIMEOUT_MS);
 
 let terminals: Terminal[] = [];
 const stations = new Map<string, Station>();
