@@ -157,8 +157,8 @@ export async function enrollTerminal(base: string, stationId: string): Promise<{
   return { token: r.json.token, stationId, agent: own };
 }
 
-/** An SSE stream; `onEvent` gets each parsed `data:` JSON. */
-export function openStream(base: string, token: string, onEvent: (e: { type: string; collection?: string; checkpoint?: { seq: number } }) => void): Promise<{ close(): void }> {
+/** An SSE stream; `onEvent` gets each parsed `data:` JSON, `onDown` (if given) the stream's end or failure once it was open. */
+export function openStream(base: string, token: string, onEvent: (e: { type: string; collection?: string; checkpoint?: { seq: number } }) => void, onDown?: () => void): Promise<{ close(): void }> {
   return new Promise((resolve, reject) => {
     const req = request(base + paths.stream, { method: 'GET', agent: false, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
     req.on('response', (res) => {
@@ -174,7 +174,8 @@ export function openStream(base: string, token: string, onEvent: (e: { type: str
           for (const line of block.split('\n')) if (line.startsWith('data: ')) onEvent(JSON.parse(line.slice(6)));
         }
       });
-      res.on('error', () => undefined);
+      res.on('error', () => onDown?.());
+      res.on('close', () => onDown?.());
       resolve({ close: () => req.destroy() });
     });
     req.on('error', (e) => reject(e));

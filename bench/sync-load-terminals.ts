@@ -5,8 +5,8 @@
 // push → notify latency at the station's other terminals is measured on one clock
 // (performance.now()): from the push's send to the `CHANGE` whose checkpoint is the push's.
 // Messages: see `ToClient` / `FromClient`. Not a bench itself (the name does not end in .bench.ts).
-import { Agent, request } from 'node:http';
-import { call as httpCall } from './sync-lib';
+import { Agent } from 'node:http';
+import { call as httpCall, openStream } from './sync-lib';
 import { prng } from '../fuzz/prng';
 import { exampleApplication, paths } from '../sync/protocol/index';
 
@@ -116,46 +116,26 @@ function answered(pusher: Terminal, sent: number, seq: number): void {
   if (waiting.size > 0) st.pending.set(seq, { sent, waiting });
 }
 
-function openStream(t: Terminal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(t.url + paths.stream, { method: 'GET', agent: false, headers: { authorization: `Bearer ${t.token}`, accept: 'text/event-stream' } });
-    req.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`stream ${res.statusCode}`));
-        return;
-      }
-      t.up = true;
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        buf += d;
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          for (const line of block.split('\n')) {
-            if (!line.startsWith('data: ')) continue;
-            const e = JSON.parse(line.slice(6)) as { type: string; collection?: string; checkpoint?: { seq: number } };
-            if (e.type === 'CHANGE' && e.collection === 'applications' && e.checkpoint) onChange(t, e.checkpoint.seq);
-          }
-        }
-      });
-      const down = () => {
-        if (t.up) streamDrops++;
-        t.up = false;
-      };
-      res.on('close', down);
-      res.on('error', down);
-      t.stream = { close: () => ((t.up = false), req.destroy()) };
-      resolve();
-    });
-    req.on('error', (e) => {
+/** The terminal's SSE stream (sync-lib's reader): CHANGE notices of applications feed the notify latencies. */
+async function openTerminalStream(t: Terminal): Promise<void> {
+  const stream = await openStream(
+    t.url,
+    t.token,
+    (e) => {
+      if (e.type === 'CHANGE' && e.collection === 'applications' && e.checkpoint) onChange(t, e.checkpoint.seq);
+    },
+    () => {
+      if (t.up) streamDrops++;
       t.up = false;
-      reject(e);
-    });
-    req.end();
-  });
+    },
+  );
+  t.up = true;
+  t.stream = {
+    close: () => {
+      t.up = false;
+      stream.close();
+    },
+  };
 }
 
 async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -182,7 +162,7 @@ async function setup(adminToken: string, specs: TerminalSpec[]): Promise<void> {
     if (!st) stations.set(t.stationId, (st = { terms: [], pending: new Map(), early: new Map() }));
     st.terms.push(t);
   }
-  await inBatches(terminals, 100, openStream);
+  await inBatches(terminals, 100, openTerminalStream);
   send({ t: 'ready', enrolled: terminals.length, streamsUp: terminals.filter((t) => t.up).length, setupMs: performance.now() - t0 });
 }
 
