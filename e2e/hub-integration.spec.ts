@@ -15,6 +15,8 @@ import { startPlatform, type Platform } from '../sync/server/platform';
 import { backends } from '../sync/server/test/helpers';
 import { startFaultProxy, type FaultProxy } from '../sync/server/test/fault-proxy';
 import { createDraft, submitApplication } from '../renderer/db/applications';
+import { i18n } from '../renderer/i18n';
+import { syncErrorText } from '../renderer/sync/sync-error';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { freePort, hubCall, hubStatus, killHub as kill, startHubProcess, type HubProcess } from './hub-process';
 
@@ -106,7 +108,10 @@ for (const backend of backends()) {
       expect(viaHub.online).toBe(true);
       expect(viaHub.error).toBeNull();
       expect(viaHub.upstream).toMatchObject({ pending: 27, error: { code: 'PROVINCE_UNREACHABLE' } });
-      expect(viaHub.upstream!.error!.message).toContain('省级政务服务平台');
+      // Main sends the code; the words are the catalogue's (zh-CN, as the station's counter shows them).
+      const words = { t: i18n.global.t, te: i18n.global.te } as Parameters<typeof syncErrorText>[1];
+      expect(viaHub.upstream!.error!.message).toBeUndefined();
+      expect(syncErrorText(viaHub.upstream!.error!, words)).toContain('省级政务服务平台');
 
       // The province comes back slowly (each answer delayed); the hub is killed in the middle of its drain.
       const writtenBefore = province.store.counters.pushWritten;
@@ -120,7 +125,8 @@ for (const backend of backends()) {
       // The terminal sees its hub gone and keeps working offline.
       const hubDown = await eventually(async () => (t.feature.state().online === false ? t.feature.state() : null), 20_000, 'the terminal notices the hub is gone');
       expect(hubDown.error?.code).toBe('HUB_OFFLINE');
-      expect(hubDown.error?.message).toContain('站点服务器');
+      expect(hubDown.error?.message).toBeUndefined();
+      expect(syncErrorText(hubDown.error!, words)).toContain('站点服务器');
       expect(hubDown.upstream).toBeNull();
       const whileDown = await createDraft(t.db, draftInput(t, 'hub-down'), t.salt);
       await submitApplication(t.db, whileDown.id);

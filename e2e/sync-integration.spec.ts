@@ -20,6 +20,7 @@ import { refusalLine } from '../renderer/i18n/refusal';
 import { exampleEvaluation, exampleFormData, exampleApplication, uuidv7, type QueueTicketDoc } from '../sync/protocol';
 import { eventually, startTerminal, type Terminal } from './sync-harness';
 import { startFaultProxy } from './sync-fault-proxy';
+import { syncErrorText } from '../renderer/sync/sync-error';
 
 const STATION = '360121201';
 const DAY = 86_400_000;
@@ -157,7 +158,11 @@ for (const backend of backends()) {
         // Network cut: the back office decides meanwhile; the decision arrives after reconnect.
         proxy.set({ kind: 'drop' });
         await eventually(async () => !a.feature.state().online, 10_000, 'offline noticed');
-        expect(a.feature.state().error?.message).toMatch(/离线|无法连接|超时/);
+        // Main sends the code; the words are the catalogue's (zh-CN, as the counter shows them).
+        const offline = a.feature.state().error!;
+        expect(['OFFLINE', 'TIMEOUT']).toContain(offline.code);
+        expect(offline.message).toBeUndefined();
+        expect(syncErrorText(offline, { t: i18n.global.t, te: i18n.global.te } as Parameters<typeof syncErrorText>[1])).toMatch(/离线|无法连接|超时/);
         await admin(platform, paths.adminAction(app.id, 'approve'), { actor: 'op1', reason: '符合条件' });
         await new Promise((r) => setTimeout(r, 1500));
         expect((await appOn(a, app.id))?.status).toBe('accepted');
