@@ -693,7 +693,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
             continue;
           }
           if (!p) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} holds ${c}/${id}, the platform does not${await t.quarantined(c, id)}` });
-          else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}${await replicationState(nodes[i] ?? null, c, id)}` });
+          else if (!sameState(d, p)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} ${c}/${id}: local ${summary(d)} ≠ platform ${summary(p)}; members differing: ${differing(d, p).join(', ')}${await replicationState(nodes[i] ?? null, c, id)}${await t.quarantined(c, id)}` });
         }
         for (const id of remote.keys()) if (!seen.has(id)) v.push({ invariant: 'view-equals-platform', detail: `terminal ${i} lacks ${c}/${id}` });
       }
