@@ -261,6 +261,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
               modifier: (d: Doc) => (name === 'applications' && d._deleted ? null : toProtocol(name, d)) as typeof d,
               handler: async (rows) => {
                 const ids = rows.map((row) => String((row.newDocumentState as Doc).id));
+                const sent = new Map(rows.map((row, i) => [ids[i]!, row.newDocumentState as Doc]));
                 pushStarted(name, ids);
                 let answered: Map<string, Doc> | null = null;
                 let r: Awaited<ReturnType<SyncBridge['push']>>;
@@ -269,18 +270,16 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
                     collection: name,
                     rows: rows.map((row) => ({ assumedMasterState: row.assumedMasterState ?? null, newDocumentState: row.newDocumentState as Doc })),
                   });
-                  answered = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
+                  answered = new Map(sent);
                   for (const c of r.conflicts) if (answered.has(String(c.id))) answered.set(String(c.id), c);
                   // A refusal leaves the platform's state as it was: the state the push was based on.
-                  const base = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.assumedMasterState as Doc | null | undefined]));
                   for (const rej of r.rejections) {
-                    const was = base.get(rej.id);
+                    const was = rows[ids.indexOf(rej.id)]?.assumedMasterState as Doc | null | undefined;
                     if (was) answered.set(rej.id, was);
                   }
                 } finally {
                   pushEnded(name, ids, answered);
                 }
-                const sent = new Map(rows.map((row) => [String((row.newDocumentState as Doc).id), row.newDocumentState as Doc]));
                 const rejected = new Set<string>();
                 if (r.droppedFields) log('warn', 'sync.refused-fields-dropped', { collection: name, dropped: r.droppedFields });
                 for (const rej of r.rejections) {
