@@ -652,10 +652,14 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
 
     // Open FORM_INVALID refusals per terminal: what the terminal filed and the platform refused.
     const refusals = new Map<number, Map<string, Record<string, unknown>>>();
+    /** Each terminal's applications, read once per check (the refusals and the view comparison below). */
+    const localApps = new Map<number, Record<string, unknown>[]>();
     for (const [i, t] of terminals.entries()) {
       const mine = new Map<string, Record<string, unknown>>();
       if (!collectionsOf[i]!.includes('applications')) continue;
-      for (const d of await t.docs('applications')) {
+      const apps = await t.docs('applications');
+      localApps.set(i, apps);
+      for (const d of apps) {
         const id = String(d.id);
         const copy = await t.openRefusal(id);
         if (copy) mine.set(id, copy);
@@ -679,7 +683,7 @@ export async function runActions(host: PlatformHost, actions: Action[], o: World
       // The terminal's view equals the platform's, both ways, for every synced collection.
       for (const c of collectionsOf[i]!) {
         const remote = onPlatform.get(c)!;
-        const local = await t.docs(c);
+        const local = (c === 'applications' ? localApps.get(i) : undefined) ?? (await t.docs(c));
         const seen = new Set<string>();
         for (const d of local) {
           const id = String(d.id);
