@@ -12,7 +12,7 @@
  * This module is shared with the sandboxed renderer: zod and pure TypeScript only.
  */
 import { z } from 'zod';
-import { call, NoInput, Role, type CallSpec } from './spec';
+import { call, ErrorParams, NoInput, Role, type CallSpec } from './spec';
 import { syncCalls, syncEvents } from './sync-calls';
 import { deviceCalls, deviceEventRoles, deviceEvents } from './device-calls';
 import { kioskCalls } from './kiosk-calls';
@@ -143,7 +143,7 @@ export const BridgeErrorShape = z.object({
    * `detail` a finer code whose `errors.<detail>` says it when one code covers several situations
    * (e.g. NOT_FOUND with detail DOCUMENT_NOT_FOUND).
    */
-  params: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number()])).optional(),
+  params: ErrorParams.optional(),
   /** Chinese text for people, from handlers whose words have not moved to the catalogue yet. */
   userMessage: z.string().optional(),
   /** Per-field problems for INVALID_INPUT. */

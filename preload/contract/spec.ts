@@ -29,6 +29,9 @@ export interface CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType =
 
 export const call = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>): CallSpec<I, O> => spec;
 
+/** The names and numbers an error's words need (the renderer's catalogue fills them in): a bridge error's and a sync problem's `params`. */
+export const ErrorParams = z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number()]));
+
 /** Input of calls that take nothing. */
 export const NoInput = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 

@@ -7,7 +7,7 @@
  * `sync.stream` events. zod only: this file is shared with the sandboxed renderer.
  */
 import { z } from 'zod';
-import { call, NoInput, type CallSpec } from './spec';
+import { call, ErrorParams, NoInput, type CallSpec } from './spec';
 import { checkpoint, collectionName, docId, LIMITS, MAX_LOOKUP_HASHES, MAX_LOOKUP_RESULTS, refusalIssueList, refusalParams, refusedFieldList, sha256Hex, streamEvent } from '../../sync/protocol';
 
 /** A document as it crosses the bridge (validated per collection by main against the protocol). */
@@ -92,7 +92,7 @@ export const SyncPushOutput = z.object({
 export const SyncError = z.object({
   code: z.string().max(64),
   /** Names and numbers the words need (same shape as a bridge error's `params`). */
-  params: z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.number()])).optional(),
+  params: ErrorParams.optional(),
   message: z.string().max(500).optional(),
   at: z.string().max(40),
 });
