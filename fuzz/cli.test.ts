@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ACTION_KINDS, generate } from './fuzzer';
 
 const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'fuzz/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 
@@ -34,4 +35,12 @@ describe('npm run fuzz with bad arguments', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('a replay file accepts every action the generator writes (the shrunk repro of a failure must replay)', () => {
+    const kinds = new Set<string>(ACTION_KINDS);
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) for (const a of generate(seed, { terminals: 3, steps: 80 })) seen.add(a.k);
+    expect([...seen].filter((k) => !kinds.has(k))).toEqual([]);
+    for (const k of ['submit-invalid', 'correct', 'lookup']) expect(seen.has(k), k).toBe(true);
+  });
 });

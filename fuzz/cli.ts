@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate, PlatformHost, runActions, shrink, type Action, type RunResult, type WorldTerminalFactory } from './fuzzer';
+import { ACTION_KINDS as ACTION_KIND_LIST, generate, PlatformHost, runActions, shrink, type Action, type RunResult, type WorldTerminalFactory } from './fuzzer';
 import { startTestDatabase, type TestDatabase } from '../sync/server/test/pg-cluster';
 
 function arg(name: string): string | undefined {
@@ -47,7 +47,7 @@ if (inChromium) {
   chromiumTerminal = (await import('../e2e/fuzz-chromium')).chromiumTerminal;
 }
 
-const ACTION_KINDS = new Set(['create', 'edit', 'submit', 'withdraw', 'resubmit', 'attach', 'office', 'ticket', 'evaluate', 'fault', 'sse-drop', 'restart', 'platform-restart', 'clock', 'revoke', 'pause', 'quiesce']);
+const ACTION_KINDS = new Set<string>(ACTION_KIND_LIST);
 let replayActions: Action[] | null = null;
 if (replay) {
   let parsed: unknown;

@@ -69,6 +69,15 @@ export type Action =
   | { k: 'pause'; ms: number }
   | { k: 'quiesce' };
 
+/** Every action kind, checked against `Action` both ways (a replay file is read against it). */
+export const ACTION_KINDS = [
+  'create', 'edit', 'submit', 'submit-invalid', 'correct', 'lookup', 'withdraw', 'resubmit', 'attach', 'office', 'ticket',
+  'evaluate', 'fault', 'sse-drop', 'restart', 'platform-restart', 'clock', 'revoke', 'pause', 'quiesce',
+] as const satisfies readonly Action['k'][];
+type UnlistedKind = Exclude<Action['k'], (typeof ACTION_KINDS)[number]>;
+const allKindsListed: [UnlistedKind] extends [never] ? true : UnlistedKind = true;
+void allKindsListed;
+
 export { prng };
 
 export interface GenerateOptions {

@@ -147,3 +147,50 @@ describe('saveCorrection (the 补正 editor\'s save)', () => {
     await expect(saveCorrection(db, 'nope', { formData: {} }, TEST_SALT)).rejects.toThrow(/no such application/);
   });
 });
+
+describe('a pull that lands between the check and the write (fuzz seed 9516)', () => {
+  /** The next `findOne(id).exec()` of the collection answers, then the platform's `status` is applied before the caller writes. */
+  function pullLandsAfterRead(db: TerminalDatabase, status: ApplicationDoc['status']) {
+    const coll = db.applications;
+    const findOne = coll.findOne.bind(coll);
+    let armed = true;
+    coll.findOne = ((id: string) => {
+      const q = findOne(id);
+      const exec = q.exec.bind(q);
+      q.exec = (async () => {
+        const d = await exec();
+        if (armed && d) {
+          armed = false;
+          await d.incrementalModify((x) => ({ ...x, status, statusHistory: [...x.statusHistory, { status, at: new Date().toISOString(), by: 'platform' as const }] }));
+        }
+        return d;
+      }) as typeof q.exec;
+      return q;
+    }) as typeof coll.findOne;
+    return () => void (coll.findOne = findOne as typeof coll.findOne);
+  }
+
+  it('a form edit is refused, not written over the state the platform moved the case to', async () => {
+    const db = await fresh();
+    const doc = exampleApplication({ status: 'draft', formData: exampleFormData({ bankAccount: '6217000000000000001' }) });
+    await db.applications.insert(toLocal('applications', doc) as never);
+    const restore = pullLandsAfterRead(db, 'withdrawn');
+    await expect(updateForm(db, doc.id, { formData: exampleFormData({ bankAccount: '12' }) }, TEST_SALT)).rejects.toThrow(/withdrawn; it can't be edited/);
+    restore();
+    const now = (await db.applications.findOne(doc.id).exec())!;
+    expect(now.status).toBe('withdrawn');
+    expect((now.formData as { bankAccount: string }).bankAccount).toBe('6217000000000000001');
+  });
+
+  it('a submission is refused, not appended to a state it cannot follow', async () => {
+    const db = await fresh();
+    const doc = exampleApplication({ status: 'draft' });
+    await db.applications.insert(toLocal('applications', doc) as never);
+    const restore = pullLandsAfterRead(db, 'withdrawn');
+    await expect(setTerminalStatus(db, doc.id, 'submitted')).rejects.toThrow(/cannot move an application from withdrawn to submitted/);
+    restore();
+    const now = (await db.applications.findOne(doc.id).exec())!;
+    expect(now.status).toBe('withdrawn');
+    expect(now.statusHistory.map((h) => h.status)).toEqual(['draft', 'withdrawn']);
+  });
+});

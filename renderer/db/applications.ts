@@ -75,13 +75,19 @@ export async function setTerminalStatus(db: TerminalDatabase, id: string, to: Ex
   // The transitions a terminal may make are the protocol's (sync/protocol/status.ts), as the platform checks them.
   if (!terminalMayTransition(doc.status, to)) throw new Error(`cannot move an application from ${doc.status} to ${to}`);
   const at = now.toISOString();
-  const next = await doc.incrementalModify((d) => ({
-    ...d,
-    status: to,
-    updatedAt: at,
-    submittedAt: to === 'submitted' ? at : d.submittedAt,
-    statusHistory: [...d.statusHistory, { status: to, at, by: 'terminal' as const }],
-  }));
+  // Checked again on the state the write applies to: a pull may have moved the case on since the
+  // read above (fuzz seed 9516: a withdrawal landing between the check and the write).
+  const next = await doc.incrementalModify((d) => {
+    if (d.status === to) return d;
+    if (!terminalMayTransition(d.status, to)) throw new Error(`cannot move an application from ${d.status} to ${to}`);
+    return {
+      ...d,
+      status: to,
+      updatedAt: at,
+      submittedAt: to === 'submitted' ? at : d.submittedAt,
+      statusHistory: [...d.statusHistory, { status: to, at, by: 'terminal' as const }],
+    };
+  });
   // Sent again: an earlier refusal of this application is answered by this push (released when
   // the platform accepts it, reopened with the new copy if it refuses again).
   if (to !== 'withdrawn') await supersedeRefusal(db, id);
@@ -116,6 +122,24 @@ export const submitApplication = (db: TerminalDatabase, id: string, now?: Date) 
  * when the platform accepts. Nothing else of such an application can change here.
  */
 export async function updateForm(db: TerminalDatabase, id: string, patch: Partial<Pick<ApplicationLocal, 'formData' | 'applicant' | 'agent' | 'authorization' | 'materials'>>, idHashSalt: string, now = new Date()): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await updateFormOnce(db, id, patch, idHashSalt, now);
+    } catch (e) {
+      // The case left the terminal's hands between the read and the write: decide again on the
+      // state it is in now (a refused submission can still be corrected, anything else is refused).
+      if (!(e instanceof StatusMoved) || attempt >= 2) throw e instanceof StatusMoved ? new Error(`the application is ${e.status}; it can't be edited on the terminal`) : e;
+    }
+  }
+}
+
+class StatusMoved extends Error {
+  constructor(readonly status: ApplicationStatus) {
+    super(`the application moved to ${status} while it was being edited`);
+  }
+}
+
+async function updateFormOnce(db: TerminalDatabase, id: string, patch: Partial<Pick<ApplicationLocal, 'formData' | 'applicant' | 'agent' | 'authorization' | 'materials'>>, idHashSalt: string, now: Date): Promise<void> {
   const doc = await db.applications.findOne(id).exec();
   if (!doc) throw new Error('no such application');
   if (!TERMINAL_EDITABLE_STATUSES.includes(doc.status)) {
@@ -128,7 +152,12 @@ export async function updateForm(db: TerminalDatabase, id: string, patch: Partia
     return;
   }
   const applicantIdHash = patch.applicant !== undefined ? (patch.applicant?.idNumber ? await hashIdNumber(idHashSalt, patch.applicant.idNumber) : '') : undefined;
-  await doc.incrementalModify((d) => ({ ...d, ...patch, ...(applicantIdHash !== undefined ? { applicantIdHash } : {}), updatedAt: now.toISOString() }));
+  // The status is checked again on the state the write applies to (a pull may have moved it on:
+  // fuzz seed 9516, a form edit landing on a case the platform had already received).
+  await doc.incrementalModify((d) => {
+    if (!TERMINAL_EDITABLE_STATUSES.includes(d.status)) throw new StatusMoved(d.status);
+    return { ...d, ...patch, ...(applicantIdHash !== undefined ? { applicantIdHash } : {}), updatedAt: now.toISOString() };
+  });
 }
 
 /** The lookup hashes of an ID number under each salt (current first; see ./id-hash.ts). */
