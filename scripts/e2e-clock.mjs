@@ -6,7 +6,8 @@
 // other. libfaketime shifts the monotonic clocks by the same constant too: their rate is untouched,
 // so timers behave, and Chromium breaks (its pages never load) when only the wall clock moves.
 // Only Node built-ins here.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const FAKETIME_LIBS = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
 
@@ -36,4 +37,43 @@ export function e2eClockEnv(now = new Date(), env = process.env) {
     env: { ...base, LD_PRELOAD: preload, FAKETIME: `${offset >= 0 ? '+' : ''}${offset}s`, E2E_CLOCK_START: target.toISOString() },
     line: `e2e clock: starts at ${target.toISOString()} (TZ=UTC, libfaketime offset ${offset} s; station time ${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(target)})`,
   };
+}
+
+/**
+ * libfaketime gives every process it starts a shared-memory clock state named by its pid
+ * (`/dev/shm/faketime_shm_<pid>`, `sem.faketime_sem_<pid>`), created exclusively and owner-only, and
+ * removes it at exit. A killed process (the suite kills hosts, Chromium and clusters) leaves its pair
+ * behind; a later process that gets the same pid then fails to create its own and exits (seen as a
+ * `pg_ctl` or `initdb` run as user postgres dying on a root-owned leftover). So the pairs of pids
+ * that no longer run are removed: before the e2e step, while it runs, and before a test cluster
+ * starts. Only these two name patterns with a whole pid are touched. Returns how many were removed.
+ */
+export function sweepStaleFaketimeShm(dir = '/dev/shm', alive = pidAlive) {
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = /^(?:faketime_shm_|sem\.faketime_sem_)([1-9]\d{0,9})$/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed++;
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
+  }
+  return removed;
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e?.code === 'EPERM'; // runs, as another user
+  }
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { e2eClockEnv, e2eClockTarget, FAKETIME_LIBS } from './e2e-clock.mjs';
+import { e2eClockEnv, e2eClockTarget, FAKETIME_LIBS, sweepStaleFaketimeShm } from './e2e-clock.mjs';
 
 describe('the e2e clock (TZ=UTC, just before midnight UTC)', () => {
   it('targets 23:52 UTC of the current UTC day, or the hh:mm given', () => {
@@ -28,5 +30,28 @@ describe('the e2e clock (TZ=UTC, just before midnight UTC)', () => {
     const drift = Math.abs(Date.parse(iso) - (e2eClockTarget(now).getTime() + (Date.now() - now.getTime())));
     expect(drift).toBeLessThan(10_000);
     expect(iso.slice(11, 16) >= '23:52' || iso.slice(11, 13) === '00').toBe(true);
+  });
+});
+
+describe("libfaketime's leftovers of killed processes", () => {
+  it('removes the shm/semaphore pairs of pids that no longer run, and nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shm-'));
+    try {
+      const dead = 4_000_000; // above Linux's pid_max limit: never a running process
+      const names = [
+        `faketime_shm_${dead}`, `sem.faketime_sem_${dead}`, // a killed process's pair: removed
+        `faketime_shm_${process.pid}`, `sem.faketime_sem_${process.pid}`, // a running one's: kept
+        'PostgreSQL.163314026', `faketime_shm_${dead}x`, 'faketime_shm_', 'faketime_shm_0', 'faketime_shm_-1', '../faketime_shm_1', // not ours / not a pid: kept
+      ].filter((n) => !n.includes('/'));
+      for (const n of names) writeFileSync(join(dir, n), '');
+      expect(sweepStaleFaketimeShm(dir)).toBe(2);
+      expect(readdirSync(dir).sort()).toEqual(names.slice(2).sort());
+      expect(sweepStaleFaketimeShm(dir)).toBe(0);
+      // the liveness check decides, per pid
+      expect(sweepStaleFaketimeShm(dir, () => false)).toBe(2);
+      expect(sweepStaleFaketimeShm(join(dir, 'missing'))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

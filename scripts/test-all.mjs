@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrap } from './bootstrap.mjs';
-import { e2eClockEnv } from './e2e-clock.mjs';
+import { e2eClockEnv, sweepStaleFaketimeShm } from './e2e-clock.mjs';
 import { root } from './ensure-build.mjs';
 import { closeRun, ensureRun, reapRun, reapStaleRuns, signalProcess, strayProcesses } from './test-reaper.mjs';
 
@@ -110,6 +110,11 @@ if ((!only || only.has('e2e')) && !interrupted) {
   const clock = e2eClockEnv();
   process.stdout.write(`${clock.line}\n`);
   lines.push(clock.line);
+  // Killed processes leave libfaketime's per-pid shared memory behind; a new process with that pid
+  // would die on it (scripts/e2e-clock.mjs). Swept now and every few seconds while the suite runs.
+  sweepStaleFaketimeShm();
+  const sweeper = setInterval(() => sweepStaleFaketimeShm(), 3_000);
+  sweeper.unref();
   // Two passes: everything else on the config's workers, then the specs tagged @alone (a time budget
   // that is a product promise, or a race that needs its writes in flight) one at a time with nothing
   // else running.

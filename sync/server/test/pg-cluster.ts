@@ -8,6 +8,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { trackDir, trackPostgres, untrackDir, untrackPostgres } from '../../../scripts/test-reaper.mjs';
+import { sweepStaleFaketimeShm } from '../../../scripts/e2e-clock.mjs';
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -92,6 +93,9 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   }
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) => {
+    // Under the e2e clock, a leftover of libfaketime from a killed process with the pid this one
+    // gets would make it exit at start (scripts/e2e-clock.mjs).
+    if (process.env.LD_PRELOAD?.includes('faketime')) sweepStaleFaketimeShm();
     const full = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, cmd), ...args]] as const : [path.join(PG_BIN, cmd), args] as const;
     const r = spawnSync(full[0], full[1], { encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
