@@ -139,10 +139,25 @@ const subtle = (): SubtleCrypto => {
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Every 12-bit value as its two base64url characters. */
+const B64URL_PAIRS = Array.from({ length: 4096 }, (_, v) => B64URL[v >> 6]! + B64URL[v & 63]!);
+
+/** base64url without padding (a table per 12 bits: several times faster than btoa and three replaces, it runs on every encryption). */
 export function toBase64Url(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const full = n - (n % 3);
   let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  for (let i = 0; i < full; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    s += B64URL_PAIRS[v >> 12]! + B64URL_PAIRS[v & 4095]!;
+  }
+  if (n - full === 1) s += B64URL_PAIRS[bytes[full]! << 4]!;
+  else if (n - full === 2) {
+    const v = (bytes[full]! << 8) | bytes[full + 1]!;
+    s += B64URL_PAIRS[v >> 4]! + B64URL[(v & 15) << 2]!;
+  }
+  return s;
 }
 
 /** Strict base64url (no padding, no other characters); null when it is not. */
