@@ -274,7 +274,7 @@ function reportCacheStats(t: FuzzTerminal): void {
   for (const s of t.replication?.states.values() ?? []) instances.push((s as unknown as { metaInstance?: Partial<FieldEncryptedInstance> }).metaInstance ?? {});
   for (const i of instances) {
     const c = i.fieldCipher;
-    if (c) console.error(`CACHE ${JSON.stringify({ members: c.cachedMembers, chars: c.cachedChars, ...c.stats })}`);
+    if (c) console.error(`CACHE ${JSON.stringify({ documents: c.cachedDocuments, chars: c.cachedChars, ...c.stats })}`);
   }
 }
 

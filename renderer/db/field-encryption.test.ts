@@ -238,12 +238,12 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
   it('keeps its caches bounded (oldest dropped) and stays right when they miss', async () => {
     const k = await key();
     const one = (await new FieldCipher(TEST_PASSWORD, k, ['applicant'], 'id', 's').toStorage({ id: 'd0', applicant: { i: 0 } })).applicant as string;
-    // room for three entries (the member `d0 NUL applicant`, its ciphertext and plaintext `{"i":n}`)
-    const entry = 'd0\u0000applicant'.length + one.length + 7;
+    // room for three entries (the document id, the member's ciphertext and plaintext `{"i":n}`)
+    const entry = 'd0'.length + one.length + 7;
     const c = new FieldCipher(TEST_PASSWORD, k, ['applicant'], 'id', 's', 3 * entry);
     const storedDocs: Record<string, unknown>[] = [];
     for (let i = 0; i < 5; i++) storedDocs.push(await c.toStorage({ id: `d${i}`, applicant: { i } }));
-    expect(c.cachedMembers).toBe(3);
+    expect(c.cachedDocuments).toBe(3);
     expect(c.cachedChars).toBeLessThanOrEqual(3 * entry);
     for (let i = 4; i >= 0; i--) expect(await c.fromStorage(storedDocs[i]!)).toEqual({ id: `d${i}`, applicant: { i } });
     expect(c.stats.decrypted).toBe(2); // d0 and d1 had been dropped
@@ -260,9 +260,9 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
       docs.push(...(await Promise.all(Array.from({ length: 500 }, (_, j) => c.toStorage({ id: `b${i + j}`, applicant: { name: `居民${i + j}` }, formData: { n: i + j } })))));
       expect(c.cachedChars).toBeLessThanOrEqual(bound);
     }
-    const held = c.cachedMembers;
+    const held = c.cachedDocuments;
     expect(held).toBeGreaterThan(100);
-    expect(held).toBeLessThan(2 * 10_000);
+    expect(held).toBeLessThan(10_000);
     // the newest are answered from the cache, the oldest are decrypted (and read right either way)
     const back = await Promise.all(docs.map((d) => c.fromStorage(d)));
     back.forEach((d, i) => expect(d).toEqual({ id: `b${i}`, applicant: { name: `居民${i}` }, formData: { n: i } }));
@@ -315,7 +315,7 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
     const storedDoc = await c.toStorage({ id: 'r', applicant: { name: '王五' } });
     const chars = c.cachedChars;
     for (let i = 0; i < 20_000; i++) await c.fromStorage(storedDoc);
-    expect(c.cachedMembers).toBe(1);
+    expect(c.cachedDocuments).toBe(1);
     expect(c.cachedChars).toBe(chars);
     expect(c.stats).toMatchObject({ encrypted: 1, decrypted: 0, decryptCached: 20_000 });
   });

@@ -47,8 +47,8 @@
  * than crypto-js per call but asynchronous, and the replication still decrypts the same ciphertext
  * several times (every write's change event decrypts the written document and the one it replaced;
  * the upstream reads back what it just wrote) and encrypts the `previous` of every write (used by the
- * storage only for its revision). So one cache per storage instance, per document member
- * (`docId NUL member`): the last two (ciphertext, plaintext JSON) pairs written or read there. A read
+ * storage only for its revision). So one cache per storage instance, per document member (by
+ * document id, then member): the last two (ciphertext, plaintext JSON) pairs written or read there. A read
  * is answered from it only for that very ciphertext string at that very document member (the AAD it
  * was encrypted or authenticated for): a moved, changed or unknown ciphertext is always decrypted and
  * its tag checked. Writing a plaintext the member holds in the new format reuses that ciphertext (a
@@ -245,12 +245,12 @@ const isLegacy = (v: unknown): boolean => typeof v === 'string' && v.startsWith(
 export class FieldCipher {
   readonly stats: FieldCipherStats = { encrypted: 0, encryptReused: 0, decrypted: 0, legacyDecrypted: 0, decryptCached: 0 };
   /**
-   * Per document member (`docId NUL member`): the (ciphertext, plaintext) pairs last written or read
-   * there, newest first, at most `PAIRS_PER_MEMBER`. A read is answered from here only for the very
+   * Per document id, per encrypted member (by its index in `paths`): the (ciphertext, plaintext)
+   * pairs last written or read there, newest first, at most `PAIRS_PER_MEMBER`. A read is answered from here only for the very
    * ciphertext string that was encrypted or authenticated for that same document member (the AAD), so
    * a moved, changed or unknown ciphertext is always decrypted and checked.
    */
-  private readonly known: Bounded<Known[]>;
+  private readonly known: Bounded<(Known[] | undefined)[]>;
   constructor(
     /** For legacy (crypto-js) members only. */
     private readonly password: string,
@@ -262,7 +262,11 @@ export class FieldCipher {
     maxChars = FIELD_CACHE_CHARS,
   ) {
     for (const p of paths) if (p.includes('.')) throw new Error(`field encryption: only top-level members can be encrypted, not "${p}"`);
-    this.known = new Bounded<Known[]>(maxChars, (k, pairs) => pairs.reduce((n, e) => n + e.plain.length + e.cipher.length, k.length));
+    this.known = new Bounded<(Known[] | undefined)[]>(maxChars, (k, members) => {
+      let n = k.length;
+      for (const pairs of members) for (const e of pairs ?? []) n += e.plain.length + e.cipher.length;
+      return n;
+    });
   }
 
   /** Characters the cache holds, as counted against its bound (tests, benches). */
@@ -270,16 +274,27 @@ export class FieldCipher {
     return this.known.chars;
   }
 
-  /** Documents members the cache holds (tests). */
-  get cachedMembers(): number {
+  /** Documents the cache holds (tests). */
+  get cachedDocuments(): number {
     return this.known.entries;
   }
 
-  private remember(at: string, pair: Known): void {
-    const before = this.known.get(at) ?? [];
+  private pairsOf(docId: string, member: number): Known[] | undefined {
+    return this.known.get(docId)?.[member];
+  }
+
+  private remember(docId: string, member: number, pair: Known): void {
+    const members = this.known.get(docId)?.slice() ?? new Array<Known[] | undefined>(this.paths.length);
     const pairs = [pair];
-    for (const e of before) if (pairs.length < PAIRS_PER_MEMBER && e.cipher !== pair.cipher) pairs.push(e);
-    this.known.set(at, pairs);
+    for (const e of members[member] ?? []) if (pairs.length < PAIRS_PER_MEMBER && e.cipher !== pair.cipher) pairs.push(e);
+    members[member] = pairs;
+    this.known.set(docId, members);
+  }
+
+  private memberIndex(path: string): number {
+    const i = this.paths.indexOf(path);
+    if (i < 0) throw new Error(`field encryption: "${path}" is not an encrypted member`);
+    return i;
   }
 
   private aad(docId: string, path: string): Bytes {
@@ -288,12 +303,12 @@ export class FieldCipher {
 
   async encryptMember(docId: string, path: string, value: unknown): Promise<string> {
     const plain = JSON.stringify(value);
-    const at = `${docId}\u0000${path}`;
+    const member = this.memberIndex(path);
     // Only a new-format ciphertext is re-used: a legacy one is encrypted anew when written.
-    const same = this.known.get(at)?.find((e) => e.plain === plain && !e.legacy);
+    const same = this.pairsOf(docId, member)?.find((e) => e.plain === plain && !e.legacy);
     if (same) {
       this.stats.encryptReused++;
-      this.remember(at, same);
+      this.remember(docId, member, same);
       return same.cipher;
     }
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
@@ -303,7 +318,7 @@ export class FieldCipher {
     joined.set(sealed, IV_BYTES);
     const cipher = CIPHER_PREFIX + toBase64Url(joined);
     this.stats.encrypted++;
-    this.remember(at, { plain, cipher, legacy: false });
+    this.remember(docId, member, { plain, cipher, legacy: false });
     return cipher;
   }
 
@@ -335,8 +350,8 @@ export class FieldCipher {
 
   async decryptMember(docId: string, path: string, cipher: unknown): Promise<unknown> {
     if (typeof cipher !== 'string') throw new FieldEncryptionError('FIELD_NOT_CIPHERTEXT', `stored member "${path}" of ${docId} is not ciphertext`);
-    const at = `${docId}\u0000${path}`;
-    const cached = this.known.get(at)?.find((e) => e.cipher === cipher);
+    const member = this.memberIndex(path);
+    const cached = this.pairsOf(docId, member)?.find((e) => e.cipher === cipher);
     let plain: string;
     if (cached) {
       plain = cached.plain;
@@ -345,7 +360,7 @@ export class FieldCipher {
       if (cipher.startsWith(CIPHER_PREFIX)) plain = await this.open(docId, path, cipher);
       else if (cipher.startsWith(LEGACY_PREFIX)) plain = this.openLegacy(docId, path, cipher);
       else throw new FieldEncryptionError('FIELD_CIPHER_MALFORMED', `stored member "${path}" of ${docId} is in no known format`);
-      this.remember(at, { plain, cipher, legacy: !cipher.startsWith(CIPHER_PREFIX) });
+      this.remember(docId, member, { plain, cipher, legacy: !cipher.startsWith(CIPHER_PREFIX) });
     }
     return JSON.parse(plain) as unknown;
   }
