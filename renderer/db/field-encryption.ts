@@ -48,10 +48,10 @@
  * several times (every write's change event decrypts the written document and the one it replaced;
  * the upstream reads back what it just wrote) and encrypts the `previous` of every write (used by the
  * storage only for its revision). So one cache per storage instance, per document member (by
- * document id, then member): the last two (ciphertext, plaintext JSON) pairs written or read there. A read
- * is answered from it only for that very ciphertext string at that very document member (the AAD it
- * was encrypted or authenticated for): a moved, changed or unknown ciphertext is always decrypted and
- * its tag checked. Writing a plaintext the member holds in the new format reuses that ciphertext (a
+ * document id, then member): the last two (ciphertext, plaintext JSON) pairs written or read there.
+ * A read is answered from it only for that very ciphertext string at that very document member (the
+ * AAD it was encrypted or authenticated for): a moved, changed or unknown ciphertext is always
+ * decrypted and its tag checked. Writing a plaintext the member holds in the new format reuses that ciphertext (a
  * changed member is encrypted anew, fresh IV). An encryption seeds the cache, so what a terminal has
  * just written (the 10k applications of a backlog pushed right after) is read by the upstream without
  * a cipher call. Bounded in characters (`FIELD_CACHE_CHARS`, the entries set longest ago dropped
@@ -179,7 +179,7 @@ export async function deriveFieldKey(password: string, salt: Bytes): Promise<Cry
  * A Map of strings that drops its oldest entries beyond `maxChars` (the sizes its `size` function
  * gives). Oldest = set longest ago: a Map iterates in insertion order, and `set` moves a key to the end.
  */
-export class Bounded<V> {
+class Bounded<V> {
   private readonly map = new Map<string, { value: V; chars: number }>();
   private total = 0;
   constructor(
@@ -246,9 +246,10 @@ export class FieldCipher {
   readonly stats: FieldCipherStats = { encrypted: 0, encryptReused: 0, decrypted: 0, legacyDecrypted: 0, decryptCached: 0 };
   /**
    * Per document id, per encrypted member (by its index in `paths`): the (ciphertext, plaintext)
-   * pairs last written or read there, newest first, at most `PAIRS_PER_MEMBER`. A read is answered from here only for the very
-   * ciphertext string that was encrypted or authenticated for that same document member (the AAD), so
-   * a moved, changed or unknown ciphertext is always decrypted and checked.
+   * pairs last written or read there, newest first, at most `PAIRS_PER_MEMBER`. A read is answered
+   * from here only for the very ciphertext string that was encrypted or authenticated for that same
+   * document member (the AAD), so a moved, changed or unknown ciphertext is always decrypted and
+   * checked.
    */
   private readonly known: Bounded<(Known[] | undefined)[]>;
   constructor(
