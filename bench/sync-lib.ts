@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { paths, type ApplicationDoc, type ServiceItemDoc } from '../sync/protocol/index';
 import { demoCatalog } from '../sync/server/seed/catalog';
 import { toLocal } from '../renderer/db/modifiers';
+import type { FieldEncryptedInstance } from '../renderer/db/field-encryption';
 import { startFuzzTerminal, type FuzzTerminal } from '../fuzz/terminal';
 import { trackDir, trackProcess, untrackDir, untrackProcess } from '../scripts/test-reaper.mjs';
 import { startTestDatabase } from '../sync/server/test/pg-cluster';
@@ -249,19 +250,32 @@ const noMark: Mark = () => undefined;
  * `stationId` writes `docs` locally (bulkInsert by 1,000, not in the push), then starts the
  * replication; `pushMs` is start → in sync. Fails unless nothing is left pending or quarantined.
  */
-export async function clientPush(base: string, stationId: string, docs: ApplicationDoc[], name: string, mark: Mark = noMark): Promise<{ pushMs: number; insertMs: number }> {
+export async function clientPush(base: string, stationId: string, docs: ApplicationDoc[], name: string, mark: Mark = noMark): Promise<{ pushMs: number; insertMs: number; pushCpuMs: number }> {
   return withClient(base, stationId, 'applications', name, async (t) => {
     const local = docs.map((d) => toLocal('applications', d));
     mark('insert');
     const i0 = performance.now();
     for (let i = 0; i < local.length; i += 1000) await t.db.applications.bulkInsert(local.slice(i, i + 1000) as never[]);
     const insertMs = performance.now() - i0;
+    const cpu0 = process.cpuUsage();
     const pushMs = await timedSync(t, 'push', mark);
+    const cpu = process.cpuUsage(cpu0);
+    if (process.env.BENCH_CACHE_STATS) reportCacheStats(t);
     const pending = await t.replication!.pendingCount();
     const quarantined = await t.db.sync_quarantine.count().exec();
     if (pending !== 0 || quarantined !== 0) throw new Error(`after the push: ${pending} pending, ${quarantined} quarantined`);
-    return { pushMs, insertMs };
+    return { pushMs, insertMs, pushCpuMs: (cpu.user + cpu.system) / 1000 };
   });
+}
+
+/** BENCH_CACHE_STATS=1: the field-encryption caches of the pushing terminal (characters held, cipher calls made and saved) on stderr. */
+function reportCacheStats(t: FuzzTerminal): void {
+  const instances = [(t.db.applications as unknown as { internalStorageInstance: Partial<FieldEncryptedInstance> }).internalStorageInstance];
+  for (const s of t.replication?.states.values() ?? []) instances.push((s as unknown as { metaInstance?: Partial<FieldEncryptedInstance> }).metaInstance ?? {});
+  for (const i of instances) {
+    const c = i.fieldCipher;
+    if (c) console.error(`CACHE ${JSON.stringify({ documents: c.cachedDocuments, chars: c.cachedChars, ...c.stats })}`);
+  }
 }
 
 /** One pull of the real terminal client: a new terminal of `stationId` pulls the service items into an empty store; start → in sync. Fails unless it holds `expected`. */

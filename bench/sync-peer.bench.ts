@@ -158,6 +158,7 @@ async function pushBench(s: Server, peer: Server): Promise<void> {
     const a = await clientPush(s.url, stationId, docs, `peer-product-${run}`);
     runs.product.ms.push(a.pushMs);
     push(runs.product, 'localInsertMs', a.insertMs);
+    push(runs.product, 'clientCpuMs', a.pushCpuMs);
 
     runs.pouchdb.loads.push(await settle());
     const b = await peerPush(peer, pouchDocs, run);

@@ -238,21 +238,85 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
   it('keeps its caches bounded (oldest dropped) and stays right when they miss', async () => {
     const k = await key();
     const one = (await new FieldCipher(TEST_PASSWORD, k, ['applicant'], 'id', 's').toStorage({ id: 'd0', applicant: { i: 0 } })).applicant as string;
-    // room for three entries (ciphertext + plaintext `{"i":n}`) in the ciphertext → plaintext cache
-    const c = new FieldCipher(TEST_PASSWORD, k, ['applicant'], 'id', 's', 3 * (one.length + 7));
+    // room for three entries (the document id, the member's ciphertext and plaintext `{"i":n}`)
+    const entry = 'd0'.length + one.length + 7;
+    const c = new FieldCipher(TEST_PASSWORD, k, ['applicant'], 'id', 's', 3 * entry);
     const storedDocs: Record<string, unknown>[] = [];
     for (let i = 0; i < 5; i++) storedDocs.push(await c.toStorage({ id: `d${i}`, applicant: { i } }));
+    expect(c.cachedDocuments).toBe(3);
+    expect(c.cachedChars).toBeLessThanOrEqual(3 * entry);
     for (let i = 4; i >= 0; i--) expect(await c.fromStorage(storedDocs[i]!)).toEqual({ id: `d${i}`, applicant: { i } });
     expect(c.stats.decrypted).toBe(2); // d0 and d1 had been dropped
     expect(c.stats.decryptCached).toBe(3);
+    expect(c.cachedChars).toBeLessThanOrEqual(3 * entry);
+  });
+
+  it('stays within its bound over a large backlog (10,000 documents written, then read in order)', async () => {
+    const k = await key();
+    const bound = 200_000;
+    const c = new FieldCipher(TEST_PASSWORD, k, ['applicant', 'formData'], 'id', 'applications', bound);
+    const docs: Record<string, unknown>[] = [];
+    for (let i = 0; i < 10_000; i += 500) {
+      docs.push(...(await Promise.all(Array.from({ length: 500 }, (_, j) => c.toStorage({ id: `b${i + j}`, applicant: { name: `居民${i + j}` }, formData: { n: i + j } })))));
+      expect(c.cachedChars).toBeLessThanOrEqual(bound);
+    }
+    const held = c.cachedDocuments;
+    expect(held).toBeGreaterThan(100);
+    expect(held).toBeLessThan(10_000);
+    // the newest are answered from the cache, the oldest are decrypted (and read right either way)
+    const back = await Promise.all(docs.map((d) => c.fromStorage(d)));
+    back.forEach((d, i) => expect(d).toEqual({ id: `b${i}`, applicant: { name: `居民${i}` }, formData: { n: i } }));
+    expect(c.stats.decryptCached + c.stats.decrypted).toBe(20_000);
+    expect(c.stats.decrypted).toBeGreaterThan(0);
+    expect(c.cachedChars).toBeLessThanOrEqual(bound);
+  });
+
+  it('a seeded cache never answers for a ciphertext it does not hold: tampered, moved or older ones are decrypted and checked', async () => {
+    const k = await key();
+    const c = new FieldCipher(TEST_PASSWORD, k, ['applicant', 'agent'], 'id', 'applications');
+    const v1 = await c.toStorage({ id: 'x', applicant: { name: '王五' }, agent: { name: '赵六' } });
+    const y = await c.toStorage({ id: 'y', applicant: { name: '李四' } });
+    const cipherText = v1.applicant as string;
+    const bytes = fromBase64Url(cipherText.slice(CIPHER_PREFIX.length))!;
+    const flipped = (i: number) => {
+      const b = bytes.slice();
+      b[i] = b[i]! ^ 1;
+      return CIPHER_PREFIX + toBase64Url(b);
+    };
+    // the same writer (its cache holds x's plaintext): same IV with another body, another tag, another IV
+    for (const i of [0, 11, 12, 20, bytes.length - 1]) await expectCode(c.fromStorage({ id: 'x', applicant: flipped(i) }), 'FIELD_CIPHER_REJECTED');
+    await expectCode(c.fromStorage({ id: 'x', applicant: cipherText.slice(0, -4) }), 'FIELD_CIPHER_REJECTED');
+    // moved: another document's, another member's (all in the cache)
+    await expectCode(c.fromStorage({ id: 'x', applicant: y.applicant }), 'FIELD_CIPHER_REJECTED');
+    await expectCode(c.fromStorage({ id: 'x', applicant: v1.agent }), 'FIELD_CIPHER_REJECTED');
+    await expectCode(c.fromStorage({ id: 'y', applicant: cipherText }), 'FIELD_CIPHER_REJECTED');
+    expect(c.stats.decryptCached).toBe(0);
+    // still right afterwards, from the cache
+    expect(await c.fromStorage(v1)).toEqual({ id: 'x', applicant: { name: '王五' }, agent: { name: '赵六' } });
+    expect(c.stats.decryptCached).toBe(2);
+    // a member written three times: its two newest ciphertexts are answered from the cache, the first one decrypted again (and right)
+    const v2 = await c.toStorage({ id: 'x', applicant: { name: '王五2' } });
+    const v3 = await c.toStorage({ id: 'x', applicant: { name: '王五3' } });
+    const before = c.stats.decrypted;
+    expect(await c.fromStorage({ id: 'x', applicant: v3.applicant })).toEqual({ id: 'x', applicant: { name: '王五3' } });
+    expect(await c.fromStorage({ id: 'x', applicant: v2.applicant })).toEqual({ id: 'x', applicant: { name: '王五2' } });
+    expect(c.stats.decrypted).toBe(before);
+    expect(await c.fromStorage({ id: 'x', applicant: v1.applicant })).toEqual({ id: 'x', applicant: { name: '王五' } });
+    expect(c.stats.decrypted).toBe(before + 1);
+    // writing a plaintext the member had before re-uses that ciphertext (no cipher call), never another member's
+    const encrypted = c.stats.encrypted;
+    expect((await c.toStorage({ id: 'x', applicant: { name: '王五' } })).applicant).toBe(v1.applicant);
+    expect((await c.toStorage({ id: 'x', agent: { name: '王五' } })).agent).not.toBe(v1.applicant);
+    expect(c.stats.encrypted).toBe(encrypted + 1);
   });
 
   it('a member read over and over keeps the cache small (its bookkeeping does not grow)', async () => {
     const c = new FieldCipher(TEST_PASSWORD, await key(), ['applicant'], 'id', 's');
     const storedDoc = await c.toStorage({ id: 'r', applicant: { name: '王五' } });
+    const chars = c.cachedChars;
     for (let i = 0; i < 20_000; i++) await c.fromStorage(storedDoc);
-    const internals = c as unknown as { lastOf: { order: unknown[]; head: number } };
-    expect(internals.lastOf.order.length - internals.lastOf.head).toBeLessThan(2 + 1024 + 2);
+    expect(c.cachedDocuments).toBe(1);
+    expect(c.cachedChars).toBe(chars);
     expect(c.stats).toMatchObject({ encrypted: 1, decrypted: 0, decryptCached: 20_000 });
   });
 
@@ -310,6 +374,14 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     for (let len = 0; len < 8; len++) expect(fromBase64Url(toBase64Url(all.subarray(0, len)))).toEqual(all.subarray(0, len));
     expect(fromBase64Url(toBase64Url(all))).toEqual(all);
+    // the table encoder writes what btoa does (url alphabet, no padding), at every length mod 3
+    const viaBtoa = (b: Uint8Array) => btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    for (let len = 0; len < 700; len += 1 + (len % 7)) {
+      const random = crypto.getRandomValues(new Uint8Array(len));
+      expect(toBase64Url(random)).toBe(viaBtoa(random));
+      expect(fromBase64Url(toBase64Url(random))).toEqual(random);
+    }
+    expect(toBase64Url(all)).toBe(viaBtoa(all));
     for (const bad of ['A', 'AB=C', 'AB/C', 'AB+C', 'AB C', 'ABCDE']) expect(fromBase64Url(bad)).toBeNull();
   });
 

@@ -47,13 +47,15 @@
  * than crypto-js per call but asynchronous, and the replication still decrypts the same ciphertext
  * several times (every write's change event decrypts the written document and the one it replaced;
  * the upstream reads back what it just wrote) and encrypts the `previous` of every write (used by the
- * storage only for its revision). So, as before:
- * - ciphertext → plaintext JSON of recent encryptions and decryptions, with the document and member
- *   it was read for (a hit elsewhere is a miss: the AAD check is never skipped);
- * - per document member, its last known new-format (plaintext JSON, ciphertext) pair: writing the
- *   same plaintext again reuses that ciphertext (a changed member is encrypted anew, fresh IV).
- * Both are bounded in characters (oldest dropped first); values are parsed anew on every read
- * (callers own them). bench/README.md has the numbers with and without.
+ * storage only for its revision). So one cache per storage instance, per document member (by
+ * document id, then member): the last two (ciphertext, plaintext JSON) pairs written or read there.
+ * A read is answered from it only for that very ciphertext string at that very document member (the
+ * AAD it was encrypted or authenticated for): a moved, changed or unknown ciphertext is always
+ * decrypted and its tag checked. Writing a plaintext the member holds in the new format reuses that ciphertext (a
+ * changed member is encrypted anew, fresh IV). An encryption seeds the cache, so what a terminal has
+ * just written (the 10k applications of a backlog pushed right after) is read by the upstream without
+ * a cipher call. Bounded in characters (`FIELD_CACHE_CHARS`, the entries set longest ago dropped
+ * first); values are parsed anew on every read (callers own them). bench/README.md has the numbers.
  *
  * The replication meta instances (rxdb `getRxReplicationMetaInstanceSchema`, `encrypted:
  * ['docData']`) are encrypted by the same wrapper: their whole `docData` is one member.
@@ -102,10 +104,15 @@ const KEY_COLLECTION = 'field-encryption-key';
 const KEY_DOC_ID = 'g1';
 
 /**
- * Characters each cache holds per storage instance (plaintext + ciphertext), about 6 MB at most: a
- * few push or pull batches of applications. Most instances (catalog, queue) hold little.
+ * Characters the cache of one storage instance holds (document member keys, ciphertexts and
+ * plaintexts, as counted by `Bounded`). Sized for a backlog of 10,000 applications written offline
+ * and pushed right after (issue 16): the applications instance then holds ≈ 8 M characters and its
+ * replication meta instance (whole documents) ≈ 21 M (bench/README.md); beyond the bound the oldest
+ * entries go and reads decrypt again. As V8 strings that is at most ≈ 24–48 MB per instance (two
+ * bytes a character once a plaintext has Chinese in it); the other instances (catalog, queue,
+ * settings) hold little.
  */
-export const FIELD_CACHE_CHARS = 3_000_000;
+export const FIELD_CACHE_CHARS = 24_000_000;
 
 type Doc = Record<string, unknown>;
 /** Bytes WebCrypto takes (not a SharedArrayBuffer view). */
@@ -132,10 +139,25 @@ const subtle = (): SubtleCrypto => {
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Every 12-bit value as its two base64url characters. */
+const B64URL_PAIRS = Array.from({ length: 4096 }, (_, v) => B64URL[v >> 6]! + B64URL[v & 63]!);
+
+/** base64url without padding (a table per 12 bits: several times faster than btoa and three replaces, it runs on every encryption). */
 export function toBase64Url(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const full = n - (n % 3);
   let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  for (let i = 0; i < full; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    s += B64URL_PAIRS[v >> 12]! + B64URL_PAIRS[v & 4095]!;
+  }
+  if (n - full === 1) s += B64URL_PAIRS[bytes[full]! << 4]!;
+  else if (n - full === 2) {
+    const v = (bytes[full]! << 8) | bytes[full + 1]!;
+    s += B64URL_PAIRS[v >> 4]! + B64URL[(v & 15) << 2]!;
+  }
+  return s;
 }
 
 /** Strict base64url (no padding, no other characters); null when it is not. */
@@ -153,14 +175,13 @@ export async function deriveFieldKey(password: string, salt: Bytes): Promise<Cry
   return subtle().deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info: utf8.encode(HKDF_INFO) }, ikm, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-/** A Map of strings that drops its oldest entries beyond `maxChars` (key + value lengths). */
+/**
+ * A Map of strings that drops its oldest entries beyond `maxChars` (the sizes its `size` function
+ * gives). Oldest = set longest ago: a Map iterates in insertion order, and `set` moves a key to the end.
+ */
 class Bounded<V> {
-  private readonly map = new Map<string, { value: V; seq: number; chars: number }>();
-  /** Insertion order: [key, seq]; an entry set again later has a newer seq, its old place is skipped. */
-  private order: [string, number][] = [];
-  private head = 0;
-  private seq = 0;
-  private chars = 0;
+  private readonly map = new Map<string, { value: V; chars: number }>();
+  private total = 0;
   constructor(
     private readonly maxChars: number,
     private readonly size: (key: string, value: V) => number,
@@ -170,27 +191,27 @@ class Bounded<V> {
   }
   set(key: string, value: V): void {
     const before = this.map.get(key);
-    if (before) this.chars -= before.chars;
-    const entry = { value, seq: ++this.seq, chars: this.size(key, value) };
-    this.map.set(key, entry);
-    this.order.push([key, entry.seq]);
-    this.chars += entry.chars;
-    while (this.chars > this.maxChars && this.head < this.order.length) {
-      const [k, seq] = this.order[this.head++]!;
-      const e = this.map.get(k);
-      if (e && e.seq === seq) {
-        this.map.delete(k);
-        this.chars -= e.chars;
-      }
+    if (before) {
+      this.total -= before.chars;
+      this.map.delete(key);
     }
-    // Drop the skipped places now and then (amortised): the list stays within twice the live entries.
-    if (this.order.length - this.head > 2 * this.map.size + 1024) {
-      this.order = this.order.slice(this.head).filter(([k, seq]) => this.map.get(k)?.seq === seq);
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
+    const chars = this.size(key, value);
+    this.map.set(key, { value, chars });
+    this.total += chars;
+    while (this.total > this.maxChars) {
+      const oldest = this.map.keys().next();
+      if (oldest.done) break;
+      this.total -= this.map.get(oldest.value)!.chars;
+      this.map.delete(oldest.value);
     }
+  }
+  /** Entries held (tests). */
+  get entries(): number {
+    return this.map.size;
+  }
+  /** Characters held, as counted (tests). */
+  get chars(): number {
+    return this.total;
   }
 }
 
@@ -205,14 +226,32 @@ export interface FieldCipherStats {
   decryptCached: number;
 }
 
+/** A ciphertext of a document member and its plaintext JSON (legacy: crypto-js, never re-used for a write). */
+interface Known {
+  plain: string;
+  cipher: string;
+  legacy: boolean;
+}
+/**
+ * Pairs kept per document member: the newest and the one before it, so that a write's change event
+ * (the written document and the one it replaced) and the `previous` of the next write are answered
+ * without a cipher call.
+ */
+const PAIRS_PER_MEMBER = 2;
+
 const isLegacy = (v: unknown): boolean => typeof v === 'string' && v.startsWith(LEGACY_PREFIX);
 
 /** The encrypt/decrypt of one storage instance's members, with its caches. */
 export class FieldCipher {
   readonly stats: FieldCipherStats = { encrypted: 0, encryptReused: 0, decrypted: 0, legacyDecrypted: 0, decryptCached: 0 };
-  /** ciphertext → the plaintext and the `docId NUL member` it was read or written for. */
-  private readonly plainOf: Bounded<{ plain: string; at: string }>;
-  private readonly lastOf: Bounded<{ plain: string; cipher: string }>;
+  /**
+   * Per document id, per encrypted member (by its index in `paths`): the (ciphertext, plaintext)
+   * pairs last written or read there, newest first, at most `PAIRS_PER_MEMBER`. A read is answered
+   * from here only for the very ciphertext string that was encrypted or authenticated for that same
+   * document member (the AAD), so a moved, changed or unknown ciphertext is always decrypted and
+   * checked.
+   */
+  private readonly known: Bounded<(Known[] | undefined)[]>;
   constructor(
     /** For legacy (crypto-js) members only. */
     private readonly password: string,
@@ -224,8 +263,39 @@ export class FieldCipher {
     maxChars = FIELD_CACHE_CHARS,
   ) {
     for (const p of paths) if (p.includes('.')) throw new Error(`field encryption: only top-level members can be encrypted, not "${p}"`);
-    this.plainOf = new Bounded<{ plain: string; at: string }>(maxChars, (k, v) => k.length + v.plain.length);
-    this.lastOf = new Bounded<{ plain: string; cipher: string }>(maxChars, (k, v) => k.length + v.plain.length + v.cipher.length);
+    this.known = new Bounded<(Known[] | undefined)[]>(maxChars, (k, members) => {
+      let n = k.length;
+      for (const pairs of members) for (const e of pairs ?? []) n += e.plain.length + e.cipher.length;
+      return n;
+    });
+  }
+
+  /** Characters the cache holds, as counted against its bound (tests, benches). */
+  get cachedChars(): number {
+    return this.known.chars;
+  }
+
+  /** Documents the cache holds (tests). */
+  get cachedDocuments(): number {
+    return this.known.entries;
+  }
+
+  private pairsOf(docId: string, member: number): Known[] | undefined {
+    return this.known.get(docId)?.[member];
+  }
+
+  private remember(docId: string, member: number, pair: Known): void {
+    const members = this.known.get(docId)?.slice() ?? new Array<Known[] | undefined>(this.paths.length);
+    const pairs = [pair];
+    for (const e of members[member] ?? []) if (pairs.length < PAIRS_PER_MEMBER && e.cipher !== pair.cipher) pairs.push(e);
+    members[member] = pairs;
+    this.known.set(docId, members);
+  }
+
+  private memberIndex(path: string): number {
+    const i = this.paths.indexOf(path);
+    if (i < 0) throw new Error(`field encryption: "${path}" is not an encrypted member`);
+    return i;
   }
 
   private aad(docId: string, path: string): Bytes {
@@ -234,11 +304,13 @@ export class FieldCipher {
 
   async encryptMember(docId: string, path: string, value: unknown): Promise<string> {
     const plain = JSON.stringify(value);
-    const at = `${docId}\u0000${path}`;
-    const last = this.lastOf.get(at);
-    if (last && last.plain === plain) {
+    const member = this.memberIndex(path);
+    // Only a new-format ciphertext is re-used: a legacy one is encrypted anew when written.
+    const same = this.pairsOf(docId, member)?.find((e) => e.plain === plain && !e.legacy);
+    if (same) {
       this.stats.encryptReused++;
-      return last.cipher;
+      this.remember(docId, member, same);
+      return same.cipher;
     }
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
     const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: this.aad(docId, path), tagLength: TAG_BYTES * 8 }, this.key, utf8.encode(plain)));
@@ -247,8 +319,7 @@ export class FieldCipher {
     joined.set(sealed, IV_BYTES);
     const cipher = CIPHER_PREFIX + toBase64Url(joined);
     this.stats.encrypted++;
-    this.lastOf.set(at, { plain, cipher });
-    this.plainOf.set(cipher, { plain, at });
+    this.remember(docId, member, { plain, cipher, legacy: false });
     return cipher;
   }
 
@@ -280,20 +351,18 @@ export class FieldCipher {
 
   async decryptMember(docId: string, path: string, cipher: unknown): Promise<unknown> {
     if (typeof cipher !== 'string') throw new FieldEncryptionError('FIELD_NOT_CIPHERTEXT', `stored member "${path}" of ${docId} is not ciphertext`);
-    const at = `${docId}\u0000${path}`;
-    const cached = this.plainOf.get(cipher);
+    const member = this.memberIndex(path);
+    const cached = this.pairsOf(docId, member)?.find((e) => e.cipher === cipher);
     let plain: string;
-    if (cached && cached.at === at) {
+    if (cached) {
       plain = cached.plain;
       this.stats.decryptCached++;
     } else {
       if (cipher.startsWith(CIPHER_PREFIX)) plain = await this.open(docId, path, cipher);
       else if (cipher.startsWith(LEGACY_PREFIX)) plain = this.openLegacy(docId, path, cipher);
       else throw new FieldEncryptionError('FIELD_CIPHER_MALFORMED', `stored member "${path}" of ${docId} is in no known format`);
-      this.plainOf.set(cipher, { plain, at });
+      this.remember(docId, member, { plain, cipher, legacy: !cipher.startsWith(CIPHER_PREFIX) });
     }
-    // Only a new-format ciphertext is worth re-using: a legacy one is encrypted anew when written.
-    if (cipher.startsWith(CIPHER_PREFIX)) this.lastOf.set(at, { plain, cipher });
     return JSON.parse(plain) as unknown;
   }
 
