@@ -294,3 +294,39 @@ describe('lookupOlder', () => {
     });
   }
 });
+
+describe('the pending count after a bulk write', () => {
+  it('a batch written in one go (one write time for all) counts 0 once the platform has it all, and exactly before', async () => {
+    db = await memoryDb();
+    const docs = Array.from({ length: 450 }, () => exampleApplication({ status: 'submitted' }));
+    await db.applications.bulkInsert(docs.map((d) => toLocal('applications', d)) as never[]);
+    const lwts = new Set((await db.applications.find().exec()).map((d) => (d.toJSON(true) as unknown as { _meta: { lwt: number } })._meta.lwt));
+    expect(lwts.size).toBe(1); // RxDB gives a bulk write one time: the case this is about
+    let hold = true;
+    let asked = false;
+    const pushed: Doc[] = [];
+    const bridge: SyncBridge = {
+      pull: async () => ({ documents: [], checkpoint: { seq: 0 }, skipped: 0 }),
+      push: async ({ rows }) => {
+        asked = true;
+        while (hold) await new Promise((r) => setTimeout(r, 10));
+        pushed.push(...rows.map((r) => r.newDocumentState));
+        return { conflicts: [], rejections: [] };
+      },
+      onStream: () => () => undefined,
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
+    await until(async () => asked || null, 'the first push asked');
+    expect(await rep.pendingCount()).toBe(450); // nothing answered yet: all of them (an index count above 200)
+    hold = false;
+    await until(async () => (pushed.length >= 450 ? true : null), 'all pushed');
+    await rep.awaitInSync();
+    expect(await rep.pendingCount()).toBe(0);
+    expect(await rep.isPending('applications', docs[449]!.id)).toBe(false);
+    expect(await rep.pendingIds('applications')).toEqual([]);
+    // A later edit of one of them is pending again, and only that one.
+    const one = (await db.applications.findOne(docs[7]!.id).exec())!;
+    await one.incrementalPatch({ updatedAt: new Date(Date.now() + 1000).toISOString() });
+    expect(await rep.pendingIds('applications')).toEqual([docs[7]!.id]);
+  });
+});

@@ -431,19 +431,26 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     if (!st || !internal || !UP.includes(name)) return [];
     const coll = (db as unknown as Record<string, RxCollection<Doc>>)[name]!;
     const cp = await upCheckpoint(st);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- _meta.lwt is indexed and queryable but not in the doc type
-    const selector: any = cp ? { '_meta.lwt': { $gte: cp.lwt } } : {};
-    if (ids) selector.id = { $in: ids };
-    else {
+    // Above the checkpoint = a later write time, or the checkpoint's own time with a later id. A bulk
+    // write (a pulled page, a batch filed offline) gives all its documents one time: selecting the
+    // whole time would count them (and read them) again once pushed. Two index ranges on
+    // [_meta.lwt, id]; `_meta` is indexed and queryable but not in the document type.
+    const idIn = ids ? { id: { $in: ids } } : {};
+    const ranges: Record<string, unknown>[] = cp ? [{ '_meta.lwt': { $gt: cp.lwt }, ...idIn }, { '_meta.lwt': cp.lwt, id: { $gt: cp.id } }] : [{ ...idIn }];
+    if (ids && cp) ranges[1] = { '_meta.lwt': cp.lwt, id: { $gt: cp.id, $in: ids } };
+    if (!ids) {
       // Many documents above the checkpoint = a backlog of local writes: count them by index (cheap)
       // instead of decrypting and comparing each one while the push is busy with them.
-      // Counted by the storage on the [_meta.lwt, id] index (RxDB's count() refuses _meta selectors).
-      const query = normalizeMangoQuery(coll.schema.jsonSchema, { selector, sort: [{ '_meta.lwt': 'asc' }, { id: 'asc' }] } as never);
-      const above = (await coll.storageInstance.count(prepareQuery(coll.schema.jsonSchema, query))).count;
+      // Counted by the storage (RxDB's count() refuses _meta selectors).
+      let above = 0;
+      for (const selector of ranges) {
+        const query = normalizeMangoQuery(coll.schema.jsonSchema, { selector, sort: [{ '_meta.lwt': 'asc' }, { id: 'asc' }] } as never);
+        above += (await coll.storageInstance.count(prepareQuery(coll.schema.jsonSchema, query))).count;
+      }
       if (above > EXACT_PENDING_LIMIT) return new Array<string>(above).fill('');
     }
-    const candidates = (await coll.find({ selector }).exec()).map((d) => d.toJSON(true) as unknown as Doc & { _meta: { lwt: number } });
-    const above = candidates.filter((d) => !cp || d._meta.lwt > cp.lwt || String(d.id) > cp.id);
+    const above: Doc[] = [];
+    for (const selector of ranges) for (const d of await coll.find({ selector: selector as never }).exec()) above.push(d.toJSON(true) as unknown as Doc);
     if (above.length === 0) return [];
     const assumed = await getAssumedMasterState(internal, above.map((d) => String(d.id)));
     const out: string[] = [];
