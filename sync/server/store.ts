@@ -63,8 +63,8 @@ export class Store {
   upsertAsPlatform(collection: CollectionName, docs: Record<string, unknown>[], batchSize?: number): Promise<number> {
     return this.documents.upsertAsPlatform(collection, docs, batchSize);
   }
-  withCollectionLock<T>(collection: CollectionName, fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>): Promise<T> {
-    return this.documents.withCollectionLock(collection, fn);
+  withPlatformWrites<T>(collection: CollectionName, fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>): Promise<T> {
+    return this.documents.withPlatformWrites(collection, fn);
   }
   getDocument(collection: CollectionName, id: string): Promise<Record<string, unknown> | null> {
     return this.documents.get(collection, id);
