@@ -1,7 +1,7 @@
 // One object over the platform's modules, for callers that want the whole platform at hand (the
 // station hub, the CLI, seeding, tests, fuzz and bench): each member is a module's repository over the
 // one shared database, and the methods below delegate to them. The logic and SQL live in the modules:
-//   db/documents.ts          the documents table, collection locks, change notices
+//   db/documents.ts          the documents table, positions (no write lock), change notices
 //   replication/             pull and push (terminal rules, compare-and-set)
 //   terminals/               enrollment codes, enrollment, tokens, the ID hash key
 //   staff/                   PINs and staff login

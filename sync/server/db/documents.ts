@@ -139,14 +139,15 @@ export class Documents {
    * Runs `fn` in one transaction. `write` stores platform states (validated, fresh positions, change
    * notices on commit; at most 1024 documents per transaction) and answers each id's new seq. The
    * station hub applies upstream states this way, atomically with its own bookkeeping (it reads the
-   * documents it decides on `FOR UPDATE`; on PGlite transactions run one at a time anyway).
+   * documents it decides on `FOR UPDATE`; on PGlite transactions run one at a time anyway). A
+   * deadlock or serialization failure runs `fn` again in a new transaction (bounded).
    */
   async withPlatformWrites<T>(
     collection: CollectionName,
     fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>,
   ): Promise<T> {
-    return this.db.transaction(
-      (tx) =>
+    return retryRetryable(() =>
+      this.db.transaction((tx) =>
         fn(tx, async (docs) => {
           if (docs.length === 0) return new Map();
           const writes = platformWrites(collection, docs);
@@ -154,6 +155,7 @@ export class Documents {
           const rows = await tx.query<{ id: string; seq: string | number }>('SELECT id, seq FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, writes.map((w) => w.id)]);
           return new Map(rows.map((r) => [r.id, Number(r.seq)]));
         }),
+      ),
     );
   }
 
