@@ -18,6 +18,21 @@ export interface ChangeNotice {
   stations: string[] | null;
 }
 
+/**
+ * Sends a change notice in its own small transaction, after the write committed, with an asynchronous
+ * commit (no WAL flush to wait for: a notification does not outlive a crash anyway). NOTIFY serialises
+ * the commits of every notifying transaction of the database (PostgreSQL takes one lock from queueing
+ * the notification to the end of the commit, async.c PreCommit_Notify): sent inside a push's
+ * transaction, it held that lock through the push's WAL flush, so pushes committed one at a time again.
+ * A failure to notify is swallowed: the write stands, and terminals learn of it at their next pull
+ * (the next change of the collection, a reconnect's RESYNC, or their periodic round).
+ */
+export async function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
+  await db
+    .query("WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off) SELECT pg_notify($1, $2) FROM s", [CHANGES_CHANNEL, JSON.stringify(notice)])
+    .catch(() => undefined);
+}
+
 /** PostgreSQL's deadlock_detected and serialization_failure: the statement was rolled back and may run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 export const isRetryable = (e: unknown) => typeof e === 'object' && e !== null && RETRYABLE.has(String((e as { code?: unknown }).code));

@@ -20,7 +20,7 @@ import {
   type Rejection,
 } from '../../protocol/index';
 import type { Database } from '../db/driver';
-import { byId, CHANGES_CHANNEL, noticeStations, retryRetryable, type DocRow } from '../db/documents';
+import { announce, byId, noticeStations, retryRetryable, type DocRow } from '../db/documents';
 import { leasedTicketCheck } from '../queue/leases';
 import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup, type RuleOptions } from '../rules';
 import { applicantLookupHash, plainIdNumber, provinceLookupSalt } from '../id-hash';
@@ -298,7 +298,8 @@ export class Replication {
   /**
    * One statement, its own transaction, no lock beyond the rows it writes: writes each row only if it
    * is still at `expected` (null = must not exist), at positions from this transaction's id
-   * (doc_position()), and queues the NOTIFY. An UPDATE re-checks `seq` on the latest row version; an
+   * (doc_position()); the change notice follows in its own transaction (`announce`: a NOTIFY inside
+   * would serialise the commits of all pushes again), before the push is answered. An UPDATE re-checks `seq` on the latest row version; an
    * INSERT … ON CONFLICT DO NOTHING sees rows inserted concurrently: both are safe although the
    * snapshot predates the rows' locks. Rows are taken in id order (two pushes of the same documents
    * wait for each other instead of deadlocking); a deadlock or serialization failure PostgreSQL still
@@ -306,7 +307,6 @@ export class Replication {
    */
   private async casWrite(collection: CollectionName, unsorted: CasWrite[]): Promise<{ written: Set<string>; seq: number }> {
     const writes = byId(unsorted);
-    const stations = noticeStations(writes);
     const rows = await retryRetryable(() => this.db.query<{ ids: string[] | null; seq: string | number | null }>(
       `WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, ord)),
        upd AS (
@@ -328,11 +328,7 @@ export class Replication {
          ON CONFLICT (collection, id) DO NOTHING
          RETURNING id, seq),
        w AS (SELECT id, seq FROM upd UNION ALL SELECT id, seq FROM ins)
-       SELECT (SELECT array_agg(id) FROM w) AS ids,
-              (SELECT max(seq) FROM w) AS seq,
-              (SELECT CASE WHEN count(*) > 0
-                      THEN pg_notify($7, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $8::jsonb)::text) END
-                 FROM w) AS notified`,
+       SELECT (SELECT array_agg(id) FROM w) AS ids, (SELECT max(seq) FROM w) AS seq`,
       [
         collection,
         writes.map((w) => w.id),
@@ -340,11 +336,12 @@ export class Replication {
         writes.map((w) => w.hash),
         writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations))),
         writes.map((w) => (w.expected === null ? null : String(w.expected))),
-        CHANGES_CHANNEL,
-        JSON.stringify(stations),
       ],
     ));
     const r = rows[0];
-    return { written: new Set(r?.ids ?? []), seq: r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq) };
+    const written = new Set(r?.ids ?? []);
+    const seq = r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq);
+    if (written.size > 0) await announce(this.db, { collection, seq, stations: noticeStations(writes.filter((w) => written.has(w.id))) });
+    return { written, seq };
   }
 }
