@@ -125,7 +125,9 @@ const PRUNE_EVERY = 2_000;
 /**
  * A counter in the database, shared by every process over it: one statement per request (an upsert
  * of the key's row; a request past the row's window starts a new one). Windows are timed by the
- * database's clock. Idle rows are pruned now and then.
+ * database's clock. Idle rows are pruned now and then. Committed asynchronously (no WAL flush to
+ * wait for): every request of one address updates the same row, and a synchronous commit held its
+ * row lock through a flush, serialising those requests; a crash may forget the last few counts.
  */
 export function databaseRateCounter(db: Queryable): RateCounter {
   let sincePrune = 0;
@@ -135,7 +137,8 @@ export function databaseRateCounter(db: Queryable): RateCounter {
       void db.query("DELETE FROM rate_limit_counters WHERE window_start < now() - $1::integer * interval '2 milliseconds'", [windowMs]).catch(() => undefined);
     }
     const rows = await db.query<{ hits: number; ttl: number | string }>(
-      `INSERT INTO rate_limit_counters AS c (key, window_start, hits) VALUES ($1, now(), 1)
+      `WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)
+       INSERT INTO rate_limit_counters AS c (key, window_start, hits) SELECT $1, now(), 1 FROM s
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.hits + 1 ELSE 1 END,
          window_start = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.window_start ELSE now() END

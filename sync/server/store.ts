@@ -1,7 +1,7 @@
 // One object over the platform's modules, for callers that want the whole platform at hand (the
 // station hub, the CLI, seeding, tests, fuzz and bench): each member is a module's repository over the
 // one shared database, and the methods below delegate to them. The logic and SQL live in the modules:
-//   db/documents.ts          the documents table, collection locks, change notices
+//   db/documents.ts          the documents table, positions (no write lock), change notices
 //   replication/             pull and push (terminal rules, compare-and-set)
 //   terminals/               enrollment codes, enrollment, tokens, the ID hash key
 //   staff/                   PINs and staff login
@@ -63,8 +63,8 @@ export class Store {
   upsertAsPlatform(collection: CollectionName, docs: Record<string, unknown>[], batchSize?: number): Promise<number> {
     return this.documents.upsertAsPlatform(collection, docs, batchSize);
   }
-  withCollectionLock<T>(collection: CollectionName, fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>): Promise<T> {
-    return this.documents.withCollectionLock(collection, fn);
+  withPlatformWrites<T>(collection: CollectionName, fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>): Promise<T> {
+    return this.documents.withPlatformWrites(collection, fn);
   }
   getDocument(collection: CollectionName, id: string): Promise<Record<string, unknown> | null> {
     return this.documents.get(collection, id);

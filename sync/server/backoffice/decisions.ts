@@ -12,7 +12,7 @@ import {
   type BackOfficeActionRequest,
 } from '../../protocol/index';
 import type { Database, Queryable } from '../db/driver';
-import { lockKey, type Documents, type DocRow } from '../db/documents';
+import { type Documents, type DocRow } from '../db/documents';
 import { PlatformError } from '../errors';
 import { visibilityOf } from '../rules';
 import { nextAcceptanceNo } from './acceptance-no';
@@ -76,7 +76,7 @@ export class Decisions {
       const parsed = documentSchemas.applications.parse(next);
       await this.documents.write(tx, 'applications', [{ id, doc: parsed, hash: null, stations: visibilityOf('applications', parsed) }]);
       return parsed;
-    }, { lockKey: lockKey('applications') });
+    });
   }
 
   /**

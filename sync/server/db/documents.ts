@@ -1,7 +1,9 @@
 // The shared document layer every module writes through: the `documents` table (one row per
-// replicated document, a server-assigned `seq`, the stations that may see it), the per-collection
-// write lock, and the change notice (NOTIFY, delivered on commit) that wakes SSE streams.
-import { createHash } from 'node:crypto';
+// replicated document, a server-assigned `seq`, the stations that may see it) and the change notice
+// (NOTIFY, delivered on commit) that wakes SSE streams. A `seq` is a position derived from the writing
+// transaction's id (doc_position(), migrations/025_doc_position.sql): writers take no lock, and a
+// pull reads only below doc_horizon(), where every transaction has finished, so it never skips a
+// position that commits later.
 import { collectionName, documentSchemas, issuesOf, type CollectionName } from '../../protocol/index';
 import { PlatformError } from '../errors';
 import { visibilityOf } from '../rules';
@@ -17,13 +19,42 @@ export interface ChangeNotice {
 }
 
 /**
- * Stable 31-bit key per collection for pg_advisory_xact_lock: writes to one collection commit in
- * sequence order, so a pull never skips a sequence number that commits later.
+ * Sends a change notice in its own small transaction, after the write committed, with an asynchronous
+ * commit (no WAL flush to wait for: a notification does not outlive a crash anyway). NOTIFY serialises
+ * the commits of every notifying transaction of the database (PostgreSQL takes one lock from queueing
+ * the notification to the end of the commit, async.c PreCommit_Notify): sent inside a push's
+ * transaction, it held that lock through the push's WAL flush, so pushes committed one at a time again.
+ * A failure to notify is swallowed: the write stands, and terminals learn of it at their next pull
+ * (the next change of the collection, a reconnect's RESYNC, or their periodic round).
  */
-export const lockKey = (collection: string) => {
-  const h = createHash('sha256').update(`collection:${collection}`).digest();
-  return h.readInt32BE(0);
-};
+export async function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
+  await db
+    .query("WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off) SELECT pg_notify($1, $2) FROM s", [CHANGES_CHANNEL, JSON.stringify(notice)])
+    .catch(() => undefined);
+}
+
+/** PostgreSQL's deadlock_detected and serialization_failure: the statement was rolled back and may run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+export const isRetryable = (e: unknown) => typeof e === 'object' && e !== null && RETRYABLE.has(String((e as { code?: unknown }).code));
+
+/**
+ * Runs `fn` (a whole transaction or one autocommitted statement) again when PostgreSQL rolled it back
+ * for a deadlock or a serialization failure, at most `attempts` times in all (short random pauses).
+ * Writers lock rows in id order, so deadlocks are rare; the compare-and-set keeps a rerun correct.
+ */
+export async function retryRetryable<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts || !isRetryable(e)) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** Writes sorted by id: every writer takes row locks in the same order (no lock-order deadlocks). */
+export const byId = <W extends { id: string }>(writes: readonly W[]): W[] => [...writes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** A stored row as the modules read it. */
 export interface DocRow {
@@ -68,21 +99,21 @@ export class Documents {
   constructor(readonly db: Database) {}
 
   /**
-   * Inserts or replaces documents with fresh sequence numbers and notifies listeners (on commit).
-   * The caller holds the collection's lock in `tx`.
+   * Inserts or replaces documents at fresh positions (doc_position(): at most 1024 per transaction)
+   * and notifies listeners (on commit). Rows are locked in id order.
    */
-  async write(tx: Queryable, collection: CollectionName, writes: DocWrite[]): Promise<number> {
+  async write(tx: Queryable, collection: CollectionName, unsorted: DocWrite[]): Promise<number> {
+    const writes = byId(unsorted);
     const ids = writes.map((w) => w.id);
     const datas = writes.map((w) => JSON.stringify(w.doc));
     const hashes = writes.map((w) => w.hash);
     const stations = writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations)));
     const notifyStations = noticeStations(writes);
-    // One statement writes the rows and queues the NOTIFY (delivered on commit): the collection lock
-    // is held for as few round trips as possible.
+    // One statement writes the rows and queues the NOTIFY (delivered on commit).
     const rows = await tx.query<{ seq: string | number }>(
       `WITH ins AS (
          INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
-         SELECT $1, u.id, nextval('document_seq'),
+         SELECT $1, u.id, doc_position(),
                 CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
                 u.data::jsonb, u.h, now()
            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, data, h, st, ord)
@@ -100,37 +131,38 @@ export class Documents {
   }
 
   /**
-   * Writes platform-made documents inside the caller's transaction (the queue service): takes the
-   * collection lock (held to the commit, so pulls never skip a sequence number), new `seq`s, NOTIFY on commit.
+   * Writes platform-made documents inside the caller's transaction (the queue service): new positions,
+   * NOTIFY on commit.
    */
   async writeInTransaction(tx: Queryable, collection: CollectionName, docs: Record<string, unknown>[]): Promise<number> {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(collection)]);
     return this.write(tx, collection, docs.map((doc) => ({ id: doc.id as string, doc, hash: null, stations: visibilityOf(collection, doc) })));
   }
 
   /** Platform-side upsert (seed, admin, upstream replication): validated, no terminal rules, no conflicts. */
   async upsertAsPlatform(collection: CollectionName, docs: Record<string, unknown>[], batchSize = 500): Promise<number> {
+    if (!(batchSize >= 1 && batchSize <= 1000)) throw new Error('batchSize must be 1..1000 (a transaction writes at most 1024 documents)');
     let count = 0;
     for (let i = 0; i < docs.length; i += batchSize) {
       const batch = platformWrites(collection, docs.slice(i, i + batchSize));
-      await this.db.transaction((tx) => this.write(tx, collection, batch), { lockKey: lockKey(collection) });
+      await retryRetryable(() => this.db.transaction((tx) => this.write(tx, collection, batch)));
       count += batch.length;
     }
     return count;
   }
 
   /**
-   * Runs `fn` in one transaction holding `collection`'s write lock (the lock pushes take), so
-   * nothing else writes the collection meanwhile. `write` stores platform states (validated, fresh
-   * sequence numbers, change notices on commit) and answers each id's new seq. The station hub
-   * applies upstream states this way, atomically with its own bookkeeping.
+   * Runs `fn` in one transaction. `write` stores platform states (validated, fresh positions, change
+   * notices on commit; at most 1024 documents per transaction) and answers each id's new seq. The
+   * station hub applies upstream states this way, atomically with its own bookkeeping (it reads the
+   * documents it decides on `FOR UPDATE`; on PGlite transactions run one at a time anyway). A
+   * deadlock or serialization failure runs `fn` again in a new transaction (bounded).
    */
-  async withCollectionLock<T>(
+  async withPlatformWrites<T>(
     collection: CollectionName,
     fn: (tx: Queryable, write: (docs: Record<string, unknown>[]) => Promise<Map<string, number>>) => Promise<T>,
   ): Promise<T> {
-    return this.db.transaction(
-      (tx) =>
+    return retryRetryable(() =>
+      this.db.transaction((tx) =>
         fn(tx, async (docs) => {
           if (docs.length === 0) return new Map();
           const writes = platformWrites(collection, docs);
@@ -138,7 +170,7 @@ export class Documents {
           const rows = await tx.query<{ id: string; seq: string | number }>('SELECT id, seq FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, writes.map((w) => w.id)]);
           return new Map(rows.map((r) => [r.id, Number(r.seq)]));
         }),
-      { lockKey: lockKey(collection) },
+      ),
     );
   }
 

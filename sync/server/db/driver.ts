@@ -8,7 +8,8 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /**
    * Runs `fn` in one transaction (BEGIN … COMMIT; ROLLBACK on throw). With `lockKey`, the transaction
-   * first takes `pg_advisory_xact_lock(lockKey)` (sent with BEGIN: no extra round trip).
+   * first takes `pg_advisory_xact_lock(lockKey)` (sent with BEGIN: no extra round trip); the queue
+   * serialises one station's commands this way. Document writes take no such lock (see db/documents.ts).
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { lockKey?: number }): Promise<T>;
   /** Runs several statements (migrations). */

@@ -46,13 +46,27 @@ export async function migrate(db: Database): Promise<number[]> {
   return applied;
 }
 
-/** Splits a migration into statements (no semicolons inside our SQL literals). */
-function splitStatements(sql: string): string[] {
-  return sql
+/**
+ * Splits a migration into statements: at semicolons outside dollar-quoted bodies (`$$ … $$`, for
+ * functions); no semicolons inside our SQL string literals.
+ */
+export function splitStatements(sql: string): string[] {
+  const text = sql
     .split('\n')
     .filter((l) => !l.trim().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean);
+    .join('\n');
+  const statements: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('$$', i)) {
+      quoted = !quoted;
+      i++;
+    } else if (!quoted && text[i] === ';') {
+      statements.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  statements.push(text.slice(start));
+  return statements.map((s) => s.trim()).filter(Boolean);
 }

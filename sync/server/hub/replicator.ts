@@ -14,8 +14,8 @@
 // - `hub_rejections`: the province's per-document refusals with the reason; that version of the
 //   document is not pushed again (a later local change is), so one bad record never blocks the rest.
 // - `hub_attachment_uploads`, `hub_state` (checkpoints, last contact, counters).
-// Upstream states are written into the hub's store under the collection's write lock together with
-// this bookkeeping (Store.withCollectionLock), and reach the hall's terminals by the hub's own SSE.
+// Upstream states are written into the hub's store in one transaction together with this bookkeeping
+// (Store.withPlatformWrites, the documents read FOR UPDATE), and reach the hall's terminals by the hub's own SSE.
 import type { StationStatus } from '../../protocol/index';
 import type { CollectionName, hubPendingCounts } from '../../protocol/index';
 import type { z } from 'zod';
@@ -277,10 +277,10 @@ export class UpstreamReplicator {
   async applyUpstream(collection: CollectionName, masters: Doc[]): Promise<void> {
     if (masters.length === 0) return;
     const tracked = HUB_UP.includes(collection);
-    await this.store.withCollectionLock(collection, async (tx, write) => {
+    await this.store.withPlatformWrites(collection, async (tx, write) => {
       const ids = masters.map((m) => String(m.id));
       const locals = new Map(
-        (await tx.query<{ id: string; seq: string | number; data: Doc }>('SELECT id, seq, data FROM documents WHERE collection = $1 AND id = ANY($2::text[])', [collection, ids])).map((r) => [r.id, { seq: Number(r.seq), data: r.data }]),
+        (await tx.query<{ id: string; seq: string | number; data: Doc }>('SELECT id, seq, data FROM documents WHERE collection = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE', [collection, ids])).map((r) => [r.id, { seq: Number(r.seq), data: r.data }]),
       );
       const ups = tracked
         ? new Map((await tx.query<{ id: string; local_seq: string | number }>('SELECT id, local_seq FROM hub_upstream WHERE collection = $1 AND id = ANY($2::text[])', [collection, ids])).map((r) => [r.id, Number(r.local_seq)]))

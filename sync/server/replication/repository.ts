@@ -20,7 +20,7 @@ import {
   type Rejection,
 } from '../../protocol/index';
 import type { Database } from '../db/driver';
-import { CHANGES_CHANNEL, lockKey, noticeStations, type DocRow } from '../db/documents';
+import { announce, byId, noticeStations, retryRetryable, type DocRow } from '../db/documents';
 import { leasedTicketCheck } from '../queue/leases';
 import { checkTerminalWrite, visibilityOf, visibleTo, type FormLookup, type RuleOptions } from '../rules';
 import { applicantLookupHash, plainIdNumber, provinceLookupSalt } from '../id-hash';
@@ -82,12 +82,14 @@ export class Replication {
    * A page of `collection` after `since` visible to `stationId` (null: every station's). With
    * `recentDays`, a history collection (PULL_HISTORY) sends only what was written within that many
    * days plus what is still open: paging stays exact, as the filter only skips rows.
+   * Only positions below doc_horizon() are read: written by transactions that have finished (in this
+   * statement's snapshot), so a transaction still open can never commit below the checkpoint answered.
    */
   async pull(collection: CollectionName, since: Checkpoint, limit: number, stationId: string | null, recentDays?: number) {
     const history = recentDays === undefined ? undefined : PULL_HISTORY[collection];
     const rows = await this.db.query<{ seq: string | number; data: Record<string, unknown> }>(
       `SELECT seq, data FROM documents
-        WHERE collection = $1 AND seq > $2 AND ($3::text IS NULL OR stations IS NULL OR $3::text = ANY(stations))
+        WHERE collection = $1 AND seq > $2 AND seq < doc_horizon() AND ($3::text IS NULL OR stations IS NULL OR $3::text = ANY(stations))
           AND ($5::int IS NULL OR updated_at >= now() - make_interval(days => $5::int) OR data->>'status' = ANY($6::text[]))
         ORDER BY seq LIMIT $4`,
       [collection, since.seq, stationId, limit, history ? recentDays : null, history ? [...history.openStatuses] : []],
@@ -294,41 +296,39 @@ export class Replication {
   }
 
   /**
-   * One statement, its own transaction: takes the collection lock, writes each row only if it is
-   * still at `expected` (null = must not exist), and queues the NOTIFY. The lock is held from the
-   * first sequence number to the commit (so pulls never skip a later-committing number), and only for
-   * this one round trip. An UPDATE re-checks `seq` on the latest row version; an INSERT … ON CONFLICT
-   * DO NOTHING sees rows inserted concurrently: both are safe although the snapshot predates the lock.
+   * One statement, its own transaction, no lock beyond the rows it writes: writes each row only if it
+   * is still at `expected` (null = must not exist), at positions from this transaction's id
+   * (doc_position()); the change notice follows in its own transaction (`announce`: a NOTIFY inside
+   * would serialise the commits of all pushes again), before the push is answered. An UPDATE re-checks `seq` on the latest row version; an
+   * INSERT … ON CONFLICT DO NOTHING sees rows inserted concurrently: both are safe although the
+   * snapshot predates the rows' locks. Rows are taken in id order (two pushes of the same documents
+   * wait for each other instead of deadlocking); a deadlock or serialization failure PostgreSQL still
+   * reports rolled the statement back, and it runs again (bounded).
    */
-  private async casWrite(collection: CollectionName, writes: CasWrite[]): Promise<{ written: Set<string>; seq: number }> {
-    const stations = noticeStations(writes);
-    const rows = await this.db.query<{ ids: string[] | null; seq: string | number | null }>(
-      `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock($8::bigint) AS locked),
-       u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, ord)),
+  private async casWrite(collection: CollectionName, unsorted: CasWrite[]): Promise<{ written: Set<string>; seq: number }> {
+    const writes = byId(unsorted);
+    const rows = await retryRetryable(() => this.db.query<{ ids: string[] | null; seq: string | number | null }>(
+      `WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, ord)),
        upd AS (
          UPDATE documents d
-            SET seq = nextval('document_seq'),
+            SET seq = doc_position(),
                 stations = CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
                 data = u.data::jsonb, last_push_hash = u.h, updated_at = now()
-           FROM u, l
+           FROM u
           WHERE u.expected IS NOT NULL AND d.collection = $1 AND d.id = u.id AND d.seq = u.expected
          RETURNING d.id, d.seq),
        ins AS (
          INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
-         SELECT $1, u.id, nextval('document_seq'),
+         SELECT $1, u.id, doc_position(),
                 CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
                 u.data::jsonb, u.h, now()
-           FROM u, l
+           FROM u
           WHERE u.expected IS NULL
           ORDER BY u.ord
          ON CONFLICT (collection, id) DO NOTHING
          RETURNING id, seq),
        w AS (SELECT id, seq FROM upd UNION ALL SELECT id, seq FROM ins)
-       SELECT (SELECT array_agg(id) FROM w) AS ids,
-              (SELECT max(seq) FROM w) AS seq,
-              (SELECT CASE WHEN count(*) > 0
-                      THEN pg_notify($7, json_build_object('collection', $1::text, 'seq', max(seq), 'stations', $9::jsonb)::text) END
-                 FROM w) AS notified`,
+       SELECT (SELECT array_agg(id) FROM w) AS ids, (SELECT max(seq) FROM w) AS seq`,
       [
         collection,
         writes.map((w) => w.id),
@@ -336,12 +336,12 @@ export class Replication {
         writes.map((w) => w.hash),
         writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations))),
         writes.map((w) => (w.expected === null ? null : String(w.expected))),
-        CHANGES_CHANNEL,
-        lockKey(collection),
-        JSON.stringify(stations),
       ],
-    );
+    ));
     const r = rows[0];
-    return { written: new Set(r?.ids ?? []), seq: r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq) };
+    const written = new Set(r?.ids ?? []);
+    const seq = r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq);
+    if (written.size > 0) await announce(this.db, { collection, seq, stations: noticeStations(writes.filter((w) => written.has(w.id))) });
+    return { written, seq };
   }
 }
