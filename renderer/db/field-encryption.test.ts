@@ -77,6 +77,14 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   expect((e as Error).message).toMatch(/^field encryption: /);
 }
 
+
+/** The ciphertext `bytes` with one bit of byte `i` flipped, in the stored form. */
+function flipBit(bytes: Uint8Array, i: number): string {
+  const b = bytes.slice();
+  b[i] = b[i]! ^ 1;
+  return CIPHER_PREFIX + toBase64Url(b);
+}
+
 describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', () => {
   it('reads every document a store written by rxdb’s crypto-js wrapper holds, rewrites them in the new format in the background, and keeps revisions', async () => {
     const dbName = name();
@@ -278,11 +286,7 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
     const y = await c.toStorage({ id: 'y', applicant: { name: '李四' } });
     const cipherText = v1.applicant as string;
     const bytes = fromBase64Url(cipherText.slice(CIPHER_PREFIX.length))!;
-    const flipped = (i: number) => {
-      const b = bytes.slice();
-      b[i] = b[i]! ^ 1;
-      return CIPHER_PREFIX + toBase64Url(b);
-    };
+    const flipped = (i: number) => flipBit(bytes, i);
     // the same writer (its cache holds x's plaintext): same IV with another body, another tag, another IV
     for (const i of [0, 11, 12, 20, bytes.length - 1]) await expectCode(c.fromStorage({ id: 'x', applicant: flipped(i) }), 'FIELD_CIPHER_REJECTED');
     await expectCode(c.fromStorage({ id: 'x', applicant: cipherText.slice(0, -4) }), 'FIELD_CIPHER_REJECTED');
@@ -328,11 +332,7 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
     const other = await writer.toStorage({ id: 'y', applicant: { name: '李四' } });
     const cipherText = good.applicant as string;
     const bytes = fromBase64Url(cipherText.slice(CIPHER_PREFIX.length))!;
-    const flipped = (i: number) => {
-      const b = bytes.slice();
-      b[i] = b[i]! ^ 1;
-      return CIPHER_PREFIX + toBase64Url(b);
-    };
+    const flipped = (i: number) => flipBit(bytes, i);
     // a fresh reader each time (no cache can answer)
     const reader = () => new FieldCipher(TEST_PASSWORD, k, ['applicant', 'agent'], 'id', 'applications');
     const read = (applicant: unknown, id = 'x') => reader().fromStorage({ id, applicant });

@@ -4,6 +4,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../../fuzz/prng';
 import { exampleApplication } from '../protocol/index';
 import type { Database } from './db/driver';
 import { Documents } from './db/documents';
@@ -20,18 +21,6 @@ const STATION = '360121201';
 function evaluation(id: string, comment: string): Record<string, unknown> {
   const at = new Date().toISOString();
   return { id, _deleted: false, updatedAt: at, stationId: STATION, level: 5, indicators: [], reasons: [], comment, channel: 'kiosk', applicationId: null, ticketId: null, staffId: null, serviceItemCode: null, createdAt: at };
-}
-
-/** mulberry32: a small seeded generator (the run is reproducible from its seed). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
