@@ -72,11 +72,10 @@ export async function setTerminalStatus(db: TerminalDatabase, id: string, to: Ex
   const doc = await db.applications.findOne(id).exec();
   if (!doc) throw new Error('no such application');
   if (doc.status === to) return doc.toMutableJSON();
-  // The transitions a terminal may make are the protocol's (sync/protocol/status.ts), as the platform checks them.
-  if (!terminalMayTransition(doc.status, to)) throw new Error(`cannot move an application from ${doc.status} to ${to}`);
   const at = now.toISOString();
-  // Checked again on the state the write applies to: a pull may have moved the case on since the
-  // read above (fuzz seed 9516: a withdrawal landing between the check and the write).
+  // The transitions a terminal may make are the protocol's (sync/protocol/status.ts), as the platform
+  // checks them; checked on the state the write applies to, as a pull may have moved the case on since
+  // the read above (fuzz seed 9516: a withdrawal landing between the read and the write).
   const next = await doc.incrementalModify((d) => {
     if (d.status === to) return d;
     if (!terminalMayTransition(d.status, to)) throw new Error(`cannot move an application from ${d.status} to ${to}`);
@@ -128,14 +127,15 @@ export async function updateForm(db: TerminalDatabase, id: string, patch: Partia
     } catch (e) {
       // The case left the terminal's hands between the read and the write: decide again on the
       // state it is in now (a refused submission can still be corrected, anything else is refused).
-      if (!(e instanceof StatusMoved) || attempt >= 2) throw e instanceof StatusMoved ? new Error(`the application is ${e.status}; it can't be edited on the terminal`) : e;
+      if (!(e instanceof StatusMoved) || attempt >= 2) throw e;
     }
   }
 }
 
+/** The case left the terminal's hands between the read and the write (the same words as the read's refusal). */
 class StatusMoved extends Error {
-  constructor(readonly status: ApplicationStatus) {
-    super(`the application moved to ${status} while it was being edited`);
+  constructor(status: ApplicationStatus) {
+    super(`the application is ${status}; it can't be edited on the terminal`);
   }
 }
 

@@ -435,9 +435,8 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     // write (a pulled page, a batch filed offline) gives all its documents one time: selecting the
     // whole time would count them (and read them) again once pushed. Two index ranges on
     // [_meta.lwt, id]; `_meta` is indexed and queryable but not in the document type.
-    const idIn = ids ? { id: { $in: ids } } : {};
-    const ranges: Record<string, unknown>[] = cp ? [{ '_meta.lwt': { $gt: cp.lwt }, ...idIn }, { '_meta.lwt': cp.lwt, id: { $gt: cp.id } }] : [{ ...idIn }];
-    if (ids && cp) ranges[1] = { '_meta.lwt': cp.lwt, id: { $gt: cp.id, $in: ids } };
+    const ranges: { '_meta.lwt'?: unknown; id?: Record<string, unknown> }[] = cp ? [{ '_meta.lwt': { $gt: cp.lwt } }, { '_meta.lwt': cp.lwt, id: { $gt: cp.id } }] : [{}];
+    if (ids) for (const r of ranges) r.id = { ...r.id, $in: ids };
     if (!ids) {
       // Many documents above the checkpoint = a backlog of local writes: count them by index (cheap)
       // instead of decrypting and comparing each one while the push is busy with them.
