@@ -1,22 +1,35 @@
-// Fan-out of change notices to SSE clients. The source is PostgreSQL/PGlite NOTIFY (sent inside the
-// writing transaction, delivered on commit), so every server process over one database hears every write.
+// Fan-out of change notices to SSE clients. The source is PostgreSQL/PGlite NOTIFY (sent by the writer
+// right after its commit, db/documents.ts `announce`), so every server process over one database hears
+// every write.
 //
 // A notice is held until the pull horizon (doc_horizon(), db/documents.ts) has passed its seq: while
 // an older transaction (of any table) is still open, a pull does not return the new rows yet, and a
-// terminal woken then would pull nothing and miss the change until the next notice. One poll of the
-// horizon per process serves every held notice (normally one query, answered at once); a notice is
-// never dropped, only delayed.
-import { EventEmitter } from 'node:events';
+// terminal woken then would pull nothing and miss the change until the next notice. Each notice
+// carries the horizon its sender saw after committing, which often releases it (and older held
+// ones) at once; otherwise one poll of the horizon per process serves every held notice (normally one
+// query, answered at once). A notice is never dropped, only delayed.
 import { collectionName } from '../protocol/index';
 import type { Database } from './db/driver';
 import { CHANGES_CHANNEL, type ChangeNotice } from './db/documents';
+
+type Listener = (n: ChangeNotice) => void;
 
 /** Pauses between horizon polls while an older transaction stays open (ms): doubling up to the last. */
 const POLL_MIN_MS = 2;
 const POLL_MAX_MS = 100;
 
+/**
+ * Subscribers are indexed by the station they may see: a notice for one station's documents reaches
+ * that station's streams without visiting the others (a process may hold thousands of streams, and a
+ * province's pushes each touch one station). Notices for documents every station sees (`stations`
+ * null: the catalog, forms) go to everyone.
+ */
 export class ChangeHub {
-  private readonly emitter = new EventEmitter();
+  /** Listeners that hear every notice (the back office's admin stream, a hub's replicator). */
+  private readonly everything = new Set<Listener>();
+  /** Listeners that hear only what one station may see, by station id. */
+  private readonly byStation = new Map<string, Set<Listener>>();
+  private count = 0;
   private unlisten: (() => Promise<void>) | null = null;
   private db: Database | null = null;
   /** Every position below this is final (the greatest horizon seen; it never goes back). */
@@ -27,17 +40,13 @@ export class ChangeHub {
   private polling = false;
   private stopped = false;
 
-  constructor() {
-    this.emitter.setMaxListeners(0);
-  }
-
   async start(db: Database): Promise<void> {
     this.db = db;
     this.stopped = false;
     this.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => {
       try {
         const n = JSON.parse(payload) as ChangeNotice;
-        if (collectionName.safeParse(n.collection).success && typeof n.seq === 'number') this.receive(n);
+        if (collectionName.safeParse(n.collection).success && typeof n.seq === 'number' && (n.stations === null || (Array.isArray(n.stations) && n.stations.every((x) => typeof x === 'string')))) this.receive(n);
       } catch {
         /* not ours */
       }
@@ -45,13 +54,22 @@ export class ChangeHub {
   }
 
   private receive(n: ChangeNotice): void {
-    if (this.held.length === 0 && n.seq < this.horizon) {
-      this.emitter.emit('change', n);
-      return;
-    }
+    // The horizon the sender saw after its commit holds for every process (it never goes back).
+    if (typeof n.horizon === 'number' && Number.isSafeInteger(n.horizon) && n.horizon > this.horizon) this.horizon = n.horizon;
     this.held.push(n);
+    this.release();
+    if (this.held.length === 0) return;
     this.arrived = true;
     void this.poll();
+  }
+
+  /** Emits the held notices the horizon has passed; returns how many. */
+  private release(): number {
+    const ready = this.held.filter((n) => n.seq < this.horizon);
+    if (ready.length === 0) return 0;
+    this.held = this.held.filter((n) => n.seq >= this.horizon);
+    for (const n of ready) this.emit(n);
+    return ready.length;
   }
 
   /** Queries the horizon until every held notice is released (one loop per process at a time). */
@@ -70,10 +88,7 @@ export class ChangeHub {
           /* the database is away for a moment: keep the notices, ask again */
         }
         if (this.stopped) break;
-        const ready = this.held.filter((n) => n.seq < this.horizon);
-        this.held = this.held.filter((n) => n.seq >= this.horizon);
-        for (const n of ready) this.emitter.emit('change', n);
-        const released = ready.length;
+        const released = this.release();
         if (this.held.length === 0) break;
         if (released > 0 || this.arrived) {
           pause = POLL_MIN_MS;
@@ -87,13 +102,63 @@ export class ChangeHub {
     }
   }
 
-  subscribe(fn: (n: ChangeNotice) => void): () => void {
-    this.emitter.on('change', fn);
-    return () => this.emitter.off('change', fn);
+  /** Calls each listener that may see `n`; one listener's exception does not keep it from the rest. */
+  private emit(n: ChangeNotice): void {
+    const call = (fn: Listener) => {
+      try {
+        fn(n);
+      } catch {
+        /* a listener's own failure (a stream that broke mid-write) is its own */
+      }
+    };
+    // Copies: a listener may unsubscribe (itself or another) while the notice goes round.
+    for (const fn of [...this.everything]) call(fn);
+    if (n.stations === null) {
+      for (const set of [...this.byStation.values()]) for (const fn of [...set]) call(fn);
+      return;
+    }
+    const seen = new Set<Listener>();
+    for (const station of n.stations) {
+      const set = this.byStation.get(station);
+      if (!set) continue;
+      for (const fn of [...set]) {
+        if (seen.has(fn)) continue;
+        seen.add(fn);
+        call(fn);
+      }
+    }
+  }
+
+  /**
+   * Hears the notices of every document (`station` omitted) or only those `station` may see: its
+   * own documents and the ones every station sees. Returns the unsubscribe function.
+   */
+  subscribe(fn: Listener, station?: string): () => void {
+    const add = (set: Set<Listener>) => {
+      if (set.has(fn)) return false;
+      set.add(fn);
+      this.count++;
+      return true;
+    };
+    if (station === undefined) {
+      if (!add(this.everything)) return () => undefined;
+      return () => {
+        if (this.everything.delete(fn)) this.count--;
+      };
+    }
+    let set = this.byStation.get(station);
+    if (!set) this.byStation.set(station, (set = new Set()));
+    if (!add(set)) return () => undefined;
+    return () => {
+      const s = this.byStation.get(station);
+      if (!s?.delete(fn)) return;
+      this.count--;
+      if (s.size === 0) this.byStation.delete(station);
+    };
   }
 
   get subscribers(): number {
-    return this.emitter.listenerCount('change');
+    return this.count;
   }
 
   /** Notices waiting for the horizon (tests, metrics). */
@@ -106,6 +171,8 @@ export class ChangeHub {
     this.held = [];
     await this.unlisten?.();
     this.unlisten = null;
-    this.emitter.removeAllListeners();
+    this.everything.clear();
+    this.byStation.clear();
+    this.count = 0;
   }
 }

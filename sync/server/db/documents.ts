@@ -16,6 +16,12 @@ export interface ChangeNotice {
   seq: number;
   /** Stations that may see the change; null = every terminal. */
   stations: string[] | null;
+  /**
+   * doc_horizon() as the notifying statement saw it, after the write committed (`announce` adds it):
+   * a fact about the whole database that lets the receiving processes release this notice, and any
+   * other held one below it, without asking for the horizon themselves.
+   */
+  horizon?: number;
 }
 
 /**
@@ -28,8 +34,13 @@ export interface ChangeNotice {
  * (the next change of the collection, a reconnect's RESYNC, or their periodic round).
  */
 export async function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
+  const { horizon: _h, ...body } = notice;
   await db
-    .query("WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off) SELECT pg_notify($1, $2) FROM s", [CHANGES_CHANNEL, JSON.stringify(notice)])
+    .query(
+      `WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)
+       SELECT pg_notify($1, jsonb_set($2::jsonb, '{horizon}', to_jsonb(doc_horizon()))::text) FROM s`,
+      [CHANGES_CHANNEL, JSON.stringify(body)],
+    )
     .catch(() => undefined);
 }
 

@@ -231,19 +231,21 @@ export class Replication {
       if (writes.length === 0) break;
       const result = await this.casWrite(collection, writes);
       written += result.written.size;
+      const pendingById = new Map(pending.map((c) => [c.id, c]));
       // What was stored differs from what was pushed (a status the platform assigns, a normalised
       // member): answer the stored state in the same exchange (see `adjusted` in protocol/api.ts).
       for (const w of writes) {
         if (!result.written.has(w.id)) continue;
         if (collection === 'applications' && w.doc.tongban && w.doc.status === 'synced') received.push(w.doc as ApplicationDoc);
-        const raw = pending.find((c) => c.id === w.id)!.raw;
+        const raw = pendingById.get(w.id)!.raw;
         if (!sameDocumentState(w.doc, raw)) {
           conflicts.push(w.doc);
           adjusted.push(w.id);
         }
       }
       lastSeq = Math.max(lastSeq, result.seq);
-      pending = pending.filter((c) => writes.some((w) => w.id === c.id) && !result.written.has(c.id));
+      const tried = new Set(writes.map((w) => w.id));
+      pending = pending.filter((c) => tried.has(c.id) && !result.written.has(c.id));
     }
     rejections.sort((a, b) => a.index - b.index);
     // 通办: hand what was received to the handling division (once each; a failure is kept and retried).
@@ -262,23 +264,32 @@ export class Replication {
   private readonly formCache = new Map<string, { seq: number; entry: ReturnType<FormLookup> }>();
 
   /**
-   * The form schemas the submissions of a push name, read once per push (one query) and compiled
-   * once per form version and process. A deleted (`_deleted`) form version still validates: a field
+   * The form schemas the submissions of a push name, looked up once per push (one query; a version
+   * already compiled costs only its position) and compiled once per form version and process. A deleted (`_deleted`) form version still validates: a field
    * laptop may submit days after the form was retired.
    */
   private async formLookup(apps: ApplicationDoc[]): Promise<FormLookup> {
     const ids = [...new Set(apps.filter((a) => TERMINAL_SUBMIT_STATUSES.includes(a.status)).map((a) => formSchemaDocId(a.formId, a.formVersion)))];
     const found = new Map<string, ReturnType<FormLookup>>();
     if (ids.length > 0) {
-      const rows = await this.db.query<{ id: string; seq: string | number; data: Record<string, unknown> }>(
-        "SELECT id, seq, data FROM documents WHERE collection = 'form_schemas' AND id = ANY($1::text[])",
-        [ids],
+      // The versions compiled already are not sent again: only their position is read (a form schema
+      // is several kilobytes of JSON, and every push of a submission names one).
+      const cached = new Map(ids.flatMap((id) => {
+        const hit = this.formCache.get(id);
+        return hit ? [[id, hit] as const] : [];
+      }));
+      const rows = await this.db.query<{ id: string; seq: string | number; data: Record<string, unknown> | null }>(
+        `SELECT d.id, d.seq, CASE WHEN d.seq = k.seq THEN NULL ELSE d.data END AS data
+           FROM documents d LEFT JOIN unnest($2::text[], $3::bigint[]) AS k(id, seq) ON k.id = d.id
+          WHERE d.collection = 'form_schemas' AND d.id = ANY($1::text[])`,
+        [ids, [...cached.keys()], [...cached.values()].map((h) => h.seq)],
       );
       for (const r of rows) {
         const seq = Number(r.seq);
-        const hit = this.formCache.get(r.id);
-        if (hit?.seq === seq) {
-          found.set(r.id, hit.entry);
+        const hit = cached.get(r.id);
+        if (r.data === null) {
+          // Only the version compiled already comes without its data.
+          if (hit?.seq === seq) found.set(r.id, hit.entry);
           continue;
         }
         let entry: ReturnType<FormLookup>;

@@ -80,11 +80,8 @@ export function registerReplication(app: FastifyInstance, deps: ReplicationRoute
     const send = (e: StreamEvent) => res.write(`data: ${JSON.stringify(e)}\n\n`);
     res.write('retry: 2000\n\n');
     send({ type: 'RESYNC' });
-    const unsubscribe = hub.subscribe((n) => {
-      if (c.kind === 'admin' || n.stations === null || n.stations.includes(c.stationId)) {
-        send({ type: 'CHANGE', collection: n.collection, checkpoint: { seq: n.seq } });
-      }
-    });
+    // The hub hands a terminal only the notices its station may see (and an admin every notice).
+    const unsubscribe = hub.subscribe((n) => send({ type: 'CHANGE', collection: n.collection, checkpoint: { seq: n.seq } }), c.kind === 'admin' ? undefined : c.stationId);
     const ping = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
     const closeAll = () => {
       clearInterval(ping);
