@@ -210,6 +210,17 @@ describe.each(backends())('station queue on $name', (backend) => {
     expect((await callNext(counter1, '1')).json.ticket).toBeNull();
   });
 
+  it('numbers count on between 10:00 and 12:00 UTC, when the zones of the world span three dates', async () => {
+    // 19:30 on the 10th in Shanghai; UTC−12 is on the 9th and UTC+14 on the 11th. The counters of
+    // the station's own day (the middle one) were not read at this hour: every ticket was A001.
+    for (const at of ['2026-12-10T11:30:00.000Z', '2026-12-11T10:00:00.000Z', '2026-12-12T11:59:59.000Z']) {
+      clockMs = Date.parse(at);
+      const numbers: string[] = [];
+      for (let i = 0; i < 3; i++) numbers.push((await issue(kiosk, 'general')).json.ticket.number);
+      expect(numbers, at).toEqual(['A001', 'A002', 'A003']);
+    }
+  });
+
   it('a terminal cannot write tickets by push (only leased ones, inside its lease)', async () => {
     clockMs = Date.parse('2026-12-08T02:00:00.000Z');
     const lease = await kiosk.req('POST', paths.queueLease, { commandId: uuidv7(), category: 'general', count: 5 });

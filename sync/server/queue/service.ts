@@ -146,8 +146,9 @@ export class QueueService {
         const [row] = await tx.query<{ seen: { body_hash: string; status: number; response: unknown } | null; config: StationConfigDoc | null; counters: { day: string; name: string; value: number }[] | null }>(
           `SELECT (SELECT json_build_object('body_hash', body_hash, 'status', status, 'response', response) FROM queue_commands WHERE command_id = $1) AS seen,
                   (SELECT data FROM documents WHERE collection = 'station_config' AND id = $2) AS config,
-                  (SELECT json_agg(json_build_object('day', station_day, 'name', name, 'value', value)) FROM queue_counters WHERE station_id = $2 AND station_day = ANY($3::text[])) AS counters`,
-          [commandId, caller.stationId, [stationDate(now, 'Etc/GMT+12'), stationDate(now, 'Etc/GMT-14')]],
+                  (SELECT json_agg(json_build_object('day', station_day, 'name', name, 'value', value)) FROM queue_counters WHERE station_id = $2 AND station_day BETWEEN $3 AND $4) AS counters`,
+          // Every day some zone is in now: from UTC−12 to UTC+14 that is two dates, or three (10:00–12:00 UTC).
+          [commandId, caller.stationId, stationDate(now, 'Etc/GMT+12'), stationDate(now, 'Etc/GMT-14')],
         );
         if (row?.seen) return this.replayed<T>(row.seen, bodyHash);
         const doc = row?.config ?? null;
