@@ -323,4 +323,16 @@ describe.each(backends())('station queue on $name', (backend) => {
     expect(new Set(calledBy.values()).size).toBeGreaterThan(1);
     await admin.req('PUT', paths.adminDocuments('station_config'), [{ ...station, updatedAt: new Date().toISOString() }]);
   });
+
+  it('numbers start at 001 each station day and count on, at every hour of the UTC day', async () => {
+    // One station day per UTC hour (days 2027-01-01…24, after every other test's clock), at a minute
+    // drawn per hour: no hour of the day may lose the station's counters (the bug above lived at
+    // 10:00–12:00 UTC only).
+    for (let h = 0; h < 24; h++) {
+      const minute = (h * 37 + 11) % 60;
+      clockMs = Date.parse(`2027-01-${String(h + 1).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`);
+      const numbers = [(await issue(kiosk, 'social')).json.ticket.number, (await issue(kiosk, 'social')).json.ticket.number];
+      expect(numbers, `${h}:${minute} UTC`).toEqual(['B001', 'B002']);
+    }
+  });
 });
