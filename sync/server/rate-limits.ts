@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { issuesOf } from '../protocol/index';
 import { DEFAULT_PARTIAL_UPLOADS, type PartialUploadPolicy } from './attachments/repository';
+import { ASYNC_COMMIT } from './db/documents';
 import type { Queryable } from './db/driver';
 import { PlatformError } from './errors';
 
@@ -137,8 +138,8 @@ export function databaseRateCounter(db: Queryable): RateCounter {
       void db.query("DELETE FROM rate_limit_counters WHERE window_start < now() - $1::integer * interval '2 milliseconds'", [windowMs]).catch(() => undefined);
     }
     const rows = await db.query<{ hits: number; ttl: number | string }>(
-      `WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)
-       INSERT INTO rate_limit_counters AS c (key, window_start, hits) SELECT $1, now(), 1 FROM s
+      `${ASYNC_COMMIT}
+       INSERT INTO rate_limit_counters AS c (key, window_start, hits) SELECT $1, now(), 1 FROM async_commit
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.hits + 1 ELSE 1 END,
          window_start = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.window_start ELSE now() END

@@ -33,12 +33,19 @@ export interface ChangeNotice {
  * A failure to notify is swallowed: the write stands, and terminals learn of it at their next pull
  * (the next change of the collection, a reconnect's RESYNC, or their periodic round).
  */
+/**
+ * Opens a single-statement transaction's SQL with an asynchronous commit (`FROM async_commit`): for
+ * writes whose loss in a crash is harmless (a notice, a rate-limit count), so the statement waits for
+ * no WAL flush and holds its row locks for no flush either.
+ */
+export const ASYNC_COMMIT = "WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)";
+
 export async function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
   const { horizon: _h, ...body } = notice;
   await db
     .query(
-      `WITH s AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)
-       SELECT pg_notify($1, jsonb_set($2::jsonb, '{horizon}', to_jsonb(doc_horizon()))::text) FROM s`,
+      `${ASYNC_COMMIT}
+       SELECT pg_notify($1, jsonb_set($2::jsonb, '{horizon}', to_jsonb(doc_horizon()))::text) FROM async_commit`,
       [CHANGES_CHANNEL, JSON.stringify(body)],
     )
     .catch(() => undefined);
