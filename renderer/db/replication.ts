@@ -262,6 +262,10 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
               handler: async (rows) => {
                 const ids = rows.map((row) => String((row.newDocumentState as Doc).id));
                 const sent = new Map(rows.map((row, i) => [ids[i]!, row.newDocumentState as Doc]));
+                const basedOn = new Map<string, Doc | null | undefined>();
+                rows.forEach((row, i) => {
+                  if (!basedOn.has(ids[i]!)) basedOn.set(ids[i]!, row.assumedMasterState as Doc | null | undefined);
+                });
                 pushStarted(name, ids);
                 let answered: Map<string, Doc> | null = null;
                 let r: Awaited<ReturnType<SyncBridge['push']>>;
@@ -274,7 +278,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
                   for (const c of r.conflicts) if (answered.has(String(c.id))) answered.set(String(c.id), c);
                   // A refusal leaves the platform's state as it was: the state the push was based on.
                   for (const rej of r.rejections) {
-                    const was = rows[ids.indexOf(rej.id)]?.assumedMasterState as Doc | null | undefined;
+                    const was = basedOn.get(rej.id);
                     if (was) answered.set(rej.id, was);
                   }
                 } finally {
