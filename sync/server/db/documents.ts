@@ -25,6 +25,13 @@ export interface ChangeNotice {
 }
 
 /**
+ * Opens a single-statement transaction's SQL with an asynchronous commit (`FROM async_commit`): for
+ * writes whose loss in a crash is harmless (a notice, a rate-limit count), so the statement waits for
+ * no WAL flush and holds its row locks for no flush either.
+ */
+export const ASYNC_COMMIT = "WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)";
+
+/**
  * Sends a change notice in its own small transaction, after the write committed, with an asynchronous
  * commit (no WAL flush to wait for: a notification does not outlive a crash anyway). NOTIFY serialises
  * the commits of every notifying transaction of the database (PostgreSQL takes one lock from queueing
@@ -33,13 +40,6 @@ export interface ChangeNotice {
  * A failure to notify is swallowed: the write stands, and terminals learn of it at their next pull
  * (the next change of the collection, a reconnect's RESYNC, or their periodic round).
  */
-/**
- * Opens a single-statement transaction's SQL with an asynchronous commit (`FROM async_commit`): for
- * writes whose loss in a crash is harmless (a notice, a rate-limit count), so the statement waits for
- * no WAL flush and holds its row locks for no flush either.
- */
-export const ASYNC_COMMIT = "WITH async_commit AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS off)";
-
 export async function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
   const { horizon: _h, ...body } = notice;
   await db
