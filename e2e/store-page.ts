@@ -90,9 +90,9 @@ const api = {
   },
   rawDump,
   // ------------------------------------------------------------ benchmarks
-  async benchOpen(name: string) {
+  async benchOpen(name: string, kind: 'packed' | 'dexie' = 'packed') {
     const key = await call('store.key', { database: name });
-    const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: 'dexie' } });
+    const db = await openTerminalDatabase({ name, password: key.password, storage: { kind } });
     (globalThis as unknown as { __benchDb: typeof db }).__benchDb = db;
     return true;
   },
@@ -231,7 +231,7 @@ const api = {
       entry('evaluations', other.id, 'INVALID_DOCUMENT', 'reasons are required（字段：reasons）', other),
     ] as never[]);
     await old.close();
-    const db = await openTerminalDatabase({ name, password, storage: { kind: 'dexie' } });
+    const db = await openTerminalDatabase({ name, password, storage: { kind: 'packed' } });
     try {
       const entries = (await listQuarantine(db)).map((q) => ({
         docId: q.docId,

@@ -45,7 +45,7 @@ export interface OpenOptions {
   /** Encryption password (from `store.key`); ≥ 8 characters. */
   password: string;
   storage: StorageOptions;
-  /** Several windows share the database (leader election); default true for Dexie. */
+  /** Several windows share the database (leader election); default true for the IndexedDB storages. */
   multiInstance?: boolean;
   /**
    * Open only these collections (plus sync_quarantine). Tests that run several terminals in one
@@ -107,7 +107,7 @@ export async function openTerminalDatabase(options: OpenOptions): Promise<Termin
     name,
     storage: createStorage(options.storage),
     password: options.password,
-    multiInstance: options.multiInstance ?? options.storage.kind === 'dexie',
+    multiInstance: options.multiInstance ?? options.storage.kind !== 'memory',
     eventReduce: true,
     ignoreDuplicate: options.ignoreDuplicate ?? false,
     closeDuplicates: false,

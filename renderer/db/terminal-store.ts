@@ -38,7 +38,7 @@ const PURGE_EVERY_MS = 6 * 60 * 60 * 1000;
 export async function startTerminalStore(options: { name?: string; onReplication?: (r: TerminalReplication) => void } = {}): Promise<TerminalStore> {
   const name = options.name ?? DEFAULT_DB_NAME;
   const key = await call('store.key', { database: name });
-  const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: 'dexie' } });
+  const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: 'packed' } });
   // Re-derive stored lookup hashes when the key changed (upgrade, or the province key arrived).
   await rederiveIdHashes(db, key, localStorageMarker(name)).catch(() => undefined);
   const unfollowZone = followStationConfig(db.station_config);
