@@ -24,6 +24,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = (process.env.BENCH_ONLY ?? 'sync,push,query,floor').split(',');
 const STATION = '360121201';
 const PUSH_DOCS = Number(process.env.BENCH_PUSH_DOCS ?? 10_000);
+/** The app's store (packed) and the named baseline (the Dexie store it replaced), runs interleaved. */
+const STORES = (process.env.BENCH_STORES ?? 'packed,dexie').split(',') as ('packed' | 'dexie')[];
+const suffix = (kind: string) => (kind === 'packed' ? '' : `-${kind}`);
 
 const store = <T>(page: Page, fn: (s: StoreApi, arg: unknown) => Promise<T> | T, arg?: unknown): Promise<T> =>
   page.evaluate(([src, a]) => {
@@ -64,54 +67,64 @@ async function terminal(station = STATION) {
 
 try {
   // ---------------------------------------------------------------- initial sync
-  const syncMs: number[] = [];
-  const fromOpenMs: number[] = [];
-  const heaps: number[] = [];
+  const syncMs: Record<string, number[]> = {};
+  const fromOpenMs: Record<string, number[]> = {};
+  const heaps: Record<string, number[]> = {};
   for (let i = 0; i < (ONLY.includes('sync') ? RUNS : 0); i++) {
-    const t = await terminal();
-    try {
-      const t0 = Date.now();
-      const cdp = await t.chrome.page.context().newCDPSession(t.chrome.page);
-      await cdp.send('Page.setBypassCSP', { enabled: true });
-      await t.chrome.page.goto(t.host.url);
-      await injectStore(t.chrome.page, null); // the bench's own store bundle: not part of the app's start
-      const opened = Date.now();
-      await store(t.chrome.page, (s) => s.open('bench'));
-      await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000 && (await store(t.chrome.page, (s) => s.count('form_schemas'))) === 100, 300_000, 'initial sync');
-      syncMs.push(Date.now() - t0);
-      fromOpenMs.push(Date.now() - opened);
-      heaps.push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
-    } finally {
-      await t.close();
+    for (const kind of STORES) {
+      const t = await terminal();
+      try {
+        const t0 = Date.now();
+        const cdp = await t.chrome.page.context().newCDPSession(t.chrome.page);
+        await cdp.send('Page.setBypassCSP', { enabled: true });
+        await t.chrome.page.goto(t.host.url);
+        await injectStore(t.chrome.page, null); // the bench's own store bundle: not part of the app's start
+        const opened = Date.now();
+        await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
+        await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000 && (await store(t.chrome.page, (s) => s.count('form_schemas'))) === 100, 300_000, 'initial sync');
+        (syncMs[kind] ??= []).push(Date.now() - t0);
+        (fromOpenMs[kind] ??= []).push(Date.now() - opened);
+        (heaps[kind] ??= []).push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
+      } finally {
+        await t.close();
+      }
     }
   }
-  if (syncMs.length) report({ name: 'store-initial-sync-10k-items', unit: 'ms', median: median(syncMs), samples: syncMs, fromStoreOpenMs: median(fromOpenMs), fromStoreOpenSamples: fromOpenMs, heapMB: median(heaps) / 1048576, target: '< 2000 ms (issue 16)', note: '10,000 service items + 100 form schemas; from page open (includes injecting the bench store bundle) to all stored; fromStoreOpenMs: from the store open (key, Dexie open, leader election, replication) to all stored' });
+  for (const kind of Object.keys(syncMs)) {
+    report({ name: `store-initial-sync-10k-items${suffix(kind)}`, unit: 'ms', median: median(syncMs[kind]!), samples: syncMs[kind], fromStoreOpenMs: median(fromOpenMs[kind]!), fromStoreOpenSamples: fromOpenMs[kind], heapMB: median(heaps[kind]!) / 1048576, ...(kind === 'packed' ? { target: '< 2000 ms (issue 16)' } : {}), ...(kind !== 'packed' && syncMs.packed ? { packedOverThis: median(syncMs.packed) / median(syncMs[kind]!) } : {}), note: `${kind} store${kind === 'packed' ? ' (the app)' : ' (baseline: the store before the packed one)'}; 10,000 service items + 100 form schemas; from page open (includes injecting the bench store bundle) to all stored; fromStoreOpenMs: from the store open (key, store open, leader election, replication) to all stored` });
+  }
 
   // ---------------------------------------------------------------- push
   // The platform checks submitted form data against its form: benchSubmitBulk submits MZ06@1 (demo form).
   if (ONLY.includes('push')) await platform.store.upsertAsPlatform('form_schemas', demoCatalog().forms.filter((f) => f.id === 'MZ06@1'));
-  const pushMs: number[] = [];
-  const pushHeaps: number[] = [];
+  const pushMs: Record<string, number[]> = {};
+  const pushHeaps: Record<string, number[]> = {};
+  let pushRun = 0;
   for (let i = 0; i < (ONLY.includes('push') ? RUNS : 0); i++) {
-    // A station of its own per run, so the terminal does not also pull the earlier runs' applications.
-    const station = `36012199${String(i).padStart(2, '0')}`;
-    const t = await terminal(station);
-    try {
-      await openStorePage(t.chrome.page, t.host.url, 'bench');
-      await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
-      await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
-      const before = await platform.store.countDocuments('applications');
-      const t0 = Date.now();
-      await store(t.chrome.page, (s, a) => s.benchSubmitBulk((a as [number, string])[0], (a as [number, string])[1]), [PUSH_DOCS, station]);
-      // Polled every 250 ms: the platform (PGlite) runs in this process, a tight poll would slow it down.
-      await until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, 'push', 250);
-      pushMs.push(Date.now() - t0);
-      pushHeaps.push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
-    } finally {
-      await t.close();
+    for (const kind of STORES) {
+      // A station of its own per run, so the terminal does not also pull the earlier runs' applications.
+      const station = `36012199${String(pushRun++).padStart(2, '0')}`;
+      const t = await terminal(station);
+      try {
+        await openStorePage(t.chrome.page, t.host.url, null);
+        await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
+        await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
+        await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
+        const before = await platform.store.countDocuments('applications');
+        const t0 = Date.now();
+        await store(t.chrome.page, (s, a) => s.benchSubmitBulk((a as [number, string])[0], (a as [number, string])[1]), [PUSH_DOCS, station]);
+        // Polled every 250 ms: the platform (PGlite) runs in this process, a tight poll would slow it down.
+        await until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, 'push', 250);
+        (pushMs[kind] ??= []).push(Date.now() - t0);
+        (pushHeaps[kind] ??= []).push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
+      } finally {
+        await t.close();
+      }
     }
   }
-  if (pushMs.length) report({ name: 'store-push-applications', unit: 'ms', median: median(pushMs), samples: pushMs, docs: PUSH_DOCS, heapMB: median(pushHeaps) / 1048576, target: PUSH_DOCS === 10_000 ? '< 5000 ms (issue 16)' : undefined, note: `local bulk write (encrypted) + replication push until all ${PUSH_DOCS} are on the platform` });
+  for (const kind of Object.keys(pushMs)) {
+    report({ name: `store-push-applications${suffix(kind)}`, unit: 'ms', median: median(pushMs[kind]!), samples: pushMs[kind], docs: PUSH_DOCS, heapMB: median(pushHeaps[kind]!) / 1048576, ...(kind === 'packed' && PUSH_DOCS === 10_000 ? { target: '< 5000 ms (issue 16)' } : {}), ...(kind !== 'packed' && pushMs.packed ? { packedOverThis: median(pushMs.packed) / median(pushMs[kind]!) } : {}), note: `${kind} store; local bulk write (encrypted) + replication push until all ${PUSH_DOCS} are on the platform` });
+  }
 
   // ---------------------------------------------------------------- floor
   if (ONLY.includes('floor')) {

@@ -42,8 +42,8 @@ function need(): TerminalStore {
 const rawDump = dumpIndexedDb;
 
 const api = {
-  async open(name = 'terminal') {
-    store = await startTerminalStore({ name });
+  async open(name = 'terminal', storage: 'packed' | 'dexie' = 'packed') {
+    store = await startTerminalStore({ name, storage });
     return true;
   },
   async close() {

@@ -1,6 +1,6 @@
 /**
  * Starts the terminal's store in a window: asks main for the database key (memory only), opens
- * the Dexie database, and — in the leader window only (RxDB leader election) — starts replication
+ * the database (the packed storage, ./packed-storage.ts), and — in the leader window only (RxDB leader election) — starts replication
  * through the bridge and the daily retention purge. The key is never written anywhere.
  */
 import { call, on } from '../bridge/client';
@@ -35,10 +35,10 @@ export const bridgeSync: SyncBridge = {
 
 const PURGE_EVERY_MS = 6 * 60 * 60 * 1000;
 
-export async function startTerminalStore(options: { name?: string; onReplication?: (r: TerminalReplication) => void } = {}): Promise<TerminalStore> {
+export async function startTerminalStore(options: { name?: string; onReplication?: (r: TerminalReplication) => void; /** Benchmarks only: the earlier Dexie store, as the baseline. */ storage?: 'packed' | 'dexie' } = {}): Promise<TerminalStore> {
   const name = options.name ?? DEFAULT_DB_NAME;
   const key = await call('store.key', { database: name });
-  const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: 'packed' } });
+  const db = await openTerminalDatabase({ name, password: key.password, storage: { kind: options.storage ?? 'packed' } });
   // Re-derive stored lookup hashes when the key changed (upgrade, or the province key arrived).
   await rederiveIdHashes(db, key, localStorageMarker(name)).catch(() => undefined);
   const unfollowZone = followStationConfig(db.station_config);
