@@ -1,6 +1,6 @@
 /**
  * Application writes the UI uses. Every function resolves only once the write is committed to the
- * storage (Dexie: a strict-durability IndexedDB transaction), so "已提交" is shown only for
+ * storage (the packed storage: a strict-durability IndexedDB transaction), so "已提交" is shown only for
  * applications that survive a crash or a kill. Reaching the platform exactly once is the
  * replication's job: the UUIDv7 id is the idempotency key and the platform treats replays as no-ops.
  */

@@ -14,7 +14,7 @@
  * walk that stops after one page instead of a sort of the whole range). Staff: the renderer never
  * holds the ID number and phone.
  *
- * Rules of the free Dexie storage: indexed strings have `maxLength`, indexed numbers `minimum`,
+ * Rules of RxDB's index storages (packed/memory, and Dexie, the migration source): indexed strings have `maxLength`, indexed numbers `minimum`,
  * `maximum`, `multipleOf`, and every indexed field is required. Encrypted fields (crypto-js) are
  * stored as ciphertext and can't be queried: lookups go through salted hashes instead.
  *
