@@ -13,6 +13,7 @@ import { openTerminalDatabase, type TerminalDatabase } from './database';
 import { exampleApplication } from '../../sync/protocol/examples';
 import { toLocal } from './modifiers';
 import { TEST_PASSWORD } from './test-helpers';
+import { prng } from '../../fuzz/prng';
 
 interface Item {
   id: string;
@@ -32,17 +33,6 @@ const schema = fillWithDefaultSettings<Item>({
 
 const TOKEN = 'tok01';
 type Instance = RxStorageInstance<Item, unknown, unknown>;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const open: Instance[] = [];
 afterEach(async () => {
@@ -149,7 +139,7 @@ describe('packed storage', () => {
     const idb = new IDBFactory();
     const a = await instance({ indexedDB: idb, blockSize: 10, mergeAfter: 4 });
     const model = new Map<string, Stored>();
-    const random = rng(4711);
+    const random = prng(4711);
     for (let step = 0; step < 300; step++) {
       const id = `d${Math.floor(random() * 25)}`;
       const [prev] = await a.findDocumentsById([id], true);
@@ -214,7 +204,7 @@ describe('packed storage', () => {
       await instance({ indexedDB: idb, locks, BroadcastChannel, blockSize: 6, mergeAfter: 3 }, `w${seed}`),
       await instance({ indexedDB: idb, locks, BroadcastChannel, blockSize: 6, mergeAfter: 3 }, `w${seed}`),
     ];
-    const random = rng(seed);
+    const random = prng(seed);
     const ids = ['a', 'b', 'c', 'd', 'e'];
     // Every accepted write: its document's revision and the revision it replaced.
     const accepted: { id: string; prev: string | null; rev: string }[] = [];
