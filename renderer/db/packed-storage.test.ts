@@ -171,6 +171,17 @@ describe('packed storage', () => {
     expect((await records(idb)).flatMap((r) => r.d.map((d) => d.id)).sort()).toEqual(['a', 'c']);
   });
 
+  it('rewriteAfterWrite: an overwritten copy does not stay behind on disk', async () => {
+    const idb = new IDBFactory();
+    const a = await instance({ indexedDB: idb, rewriteAfterWrite: ['items'] });
+    await a.bulkWrite([{ document: doc('a', 1, 'secret') }, { document: doc('b', 2) }], 'test');
+    const [prev] = await a.findDocumentsById(['a'], false);
+    await a.bulkWrite([{ previous: prev!, document: doc('a', 1, 'blank', prev) }], 'test');
+    const disk = JSON.stringify(await records(idb));
+    expect(disk).not.toContain('secret');
+    expect(disk).toContain('blank');
+  });
+
   it('refuses to open over a damaged record and leaves it on disk', async () => {
     const idb = new IDBFactory();
     const a = await instance({ indexedDB: idb });

@@ -78,6 +78,12 @@ export interface PackedStorageOptions {
   /** Small records that trigger their merge (default 16). */
   mergeAfter?: number;
   legacy?: LegacySource;
+  /**
+   * Collections whose earlier copies must not outlive a write on disk (transient personal data, e.g.
+   * the kiosk's drafts, overwritten before removal): the instance is rewritten after every write.
+   * For small collections only: a rewrite costs all of their documents.
+   */
+  rewriteAfterWrite?: readonly string[];
 }
 
 interface ChunkRecord {
@@ -431,11 +437,11 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
 
   /**
    * Compaction, under the instance's lock with memory caught up: a full rewrite once the records
-   * hold more than twice the live documents (plus a block) or documents were purged from memory
-   * (cleanup), else a merge of the small records once
+   * hold more than twice the live documents (plus a block) or when asked (documents purged from memory
+   * by a cleanup; `rewriteAfterWrite`), else a merge of the small records once
    * there are `mergeAfter` of them.
    */
-  async maybeCompact(state: InstanceState, purged = false): Promise<void> {
+  async maybeCompact(state: InstanceState, rewrite = false): Promise<void> {
     const live = memDocs(state.mem);
     let stored = 0;
     const small: number[] = [];
@@ -443,7 +449,7 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
       stored += n;
       if (n < this.blockSize / 2) small.push(k);
     }
-    if (purged || stored > 2 * live.size + this.blockSize) await this.rewrite(state, [...live.values()]);
+    if (rewrite || stored > 2 * live.size + this.blockSize) await this.rewrite(state, [...live.values()]);
     else if (small.length >= this.mergeAfter) await this.mergeSmall(state, small);
   }
 
@@ -526,7 +532,7 @@ class PackedInstance implements RxStorageInstance<Record<string, unknown>, Packe
       state.sizes.set(k, docs.length);
       state.lastKey = k;
       storage.announce(state, k);
-      await storage.maybeCompact(state).catch(() => undefined);
+      await storage.maybeCompact(state, storage.options.rewriteAfterWrite?.includes(this.collectionName) ?? false).catch(() => undefined);
       return result;
     });
   }

@@ -78,6 +78,9 @@ export function createStorage(options: StorageOptions): RxStorage<any, any> {
             ...(options.locks ? { locks: options.locks } : {}),
             ...(options.BroadcastChannel !== undefined ? { BroadcastChannel: options.BroadcastChannel } : {}),
             legacy: dexieLegacy(options),
+            // A kiosk draft's personal data is overwritten before removal (renderer/kiosk/drafts.ts):
+            // no earlier copy may stay behind in an older record.
+            rewriteAfterWrite: ['kiosk_drafts'],
           });
   if (options.validate) storage = wrappedValidateZSchemaStorage({ storage });
   return wrappedFieldEncryptionStorage({ storage });
