@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- tests read loosely-typed JSON responses */
 // 受理号 (`<station>-<yyyymmdd>-<nnnn>`) at every hour of the UTC day, on PGlite and on PostgreSQL,
 // with a fixed clock: the day is the station's (Asia/Shanghai, and a station set to UTC+14), the
 // counter restarts exactly at the station's midnight and never repeats within a station day.
