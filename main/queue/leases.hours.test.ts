@@ -110,4 +110,54 @@ describe.each(backends())('offline 取号 at every hour of the UTC day on $name'
     for (const [day, tickets] of mine) expect(byDay.get(day)?.sort(), day).toEqual(tickets.map((t) => t.number).sort());
     expect(mine.size).toBe(24 + 2);
   });
+
+  it('a station at UTC+14 (Pacific/Kiritimati): its leases and offline tickets go by its own day, at every hour of the UTC day', async () => {
+    const B = '360121100';
+    const station = (await p.store.getDocument('station_config', B)) as Record<string, unknown>;
+    await p.store.upsertAsPlatform('station_config', [{ ...station, timeZone: 'Pacific/Kiritimati', updatedAt: new Date().toISOString() }]);
+    const localDay = (ms: number) => new Date(ms + 14 * 3_600_000).toISOString().slice(0, 10);
+    const client = new PlatformClient({ baseUrl: p.url, timeoutMs: 5_000 });
+    client.token = (await client.enroll(await p.createEnrollCode(B))).token;
+    const bDir = mkdtempSync(join(tmpdir(), 'queue-leases-hours-b-'));
+    const kiosk = createOfflineQueue({ dir: bDir, log, platform: () => client, now, retry: { attempts: 2, sleep: () => Promise.resolve() }, intervalMs: 0, blockSize: 4 });
+    try {
+      await kiosk.start();
+      const numbers = new Map<string, string[]>();
+      // One UTC day per hour (2027-03-01…24), so each hour is a new day there too (10:00 UTC is its midnight).
+      for (let h = 0; h < 24; h++) {
+        clockMs = Date.parse(`2027-03-${String(h + 1).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00.000Z`) + ((h * 29 + 3) % 60) * 60_000;
+        const at = new Date(clockMs).toISOString();
+        await kiosk.maintain();
+        expect((await kiosk.status()).stationDay, at).toBe(localDay(clockMs));
+        for (let i = 0; i < 3; i++) {
+          const t = await kiosk.issue({ commandId: uuidv7(clockMs), category: 'civil', priority: 'normal', serviceItemCode: null, applicationId: null });
+          numbers.set(localDay(clockMs), [...(numbers.get(localDay(clockMs)) ?? []), t.number]);
+        }
+        await kiosk.maintain(); // 1 left (< 3): a second lease of its day, C905…C908
+        expect((await kiosk.status()).categories.find((c) => c.code === 'civil')?.remaining, at).toBe(5);
+        for (let i = 0; i < 2; i++) {
+          const t = await kiosk.issue({ commandId: uuidv7(clockMs), category: 'civil', priority: 'normal', serviceItemCode: null, applicationId: null });
+          numbers.set(localDay(clockMs), [...numbers.get(localDay(clockMs))!, t.number]);
+        }
+        expect(numbers.get(localDay(clockMs)), at).toEqual(['C901', 'C902', 'C903', 'C904', 'C905']);
+        for (let i = 0; i < 5 && (await kiosk.status()).pending > 0; i++) await kiosk.flush();
+        expect(await kiosk.status(), at).toMatchObject({ pending: 0, refused: [] });
+      }
+      expect(numbers.size).toBe(24);
+      // The edge of its day: 09:59:59.999 UTC is 23:59:59.999 there; at 10:00 that lease is not used.
+      clockMs = Date.parse('2027-04-01T09:59:59.999Z');
+      await kiosk.maintain();
+      await kiosk.issue({ commandId: uuidv7(clockMs), category: 'civil', priority: 'normal', serviceItemCode: null, applicationId: null });
+      clockMs = Date.parse('2027-04-01T10:00:00.000Z');
+      await expect(kiosk.issue({ commandId: uuidv7(clockMs), category: 'civil', priority: 'normal', serviceItemCode: null, applicationId: null })).rejects.toSatisfy((e) => e instanceof OfflineQueueError && e.code === 'NO_LEASED_NUMBERS');
+      await kiosk.maintain();
+      expect((await kiosk.issue({ commandId: uuidv7(clockMs), category: 'civil', priority: 'normal', serviceItemCode: null, applicationId: null })).number).toBe('C901');
+      for (let i = 0; i < 5 && (await kiosk.status()).pending > 0; i++) await kiosk.flush();
+      expect(await kiosk.status()).toMatchObject({ pending: 0, refused: [] });
+    } finally {
+      await kiosk.close();
+      rmSync(bDir, { recursive: true, force: true });
+      await p.store.upsertAsPlatform('station_config', [{ ...station, updatedAt: new Date().toISOString() }]);
+    }
+  });
 });
