@@ -152,6 +152,22 @@ describe('templates decode back to the expected text', () => {
     expect(formatStationTime('not a date')).toBe('not a date');
   });
 
+  it('slips carry the station wall clock at every hour of the UTC day (and at the midnight edges)', () => {
+    const wall = (ms: number, offsetH: number) => new Date(ms + offsetH * 3_600_000).toISOString().replace('T', ' ').slice(0, 16);
+    const instants: number[] = [];
+    for (let h = 0; h < 24; h++) instants.push(Date.parse(`2027-01-10T${String(h).padStart(2, '0')}:00:00.000Z`) + ((h * 37 + 11) % 60) * 60_000 + ((h * 53) % 60) * 1000);
+    for (const edge of ['00:00:00.000', '10:00:00.000', '11:59:59.999', '15:59:59.999', '16:00:00.000', '17:59:59.999', '18:00:00.000', '23:59:59.999']) instants.push(Date.parse(`2027-01-10T${edge}Z`));
+    for (const t of instants) {
+      const iso = new Date(t).toISOString();
+      for (const [timeZone, offsetH] of [[undefined, 8], ['Asia/Urumqi', 6]] as const) {
+        const options = timeZone ? { timeZone } : {};
+        expect(transcriptLines(decodeEscPos(buildTicket(ticketDataSchema.parse({ ...sampleTicket, issuedAt: iso }), options))), `${iso} ${timeZone ?? ''}`).toContain(`取号时间：${wall(t, offsetH)}`);
+        const receipt = transcriptLines(decodeEscPos(buildReceipt(receiptDataSchema.parse({ ...sampleReceipt, applicantName: '张三', acceptedAt: iso }), options)));
+        expect(receipt.some((l) => l.startsWith('受理时间：') && l.endsWith(wall(t, offsetH))), `${iso} ${timeZone ?? ''}`).toBe(true);
+      }
+    }
+  });
+
   it('the 回执 is true: what was received (nothing at the kiosk), what is still to be brought, the real time limit', () => {
     const lines = transcriptLines(decodeEscPos(buildReceipt(receiptDataSchema.parse({ ...sampleReceipt, materials: [], missingMaterials: [{ name: '户口簿' }, { name: '居民身份证', copies: 1 }], promisedWorkingDays: 0, timeLimit: '20个工作日' })))).join('\n');
     expect(lines).toContain('已收材料（0项）：无');

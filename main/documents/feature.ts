@@ -57,6 +57,8 @@ export interface DocumentFeatureOptions extends SpoolerOptions {
    * platform certified the key, documents are made without a seal (`sealed: false`, logged).
    */
   seal?: { signer(): Promise<SealSigner | null>; rootPublicKey(): Promise<string | null>; stationId(): string | null };
+  /** The clock of the seal (its signing time and the date on it); default the system clock (tests fix it). */
+  now?: () => Date;
 }
 
 export interface DocumentFeature extends Feature<typeof kioskCalls & typeof sealCalls> {
@@ -104,7 +106,7 @@ export function createDocumentFeature(ctx: FeatureContext, options: DocumentFeat
       ctx.log.warn('documents.unsealed', { kind, reason: !options.seal ? 'no-seal-service' : !signer ? 'no-certificate' : 'station-mismatch', ...byWhom(caller) });
       return { ...(await renderDocument(spec, { fontBytes })), sealed: false };
     }
-    const prepared = prepareSeal(signer, { kind, id: documentId, spec, stationId }, new Date(), zone());
+    const prepared = prepareSeal(signer, { kind, id: documentId, spec, stationId }, options.now?.() ?? new Date(), zone());
     const { pdf, pages } = await renderDocument(spec, { fontBytes, seal: prepared.drawing, now: new Date(prepared.signedAt) });
     return { pdf: signSealedPdf(pdf, signer, prepared), pages, sealed: true };
   }

@@ -56,7 +56,7 @@ interface Terminal {
 
 let p: Platform;
 /** Enrolls a terminal of `stationId` the way main does (its own key, the request in the enrollment) and builds its documents feature. */
-async function terminal(name: string, stationId: string): Promise<Terminal> {
+async function terminal(name: string, stationId: string, now?: () => Date): Promise<Terminal> {
   const d = join(dir, name);
   const secrets = fileSecretStore(join(d, 'secrets'));
   const keys = new SealKeys(async () => secrets, join(d, 'seal.json'));
@@ -67,7 +67,7 @@ async function terminal(name: string, stationId: string): Promise<Terminal> {
   await keys.adopt('test-platform', answer.seal);
   const docs = createDocumentFeature(
     { config: TerminalConfig.parse({}), log, events, dataDir: d, host: 'browser' },
-    { seal: { signer: () => keys.signer(), rootPublicKey: () => keys.rootPublicKey(), stationId: () => stationId } },
+    { seal: { signer: () => keys.signer(), rootPublicKey: () => keys.rootPublicKey(), stationId: () => stationId }, ...(now ? { now } : {}) },
   );
   const dispatch = createDispatcher({
     handlers: docs.handlers as unknown as HandlerTable,
@@ -203,6 +203,35 @@ describe('电子印章: a sealed 受理回执', () => {
       await other.close();
     }
   }, 180_000);
+});
+
+describe('电子印章 at every hour of the UTC day', () => {
+  it('is dated the station day (Asia/Shanghai) and signed at the clock’s instant, at every hour and at the midnight edges', async () => {
+    let clockMs = 0;
+    const t = await terminal('hours', A, () => new Date(clockMs));
+    const signer = (await t.keys.signer())!;
+    const instants: number[] = [];
+    for (let h = 0; h < 24; h++) instants.push(Date.parse(`2027-01-10T${String(h).padStart(2, '0')}:00:00.000Z`) + ((h * 37 + 11) % 60) * 60_000 + ((h * 53) % 60) * 1000);
+    for (const edge of ['00:00:00.000', '10:00:00.000', '11:59:59.999', '15:59:59.999', '16:00:00.000', '23:59:59.999']) instants.push(Date.parse(`2027-01-10T${edge}Z`));
+    for (const at of instants) {
+      clockMs = at;
+      const iso = new Date(at).toISOString();
+      // Shanghai's wall clock by offset arithmetic (no summer time).
+      const wall = new Date(at + 8 * 3_600_000).toISOString();
+      const day = `${wall.slice(0, 4)}年${wall.slice(5, 7)}月${wall.slice(8, 10)}日`;
+      const receipt = { ...RECEIPT, submittedAt: iso };
+      const prepared = prepareSeal(signer, { kind: 'receipt', id: `hours-${at}`, spec: acceptanceReceipt(receipt), stationId: A }, new Date(at), 'Asia/Shanghai');
+      expect(prepared.drawing.dateText, iso).toBe(day);
+      const saved = await t.docs.handlers['documents.receiptPdf']({ receipt }, staff);
+      expect(saved.sealed).toBe(true);
+      const r = await verify(b, pdfInput(new Uint8Array((await t.docs.readDocument(saved.documentId))!)));
+      expect(r, iso).toMatchObject({ ok: true, signedAt: iso });
+      // The QR printed beside the seal carries the receipt's 提交时间 on the station's wall clock.
+      const q = await verify(b, { source: 'qr', qr: prepared.drawing.qr });
+      expect(q, iso).toMatchObject({ ok: true, signedAt: iso });
+      expect(q.facts, iso).toContainEqual(['提交时间', `${day} ${wall.slice(11, 16)}`]);
+    }
+  }, 120_000);
 });
 
 describe('电子印章: garbage given to the verifier', () => {

@@ -30,7 +30,7 @@ export interface PlatformOptions {
   limits?: Partial<typeof LIMITS>;
   heartbeatMs?: number;
   poolSize?: number;
-  /** The queue's clock (tests); default the system clock. */
+  /** The clock of the queue, the back office's decisions (受理号) and e-licences (tests); default the system clock. */
   now?: () => Date;
   /**
    * On close, ms in-flight requests get to finish before the connections still open are cut (a
@@ -55,7 +55,7 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
+export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize' | 'now'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
   const db = await openDatabase(options);
   try {
     await migrate(db);
@@ -63,7 +63,7 @@ export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'data
     await db.close();
     throw e;
   }
-  return { store: new Store(db, rules), db };
+  return { store: new Store(db, rules, options.now), db };
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {

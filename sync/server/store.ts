@@ -36,12 +36,14 @@ export class Store {
     readonly db: Database,
     /** How terminal writes are decided (a station hub holds submissions for the province). */
     readonly rules: RuleOptions = {},
+    /** The back office's clock (decisions, the 受理号's day); default the system clock. */
+    now: () => Date = () => new Date(),
   ) {
     this.tongban = new TongbanRouter(db, () => this.tongbanExchange, (e, id) => this.onTongbanError(e, id));
     this.documents = new Documents(db);
     this.terminals = new Terminals(db, this.documents);
     this.replication = new Replication(db, rules, this.tongban, () => this.terminals.idHashKey());
-    this.decisions = new Decisions(db, this.documents);
+    this.decisions = new Decisions(db, this.documents, now);
     this.staff = new StaffAccounts(db, this.documents);
     this.attachments = new Attachments(db);
   }

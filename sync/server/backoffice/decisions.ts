@@ -21,6 +21,8 @@ export class Decisions {
   constructor(
     private readonly db: Database,
     private readonly documents: Pick<Documents, 'write'>,
+    /** The clock of the decisions (their `at`, the 受理号's station day); tests fix it. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async listApplications(filter: { status?: string; stationId?: string; limit?: number }): Promise<ApplicationDoc[]> {
@@ -55,7 +57,7 @@ export class Decisions {
       if (!from.includes(cur.status)) {
         throw new PlatformError('INVALID_TRANSITION', `cannot ${action} an application that is ${cur.status} (allowed from: ${from.join(', ')})`, 409);
       }
-      const now = new Date().toISOString();
+      const now = this.now().toISOString();
       const actor = req.actor ?? 'back-office';
       const next: ApplicationDoc = {
         ...cur,

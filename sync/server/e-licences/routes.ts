@@ -26,6 +26,7 @@ import {
 import { licenceTypeName } from './render';
 import { issuesOf } from '../../protocol/index';
 import { stationDate } from '../../protocol/station-time';
+import { stationTimeZone } from '../backoffice/acceptance-no';
 import { uuidv7 } from '../../protocol/uuidv7';
 import { fail, PlatformError } from '../errors';
 import type { Store } from '../store';
@@ -126,7 +127,8 @@ export function registerELicences(app: FastifyInstance, o: ELicenceRouteOptions)
     } catch (e) {
       return serviceFailed(e);
     }
-    const today = stationDate(now());
+    // Valid on the station's day (its configured zone, Asia/Shanghai by default), as its staff reads it.
+    const today = stationDate(now(), await stationTimeZone(store.db, t.stationId));
     // The newest valid licence per type.
     const best = new Map<LicenceTypeCode, LicenceRecord>();
     for (const r of records) {

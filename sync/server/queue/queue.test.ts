@@ -335,4 +335,69 @@ describe.each(backends())('station queue on $name', (backend) => {
       expect(numbers, `${h}:${minute} UTC`).toEqual(['B001', 'B002']);
     }
   });
+
+  it('over 48 hours on one clock: numbers count on through every hour of the station day and restart at its midnight; "today" is the station day', async () => {
+    // One ticket per UTC hour (a minute per hour) from 2027-02-01 00:xx to 02-02 23:xx, and one at
+    // 15:59:59.999 and 16:00:00.000 (Shanghai's midnight) each day, spanning the Shanghai days
+    // 02-01…02-03: the waiting line of state is exactly the tickets of the Shanghai day so far, and
+    // they are numbered A001… without gaps or repeats.
+    const shanghaiDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+    const instants: number[] = [];
+    for (const day of ['2027-02-01', '2027-02-02']) {
+      for (let h = 0; h < 24; h++) instants.push(Date.parse(`${day}T${String(h).padStart(2, '0')}:00:00.000Z`) + ((h * 37 + 11) % 60) * 60_000);
+      instants.push(Date.parse(`${day}T15:59:59.999Z`), Date.parse(`${day}T16:00:00.000Z`));
+    }
+    const todays = new Map<string, string[]>();
+    for (const t of instants.sort((x, y) => x - y)) {
+      clockMs = t;
+      const at = new Date(t).toISOString();
+      const day = shanghaiDay(t);
+      const mine = todays.get(day) ?? [];
+      const ticket = (await issue(kiosk, 'general')).json.ticket;
+      mine.push(ticket.number);
+      todays.set(day, mine);
+      expect(ticket.number, at).toBe(`A${String(mine.length).padStart(3, '0')}`);
+      const view = queueState.parse((await kiosk.req('GET', paths.queueState)).json);
+      expect(view.stationDay, at).toBe(day);
+      expect(view.waitingTickets.filter((w) => w.category === 'general').map((w) => w.number), at).toEqual(mine);
+    }
+    expect([...todays].map(([d, n]) => [d, n.length])).toEqual([['2027-02-01', 17], ['2027-02-02', 26], ['2027-02-03', 9]]);
+    // Yesterday's waiting tickets are never called: at 00:00 on 02-04 in Shanghai the line is empty.
+    clockMs = Date.parse('2027-02-03T16:00:00.000Z');
+    expect(queueState.parse((await kiosk.req('GET', paths.queueState)).json)).toMatchObject({ stationDay: '2027-02-04', waitingTickets: [] });
+    expect((await callNext(counter1, '1')).json.ticket).toBeNull();
+  });
+
+  it('a station at the ends of the zones (UTC+14, UTC−12) counts on through every hour of its own day too', async () => {
+    // Station B set to Pacific/Kiritimati, then Etc/GMT+12: one ticket per UTC hour for 48 hours
+    // (a minute per hour) and at its midnight's edges; its numbers restart at ITS midnight only.
+    const station = (await p.store.getDocument('station_config', B)) as StationConfigDoc;
+    const put = (doc: StationConfigDoc) => admin.req('PUT', paths.adminDocuments('station_config'), [{ ...doc, updatedAt: new Date().toISOString() }]);
+    try {
+      for (const [tz, offsetH, days] of [['Pacific/Kiritimati', 14, ['2027-03-01', '2027-03-02']], ['Etc/GMT+12', -12, ['2027-03-10', '2027-03-11']]] as const) {
+        expect((await put({ ...station, timeZone: tz })).status).toBe(200);
+        const localDay = (ms: number) => new Date(ms + offsetH * 3_600_000).toISOString().slice(0, 10);
+        const midnightUtc = `${String((24 - offsetH) % 24).padStart(2, '0')}:00:00.000`; // 10:00 or 12:00
+        const instants: number[] = [];
+        for (const day of days) {
+          for (let h = 0; h < 24; h++) instants.push(Date.parse(`${day}T${String(h).padStart(2, '0')}:00:00.000Z`) + ((h * 41 + 7) % 60) * 60_000);
+          instants.push(Date.parse(`${day}T${midnightUtc}Z`) - 1, Date.parse(`${day}T${midnightUtc}Z`));
+        }
+        const todays = new Map<string, number>();
+        for (const t of instants.sort((x, y) => x - y)) {
+          clockMs = t;
+          const at = `${new Date(t).toISOString()} (${tz})`;
+          const n = (todays.get(localDay(t)) ?? 0) + 1;
+          todays.set(localDay(t), n);
+          expect((await issue(other, 'civil')).json.ticket.number, at).toBe(`C${String(n).padStart(3, '0')}`);
+          const view = queueState.parse((await other.req('GET', paths.queueState)).json);
+          expect(view.stationDay, at).toBe(localDay(t));
+          expect(view.waitingTickets.filter((w) => w.category === 'civil'), at).toHaveLength(n);
+        }
+        expect(todays.size, tz).toBe(3);
+      }
+    } finally {
+      await put(station);
+    }
+  });
 });
