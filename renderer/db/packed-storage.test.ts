@@ -182,6 +182,37 @@ describe('packed storage', () => {
     expect(disk).toContain('blank');
   });
 
+  it.each([9921, 9922])('opens and closes of one instance crossing each other (seed %i): every write lands, nothing is lost, memory is freed', async (seed) => {
+    const idb = new IDBFactory();
+    const random = prng(seed);
+    const storage = getRxStoragePacked({ indexedDB: idb, IDBKeyRange, BroadcastChannel: null });
+    const params = { databaseInstanceToken: TOKEN, databaseName: `oc${seed}`, collectionName: 'items', schema, options: {}, multiInstance: true, devMode: false } as const;
+    // One instance held open all along, as the database's other collections keep the connection.
+    const keeper = await storage.createStorageInstance<Item>({ ...params, collectionName: 'keeper' });
+    const written: string[] = [];
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 10)));
+        const inst = await storage.createStorageInstance<Item>(params);
+        const id = `x${i}`;
+        const res = await inst.bulkWrite([{ document: doc(id, ++n) }], 'test');
+        expect(res.error).toEqual([]);
+        written.push(id);
+        if (random() < 0.5) await new Promise((r) => setTimeout(r, Math.floor(random() * 5)));
+        await inst.close();
+      }),
+    );
+    const last = await storage.createStorageInstance<Item>(params);
+    expect((await last.findDocumentsById(written, false)).length).toBe(30);
+    await last.close();
+    // Nothing of `items` stays in memory once its last instance closed.
+    expect([...(storage as unknown as { memory: { collectionStates: Map<string, unknown> } }).memory.collectionStates.keys()].filter((k) => k.includes('items'))).toEqual([]);
+    await keeper.close();
+    const fresh = await instance({ indexedDB: idb }, `oc${seed}`);
+    expect((await fresh.findDocumentsById(written, false)).length).toBe(30);
+  });
+
   it('refuses to open over a damaged record and leaves it on disk', async () => {
     const idb = new IDBFactory();
     const a = await instance({ indexedDB: idb });

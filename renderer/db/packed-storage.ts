@@ -41,7 +41,7 @@ import {
   type RxStorageInstance,
   type RxStorageInstanceCreationParams,
 } from 'rxdb';
-import { getRxStorageMemory, type RxStorageInstanceMemory, type RxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { getMemoryCollectionKey, getRxStorageMemory, type RxStorageInstanceMemory, type RxStorageMemory } from 'rxdb/plugins/storage-memory';
 
 type Doc = RxDocumentData<Record<string, unknown>>;
 type Params = RxStorageInstanceCreationParams<Record<string, unknown>, PackedInstanceOptions>;
@@ -146,6 +146,8 @@ interface Connection {
   db: Promise<IDBDatabase>;
   channel: BroadcastChannel | null;
   states: Map<string, InstanceState>;
+  /** Opens in progress (the connection stays open for them). */
+  opening: number;
 }
 
 /** What one window knows of one storage instance; shared by its open instances. */
@@ -251,7 +253,7 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     });
     const BC = this.options.BroadcastChannel === undefined ? (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel : this.options.BroadcastChannel;
     const channel = BC ? new BC(PACKED_DB_PREFIX + databaseName) : null;
-    conn = { db, channel, states: new Map() };
+    conn = { db, channel, states: new Map(), opening: 0 };
     const c = conn;
     if (channel) {
       channel.onmessage = (e: MessageEvent) => {
@@ -275,16 +277,28 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     const conn = this.connection(params.databaseName);
     let state = conn.states.get(key);
     if (!state) {
-      const mem = (await this.memory.createStorageInstance({ ...params, options: {} } as never)) as RxStorageInstanceMemory<Record<string, unknown>>;
-      state = new InstanceState(key, params.databaseName, mem, conn, this, (s) => this.load(s, params));
-      conn.states.set(key, state);
-      const s = state;
-      state.ready.catch(() => {
-        if (conn.states.get(key) === s) conn.states.delete(key);
-        void mem.close();
-        this.release(params.databaseName);
-      });
+      conn.opening++;
+      let mem: RxStorageInstanceMemory<Record<string, unknown>>;
+      try {
+        mem = (await this.memory.createStorageInstance({ ...params, options: {} } as never)) as RxStorageInstanceMemory<Record<string, unknown>>;
+      } finally {
+        conn.opening--;
+      }
+      // Another open of the same instance may have won the race while this one waited.
+      state = conn.states.get(key);
+      if (state) void mem.close();
+      else {
+        const s = new InstanceState(key, params.databaseName, mem, conn, this, (st) => this.load(st, params));
+        conn.states.set(key, s);
+        s.ready.catch(() => {
+          if (conn.states.get(key) === s) conn.states.delete(key);
+          void mem.close();
+          this.release(params.databaseName);
+        });
+        state = s;
+      }
     }
+    // Counted at once (no await since the lookup): a close running now sees it and keeps the state.
     state.refs++;
     try {
       await state.ready;
@@ -477,13 +491,14 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
   /** Drops a state nobody holds any more; closes the database once no instance is open. */
   drop(state: InstanceState): void {
     if (state.conn.states.get(state.key) === state) state.conn.states.delete(state.key);
-    this.memory.collectionStates.delete(`${state.databaseName}--${state.mem.collectionName}--${state.mem.schema.version}`);
+    // Frees the documents (the memory storage keeps a state by this key until it is deleted).
+    this.memory.collectionStates.delete(getMemoryCollectionKey(state.databaseName, state.mem.collectionName, state.mem.schema.version));
     this.release(state.databaseName);
   }
 
   private release(databaseName: string): void {
     const conn = this.connections.get(databaseName);
-    if (!conn || conn.states.size > 0) return;
+    if (!conn || conn.states.size > 0 || conn.opening > 0) return;
     this.connections.delete(databaseName);
     conn.channel?.close();
     void conn.db.then((d) => d.close()).catch(() => undefined);
@@ -574,10 +589,10 @@ class PackedInstance implements RxStorageInstance<Record<string, unknown>, Packe
     this.closed = true;
     await this.state.settled();
     this.state.refs--;
-    if (this.state.refs === 0) {
-      await this.state.mem.close();
-      this.storage.drop(this.state);
-    }
+    if (this.state.refs > 0) return;
+    // Out of the maps at once (no await in between), so an open from now on loads afresh from disk.
+    this.storage.drop(this.state);
+    await this.state.mem.close();
   }
 
   async remove(): Promise<void> {
