@@ -239,6 +239,36 @@ describe('packed storage', () => {
     expect((await all(ok)).a?.n).toBe(1);
   });
 
+  it('a damaged record met in a catch-up fails the write and is not skipped by the next one', async () => {
+    const idb = new IDBFactory();
+    const a = await instance({ indexedDB: idb });
+    await a.bulkWrite([{ document: doc('a', 1) }], 'test');
+    // Another window's good record, then a damaged one.
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = idb.open(PACKED_DB_PREFIX + 'db1');
+      r.onsuccess = () => resolve(r.result);
+    });
+    const put = (v: unknown) =>
+      new Promise<IDBValidKey>((resolve) => {
+        const tx = db.transaction('chunks', 'readwrite');
+        const q = tx.objectStore('chunks').add(v);
+        tx.oncomplete = () => resolve(q.result);
+      });
+    await put({ i: 'items--0', d: [doc('b', 2)] });
+    const bad = await put({ i: 'items--0', d: [{ id: 'z' }] });
+    await expect(a.bulkWrite([{ document: doc('c', 3) }], 'test')).rejects.toThrow(/malformed/);
+    expect(await a.findDocumentsById(['b', 'c'], true)).toEqual([]);
+    // The damage removed (by hand): the next write catches up on the good record too.
+    await new Promise((resolve) => {
+      const tx = db.transaction('chunks', 'readwrite');
+      tx.objectStore('chunks').delete(bad);
+      tx.oncomplete = resolve;
+    });
+    db.close();
+    expect((await a.bulkWrite([{ document: doc('c', 3) }], 'test')).error).toEqual([]);
+    expect((await a.findDocumentsById(['b', 'c'], true)).map((d) => d.id).sort()).toEqual(['b', 'c']);
+  });
+
   it.each([9901, 9902, 9903, 9904])('two windows writing at once (seed %i): no update is lost, both and a reopen agree', async (seed) => {
     const idb = new IDBFactory();
     const locks: PackedLocks = realmLocks();

@@ -321,13 +321,16 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
   private async apply(state: InstanceState, records: ChunkRecord[]): Promise<void> {
     if (records.length === 0) return;
     const primary = getPrimaryFieldOfPrimaryKey(state.mem.schema.primaryKey) as string;
-    const latest = new Map<string, Doc>();
+    // Only this module writes these records; anything else is damage, and going on over it would
+    // lose documents (the next compaction rewrites from memory). Refuse before taking any of them
+    // (so the catch-up does not move past them), and leave them on disk.
     for (const r of records) {
-      // Only this module writes these records; anything else is damage, and opening over it would
-      // lose documents (the next compaction rewrites from memory). Refuse, and leave it on disk.
       if (!Array.isArray(r.d) || typeof r.k !== 'number' || !r.d.every((d) => isStoredDoc(d, primary))) {
         throw new Error(`packed storage: record ${String(r.k)} of ${state.key} in ${state.databaseName} is malformed; the store was not opened`);
       }
+    }
+    const latest = new Map<string, Doc>();
+    for (const r of records) {
       for (const d of r.d) latest.set(d[primary] as string, d);
       state.sizes.set(r.k!, r.d.length);
       if (r.k! > state.lastKey) state.lastKey = r.k!;

@@ -51,8 +51,10 @@ export class FactMirror<T> {
 
   private async pull(): Promise<void> {
     // complete as of this call: stop once past what was written before it (a store that is being
-    // filled by a pull right now is not chased to its end)
-    const startedAt = Date.now();
+    // filled by a pull right now is not chased to its end). RxDB's write times carry fractions of a
+    // millisecond (`now()` never repeats), so a write in this very millisecond, before the call, has
+    // a write time above Date.now(): the bound is the next millisecond.
+    const startedAt = Date.now() + 1;
     const layer = storedLayer(this.collection);
     const key = this.collection.schema.primaryPath as string;
     for (;;) {
