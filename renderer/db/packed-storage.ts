@@ -175,6 +175,12 @@ class InstanceState {
     return `${PACKED_DB_PREFIX}${this.databaseName}/${this.key}`;
   }
 
+  /** Notes a record on disk (its key and document count) as applied in memory. */
+  noteRecord(k: number, n: number): void {
+    this.sizes.set(k, n);
+    if (k > this.lastKey) this.lastKey = k;
+  }
+
   /** Runs `fn` after this window's earlier work on the instance. */
   local<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
@@ -332,8 +338,7 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     const latest = new Map<string, Doc>();
     for (const r of records) {
       for (const d of r.d) latest.set(d[primary] as string, d);
-      state.sizes.set(r.k!, r.d.length);
-      if (r.k! > state.lastKey) state.lastKey = r.k!;
+      state.noteRecord(r.k!, r.d.length);
     }
     const current = memDocs(state.mem);
     const rows: BulkWriteRow<Record<string, unknown>>[] = [];
@@ -361,7 +366,7 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     await this.apply(state, records);
     if (records.length && this.options.legacy && (await this.options.legacy.has(params))) {
       // Copied before, but the old database outlived it (closed mid-way): remove it now.
-      await this.removeLegacy(params);
+      await this.options.legacy.drop(params);
     }
     await this.maybeCompact(state);
   }
@@ -381,13 +386,12 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     } finally {
       await old.close();
     }
-    if (docs.length) await this.rewrite(state, docs);
-    await this.apply(state, await this.records(state, 0));
-    await this.removeLegacy(params);
-  }
-
-  private removeLegacy(params: Params): Promise<void> {
-    return this.options.legacy!.drop(params);
+    if (docs.length) {
+      await this.rewrite(state, docs);
+      const res = await state.mem.bulkWrite(docs.map((document) => ({ document })), 'packed-storage-apply');
+      if (res.error.length) throw new Error(`packed storage: ${res.error.length} moved documents could not be applied in ${state.key}`);
+    }
+    await legacy.drop(params);
   }
 
   /** Appends one record; resolves with its key once it is on disk. */
@@ -407,19 +411,15 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     const db = await state.conn.db;
     const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
     const store = tx.objectStore(STORE);
-    const range = this.keyRange.bound([state.key, -Infinity], [state.key, Infinity]);
-    const keys = quiet(request(store.index(BY_INSTANCE).getAllKeys(range)));
     const added: Promise<IDBValidKey>[] = [];
-    void keys.then((ks) => {
-      for (const k of ks) store.delete(k);
+    void this.deleteAll(store, state).then(() => {
       for (let at = 0; at < docs.length; at += this.blockSize) added.push(quiet(request(store.add({ i: state.key, d: docs.slice(at, at + this.blockSize) } satisfies ChunkRecord))));
     });
     await done(tx);
     state.sizes.clear();
     for (let n = 0; n < added.length; n++) {
       const k = (await added[n]!) as number;
-      state.sizes.set(k, Math.min(this.blockSize, docs.length - n * this.blockSize));
-      if (k > state.lastKey) state.lastKey = k;
+      state.noteRecord(k, Math.min(this.blockSize, docs.length - n * this.blockSize));
     }
     this.announce(state, state.lastKey);
   }
@@ -446,8 +446,7 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     for (const k of small) state.sizes.delete(k);
     if (added) {
       const k = (await added) as number;
-      state.sizes.set(k, merged);
-      if (k > state.lastKey) state.lastKey = k;
+      state.noteRecord(k, merged);
       this.announce(state, k);
     }
   }
@@ -482,13 +481,17 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
   async removeRecords(state: InstanceState): Promise<void> {
     const db = await state.conn.db;
     const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
-    const store = tx.objectStore(STORE);
-    const range = this.keyRange.bound([state.key, -Infinity], [state.key, Infinity]);
-    void quiet(request(store.index(BY_INSTANCE).getAllKeys(range))).then((ks) => {
-      for (const k of ks) store.delete(k);
-    });
+    void this.deleteAll(tx.objectStore(STORE), state);
     await done(tx);
     state.sizes.clear();
+  }
+
+  /** Deletes every record of the instance within the transaction of `store` (resolves once queued). */
+  private deleteAll(store: IDBObjectStore, state: InstanceState): Promise<void> {
+    const range = this.keyRange.bound([state.key, -Infinity], [state.key, Infinity]);
+    return quiet(request(store.index(BY_INSTANCE).getAllKeys(range))).then((ks) => {
+      for (const k of ks) store.delete(k);
+    });
   }
 
   /** Drops a state nobody holds any more; closes the database once no instance is open. */
@@ -547,8 +550,7 @@ class PackedInstance implements RxStorageInstance<Record<string, unknown>, Packe
       if (docs.length === 0) return { error: categorized.errors };
       const k = await storage.append(state, docs);
       const result = await mem.bulkWrite(rows, context);
-      state.sizes.set(k, docs.length);
-      state.lastKey = k;
+      state.noteRecord(k, docs.length);
       storage.announce(state, k);
       await storage.maybeCompact(state, storage.options.rewriteAfterWrite?.includes(this.collectionName) ?? false).catch(() => undefined);
       return result;
