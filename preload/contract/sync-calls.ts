@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import { call, ErrorParams, NoInput, type CallSpec } from './spec';
-import { checkpoint, collectionName, docId, LIMITS, MAX_LOOKUP_HASHES, MAX_LOOKUP_RESULTS, refusalIssueList, refusalParams, refusedFieldList, sha256Hex, streamEvent } from '../../sync/protocol';
+import { checkpoint, collectionName, docId, LIMITS, MAX_LOOKUP_HASHES, MAX_LOOKUP_RESULTS, refusalIssueList, refusalParams, refusedFieldList, sha256Hex, streamEvent, wholeObject } from '../../sync/protocol';
 
 /** A document as it crosses the bridge (validated per collection by main against the protocol). */
-const anyDoc = z.record(z.string(), z.unknown());
+const anyDoc = wholeObject;
 
 export const SyncPullInput = z
   .object({

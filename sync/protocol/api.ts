@@ -1,6 +1,6 @@
 // Requests and responses of every endpoint under /api/v1. Paths are built here so both sides agree.
 import { z } from 'zod';
-import { API_PREFIX, docId, isoTimestamp, sha256Hex, shortText, stationId } from './common';
+import { API_PREFIX, docId, isoTimestamp, sha256Hex, shortText, stationId, wholeObject } from './common';
 import { collectionName, REFUSAL_ISSUE_CODE_PATTERN, refusalParams, staffDoc, supplementRequest, type CollectionName } from './documents';
 import { APPLICATION_STATUSES, type BackOfficeAction } from './status';
 import { MAX_FORM_ISSUES } from './forms/validate';
@@ -161,8 +161,8 @@ export function parseCheckpointParam(raw: string | undefined): Checkpoint {
 
 export const pushRow = z.strictObject({
   /** The state the terminal last saw from the platform; null for a new document. */
-  assumedMasterState: z.record(z.string(), z.unknown()).nullable().optional(),
-  newDocumentState: z.record(z.string(), z.unknown()),
+  assumedMasterState: wholeObject.nullable().optional(),
+  newDocumentState: wholeObject,
 });
 export type PushRow<D = Record<string, unknown>> = { assumedMasterState?: D | null; newDocumentState: D };
 
@@ -235,7 +235,7 @@ export type Rejection = z.infer<typeof rejection>;
 
 export const pushResponse = z.object({
   /** The platform's current state of every document whose assumedMasterState was stale (RxDB conflicts). */
-  conflicts: z.array(z.record(z.string(), z.unknown())),
+  conflicts: z.array(wholeObject),
   /** Documents refused for a rule; the rest of the batch was applied. */
   rejections: z.array(rejection),
   /** Rows written (new or changed). */

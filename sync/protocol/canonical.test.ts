@@ -61,3 +61,50 @@ describe('canonicalEqual', () => {
     expect(canonicalEqual([], {})).toBe(false);
   });
 });
+
+/** canonicalJson as first written (entries, filter, sort with a comparator, map, join): the bytes every signature and audit hash was made over. */
+function referenceCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null) as string;
+  if (Array.isArray(value)) return `[${value.map((v) => referenceCanonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceCanonicalJson(v)}`).join(',')}}`;
+}
+
+/** Values with keys and strings that need escaping or sort by code unit (surrogates, U+2028, quotes). */
+function wildValue(r: () => number, depth: number): unknown {
+  const strings = ['', 'a', 'B', '居民', '"', '\\', '\u2028', '\ud83d\ude00', '\u0000', 'ａ', '__proto__', 'constructor', '10', '9'];
+  const pick = Math.floor(r() * (depth > 3 ? 6 : 9));
+  switch (pick) {
+    case 0: return null;
+    case 1: return undefined;
+    case 2: return [0, -0, 1.5, -3, 1e21, Number.NaN, Number.MAX_SAFE_INTEGER][Math.floor(r() * 7)];
+    case 3: return strings[Math.floor(r() * strings.length)];
+    case 4: return r() < 0.5;
+    case 5: return strings[Math.floor(r() * strings.length)]! + strings[Math.floor(r() * strings.length)]!;
+    case 6: return Array.from({ length: Math.floor(r() * 4) }, () => wildValue(r, depth + 1));
+    default: {
+      const o: Record<string, unknown> = {};
+      for (let n = Math.floor(r() * 6); n > 0; n--) Object.defineProperty(o, strings[Math.floor(r() * strings.length)]!, { value: wildValue(r, depth + 1), enumerable: true, configurable: true, writable: true });
+      return o;
+    }
+  }
+}
+
+describe('canonicalJson', () => {
+  it('writes the same bytes as the reference on 20,000 random values (escapes, code-unit order, undefined, holes)', () => {
+    const r = rng(2026);
+    for (let i = 0; i < 20_000; i++) {
+      const v = wildValue(r, 0);
+      expect(canonicalJson(v)).toBe(referenceCanonicalJson(v));
+    }
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = [1, , 2];
+    expect(canonicalJson(holes)).toBe(referenceCanonicalJson(holes));
+    expect(canonicalJson({ b: [undefined, { d: 1, c: undefined }], a: '居民' })).toBe('{"a":"居民","b":[null,{"d":1}]}');
+    const app = exampleApplication();
+    expect(canonicalJson(app)).toBe(referenceCanonicalJson(app));
+  });
+});
+

@@ -13,14 +13,32 @@ export function stripLocalFields<T extends Record<string, unknown>>(doc: T): T {
 }
 
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value ?? null);
+  // Signatures (seal.ts) and the audit chain hash this string: its bytes never change. Written with
+  // plain loops (no entries/filter/map/join per object): the platform hashes every pushed document.
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      if (!(i in value)) continue; // a hole (never from JSON) stays empty, as join() left it
+      const v: unknown = value[i];
+      out += canonicalJson(v === undefined ? null : v);
+    }
+    return `${out}]`;
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const o = value as Record<string, unknown>;
+  // sort() without a comparator orders by UTF-16 code units, as `a < b` does.
+  const keys = Object.keys(o).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 /**
@@ -53,5 +71,5 @@ export function canonicalEqual(a: unknown, b: unknown, skipTop: readonly string[
 /** Deep equality of two document states, ignoring RxDB-local members. */
 export function sameDocumentState(a: Record<string, unknown> | null | undefined, b: Record<string, unknown> | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return canonicalJson(stripLocalFields(a)) === canonicalJson(stripLocalFields(b));
+  return canonicalEqual(a, b, LOCAL_ONLY_FIELDS);
 }
