@@ -477,6 +477,8 @@ describe('packed storage', () => {
     const stored = await getRecord(idb, bad, name);
     const good = await putRecord(idb, { i: I, d: [doc('e', 5)] }, name);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const events: SetAsideEvent[] = [];
+    const off = onRecordsSetAside((e) => events.push(e));
     try {
       const sleep = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
       await Promise.all([
@@ -509,7 +511,13 @@ describe('packed storage', () => {
       expect(await view(third)).toEqual({ ...want, a: 10, f: 6 });
       expect(await countSetAside(name, idb)).toBe(1);
       expect(warn).toHaveBeenCalledTimes(1);
+      // The window that moved it is told, and the other over the channel (both in this one realm here).
+      expect(events).toEqual([
+        { databaseName: name, instance: I, count: 1 },
+        { databaseName: name, instance: I, count: 1 },
+      ]);
     } finally {
+      off();
       warn.mockRestore();
     }
   });

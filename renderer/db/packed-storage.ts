@@ -149,10 +149,23 @@ const DB_VERSION = 2;
 export const PACKED_DB_PREFIX = 'rxdb-packed-';
 
 const setAsideListeners = new Set<(e: SetAsideEvent) => void>();
-/** Listens for records set aside in this window (every packed storage of the realm); returns the unsubscribe. */
+/**
+ * Listens for records set aside, by this window or (told over the BroadcastChannel) another window of
+ * the same profile; returns the unsubscribe.
+ */
 export function onRecordsSetAside(listener: (e: SetAsideEvent) => void): () => void {
   setAsideListeners.add(listener);
   return () => setAsideListeners.delete(listener);
+}
+
+function tellSetAside(event: SetAsideEvent): void {
+  for (const listener of setAsideListeners) {
+    try {
+      listener(event);
+    } catch {
+      // A listener's failure is not the storage's.
+    }
+  }
 }
 
 /** Opens (creating or upgrading) the packed database `name`. */
@@ -358,7 +371,8 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     const c = conn;
     if (channel) {
       channel.onmessage = (e: MessageEvent) => {
-        const m = e.data as { i?: unknown; k?: unknown } | null;
+        const m = e.data as { i?: unknown; k?: unknown; aside?: unknown } | null;
+        if (m && typeof m.i === 'string' && typeof m.aside === 'number') tellSetAside({ databaseName, instance: m.i, count: m.aside });
         if (!m || typeof m.i !== 'string' || typeof m.k !== 'number') return;
         const state = c.states.get(m.i);
         if (state && m.k > state.lastKey) void state.local(() => this.catchUp(state)).catch(() => undefined);
@@ -495,13 +509,11 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     for (const d of damaged) if (d.k > state.lastKey) state.lastKey = d.k;
     if (moved.length === 0) return;
     console.warn(`packed storage: set aside ${moved.length} damaged record(s) of ${state.key} in ${state.databaseName} during ${during} (${moved.map((d) => `${d.k}: ${d.reason}`).join('; ')}); the other records were applied`);
-    const event: SetAsideEvent = { databaseName: state.databaseName, instance: state.key, count: moved.length };
-    for (const listener of setAsideListeners) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure is not the storage's.
-      }
+    tellSetAside({ databaseName: state.databaseName, instance: state.key, count: moved.length });
+    try {
+      state.conn.channel?.postMessage({ i: state.key, aside: moved.length });
+    } catch {
+      // A closed channel: the other windows count on their next look.
     }
   }
 
