@@ -463,6 +463,50 @@ describe('packed storage', () => {
     expect(await countSetAside('v1', idb)).toBe(0);
   });
 
+  it('opens a database a later build upgraded (after a downgrade) at its version; its records in a later format are set aside', async () => {
+    const idb = new IDBFactory();
+    const w = await instance({ indexedDB: idb }, 'v3');
+    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
+    await w.close();
+    open.splice(0);
+    // The later build: version 3, one more object store, and a record in its own format.
+    await new Promise<void>((resolve, reject) => {
+      const r = idb.open(PACKED_DB_PREFIX + 'v3', 3);
+      r.onupgradeneeded = () => r.result.createObjectStore('later');
+      r.onsuccess = () => {
+        const tx = r.result.transaction('chunks', 'readwrite');
+        tx.objectStore('chunks').add({ i: I, d: 'compressed', v: 3 });
+        tx.oncomplete = () => {
+          r.result.close();
+          resolve();
+        };
+      };
+      r.onerror = () => reject(r.error);
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const again = await instance({ indexedDB: idb }, 'v3');
+      expect((await all(again)).a?.n).toBe(1);
+      expect((await again.bulkWrite([{ document: doc('b', 2) }], 'test')).error).toEqual([]);
+      expect((await setAsideRows(idb, 'v3')).map((r) => r.record)).toEqual([{ i: I, d: 'compressed', v: 3, k: 2 }]);
+      const db = await rawDb(idb, 'v3');
+      expect(db.version).toBe(3);
+      db.close();
+    } finally {
+      warn.mockRestore();
+    }
+    // A later version without the stores this build uses is not opened (and not changed).
+    await new Promise<void>((resolve) => {
+      const r = idb.open(PACKED_DB_PREFIX + 'alien', 5);
+      r.onupgradeneeded = () => r.result.createObjectStore('other');
+      r.onsuccess = () => {
+        r.result.close();
+        resolve();
+      };
+    });
+    await expect(instance({ indexedDB: idb }, 'alien')).rejects.toThrow(/is at version 5, from a later build, without the object stores this build uses/);
+  });
+
   it.each([9931, 9932, 9933, 9934])('two windows meeting a damaged record in catch-ups at once (seed %i): set aside once, both go on and agree', async (seed) => {
     const random = prng(seed);
     const idb = new IDBFactory();

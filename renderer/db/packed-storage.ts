@@ -50,7 +50,8 @@
  *
  * Database versions: 1 had `chunks` only; 2 adds `damaged` (the upgrade keeps every record; a window
  * still holding version 1 open closes its connection on `versionchange`). A build before version 2
- * cannot open the database any more (IndexedDB refuses a lower version).
+ * cannot open the database any more (IndexedDB refuses a lower version); this build opens a later
+ * version as it is, as long as `chunks` (with its index) and `damaged` are there.
  *
  * Earlier versions stored the same documents in the Dexie storage: an instance with no records that
  * finds its Dexie database (`legacy`) copies every document over in one transaction, then deletes
@@ -168,18 +169,31 @@ function tellSetAside(event: SetAsideEvent): void {
   }
 }
 
-/** Opens (creating or upgrading) the packed database `name`. */
+/**
+ * Opens (creating or upgrading) the packed database `name`. One a later build upgraded further (a
+ * downgrade) is opened at its own version if it still has both object stores; its records this build
+ * cannot read are then set aside like any damaged record.
+ */
 function openDatabase(idb: IDBFactory, name: string): Promise<IDBDatabase> {
-  const open = idb.open(name, DB_VERSION);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'k', autoIncrement: true }).createIndex(BY_INSTANCE, ['i', 'k']);
-    if (!db.objectStoreNames.contains(DAMAGED)) db.createObjectStore(DAMAGED, { autoIncrement: true });
+  const at = (version?: number) => {
+    const open = version === undefined ? idb.open(name) : idb.open(name, version);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'k', autoIncrement: true }).createIndex(BY_INSTANCE, ['i', 'k']);
+      if (!db.objectStoreNames.contains(DAMAGED)) db.createObjectStore(DAMAGED, { autoIncrement: true });
+    };
+    return request(open).then((d) => {
+      // Another tab deleting or upgrading the database: let it, this one is stale then.
+      d.onversionchange = () => d.close();
+      return d;
+    });
   };
-  return request(open).then((d) => {
-    // Another tab deleting or upgrading the database: let it, this one is stale then.
-    d.onversionchange = () => d.close();
-    return d;
+  return at(DB_VERSION).catch(async (error: unknown) => {
+    if ((error as { name?: unknown } | null)?.name !== 'VersionError') throw error;
+    const d = await at();
+    if (d.objectStoreNames.contains(STORE) && d.objectStoreNames.contains(DAMAGED) && d.transaction(STORE, 'readonly').objectStore(STORE).indexNames.contains(BY_INSTANCE)) return d;
+    d.close();
+    throw new Error(`packed storage: ${name} is at version ${d.version}, from a later build, without the object stores this build uses; it was not opened`);
   });
 }
 
