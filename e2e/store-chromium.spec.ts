@@ -2,7 +2,8 @@
  * The store in real Debian Chromium (IndexedDB via Dexie) with the real browser host and platform:
  * PII is ciphertext in the raw object stores; data acknowledged before a SIGKILL of Chromium and of
  * the host process is there after relaunch and reaches the platform exactly once; a page reload in
- * the middle of a sync finishes the sync.
+ * the middle of a sync finishes the sync; a damaged record on disk is set aside and the clerk window
+ * opens its store and says so.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { startPlatform, type Platform } from '../sync/server/platform';
 import { injectStore, launchChromium, launchHost, openStorePage, type KillableChromium, type KillableHost, type StoreApi } from './store-chromium';
 import { startFaultProxy, type FaultProxy } from './sync-fault-proxy';
 import { eventually } from './sync-harness';
+import { startHost } from './host';
+import { signIn } from './clerk-helpers';
 
 const STATION = '360121201';
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -180,4 +183,79 @@ test('only the leader window replicates; the other sees the same data', async ()
   await eventually(() => store(b, (s) => s.replicating()), 30_000, 'second window took over');
   const [id2] = await store(b, (s) => s.writeApplications(1, '接管'));
   await eventually(async () => (await receivedOnServer([id2!])) === 1, 20_000, 'synced after take-over');
+});
+
+test('a damaged record on disk is set aside: the clerk window opens its store, keeps the record as stored and says so', async ({ page }) => {
+  const host = await startHost({ role: 'clerk', config: { role: 'clerk' } });
+  cleanups.push(() => host.stop());
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(m.text()));
+  await page.goto(host.url);
+  await signIn(page);
+  await page.goto(`${host.url.split('#')[0]}#/clerk/sync`);
+  // The window's store is open and has pulled the demo platform's data.
+  await expect(page.getByTestId('sync-last')).not.toHaveText('尚未同步', { timeout: 60_000 });
+  await expect(page.getByTestId('sync-pending')).toHaveText('0', { timeout: 30_000 });
+  await expect(page.getByTestId('clerk-damaged-banner')).toHaveCount(0);
+  // Raw IndexedDB in the page: a record of one of its instances that this build never writes.
+  const injected = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('rxdb-packed-terminal');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction('chunks', 'readwrite');
+    const chunks = tx.objectStore('chunks');
+    const all = await new Promise<{ i: string }[]>((resolve) => {
+      const q = chunks.getAll();
+      q.onsuccess = () => resolve(q.result as { i: string }[]);
+    });
+    const i = (all.find((r) => r.i.startsWith('service_items--')) ?? all[0]!).i;
+    const k = await new Promise<number>((resolve) => {
+      const q = chunks.add({ i, d: [{ id: 'junk', note: '损坏' }], z: new Uint8Array([1, 2, 3]) });
+      q.onsuccess = () => resolve(q.result as number);
+    });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+    return { i, k, records: all.length, version: db.version };
+  });
+  expect(injected.version).toBe(2);
+  // A new document (the launch url differs only in its hash: leave the page first), same profile.
+  const before = await page.evaluate(() => performance.timeOrigin);
+  await page.goto('about:blank');
+  await page.goto(host.url);
+  expect(await page.evaluate(() => performance.timeOrigin)).not.toBe(before);
+  await expect(page.getByTestId('clerk-damaged-banner')).toHaveText('本地数据中有 1 条记录已损坏，已隔离保存；其余数据可正常使用，请联系技术支持。', { timeout: 30_000 });
+  const disk = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('rxdb-packed-terminal');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const get = <T>(store: string) =>
+      new Promise<T[]>((resolve) => {
+        const q = db.transaction(store, 'readonly').objectStore(store).getAll();
+        q.onsuccess = () => resolve(q.result as T[]);
+      });
+    type Aside = { instance: string; key: number; during: string; reason: string; record: { i: string; k: number; d: unknown; z: Uint8Array } };
+    const aside = (await get<Aside>('damaged')).map((r) => ({ ...r, at: undefined, record: { ...r.record, z: r.record.z instanceof Uint8Array ? [...r.record.z] : r.record.z } }));
+    const chunks = await get<{ k: number }>('chunks');
+    db.close();
+    return { aside, keys: chunks.map((c) => c.k) };
+  });
+  expect(disk.aside).toEqual([{ instance: injected.i, key: injected.k, during: 'open', reason: 'fields other than i, k and d', at: undefined, record: { i: injected.i, k: injected.k, d: [{ id: 'junk', note: '损坏' }], z: [1, 2, 3] } }]);
+  expect(disk.keys).not.toContain(injected.k);
+  // One English log line, no document contents.
+  const said = logs.filter((l) => l.includes('damaged record'));
+  expect(said).toEqual([`packed storage: set aside 1 damaged record(s) of ${injected.i} in terminal during open (${injected.k}: fields other than i, k and d); the other records were applied`]);
+  // The store works: signed in again, the sync page shows the notice and the counts.
+  const signedInOrNot = page.getByTestId('clerk-signin').or(page.getByTestId('clerk-staff'));
+  await expect(signedInOrNot).toBeVisible({ timeout: 30_000 });
+  if (await page.getByTestId('clerk-signin').isVisible()) await signIn(page);
+  await page.goto(`${host.url.split('#')[0]}#/clerk/sync`);
+  await expect(signedInOrNot).toBeVisible({ timeout: 30_000 });
+  if (await page.getByTestId('clerk-signin').isVisible()) await signIn(page);
+  await expect(page.getByTestId('sync-damaged')).toContainText('本地数据中有 1 条记录已损坏', { timeout: 30_000 });
+  await expect(page.getByTestId('sync-level')).toHaveText('需要处理');
+  await expect(page.getByTestId('sync-pending')).toHaveText('0', { timeout: 30_000 });
 });

@@ -1,13 +1,14 @@
 /**
  * The packed storage (./packed-storage.ts) on fake-indexeddb: what a write leaves on disk, reopening,
- * compaction, a failed write, damaged records, two windows writing one instance at once (seeded), and
+ * compaction, a failed write, damaged records set aside (on open and in a catch-up; fixed shapes and
+ * seeded junk), the upgrade from database version 1, two windows writing one instance at once (seeded), and
  * the move from the Dexie store of earlier versions.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { IDBDatabase, IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IDBDatabase, IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
 import { createRevision, fillWithDefaultSettings, normalizeMangoQuery, now, prepareQuery, type RxDocumentData, type RxJsonSchema, type RxStorageInstance } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { getRxStoragePacked, PACKED_DB_PREFIX, realmLocks, type PackedLocks, type PackedStorageOptions } from './packed-storage';
+import { countSetAside, getRxStoragePacked, onRecordsSetAside, PACKED_DB_PREFIX, realmLocks, type PackedLocks, type PackedStorageOptions, type SetAsideEvent, type SetAsideRecord } from './packed-storage';
 import { dexieDatabaseName } from './storage';
 import { openTerminalDatabase, type TerminalDatabase } from './database';
 import { exampleApplication } from '../../sync/protocol/examples';
@@ -73,6 +74,85 @@ const all = async (i: Instance) => {
   const docs = await i.findDocumentsById(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], true);
   return Object.fromEntries(docs.map((d) => [d.id, { n: d.n, rev: d._rev, deleted: d._deleted }]));
 };
+
+const I = 'items--0';
+
+/** The packed database at its present version, for raw reads and writes. */
+const rawDb = (idb: IDBFactory, databaseName = 'db1') =>
+  new Promise<IDBDatabase>((resolve, reject) => {
+    const r = idb.open(PACKED_DB_PREFIX + databaseName);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+
+/** One request in a transaction of its own; resolves with its result once the transaction committed. */
+async function raw<T>(idb: IDBFactory, store: string, mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>, databaseName = 'db1'): Promise<T> {
+  const db = await rawDb(idb, databaseName);
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(store, mode);
+      const q = fn(tx.objectStore(store));
+      tx.oncomplete = () => resolve(q.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+const putRecord = (idb: IDBFactory, value: unknown, databaseName?: string) => raw(idb, 'chunks', 'readwrite', (s) => s.add(value), databaseName) as Promise<number>;
+const getRecord = (idb: IDBFactory, k: number, databaseName?: string) => raw<unknown>(idb, 'chunks', 'readonly', (s) => s.get(k), databaseName);
+const setAsideRows = (idb: IDBFactory, databaseName?: string) => raw(idb, 'damaged', 'readonly', (s) => s.getAll(), databaseName) as Promise<SetAsideRecord[]>;
+
+/** Records this module never writes, each given the next revision of a document (to set aside). */
+const garbageShapes: [string, (next: Stored) => unknown][] = [
+  ['an array, not an object', () => Object.assign(['junk'], { i: I })],
+  ['d a string', () => ({ i: I, d: 'junk' })],
+  ['d an object', (next) => ({ i: I, d: { 0: next } })],
+  ['d null', () => ({ i: I, d: null })],
+  ['no d', () => ({ i: I })],
+  ['a null document', () => ({ i: I, d: [null] })],
+  ['an id not a string', (next) => ({ i: I, d: [{ ...next, id: 7 }] })],
+  ['a document without id', (next) => ({ i: I, d: [{ ...next, id: undefined }] })],
+  ['a document without _rev', (next) => ({ i: I, d: [Object.fromEntries(Object.entries(next).filter(([f]) => f !== '_rev'))] })],
+  ['a document without its write time', (next) => ({ i: I, d: [{ ...next, _meta: {} }] })],
+  ['a good document beside a bad one', (next) => ({ i: I, d: [next, 'junk'] })],
+  ["a later version's field", (next) => ({ i: I, d: [next], z: 'gzip' })],
+  ['a huge junk string', () => ({ i: I, d: 'x'.repeat(4_000_000) })],
+];
+
+/** A seeded junk value (never a stored document: no `lwt` anywhere). */
+function junkValue(random: () => number, depth = 0): unknown {
+  const r = random();
+  const leaves = [null, true, 0, -1.5, '', 'junk', 'x'.repeat(Math.floor(random() * 2000)), new Date(0), new Uint8Array([1, 2, 3]), undefined];
+  if (depth > 2 || r < 0.35) return leaves[Math.floor(random() * leaves.length)];
+  if (r < 0.65) return Array.from({ length: Math.floor(random() * 4) }, () => junkValue(random, depth + 1));
+  const names = ['id', '_rev', '_deleted', '_meta', 'n', 'd', 'i', 'tag', 'zz'];
+  return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [names[Math.floor(random() * names.length)]!, junkValue(random, depth + 1)]));
+}
+
+/** A seeded record of the instance this module never writes. */
+function junkRecord(random: () => number, ids: string[], model: Map<string, Stored>): unknown {
+  const id = ids[Math.floor(random() * ids.length)]!;
+  switch (Math.floor(random() * 5)) {
+    case 0: {
+      const d = junkValue(random, 1);
+      return { i: I, d: Array.isArray(d) ? [...d, null] : d };
+    }
+    case 1: {
+      // The next revision of a document, lacking one of the members every stored document has.
+      const next = doc(id, 1e6, 'junk', model.get(id)) as unknown as Record<string, unknown>;
+      delete next[['id', '_rev', '_deleted', '_meta'][Math.floor(random() * 4)]!];
+      return { i: I, d: [next] };
+    }
+    case 2:
+      return { i: I, d: [doc(id, 1e6, 'junk', model.get(id))], [['v', 'z', 'meta'][Math.floor(random() * 3)]!]: junkValue(random, 1) };
+    case 3:
+      return Object.assign([junkValue(random, 1)], { i: I });
+    default:
+      return { i: I, d: 'x'.repeat(100_000 + Math.floor(random() * 400_000)) };
+  }
+}
 
 describe('packed storage', () => {
   it('puts one record per write on disk before the write resolves, and reads it back after a reopen', async () => {
@@ -213,62 +293,278 @@ describe('packed storage', () => {
     expect((await fresh.findDocumentsById(written, false)).length).toBe(30);
   });
 
-  it('refuses to open over a damaged record and leaves it on disk', async () => {
+  it.each(garbageShapes.map(([name]) => name))('sets a damaged record aside (%s): kept as stored in `damaged`, the rest opens, later writes, reopens and compactions work', async (name) => {
+    const shape = garbageShapes.find(([n]) => n === name)![1];
     const idb = new IDBFactory();
-    const a = await instance({ indexedDB: idb });
-    await a.bulkWrite([{ document: doc('a', 1) }], 'test');
-    await a.close();
+    const w = await instance({ indexedDB: idb });
+    await w.bulkWrite([{ document: doc('a', 1) }, { document: doc('b', 2) }], 'test');
+    const [a1] = await w.findDocumentsById(['a'], false);
+    const before = await all(w);
+    await w.close();
     open.splice(0);
-    for (const garbage of [{ i: 'items--0', d: 'x' }, { i: 'items--0', d: [{ id: 7 }] }, { i: 'items--0', d: [null] }, { i: 'items--0', d: [{ id: 'z', _rev: '1-a', _deleted: false, _meta: {} }] }]) {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const r = idb.open(PACKED_DB_PREFIX + 'db1');
-        r.onsuccess = () => resolve(r.result);
-      });
-      const tx = db.transaction('chunks', 'readwrite');
-      const put = tx.objectStore('chunks').add(garbage);
-      const k = await new Promise<IDBValidKey>((resolve) => (put.onsuccess = () => resolve(put.result)));
-      await new Promise((resolve) => (tx.oncomplete = resolve));
-      await expect(instance({ indexedDB: idb })).rejects.toThrow(/malformed; the store was not opened/);
-      expect((await records(idb)).length).toBe(2);
-      const del = db.transaction('chunks', 'readwrite');
-      del.objectStore('chunks').delete(k);
-      await new Promise((resolve) => (del.oncomplete = resolve));
-      db.close();
+    // The damaged record would have updated `a`: set aside, `a` stays at the revision before it.
+    const k = await putRecord(idb, shape(doc('a', 99, 'x', a1)));
+    const stored = await getRecord(idb, k);
+    const events: SetAsideEvent[] = [];
+    const off = onRecordsSetAside((e) => events.push(e));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const again = await instance({ indexedDB: idb });
+      expect(await all(again)).toEqual(before);
+      const aside = await setAsideRows(idb);
+      expect(aside).toHaveLength(1);
+      expect(aside[0]).toMatchObject({ instance: I, key: k, during: 'open' });
+      expect(aside[0]!.reason).toMatch(/^[ -~]+$/);
+      expect(aside[0]!.record).toStrictEqual(stored);
+      expect(await getRecord(idb, k)).toBeUndefined();
+      expect(events).toEqual([{ databaseName: 'db1', instance: I, count: 1 }]);
+      expect(await countSetAside('db1', idb)).toBe(1);
+      // One English log line, with no document contents.
+      expect(warn).toHaveBeenCalledTimes(1);
+      const line = String(warn.mock.calls[0]![0]);
+      expect(line).toMatch(/^packed storage: set aside 1 damaged record\(s\) of items--0 in db1 during open \([ -~]+\)/);
+      for (const secret of ['junk', 'gzip', 'xxxx', '"a"', 'lwt']) expect(line).not.toContain(secret);
+      // Later writes work and survive a reopen; the reopen sets nothing aside again.
+      const [cur] = await again.findDocumentsById(['a'], false);
+      expect((await again.bulkWrite([{ previous: cur!, document: doc('a', 3, 'y', cur) }, { document: doc('c', 4) }], 'test')).error).toEqual([]);
+      await again.close();
+      open.splice(0);
+      const compacting = await instance({ indexedDB: idb, rewriteAfterWrite: ['items'] });
+      expect(await all(compacting)).toMatchObject({ a: { n: 3 }, b: { n: 2 }, c: { n: 4 } });
+      // A write that rewrites the instance (compaction): `damaged` is left as it was.
+      expect((await compacting.bulkWrite([{ document: doc('d', 5) }], 'test')).error).toEqual([]);
+      expect((await records(idb)).length).toBe(1);
+      expect(await setAsideRows(idb)).toStrictEqual(aside);
+      expect(events).toHaveLength(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      off();
+      warn.mockRestore();
     }
-    const ok = await instance({ indexedDB: idb });
-    expect((await all(ok)).a?.n).toBe(1);
   });
 
-  it('a damaged record met in a catch-up fails the write and is not skipped by the next one', async () => {
+  it.each([7301, 7302, 7303, 7304])('seeded junk among good records (seed %i): every junk record is set aside as stored, the state is that of the good records', async (seed) => {
+    const random = prng(seed);
     const idb = new IDBFactory();
-    const a = await instance({ indexedDB: idb });
-    await a.bulkWrite([{ document: doc('a', 1) }], 'test');
-    // Another window's good record, then a damaged one.
-    const db = await new Promise<IDBDatabase>((resolve) => {
-      const r = idb.open(PACKED_DB_PREFIX + 'db1');
+    const w = await instance({ indexedDB: idb });
+    await w.bulkWrite([{ document: doc('a', 0) }], 'test');
+    await w.close();
+    open.splice(0);
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const model = new Map<string, Stored>();
+    model.set('a', (await records(idb))[0]!.d[0]!);
+    const junk = new Map<number, unknown>();
+    for (let n = 0; n < 40; n++) {
+      if (random() < 0.4) {
+        const k = await putRecord(idb, junkRecord(random, ids, model));
+        junk.set(k, await getRecord(idb, k));
+      } else {
+        // Another window's good record: a few documents, each the next revision of its model copy.
+        const docs = [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => ids[Math.floor(random() * ids.length)]!))].map((id) => doc(id, n, 't', model.get(id), random() < 0.1));
+        await putRecord(idb, { i: I, d: docs });
+        for (const d of docs) model.set(d.id, d);
+      }
+    }
+    expect(junk.size).toBeGreaterThan(3);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const again = await instance({ indexedDB: idb });
+      const revs = async (i: Instance) => Object.fromEntries((await i.findDocumentsById(ids, true)).map((d) => [d.id, d._rev]));
+      expect(await revs(again)).toEqual(Object.fromEntries([...model].map(([id, d]) => [id, d._rev])));
+      const aside = await setAsideRows(idb);
+      expect(new Map(aside.map((r) => [r.key, r.record]))).toStrictEqual(junk);
+      expect(aside.every((r) => r.instance === I && r.during === 'open' && /^[ -~]+$/.test(r.reason))).toBe(true);
+      expect((await records(idb)).every((r) => !junk.has(r.k))).toBe(true);
+      expect(warn).toHaveBeenCalledTimes(junk.size ? 1 : 0);
+      // Writes go on; a reopen sets nothing aside again; a compaction leaves `damaged` alone.
+      const [a] = await again.findDocumentsById(['a'], true);
+      expect((await again.bulkWrite([{ previous: a!, document: doc('a', 1000, 't', a) }], 'test')).error).toEqual([]);
+      await again.close();
+      open.splice(0);
+      const third = await instance({ indexedDB: idb, rewriteAfterWrite: ['items'] });
+      expect((await third.findDocumentsById(['a'], true))[0]!.n).toBe(1000);
+      expect((await third.bulkWrite([{ document: doc('f', 1) }], 'test')).error).toEqual([]);
+      expect(await setAsideRows(idb)).toStrictEqual(aside);
+      expect(await countSetAside('db1', idb)).toBe(junk.size);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("leaves another instance's records alone (e.g. a later schema version's after a downgrade)", async () => {
+    const idb = new IDBFactory();
+    const w = await instance({ indexedDB: idb });
+    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
+    await w.close();
+    open.splice(0);
+    const others = [{ i: 'items--1', d: 'a later format' }, { i: 'other--0', d: [{ id: 7 }] }, { d: [] }, { i: 42, d: null }];
+    const keys = [];
+    for (const o of others) keys.push(await putRecord(idb, o));
+    const again = await instance({ indexedDB: idb });
+    expect((await all(again)).a?.n).toBe(1);
+    expect(await setAsideRows(idb)).toEqual([]);
+    for (const [n, k] of keys.entries()) expect(await getRecord(idb, k)).toStrictEqual({ ...others[n], k });
+  });
+
+  it('if a damaged record cannot be set aside, the open fails and the record stays where it was', async () => {
+    const idb = new IDBFactory();
+    const w = await instance({ indexedDB: idb });
+    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
+    await w.close();
+    open.splice(0);
+    const k = await putRecord(idb, { i: I, d: [{ id: 'z' }] });
+    const stored = await getRecord(idb, k);
+    const realAdd = IDBObjectStore.prototype.add;
+    IDBObjectStore.prototype.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      if (this.name === 'damaged') throw new DOMException('full', 'QuotaExceededError');
+      return realAdd.apply(this, args);
+    };
+    try {
+      await expect(instance({ indexedDB: idb })).rejects.toThrow(/1 damaged record\(s\) of items--0 in db1 could not be set aside; the store was not opened or written/);
+    } finally {
+      IDBObjectStore.prototype.add = realAdd;
+    }
+    expect(await getRecord(idb, k)).toStrictEqual(stored);
+    expect(await setAsideRows(idb)).toEqual([]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const ok = await instance({ indexedDB: idb });
+    warn.mockRestore();
+    expect((await all(ok)).a?.n).toBe(1);
+    expect((await setAsideRows(idb)).map((r) => r.record)).toStrictEqual([stored]);
+  });
+
+  it('upgrades a version-1 database: its records are kept, a window holding version 1 closes its connection', async () => {
+    const idb = new IDBFactory();
+    const old = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = idb.open(PACKED_DB_PREFIX + 'v1', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('chunks', { keyPath: 'k', autoIncrement: true }).createIndex('ik', ['i', 'k']);
       r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
     });
-    const put = (v: unknown) =>
-      new Promise<IDBValidKey>((resolve) => {
-        const tx = db.transaction('chunks', 'readwrite');
-        const q = tx.objectStore('chunks').add(v);
-        tx.oncomplete = () => resolve(q.result);
-      });
-    await put({ i: 'items--0', d: [doc('b', 2)] });
-    const bad = await put({ i: 'items--0', d: [{ id: 'z' }] });
-    await expect(a.bulkWrite([{ document: doc('c', 3) }], 'test')).rejects.toThrow(/malformed/);
-    expect(await a.findDocumentsById(['b', 'c'], true)).toEqual([]);
-    // The damage removed (by hand): the next write catches up on the good record too.
+    let closed = false;
+    // What a window of the previous build does on a version change.
+    old.onversionchange = () => {
+      old.close();
+      closed = true;
+    };
     await new Promise((resolve) => {
-      const tx = db.transaction('chunks', 'readwrite');
-      tx.objectStore('chunks').delete(bad);
+      const tx = old.transaction('chunks', 'readwrite');
+      tx.objectStore('chunks').add({ i: I, d: [doc('a', 1)] });
       tx.oncomplete = resolve;
     });
+    const w = await instance({ indexedDB: idb }, 'v1');
+    expect(closed).toBe(true);
+    expect((await all(w)).a?.n).toBe(1);
+    expect((await w.bulkWrite([{ document: doc('b', 2) }], 'test')).error).toEqual([]);
+    const db = await rawDb(idb, 'v1');
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'damaged']);
     db.close();
-    expect((await a.bulkWrite([{ document: doc('c', 3) }], 'test')).error).toEqual([]);
-    expect((await a.findDocumentsById(['b', 'c'], true)).map((d) => d.id).sort()).toEqual(['b', 'c']);
+    expect(await countSetAside('v1', idb)).toBe(0);
   });
 
+  it('opens a database a later build upgraded (after a downgrade) at its version; its records in a later format are set aside', async () => {
+    const idb = new IDBFactory();
+    const w = await instance({ indexedDB: idb }, 'v3');
+    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
+    await w.close();
+    open.splice(0);
+    // The later build: version 3, one more object store, and a record in its own format.
+    await new Promise<void>((resolve, reject) => {
+      const r = idb.open(PACKED_DB_PREFIX + 'v3', 3);
+      r.onupgradeneeded = () => r.result.createObjectStore('later');
+      r.onsuccess = () => {
+        const tx = r.result.transaction('chunks', 'readwrite');
+        tx.objectStore('chunks').add({ i: I, d: 'compressed', v: 3 });
+        tx.oncomplete = () => {
+          r.result.close();
+          resolve();
+        };
+      };
+      r.onerror = () => reject(r.error);
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const again = await instance({ indexedDB: idb }, 'v3');
+      expect((await all(again)).a?.n).toBe(1);
+      expect((await again.bulkWrite([{ document: doc('b', 2) }], 'test')).error).toEqual([]);
+      expect((await setAsideRows(idb, 'v3')).map((r) => r.record)).toEqual([{ i: I, d: 'compressed', v: 3, k: 2 }]);
+      const db = await rawDb(idb, 'v3');
+      expect(db.version).toBe(3);
+      db.close();
+    } finally {
+      warn.mockRestore();
+    }
+    // A later version without the stores this build uses is not opened (and not changed).
+    await new Promise<void>((resolve) => {
+      const r = idb.open(PACKED_DB_PREFIX + 'alien', 5);
+      r.onupgradeneeded = () => r.result.createObjectStore('other');
+      r.onsuccess = () => {
+        r.result.close();
+        resolve();
+      };
+    });
+    await expect(instance({ indexedDB: idb }, 'alien')).rejects.toThrow(/is at version 5, from a later build, without the object stores this build uses/);
+  });
+
+  it.each([9931, 9932, 9933, 9934])('two windows meeting a damaged record in catch-ups at once (seed %i): set aside once, both go on and agree', async (seed) => {
+    const random = prng(seed);
+    const idb = new IDBFactory();
+    const locks = realmLocks();
+    const name = `cw${seed}`;
+    const [A, B] = [await instance({ indexedDB: idb, locks, BroadcastChannel }, name), await instance({ indexedDB: idb, locks, BroadcastChannel }, name)];
+    await A!.bulkWrite([{ document: doc('a', 1) }], 'test');
+    const [a1] = await A!.findDocumentsById(['a'], false);
+    // A third window's good record, then a damaged one updating `a`, then a good one.
+    await putRecord(idb, { i: I, d: [doc('b', 2)] }, name);
+    const bad = await putRecord(idb, { i: I, d: [{ ...doc('a', 9, 't', a1), _rev: 7 }] }, name);
+    const stored = await getRecord(idb, bad, name);
+    const good = await putRecord(idb, { i: I, d: [doc('e', 5)] }, name);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const events: SetAsideEvent[] = [];
+    const off = onRecordsSetAside((e) => events.push(e));
+    try {
+      const sleep = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
+      await Promise.all([
+        // The third window's notice: both catch up outside the lock.
+        sleep().then(() => {
+          const ch = new BroadcastChannel(PACKED_DB_PREFIX + name);
+          ch.postMessage({ i: I, k: good });
+          ch.close();
+        }),
+        // Each writes (a catch-up under the lock first).
+        sleep().then(async () => expect((await A!.bulkWrite([{ document: doc('c', 3) }], 'test')).error).toEqual([])),
+        sleep().then(async () => expect((await B!.bulkWrite([{ document: doc('d', 4) }], 'test')).error).toEqual([])),
+      ]);
+      const view = async (i: Instance) => Object.fromEntries(Object.entries(await all(i)).map(([id, d]) => [id, d.n]));
+      const want = { a: 1, b: 2, c: 3, d: 4, e: 5 };
+      for (let t = 0; t < 100 && (JSON.stringify(await view(A!)) !== JSON.stringify(want) || JSON.stringify(await view(B!)) !== JSON.stringify(want)); t++) await new Promise((r) => setTimeout(r, 10));
+      expect(await view(A!)).toEqual(want);
+      expect(await view(B!)).toEqual(want);
+      const aside = await setAsideRows(idb, name);
+      expect(aside).toHaveLength(1);
+      expect(aside[0]).toMatchObject({ instance: I, key: bad, during: 'catch-up' });
+      expect(aside[0]!.record).toStrictEqual(stored);
+      expect(await getRecord(idb, bad, name)).toBeUndefined();
+      expect(warn).toHaveBeenCalledTimes(1);
+      // Both go on writing; a third window opens on the same state and sets nothing aside.
+      const [aA] = await A!.findDocumentsById(['a'], false);
+      expect((await A!.bulkWrite([{ previous: aA!, document: doc('a', 10, 't', aA) }], 'test')).error).toEqual([]);
+      expect((await B!.bulkWrite([{ document: doc('f', 6) }], 'test')).error).toEqual([]);
+      const third = await instance({ indexedDB: idb, locks }, name);
+      expect(await view(third)).toEqual({ ...want, a: 10, f: 6 });
+      expect(await countSetAside(name, idb)).toBe(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+      // The window that moved it is told, and the other over the channel (both in this one realm here).
+      expect(events).toEqual([
+        { databaseName: name, instance: I, count: 1 },
+        { databaseName: name, instance: I, count: 1 },
+      ]);
+    } finally {
+      off();
+      warn.mockRestore();
+    }
+  });
   it.each([9901, 9902, 9903, 9904])('two windows writing at once (seed %i): no update is lost, both and a reopen agree', async (seed) => {
     const idb = new IDBFactory();
     const locks: PackedLocks = realmLocks();

@@ -25,6 +25,34 @@
  * window posts `{ i, k }` on a BroadcastChannel; the others catch up at once, and their RxDB sees the
  * change as ordinary change events (so this storage does not also use RxDB's multi-instance relay).
  *
+ * Damaged records (a record this module did not write: not an object, fields other than `i`, `k`
+ * and `d`, `d` not a list, a document without its id, revision, deleted flag or write time; a later
+ * version's format after a downgrade; disk damage) are SET ASIDE, not refused: the open (or the
+ * catch-up) moves each one, in one transaction that re-reads it, from `chunks` into the object
+ * store `damaged` (`{ instance, key, at, reason, during, record }`, `record` the stored value as it
+ * was, nothing changed), then applies the remaining records. Nothing is deleted, and nothing reads
+ * `damaged` back: it is for support (compaction and removal touch `chunks` only). A whole record is
+ * set aside, never part of one. The window logs one English line per move (instance, record keys,
+ * reasons; no document contents) and tells `onRecordsSetAside` listeners; `countSetAside` reads the
+ * total for the UI's notice. If the move itself fails, the open (or the write whose catch-up met it)
+ * fails as before and the record stays where it was: a record is never skipped without being kept.
+ *
+ * What the remaining state is: the log without that record. A document whose newest copy was in it
+ * falls back to its copy in the latest earlier record (or is absent if it was first written there),
+ * i.e. to a state this store really had, with its own revision: a valid RxDB state, which local
+ * writes and the replication continue from like any other (a later write on it is an ordinary new
+ * revision; a write the platform has since changed is a conflict the handlers resolve). What is lost
+ * from the live store: the changes that record carried. Synced ones are still on the platform (the
+ * terminal sees them again once the platform changes the case or a full re-pull runs: the pull
+ * checkpoint is not rewound); unsynced local edits in it are kept only in `damaged`, for support to
+ * recover by hand. A damaged record of the replication's own bookkeeping makes it pull or push again
+ * from an earlier point, which the protocol's idempotency makes harmless.
+ *
+ * Database versions: 1 had `chunks` only; 2 adds `damaged` (the upgrade keeps every record; a window
+ * still holding version 1 open closes its connection on `versionchange`). A build before version 2
+ * cannot open the database any more (IndexedDB refuses a lower version); this build opens a later
+ * version as it is, as long as `chunks` (with its index) and `damaged` are there.
+ *
  * Earlier versions stored the same documents in the Dexie storage: an instance with no records that
  * finds its Dexie database (`legacy`) copies every document over in one transaction, then deletes
  * the Dexie database.
@@ -92,9 +120,112 @@ interface ChunkRecord {
   d: Doc[];
 }
 
+/** A record set aside (object store `damaged`): the stored value as it was, and when and why. */
+export interface SetAsideRecord {
+  /** The storage instance whose records it was among (`<collection>--<schema version>`). */
+  instance: string;
+  /** Its key in `chunks`. */
+  key: number;
+  /** When it was set aside (epoch ms). */
+  at: number;
+  /** Why (English, no document contents). */
+  reason: string;
+  during: 'open' | 'catch-up';
+  /** The stored value, unchanged. */
+  record: unknown;
+}
+
+/** Told when a window sets records aside (after the move committed). */
+export interface SetAsideEvent {
+  databaseName: string;
+  instance: string;
+  count: number;
+}
+
 const STORE = 'chunks';
+const DAMAGED = 'damaged';
 const BY_INSTANCE = 'ik';
+/** 1: `chunks`; 2: adds `damaged`. */
+const DB_VERSION = 2;
 export const PACKED_DB_PREFIX = 'rxdb-packed-';
+
+const setAsideListeners = new Set<(e: SetAsideEvent) => void>();
+/**
+ * Listens for records set aside, by this window or (told over the BroadcastChannel) another window of
+ * the same profile; returns the unsubscribe.
+ */
+export function onRecordsSetAside(listener: (e: SetAsideEvent) => void): () => void {
+  setAsideListeners.add(listener);
+  return () => setAsideListeners.delete(listener);
+}
+
+function tellSetAside(event: SetAsideEvent): void {
+  for (const listener of setAsideListeners) {
+    try {
+      listener(event);
+    } catch {
+      // A listener's failure is not the storage's.
+    }
+  }
+}
+
+/**
+ * Opens (creating or upgrading) the packed database `name`. One a later build upgraded further (a
+ * downgrade) is opened at its own version if it still has both object stores; its records this build
+ * cannot read are then set aside like any damaged record.
+ */
+function openDatabase(idb: IDBFactory, name: string): Promise<IDBDatabase> {
+  const at = (version?: number) => {
+    const open = version === undefined ? idb.open(name) : idb.open(name, version);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'k', autoIncrement: true }).createIndex(BY_INSTANCE, ['i', 'k']);
+      if (!db.objectStoreNames.contains(DAMAGED)) db.createObjectStore(DAMAGED, { autoIncrement: true });
+    };
+    return request(open).then((d) => {
+      // Another tab deleting or upgrading the database: let it, this one is stale then.
+      d.onversionchange = () => d.close();
+      return d;
+    });
+  };
+  return at(DB_VERSION).catch(async (error: unknown) => {
+    if ((error as { name?: unknown } | null)?.name !== 'VersionError') throw error;
+    const d = await at();
+    if (d.objectStoreNames.contains(STORE) && d.objectStoreNames.contains(DAMAGED) && d.transaction(STORE, 'readonly').objectStore(STORE).indexNames.contains(BY_INSTANCE)) return d;
+    d.close();
+    throw new Error(`packed storage: ${name} is at version ${d.version}, from a later build, without the object stores this build uses; it was not opened`);
+  });
+}
+
+/**
+ * How many records of the packed database of `databaseName` were set aside so far (all instances;
+ * 0 when there is no such database yet).
+ */
+export async function countSetAside(databaseName: string, indexedDB?: IDBFactory): Promise<number> {
+  const idb = indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!idb) return 0;
+  const db = await openDatabase(idb, PACKED_DB_PREFIX + databaseName);
+  try {
+    return await request(db.transaction(DAMAGED, 'readonly').objectStore(DAMAGED).count());
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Why `r` is not a record this module wrote (English, no contents), or null when it is one. `i` is
+ * the instance's (the index only returns those) and `k` a number (the key range only has numbers).
+ */
+function damageOf(r: unknown, primary: string): string | null {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return 'not an object';
+  const o = r as Record<string, unknown>;
+  if (typeof o.k !== 'number') return 'key is not a number';
+  for (const f of Object.keys(o)) if (f !== 'i' && f !== 'k' && f !== 'd') return 'fields other than i, k and d';
+  if (!Array.isArray(o.d)) return 'documents are not a list';
+  const docs = o.d as unknown[];
+  for (let n = 0; n < docs.length; n++) if (!isStoredDoc(docs[n], primary)) return `document ${n} lacks its id, revision, deleted flag or write time`;
+  return null;
+}
 
 const request = <T>(r: IDBRequest<T>): Promise<T> =>
   new Promise((resolve, reject) => {
@@ -247,23 +378,15 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
   private connection(databaseName: string): Connection {
     let conn = this.connections.get(databaseName);
     if (conn) return conn;
-    const open = this.idb.open(PACKED_DB_PREFIX + databaseName, 1);
-    open.onupgradeneeded = () => {
-      const store = open.result.createObjectStore(STORE, { keyPath: 'k', autoIncrement: true });
-      store.createIndex(BY_INSTANCE, ['i', 'k']);
-    };
-    const db = request(open).then((d) => {
-      // Another tab deleting or upgrading the database: let it, this one is stale then.
-      d.onversionchange = () => d.close();
-      return d;
-    });
+    const db = openDatabase(this.idb, PACKED_DB_PREFIX + databaseName);
     const BC = this.options.BroadcastChannel === undefined ? (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel : this.options.BroadcastChannel;
     const channel = BC ? new BC(PACKED_DB_PREFIX + databaseName) : null;
     conn = { db, channel, states: new Map(), opening: 0 };
     const c = conn;
     if (channel) {
       channel.onmessage = (e: MessageEvent) => {
-        const m = e.data as { i?: unknown; k?: unknown } | null;
+        const m = e.data as { i?: unknown; k?: unknown; aside?: unknown } | null;
+        if (m && typeof m.i === 'string' && typeof m.aside === 'number') tellSetAside({ databaseName, instance: m.i, count: m.aside });
         if (!m || typeof m.i !== 'string' || typeof m.k !== 'number') return;
         const state = c.states.get(m.i);
         if (state && m.k > state.lastKey) void state.local(() => this.catchUp(state)).catch(() => undefined);
@@ -323,17 +446,27 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
     return request(tx.objectStore(STORE).index(BY_INSTANCE).getAll(range)) as Promise<ChunkRecord[]>;
   }
 
-  /** Applies records to memory: per document, its copy in the latest record; unchanged ones skipped. */
-  private async apply(state: InstanceState, records: ChunkRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Applies records to memory: per document, its copy in the latest record; unchanged ones skipped.
+   * Damaged records are set aside first (before any record is taken: if that fails, this throws and
+   * the catch-up does not move past them). Resolves with the number of records applied.
+   */
+  private async apply(state: InstanceState, all: ChunkRecord[], during: SetAsideRecord['during']): Promise<number> {
+    if (all.length === 0) return 0;
     const primary = getPrimaryFieldOfPrimaryKey(state.mem.schema.primaryKey) as string;
-    // Only this module writes these records; anything else is damage, and going on over it would
-    // lose documents (the next compaction rewrites from memory). Refuse before taking any of them
-    // (so the catch-up does not move past them), and leave them on disk.
-    for (const r of records) {
-      if (!Array.isArray(r.d) || typeof r.k !== 'number' || !r.d.every((d) => isStoredDoc(d, primary))) {
-        throw new Error(`packed storage: record ${String(r.k)} of ${state.key} in ${state.databaseName} is malformed; the store was not opened`);
-      }
+    // Only this module writes these records; anything else is damage. Applying it could be wrong,
+    // and skipping it while it stays in `chunks` would lose it (the next compaction rewrites the
+    // instance from memory): it is moved to `damaged` (see the header).
+    let records = all;
+    let damaged: { k: number; reason: string }[] | null = null;
+    for (const r of all) {
+      const reason = damageOf(r, primary);
+      if (reason) (damaged ??= []).push({ k: (r as { k: number }).k, reason });
+    }
+    if (damaged) {
+      await this.setAside(state, damaged, during);
+      const aside = new Set(damaged.map((d) => d.k));
+      records = all.filter((r) => !aside.has(r.k!));
     }
     const latest = new Map<string, Doc>();
     for (const r of records) {
@@ -347,24 +480,71 @@ export class PackedStorage implements RxStorage<PackedInternals, PackedInstanceO
       if (prev && prev._rev === d._rev && prev._meta.lwt === d._meta.lwt) continue;
       rows.push(prev ? { previous: prev, document: d } : { document: d });
     }
-    if (rows.length === 0) return;
+    if (rows.length === 0) return records.length;
     const res = await state.mem.bulkWrite(rows, 'packed-storage-apply');
     if (res.error.length) throw new Error(`packed storage: ${res.error.length} stored documents could not be applied in ${state.key}`);
+    return records.length;
+  }
+
+  /**
+   * Moves damaged records of `state`'s instance from `chunks` to `damaged`, in one transaction that
+   * re-reads each (one another window set aside, or compacted away, meanwhile is not moved twice).
+   * Rejects, moving nothing, if the transaction fails.
+   */
+  private async setAside(state: InstanceState, damaged: { k: number; reason: string }[], during: SetAsideRecord['during']): Promise<void> {
+    const db = await state.conn.db;
+    const tx = db.transaction([STORE, DAMAGED], 'readwrite', { durability: 'strict' });
+    const chunks = tx.objectStore(STORE);
+    const aside = tx.objectStore(DAMAGED);
+    const at = Date.now();
+    const moved: { k: number; reason: string }[] = [];
+    for (const d of damaged) {
+      void quiet(request(chunks.get(d.k))).then((record: unknown) => {
+        if (record === undefined) return;
+        try {
+          aside.add({ instance: state.key, key: d.k, at, reason: d.reason, during, record } satisfies SetAsideRecord);
+          chunks.delete(d.k);
+          moved.push(d);
+        } catch {
+          // Never a delete without its copy: nothing of this transaction is kept.
+          try {
+            tx.abort();
+          } catch {
+            // Already aborted.
+          }
+        }
+      });
+    }
+    try {
+      await done(tx);
+    } catch (error) {
+      throw new Error(`packed storage: ${damaged.length} damaged record(s) of ${state.key} in ${state.databaseName} could not be set aside; the store was not opened or written (${String((error as Error)?.name ?? error)})`);
+    }
+    for (const d of damaged) if (d.k > state.lastKey) state.lastKey = d.k;
+    if (moved.length === 0) return;
+    console.warn(`packed storage: set aside ${moved.length} damaged record(s) of ${state.key} in ${state.databaseName} during ${during} (${moved.map((d) => `${d.k}: ${d.reason}`).join('; ')}); the other records were applied`);
+    tellSetAside({ databaseName: state.databaseName, instance: state.key, count: moved.length });
+    try {
+      state.conn.channel?.postMessage({ i: state.key, aside: moved.length });
+    } catch {
+      // A closed channel: the other windows count on their next look.
+    }
   }
 
   /** Applies what other windows appended since this window's last look. */
   async catchUp(state: InstanceState): Promise<void> {
-    await this.apply(state, await this.records(state, state.lastKey));
+    await this.apply(state, await this.records(state, state.lastKey), 'catch-up');
   }
 
   private async load(state: InstanceState, params: Params): Promise<void> {
     const records = await this.records(state, 0);
-    if (records.length === 0 && this.options.legacy && (await this.options.legacy.has(params))) {
+    // Only damaged records (now set aside) count as none: the Dexie store is then still the copy.
+    const applied = await this.apply(state, records, 'open');
+    if (applied === 0 && this.options.legacy && (await this.options.legacy.has(params))) {
       await this.migrate(state, params);
       return;
     }
-    await this.apply(state, records);
-    if (records.length && this.options.legacy && (await this.options.legacy.has(params))) {
+    if (applied && this.options.legacy && (await this.options.legacy.has(params))) {
       // Copied before, but the old database outlived it (closed mid-way): remove it now.
       await this.options.legacy.drop(params);
     }

@@ -10,6 +10,7 @@ import { startReplication, type SyncBridge, type TerminalReplication } from './r
 import { purgeExpired, retentionDaysOf } from './retention';
 import { localStorageMarker, lookupSalts, rederiveIdHashes } from './id-hash';
 import { followStationConfig } from '../shared/station-zone';
+import { countSetAside, onRecordsSetAside } from './packed-storage';
 
 export interface TerminalStore {
   db: TerminalDatabase;
@@ -19,6 +20,13 @@ export interface TerminalStore {
   lookupSalts: string[];
   /** Set once this window leads and replicates. */
   replication: () => TerminalReplication | null;
+  /**
+   * How many damaged records the packed storage set aside in this database so far (kept for support,
+   * ./packed-storage.ts); absent for a store that has none (memory, Dexie).
+   */
+  damagedRecords?: () => Promise<number>;
+  /** Calls `listener` whenever records of this database are set aside (this window or another); returns the unsubscribe. */
+  onDamaged?: (listener: () => void) => () => void;
   close(): Promise<void>;
 }
 
@@ -86,6 +94,15 @@ export async function startTerminalStore(options: { name?: string; onReplication
     idHashSalt: key.idHashSalt,
     lookupSalts: lookupSalts(key),
     replication: () => replication,
+    ...((options.storage ?? 'packed') === 'packed'
+      ? {
+          damagedRecords: () => countSetAside(name),
+          onDamaged: (listener: () => void) =>
+            onRecordsSetAside((e) => {
+              if (e.databaseName === name) listener();
+            }),
+        }
+      : {}),
     async close() {
       closed = true;
       unfollowZone();

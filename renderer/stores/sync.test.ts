@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { exampleEvaluation } from '../../sync/protocol';
 import type { SyncState } from '../../preload/contract/sync-calls';
@@ -110,5 +110,33 @@ describe('sync store', () => {
     await s.retryQuarantine(s.quarantine[0]!.key, { ...ev, reasons: ['态度差'] });
     expect(s.quarantine[0]?.state).toBe('retrying');
     expect((await d.evaluations.findOne(ev.id).exec())?.reasons).toEqual(['态度差']);
+  });
+
+  it('counts the damaged local records the store set aside, recounts when more are, and asks for attention', async () => {
+    const f = fakeBridge(base());
+    window.terminal = f.bridge;
+    db = await memoryDb();
+    let n = 2;
+    let listener: (() => void) | null = null;
+    const s = useSyncStore();
+    await s.init();
+    expect(s.damaged).toBe(0);
+    expect(s.level).toBe('ok');
+    // The window's store arrives after the first init (as in the clerk shell).
+    await s.init({
+      db, idHashSalt: 'x', lookupSalts: ['x'], replication: () => null, close: async () => undefined,
+      damagedRecords: async () => n,
+      onDamaged: (l) => {
+        listener = l;
+        return () => (listener = null);
+      },
+    });
+    await vi.waitFor(() => expect(s.damaged).toBe(2));
+    expect(s.level).toBe('attention');
+    n = 3;
+    listener!();
+    await vi.waitFor(() => expect(s.damaged).toBe(3));
+    s.dispose();
+    expect(listener).toBeNull();
   });
 });

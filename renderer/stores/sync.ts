@@ -1,6 +1,7 @@
 /**
  * Sync state for people: online/offline, last successful sync, pending and quarantined counts,
- * the current error (Chinese, actionable), and the actions of the 同步状态 page (retry, quarantine
+ * the current error (Chinese, actionable), how many damaged local records the store set aside (kept
+ * for support, renderer/db/packed-storage.ts; counted on disk, recounted when any window sets more aside), and the actions of the 同步状态 page (retry, quarantine
  * edit/retry/dismiss). Main is the source of truth (`sync.state`, merged from its transport and the
  * leader window's counts), so every window shows the same.
  */
@@ -19,8 +20,11 @@ export const useSyncStore = defineStore('sync', () => {
   const quarantine = shallowRef<QuarantineDoc[]>([]);
   const retrying = ref(false);
   const now = ref(Date.now());
+  /** Damaged local records set aside (0 until the store has counted). */
+  const damaged = ref(0);
   let store: TerminalStore | null = null;
   let off: (() => void) | null = null;
+  let offDamaged: (() => void) | null = null;
   let tick: ReturnType<typeof setInterval> | null = null;
 
   const online = computed(() => state.value?.online ?? false);
@@ -36,14 +40,14 @@ export const useSyncStore = defineStore('sync', () => {
   /** Field mode: whole days since the last successful sync (by this terminal's clock; informational). */
   const daysOffline = computed(() => (lastSyncAt.value === null ? null : Math.max(0, Math.floor((now.value - lastSyncAt.value) / DAY))));
   const level = computed<'ok' | 'syncing' | 'offline' | 'attention'>(() => {
-    if (quarantined.value > 0 || (error.value && !['OFFLINE', 'TIMEOUT', 'HUB_OFFLINE', 'PROVINCE_UNREACHABLE'].includes(error.value.code))) return 'attention';
+    if (quarantined.value > 0 || damaged.value > 0 || (error.value && !['OFFLINE', 'TIMEOUT', 'HUB_OFFLINE', 'PROVINCE_UNREACHABLE'].includes(error.value.code))) return 'attention';
     if (!online.value) return 'offline';
     if (state.value?.local.active || pending.value > 0) return 'syncing';
     return 'ok';
   });
 
   async function init(terminalStore?: TerminalStore | null): Promise<void> {
-    if (terminalStore) store = terminalStore;
+    if (terminalStore) useStore(terminalStore);
     if (off || !hasBridge()) return;
     off = on('sync.state', (s) => {
       state.value = s;
@@ -59,8 +63,28 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   function attach(terminalStore: TerminalStore): void {
-    store = terminalStore;
+    useStore(terminalStore);
     void refreshQuarantine();
+  }
+
+  /** Takes the window's store: counts its damaged records now and whenever more are set aside. */
+  function useStore(terminalStore: TerminalStore): void {
+    if (store === terminalStore && offDamaged) return;
+    store = terminalStore;
+    offDamaged?.();
+    offDamaged = terminalStore.onDamaged?.(() => void refreshDamaged()) ?? null;
+    void refreshDamaged();
+  }
+
+  async function refreshDamaged(): Promise<void> {
+    const s = store;
+    if (!s?.damagedRecords) return;
+    try {
+      const n = await s.damagedRecords();
+      if (store === s) damaged.value = n;
+    } catch {
+      // Counting failed (the store's own errors are logged where they happen): keep the last count.
+    }
   }
 
   async function refreshQuarantine(): Promise<void> {
@@ -95,8 +119,10 @@ export const useSyncStore = defineStore('sync', () => {
   function dispose(): void {
     off?.();
     off = null;
+    offDamaged?.();
+    offDamaged = null;
     if (tick) clearInterval(tick);
   }
 
-  return { state, quarantine, retrying, online, viaHub, upstream, lastSyncAt, pending, quarantined, error, daysOffline, level, init, attach, retry, retryQuarantine, dismissQuarantine, refreshQuarantine, dispose };
+  return { state, quarantine, damaged, retrying, online, viaHub, upstream, lastSyncAt, pending, quarantined, error, daysOffline, level, init, attach, retry, retryQuarantine, dismissQuarantine, refreshQuarantine, dispose };
 });

@@ -4,7 +4,7 @@
  * catalogue: a refusal the platform sent as code and params is worded by the catalogue in the UI
  * language (zh-CN: the platform's sentence of before, field list after); an entry stored before
  * (only the platform's Chinese) and a code without a sentence show the stored text; garbage
- * parameters fall back to the stored text.
+ * parameters fall back to the stored text. Damaged local records set aside: the notice, in both languages.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, h, nextTick, type App } from 'vue';
@@ -28,10 +28,11 @@ const entry = (docId: string, over: Partial<QuarantineDoc>): QuarantineDoc => ({
   key: `applications:${docId}`, targetCollection: 'applications', docId, code: 'FORM_INVALID', message: 'formData does not match MZ06@1: …', fields: [], at: 1, attempts: 0, doc: { id: docId }, state: 'open', ...over,
 });
 
-async function reasons(entries: QuarantineDoc[]): Promise<string[]> {
+async function mount(entries: QuarantineDoc[], damaged = 0): Promise<HTMLElement> {
   const pinia = createPinia();
   setActivePinia(pinia);
   useSyncStore().quarantine = entries;
+  useSyncStore().damaged = damaged;
   root = document.createElement('div');
   document.body.appendChild(root);
   app = createApp({ render: () => h(SyncStatusPanel) });
@@ -40,7 +41,11 @@ async function reasons(entries: QuarantineDoc[]): Promise<string[]> {
     await new Promise((r) => setTimeout(r, 5));
     await nextTick();
   }
-  return [...root.querySelectorAll('[data-testid="sync-q-reason"]')].map((e) => e.textContent ?? '');
+  return root;
+}
+
+async function reasons(entries: QuarantineDoc[]): Promise<string[]> {
+  return [...(await mount(entries)).querySelectorAll('[data-testid="sync-q-reason"]')].map((e) => e.textContent ?? '');
 }
 
 const ENTRIES = [
@@ -70,5 +75,20 @@ describe('the sync centre lists refusals in the catalogue’s words', () => {
     expect(tongban).toMatch(/^The administrative division code of the handling location \(999999\) does not exist/);
     expect(old).toBe('表单内容有1处不符合要求：请填写手机号。请核对修改后重新提交。（字段：phone）');
     expect(other).toBe('reasons are required');
+  });
+});
+
+describe('the sync centre says when damaged local records were set aside', () => {
+  it('zh-CN and en-US: how many, that they are kept, that the rest works, and whom to call; nothing when there are none', async () => {
+    const zh = await mount([], 2);
+    expect(zh.querySelector('[data-testid="sync-damaged"]')?.textContent?.trim()).toBe('本地数据中有 2 条记录已损坏，已隔离保存；其余数据可正常使用，请联系技术支持。');
+    app?.unmount();
+    root?.remove();
+    i18n.global.locale.value = 'en-US';
+    const en = await mount([], 1);
+    expect(en.querySelector('[data-testid="sync-damaged"]')?.textContent?.trim()).toBe('1 damaged record(s) in the local data were set aside and kept; everything else works normally. Please contact technical support.');
+    app?.unmount();
+    root?.remove();
+    expect((await mount([], 0)).querySelector('[data-testid="sync-damaged"]')).toBeNull();
   });
 });
