@@ -317,7 +317,7 @@ describe('the pending count after a bulk write', () => {
     };
     rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
     await until(async () => asked || null, 'the first push asked');
-    expect(await rep.pendingCount()).toBe(450); // nothing answered yet: all of them (an index count above 200)
+    expect(await rep.pendingCount()).toBe(450); // nothing answered yet: all of them
     hold = false;
     await until(async () => (pushed.length >= 450 ? true : null), 'all pushed');
     await rep.awaitInSync();
@@ -329,4 +329,30 @@ describe('the pending count after a bulk write', () => {
     await one.incrementalPatch({ updatedAt: new Date(Date.now() + 1000).toISOString() });
     expect(await rep.pendingIds('applications')).toEqual([docs[7]!.id]);
   });
+
+  it('full push batches whose every document the platform stores otherwise (adjusted) count 0 once answered', async () => {
+    // Each answer makes RxDB write the stored state, above the upstream checkpoint: a whole batch of
+    // them must be counted exactly (equal to the assumed state), not as a backlog.
+    db = await memoryDb();
+    const docs = Array.from({ length: 1200 }, () => exampleApplication({ status: 'submitted' }));
+    await db.applications.bulkInsert(docs.map((d) => toLocal('applications', d)) as never[]);
+    const sizes: number[] = [];
+    const bridge: SyncBridge = {
+      pull: async () => ({ documents: [], checkpoint: { seq: 0 }, skipped: 0 }),
+      push: async ({ rows }) => {
+        sizes.push(rows.length);
+        const stored = rows.map((r) => ({ ...(r.newDocumentState as Doc), status: 'synced' }));
+        return { conflicts: stored, rejections: [], adjusted: stored.map((d) => String(d.id)) };
+      },
+      onStream: () => () => undefined,
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
+    await until(async () => (sizes.reduce((a, b) => a + b, 0) >= 1200 ? true : null), 'all pushed');
+    await rep.awaitInSync();
+    expect(Math.max(...sizes)).toBe(500); // the platform's most per push
+    expect((await db.applications.find({ selector: { status: 'synced' } as never }).exec()).length).toBe(1200);
+    expect(await rep.pendingCount()).toBe(0);
+    expect(await rep.pendingIds('applications')).toEqual([]);
+  });
 });
+

@@ -14,7 +14,7 @@
 import { Subject, filter, firstValueFrom, type Subscription } from 'rxjs';
 import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, setCheckpoint, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { COLLECTION_POLICY, COLLECTIONS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
+import { COLLECTION_POLICY, COLLECTIONS, LIMITS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
 import { onAcceptedCheck, onLocalDiscard, type TerminalDatabase } from './database';
 import { toLocal, toProtocol } from './modifiers';
@@ -88,6 +88,9 @@ export interface TerminalReplication {
   lookupOlder(query: ApplicationLookup): Promise<Doc[]>;
   stop(): Promise<void>;
 }
+
+/** Documents a push batch carries: the platform's most (fewer round trips, fewer commits). */
+const PUSH_BATCH = LIMITS.maxPushRows;
 
 /** Above this many candidates the pending count is the index count (an upper bound). */
 const EXACT_PENDING_LIMIT = 200;
@@ -256,7 +259,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       ...(policy.direction !== 'down'
         ? {
             push: {
-              batchSize: options.pushBatchSize ?? 200,
+              batchSize: options.pushBatchSize ?? PUSH_BATCH,
               // Local purges (retention) are never pushed: the platform keeps its records.
               modifier: (d: Doc) => (name === 'applications' && d._deleted ? null : toProtocol(name, d)) as typeof d,
               handler: async (rows) => {
