@@ -46,6 +46,25 @@ describe.each(backends())('replication contract on $name', (backend) => {
     expect((await a.req('GET', paths.pull('nope' as never))).json.error.code).toBe('UNKNOWN_COLLECTION');
   });
 
+  it('pull: the page sent as the database writes it out parses to exactly the documents pull() reads (escapes, numbers, nesting)', async () => {
+    // Applications with awkward members in formData (a free JSON object): quotes, backslashes,
+    // U+2028, emoji, control characters, big and small numbers, deep nesting, empty containers.
+    const odd = ['"', '\\', '\u2028', '😀', '\n\t', '</script>', '居民', ''];
+    const docs = odd.map((t, i) => app({ status: 'draft', formData: { text: t, [`k${t}`]: [t, { t }], n: [0, -1.5, 1e21, 123456789.125, 5e-324][i % 5], deep: { a: { b: { c: [[], {}, null, true] } } } } }));
+    const w = await a.push('applications', docs.map((d) => ({ newDocumentState: d })));
+    expect(w.rejections).toEqual([]);
+    const json = await p.store.replication.pullJson('applications', { seq: 0 }, 1000, A);
+    const objects = await p.store.replication.pull('applications', { seq: 0 }, 1000, A);
+    expect(JSON.parse(json)).toEqual(objects);
+    for (const d of docs) expect(objects.documents.find((x) => x.id === d.id)).toMatchObject({ formData: d.formData });
+    // An empty page, and the HTTP answer: application/json, the same page.
+    expect(JSON.parse(await p.store.replication.pullJson('applications', objects.checkpoint, 10, A))).toEqual({ documents: [], checkpoint: objects.checkpoint });
+    const r = await a.req('GET', `${paths.pull('applications')}?checkpoint=0&limit=1000`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(r.json).toEqual(objects);
+  });
+
   it('pull: paging across concurrent writes sees every document exactly once', async () => {
     const before = (await pullAll(a, 'applications')).checkpoint;
     const writers = [a, a2];

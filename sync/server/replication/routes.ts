@@ -32,12 +32,14 @@ function collectionParam(req: FastifyRequest): CollectionName {
 export function registerReplication(app: FastifyInstance, deps: ReplicationRouteDeps): void {
   const { replication, hub, auth, limits, heartbeatMs } = deps;
 
-  app.get('/api/v1/sync/:collection/pull', async (req) => {
+  app.get('/api/v1/sync/:collection/pull', async (req, reply) => {
     const c = await auth.caller(req);
     const collection = collectionParam(req);
     const q = parse(pullQuery, req.query, 'pull query');
     const since = parseCheckpointParam(q.checkpoint);
-    return replication.pull(collection, since, q.limit ?? limits.defaultPullLimit, c.kind === 'terminal' ? c.stationId : null, q.recentDays);
+    // The page's JSON as the database wrote it out (no parse and serialisation here).
+    const body = await replication.pullJson(collection, since, q.limit ?? limits.defaultPullLimit, c.kind === 'terminal' ? c.stationId : null, q.recentDays);
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   app.get(paths.applicationLookup, async (req) => {
