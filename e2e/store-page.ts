@@ -78,6 +78,52 @@ const api = {
   async count(collection: 'applications' | 'service_items' | 'form_schemas'): Promise<number> {
     return need().db[collection].count().exec();
   },
+  /**
+   * Resolves (with the ms it waited) once each collection of `targets` holds at least that many
+   * documents: exact counts, taken again after each write to those collections rather than polled
+   * (a poll's own count queries compete with the writes a benchmark waits for); rejects after
+   * `timeoutMs`.
+   */
+  waitForCounts(targets: Partial<Record<'applications' | 'service_items' | 'form_schemas', number>>, timeoutMs: number): Promise<number> {
+    const db = need().db;
+    const names = Object.keys(targets) as ('applications' | 'service_items' | 'form_schemas')[];
+    const started = performance.now();
+    return new Promise<number>((resolve, reject) => {
+      let running = false;
+      let again = false;
+      let finished = false;
+      const finish = (error?: Error) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        for (const sub of subs) sub.unsubscribe();
+        if (error) reject(error);
+        else resolve(performance.now() - started);
+      };
+      const check = async (): Promise<void> => {
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        try {
+          do {
+            again = false;
+            let all = true;
+            for (const n of names) if ((await db[n].count().exec()) < targets[n]!) all = false;
+            if (all) return finish();
+          } while (again && !finished);
+        } catch (e) {
+          finish(e as Error);
+        } finally {
+          running = false;
+        }
+      };
+      const subs = names.map((n) => db[n].eventBulks$.subscribe(() => void check()));
+      const timer = setTimeout(() => finish(new Error(`waitForCounts: not reached within ${timeoutMs} ms`)), timeoutMs);
+      void check();
+    });
+  },
   async pending(): Promise<number | null> {
     return (await need().replication()?.pendingCount()) ?? null;
   },

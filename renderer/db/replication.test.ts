@@ -341,7 +341,7 @@ describe('the pending count after a bulk write', () => {
       pull: async () => ({ documents: [], checkpoint: { seq: 0 }, skipped: 0 }),
       push: async ({ rows }) => {
         sizes.push(rows.length);
-        const stored = rows.map((r) => ({ ...(r.newDocumentState as Doc), status: 'synced' }));
+        const stored: Doc[] = rows.map((r) => ({ ...(r.newDocumentState as Doc), status: 'synced' }));
         return { conflicts: stored, rejections: [], adjusted: stored.map((d) => String(d.id)) };
       },
       onStream: () => () => undefined,
