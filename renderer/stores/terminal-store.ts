@@ -1,20 +1,41 @@
 /**
  * The window's one terminal store (RxDB through renderer/db/terminal-store), opened on first use
  * and shared by every page of the window (kiosk or clerk), the audit log and the sync store. A
- * failed open is forgotten so the next use tries again.
+ * failed open is forgotten so the next use tries again; why it failed stays in `storeOpenFailure`
+ * until an open succeeds, so the kiosk and the counter can say so instead of failing silently.
  */
+import { readonly, ref } from 'vue';
 import { startTerminalStore, type TerminalStore } from '../db/terminal-store';
+import { log } from '../shared/log';
 import { useSyncStore } from './sync';
+
+/** Why this window's store last failed to open: the disk or quota is full, or anything else; null once open (or never tried). */
+export type StoreOpenFailure = 'quota' | 'failed';
+
+const failure = ref<StoreOpenFailure | null>(null);
+export const storeOpenFailure = readonly(failure);
 
 let opening: Promise<TerminalStore> | null = null;
 
+const isQuota = (e: unknown): boolean => {
+  const name = e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException) ? (e as Error).name : '';
+  const message = e instanceof Error ? e.message : String(e);
+  return name === 'QuotaExceededError' || /quota|disk is full|no space/i.test(message);
+};
+
 export function windowStore(): Promise<TerminalStore> {
-  opening ??= startTerminalStore().then((store) => {
+  if (opening) return opening;
+  const attempt = startTerminalStore().then((store) => {
+    failure.value = null;
     void useSyncStore().init(store);
     return store;
   });
-  opening.catch(() => {
-    opening = null;
+  opening = attempt;
+  attempt.catch((e: unknown) => {
+    if (opening === attempt) opening = null;
+    failure.value = isQuota(e) ? 'quota' : 'failed';
+    // The error's class only: a message may carry names or numbers from a document.
+    log('error', 'store.open-failed', { error: e instanceof Error ? e.name : typeof e, quota: failure.value === 'quota' });
   });
-  return opening;
+  return attempt;
 }
