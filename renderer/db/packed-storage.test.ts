@@ -53,6 +53,16 @@ const doc = (id: string, n: number, tag = 't', previous?: Stored, deleted = fals
   return d;
 };
 
+/** A closed packed database `databaseName` whose instance holds document `a` (revision `n`): the starting point of the damaged-record tests. */
+async function closedStoreWithA(n: number, databaseName = 'db1'): Promise<IDBFactory> {
+  const idb = new IDBFactory();
+  const w = await instance({ indexedDB: idb }, databaseName);
+  await w.bulkWrite([{ document: doc('a', n) }], 'test');
+  await w.close();
+  open.splice(0);
+  return idb;
+}
+
 async function records(idb: IDBFactory, databaseName = 'db1'): Promise<{ i: string; k: number; d: Stored[] }[]> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const r = idb.open(PACKED_DB_PREFIX + databaseName);
@@ -345,11 +355,7 @@ describe('packed storage', () => {
 
   it.each([7301, 7302, 7303, 7304])('seeded junk among good records (seed %i): every junk record is set aside as stored, the state is that of the good records', async (seed) => {
     const random = prng(seed);
-    const idb = new IDBFactory();
-    const w = await instance({ indexedDB: idb });
-    await w.bulkWrite([{ document: doc('a', 0) }], 'test');
-    await w.close();
-    open.splice(0);
+    const idb = await closedStoreWithA(0);
     const ids = ['a', 'b', 'c', 'd', 'e'];
     const model = new Map<string, Stored>();
     model.set('a', (await records(idb))[0]!.d[0]!);
@@ -392,11 +398,7 @@ describe('packed storage', () => {
   });
 
   it("leaves another instance's records alone (e.g. a later schema version's after a downgrade)", async () => {
-    const idb = new IDBFactory();
-    const w = await instance({ indexedDB: idb });
-    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
-    await w.close();
-    open.splice(0);
+    const idb = await closedStoreWithA(1);
     const others = [{ i: 'items--1', d: 'a later format' }, { i: 'other--0', d: [{ id: 7 }] }, { d: [] }, { i: 42, d: null }];
     const keys = [];
     for (const o of others) keys.push(await putRecord(idb, o));
@@ -407,11 +409,7 @@ describe('packed storage', () => {
   });
 
   it('if a damaged record cannot be set aside, the open fails and the record stays where it was', async () => {
-    const idb = new IDBFactory();
-    const w = await instance({ indexedDB: idb });
-    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
-    await w.close();
-    open.splice(0);
+    const idb = await closedStoreWithA(1);
     const k = await putRecord(idb, { i: I, d: [{ id: 'z' }] });
     const stored = await getRecord(idb, k);
     const realAdd = IDBObjectStore.prototype.add;
@@ -464,11 +462,7 @@ describe('packed storage', () => {
   });
 
   it('opens a database a later build upgraded (after a downgrade) at its version; its records in a later format are set aside', async () => {
-    const idb = new IDBFactory();
-    const w = await instance({ indexedDB: idb }, 'v3');
-    await w.bulkWrite([{ document: doc('a', 1) }], 'test');
-    await w.close();
-    open.splice(0);
+    const idb = await closedStoreWithA(1, 'v3');
     // The later build: version 3, one more object store, and a record in its own format.
     await new Promise<void>((resolve, reject) => {
       const r = idb.open(PACKED_DB_PREFIX + 'v3', 3);
