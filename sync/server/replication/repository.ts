@@ -93,9 +93,7 @@ export class Replication {
   async pullJson(collection: CollectionName, since: Checkpoint, limit: number, stationId: string | null, recentDays?: number): Promise<string> {
     const rows = await this.pullRows<string>('data::text', collection, since, limit, stationId, recentDays);
     const last = rows.at(-1);
-    let out = '{"documents":[';
-    for (let i = 0; i < rows.length; i++) out += i === 0 ? rows[i]!.data : `,${rows[i]!.data}`;
-    return `${out}],"checkpoint":{"seq":${last ? Number(last.seq) : since.seq}}}`;
+    return `{"documents":[${rows.map((r) => r.data).join(',')}],"checkpoint":{"seq":${last ? Number(last.seq) : since.seq}}}`;
   }
 
   /**
