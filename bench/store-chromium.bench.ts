@@ -1,6 +1,7 @@
 /**
  * The terminal store in Debian Chromium (Dexie/IndexedDB, field encryption, replication through the
- * real browser host and bridge) against the reference platform (PGlite, in this process):
+ * real browser host and bridge) against the reference platform in this process, on PGlite in memory
+ * (default) or, with BENCH_STORAGE=postgres, on a throwaway PostgreSQL cluster (as the province runs it):
  *   store-initial-sync-10k-items   empty terminal → 10,000 service items + 100 form schemas stored
  *   store-push-applications        BENCH_PUSH_DOCS (10,000) submitted applications written locally → all on the platform
  *   store-list-query-10k           indexed list query (status, newest first, 50 rows) over 10,000 applications
@@ -13,6 +14,7 @@
  */
 import { rmSync } from 'node:fs';
 import { startPlatform } from '../sync/server/platform';
+import { startTestDatabase } from '../sync/server/test/pg-cluster';
 import { demoCatalog } from '../sync/server/seed/catalog';
 import { fakeCatalog } from '../renderer/db/fixtures';
 import { toLocal } from '../renderer/db/modifiers';
@@ -42,7 +44,9 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-const platform = await startPlatform({ heartbeatMs: 2000 });
+const STORAGE = process.env.BENCH_STORAGE ?? 'pglite';
+const pg = STORAGE === 'postgres' ? await startTestDatabase() : null;
+const platform = await startPlatform({ heartbeatMs: 2000, ...(pg ? { databaseUrl: pg.url } : {}) });
 const { items, forms } = fakeCatalog(10_000, 100);
 await platform.store.upsertAsPlatform('form_schemas', forms);
 await platform.store.upsertAsPlatform('service_items', items);
@@ -93,7 +97,7 @@ try {
     }
   }
   for (const kind of Object.keys(syncMs)) {
-    report({ name: `store-initial-sync-10k-items${suffix(kind)}`, unit: 'ms', median: median(syncMs[kind]!), samples: syncMs[kind], fromStoreOpenMs: median(fromOpenMs[kind]!), fromStoreOpenSamples: fromOpenMs[kind], heapMB: median(heaps[kind]!) / 1048576, ...(kind === 'packed' ? { target: '< 2000 ms (issue 16)' } : {}), ...(kind !== 'packed' && syncMs.packed ? { packedOverThis: median(syncMs.packed) / median(syncMs[kind]!) } : {}), note: `${kind} store${kind === 'packed' ? ' (the app)' : ' (baseline: the store before the packed one)'}; 10,000 service items + 100 form schemas; from page open (includes injecting the bench store bundle) to all stored; fromStoreOpenMs: from the store open (key, store open, leader election, replication) to all stored` });
+    report({ name: `store-initial-sync-10k-items${suffix(kind)}`, unit: 'ms', median: median(syncMs[kind]!), samples: syncMs[kind], storage: STORAGE, fromStoreOpenMs: median(fromOpenMs[kind]!), fromStoreOpenSamples: fromOpenMs[kind], heapMB: median(heaps[kind]!) / 1048576, ...(kind === 'packed' ? { target: '< 2000 ms (issue 16)' } : {}), ...(kind !== 'packed' && syncMs.packed ? { packedOverThis: median(syncMs.packed) / median(syncMs[kind]!) } : {}), note: `${kind} store${kind === 'packed' ? ' (the app)' : ' (baseline: the store before the packed one)'}; 10,000 service items + 100 form schemas; from page open (includes injecting the bench store bundle) to all stored; fromStoreOpenMs: from the store open (key, store open, leader election, replication) to all stored` });
   }
 
   // ---------------------------------------------------------------- push
@@ -125,7 +129,7 @@ try {
     }
   }
   for (const kind of Object.keys(pushMs)) {
-    report({ name: `store-push-applications${suffix(kind)}`, unit: 'ms', median: median(pushMs[kind]!), samples: pushMs[kind], docs: PUSH_DOCS, heapMB: median(pushHeaps[kind]!) / 1048576, ...(kind === 'packed' && PUSH_DOCS === 10_000 ? { target: '< 5000 ms (issue 16)' } : {}), ...(kind !== 'packed' && pushMs.packed ? { packedOverThis: median(pushMs.packed) / median(pushMs[kind]!) } : {}), note: `${kind} store; local bulk write (encrypted) + replication push until all ${PUSH_DOCS} are on the platform` });
+    report({ name: `store-push-applications${suffix(kind)}`, unit: 'ms', median: median(pushMs[kind]!), samples: pushMs[kind], storage: STORAGE, docs: PUSH_DOCS, heapMB: median(pushHeaps[kind]!) / 1048576, ...(kind === 'packed' && PUSH_DOCS === 10_000 ? { target: '< 5000 ms (issue 16)' } : {}), ...(kind !== 'packed' && pushMs.packed ? { packedOverThis: median(pushMs.packed) / median(pushMs[kind]!) } : {}), note: `${kind} store; local bulk write (encrypted) + replication push until all ${PUSH_DOCS} are on the platform` });
   }
 
   // ---------------------------------------------------------------- floor
@@ -208,5 +212,6 @@ try {
   }
 } finally {
   await platform.close();
+  await pg?.stop();
 }
 process.exit(0);
