@@ -64,6 +64,24 @@ describe('windowStore when the store cannot open', () => {
     expect(JSON.stringify(logged)).not.toMatch(/居民|张三|3201/);
   });
 
+  it('counts an open that succeeds after a failure (the kiosk remounts its page on it), not a first one', async () => {
+    const first = await import('./terminal-store');
+    start.mockResolvedValueOnce({ db: {} });
+    await first.windowStore();
+    expect(first.storeRecoveries.value).toBe(0);
+    vi.resetModules();
+    const { windowStore, storeRecoveries } = await import('./terminal-store');
+    start.mockRejectedValueOnce(quota()).mockRejectedValueOnce(quota()).mockResolvedValueOnce({ db: {} });
+    await expect(windowStore()).rejects.toThrow(/quota/);
+    await expect(windowStore()).rejects.toThrow(/quota/);
+    await settle();
+    expect(storeRecoveries.value).toBe(0);
+    await windowStore();
+    expect(storeRecoveries.value).toBe(1);
+    await windowStore();
+    expect(storeRecoveries.value).toBe(1);
+  });
+
   it('the notice says it in Chinese (kiosk: go to a window; counter: what to do), in English too, and its retry opens the store', async () => {
     const { windowStore, storeOpenFailure } = await import('./terminal-store');
     const { default: Notice } = await import('../shared/components/StoreFailureNotice.vue');

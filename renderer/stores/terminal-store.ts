@@ -15,6 +15,14 @@ export type StoreOpenFailure = 'quota' | 'failed';
 const failure = ref<StoreOpenFailure | null>(null);
 export const storeOpenFailure = readonly(failure);
 
+const recoveries = ref(0);
+/**
+ * How many times an open succeeded after a failed one. The kiosk remounts its page on a change: a
+ * page that found no store when it was shown (the home's station welcome and notices, the catalog)
+ * reads it again. The counter does not remount (a clerk may have typed into a form meanwhile).
+ */
+export const storeRecoveries = readonly(recoveries);
+
 let opening: Promise<TerminalStore> | null = null;
 
 const isQuota = (e: unknown): boolean => {
@@ -26,6 +34,7 @@ const isQuota = (e: unknown): boolean => {
 export function windowStore(): Promise<TerminalStore> {
   if (opening) return opening;
   const attempt = startTerminalStore().then((store) => {
+    if (failure.value) recoveries.value++;
     failure.value = null;
     void useSyncStore().init(store);
     return store;

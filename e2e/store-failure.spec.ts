@@ -1,0 +1,78 @@
+/**
+ * A window whose local store cannot open says so (renderer/stores/terminal-store.ts,
+ * StoreFailureNotice), in Debian Chromium through the browser host. The failure is real: Chromium's
+ * quota for the host's origin is set to nothing (DevTools `Storage.overrideQuotaForOrigin`), so its
+ * IndexedDB refuses the store's first write with a QuotaExceededError, as on a kiosk whose disk is
+ * full. The kiosk sends the resident to a service window, the counter tells staff what to do; once
+ * space is back, the retry (touch) opens the store and the notice goes. Screenshots in
+ * test-results/screens/.
+ */
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startHost, type RunningHost } from './host';
+
+const SCREENS = join(ROOT, 'test-results', 'screens');
+
+/** The lines of the host's log files (logs/host*.log under its data folder). */
+function hostLogLines(host: RunningHost): string[] {
+  const dir = join(host.dataDir, 'logs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.startsWith('host')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));
+}
+
+test.use({ hasTouch: true });
+
+/**
+ * Sets (or, without `bytes`, lifts) Chromium's storage quota for the page's origin. The override
+ * lasts as long as the DevTools session that made it: one session per page, kept open.
+ */
+const sessions = new WeakMap<Page, CDPSession>();
+async function quota(page: Page, origin: string, bytes?: number): Promise<void> {
+  let cdp = sessions.get(page);
+  if (!cdp) sessions.set(page, (cdp = await page.context().newCDPSession(page)));
+  await cdp.send('Storage.overrideQuotaForOrigin', bytes === undefined ? { origin } : { origin, quotaSize: bytes });
+}
+
+for (const role of ['kiosk', 'clerk'] as const) {
+  test.describe(`${role}: the local store cannot open`, () => {
+    let host: RunningHost;
+    test.beforeAll(async () => {
+      host = await startHost({ role, config: { role, stationName: '湖口县流泗镇便民服务中心' } });
+    });
+    test.afterAll(async () => host?.stop());
+
+    test('a full disk is named in Chinese, nothing is lost, and the retry opens the store once there is space', async ({ page }) => {
+      const origin = new URL(host.url).origin;
+      await page.goto('about:blank');
+      // One byte (0 is taken as no override): IndexedDB refuses the store's first write.
+      await quota(page, origin, 1);
+      await page.goto(host.url);
+      const notice = page.getByTestId('store-failure');
+      await expect(notice).toBeVisible({ timeout: 20_000 });
+      await expect(notice).toHaveAttribute('role', 'alert');
+      await expect(notice).toContainText(role === 'kiosk' ? '本机存储空间已满，暂时无法办理业务，请到服务窗口咨询。' : '存储空间已满');
+      const retry = page.getByTestId('store-failure-retry');
+      const box = await retry.boundingBox();
+      expect(box?.height).toBeGreaterThanOrEqual(48);
+      expect(box?.width).toBeGreaterThanOrEqual(48);
+      await page.screenshot({ path: join(SCREENS, `store-failure-${role}.png`), fullPage: true });
+      // Main's log says why in English, by the error's class only.
+      await expect.poll(() => hostLogLines(host).filter((l) => l.includes('store.open-failed')).map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ error: 'QuotaExceededError', quota: true, role }));
+
+      // Still full: a retry says so again.
+      await retry.tap();
+      await expect(retry).toBeEnabled();
+      await expect(notice).toBeVisible();
+
+      // Space again: the retry opens the store and the notice goes.
+      await quota(page, origin);
+      await retry.tap();
+      await expect(notice).toBeHidden({ timeout: 20_000 });
+      await expect(page.getByTestId(`${role}-root`)).toBeVisible();
+      // What the store holds shows again: the station's welcome (kiosk), the staff who can sign in offline (counter).
+      await expect(page.getByText(role === 'kiosk' ? '欢迎来到南新乡便民服务中心' : '本机可离线登录的工号')).toBeVisible({ timeout: 20_000 });
+      await page.screenshot({ path: join(SCREENS, `store-failure-${role}-recovered.png`), fullPage: true });
+    });
+  });
+}
