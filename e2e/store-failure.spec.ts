@@ -11,6 +11,7 @@ import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
+import { typeOnKeyboard } from './kiosk-steps';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 
@@ -32,6 +33,28 @@ async function quota(page: Page, origin: string, bytes?: number): Promise<void> 
   let cdp = sessions.get(page);
   if (!cdp) sessions.set(page, (cdp = await page.context().newCDPSession(page)));
   await cdp.send('Storage.overrideQuotaForOrigin', bytes === undefined ? { origin } : { origin, quotaSize: bytes });
+}
+
+/** One write to a database of the page's origin beside the app's: 'ok' or the abort's error name. */
+function probeWrite(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((ok, no) => {
+      const r = indexedDB.open('e2e-quota-probe', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('s');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+    try {
+      return await new Promise<string>((ok) => {
+        const tx = db.transaction('s', 'readwrite');
+        tx.objectStore('s').put('x'.repeat(1000), Date.now());
+        tx.oncomplete = () => ok('ok');
+        tx.onabort = () => ok(tx.error?.name ?? 'aborted');
+      });
+    } finally {
+      db.close();
+    }
+  }).catch((e: unknown) => String(e));
 }
 
 for (const role of ['kiosk', 'clerk'] as const) {
@@ -76,3 +99,48 @@ for (const role of ['kiosk', 'clerk'] as const) {
     });
   });
 }
+
+test.describe('kiosk: the disk fills up while a resident fills a form', () => {
+  let host: RunningHost;
+  test.beforeAll(async () => {
+    host = await startHost({ role: 'kiosk', config: { role: 'kiosk', stationName: '湖口县流泗镇便民服务中心' } });
+  });
+  test.afterAll(async () => host?.stop());
+
+  test.setTimeout(240_000);
+  test('保存草稿 says the disk is full, the form keeps what was typed, and the draft is kept once there is space', async ({ page }) => {
+    const origin = new URL(host.url).origin;
+    await page.goto(host.url);
+    await page.getByTestId('kiosk-tile-services').tap();
+    await expect(page.locator('[data-testid^="group-"]').first()).toBeVisible({ timeout: 60_000 });
+    await typeOnKeyboard(page, 'jmyb');
+    await page.getByTestId('service-YB01').tap();
+    await page.getByTestId('guide-apply').tap();
+    await page.getByTestId('identify-manual').tap();
+    await typeOnKeyboard(page, '360102199003071236');
+    await page.getByTestId('manual-submit').tap();
+    await expect(page.getByTestId('kiosk-apply')).toBeVisible();
+    await page.getByTestId('field-phone').locator('input').tap();
+    await typeOnKeyboard(page, '13912345678');
+
+    // The disk is full now: the store stays open (reads work), its writes are refused. Chromium's
+    // IndexedDB notices within about 30 s (it caches the space left): a probe database waits for it.
+    await quota(page, origin, 1);
+    await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [2000] }).toBe('QuotaExceededError');
+    await page.getByTestId('apply-keep-draft').tap();
+    await expect(page.getByTestId('apply-draft-notice')).toHaveText('本机存储空间已满，暂时无法办理业务，请到服务窗口咨询。');
+    await expect(page.getByTestId('kiosk-apply')).toBeVisible();
+    await expect(page.getByTestId('field-phone').locator('input')).toHaveValue('13912345678');
+    await expect(page.getByTestId('field-idNumber').locator('input')).toHaveValue('360102199003071236');
+    await page.screenshot({ path: join(SCREENS, 'store-failure-kiosk-draft.png'), fullPage: true });
+    await expect.poll(() => hostLogLines(host).filter((l) => l.includes('kiosk.draft_keep_failed')).map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ error: 'QuotaExceededError', storageFull: true }));
+    // Nothing personal in the log.
+    expect(hostLogLines(host).join('\n')).not.toMatch(/360102199003071236|13912345678/);
+
+    await quota(page, origin);
+    await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [2000] }).toBe('ok');
+    await page.getByTestId('apply-keep-draft').tap();
+    await expect(page.getByTestId('apply-draft-notice')).toHaveText('已保存。下次凭同一张身份证办理这个事项时，可继续填写。');
+    await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 10_000 });
+  });
+});

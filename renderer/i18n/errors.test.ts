@@ -49,6 +49,22 @@ describe('errorText', () => {
   });
 });
 
+describe('a full local disk', () => {
+  it("says so in the UI's language for IndexedDB's QuotaExceededError, whatever carries it; other errors and coded ones as before", () => {
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    expect(say(quota)).toBe('本机存储空间已满，这次操作没有保存。请清理磁盘空间后重试，或联系技术支持。');
+    expect(say(Object.assign(new Error('write failed'), { name: 'QuotaExceededError' }), '失败')).toBe('本机存储空间已满，这次操作没有保存。请清理磁盘空间后重试，或联系技术支持。');
+    expect(say(new Error('Database or disk is full'))).toBe('本机存储空间已满，这次操作没有保存。请清理磁盘空间后重试，或联系技术支持。');
+    setLocale('en-US');
+    expect(say(quota)).toBe("This computer's storage is full; this was not saved. Free some disk space and retry, or call support.");
+    setLocale('zh-CN');
+    // A coded error keeps its own words; an error that is not about space keeps the fallback.
+    expect(say({ code: 'NOT_SIGNED_IN', message: 'quota' })).toBe('请先登录工作人员账号，再办理此业务。');
+    expect(say(new DOMException('aborted', 'AbortError'), '失败')).toBe('失败');
+    for (const junk of [null, undefined, 'QuotaExceededError', 42, { name: 42 }, { message: ['quota'] }]) expect(say(junk, '失败')).toBe('失败');
+  });
+});
+
 describe('device words', () => {
   const status = (say: string, params?: Record<string, string | number>) => deviceStatusText({ say, ...(params ? { params } : {}) }, words);
 

@@ -10,6 +10,7 @@
  * also other features' codes, hence their own block.
  */
 import type { Composer } from 'vue-i18n';
+import { isStorageFull } from '../shared/storage-full';
 
 export interface ErrorLike {
   code: string;
@@ -61,11 +62,14 @@ function deviceErrorKey(code: string, params: Record<string, string | number>, {
 const DETAIL = /^[A-Z][A-Z0-9_]{1,63}$/;
 
 /**
- * The text for people: the catalogue's words for the code (a device error's; else
+ * The text for people: a full local disk (`errors.LOCAL_STORAGE_FULL`, an error without a code:
+ * IndexedDB's QuotaExceededError); the catalogue's words for the code (a device error's; else
  * `errors.<params.detail>`, else `errors.<code>`) when it has them, else the handler's own text,
  * else `fallback` (the page's own words for "this did not work"), else a generic line with the code.
  */
 export function errorText(e: unknown, words: Words, fallback?: string): string {
+  // The local store's disk or quota is full: nothing was saved here, and retrying will not help until there is space.
+  if (isStorageFull(e) && !errorLike(e)) return words.t('errors.LOCAL_STORAGE_FULL');
   const err = errorLike(e);
   if (!err) return fallback ?? words.t('errors.unknown', { code: 'UNKNOWN' });
   const deviceKey = deviceErrorKey(err.code, err.params ?? {}, words);

@@ -7,6 +7,7 @@
 import { readonly, ref } from 'vue';
 import { startTerminalStore, type TerminalStore } from '../db/terminal-store';
 import { log } from '../shared/log';
+import { isStorageFull } from '../shared/storage-full';
 import { useSyncStore } from './sync';
 
 /** Why this window's store last failed to open: the disk or quota is full, or anything else; null once open (or never tried). */
@@ -25,11 +26,6 @@ export const storeRecoveries = readonly(recoveries);
 
 let opening: Promise<TerminalStore> | null = null;
 
-const isQuota = (e: unknown): boolean => {
-  const name = e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException) ? (e as Error).name : '';
-  const message = e instanceof Error ? e.message : String(e);
-  return name === 'QuotaExceededError' || /quota|disk is full|no space/i.test(message);
-};
 
 export function windowStore(): Promise<TerminalStore> {
   if (opening) return opening;
@@ -42,7 +38,7 @@ export function windowStore(): Promise<TerminalStore> {
   opening = attempt;
   attempt.catch((e: unknown) => {
     if (opening === attempt) opening = null;
-    failure.value = isQuota(e) ? 'quota' : 'failed';
+    failure.value = isStorageFull(e) ? 'quota' : 'failed';
     // The error's class only: a message may carry names or numbers from a document.
     log('error', 'store.open-failed', { error: e instanceof Error ? e.name : typeof e, quota: failure.value === 'quota' });
   });
