@@ -2,7 +2,7 @@
 // before they moved there, in en-US without Han; any other code (or garbage) reads as `failed`.
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../i18n';
-import { messageFor } from './replication';
+import { messageFor, replicationError } from './replication';
 
 afterEach(() => {
   i18n.global.locale.value = 'zh-CN';
@@ -25,9 +25,31 @@ describe('replication error words', () => {
   });
   it('follow the UI language', () => {
     i18n.global.locale.value = 'en-US';
-    for (const code of ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED', 'UPGRADE_REQUIRED', 'BAD_RESPONSE', 'BRIDGE_UNAVAILABLE', 'TIMEOUT_BRIDGE', 'SYNC_FAILED']) {
+    for (const code of ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED', 'UPGRADE_REQUIRED', 'BAD_RESPONSE', 'BRIDGE_UNAVAILABLE', 'TIMEOUT_BRIDGE', 'LOCAL_STORAGE_FULL', 'SYNC_FAILED']) {
       expect(messageFor(code)).not.toMatch(/\p{Script=Han}/u);
     }
     expect(i18n.global.t('platform.skipped', { n: 2, collection: i18n.global.t('platform.collections.form_schemas') })).toMatch(/^The platform sent 2 form record/);
+  });
+
+  it("read the code and message of what error$ emits: RxDB's wrapped handler errors, a storage's own error (a full disk), garbage", () => {
+    // RC_PUSH / RC_PULL: the handler's error as plain JSON (errorToPlainJson) in parameters.errors.
+    expect(replicationError({ message: 'RC_PULL', parameters: { errors: [{ name: 'BridgeError', code: 'OFFLINE', message: 'platform unreachable' }] } })).toEqual({ code: 'OFFLINE', message: 'platform unreachable' });
+    // A local write after the push failed on a full disk: the DOMException's `code` is a number (22).
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    expect(quota.code).toBe(22);
+    expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ name: quota.name, code: quota.code, message: quota.message }] } })).toEqual({ code: 'LOCAL_STORAGE_FULL', message: 'The quota has been exceeded.' });
+    // The downstream's write to the local store rejected: the storage's error itself.
+    expect(replicationError(quota)).toEqual({ code: 'LOCAL_STORAGE_FULL', message: 'The quota has been exceeded.' });
+    expect(messageFor('LOCAL_STORAGE_FULL')).toBe('本机存储空间已满，同步的数据无法保存到本机。请清理磁盘空间，同步会自动继续；已保存的数据不受影响。');
+    // Codes that are not plain names, and garbage, are SYNC_FAILED; the message is bounded.
+    for (const code of [22, 'lower', 'A.B', '', '__proto__', 'X'.repeat(80), null, {}]) {
+      expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ code, message: 'm' }] } }).code, String(code).slice(0, 10)).toBe('SYNC_FAILED');
+    }
+    for (const junk of [null, undefined, 42, 'boom', [], { parameters: { errors: 'x' } }, { parameters: { errors: [null] } }, { message: 7 }]) {
+      const r = replicationError(junk);
+      expect(r.code).toBe('SYNC_FAILED');
+      expect(typeof r.message).toBe('string');
+    }
+    expect(replicationError(new Error('y'.repeat(1000))).message).toHaveLength(300);
   });
 });

@@ -21,6 +21,7 @@ import { toLocal, toProtocol } from './modifiers';
 import { quarantine, quarantineKey, releaseAccepted } from './quarantine';
 import { platformUnchangedSinceRefusal, sameState } from '../../sync/client/ownership';
 import { log } from '../shared/log';
+import { isStorageFull } from '../shared/storage-full';
 import { i18n } from '../i18n';
 
 const withoutMeta = (d: Doc): Doc => {
@@ -316,9 +317,9 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     subs.push(
       state.error$.subscribe((err) => {
         erroredSinceActive = true;
-        const inner = (err as { parameters?: { errors?: { code?: string; message?: string }[] } }).parameters?.errors?.[0];
-        local.errors[name] = (inner?.message ?? err.message).slice(0, 300);
-        setError(inner?.code ?? 'SYNC_FAILED', messageFor(inner?.code));
+        const { code, message } = replicationError(err);
+        local.errors[name] = message;
+        setError(code, messageFor(code));
       }),
       state.active$.subscribe((active) => {
         activeBy.set(name, active);
@@ -549,7 +550,23 @@ async function upCheckpoint(st: RxReplicationState<Doc, Checkpoint>): Promise<{ 
 }
 
 /** The bridge error codes with their own words (`platform.replication.<code>`); any other code reads as `failed`. */
-const REPLICATION_WORDS = ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED', 'UPGRADE_REQUIRED', 'BAD_RESPONSE', 'BRIDGE_UNAVAILABLE', 'TIMEOUT_BRIDGE'] as const;
+const REPLICATION_WORDS = ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED', 'UPGRADE_REQUIRED', 'BAD_RESPONSE', 'BRIDGE_UNAVAILABLE', 'TIMEOUT_BRIDGE', 'LOCAL_STORAGE_FULL'] as const;
+
+/**
+ * The code and English message of what a replication's `error$` emits: RxDB's RC_PULL / RC_PUSH
+ * wrap the handler's errors (as plain JSON) in `parameters.errors`; a local write that rejected
+ * (its storage's error, e.g. IndexedDB's QuotaExceededError, a DOMException whose `code` is a
+ * number) comes through as it is. A full disk is LOCAL_STORAGE_FULL; a code that is not a short
+ * plain name is SYNC_FAILED.
+ */
+export function replicationError(err: unknown): { code: string; message: string } {
+  const o = (err && typeof err === 'object' ? err : {}) as { message?: unknown; parameters?: { errors?: unknown } };
+  const inner = Array.isArray(o.parameters?.errors) ? (o.parameters.errors[0] as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const first = inner && typeof inner === 'object' ? inner : undefined;
+  const text = typeof first?.message === 'string' ? first.message : typeof o.message === 'string' ? o.message : 'replication failed';
+  const code = isStorageFull(first) || isStorageFull(err) ? 'LOCAL_STORAGE_FULL' : typeof first?.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) ? first.code : 'SYNC_FAILED';
+  return { code, message: text.slice(0, 300) };
+}
 
 /** Actionable words, in the UI language, for a bridge error code of a replication cycle (mirrors sync/client/errors.ts). */
 export function messageFor(code: string | undefined): string {
