@@ -59,6 +59,7 @@ function probeWrite(page: Page): Promise<string> {
 
 for (const role of ['kiosk', 'clerk'] as const) {
   test.describe(`${role}: the local store cannot open`, () => {
+    test.setTimeout(240_000);
     let host: RunningHost;
     test.beforeAll(async () => {
       host = await startHost({ role, config: { role, stationName: '湖口县流泗镇便民服务中心' } });
@@ -68,11 +69,15 @@ for (const role of ['kiosk', 'clerk'] as const) {
     test('a full disk is named in Chinese, nothing is lost, and the retry opens the store once there is space', async ({ page }) => {
       const origin = new URL(host.url).origin;
       await page.goto('about:blank');
-      // One byte (0 is taken as no override): IndexedDB refuses the store's first write.
+      // One byte (0 is taken as no override): IndexedDB refuses the store's first write. A probe
+      // database of the origin (on the host's plain 404 page, without the app) shows it is in force
+      // before the app loads.
       await quota(page, origin, 1);
+      await page.goto(`${origin}/e2e-quota-probe`);
+      await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [1000] }).toBe('QuotaExceededError');
       await page.goto(host.url);
       const notice = page.getByTestId('store-failure');
-      await expect(notice).toBeVisible({ timeout: 20_000 });
+      await expect(notice).toBeVisible({ timeout: 30_000 });
       await expect(notice).toHaveAttribute('role', 'alert');
       await expect(notice).toContainText(role === 'kiosk' ? '本机存储空间已满，暂时无法办理业务，请到服务窗口咨询。' : '存储空间已满');
       const retry = page.getByTestId('store-failure-retry');
@@ -90,6 +95,7 @@ for (const role of ['kiosk', 'clerk'] as const) {
 
       // Space again: the retry opens the store and the notice goes.
       await quota(page, origin);
+      await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [1000] }).toBe('ok');
       await retry.tap();
       await expect(notice).toBeHidden({ timeout: 20_000 });
       await expect(page.getByTestId(`${role}-root`)).toBeVisible();
