@@ -41,6 +41,8 @@ describe('replication error words', () => {
     // The downstream's write to the local store rejected: the storage's error itself.
     expect(replicationError(quota)).toEqual({ code: 'LOCAL_STORAGE_FULL', message: 'The quota has been exceeded.' });
     expect(messageFor('LOCAL_STORAGE_FULL')).toBe('本机存储空间已满，同步的数据无法保存到本机。请清理磁盘空间，同步会自动继续；已保存的数据不受影响。');
+    // A bridge or platform error keeps its code even when its message mentions a quota.
+    expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ code: 'RATE_LIMITED', message: 'request quota exceeded' }] } }).code).toBe('RATE_LIMITED');
     // Codes that are not plain names, and garbage, are SYNC_FAILED; the message is bounded.
     for (const code of [22, 'lower', 'A.B', '', '__proto__', 'X'.repeat(80), null, {}]) {
       expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ code, message: 'm' }] } }).code, String(code).slice(0, 10)).toBe('SYNC_FAILED');

@@ -556,15 +556,18 @@ const REPLICATION_WORDS = ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED',
  * The code and English message of what a replication's `error$` emits: RxDB's RC_PULL / RC_PUSH
  * wrap the handler's errors (as plain JSON) in `parameters.errors`; a local write that rejected
  * (its storage's error, e.g. IndexedDB's QuotaExceededError, a DOMException whose `code` is a
- * number) comes through as it is. A full disk is LOCAL_STORAGE_FULL; a code that is not a short
- * plain name is SYNC_FAILED.
+ * number) comes through as it is. A code that is a short plain name is kept; without one, a full
+ * disk is LOCAL_STORAGE_FULL and anything else SYNC_FAILED.
  */
 export function replicationError(err: unknown): { code: string; message: string } {
   const o = (err && typeof err === 'object' ? err : {}) as { message?: unknown; parameters?: { errors?: unknown } };
   const inner = Array.isArray(o.parameters?.errors) ? (o.parameters.errors[0] as { code?: unknown; message?: unknown } | undefined) : undefined;
   const first = inner && typeof inner === 'object' ? inner : undefined;
   const text = typeof first?.message === 'string' ? first.message : typeof o.message === 'string' ? o.message : 'replication failed';
-  const code = isStorageFull(first) || isStorageFull(err) ? 'LOCAL_STORAGE_FULL' : typeof first?.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) ? first.code : 'SYNC_FAILED';
+  // A bridge or platform error keeps its code (whatever its message says); only an error without
+  // one (a storage's DOMException, whose code is a number) can be the local disk being full.
+  const named = typeof first?.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) ? first.code : null;
+  const code = named ?? (isStorageFull(first) || isStorageFull(err) ? 'LOCAL_STORAGE_FULL' : 'SYNC_FAILED');
   return { code, message: text.slice(0, 300) };
 }
 
