@@ -1,7 +1,7 @@
 /**
  * A window whose local store cannot open says so (renderer/stores/terminal-store.ts,
  * StoreFailureNotice), in Debian Chromium through the browser host. The failure is real: Chromium's
- * quota for the host's origin is set to nothing (DevTools `Storage.overrideQuotaForOrigin`), so its
+ * quota for the host's origin is set to 1 byte (DevTools `Storage.overrideQuotaForOrigin`), so its
  * IndexedDB refuses the store's first write with a QuotaExceededError, as on a kiosk whose disk is
  * full. The kiosk sends the resident to a service window, the counter tells staff what to do; once
  * space is back, the retry (touch) opens the store and the notice goes. Screenshots in
