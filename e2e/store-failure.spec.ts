@@ -35,6 +35,16 @@ async function quota(page: Page, origin: string, bytes?: number): Promise<void> 
   await cdp.send('Storage.overrideQuotaForOrigin', bytes === undefined ? { origin } : { origin, quotaSize: bytes });
 }
 
+/**
+ * Sets (`full`: 1 byte; 0 is taken as no override) or lifts the origin's quota, then waits until a
+ * probe write sees it: Chromium's IndexedDB caches the space left for about 30 s. The page must be
+ * on the origin (the app, or the host's plain 404 page).
+ */
+async function diskFull(page: Page, origin: string, full: boolean): Promise<void> {
+  await quota(page, origin, full ? 1 : undefined);
+  await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [1000] }).toBe(full ? 'QuotaExceededError' : 'ok');
+}
+
 /** One write to a database of the page's origin beside the app's: 'ok' or the abort's error name. */
 function probeWrite(page: Page): Promise<string> {
   return page.evaluate(async () => {
@@ -68,13 +78,10 @@ for (const role of ['kiosk', 'clerk'] as const) {
 
     test('a full disk is named in Chinese, nothing is lost, and the retry opens the store once there is space', async ({ page }) => {
       const origin = new URL(host.url).origin;
-      await page.goto('about:blank');
-      // One byte (0 is taken as no override): IndexedDB refuses the store's first write. A probe
-      // database of the origin (on the host's plain 404 page, without the app) shows it is in force
-      // before the app loads.
-      await quota(page, origin, 1);
+      // IndexedDB refuses the store's first write: the quota is shown in force on the host's plain
+      // 404 page (the origin without the app) before the app loads.
       await page.goto(`${origin}/e2e-quota-probe`);
-      await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [1000] }).toBe('QuotaExceededError');
+      await diskFull(page, origin, true);
       await page.goto(host.url);
       const notice = page.getByTestId('store-failure');
       await expect(notice).toBeVisible({ timeout: 30_000 });
@@ -94,8 +101,7 @@ for (const role of ['kiosk', 'clerk'] as const) {
       await expect(notice).toBeVisible();
 
       // Space again: the retry opens the store and the notice goes.
-      await quota(page, origin);
-      await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [1000] }).toBe('ok');
+      await diskFull(page, origin, false);
       await retry.tap();
       await expect(notice).toBeHidden({ timeout: 20_000 });
       await expect(page.getByTestId(`${role}-root`)).toBeVisible();
@@ -129,10 +135,8 @@ test.describe('kiosk: the disk fills up while a resident fills a form', () => {
     await page.getByTestId('field-phone').locator('input').tap();
     await typeOnKeyboard(page, '13912345678');
 
-    // The disk is full now: the store stays open (reads work), its writes are refused. Chromium's
-    // IndexedDB notices within about 30 s (it caches the space left): a probe database waits for it.
-    await quota(page, origin, 1);
-    await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [2000] }).toBe('QuotaExceededError');
+    // The disk is full now: the store stays open (reads work), its writes are refused.
+    await diskFull(page, origin, true);
     await page.getByTestId('apply-keep-draft').tap();
     await expect(page.getByTestId('apply-draft-notice')).toHaveText('本机存储空间已满，暂时无法办理业务，请到服务窗口咨询。');
     await expect(page.getByTestId('kiosk-apply')).toBeVisible();
@@ -143,8 +147,7 @@ test.describe('kiosk: the disk fills up while a resident fills a form', () => {
     // Nothing personal in the log.
     expect(hostLogLines(host).join('\n')).not.toMatch(/360102199003071236|13912345678/);
 
-    await quota(page, origin);
-    await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [2000] }).toBe('ok');
+    await diskFull(page, origin, false);
     await page.getByTestId('apply-keep-draft').tap();
     await expect(page.getByTestId('apply-draft-notice')).toHaveText('已保存。下次凭同一张身份证办理这个事项时，可继续填写。');
     await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 10_000 });
