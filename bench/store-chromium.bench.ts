@@ -11,8 +11,11 @@
  *                                  per record (BENCH_ONLY=floor)
  * Each reports the median over BENCH_RUNS runs (default 3; the query 20 times) and the renderer heap
  * (performance.memory.usedJSHeapSize with --enable-precise-memory-info).
+ * BENCH_PROFILE=dir: over each push, a CPU profile of the renderer (DevTools format, into dir) and the
+ * CPU time every process on the machine used (stderr): where a push's time goes, renderer or elsewhere.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startPlatform } from '../sync/server/platform';
 import { startTestDatabase } from '../sync/server/test/pg-cluster';
 import { demoCatalog } from '../sync/server/seed/catalog';
@@ -42,6 +45,44 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
     if (Date.now() > end) throw new Error(`timeout: ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** BENCH_PROFILE=dir: a CPU profile of the renderer over each push (`push-<store>-<run>.cpuprofile`, DevTools format). */
+const PROFILE_DIR = process.env.BENCH_PROFILE ?? '';
+/** CPU time (ms) of every process on the machine, by pid, with its command line's first words. */
+function processCpu(): Map<number, { what: string; ms: number }> {
+  const tick = 1000 / 100; // USER_HZ
+  const out = new Map<number, { what: string; ms: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Chromium rewrites its command line into one string: split on spaces too.
+      const words = readFileSync(`/proc/${d}/cmdline`, 'utf8').split(/[\0 ]+/).filter(Boolean);
+      const type = words.find((a) => a.startsWith('--type='))?.slice(7);
+      const what = `${words[0]?.split('/').pop() ?? '?'}${type ? ` ${type}` : ''} ${words.slice(1).filter((a) => !a.startsWith('-')).join(' ').slice(0, 60)}`;
+      out.set(Number(d), { what, ms: (Number(f[11]) + Number(f[12])) * tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+async function startProfile(page: Page): Promise<(name: string) => Promise<void>> {
+  const cpu0 = processCpu();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return async (name) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    const used = [...processCpu()].map(([pid, p]) => ({ pid, what: p.what, ms: p.ms - (cpu0.get(pid)?.ms ?? 0) })).filter((p) => p.ms >= 50).sort((a, b) => b.ms - a.ms);
+    console.error(`[cpu over ${name}] ${used.map((p) => `${p.ms} ms ${p.what}`).join('; ')}`);
+    await cdp.detach();
+  };
 }
 
 const STORAGE = process.env.BENCH_STORAGE ?? 'pglite';
@@ -117,11 +158,13 @@ try {
         await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
         await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
         const before = await platform.store.countDocuments('applications');
+        const prof = PROFILE_DIR ? await startProfile(t.chrome.page) : null;
         const t0 = Date.now();
         await store(t.chrome.page, (s, a) => s.benchSubmitBulk((a as [number, string])[0], (a as [number, string])[1]), [PUSH_DOCS, station]);
         // Polled every 250 ms: the platform (PGlite) runs in this process, a tight poll would slow it down.
         await until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, 'push', 250);
         (pushMs[kind] ??= []).push(Date.now() - t0);
+        if (prof) await prof(`push-${kind}-${i}`);
         (pushHeaps[kind] ??= []).push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
       } finally {
         await t.close();
