@@ -12,6 +12,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startHost, type RunningHost } from './host';
 import { typeOnKeyboard } from './kiosk-steps';
+import { signIn } from './clerk-helpers';
+import { startStation, type Station } from './station';
+import { demoCatalog } from '../sync/server/seed/catalog';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 
@@ -151,5 +154,49 @@ test.describe('kiosk: the disk fills up while a resident fills a form', () => {
     await page.getByTestId('apply-keep-draft').tap();
     await expect(page.getByTestId('apply-draft-notice')).toHaveText('已保存。下次凭同一张身份证办理这个事项时，可继续填写。');
     await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 10_000 });
+  });
+});
+
+test.describe('counter: the disk fills up while the platform sends new documents', () => {
+  let station: Station;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    station = await startStation('clerk', '湖口县流泗镇便民服务中心');
+  });
+  test.afterAll(async () => station?.stop());
+
+  test.setTimeout(300_000);
+  test('the sync centre names the full disk, nothing is lost, and the sync carries on by itself once there is space', async ({ page }) => {
+    const { host, platform } = station;
+    const origin = new URL(host.url).origin;
+    await page.goto(host.url);
+    await signIn(page);
+    await page.goto(`${host.url.split('#')[0]}#/clerk/sync`);
+    await expect(page.getByTestId('sync-level')).toHaveText('已全部同步', { timeout: 90_000 });
+
+    // The disk fills up; then the province publishes a new service item.
+    await diskFull(page, origin, true);
+    const yb01 = demoCatalog().items.find((i) => i.code === 'YB01')!;
+    const added = { ...yb01, id: 'YB99', code: 'YB99', name: '城乡居民参保信息变更（新发布）', updatedAt: new Date().toISOString() };
+    await platform.store.upsertAsPlatform('service_items', [added]);
+
+    // The terminal cannot store it: the sync centre says why, in Chinese, and what to do.
+    await expect(page.getByTestId('sync-error')).toContainText('本机存储空间已满，同步的数据无法保存到本机。请清理磁盘空间，同步会自动继续', { timeout: 60_000 });
+    await expect(page.getByTestId('sync-level')).toHaveText('需要处理');
+    // It tries again by itself, and says when (station time).
+    await expect(page.getByTestId('sync-next-retry')).toHaveText(/^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/);
+    await page.screenshot({ path: join(SCREENS, 'store-failure-clerk-sync.png'), fullPage: true });
+    await expect.poll(() => hostLogLines(host).filter((l) => l.includes('sync.local-write-failed')).map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ collection: 'service_items', code: 'LOCAL_STORAGE_FULL' }));
+
+    // Space again, and nobody presses anything: the sync stores the item and the notice goes.
+    await diskFull(page, origin, false);
+    await expect(page.getByTestId('sync-error')).toBeHidden({ timeout: 90_000 });
+    await expect(page.getByTestId('sync-level')).toHaveText('已全部同步', { timeout: 30_000 });
+    await expect(page.getByTestId('sync-next-retry')).toHaveText('—');
+    await page.screenshot({ path: join(SCREENS, 'store-failure-clerk-sync-recovered.png'), fullPage: true });
+    await page.getByTestId('clerk-nav-new').click();
+    await page.getByTestId('newcase-service').click();
+    await page.keyboard.type('YB99');
+    await expect(page.getByRole('option', { name: /^YB99 / })).toContainText('城乡居民参保信息变更（新发布）', { timeout: 20_000 });
   });
 });

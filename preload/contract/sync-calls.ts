@@ -111,6 +111,8 @@ export const SyncLocalReport = z
     active: z.boolean(),
     /** A store-side problem (e.g. quota, a document that cannot be written), in the renderer's words. */
     error: SyncError.nullable(),
+    /** When the store tries again by itself after such a problem (ms, wall clock); null or absent = none due. */
+    retryAt: z.number().nullable().optional(),
   })
   .strict();
 export type SyncLocalReport = z.infer<typeof SyncLocalReport>;

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleApplication, type ApplicationDoc, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import { prng } from '../../fuzz/prng';
-import type { SyncRejection } from '../../preload/contract/sync-calls';
+import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
+import { fakeCatalog } from './fixtures';
 import type { TerminalDatabase } from './database';
 import { toLocal } from './modifiers';
 import { listQuarantine, quarantine, quarantineKey, supersedeRefusal } from './quarantine';
@@ -356,3 +357,57 @@ describe('the pending count after a bulk write', () => {
   });
 });
 
+
+describe('a local write that fails (a full disk)', () => {
+  it('says so, re-syncs by itself with a growing wait while it keeps failing, and stores the page once it can', async () => {
+    db = await memoryDb();
+    const { items } = fakeCatalog(3, 0);
+    let pulls = 0;
+    const bridge: SyncBridge & { reports: SyncLocalReport[] } = {
+      reports: [],
+      pull: async ({ checkpoint }) => {
+        pulls++;
+        return (checkpoint as { seq: number } | null)?.seq === 3 ? { documents: [], checkpoint: { seq: 3 }, skipped: 0 } : { documents: items as never[], checkpoint: { seq: 3 }, skipped: 0 };
+      },
+      push: async () => ({ conflicts: [], rejections: [] }),
+      onStream: () => () => undefined,
+      report: async (r) => void bridge.reports.push(r),
+    };
+    // The store refuses every write while "full", as IndexedDB does on a full disk.
+    let full = true;
+    const fork = db.service_items.storageInstance;
+    const write = fork.bulkWrite.bind(fork);
+    fork.bulkWrite = async (rows, context) => {
+      if (full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return write(rows, context);
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 40, collections: ['service_items'] as CollectionName[] });
+    await until(async () => rep!.snapshot().error?.code === 'LOCAL_STORAGE_FULL', 'the error');
+    expect(rep.snapshot().error?.message).toContain('本机存储空间已满');
+    expect(rep.snapshot().retryAt).toBeGreaterThan(Date.now() - 1000);
+    // Nobody asks, yet it pulls the same page again, waiting longer each time (40, 80, 160 ms ...).
+    const retriesAt: number[] = [];
+    let seen = pulls;
+    await until(async () => {
+      if (pulls > seen) {
+        seen = pulls;
+        retriesAt.push(Date.now());
+      }
+      return retriesAt.length >= 3;
+    }, 'three re-syncs');
+    expect(retriesAt[2]! - retriesAt[1]!).toBeGreaterThan((retriesAt[1]! - retriesAt[0]!) * 1.3);
+    expect(await db.service_items.count().exec()).toBe(0);
+    // Space again: the next re-sync stores the page, the error and the retry time go.
+    full = false;
+    await until(async () => (await db!.service_items.count().exec()) === 3, 'the items stored');
+    await until(async () => rep!.snapshot().error === null && rep!.snapshot().retryAt === null, 'the error gone');
+    const last = bridge.reports.at(-1)!;
+    expect(last.error).toBeNull();
+    expect(last.retryAt).toBeNull();
+    expect(bridge.reports.some((r) => typeof r.retryAt === 'number')).toBe(true);
+    // Settled: no more re-syncs.
+    const after = pulls;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pulls).toBe(after);
+  });
+});

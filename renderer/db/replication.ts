@@ -10,6 +10,14 @@
  *
  * A document pulled while its push is in flight may be skipped by RxDB for good (see `PullRace`):
  * the pull checkpoint is then moved back and the collection pulled again.
+ *
+ * A local write that fails (a full disk, any storage error) while storing a pulled page or recording
+ * a push answer is not tried again by RxDB: its protocol reports the error and waits for the next
+ * change or RESYNC, which may never come. So such an error (code LOCAL_STORAGE_FULL or SYNC_FAILED,
+ * not a bridge code, whose calls RxDB retries itself) re-syncs that collection after `retryTime`,
+ * doubling up to `LOCAL_RETRY_MAX_MS` while it keeps failing; `retryAt` in the report says when. The
+ * checkpoints did not move past what was not stored, so the re-sync pulls and pushes exactly that
+ * again; once it goes through, nothing more is scheduled.
  */
 import { Subject, filter, firstValueFrom, type Subscription } from 'rxjs';
 import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, setCheckpoint, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
@@ -123,13 +131,19 @@ interface PullRace {
   idle: Subscription | null;
 }
 const UP = COLLECTIONS.filter((c) => COLLECTION_POLICY[c].direction !== 'down');
+/** The longest wait between re-syncs after a failed local write (see the header). */
+export const LOCAL_RETRY_MAX_MS = 60_000;
+/** A failure this long after a re-sync's wait still counts as that re-sync failing (the wait doubles). */
+const LOCAL_RETRY_MARGIN_MS = 5_000;
+/** Errors of the replication's own local writes (not the bridge's, which RxDB retries itself). */
+const LOCAL_FAILURES = new Set(['LOCAL_STORAGE_FULL', 'SYNC_FAILED']);
 
 export function startReplication(db: TerminalDatabase, bridge: SyncBridge, options: ReplicationOptions): TerminalReplication {
   const states = new Map<CollectionName, RxReplicationState<Doc, Checkpoint>>();
   const streams = new Map<CollectionName, Subject<RxReplicationPullStreamItem<Doc, Checkpoint>>>();
   const subs: Subscription[] = [];
   const state$ = new Subject<LocalSyncState>();
-  const local: LocalSyncState = { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: null, errors: {} };
+  const local: LocalSyncState = { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: null, retryAt: null, errors: {} };
   const activeBy = new Map<CollectionName, boolean>();
   let erroredSinceActive = false;
   const list = options.collections ?? COLLECTIONS;
@@ -148,6 +162,38 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
     adjustedRows.delete(key);
     return sameState(a.stored, master) && sameState(a.pushed, localDoc);
   });
+
+  // Re-syncs after a failed local write (see the header): per collection, the pending timer, the
+  // wait it used and when the last one fired. The wait doubles when the failure comes back within a
+  // wait (plus a margin) of the re-sync; a failure long after starts again from `retryTime`. No
+  // event order is assumed (RxDB's active$ of the two directions interleaves).
+  const localRetries = new Map<CollectionName, { timer: ReturnType<typeof setTimeout> | null; at: number; waitMs: number; firedAt: number }>();
+  const baseRetryMs = Math.max(1, options.retryTime ?? 5000);
+  function noteRetryAt() {
+    const ats = [...localRetries.values()].filter((r) => r.timer !== null).map((r) => r.at);
+    const at = ats.length ? Math.min(...ats) : null;
+    if (at === local.retryAt) return;
+    local.retryAt = at;
+    state$.next(snapshot());
+    void report();
+  }
+  function scheduleLocalRetry(name: CollectionName) {
+    const was = localRetries.get(name);
+    if (was?.timer) return; // one re-sync pending is enough
+    const now = Date.now();
+    const soonAfter = was && now - was.firedAt <= was.waitMs + LOCAL_RETRY_MARGIN_MS;
+    const waitMs = soonAfter ? Math.min(was.waitMs * 2, LOCAL_RETRY_MAX_MS) : baseRetryMs;
+    const entry = { timer: null as ReturnType<typeof setTimeout> | null, at: now + waitMs, waitMs, firedAt: 0 };
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      entry.firedAt = Date.now();
+      log('info', 'sync.local-retry', { collection: name, waitMs });
+      streams.get(name)?.next('RESYNC');
+      noteRetryAt();
+    }, waitMs);
+    localRetries.set(name, entry);
+    noteRetryAt();
+  }
 
   const races = new Map<CollectionName, PullRace>();
   const raceOf = (name: CollectionName): PullRace => {
@@ -320,6 +366,10 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
         const { code, message } = replicationError(err);
         local.errors[name] = message;
         setError(code, messageFor(code));
+        if (LOCAL_FAILURES.has(code)) {
+          log('warn', 'sync.local-write-failed', { collection: name, code });
+          scheduleLocalRetry(name);
+        }
       }),
       state.active$.subscribe((active) => {
         activeBy.set(name, active);
@@ -532,6 +582,8 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       for (const l of lookups.splice(0)) l.reject(new Error('replication stopped'));
       if (timer) clearInterval(timer);
       if (debounce) clearTimeout(debounce);
+      for (const r of localRetries.values()) if (r.timer) clearTimeout(r.timer);
+      localRetries.clear();
       changes.unsubscribe();
       qsub.unsubscribe();
       unsubscribeStream();
