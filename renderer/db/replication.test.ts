@@ -410,4 +410,57 @@ describe('a local write that fails (a full disk)', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(pulls).toBe(after);
   });
+  it("a push the platform stored otherwise, whose local write fails: the re-sync brings the platform's state once there is space", async () => {
+    db = await memoryDb();
+    const a = exampleApplication({ status: 'submitted' });
+    await db.applications.insert(toLocal('applications', a) as never);
+    // A small platform: it stores a new submission as 'synced' (answered as adjusted) and serves pulls by sequence.
+    const held = new Map<string, { seq: number; doc: Doc }>();
+    let seq = 0;
+    const bridge: SyncBridge = {
+      pull: async ({ checkpoint }) => {
+        const since = (checkpoint as { seq: number } | null)?.seq ?? 0;
+        const docs = [...held.values()].filter((h) => h.seq > since).sort((x, y) => x.seq - y.seq);
+        return { documents: docs.map((h) => h.doc) as never[], checkpoint: { seq: docs.at(-1)?.seq ?? since }, skipped: 0 };
+      },
+      push: async ({ rows }) => {
+        const conflicts: Doc[] = [];
+        const adjusted: string[] = [];
+        for (const r of rows) {
+          const d = r.newDocumentState;
+          const id = String(d.id);
+          const was = held.get(id);
+          if (was && JSON.stringify(was.doc) !== JSON.stringify(d)) {
+            conflicts.push(was.doc);
+            continue;
+          }
+          const stored = d.status === 'submitted' ? { ...d, status: 'synced' } : d;
+          held.set(id, { seq: ++seq, doc: stored });
+          if (stored !== d) {
+            conflicts.push(stored);
+            adjusted.push(id);
+          }
+        }
+        return { conflicts: conflicts as never[], rejections: [], adjusted };
+      },
+      onStream: () => () => undefined,
+    };
+    let full = true;
+    const fork = db.applications.storageInstance;
+    const write = fork.bulkWrite.bind(fork);
+    fork.bulkWrite = async (rows, context) => {
+      if (full && context.startsWith('replication')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return write(rows, context);
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 40, collections: ['applications'] as CollectionName[] });
+    await until(async () => rep!.snapshot().error?.code === 'LOCAL_STORAGE_FULL', 'the error');
+    expect(held.get(a.id)?.doc.status).toBe('synced');
+    expect((await db.applications.findOne(a.id).exec())!.status).toBe('submitted');
+    full = false;
+    await until(async () => (await db!.applications.findOne(a.id).exec())!.status === 'synced', "the platform's state stored");
+    await until(async () => rep!.snapshot().error === null && rep!.snapshot().retryAt === null, 'the error gone');
+    // The platform's state is the assumed one (the meta write follows the fork write): nothing left to push.
+    await until(async () => (await rep!.pendingCount()) === 0, 'nothing pending');
+    expect(await listQuarantine(db)).toEqual([]);
+  });
 });
