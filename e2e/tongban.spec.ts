@@ -133,7 +133,15 @@ test('a 跨省通办 item filed at the kiosk reaches 南山区, its officer deci
 
   // ---- the province's own officer follows it but does not decide it
   const sheng = await signInOfficer(browser, 'jxsheng');
+  // A link to an application that does not exist: said so, with a way to load again.
+  await sheng.goto(`${platform.url}/admin/#/applications/00000000-0000-7000-8000-000000000000`);
+  await expect(sheng.getByTestId('bo-load-error')).toContainText('没有找到', { timeout: 30_000 });
+  await sheng.getByTestId('bo-load-retry').click();
+  await expect(sheng.getByTestId('bo-load-error')).toContainText('没有找到');
   await sheng.goto(`${platform.url}/admin/#/applications/${id}`);
+  // Loaded (a failed load would show bo-load-error; its words say why in the failure message).
+  await expect(sheng.getByTestId('bo-app-status').or(sheng.getByTestId('bo-load-error'))).toBeVisible({ timeout: 30_000 });
+  expect(await sheng.getByTestId('bo-load-error').allTextContents(), 'the application view did not load').toEqual([]);
   await expect(sheng.getByTestId('bo-tongban-not-yours')).toContainText('广东省深圳市南山区（440305）', { timeout: 20_000 });
   await expect(sheng.getByTestId('bo-no-actions')).toBeVisible();
   await shot(sheng, '5-backoffice-province-officer');
