@@ -44,7 +44,9 @@ describe('replication error words', () => {
     // A bridge or platform error keeps its code even when its message mentions a quota.
     expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ code: 'RATE_LIMITED', message: 'request quota exceeded' }] } }).code).toBe('RATE_LIMITED');
     // Codes that are not plain names, and garbage, are SYNC_FAILED; the message is bounded.
-    for (const code of [22, 'lower', 'A.B', '', '__proto__', 'X'.repeat(80), null, {}]) {
+    // The contract's code (preload/contract BridgeErrorShape): 2 to 64 capitals, digits, `_`.
+    expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ code: 'X'.repeat(64), message: 'm' }] } }).code).toBe('X'.repeat(64));
+    for (const code of [22, 'lower', 'A.B', '', 'A', '__proto__', 'X'.repeat(65), null, {}]) {
       expect(replicationError({ message: 'RC_PUSH', parameters: { errors: [{ code, message: 'm' }] } }).code, String(code).slice(0, 10)).toBe('SYNC_FAILED');
     }
     for (const junk of [null, undefined, 42, 'boom', [], { parameters: { errors: 'x' } }, { parameters: { errors: [null] } }, { message: 7 }]) {

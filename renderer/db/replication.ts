@@ -24,6 +24,7 @@ import { getAssumedMasterState, getLastCheckpointDoc, normalizeMangoQuery, prepa
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { COLLECTION_POLICY, COLLECTIONS, LIMITS, type Checkpoint, type CollectionName, type StreamEvent } from '../../sync/protocol';
 import type { SyncLocalReport, SyncRejection } from '../../preload/contract/sync-calls';
+import { BridgeErrorShape } from '../../preload/contract';
 import { onAcceptedCheck, onLocalDiscard, type TerminalDatabase } from './database';
 import { toLocal, toProtocol } from './modifiers';
 import { quarantine, quarantineKey, releaseAccepted } from './quarantine';
@@ -608,8 +609,9 @@ const REPLICATION_WORDS = ['OFFLINE', 'TIMEOUT', 'UNAUTHORIZED', 'NOT_ENROLLED',
  * The code and English message of what a replication's `error$` emits: RxDB's RC_PULL / RC_PUSH
  * wrap the handler's errors (as plain JSON) in `parameters.errors`; a local write that rejected
  * (its storage's error, e.g. IndexedDB's QuotaExceededError, a DOMException whose `code` is a
- * number) comes through as it is. A code that is a short plain name is kept; without one, a full
- * disk is LOCAL_STORAGE_FULL and anything else SYNC_FAILED.
+ * number) comes through as it is. A code the bridge contract allows (`BridgeErrorShape`: 2 to 64
+ * capitals, digits and `_`) is kept; without one, a full disk is LOCAL_STORAGE_FULL and anything
+ * else SYNC_FAILED.
  */
 export function replicationError(err: unknown): { code: string; message: string } {
   const o = (err && typeof err === 'object' ? err : {}) as { message?: unknown; parameters?: { errors?: unknown } };
@@ -618,7 +620,7 @@ export function replicationError(err: unknown): { code: string; message: string 
   const text = typeof first?.message === 'string' ? first.message : typeof o.message === 'string' ? o.message : 'replication failed';
   // A bridge or platform error keeps its code (whatever its message says); only an error without
   // one (a storage's DOMException, whose code is a number) can be the local disk being full.
-  const named = typeof first?.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(first.code) ? first.code : null;
+  const named = typeof first?.code === 'string' && BridgeErrorShape.shape.code.safeParse(first.code).success ? first.code : null;
   const code = named ?? (isStorageFull(first) || isStorageFull(err) ? 'LOCAL_STORAGE_FULL' : 'SYNC_FAILED');
   return { code, message: text.slice(0, 300) };
 }
