@@ -176,6 +176,7 @@ test.describe('counter: the disk fills up while the platform sends new documents
 
     // The disk fills up; then the province publishes a new service item.
     await diskFull(page, origin, true);
+    const lastSync = await page.getByTestId('sync-last').textContent();
     const yb01 = demoCatalog().items.find((i) => i.code === 'YB01')!;
     const added = { ...yb01, id: 'YB99', code: 'YB99', name: '城乡居民参保信息变更（新发布）', updatedAt: new Date().toISOString() };
     await platform.store.upsertAsPlatform('service_items', [added]);
@@ -183,6 +184,8 @@ test.describe('counter: the disk fills up while the platform sends new documents
     // The terminal cannot store it: the sync centre says why, in Chinese, and what to do.
     await expect(page.getByTestId('sync-error')).toContainText('本机存储空间已满，同步的数据无法保存到本机。请清理磁盘空间，同步会自动继续', { timeout: 60_000 });
     await expect(page.getByTestId('sync-level')).toHaveText('需要处理');
+    // The failed cycle is not a successful sync.
+    await expect(page.getByTestId('sync-last')).toHaveText(lastSync ?? '');
     // It tries again by itself, and says when (station time).
     await expect(page.getByTestId('sync-next-retry')).toHaveText(/^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/);
     await page.screenshot({ path: join(SCREENS, 'store-failure-clerk-sync.png'), fullPage: true });

@@ -385,6 +385,8 @@ describe('a local write that fails (a full disk)', () => {
     await until(async () => rep!.snapshot().error?.code === 'LOCAL_STORAGE_FULL', 'the error');
     expect(rep.snapshot().error?.message).toContain('本机存储空间已满');
     expect(rep.snapshot().retryAt).toBeGreaterThan(Date.now() - 1000);
+    // A cycle that failed is not a successful sync.
+    expect(rep.snapshot().lastSyncAt).toBeNull();
     // Nobody asks, yet it pulls the same page again, waiting longer each time (40, 80, 160 ms ...).
     const retriesAt: number[] = [];
     let seen = pulls;
@@ -397,6 +399,8 @@ describe('a local write that fails (a full disk)', () => {
     }, 'three re-syncs');
     expect(retriesAt[2]! - retriesAt[1]!).toBeGreaterThan((retriesAt[1]! - retriesAt[0]!) * 1.3);
     expect(await db.service_items.count().exec()).toBe(0);
+    expect(rep.snapshot().lastSyncAt).toBeNull();
+    expect(bridge.reports.every((r) => r.lastSyncAt === null)).toBe(true);
     // Space again: the next re-sync stores the page, the error and the retry time go.
     full = false;
     await until(async () => (await db!.service_items.count().exec()) === 3, 'the items stored');

@@ -132,6 +132,8 @@ interface PullRace {
   idle: Subscription | null;
 }
 const UP = COLLECTIONS.filter((c) => COLLECTION_POLICY[c].direction !== 'down');
+/** How long every replication must stay idle before a cycle counts as ended (see `settleIdle`). */
+const IDLE_SETTLE_MS = 30;
 /** The longest wait between re-syncs after a failed local write (see the header). */
 export const LOCAL_RETRY_MAX_MS = 60_000;
 /** A failure this long after a re-sync's wait still counts as that re-sync failing (the wait doubles). */
@@ -146,7 +148,22 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
   const state$ = new Subject<LocalSyncState>();
   const local: LocalSyncState = { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: null, retryAt: null, errors: {} };
   const activeBy = new Map<CollectionName, boolean>();
+  // A cycle ends when every replication has stayed idle for IDLE_SETTLE_MS: a RESYNC makes RxDB's
+  // upstream active and idle again before its downstream starts, and that moment is not a sync (it
+  // was counted as one, with the failure right after it: 上次成功同步 at a failed cycle's start).
   let erroredSinceActive = false;
+  let settling: ReturnType<typeof setTimeout> | null = null;
+  function settleIdle() {
+    settling = null;
+    if ([...activeBy.values()].some(Boolean)) return;
+    local.active = false;
+    if (!erroredSinceActive) {
+      local.lastSyncAt = Date.now();
+      local.error = null;
+      local.errors = {};
+    }
+    void refreshCounts();
+  }
   const list = options.collections ?? COLLECTIONS;
 
   onLocalDiscard(db.name, (collection, doc, reason) => {
@@ -375,15 +392,17 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       state.active$.subscribe((active) => {
         activeBy.set(name, active);
         const any = [...activeBy.values()].some(Boolean);
-        if (any !== local.active) {
-          local.active = any;
-          if (!any && !erroredSinceActive) {
-            local.lastSyncAt = Date.now();
-            local.error = null;
-            local.errors = {};
+        if (any) {
+          // The cycle goes on (a moment idle between RxDB's two directions is not its end).
+          if (settling) clearTimeout(settling);
+          settling = null;
+          if (!local.active) {
+            local.active = true;
+            erroredSinceActive = false;
+            void refreshCounts();
           }
-          if (any) erroredSinceActive = false;
-          void refreshCounts();
+        } else if (local.active && !settling) {
+          settling = setTimeout(settleIdle, IDLE_SETTLE_MS);
         }
       }),
     );
@@ -583,6 +602,7 @@ export function startReplication(db: TerminalDatabase, bridge: SyncBridge, optio
       for (const l of lookups.splice(0)) l.reject(new Error('replication stopped'));
       if (timer) clearInterval(timer);
       if (debounce) clearTimeout(debounce);
+      if (settling) clearTimeout(settling);
       for (const r of localRetries.values()) if (r.timer) clearTimeout(r.timer);
       localRetries.clear();
       changes.unsubscribe();
