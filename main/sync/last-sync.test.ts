@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TerminalConfig } from '../core/config';
 import { createEventHub } from '../core/events';
 import { createLogger } from '../core/log';
-import type { CallerContext } from '../core/dispatcher';
+import { createDispatcher, type CallerContext } from '../core/dispatcher';
 import { createSyncFeature } from './feature';
 
 const dir = mkdtempSync(join(tmpdir(), 'last-sync-'));
@@ -31,6 +31,28 @@ describe('last successful sync across a restart, offline', () => {
     await f.handlers['sync.report']({ pending: 0, quarantined: 0, lastSyncAt: later, active: false, error: null }, caller);
     expect(f.state().local.lastSyncAt).toBe(later);
     expect(JSON.parse(readFileSync(join(dir, 'sync', 'state.json'), 'utf8'))).toMatchObject({ lastSyncAt: later });
+    await f.close();
+  });
+});
+
+describe("the store's next retry (`retryAt` in the renderer's report)", () => {
+  it('is kept as reported, absent or null means none, and garbage is refused before the handler', async () => {
+    const log = createLogger({ level: 'error', stderr: false, sink: () => undefined });
+    const f = createSyncFeature({ config: TerminalConfig.parse({ platform: { url: 'http://127.0.0.1:9' } }), log, events: createEventHub(log), dataDir: mkdtempSync(join(dir, 'retry-')), host: 'browser' }, { timeoutMs: 500 });
+    await f.start();
+    const call = createDispatcher({ handlers: f.handlers as never, isOriginAllowed: () => true, log });
+    const base = { pending: 0, quarantined: 0, lastSyncAt: null, active: false, error: { code: 'LOCAL_STORAGE_FULL', message: '本机存储空间已满', at: '2026-12-07T00:00:00.000Z' } };
+    const at = Date.parse('2026-12-07T00:00:05Z');
+    expect(await call(caller, 'sync.report', { ...base, retryAt: at })).toMatchObject({ ok: true });
+    expect(f.state().local.retryAt).toBe(at);
+    expect(await call(caller, 'sync.report', { ...base, error: null, retryAt: null })).toMatchObject({ ok: true });
+    expect(f.state().local.retryAt).toBeNull();
+    expect(await call(caller, 'sync.report', { ...base, error: null })).toMatchObject({ ok: true });
+    expect(f.state().local.retryAt ?? null).toBeNull();
+    for (const junk of ['soon', {}, [], true, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(await call(caller, 'sync.report', { ...base, retryAt: junk }), String(junk)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(f.state().local.retryAt ?? null).toBeNull();
     await f.close();
   });
 });
