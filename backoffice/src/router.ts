@@ -38,3 +38,24 @@ router.beforeEach(async (to) => {
   if (to.meta.roles && !to.meta.roles.some((r) => officer.value!.roles.includes(r))) return { name: 'queue' };
   return true;
 });
+
+/**
+ * A screen's code is loaded when first shown. If that load fails (a network hiccup, a platform just
+ * updated to new file names), the router's navigation fails and the officer would stay on the old
+ * screen with nothing said: load the page afresh at the screen asked for, once per minute at most
+ * (a second failure in that time stays where it is rather than loop).
+ */
+const RELOADED_KEY = 'bo-chunk-reload-at';
+export function isChunkLoadError(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : String(e);
+  return /dynamically imported module|Importing a module script failed|error loading dynamically imported|Unable to preload CSS/i.test(m);
+}
+router.onError((e, to) => {
+  if (!isChunkLoadError(e)) return;
+  const last = Number(sessionStorage.getItem(RELOADED_KEY) ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem(RELOADED_KEY, String(Date.now()));
+  window.location.assign(router.resolve(to).href);
+  window.location.reload();
+});
+
