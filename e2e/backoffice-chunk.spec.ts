@@ -7,18 +7,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { startPlatform, type Platform } from '../sync/server/platform';
+import { createOfficer } from './officers';
 
 const PASSWORD = 'Chunk-2026-ok';
 let platform: Platform;
 
 test.beforeAll(async () => {
   platform = await startPlatform({ seedDemo: true });
-  const r = await fetch(`${platform.url}/api/v1/admin/officers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${platform.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 'chunk', name: '省平台受理员', roles: ['acceptor'], password: PASSWORD }),
-  });
-  expect(r.status, await r.clone().text()).toBe(200);
+  await createOfficer(platform, { id: 'chunk', name: '省平台受理员', roles: ['acceptor'], password: PASSWORD });
 });
 test.afterAll(async () => platform?.close());
 

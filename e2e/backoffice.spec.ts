@@ -27,6 +27,7 @@ import { enroll, type Client } from '../sync/server/test/helpers';
 import { startStation, STATION, type Station } from './station';
 import { ROOT } from './host';
 import { seriousViolations, signIn } from './clerk-helpers';
+import { createOfficer } from './officers';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 const PASSWORD = 'Backoffice-2026';
@@ -69,11 +70,6 @@ async function upload(t: Client, bytes: Buffer): Promise<void> {
   expect(r.status, await r.clone().text()).toBe(201);
 }
 
-async function createOfficer(id: string, name: string, roles: string[]): Promise<void> {
-  const r = await fetch(`${station.platform.url}/api/v1/admin/officers`, { method: 'POST', headers: { authorization: `Bearer ${station.platform.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ id, name, roles, password: PASSWORD }) });
-  expect(r.status, await r.clone().text()).toBe(200);
-}
-
 /** Collects console errors (CSP violations among them) and page errors. */
 function watchConsole(page: Page): string[] {
   const errors: string[] = [];
@@ -102,8 +98,8 @@ async function signInOfficer(page: Page, login: string): Promise<void> {
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   station = await startStation('clerk', '南新乡便民服务中心');
-  await createOfficer('zhang', '张受理', ['acceptor', 'admin']);
-  await createOfficer('zhao', '赵受理', ['acceptor']);
+  await createOfficer(station.platform, { id: 'zhang', name: '张受理', roles: ['acceptor', 'admin'], password: PASSWORD });
+  await createOfficer(station.platform, { id: 'zhao', name: '赵受理', roles: ['acceptor'], password: PASSWORD });
 });
 test.afterAll(async () => {
   await station?.stop();

@@ -16,6 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './host';
 import { startStation, STATION, type Station } from './station';
+import { createOfficer } from './officers';
 import { typeOnKeyboard } from './kiosk-steps';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
@@ -35,12 +36,7 @@ async function step(page: Page, name: string): Promise<void> {
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   station = await startStation('kiosk', '南新乡便民服务中心');
-  const r = await fetch(`${station.platform.url}/api/v1/admin/officers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${station.platform.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 'sun', name: '孙受理', roles: ['acceptor'], password: PASSWORD }),
-  });
-  expect(r.status, await r.clone().text()).toBe(200);
+  await createOfficer(station.platform, { id: 'sun', name: '孙受理', roles: ['acceptor'], password: PASSWORD });
 });
 test.afterAll(async () => {
   await station?.stop();

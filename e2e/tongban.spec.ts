@@ -14,6 +14,7 @@ import type { ApplicationDoc } from '../sync/protocol';
 import { startStation, type Station } from './station';
 import { ROOT } from './host';
 import { seriousViolations } from './clerk-helpers';
+import { createOfficer } from './officers';
 import { typeOnKeyboard } from './kiosk-steps';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
@@ -24,15 +25,6 @@ async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: join(SCREENS, `tongban-${name}.png`), fullPage: true });
   expect(await seriousViolations(page), name).toEqual([]);
-}
-
-async function createOfficer(id: string, name: string, roles: string[], divisions?: string[]): Promise<void> {
-  const r = await fetch(`${station.platform.url}/api/v1/admin/officers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${station.platform.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ id, name, roles, password: PASSWORD, ...(divisions ? { divisions } : {}) }),
-  });
-  expect(r.status, await r.clone().text()).toBe(200);
 }
 
 async function signInOfficer(browser: Browser, login: string): Promise<Page> {
@@ -84,8 +76,8 @@ async function decide(page: Page, action: string, opinion: string, status: strin
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   station = await startStation('kiosk', '南新乡便民服务中心');
-  await createOfficer('nanshan', '南山区医保经办员', ['acceptor', 'approver'], ['440305']);
-  await createOfficer('jxsheng', '省平台受理员', ['acceptor', 'approver']);
+  await createOfficer(station.platform, { id: 'nanshan', name: '南山区医保经办员', roles: ['acceptor', 'approver'], password: PASSWORD, divisions: ['440305'] });
+  await createOfficer(station.platform, { id: 'jxsheng', name: '省平台受理员', roles: ['acceptor', 'approver'], password: PASSWORD });
 });
 test.afterAll(async () => {
   await station?.stop();

@@ -46,7 +46,7 @@ router.beforeEach(async (to) => {
  * (a second failure in that time stays where it is rather than loop).
  */
 const RELOADED_KEY = 'bo-chunk-reload-at';
-export function isChunkLoadError(e: unknown): boolean {
+function isChunkLoadError(e: unknown): boolean {
   const m = e instanceof Error ? e.message : String(e);
   return /dynamically imported module|Importing a module script failed|error loading dynamically imported|Unable to preload CSS/i.test(m);
 }
