@@ -4,6 +4,9 @@
  * (default) or, with BENCH_STORAGE=postgres, on a throwaway PostgreSQL cluster (as the province runs it):
  *   store-initial-sync-10k-items   empty terminal → 10,000 service items + 100 form schemas stored
  *   store-push-applications        BENCH_PUSH_DOCS (10,000) submitted applications written locally → all on the platform
+ *   store-push-backlog-applications the same applications filed before the replication ran (a field laptop
+ *                                  back online; written with the store's replication off, not timed): from
+ *                                  the store's open (the catalog already pulled) → all on the platform
  *   store-list-query-10k           indexed list query (status, newest first, 50 rows) over 10,000 applications
  *   idb-floor-10k-items            the floor under the initial sync, same page: the 10,000 items (local form)
  *                                  written straight into IndexedDB in transactions of 1,000: one record per
@@ -26,7 +29,7 @@ import { median, report } from './stats';
 import type { Page } from '@playwright/test';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const ONLY = (process.env.BENCH_ONLY ?? 'sync,push,query,floor').split(',');
+const ONLY = (process.env.BENCH_ONLY ?? 'sync,push,backlog,query,floor').split(',');
 const STATION = '360121201';
 const PUSH_DOCS = Number(process.env.BENCH_PUSH_DOCS ?? 10_000);
 /** The app's store (packed) and the named baseline (the Dexie store it replaced), runs interleaved. */
@@ -173,6 +176,40 @@ try {
   }
   for (const kind of Object.keys(pushMs)) {
     report({ name: `store-push-applications${suffix(kind)}`, unit: 'ms', median: median(pushMs[kind]!), samples: pushMs[kind], storage: STORAGE, docs: PUSH_DOCS, heapMB: median(pushHeaps[kind]!) / 1048576, ...(kind === 'packed' && PUSH_DOCS === 10_000 ? { target: '< 5000 ms (issue 16)' } : {}), ...(kind !== 'packed' && pushMs.packed ? { packedOverThis: median(pushMs.packed) / median(pushMs[kind]!) } : {}), note: `${kind} store; local bulk write (encrypted) + replication push until all ${PUSH_DOCS} are on the platform` });
+  }
+
+  // ---------------------------------------------------------------- backlog push
+  // The push proper, as the Node client's line measures it (sync-client, sync-peer): the applications
+  // are in the store before its replication starts, and the clock runs from the store's open.
+  if (ONLY.includes('backlog') && !ONLY.includes('push')) await platform.store.upsertAsPlatform('form_schemas', demoCatalog().forms.filter((f) => f.id === 'MZ06@1'));
+  const backlogMs: Record<string, number[]> = {};
+  for (let i = 0; i < (ONLY.includes('backlog') ? RUNS : 0); i++) {
+    for (const kind of STORES) {
+      const station = `36012199${String(pushRun++).padStart(2, '0')}`;
+      const t = await terminal(station);
+      try {
+        await openStorePage(t.chrome.page, t.host.url, null);
+        // Synced once (the catalog), then closed: the backlog is filed with no replication running.
+        await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
+        await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
+        await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
+        await store(t.chrome.page, (s) => s.close());
+        const written = await store(t.chrome.page, (s, a) => s.benchWriteBacklog('bench', ...(a as [number, string, 'packed'])), [PUSH_DOCS, station, kind]);
+        if (written !== PUSH_DOCS) throw new Error(`backlog: ${written} written`);
+        const before = await platform.store.countDocuments('applications');
+        const prof = PROFILE_DIR ? await startProfile(t.chrome.page) : null;
+        const t0 = Date.now();
+        await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
+        await until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, 'backlog push', 250);
+        (backlogMs[kind] ??= []).push(Date.now() - t0);
+        if (prof) await prof(`backlog-${kind}-${i}`);
+      } finally {
+        await t.close();
+      }
+    }
+  }
+  for (const kind of Object.keys(backlogMs)) {
+    report({ name: `store-push-backlog-applications${suffix(kind)}`, unit: 'ms', median: median(backlogMs[kind]!), samples: backlogMs[kind], storage: STORAGE, docs: PUSH_DOCS, ...(kind !== 'packed' && backlogMs.packed ? { packedOverThis: median(backlogMs.packed) / median(backlogMs[kind]!) } : {}), note: `${kind} store; ${PUSH_DOCS} submitted applications filed while the replication was off (not timed), then from the store's open (key, open, leader election, replication) until all are on the platform` });
   }
 
   // ---------------------------------------------------------------- floor

@@ -41,6 +41,24 @@ function need(): TerminalStore {
 
 const rawDump = dumpIndexedDb;
 
+/** `n` submitted applications of `stationId` (demo form MZ06@1), written locally in bulks of 1,000. */
+async function submitBulk(db: BenchDb, n: number, stationId: string): Promise<string[]> {
+  const ids: string[] = [];
+  const docs = Array.from({ length: n }, (_, i) => {
+    const at = new Date().toISOString();
+    const id = uuidv7();
+    ids.push(id);
+    return toLocal('applications', {
+      id, _deleted: false, updatedAt: at, stationId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter',
+      applicant: { name: `批量${i}`, idNumber: '360121195001011234' }, applicantIdHash: null, agent: null, authorization: null,
+      formData: exampleFormData({ applicantName: `批量${i}` }), materials: [], status: 'submitted', acceptanceNo: null, supplement: null, decision: null,
+      statusHistory: [{ status: 'draft', at, by: 'terminal' }, { status: 'submitted', at, by: 'terminal' }], createdAt: at, submittedAt: at,
+    });
+  });
+  for (let i = 0; i < docs.length; i += 1000) await db.applications.bulkInsert(docs.slice(i, i + 1000) as never[]);
+  return ids;
+}
+
 const api = {
   async open(name = 'terminal', storage: 'packed' | 'dexie' = 'packed') {
     store = await startTerminalStore({ name, storage });
@@ -243,21 +261,20 @@ const api = {
   },
   /** Bulk-writes `n` submitted applications into the replicating store (bench: push throughput). */
   async benchSubmitBulk(n: number, stationId: string): Promise<string[]> {
-    const db = need().db;
-    const ids: string[] = [];
-    const docs = Array.from({ length: n }, (_, i) => {
-      const at = new Date().toISOString();
-      const id = uuidv7();
-      ids.push(id);
-      return toLocal('applications', {
-        id, _deleted: false, updatedAt: at, stationId, serviceItemCode: 'MZ06', formId: 'MZ06', formVersion: 1, channel: 'counter',
-        applicant: { name: `批量${i}`, idNumber: '360121195001011234' }, applicantIdHash: null, agent: null, authorization: null,
-        formData: exampleFormData({ applicantName: `批量${i}` }), materials: [], status: 'submitted', acceptanceNo: null, supplement: null, decision: null,
-        statusHistory: [{ status: 'draft', at, by: 'terminal' }, { status: 'submitted', at, by: 'terminal' }], createdAt: at, submittedAt: at,
-      });
-    });
-    for (let i = 0; i < docs.length; i += 1000) await db.applications.bulkInsert(docs.slice(i, i + 1000) as never[]);
-    return ids;
+    return submitBulk(need().db, n, stationId);
+  },
+  /**
+   * A backlog filed while the terminal did not sync (field staff offline): `n` submitted
+   * applications written into database `name` opened without its replication, then closed.
+   */
+  async benchWriteBacklog(name: string, n: number, stationId: string, kind: 'packed' | 'dexie' = 'packed'): Promise<number> {
+    const key = await call('store.key', { database: name });
+    const db = await openTerminalDatabase({ name, password: key.password, storage: { kind } });
+    try {
+      return (await submitBulk(db, n, stationId)).length;
+    } finally {
+      await db.close();
+    }
   },
   /**
    * sync_quarantine v0 → v1 on a real IndexedDB: writes v0 entries (encrypted, as an older terminal
