@@ -1,6 +1,6 @@
 // The CLI as a user runs it: serve prints READY, and the operating commands work on a data directory.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,5 +83,15 @@ describe('platform CLI', () => {
     await expect(cli('serve', '--memory', '--port', '0', '--limits', path.join(dir, 'missing.json'))).rejects.toMatchObject({ stderr: expect.stringContaining('cannot be read') });
     // Not enrolled and no code: the hub says what it needs.
     await expect(cli('serve', '--role', 'station', '--upstream', 'http://127.0.0.1:9', '--port', '0', ...hubDir)).rejects.toMatchObject({ stderr: expect.stringContaining('--enroll-code') });
+  }, 120_000);
+
+  it('a typo or a missing argument is refused before any database is opened: none is created', async () => {
+    const fresh = ['--data-dir', path.join(dir, 'never')];
+    await expect(cli('frobnicate', ...fresh)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    await expect(cli('enroll-code', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('--station') });
+    await expect(cli('seed', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('--demo or --synthetic') });
+    await expect(cli('accept', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('accept needs an application id') });
+    await expect(cli('issue-id-qr', '--name', '张三', '--id-number', 'garbage', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('VALIDATION_FAILED') });
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
   }, 120_000);
 });

@@ -157,50 +157,72 @@ async function main(argv: string[]): Promise<number> {
     return runRemote(remote.replace(/\/$/, ''), adminToken, command, rest, o);
   }
 
+  // The arguments first: a typo or a bad value is refused before a database is opened (or, in a
+  // new data directory, created: seconds of `initdb`, and a directory the operator did not ask for).
+  const run = localCommand(command, rest, o);
+  if (typeof run === 'number') return run;
   const { store, db } = await openStore(dbOptions);
   try {
-    switch (command) {
-      case 'seed': {
+    return await run(store, db);
+  } finally {
+    await db.close();
+  }
+}
+
+type Opened = Awaited<ReturnType<typeof openStore>>;
+
+/** A command on the database, its arguments checked: what to run once it is open, or an exit code. */
+function localCommand(command: string, rest: string[], o: Opts): number | ((store: Opened['store'], db: Opened['db']) => Promise<number>) {
+  switch (command) {
+    case 'seed': {
+      if (!o.demo && !o.synthetic) throw new PlatformError('VALIDATION_FAILED', 'seed needs --demo or --synthetic N', 400);
+      return async (store) => {
         if (o.demo) console.log(JSON.stringify(await seedDemo(store)));
-        else if (o.synthetic) console.log(JSON.stringify({ items: await store.upsertAsPlatform('service_items', syntheticCatalog(Number(o.synthetic))) }));
-        else throw new PlatformError('VALIDATION_FAILED', 'seed needs --demo or --synthetic N', 400);
+        else console.log(JSON.stringify({ items: await store.upsertAsPlatform('service_items', syntheticCatalog(Number(o.synthetic))) }));
         return 0;
-      }
-      case 'enroll-code': {
-        if (!o.station) throw new PlatformError('VALIDATION_FAILED', 'enroll-code needs --station <id>', 400);
-        const r = await store.createEnrollCode(o.station, o.ttl ? Number(o.ttl) : undefined);
+      };
+    }
+    case 'enroll-code': {
+      const station = o.station;
+      if (typeof station !== 'string' || !station) throw new PlatformError('VALIDATION_FAILED', 'enroll-code needs --station <id>', 400);
+      return async (store) => {
+        const r = await store.createEnrollCode(station, o.ttl ? Number(o.ttl) : undefined);
         console.log(r.code);
-        console.error(`valid until ${r.expiresAt} for station ${o.station}`);
+        console.error(`valid until ${r.expiresAt} for station ${station}`);
         return 0;
-      }
-      case 'officer':
-        return await officerCommand(new OfficerStore(db), rest[0], o);
-      case 'issue-id-qr': {
-        const body = idQrIssueBody(o);
+      };
+    }
+    case 'officer':
+      return (_store, db) => officerCommand(new OfficerStore(db), rest[0], o);
+    case 'issue-id-qr': {
+      const body = idQrIssueBody(o);
+      return async (_store, db) => {
         const r = await new ReferenceIdQrService(db).issue(body.holder, body.ttlSeconds);
         await printIdQr(r.code, r.expiresAt, o.draw === true);
         return 0;
-      }
-      case 'list': {
-        const apps = await store.listApplications({ ...(o.status ? { status: o.status } : {}), ...(o.station ? { stationId: o.station } : {}) });
+      };
+    }
+    case 'list':
+      return async (store) => {
+        const apps = await store.listApplications({ ...(typeof o.status === 'string' ? { status: o.status } : {}), ...(typeof o.station === 'string' ? { stationId: o.station } : {}) });
         for (const a of apps) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
         return 0;
+      };
+    default: {
+      const action = backOfficeAction.safeParse(command);
+      if (!action.success) {
+        console.error(`unknown command "${command}"\n${USAGE}`);
+        return 2;
       }
-      default: {
-        const action = backOfficeAction.safeParse(command);
-        if (!action.success) {
-          console.error(`unknown command "${command}"\n${USAGE}`);
-          return 2;
-        }
-        const id = rest[0];
-        if (!id) throw new PlatformError('VALIDATION_FAILED', `${command} needs an application id`, 400);
-        const doc = await store.backOffice(id, action.data, actionBody(o));
+      const id = rest[0];
+      if (!id) throw new PlatformError('VALIDATION_FAILED', `${command} needs an application id`, 400);
+      const body = actionBody(o);
+      return async (store) => {
+        const doc = await store.backOffice(id, action.data, body);
         console.log(JSON.stringify({ id: doc.id, status: doc.status, acceptanceNo: doc.acceptanceNo }));
         return 0;
-      }
+      };
     }
-  } finally {
-    await db.close();
   }
 }
 
