@@ -145,27 +145,41 @@ try {
   }
 
   // ---------------------------------------------------------------- push
-  // The platform checks submitted form data against its form: benchSubmitBulk submits MZ06@1 (demo form).
-  if (ONLY.includes('push')) await platform.store.upsertAsPlatform('form_schemas', demoCatalog().forms.filter((f) => f.id === 'MZ06@1'));
+  // The platform checks submitted form data against its form: the bench's applications name MZ06@1 (demo form).
+  if (ONLY.includes('push') || ONLY.includes('backlog')) await platform.store.upsertAsPlatform('form_schemas', demoCatalog().forms.filter((f) => f.id === 'MZ06@1'));
+  let pushRun = 0;
+  /**
+   * A terminal of a station of its own (so it does not also pull the earlier runs' applications), its
+   * store open and the catalog pulled; `close` ends it.
+   */
+  async function pushTerminal(kind: string) {
+    const station = `36012199${String(pushRun++).padStart(2, '0')}`;
+    const t = await terminal(station);
+    try {
+      await openStorePage(t.chrome.page, t.host.url, null);
+      await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
+      await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
+      await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
+    } catch (e) {
+      await t.close();
+      throw e;
+    }
+    return { ...t, station };
+  }
+  /** Until the platform holds `PUSH_DOCS` more applications than `before`. Polled every 250 ms: the platform (PGlite) runs in this process, a tight poll would slow it down. */
+  const onPlatform = (before: number, what: string) => until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, what, 250);
+
   const pushMs: Record<string, number[]> = {};
   const pushHeaps: Record<string, number[]> = {};
-  let pushRun = 0;
   for (let i = 0; i < (ONLY.includes('push') ? RUNS : 0); i++) {
     for (const kind of STORES) {
-      // A station of its own per run, so the terminal does not also pull the earlier runs' applications.
-      const station = `36012199${String(pushRun++).padStart(2, '0')}`;
-      const t = await terminal(station);
+      const t = await pushTerminal(kind);
       try {
-        await openStorePage(t.chrome.page, t.host.url, null);
-        await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
-        await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
-        await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
         const before = await platform.store.countDocuments('applications');
         const prof = PROFILE_DIR ? await startProfile(t.chrome.page) : null;
         const t0 = Date.now();
-        await store(t.chrome.page, (s, a) => s.benchSubmitBulk((a as [number, string])[0], (a as [number, string])[1]), [PUSH_DOCS, station]);
-        // Polled every 250 ms: the platform (PGlite) runs in this process, a tight poll would slow it down.
-        await until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, 'push', 250);
+        await store(t.chrome.page, (s, a) => s.benchSubmitBulk((a as [number, string])[0], (a as [number, string])[1]), [PUSH_DOCS, t.station]);
+        await onPlatform(before, 'push');
         (pushMs[kind] ??= []).push(Date.now() - t0);
         if (prof) await prof(`push-${kind}-${i}`);
         (pushHeaps[kind] ??= []).push((await store(t.chrome.page, (s) => s.heap())) ?? NaN);
@@ -181,26 +195,20 @@ try {
   // ---------------------------------------------------------------- backlog push
   // The push proper, as the Node client's line measures it (sync-client, sync-peer): the applications
   // are in the store before its replication starts, and the clock runs from the store's open.
-  if (ONLY.includes('backlog') && !ONLY.includes('push')) await platform.store.upsertAsPlatform('form_schemas', demoCatalog().forms.filter((f) => f.id === 'MZ06@1'));
   const backlogMs: Record<string, number[]> = {};
   for (let i = 0; i < (ONLY.includes('backlog') ? RUNS : 0); i++) {
     for (const kind of STORES) {
-      const station = `36012199${String(pushRun++).padStart(2, '0')}`;
-      const t = await terminal(station);
+      const t = await pushTerminal(kind);
       try {
-        await openStorePage(t.chrome.page, t.host.url, null);
         // Synced once (the catalog), then closed: the backlog is filed with no replication running.
-        await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
-        await until(() => store(t.chrome.page, (s) => s.replicating()), 60_000, 'replicating');
-        await until(async () => (await store(t.chrome.page, (s) => s.count('service_items'))) === 10_000, 300_000, 'catalog first');
         await store(t.chrome.page, (s) => s.close());
-        const written = await store(t.chrome.page, (s, a) => s.benchWriteBacklog('bench', ...(a as [number, string, 'packed'])), [PUSH_DOCS, station, kind]);
+        const written = await store(t.chrome.page, (s, a) => s.benchWriteBacklog('bench', ...(a as [number, string, 'packed'])), [PUSH_DOCS, t.station, kind]);
         if (written !== PUSH_DOCS) throw new Error(`backlog: ${written} written`);
         const before = await platform.store.countDocuments('applications');
         const prof = PROFILE_DIR ? await startProfile(t.chrome.page) : null;
         const t0 = Date.now();
         await store(t.chrome.page, (s, k) => s.open('bench', k as 'packed'), kind);
-        await until(async () => (await platform.store.countDocuments('applications')) - before >= PUSH_DOCS, 300_000, 'backlog push', 250);
+        await onPlatform(before, 'backlog push');
         (backlogMs[kind] ??= []).push(Date.now() - t0);
         if (prof) await prof(`backlog-${kind}-${i}`);
       } finally {
