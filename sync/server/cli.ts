@@ -204,7 +204,7 @@ function localCommand(command: string, rest: string[], o: Opts): number | ((stor
     }
     case 'list':
       return async (store) => {
-        const apps = await store.listApplications({ ...(typeof o.status === 'string' ? { status: o.status } : {}), ...(typeof o.station === 'string' ? { stationId: o.station } : {}) });
+        const apps = await store.listApplications({ ...(typeof o.status === 'string' && o.status ? { status: o.status } : {}), ...(typeof o.station === 'string' && o.station ? { stationId: o.station } : {}) });
         for (const a of apps) console.log([a.id, a.stationId, a.serviceItemCode, a.status, a.acceptanceNo ?? '-'].join('\t'));
         return 0;
       };
