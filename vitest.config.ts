@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { availableParallelism } from 'node:os';
+import { usePgliteTemplate } from './scripts/pglite-template.mjs';
 
 // Unit and integration tests sit next to the code (`*.test.ts`). Renderer tests run in
 // happy-dom; everything else under plain Node. End-to-end scenarios are Playwright's (e2e/).
 // Tests run in UTC, like CI and many terminals: dates people read must still be the station's
 // (Asia/Shanghai by default). Set before the worker forks start, so each inherits it.
 process.env.TZ = 'UTC';
+// New PGlite clusters (platforms, hubs, CLI data folders) start from a copy of a fresh one instead
+// of running `initdb` each (sync/server/db/pglite.ts).
+usePgliteTemplate();
 
 export default defineConfig({
   plugins: [vue()],

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { ensureBuild } from '../scripts/ensure-build.mjs';
 import { closeRun, ensureRun, reapRun, reapStaleRuns, RUN_ENV } from '../scripts/test-reaper.mjs';
 import { CHROMIUM_PATH } from '../playwright.config';
+import { usePgliteTemplate } from '../scripts/pglite-template.mjs';
 
 /**
  * Build check, and the run's reaper: every process the tests start carries TERMINAL_TEST_RUN (set
@@ -13,6 +14,8 @@ import { CHROMIUM_PATH } from '../playwright.config';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const outer = Boolean(process.env[RUN_ENV]);
   const id = ensureRun();
+  // The hosts' demo platforms and the tests' own start from a copy of a fresh cluster (pglite.ts).
+  usePgliteTemplate();
   if (!outer) for (const l of await reapStaleRuns()) process.stdout.write(`reaped from an earlier run: ${l}\n`);
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
   (ensureBuild as (o: { quiet: boolean }) => void)({ quiet: false });

@@ -1,8 +1,14 @@
 // In-memory databases after the first start from a copy of a fresh cluster (pglite.ts): each must be
 // as empty and as separate as one from `initdb`, whatever was written to the others, concurrently too.
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Database } from './driver';
-import { openPglite } from './pglite';
+import { openPglite, PGLITE_TEMPLATE_ENV } from './pglite';
 import { migrate } from './migrate';
 
 const open: Database[] = [];
@@ -17,6 +23,7 @@ async function fresh(): Promise<Database> {
   return db;
 }
 const ids = async (db: Database) => (await db.query<{ id: string }>("SELECT id FROM documents WHERE collection = 'staff' ORDER BY id")).map((r) => r.id);
+const run = promisify(execFile);
 const write = (db: Database, id: string) => db.query("INSERT INTO documents (collection, id, seq, data, updated_at) VALUES ('staff', $1, doc_position(), '{}'::jsonb, now())", [id]);
 
 describe('in-memory PGlite', () => {
@@ -36,4 +43,47 @@ describe('in-memory PGlite', () => {
     expect(await fourth.query("SELECT to_regclass('only_here') AS t")).toEqual([{ t: null }]);
     expect(await ids(fourth)).toEqual([]);
   });
+});
+
+// With TERMINAL_PGLITE_TEMPLATE (the test runs set it), new clusters are copies of a fresh one kept
+// on disk. Real processes, as in a run: several may need the template at once; each database made from
+// it is as empty and as separate as one from `initdb`; a damaged template only costs the `initdb`.
+describe('PGlite template across processes', () => {
+  const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'pglite-open.ts');
+  const tmp = mkdtempSync(path.join(tmpdir(), 'pglite-template-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const open = async (templateDir: string, dataDir: string, mark: string): Promise<string[]> => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', FIXTURE, dataDir, mark], { env: { ...process.env, [PGLITE_TEMPLATE_ENV]: templateDir }, timeout: 60_000 });
+    return (JSON.parse(stdout.trim().split('\n').pop()!) as { before: string[] }).before;
+  };
+
+  it('is made once by concurrent processes; each new cluster starts empty and keeps its own writes', async () => {
+    const tpl = path.join(tmp, 'cache', 'template');
+    const [a, b] = [path.join(tmp, 'a'), path.join(tmp, 'b')];
+    // Two processes with no template yet, a new data folder each, one more in memory.
+    expect(await Promise.all([open(tpl, a, 'a1'), open(tpl, b, 'b1'), open(tpl, '', 'm1')])).toEqual([[], [], []]);
+    expect(existsSync(path.join(tpl, 'complete'))).toBe(true);
+    expect(readdirSync(path.dirname(tpl))).toEqual(['template']); // no half-built copy left beside it
+    // Reopened: each folder has its own mark only; the template got none.
+    expect(await open(tpl, a, 'a2')).toEqual(['a1']);
+    expect(await open(tpl, b, 'b2')).toEqual(['b1']);
+    expect(await open(tpl, path.join(tmp, 'c'), 'c1')).toEqual([]);
+    expect(await open(tpl, '', 'm2')).toEqual([]);
+    // Owner only, like any cluster the platform opens.
+    expect(statSync(path.join(tmp, 'c')).mode & 0o077).toBe(0);
+  }, 120_000);
+
+  it('a damaged template falls back to initdb, in a folder and in memory', async () => {
+    const tpl = path.join(tmp, 'damaged');
+    mkdirSync(path.join(tpl, 'cluster', 'base'), { recursive: true });
+    writeFileSync(path.join(tpl, 'cluster', 'PG_VERSION'), 'not a version\n');
+    writeFileSync(path.join(tpl, 'cluster', 'base', 'junk'), randomBytes(4096));
+    writeFileSync(path.join(tpl, 'cluster.tar'), randomBytes(64 * 1024));
+    writeFileSync(path.join(tpl, 'complete'), '');
+    const d = path.join(tmp, 'd');
+    expect(await open(tpl, d, 'd1')).toEqual([]);
+    expect(await open(tpl, d, 'd2')).toEqual(['d1']);
+    expect(readFileSync(path.join(d, 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
+    expect(await open(tpl, '', 'm1')).toEqual([]);
+  }, 120_000);
 });

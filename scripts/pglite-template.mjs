@@ -1,0 +1,15 @@
+// The test runs' and benches' PGlite template (sync/server/db/pglite.ts): a fresh cluster kept under
+// node_modules/.cache, keyed by PGlite's version, so each new platform database in a run is a copy
+// instead of a 3–4 s `initdb`. `npm ci` removes it with node_modules; the first run after makes it.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const PGLITE_TEMPLATE_ENV = 'TERMINAL_PGLITE_TEMPLATE';
+
+/** Sets TERMINAL_PGLITE_TEMPLATE for this process and what it starts, unless already set. */
+export function usePgliteTemplate() {
+  if (process.env[PGLITE_TEMPLATE_ENV] !== undefined) return;
+  const root = resolve(import.meta.dirname, '..');
+  const { version } = JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'));
+  process.env[PGLITE_TEMPLATE_ENV] = join(root, 'node_modules', '.cache', `pglite-template-${version}`);
+}
