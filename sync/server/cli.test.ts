@@ -92,6 +92,9 @@ describe('platform CLI', () => {
     await expect(cli('seed', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('--demo or --synthetic') });
     await expect(cli('accept', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('accept needs an application id') });
     await expect(cli('issue-id-qr', '--name', '张三', '--id-number', 'garbage', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('VALIDATION_FAILED') });
+    await expect(cli('officer', 'promote', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('officer needs add, list, reset-password, disable or enable') });
+    await expect(cli('officer', 'disable', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('officer disable needs --id LOGIN') });
+    await expect(cli('officer', 'add', '--id', 'wang', '--roles', 'boss', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('--roles must list admin, acceptor and/or approver (not "boss")') });
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   }, 120_000);
 });

@@ -192,8 +192,10 @@ function localCommand(command: string, rest: string[], o: Opts): number | ((stor
         return 0;
       };
     }
-    case 'officer':
-      return (_store, db) => officerCommand(new OfficerStore(db), rest[0], o);
+    case 'officer': {
+      const run = officerCommand(rest[0], o);
+      return (_store, db) => run(new OfficerStore(db));
+    }
     case 'issue-id-qr': {
       const body = idQrIssueBody(o);
       return async (_store, db) => {
@@ -265,39 +267,54 @@ async function readPassword(): Promise<string> {
   return text.split(/\r?\n/)[0] ?? '';
 }
 
-/** `officer add|list|reset-password|disable|enable`: straight on the database, recorded in the audit log as `cli`. */
-async function officerCommand(officers: OfficerStore, sub: string | undefined, o: Opts): Promise<number> {
-  const id = typeof o.id === 'string' ? o.id : undefined;
-  const needId = () => {
-    if (!id) throw new PlatformError('VALIDATION_FAILED', `officer ${sub} needs --id LOGIN`, 400);
-    return id;
+/**
+ * `officer add|list|reset-password|disable|enable`: straight on the database, recorded in the audit log
+ * as `cli`. The arguments are checked here, before the database is opened; the password is read when
+ * the command runs.
+ */
+function officerCommand(sub: string | undefined, o: Opts): (officers: OfficerStore) => Promise<number> {
+  const needId = (): string => {
+    if (typeof o.id !== 'string' || !o.id) throw new PlatformError('VALIDATION_FAILED', `officer ${sub} needs --id LOGIN`, 400);
+    return o.id;
   };
   switch (sub) {
     case 'add': {
       const roles = (typeof o.roles === 'string' ? o.roles : '').split(',').map((r) => r.trim()).filter(Boolean);
       const bad = roles.find((r) => !officerRole.safeParse(r).success);
       if (bad !== undefined || roles.length === 0) throw new PlatformError('VALIDATION_FAILED', `--roles must list admin, acceptor and/or approver${bad ? ` (not "${bad.slice(0, 20)}")` : ''}`, 400);
+      const id = needId();
       // 通办: the divisions the officer works for (6-digit codes in the registry; none = the province's own).
       const divisions = (typeof o.divisions === 'string' ? o.divisions : '').split(',').map((d) => d.trim()).filter(Boolean);
-      const created = await officers.create({ id: needId(), name: typeof o.name === 'string' ? o.name : '', roles: roles as OfficerRole[], password: await readPassword(), ...(divisions.length ? { divisions } : {}) }, 'cli');
-      await officers.audit({ via: 'cli' }, { action: 'create_officer', target: created.id, outcome: 'ok', detail: { roles: created.roles } });
-      console.log(JSON.stringify(created));
-      return 0;
+      return async (officers) => {
+        const created = await officers.create({ id, name: typeof o.name === 'string' ? o.name : '', roles: roles as OfficerRole[], password: await readPassword(), ...(divisions.length ? { divisions } : {}) }, 'cli');
+        await officers.audit({ via: 'cli' }, { action: 'create_officer', target: created.id, outcome: 'ok', detail: { roles: created.roles } });
+        console.log(JSON.stringify(created));
+        return 0;
+      };
     }
     case 'list':
-      for (const x of await officers.list()) console.log([x.id, x.name, x.roles.join(','), x.disabled ? 'disabled' : 'active'].join('\t'));
-      return 0;
-    case 'reset-password':
-      await officers.resetPassword(needId(), await readPassword());
-      await officers.audit({ via: 'cli' }, { action: 'reset_password', target: id!, outcome: 'ok' });
-      console.log(JSON.stringify({ id, reset: true }));
-      return 0;
+      return async (officers) => {
+        for (const x of await officers.list()) console.log([x.id, x.name, x.roles.join(','), x.disabled ? 'disabled' : 'active'].join('\t'));
+        return 0;
+      };
+    case 'reset-password': {
+      const id = needId();
+      return async (officers) => {
+        await officers.resetPassword(id, await readPassword());
+        await officers.audit({ via: 'cli' }, { action: 'reset_password', target: id, outcome: 'ok' });
+        console.log(JSON.stringify({ id, reset: true }));
+        return 0;
+      };
+    }
     case 'disable':
     case 'enable': {
-      const r = await officers.update(needId(), { disabled: sub === 'disable' });
-      await officers.audit({ via: 'cli' }, { action: `${sub}_officer`, target: id!, outcome: 'ok' });
-      console.log(JSON.stringify(r));
-      return 0;
+      const id = needId();
+      return async (officers) => {
+        const r = await officers.update(id, { disabled: sub === 'disable' });
+        await officers.audit({ via: 'cli' }, { action: `${sub}_officer`, target: id, outcome: 'ok' });
+        console.log(JSON.stringify(r));
+        return 0;
+      };
     }
     default:
       throw new PlatformError('VALIDATION_FAILED', 'officer needs add, list, reset-password, disable or enable', 400);
