@@ -94,6 +94,23 @@ test.describe('kiosk behaviour', () => {
     expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('terminal.session.')))).toEqual([]);
   });
 
+  test('with the system set to reduce motion, the card hint stands still and the page stops painting', async ({ browser }) => {
+    const running = (page: Page) => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').map((a) => (a as CSSAnimation).animationName));
+    // By default the hint's scan band moves for as long as the home screen shows…
+    const moving = await browser.newPage({ reducedMotion: 'no-preference' });
+    await moving.goto(host.url);
+    await expect(moving.getByTestId('kiosk-home')).toBeVisible();
+    await expect.poll(() => running(moving)).toEqual([expect.stringMatching(/^idcard-scan/)]);
+    await moving.close();
+    // …and with reduced motion every animation has ended (cut to 0.01 ms but still endless, the band
+    // jumped to a random place each frame).
+    const still = await browser.newPage({ reducedMotion: 'reduce' });
+    await still.goto(host.url);
+    await expect(still.getByTestId('kiosk-home')).toBeVisible();
+    await expect.poll(() => running(still)).toEqual([]);
+    await still.close();
+  });
+
   test('kiosk pages block the context menu and text selection', async ({ page }) => {
     await page.goto(host.url);
     await expect(page.getByTestId('kiosk-home')).toBeVisible();
