@@ -5,7 +5,7 @@ import type { LIMITS } from '../protocol/index';
 import { buildApp } from './app';
 import { ChangeHub } from './changes';
 import { openDatabase, type Database } from './db/driver';
-import { migrate } from './db/migrate';
+import { migrate, migrated } from './db/migrate';
 import type { LicenceService } from './e-licences/adapter';
 import { seedDemo } from './seed/demo';
 import type { SecurityOptions } from './rate-limits';
@@ -56,7 +56,9 @@ export interface Platform {
 }
 
 export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize' | 'now'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
-  const db = await openDatabase(options);
+  // A new PGlite cluster may come from a template already migrated (tests: db/pglite.ts); the
+  // migrations below then find nothing to do.
+  const db = await openDatabase({ ...options, ...(options.databaseUrl ? {} : { prepared: migrated() }) });
   try {
     await migrate(db);
   } catch (e) {

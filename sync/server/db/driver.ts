@@ -19,6 +19,17 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * Work every new database gets before use (the platform's migrations), named by `key` (lower-case
+ * letters, digits and dashes; it changes whenever the work does). PGlite may keep a cluster that has
+ * been through it as a template for new ones (db/pglite.ts); the caller still runs its work after the
+ * open, which then finds it done.
+ */
+export interface Prepared {
+  key: string;
+  prepare(db: Database): Promise<void>;
+}
+
 export interface DatabaseOptions {
   /** PGlite data directory; absent with no `databaseUrl` = in memory. */
   dataDir?: string;
@@ -26,6 +37,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite only: what a new cluster may already have been through (see `Prepared`). */
+  prepared?: Prepared;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -34,5 +47,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return openPostgres(options.databaseUrl, options.poolSize ?? 20);
   }
   const { openPglite } = await import('./pglite');
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.prepared);
 }

@@ -1,8 +1,9 @@
 // Numbered SQL migrations (migrations/NNN_name.sql), applied once each, in order, under a lock.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Database } from './driver';
+import type { Database, Prepared } from './driver';
 
 /**
  * Where the .sql files are: beside the sources (sync/server/migrations), or, in the app's bundle
@@ -44,6 +45,16 @@ export async function migrate(db: Database): Promise<number[]> {
     }
   });
   return applied;
+}
+
+/**
+ * A database with every migration applied, for a PGlite template (db/driver.ts `Prepared`): keyed by
+ * the migrations' names and text, so a new, changed or removed migration makes a new template.
+ */
+export function migrated(): Prepared {
+  const hash = createHash('sha256');
+  for (const m of loadMigrations()) hash.update(`${m.name}\0${m.sql}\0`);
+  return { key: `migrated-${hash.digest('hex').slice(0, 16)}`, prepare: async (db) => void (await migrate(db)) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Database } from './driver';
 import { openPglite, PGLITE_TEMPLATE_ENV } from './pglite';
-import { migrate } from './migrate';
+import { migrate, migrated } from './migrate';
 
 const open: Database[] = [];
 afterEach(async () => {
@@ -62,8 +62,8 @@ describe('PGlite template across processes', () => {
     const [a, b] = [path.join(tmp, 'a'), path.join(tmp, 'b')];
     // Two processes with no template yet, a new data folder each, one more in memory.
     expect(await Promise.all([open(tpl, a, 'a1'), open(tpl, b, 'b1'), open(tpl, '', 'm1')])).toEqual([[], [], []]);
-    expect(existsSync(path.join(tpl, 'complete'))).toBe(true);
-    expect(readdirSync(path.dirname(tpl))).toEqual(['template']); // no half-built copy left beside it
+    expect(existsSync(path.join(tpl, 'initdb', 'complete'))).toBe(true);
+    expect(readdirSync(tpl)).toEqual(['initdb']); // no half-built copy left beside it
     // Reopened: each folder has its own mark only; the template got none.
     expect(await open(tpl, a, 'a2')).toEqual(['a1']);
     expect(await open(tpl, b, 'b2')).toEqual(['b1']);
@@ -75,15 +75,64 @@ describe('PGlite template across processes', () => {
 
   it('a damaged template falls back to initdb, in a folder and in memory', async () => {
     const tpl = path.join(tmp, 'damaged');
-    mkdirSync(path.join(tpl, 'cluster', 'base'), { recursive: true });
-    writeFileSync(path.join(tpl, 'cluster', 'PG_VERSION'), 'not a version\n');
-    writeFileSync(path.join(tpl, 'cluster', 'base', 'junk'), randomBytes(4096));
-    writeFileSync(path.join(tpl, 'cluster.tar'), randomBytes(64 * 1024));
-    writeFileSync(path.join(tpl, 'complete'), '');
+    const kind = path.join(tpl, 'initdb');
+    mkdirSync(path.join(kind, 'cluster', 'base'), { recursive: true });
+    writeFileSync(path.join(kind, 'cluster', 'PG_VERSION'), 'not a version\n');
+    writeFileSync(path.join(kind, 'cluster', 'base', 'junk'), randomBytes(4096));
+    writeFileSync(path.join(kind, 'cluster.tar'), randomBytes(64 * 1024));
+    writeFileSync(path.join(kind, 'complete'), '');
     const d = path.join(tmp, 'd');
     expect(await open(tpl, d, 'd1')).toEqual([]);
     expect(await open(tpl, d, 'd2')).toEqual(['d1']);
     expect(readFileSync(path.join(d, 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
     expect(await open(tpl, '', 'm1')).toEqual([]);
+  }, 120_000);
+});
+
+// A kind prepared by the caller (the platform's migrations): the template has been through it once,
+// later clusters have too without doing it again, and they are the same as one migrated from scratch.
+describe('PGlite template of a prepared kind', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'pglite-prepared-'));
+  const saved = process.env[PGLITE_TEMPLATE_ENV];
+  afterAll(() => {
+    if (saved === undefined) delete process.env[PGLITE_TEMPLATE_ENV];
+    else process.env[PGLITE_TEMPLATE_ENV] = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  const schema = (db: Database) =>
+    db.query(
+      `SELECT table_name, column_name, data_type, column_default, is_nullable FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`,
+    );
+  const functions = (db: Database) => db.query(`SELECT proname, pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1`);
+
+  it('is prepared once; new clusters, on disk and in memory, start prepared', async () => {
+    process.env[PGLITE_TEMPLATE_ENV] = path.join(tmp, 'templates');
+    let prepared = 0;
+    const kind = { key: `test-${randomBytes(4).toString('hex')}`, prepare: async (db: Database) => void (prepared++, await db.exec("CREATE TABLE ready (x text); INSERT INTO ready VALUES ('yes')")) };
+    for (const dir of [path.join(tmp, 'one'), path.join(tmp, 'two'), undefined]) {
+      const db = await openPglite(dir, kind);
+      expect(await db.query('SELECT x FROM ready')).toEqual([{ x: 'yes' }]);
+      await db.exec("INSERT INTO ready VALUES ('mine')");
+      await db.close();
+    }
+    expect(prepared).toBe(1);
+    // What one cluster wrote is in no other, nor in the template.
+    const again = await openPglite(path.join(tmp, 'three'), kind);
+    expect(await again.query('SELECT x FROM ready')).toEqual([{ x: 'yes' }]);
+    await again.close();
+  }, 120_000);
+
+  it('a migrated cluster from the template is the one migrations make from scratch', async () => {
+    process.env[PGLITE_TEMPLATE_ENV] = path.join(tmp, 'templates');
+    const fromTemplate = await openPglite(path.join(tmp, 'migrated'), migrated());
+    expect(await migrate(fromTemplate)).toEqual([]); // nothing left to do
+    delete process.env[PGLITE_TEMPLATE_ENV];
+    const scratch = await openPglite();
+    expect((await migrate(scratch)).length).toBeGreaterThan(10);
+    expect(await schema(fromTemplate)).toEqual(await schema(scratch));
+    expect(await functions(fromTemplate)).toEqual(await functions(scratch));
+    expect(await fromTemplate.query('SELECT * FROM divisions ORDER BY code')).toEqual(await scratch.query('SELECT * FROM divisions ORDER BY code'));
+    await fromTemplate.close();
+    await scratch.close();
   }, 120_000);
 });

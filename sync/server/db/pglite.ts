@@ -5,29 +5,37 @@ import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { privateTree, restrictUmask } from '../private-files';
-import type { Database, Queryable } from './driver';
+import type { Database, Prepared, Queryable } from './driver';
 
 /**
- * Where a freshly initialised cluster is kept between processes, when set (the test runs and the
- * benches set it under node_modules/.cache, keyed by PGlite's version: scripts/pglite-template.mjs).
- * A new cluster in WASM runs `initdb`: 3–4 s and as much CPU on this machine kind. With a template,
- * a new data directory is a copy of `<template>/cluster` (≈ 40 MB, 0.5 s) and an in-memory database
- * loads `<template>/cluster.tar` (≈ 0.5 s). The template holds no data: it is taken right after
- * `initdb`, before anything is written. Unset (the product), every new cluster runs `initdb`.
+ * Where fresh clusters are kept between processes, when set (the test runs set it under
+ * node_modules/.cache, keyed by PGlite's version: scripts/pglite-template.mjs). A new cluster in WASM
+ * runs `initdb`: 3–4 s and as much CPU on this machine kind, and the platform's migrations ≈ 0.8 s
+ * more. With a template, a new data directory is a copy of `<template>/<kind>/cluster` (≈ 40 MB,
+ * 0.5 s) and an in-memory database loads `<template>/<kind>/cluster.tar` (≈ 0.5 s). A kind is a plain
+ * `initdb`, or one prepared by the caller (`Prepared`: the platform's migrations, keyed by their text).
+ * A template holds no data: nothing is written to it but what `prepare` does. Unset (the product),
+ * every new cluster runs `initdb` and whatever the caller does next.
  */
 export const PGLITE_TEMPLATE_ENV = 'TERMINAL_PGLITE_TEMPLATE';
 
-/** The template's folder, made once (by whichever process first needs it), or null without one. */
-let template: Promise<string | null> | null = null;
+const PLAIN: Prepared = { key: 'initdb', prepare: async () => undefined };
 
-function templateDir(): Promise<string | null> {
-  const dir = process.env[PGLITE_TEMPLATE_ENV];
-  if (!dir) return Promise.resolve(null);
-  template ??= ensureTemplate(dir).catch(() => null);
-  return template;
+/** Each kind's template folder, made once (by whichever process first needs it), or null without one. */
+const templates = new Map<string, Promise<string | null>>();
+
+function templateDir(kind: Prepared): Promise<string | null> {
+  const base = process.env[PGLITE_TEMPLATE_ENV];
+  if (!base || !/^[a-z0-9-]+$/.test(kind.key)) return Promise.resolve(null);
+  let made = templates.get(kind.key);
+  if (!made) {
+    made = ensureTemplate(join(base, kind.key), kind).catch(() => null);
+    templates.set(kind.key, made);
+  }
+  return made;
 }
 
-async function ensureTemplate(dir: string): Promise<string> {
+async function ensureTemplate(dir: string, kind: Prepared): Promise<string> {
   if (existsSync(join(dir, 'complete'))) return dir;
   // Built beside it and renamed into place, so another process never sees half a template; of two
   // processes building at once, the first rename wins and the other's copy is dropped.
@@ -35,9 +43,13 @@ async function ensureTemplate(dir: string): Promise<string> {
   try {
     await mkdir(building, { recursive: true, mode: 0o700 });
     const pg = await PGlite.create(join(building, 'cluster'));
-    const tar = await pg.dumpDataDir('none');
-    await pg.close();
-    await writeFile(join(building, 'cluster.tar'), Buffer.from(await tar.arrayBuffer()));
+    try {
+      await kind.prepare(asDatabase(pg));
+      const tar = await pg.dumpDataDir('none');
+      await writeFile(join(building, 'cluster.tar'), Buffer.from(await tar.arrayBuffer()));
+    } finally {
+      await pg.close();
+    }
     await writeFile(join(building, 'complete'), '');
     await rename(building, dir).catch((e: NodeJS.ErrnoException) => {
       if (!existsSync(join(dir, 'complete'))) throw e;
@@ -54,22 +66,33 @@ async function ensureTemplate(dir: string): Promise<string> {
  * them instead of running `initdb` again. A failure to take the copy falls back to `initdb` every time.
  */
 let pristine: Promise<Blob | null> | null = null;
+/** With a template: each kind's files, read once per process. */
+const templateFiles = new Map<string, Promise<Blob | null>>();
 
 /** A database from a cluster's files; files that do not load (a damaged template) mean `initdb`. */
 const fromFiles = (files: Blob | null): Promise<PGlite> => (files ? PGlite.create({ loadDataDir: files }).catch(() => PGlite.create()) : PGlite.create());
 
-async function openInMemory(): Promise<PGlite> {
+/** The template's files as PGlite may load them: only an uncompressed tar (it takes anything else
+ * for gzip, and a zlib error on garbage is thrown outside the promise: it would end the process). */
+async function readTemplateFiles(dir: string): Promise<Blob | null> {
+  const b = await readFile(join(dir, 'cluster.tar')).catch(() => null);
+  return b && b.length >= 512 && b.toString('latin1', 257, 262) === 'ustar' ? new Blob([b]) : null;
+}
+
+/** An in-memory database: from `kind`'s template when there is one, else a fresh cluster. */
+async function openInMemory(kind: Prepared): Promise<PGlite> {
+  const dir = await templateDir(kind);
+  if (dir) {
+    let files = templateFiles.get(kind.key);
+    if (!files) {
+      files = readTemplateFiles(dir);
+      templateFiles.set(kind.key, files);
+    }
+    return fromFiles(await files);
+  }
   if (pristine) return fromFiles(await pristine);
   let taken: (files: Blob | null) => void = () => undefined;
   pristine = new Promise((resolve) => (taken = resolve));
-  const dir = await templateDir();
-  if (dir) {
-    // Only an uncompressed tar is handed over: PGlite takes anything else for gzip, and a zlib error
-    // on garbage is thrown outside the promise (it would end the process).
-    const files = await readFile(join(dir, 'cluster.tar')).then((b) => (b.length >= 512 && b.toString('latin1', 257, 262) === 'ustar' ? new Blob([b]) : null), () => null);
-    taken(files);
-    return fromFiles(files);
-  }
   // The first one initialises its cluster and is copied before it is handed out.
   let pg: PGlite;
   try {
@@ -87,8 +110,8 @@ async function openInMemory(): Promise<PGlite> {
  * of the template when there is one; if that copy does not open, it is removed and PGlite runs
  * `initdb` there as it would have. A folder with anything else in it is left to PGlite as it is.
  */
-async function openDataDir(dataDir: string): Promise<PGlite> {
-  const dir = readdirSync(dataDir).length === 0 ? await templateDir() : null;
+async function openDataDir(dataDir: string, kind: Prepared): Promise<PGlite> {
+  const dir = readdirSync(dataDir).length === 0 ? await templateDir(kind) : null;
   if (dir) {
     try {
       await cp(join(dir, 'cluster'), dataDir, { recursive: true });
@@ -101,15 +124,7 @@ async function openDataDir(dataDir: string): Promise<PGlite> {
   return PGlite.create(dataDir);
 }
 
-export async function openPglite(dataDir?: string): Promise<Database> {
-  // The directory holds every document in clear (names, ID numbers in the WAL): owner only, before
-  // and after PGlite unpacks into it (its file system sets 0666 on what it unpacks).
-  if (dataDir) {
-    restrictUmask();
-    privateTree(dataDir);
-  }
-  const pg = dataDir ? await openDataDir(dataDir) : await openInMemory();
-  if (dataDir) privateTree(dataDir);
+function asDatabase(pg: PGlite, dataDir?: string): Database {
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
       const r = await q.query<T>(sql, params);
@@ -139,4 +154,21 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       if (dataDir) privateTree(dataDir);
     },
   };
+}
+
+/**
+ * Opens a PGlite database: in `dataDir`, or in memory. With `prepared`, a new cluster may come from a
+ * template that has already been through `prepared.prepare` (the caller then finds that work done,
+ * e.g. every migration applied); otherwise the caller does it as usual.
+ */
+export async function openPglite(dataDir?: string, prepared: Prepared = PLAIN): Promise<Database> {
+  // The directory holds every document in clear (names, ID numbers in the WAL): owner only, before
+  // and after PGlite unpacks into it (its file system sets 0666 on what it unpacks).
+  if (dataDir) {
+    restrictUmask();
+    privateTree(dataDir);
+  }
+  const pg = dataDir ? await openDataDir(dataDir, prepared) : await openInMemory(prepared);
+  if (dataDir) privateTree(dataDir);
+  return asDatabase(pg, dataDir);
 }
