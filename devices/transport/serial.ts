@@ -25,6 +25,8 @@ export class SerialTransport implements Transport {
   private port: SerialStreamLike | null = null;
   private readonly listeners = new TransportListeners();
   private closedEmitted = false;
+  /** Writes not yet settled: a close settles them (serialport would hold them until the port reopens). */
+  private readonly inFlight = new Set<(error: DeviceError) => void>();
 
   constructor(
     readonly path: string,
@@ -59,18 +61,36 @@ export class SerialTransport implements Transport {
     this.closedEmitted = true;
     this.port = null;
     if (port.isOpen) port.close(() => undefined);
+    this.abortWrites();
     this.listeners.emitClose(err);
   }
 
+  /**
+   * serialport's stream queues a write, and a drain, on a port that is not open until it opens again:
+   * one cut by a close would never settle (a status query cut by a shutdown held the host's exit).
+   * Each write here settles once: written, failed, or DISCONNECTED when the port closes first.
+   */
   write(data: Uint8Array): Promise<void> {
     const port = this.port;
     if (!port?.isOpen) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`));
     return new Promise((resolve, reject) => {
+      const settle = (error?: DeviceError) => {
+        if (!this.inFlight.delete(abort)) return;
+        if (error) reject(error);
+        else resolve();
+      };
+      const abort = (error: DeviceError) => settle(error);
+      this.inFlight.add(abort);
       port.write(Buffer.from(data), (err) => {
-        if (err) return reject(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, { cause: err }));
-        port.drain((e) => (e ? reject(new DeviceError('WRITE_FAILED', `drain ${this.description} failed: ${e.message}`, { cause: e })) : resolve()));
+        if (err) return settle(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, { cause: err }));
+        if (!port.isOpen) return settle(new DeviceError('DISCONNECTED', `${this.description} closed during a write`));
+        port.drain((e) => settle(e ? new DeviceError('WRITE_FAILED', `drain ${this.description} failed: ${e.message}`, { cause: e }) : undefined));
       });
     });
+  }
+
+  private abortWrites(): void {
+    for (const abort of [...this.inFlight]) abort(new DeviceError('DISCONNECTED', `${this.description} closed during a write`));
   }
 
   async close(): Promise<void> {
@@ -79,6 +99,7 @@ export class SerialTransport implements Transport {
     this.port = null;
     this.closedEmitted = true;
     if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    this.abortWrites();
     this.listeners.emitClose();
   }
 

@@ -46,6 +46,22 @@ describe('SerialTransport with @serialport/binding-mock', () => {
     await expect(t.write(Buffer.from([1]))).rejects.toMatchObject({ code: 'NOT_OPEN' });
   });
 
+  it('a write in flight when the port is closed settles: it never waits for the port to open again', async () => {
+    // serialport queues a write or drain on a closed port until the port opens again: a status query
+    // cut by a shutdown held the host's SIGTERM forever (1 in 10 starts, host-cli e2e).
+    MockBinding.createPort('/dev/MOCK2', { echo: false, record: true });
+    const t = new SerialTransport('/dev/MOCK2', 115200, mockFactory);
+    await t.open();
+    const writes = [t.write(Buffer.from([0x10, 0x04, 0x01])), t.write(Buffer.from([0x10, 0x04, 0x02]))];
+    await t.close();
+    const settled = await Promise.race([
+      Promise.allSettled(writes).then((r) => r.map((x) => (x.status === 'fulfilled' ? 'written' : (x.reason as { code?: string }).code))),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
+    ]);
+    expect(settled).toEqual([expect.stringMatching(/^(written|DISCONNECTED)$/), expect.stringMatching(/^(written|DISCONNECTED)$/)]);
+    await expect(t.write(Buffer.from([1]))).rejects.toMatchObject({ code: 'NOT_OPEN' });
+  });
+
   it('listing serial ports never throws (udevadm may be missing)', async () => {
     await expect(listSerialPorts()).resolves.toBeInstanceOf(Array);
   });
