@@ -1,6 +1,7 @@
-// The test runs' and benches' PGlite template (sync/server/db/pglite.ts): a fresh cluster kept under
-// node_modules/.cache, keyed by PGlite's version, so each new platform database in a run is a copy
-// instead of a 3–4 s `initdb`. `npm ci` removes it with node_modules; the first run after makes it.
+// The test runs' PGlite template (sync/server/db/pglite.ts; the benches leave it unset): fresh
+// clusters kept under node_modules/.cache, keyed by PGlite's version, so each new platform database
+// in a run is a copy instead of a 3–4 s `initdb` and the migrations. `npm ci` removes it with
+// node_modules; the first run after makes it.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

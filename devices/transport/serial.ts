@@ -75,12 +75,11 @@ export class SerialTransport implements Transport {
     if (!port?.isOpen) return Promise.reject(new DeviceError('NOT_OPEN', `${this.description} is not open`));
     return new Promise((resolve, reject) => {
       const settle = (error?: DeviceError) => {
-        if (!this.inFlight.delete(abort)) return;
+        if (!this.inFlight.delete(settle)) return;
         if (error) reject(error);
         else resolve();
       };
-      const abort = (error: DeviceError) => settle(error);
-      this.inFlight.add(abort);
+      this.inFlight.add(settle);
       port.write(Buffer.from(data), (err) => {
         if (err) return settle(new DeviceError('WRITE_FAILED', `write to ${this.description} failed: ${err.message}`, { cause: err }));
         if (!port.isOpen) return settle(new DeviceError('DISCONNECTED', `${this.description} closed during a write`));

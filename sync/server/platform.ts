@@ -5,7 +5,7 @@ import type { LIMITS } from '../protocol/index';
 import { buildApp } from './app';
 import { ChangeHub } from './changes';
 import { openDatabase, type Database } from './db/driver';
-import { migrate, migrated } from './db/migrate';
+import { migrate, MIGRATED } from './db/migrate';
 import type { LicenceService } from './e-licences/adapter';
 import { seedDemo } from './seed/demo';
 import type { SecurityOptions } from './rate-limits';
@@ -58,7 +58,7 @@ export interface Platform {
 export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize' | 'now'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
   // A new PGlite cluster may come from a template already migrated (tests: db/pglite.ts); the
   // migrations below then find nothing to do.
-  const db = await openDatabase({ ...options, ...(options.databaseUrl ? {} : { prepared: migrated() }) });
+  const db = await openDatabase({ ...options, ...(options.databaseUrl ? {} : { prepared: MIGRATED }) });
   try {
     await migrate(db);
   } catch (e) {

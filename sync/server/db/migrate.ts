@@ -47,15 +47,24 @@ export async function migrate(db: Database): Promise<number[]> {
   return applied;
 }
 
+let migratedKey: string | null = null;
+
 /**
  * A database with every migration applied, for a PGlite template (db/driver.ts `Prepared`): keyed by
- * the migrations' names and text, so a new, changed or removed migration makes a new template.
+ * the migrations' names and text, so a new, changed or removed migration makes a new template. The
+ * key is read only where a template is used (never in the product), once per process.
  */
-export function migrated(): Prepared {
-  const hash = createHash('sha256');
-  for (const m of loadMigrations()) hash.update(`${m.name}\0${m.sql}\0`);
-  return { key: `migrated-${hash.digest('hex').slice(0, 16)}`, prepare: async (db) => void (await migrate(db)) };
-}
+export const MIGRATED: Prepared = {
+  get key() {
+    if (migratedKey === null) {
+      const hash = createHash('sha256');
+      for (const m of loadMigrations()) hash.update(`${m.name}\0${m.sql}\0`);
+      migratedKey = `migrated-${hash.digest('hex').slice(0, 16)}`;
+    }
+    return migratedKey;
+  },
+  prepare: async (db) => void (await migrate(db)),
+};
 
 /**
  * Splits a migration into statements: at semicolons outside dollar-quoted bodies (`$$ … $$`, for

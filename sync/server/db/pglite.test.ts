@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Database } from './driver';
 import { openPglite, PGLITE_TEMPLATE_ENV } from './pglite';
-import { migrate, migrated } from './migrate';
+import { migrate, MIGRATED } from './migrate';
 
 const open: Database[] = [];
 afterEach(async () => {
@@ -124,7 +124,7 @@ describe('PGlite template of a prepared kind', () => {
 
   it('a migrated cluster from the template is the one migrations make from scratch', async () => {
     process.env[PGLITE_TEMPLATE_ENV] = path.join(tmp, 'templates');
-    const fromTemplate = await openPglite(path.join(tmp, 'migrated'), migrated());
+    const fromTemplate = await openPglite(path.join(tmp, 'migrated'), MIGRATED);
     expect(await migrate(fromTemplate)).toEqual([]); // nothing left to do
     delete process.env[PGLITE_TEMPLATE_ENV];
     const scratch = await openPglite();
