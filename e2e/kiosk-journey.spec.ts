@@ -23,6 +23,9 @@ import { fileKioskApplication, typeOnKeyboard } from './kiosk-steps';
 
 const SCREENS = join(ROOT, 'test-results', 'screens');
 test.describe.configure({ mode: 'serial', timeout: 360_000 });
+// The suite runs with reduced motion (playwright.config.ts); the resident's journey runs as a kiosk
+// shows it by default, animations and transitions included.
+test.use({ reducedMotion: 'no-preference' });
 
 let platform: Platform;
 let proxy: FaultProxy;
