@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Database } from './driver';
-import { openPglite, PGLITE_TEMPLATE_ENV } from './pglite';
+import { openPglite, PGLITE_BASELINE_ENV, PGLITE_TEMPLATE_ENV } from './pglite';
 import { migrate, MIGRATED } from './migrate';
 
 const open: Database[] = [];
@@ -134,5 +134,37 @@ describe('PGlite template of a prepared kind', () => {
     expect(await fromTemplate.query('SELECT * FROM divisions ORDER BY code')).toEqual(await scratch.query('SELECT * FROM divisions ORDER BY code'));
     await fromTemplate.close();
     await scratch.close();
+  }, 120_000);
+});
+
+// TERMINAL_PGLITE_BASELINE=1 (the test runs): PGlite's WebAssembly is never optimised by TurboFan, what
+// V8 otherwise spends ≈ 2 s of CPU on in every process that opens one. V8 itself says what it compiled
+// (--trace-wasm-compilation-times: a line per function, with its compiler).
+describe('PGlite on the baseline compiler', () => {
+  const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'pglite-open.ts');
+  const compilers = async (baseline: string | undefined) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, [PGLITE_TEMPLATE_ENV]: '' };
+    if (baseline === undefined) delete env[PGLITE_BASELINE_ENV];
+    else env[PGLITE_BASELINE_ENV] = baseline;
+    // In memory, without a template: initdb runs, the hottest work a PGlite start does.
+    const { stdout } = await run(process.execPath, ['--trace-wasm-compilation-times', '--import', 'tsx', FIXTURE, '', 'x'], { env, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain('{"before":[]}');
+    // `Compiled function <module>#<index> using <compiler>`: PGlite's is the module with the most
+    // functions (other, small ones, e.g. the loader's, compile before the flag is set).
+    const byModule = new Map<string, { liftoff: number; turbofan: number }>();
+    for (const m of stdout.matchAll(/^Compiled function (0x[0-9a-f]+)#\d+ using (Liftoff|TurboFan)/gm)) {
+      const e = byModule.get(m[1]!) ?? { liftoff: 0, turbofan: 0 };
+      if (m[2] === 'Liftoff') e.liftoff++;
+      else e.turbofan++;
+      byModule.set(m[1]!, e);
+    }
+    return [...byModule.values()].sort((a, b) => b.liftoff + b.turbofan - (a.liftoff + a.turbofan))[0] ?? { liftoff: 0, turbofan: 0 };
+  };
+
+  it('=1: Liftoff only; unset: V8 optimises as usual', async () => {
+    const [baseline, usual] = await Promise.all([compilers('1'), compilers(undefined)]);
+    expect(baseline.liftoff).toBeGreaterThan(1000);
+    expect(baseline.turbofan).toBe(0);
+    expect(usual.turbofan).toBeGreaterThan(0);
   }, 120_000);
 });

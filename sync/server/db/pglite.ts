@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { privateTree, restrictUmask } from '../private-files';
 import type { Database, Prepared, Queryable } from './driver';
 
@@ -20,6 +21,23 @@ import type { Database, Prepared, Queryable } from './driver';
 export const PGLITE_TEMPLATE_ENV = 'TERMINAL_PGLITE_TEMPLATE';
 
 const PLAIN: Prepared = { key: 'initdb', prepare: async () => undefined };
+
+/**
+ * Set to 1 (the test runs: scripts/pglite-template.mjs), PGlite's WebAssembly runs on V8's baseline
+ * compiler only (Liftoff): V8 optimising the ≈ 8 MB module with TurboFan costs every process that opens
+ * PGlite ≈ 2 s of CPU at its start (measured: a new cluster opened in 2.9–3.1 s instead of 4.9–6.2 s,
+ * CPU 3.4–3.7 s instead of 5.3–6.0 s), which the test suites pay in every process. Unset (the product:
+ * a hub runs for days), V8 optimises as usual (bench/README.md).
+ */
+export const PGLITE_BASELINE_ENV = 'TERMINAL_PGLITE_BASELINE';
+
+let baselineChecked = false;
+/** V8's flags are the process's: set before PGlite's module is compiled (its first `create`). */
+function baselineWasm(): void {
+  if (baselineChecked) return;
+  baselineChecked = true;
+  if (process.env[PGLITE_BASELINE_ENV] === '1') setFlagsFromString('--liftoff-only');
+}
 
 /** Each kind's template folder, made once (by whichever process first needs it), or null without one. */
 const templates = new Map<string, Promise<string | null>>();
@@ -162,6 +180,7 @@ function asDatabase(pg: PGlite, dataDir?: string): Database {
  * e.g. every migration applied); otherwise the caller does it as usual.
  */
 export async function openPglite(dataDir?: string, prepared: Prepared = PLAIN): Promise<Database> {
+  baselineWasm();
   // The directory holds every document in clear (names, ID numbers in the WAL): owner only, before
   // and after PGlite unpacks into it (its file system sets 0666 on what it unpacks).
   if (dataDir) {
