@@ -56,9 +56,9 @@ export interface Platform {
 }
 
 export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize' | 'now'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
-  // A new PGlite cluster may come from a template already migrated (tests: db/pglite.ts); the
-  // migrations below then find nothing to do.
-  const db = await openDatabase({ ...options, ...(options.databaseUrl ? {} : { prepared: MIGRATED }) });
+  // A new PGlite cluster may come from a template already migrated (tests: db/pglite.ts; PostgreSQL
+  // ignores it); the migrations below then find nothing to do.
+  const db = await openDatabase({ ...options, prepared: MIGRATED });
   try {
     await migrate(db);
   } catch (e) {

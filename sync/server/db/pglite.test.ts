@@ -24,6 +24,8 @@ async function fresh(): Promise<Database> {
 }
 const ids = async (db: Database) => (await db.query<{ id: string }>("SELECT id FROM documents WHERE collection = 'staff' ORDER BY id")).map((r) => r.id);
 const run = promisify(execFile);
+/** Opens one database in a child process the way the platform does (fixtures/pglite-open.ts). */
+const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'pglite-open.ts');
 const write = (db: Database, id: string) => db.query("INSERT INTO documents (collection, id, seq, data, updated_at) VALUES ('staff', $1, doc_position(), '{}'::jsonb, now())", [id]);
 
 describe('in-memory PGlite', () => {
@@ -49,7 +51,6 @@ describe('in-memory PGlite', () => {
 // on disk. Real processes, as in a run: several may need the template at once; each database made from
 // it is as empty and as separate as one from `initdb`; a damaged template only costs the `initdb`.
 describe('PGlite template across processes', () => {
-  const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'pglite-open.ts');
   const tmp = mkdtempSync(path.join(tmpdir(), 'pglite-template-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const open = async (templateDir: string, dataDir: string, mark: string): Promise<string[]> => {
@@ -141,7 +142,6 @@ describe('PGlite template of a prepared kind', () => {
 // V8 otherwise spends ≈ 2 s of CPU on in every process that opens one. V8 itself says what it compiled
 // (--trace-wasm-compilation-times: a line per function, with its compiler).
 describe('PGlite on the baseline compiler', () => {
-  const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'pglite-open.ts');
   const compilers = async (baseline: string | undefined) => {
     const env: NodeJS.ProcessEnv = { ...process.env, [PGLITE_TEMPLATE_ENV]: '' };
     if (baseline === undefined) delete env[PGLITE_BASELINE_ENV];
