@@ -87,6 +87,8 @@ for (const role of ['kiosk', 'clerk'] as const) {
           await home();
           await page.getByTestId(`kiosk-tile-${tile}`).click();
           await expect(page).toHaveURL(new RegExp(`#/kiosk/${tile}`));
+          // The queue's categories, not its loading line: counted once they are there.
+          if (tile === 'queue') await expect(page.locator('[data-testid^="queue-cat-"]').first()).toBeVisible({ timeout: 30_000 });
           await visit(`kiosk ${tile}`);
         }
         await home();
