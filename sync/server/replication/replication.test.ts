@@ -234,6 +234,58 @@ describe.each(backends())('replication contract on $name', (backend) => {
     expect(stale.conflicts).toHaveLength(1);
   });
 
+  it('push: rows pushed as new are inserted without a read, and decided on the stored state when they exist after all', async () => {
+    // Count the push's reads of stored states (the statement is the repository's own).
+    const db = p.store.db as { query: (sql: string, params?: unknown[]) => Promise<unknown[]> };
+    const query = db.query;
+    let reads = 0;
+    db.query = (sql, params) => {
+      if (sql.startsWith('SELECT id, seq, stations, data, last_push_hash FROM documents')) reads++;
+      return query.call(db, sql, params);
+    };
+    try {
+      const submitted = () => app({ status: 'submitted', statusHistory: [{ status: 'submitted', at: new Date().toISOString(), by: 'terminal' }] });
+      const fresh = [submitted(), submitted(), app()];
+      const first = await a.push('applications', fresh.map((d) => ({ assumedMasterState: null, newDocumentState: d })));
+      expect(first).toMatchObject({ written: 3, rejections: [] });
+      expect(reads).toBe(0);
+      const stored = (await p.store.getDocument('applications', fresh[0]!.id)) as ApplicationDoc;
+      expect(stored.status).toBe('synced');
+
+      // One batch: new rows, the stored state pushed again as new (a terminal may not create a synced
+      // application, but this one is stored exactly so: unchanged, not refused), a replay of the
+      // submission (unchanged; the answer says what is stored), another station's id (never revealed:
+      // WRONG_STATION), and a new row refused on its own (still refused, with its own index).
+      reads = 0;
+      const more = [app(), submitted()];
+      const theirs = exampleApplication({ stationId: B, id: fresh[2]!.id });
+      const refused = app({ status: 'accepted' });
+      const rows = [
+        { assumedMasterState: null, newDocumentState: more[0]! },
+        { assumedMasterState: null, newDocumentState: stored },
+        { assumedMasterState: null, newDocumentState: fresh[1]! },
+        { assumedMasterState: null, newDocumentState: refused },
+        { assumedMasterState: null, newDocumentState: more[1]! },
+      ];
+      const r = await a.push('applications', rows);
+      expect(r.written).toBe(2);
+      expect(r.unchanged).toBe(2);
+      expect(r.rejections).toEqual([expect.objectContaining({ id: refused.id, index: 3, code: 'INVALID_TRANSITION' })]);
+      const storedSecond = await p.store.getDocument('applications', fresh[1]!.id);
+      expect(r.conflicts).toEqual(expect.arrayContaining([storedSecond]));
+      expect(r.adjusted).toEqual(expect.arrayContaining([fresh[1]!.id, more[1]!.id]));
+      expect(r.adjusted).not.toContain(stored.id);
+      expect(reads).toBe(1); // only the rows that existed, or were refused on the guess
+      expect(await p.store.getDocument('applications', refused.id)).toBeNull();
+
+      const wrong = await b.push('applications', [{ assumedMasterState: null, newDocumentState: theirs }]);
+      expect(wrong).toMatchObject({ written: 0, conflicts: [], rejections: [expect.objectContaining({ code: 'WRONG_STATION' })] });
+      expect(await p.store.getDocument('applications', fresh[2]!.id)).toEqual(fresh[2]);
+    } finally {
+      db.query = query;
+    }
+  });
+
   it('push: a stale assumedMasterState yields a conflict with the server state and changes nothing', async () => {
     const v1 = app({ formData: { v: 1 } });
     await a.push('applications', [{ newDocumentState: v1 }]);

@@ -188,13 +188,21 @@ export class Replication {
     let lastSeq = 0;
     // Optimistic concurrency: decide on a plain read, then write each row only if it is still at the
     // sequence that was read (compare-and-set). Rows that lost a race are decided again on fresh state.
+    // First round: a row pushed as new (no assumed state: most of a push) is not read but decided as
+    // absent and inserted only if absent; one that exists after all (a replay whose answer was lost,
+    // another terminal's write) is read and decided again in the next round, as is a refusal decided
+    // on that guess. A push of new documents so takes one round trip to the database, not two.
     let pending = candidates;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const existing = await this.db.query<DocRow>(
+      const guessed = new Set(attempt === 0 ? pending.filter((c) => c.assumed === null).map((c) => c.id) : []);
+      const toRead = pending.filter((c) => !guessed.has(c.id)).map((c) => c.id);
+      const existing = toRead.length === 0 ? [] : await this.db.query<DocRow>(
         'SELECT id, seq, stations, data, last_push_hash FROM documents WHERE collection = $1 AND id = ANY($2::text[])',
-        [collection, pending.map((c) => c.id)],
+        [collection, toRead],
       );
       const byId = new Map(existing.map((r) => [r.id, r]));
+      /** Guessed rows whose decision was a refusal: decided again on the stored state. */
+      const recheck = new Set<string>();
       if (attempt >= 5) {
         // Pathological contention on the same documents: answer with the current states.
         for (const c of pending) {
@@ -232,6 +240,10 @@ export class Replication {
         if (writer.kind === 'terminal') {
           const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased, tongban);
           if (!r.ok) {
+            if (guessed.has(c.id)) {
+              recheck.add(c.id);
+              continue;
+            }
             const { ok: _ok, ...why } = r;
             rejections.push({ id: c.id, index: c.index, ...why });
             continue;
@@ -245,7 +257,11 @@ export class Replication {
           writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected });
         }
       }
-      if (writes.length === 0) break;
+      if (writes.length === 0) {
+        if (recheck.size === 0) break;
+        pending = pending.filter((c) => recheck.has(c.id));
+        continue;
+      }
       const result = await this.casWrite(collection, writes);
       written += result.written.size;
       const pendingById = new Map(pending.map((c) => [c.id, c]));
@@ -262,7 +278,7 @@ export class Replication {
       }
       lastSeq = Math.max(lastSeq, result.seq);
       const tried = new Set(writes.map((w) => w.id));
-      pending = pending.filter((c) => tried.has(c.id) && !result.written.has(c.id));
+      pending = pending.filter((c) => (tried.has(c.id) && !result.written.has(c.id)) || recheck.has(c.id));
     }
     rejections.sort((a, b) => a.index - b.index);
     // 通办: hand what was received to the handling division (once each; a failure is kept and retried).
