@@ -1,6 +1,6 @@
 // Rate limits of the platform (issue 13): per address and per token, on enrollment, staff login,
 // push and attachment upload, with @fastify/rate-limit. On PostgreSQL the counters live in the
-// database (`rate_limit_counters`, migration 023), so several platform processes behind one load
+// database (`rate_limit_counters`, migration 023; counts reserved ahead per process far from a limit), so several platform processes behind one load
 // balancer share one allowance (issue 16 item 3); on PGlite (one process by construction) they are
 // in memory. A station hub's token
 // gets `hubFactor` times a terminal's allowance: it carries a whole hall's traffic upstream, and its
@@ -117,45 +117,113 @@ function groupOf(req: FastifyRequest): Group | null {
 /** Who made an authenticated request, as the rate limits key it (null: anonymous or the back office). */
 export type TokenKey = (req: FastifyRequest) => { id: string; hub: boolean } | null;
 
-/** Counts one request under `key` in a window of `windowMs`; the count so far and the ms left of the window. */
-export type RateCounter = (key: string, windowMs: number) => Promise<{ current: number; ttl: number }>;
+/**
+ * Counts one request under `key` in a window of `windowMs`; the count so far and the ms left of the
+ * window. `max` (the limit the count is held against, when the caller knows it) lets a shared counter
+ * reserve counts ahead (`databaseRateCounter`).
+ */
+export type RateCounter = (key: string, windowMs: number, max?: number) => Promise<{ current: number; ttl: number }>;
 
 /** Deletes counters idle for a window once every this many counted requests (per process). */
 const PRUNE_EVERY = 2_000;
+/** The most counts a process reserves at once for one key (see `databaseRateCounter`). */
+export const MAX_RESERVED = 16;
+/** A process reserves at most this share of what is left of a key's allowance. */
+const RESERVE_SHARE = 16;
 
 /**
- * A counter in the database, shared by every process over it: one statement per request (an upsert
- * of the key's row; a request past the row's window starts a new one). Windows are timed by the
- * database's clock. Idle rows are pruned now and then. Committed asynchronously (no WAL flush to
- * wait for): every request of one address updates the same row, and a synchronous commit held its
- * row lock through a flush, serialising those requests; a crash may forget the last few counts.
+ * How many counts to reserve for `waiting` requests of a key whose allowance is `max` and of which
+ * `used` are counted so far in this window (as far as this process knows): every waiting request,
+ * and ahead of them at most 1/RESERVE_SHARE of what is left (≤ MAX_RESERVED), so a limit of a few
+ * requests is counted one by one, exactly, across processes.
+ */
+export function reserveSize(waiting: number, max: number | undefined, used: number): number {
+  const ahead = max === undefined ? 1 : Math.min(MAX_RESERVED, Math.floor(Math.max(0, max - used) / RESERVE_SHARE));
+  return Math.max(1, waiting, ahead);
+}
+
+/**
+ * A counter in the database, shared by every process over it: one upsert of the key's row (a request
+ * past the row's window starts a new one), timed by the database's clock. Committed asynchronously (no
+ * WAL flush to wait for: every request of one address updates the same row, and a synchronous commit
+ * held its row lock through a flush, serialising those requests; a crash may forget the last few counts).
+ *
+ * A process reserves counts ahead (`reserveSize`): the upsert adds k to the row, and the next k − 1
+ * requests of that key in this process take the counts reserved, with no statement, until the window
+ * ends. Every allowed request still holds a count of its own at or below the limit in the shared row,
+ * so across processes a key is never allowed more than its limit per window; counts reserved and not
+ * used by the window's end are lost (at most MAX_RESERVED − 1 a key, window and process: a limit
+ * binds at most that much early). Requests of a key that arrive while its upsert runs wait for it and
+ * are reserved for together. Idle rows are pruned now and then.
  */
 export function databaseRateCounter(db: Queryable): RateCounter {
+  interface KeyState {
+    /** The next reserved count and the last one; valid until `until` (this process's clock). */
+    next: number;
+    last: number;
+    until: number;
+    waiting: { resolve: (r: { current: number; ttl: number }) => void; reject: (e: unknown) => void }[];
+    reserving: boolean;
+  }
+  const keys = new Map<string, KeyState>();
   let sincePrune = 0;
-  return async (key, windowMs) => {
+
+  const take = (s: KeyState, now: number) => ({ current: s.next++, ttl: Math.max(0, s.until - now) });
+  async function reserve(key: string, s: KeyState, windowMs: number, max: number | undefined): Promise<void> {
+    s.reserving = true;
+    try {
+      while (s.waiting.length > 0) {
+        const sent = Date.now();
+        // What this process knows is counted in the window: the last count it reserved, if the window holds.
+        const k = reserveSize(s.waiting.length, max, sent < s.until ? s.last : 0);
+        const rows = await db.query<{ hits: number; ttl: number | string }>(
+          `${ASYNC_COMMIT}
+           INSERT INTO rate_limit_counters AS c (key, window_start, hits) SELECT $1, now(), $3 FROM async_commit
+           ON CONFLICT (key) DO UPDATE SET
+             hits = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.hits + $3 ELSE $3 END,
+             window_start = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.window_start ELSE now() END
+           RETURNING hits, (extract(epoch FROM (window_start + $2::integer * interval '1 millisecond' - now())) * 1000)::float8 AS ttl`,
+          [key, windowMs, k],
+        );
+        const r = rows[0]!;
+        const hits = Number(r.hits);
+        // Timed from when the statement was sent: the reserved counts never outlive the row's window here.
+        s.until = sent + Math.max(0, Math.round(Number(r.ttl)));
+        s.next = hits - k + 1;
+        s.last = hits;
+        const now = Date.now();
+        for (const w of s.waiting.splice(0, k)) w.resolve(take(s, now));
+      }
+    } catch (e) {
+      for (const w of s.waiting.splice(0)) w.reject(e);
+    } finally {
+      s.reserving = false;
+    }
+  }
+
+  return (key, windowMs, max) => {
     if (++sincePrune >= PRUNE_EVERY) {
       sincePrune = 0;
       void db.query("DELETE FROM rate_limit_counters WHERE window_start < now() - $1::integer * interval '2 milliseconds'", [windowMs]).catch(() => undefined);
+      const now = Date.now();
+      for (const [k, s] of keys) if (s.until <= now && !s.reserving) keys.delete(k);
     }
-    const rows = await db.query<{ hits: number; ttl: number | string }>(
-      `${ASYNC_COMMIT}
-       INSERT INTO rate_limit_counters AS c (key, window_start, hits) SELECT $1, now(), 1 FROM async_commit
-       ON CONFLICT (key) DO UPDATE SET
-         hits = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.hits + 1 ELSE 1 END,
-         window_start = CASE WHEN c.window_start > now() - $2::integer * interval '1 millisecond' THEN c.window_start ELSE now() END
-       RETURNING hits, (extract(epoch FROM (window_start + $2::integer * interval '1 millisecond' - now())) * 1000)::float8 AS ttl`,
-      [key, windowMs],
-    );
-    const r = rows[0]!;
-    return { current: Number(r.hits), ttl: Math.max(0, Math.round(Number(r.ttl))) };
+    let s = keys.get(key);
+    if (!s) keys.set(key, (s = { next: 1, last: 0, until: 0, waiting: [], reserving: false }));
+    const now = Date.now();
+    if (!s.reserving && now < s.until && s.next <= s.last) return Promise.resolve(take(s, now));
+    return new Promise((resolve, reject) => {
+      s.waiting.push({ resolve, reject });
+      if (!s.reserving) void reserve(key, s, windowMs, max);
+    });
   };
 }
 
 /** @fastify/rate-limit's store over a `RateCounter` (every limiter and route shares the one counter). */
 function counterStore(counter: RateCounter): FastifyRateLimitStoreCtor {
   return class CounterStore {
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
-      counter(key, timeWindow).then(
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max?: number): void {
+      counter(key, timeWindow, typeof max === 'number' && Number.isFinite(max) ? max : undefined).then(
         (r) => callback(null, r),
         (e: unknown) => callback(e instanceof Error ? e : new Error(String(e))),
       );
