@@ -232,4 +232,45 @@ describe.each(backends())('form validation on push ($name)', (backend) => {
     }
     expect(await push([submitted(exampleFormData())])).toMatchObject({ written: 1, rejections: [] });
   });
+
+  it('a form compiled before is used with no query, and a rewrite landing between the check and the write sends the submission back to be checked on it', async () => {
+    const form = demoCatalog().forms.find((f) => f.id === 'MZ06@1')!;
+    const schema = form.jsonSchema as { required: string[] };
+    const stricter = { ...form, jsonSchema: { ...form.jsonSchema, required: [...schema.required, 'address'] }, updatedAt: now() };
+    const db = p.store.db as { query: (sql: string, params?: unknown[]) => Promise<unknown[]> };
+    const query = db.query;
+    let formReads = 0;
+    let beforeWrite: (() => Promise<unknown>) | null = null;
+    db.query = async (sql, params) => {
+      if (sql.includes("d.collection = 'form_schemas'")) formReads++;
+      if (sql.startsWith('WITH u AS MATERIALIZED') && beforeWrite) {
+        const run = beforeWrite;
+        beforeWrite = null;
+        await run();
+      }
+      return query.call(db, sql, params);
+    };
+    try {
+      expect(await push([submitted(exampleFormData())])).toMatchObject({ written: 1 }); // compiled here, if not before
+      formReads = 0;
+      expect(await push([submitted(exampleFormData()), submitted(exampleFormData())])).toMatchObject({ written: 2, rejections: [] });
+      expect(formReads).toBe(0);
+      // Checked against the cached form, then the form is rewritten before the write: not written, checked again.
+      beforeWrite = () => p.store.upsertAsPlatform('form_schemas', [stricter]);
+      const raced = submitted(exampleFormData());
+      const r = await push([raced]);
+      expect(beforeWrite).toBeNull();
+      expect(r).toMatchObject({ written: 0, rejections: [{ id: raced.id, code: 'FORM_INVALID', issues: [{ path: 'address', keyword: 'required' }] }] });
+      expect(await stored(raced.id)).toBeNull();
+      expect(formReads).toBe(1);
+      // A refusal made on the cached form is confirmed on a fresh read: the form was loosened since.
+      await query.call(db, "UPDATE documents SET data = $1::jsonb, seq = doc_position() WHERE collection = 'form_schemas' AND id = 'MZ06@1'", [JSON.stringify({ ...form, updatedAt: now() })]);
+      formReads = 0;
+      expect(await push([submitted(exampleFormData())])).toMatchObject({ written: 1, rejections: [] });
+      expect(formReads).toBe(1);
+    } finally {
+      db.query = query;
+      await p.store.upsertAsPlatform('form_schemas', [{ ...form, updatedAt: now() }]);
+    }
+  });
 });

@@ -53,8 +53,17 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/** The form versions a push's submissions name: their validators, and the position each was read at. */
+interface FormsRead {
+  lookup: FormLookup;
+  /** Read from this process's cache, not from the database for this push. */
+  cached: boolean;
+  /** The form version a submission is checked against and its position (null: not a submission, or no such form). */
+  guardOf(app: ApplicationDoc): { id: string; seq: number } | null;
+}
+
 /** Collections other than applications never consult a form. */
-const NO_FORMS: FormLookup = () => ({ missing: 'unknown' });
+const NO_FORMS_READ: FormsRead = { lookup: () => ({ missing: 'unknown' }), cached: false, guardOf: () => null };
 
 interface CasWrite {
   id: string;
@@ -63,6 +72,8 @@ interface CasWrite {
   stations: string[] | null;
   /** The seq the decision was based on; null = the document did not exist. */
   expected: number | null;
+  /** Written only if this form version is still at this position (the submission was checked against it). */
+  form: { id: string; seq: number } | null;
 }
 
 export class Replication {
@@ -174,7 +185,11 @@ export class Replication {
       candidates.push({ index, id, assumed, next, raw: stripLocalFields(row.newDocumentState), hash: sha256(canonical) });
     });
 
-    const forms = writer.kind === 'terminal' && collection === 'applications' ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc)) : NO_FORMS;
+    // Forms compiled before are used without a query: each write of a submission carries the
+    // position of the form version it was checked against, and is made only if that version is still
+    // there (casWrite); a rewritten form sends its rows back here, to be checked again on a fresh read.
+    const checksForms = writer.kind === 'terminal' && collection === 'applications';
+    let forms = checksForms ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc), true) : NO_FORMS_READ;
     const leased = writer.kind === 'terminal' && collection === 'queue_tickets' ? await leasedTicketCheck(this.db, writer.terminalId, writer.stationId, candidates.map((c) => c.next as QueueTicketDoc)) : undefined;
     const lookupSalt = collection === 'applications' && writer.kind === 'terminal' ? provinceLookupSalt(await this.idHashKey()) : null;
     const tongban = writer.kind === 'terminal' && collection === 'applications' ? await tongbanLookup(this.db, candidates.map((c) => c.next as ApplicationDoc)) : undefined;
@@ -238,9 +253,10 @@ export class Replication {
         }
         const expected = cur ? Number(cur.seq) : null;
         if (writer.kind === 'terminal') {
-          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased, tongban);
+          const r = checkTerminalWrite(collection, cur?.data ?? null, c.next, writer.stationId, now, forms.lookup, writer.hub ? { ...this.rules, fromStationHub: true } : this.rules, leased, tongban);
           if (!r.ok) {
-            if (guessed.has(c.id)) {
+            // A refusal made on a guess, or on forms not read for this push, is made again on fresh reads.
+            if (guessed.has(c.id) || forms.cached) {
               recheck.add(c.id);
               continue;
             }
@@ -252,11 +268,12 @@ export class Replication {
           // Only a hash the terminal chose to send (null: the terminal keeps the case unmatched).
           const idNumber = lookupSalt && typeof r.doc.applicantIdHash === 'string' ? plainIdNumber(r.doc) : null;
           const doc = idNumber && lookupSalt ? { ...r.doc, applicantIdHash: applicantLookupHash(lookupSalt, idNumber) } : r.doc;
-          writes.push({ id: c.id, doc, hash: c.hash, stations: visibilityOf(collection, doc), expected });
+          writes.push({ id: c.id, doc, hash: c.hash, stations: visibilityOf(collection, doc), expected, form: checksForms ? forms.guardOf(c.next as ApplicationDoc) : null });
         } else {
-          writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected });
+          writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected, form: null });
         }
       }
+      if (recheck.size > 0 && forms.cached) forms = await this.formLookup(candidates.map((c) => c.next as ApplicationDoc), false);
       if (writes.length === 0) {
         if (recheck.size === 0) break;
         pending = pending.filter((c) => recheck.has(c.id));
@@ -264,6 +281,11 @@ export class Replication {
       }
       const result = await this.casWrite(collection, writes);
       written += result.written.size;
+      if (result.staleForms.size > 0) {
+        // A form version was rewritten since it was compiled: its rows were not written; read the forms again.
+        for (const id of result.staleForms) this.formCache.delete(id);
+        forms = await this.formLookup(candidates.map((c) => c.next as ApplicationDoc), false);
+      }
       const pendingById = new Map(pending.map((c) => [c.id, c]));
       // What was stored differs from what was pushed (a status the platform assigns, a normalised
       // member): answer the stored state in the same exchange (see `adjusted` in protocol/api.ts).
@@ -297,13 +319,34 @@ export class Replication {
   private readonly formCache = new Map<string, { seq: number; entry: ReturnType<FormLookup> }>();
 
   /**
-   * The form schemas the submissions of a push name, looked up once per push (one query; a version
-   * already compiled costs only its position) and compiled once per form version and process. A deleted (`_deleted`) form version still validates: a field
-   * laptop may submit days after the form was retired.
+   * The form schemas the submissions of a push name, compiled once per form version and process. With
+   * `cachedWillDo`, versions all compiled already are used with no query (the write checks that each
+   * is still at the position it was compiled from: casWrite); otherwise one query reads them (a
+   * version compiled already costs only its position). A deleted (`_deleted`) form version still
+   * validates: a field laptop may submit days after the form was retired.
    */
-  private async formLookup(apps: ApplicationDoc[]): Promise<FormLookup> {
+  private async formLookup(apps: ApplicationDoc[], cachedWillDo: boolean): Promise<FormsRead> {
     const ids = [...new Set(apps.filter((a) => TERMINAL_SUBMIT_STATUSES.includes(a.status)).map((a) => formSchemaDocId(a.formId, a.formVersion)))];
     const found = new Map<string, ReturnType<FormLookup>>();
+    const seqs = new Map<string, number>();
+    const read = (cached: boolean): FormsRead => ({
+      cached,
+      lookup: (formId, version) => found.get(formSchemaDocId(formId, version)) ?? { missing: 'unknown' },
+      guardOf: (app) => {
+        if (!TERMINAL_SUBMIT_STATUSES.includes(app.status)) return null;
+        const id = formSchemaDocId(app.formId, app.formVersion);
+        const seq = seqs.get(id);
+        return seq === undefined ? null : { id, seq };
+      },
+    });
+    if (cachedWillDo && ids.length > 0 && ids.every((id) => this.formCache.has(id))) {
+      for (const id of ids) {
+        const hit = this.formCache.get(id)!;
+        found.set(id, hit.entry);
+        seqs.set(id, hit.seq);
+      }
+      return read(true);
+    }
     if (ids.length > 0) {
       // The versions compiled already are not sent again: only their position is read (a form schema
       // is several kilobytes of JSON, and every push of a submission names one).
@@ -322,7 +365,10 @@ export class Replication {
         const hit = cached.get(r.id);
         if (r.data === null) {
           // Only the version compiled already comes without its data.
-          if (hit?.seq === seq) found.set(r.id, hit.entry);
+          if (hit?.seq === seq) {
+            found.set(r.id, hit.entry);
+            seqs.set(r.id, seq);
+          }
           continue;
         }
         let entry: ReturnType<FormLookup>;
@@ -334,9 +380,10 @@ export class Replication {
         if (this.formCache.size >= 1000) this.formCache.clear();
         this.formCache.set(r.id, { seq, entry });
         found.set(r.id, entry);
+        seqs.set(r.id, seq);
       }
     }
-    return (formId, version) => found.get(formSchemaDocId(formId, version)) ?? { missing: 'unknown' };
+    return read(false);
   }
 
   /**
@@ -349,17 +396,19 @@ export class Replication {
    * wait for each other instead of deadlocking); a deadlock or serialization failure PostgreSQL still
    * reports rolled the statement back, and it runs again (bounded).
    */
-  private async casWrite(collection: CollectionName, unsorted: CasWrite[]): Promise<{ written: Set<string>; seq: number }> {
+  private async casWrite(collection: CollectionName, unsorted: CasWrite[]): Promise<{ written: Set<string>; seq: number; staleForms: Set<string> }> {
     const writes = byId(unsorted);
-    const rows = await retryRetryable(() => this.db.query<{ ids: string[] | null; seq: string | number | null }>(
-      `WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, ord)),
+    const rows = await retryRetryable(() => this.db.query<{ ids: string[] | null; seq: string | number | null; stale_forms: string[] | null }>(
+      `WITH u AS MATERIALIZED (
+         SELECT u.*, (u.form_id IS NULL OR EXISTS (SELECT 1 FROM documents f WHERE f.collection = 'form_schemas' AND f.id = u.form_id AND f.seq = u.form_seq)) AS form_ok
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[]) WITH ORDINALITY AS u(id, data, h, st, expected, form_id, form_seq, ord)),
        upd AS (
          UPDATE documents d
             SET seq = doc_position(),
                 stations = CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
                 data = u.data::jsonb, last_push_hash = u.h, updated_at = now()
            FROM u
-          WHERE u.expected IS NOT NULL AND d.collection = $1 AND d.id = u.id AND d.seq = u.expected
+          WHERE u.expected IS NOT NULL AND u.form_ok AND d.collection = $1 AND d.id = u.id AND d.seq = u.expected
          RETURNING d.id, d.seq),
        ins AS (
          INSERT INTO documents (collection, id, seq, stations, data, last_push_hash, updated_at)
@@ -367,12 +416,13 @@ export class Replication {
                 CASE WHEN u.st IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.st::jsonb)) END,
                 u.data::jsonb, u.h, now()
            FROM u
-          WHERE u.expected IS NULL
+          WHERE u.expected IS NULL AND u.form_ok
           ORDER BY u.ord
          ON CONFLICT (collection, id) DO NOTHING
          RETURNING id, seq),
        w AS (SELECT id, seq FROM upd UNION ALL SELECT id, seq FROM ins)
-       SELECT (SELECT array_agg(id) FROM w) AS ids, (SELECT max(seq) FROM w) AS seq`,
+       SELECT (SELECT array_agg(id) FROM w) AS ids, (SELECT max(seq) FROM w) AS seq,
+              (SELECT array_agg(DISTINCT form_id) FROM u WHERE NOT form_ok) AS stale_forms`,
       [
         collection,
         writes.map((w) => w.id),
@@ -380,12 +430,14 @@ export class Replication {
         writes.map((w) => w.hash),
         writes.map((w) => (w.stations === null ? null : JSON.stringify(w.stations))),
         writes.map((w) => (w.expected === null ? null : String(w.expected))),
+        writes.map((w) => w.form?.id ?? null),
+        writes.map((w) => (w.form ? String(w.form.seq) : null)),
       ],
     ));
     const r = rows[0];
     const written = new Set(r?.ids ?? []);
     const seq = r?.seq === null || r?.seq === undefined ? 0 : Number(r.seq);
     if (written.size > 0) await announce(this.db, { collection, seq, stations: noticeStations(writes.filter((w) => written.has(w.id))) });
-    return { written, seq };
+    return { written, seq, staleForms: new Set(r?.stale_forms ?? []) };
   }
 }
