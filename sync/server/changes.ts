@@ -50,7 +50,17 @@ export class ChangeHub {
       } catch {
         /* not ours */
       }
-    });
+    }, () => this.missed());
+  }
+
+  /**
+   * The listening connection was lost and is back: notices of that moment are gone. Every listener
+   * hears a change of every collection (an SSE terminal pulls each, as after a RESYNC), so nothing
+   * written meanwhile waits for the next write to be seen.
+   */
+  private missed(): void {
+    if (this.stopped) return;
+    for (const collection of collectionName.options) this.emit({ collection, seq: this.horizon, stations: null });
   }
 
   private receive(n: ChangeNotice): void {

@@ -95,4 +95,30 @@ describe.runIf(requirePostgres())('two platform instances over one PostgreSQL', 
     // Revoking an unknown terminal notifies nothing and says so.
     expect(await cli.revokeTerminal('no-such-terminal')).toBe(false);
   }, 120_000);
+
+  it('a lost LISTEN connection (a killed backend, a database restart) is made again: streams hear what they missed and every change after, revocations arrive again', async () => {
+    const { adminToken, one, two } = await start();
+    const t1 = await enroll(one, '360121201');
+    const stream = await openEventLog(two.url, t1.token);
+    expect(await stream.until((e) => e.type === 'RESYNC')).toBe(true);
+    const onTwo = client(two.url, t1.token);
+    expect((await onTwo.req('GET', paths.me)).status).toBe(200); // token cached on process two
+    // Every listening backend of both processes is ended, as a failover or restart would.
+    const killed = await one.store.db.query<{ ok: boolean }>("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()");
+    expect(killed.length).toBe(4); // changes and revocations, in each process
+    // Back: the stream hears a change of every collection (notices of the gap are gone), then a new write.
+    expect(await stream.until((e) => e.type === 'CHANGE' && e.collection === 'applications', 10_000), 'the changes missed while the connection was away').toBe(true);
+    expect(await stream.until((e) => e.type === 'CHANGE' && e.collection === 'service_items')).toBe(true);
+    const pushed = await t1.push('applications', [{ newDocumentState: exampleApplication({ status: 'submitted' }) }]);
+    expect(await stream.until((e) => e.type === 'CHANGE' && e.checkpoint.seq === pushed.checkpoint.seq)).toBe(true);
+    stream.close();
+    const listening = await one.store.db.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN %'");
+    expect(Number(listening[0]!.n)).toBe(4);
+    // The revocation notice reaches process two's token cache again (refused before the cache expires).
+    const primed = Date.now();
+    expect((await onTwo.req('GET', paths.me)).status).toBe(200);
+    expect((await client(one.url, adminToken).req('POST', `/api/v1/admin/terminals/${t1.terminalId}/revoke`, {})).status).toBe(200);
+    await eventually(async () => (await onTwo.req('GET', paths.me)).status === 401, TOKEN_CACHE_MS, 'the revocation on process two after the reconnect', 20);
+    expect(Date.now() - primed).toBeLessThan(TOKEN_CACHE_MS);
+  }, 120_000);
 });

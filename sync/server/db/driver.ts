@@ -14,8 +14,13 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { lockKey?: number }): Promise<T>;
   /** Runs several statements (migrations). */
   exec(sql: string): Promise<void>;
-  /** Subscribes to `NOTIFY channel` (delivered after the notifying transaction commits). */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to `NOTIFY channel` (delivered after the notifying transaction commits). On PostgreSQL
+   * a lost listening connection (a database restart, a failover, a killed backend) is made again, with
+   * growing pauses, for as long as the subscription lasts; `onRestart` is called each time it is back,
+   * as notices sent while it was away are lost. PGlite is in the process: never lost.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onRestart?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -51,4 +51,28 @@ describe.runIf(requirePostgres())('PostgreSQL driver', () => {
     expect(n).toBeGreaterThan(400);
     expect((await db.query<{ v: number }>('SELECT $1::int + 619 AS v', [1]))[0]!.v).toBe(620);
   });
+
+  it('a LISTEN whose connection is killed is made again, again after each kill, and stays down once unlistened', async () => {
+    const heard: string[] = [];
+    let restarts = 0;
+    const unlisten = await db.listen('driver_test', (p) => heard.push(p), () => restarts++);
+    const kill = async () => (await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN driver_test'")).length > 0
+      && (await db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN driver_test'")).length > 0;
+    const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
+      for (const deadline = Date.now() + 10_000; !(await ok()); ) {
+        if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    for (let round = 1; round <= 3; round++) {
+      expect(await kill()).toBe(true);
+      await until(`restart ${round}`, () => restarts === round);
+      await db.query("SELECT pg_notify('driver_test', $1)", [`after ${round}`]);
+      await until(`notice ${round}`, () => heard.includes(`after ${round}`));
+    }
+    await unlisten();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await kill()).toBe(false); // nothing listens, and nothing came back
+    expect(restarts).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-// PostgreSQL through a pg Pool. LISTEN uses one dedicated client.
+// PostgreSQL through a pg Pool. Each LISTEN uses a dedicated client, made again when it is lost.
 //
 // Statements with parameters that the platform sends again and again (a push's reads and writes, a
 // pull, the rate-limit counter) are prepared once per connection under a name derived from their
@@ -12,6 +12,9 @@ import pg from 'pg';
 
 const NAME_FROM_USE = 3;
 const MAX_NAMED = 500;
+/** Pauses between attempts to make a lost LISTEN connection again (ms): doubling up to the last. */
+const LISTEN_RETRY_MIN_MS = 100;
+const LISTEN_RETRY_MAX_MS = 5_000;
 import type { Database, Queryable } from './driver';
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -23,7 +26,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
     /* idle client lost (server restart); the next query reconnects */
   });
   await pool.query('SELECT 1');
-  const listeners: pg.Client[] = [];
+  const unlistens = new Set<() => Promise<void>>();
   /** Statement text → uses so far, or its name once it has one. */
   const statements = new Map<string, number | string>();
   let named = 0;
@@ -71,24 +74,67 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
     async exec(sql) {
       await pool.query(sql);
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onRestart) {
       if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error('bad channel name');
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', () => {
-        /* connection lost; SSE clients reconnect and get RESYNC */
-      });
-      await client.connect();
-      client.on('notification', (n) => {
-        if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
-      });
-      await client.query(`LISTEN ${channel}`);
-      listeners.push(client);
-      return async () => {
-        await client.end().catch(() => undefined);
+      let client: pg.Client | null = null;
+      let closed = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let pause = LISTEN_RETRY_MIN_MS;
+      const connect = async (): Promise<pg.Client> => {
+        const c = new pg.Client({ connectionString: url });
+        c.on('error', () => lost(c));
+        c.on('end', () => lost(c));
+        c.on('notification', (n) => {
+          if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+        });
+        try {
+          await c.connect();
+          await c.query(`LISTEN ${channel}`);
+        } catch (e) {
+          await c.end().catch(() => undefined);
+          throw e;
+        }
+        return c;
       };
+      const again = () => {
+        timer = setTimeout(() => {
+          timer = null;
+          if (closed) return;
+          connect().then(
+            async (c) => {
+              if (closed) return void (await c.end().catch(() => undefined));
+              client = c;
+              pause = LISTEN_RETRY_MIN_MS;
+              onRestart?.();
+            },
+            () => {
+              pause = Math.min(pause * 2, LISTEN_RETRY_MAX_MS);
+              if (!closed) again();
+            },
+          );
+        }, pause);
+      };
+      // The connection in use is gone (an error, or the server ended it): make a new one.
+      function lost(c: pg.Client) {
+        if (closed || c !== client) return;
+        client = null;
+        void c.end().catch(() => undefined);
+        again();
+      }
+      client = await connect();
+      const unlisten = async () => {
+        closed = true;
+        unlistens.delete(unlisten);
+        if (timer) clearTimeout(timer);
+        const c = client;
+        client = null;
+        await c?.end().catch(() => undefined);
+      };
+      unlistens.add(unlisten);
+      return unlisten;
     },
     async close() {
-      await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
+      await Promise.all([...unlistens].map((u) => u()));
       await pool.end();
     },
   };

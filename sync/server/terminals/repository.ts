@@ -161,6 +161,7 @@ export class Terminals {
 
   /** Listens for revocations made by any process over this database; returns the unlisten. */
   listenForRevocations(): Promise<() => Promise<void>> {
-    return this.db.listen(REVOCATIONS_CHANNEL, (terminalId) => this.forgetTerminal(terminalId));
+    // Back after a lost connection: a revocation may have been missed, so every cached token is looked up again.
+    return this.db.listen(REVOCATIONS_CHANNEL, (terminalId) => this.forgetTerminal(terminalId), () => this.tokenCache.clear());
   }
 }
