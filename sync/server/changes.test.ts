@@ -113,4 +113,37 @@ describe('change hub fan-out', () => {
       expect(hub.subscribers).toBe(0);
     });
   }
+
+  it('notices announced together go in fewer statements, under the payload limit, and each reaches exactly its stations', async () => {
+    const hub = new ChangeHub();
+    await hub.start(db);
+    let statements = 0;
+    const counting = { query: (sql: string, params?: unknown[]) => (sql.includes('pg_notify') && statements++, db.query(sql, params)) } as Database;
+    const heard = new Map<string, number[]>();
+    const stations = Array.from({ length: 200 }, (_, i) => `W${String(i).padStart(3, '0')}`);
+    const offs = ['W000', 'W199', 'W500'].map((st) => hub.subscribe((n) => heard.set(st, [...(heard.get(st) ?? []), n.seq]), st));
+    try {
+      // 300 notices at once: one station each, or all 200 stations (≈ 1.6 kB each), or every station.
+      const notices: ChangeNotice[] = Array.from({ length: 300 }, (_, i) => ({
+        collection: 'applications',
+        seq: seq++,
+        stations: i % 10 === 0 ? stations : i % 10 === 1 ? null : [stations[i % 200]!],
+      }));
+      await Promise.all(notices.map((n) => announce(counting, n)));
+      const expect0 = (st: string) => notices.filter((n) => n.stations === null || n.stations.includes(st)).map((n) => n.seq);
+      await until(() => ['W000', 'W199', 'W500'].every((st) => (heard.get(st) ?? []).length >= expect0(st).length), 'every notice delivered');
+      await sleep(50);
+      for (const st of ['W000', 'W199', 'W500']) expect(heard.get(st), st).toEqual(expect0(st));
+      expect(statements).toBeLessThan(300 / 3);
+      expect(statements).toBeGreaterThan(1); // the large ones do not fit in one payload
+      // A batch may carry garbage among good notices: the good ones are heard, the rest ignored.
+      const good = seq++;
+      await db.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ notices: [null, 5, { collection: 'nope', seq: 1, stations: null }, { collection: 'applications', seq: good, stations: ['W500'] }, { collection: 'applications', seq: 'x', stations: null }], horizon: seq + 10 })]);
+      await until(() => (heard.get('W500') ?? []).includes(good), 'the good notice of a batch with garbage');
+      expect(heard.get('W000')!.includes(good)).toBe(false);
+    } finally {
+      for (const off of offs) off();
+      await hub.stop();
+    }
+  });
 });

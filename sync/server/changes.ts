@@ -43,10 +43,15 @@ export class ChangeHub {
   async start(db: Database): Promise<void> {
     this.db = db;
     this.stopped = false;
+    const valid = (n: Partial<ChangeNotice> | null): n is ChangeNotice =>
+      typeof n === 'object' && n !== null && collectionName.safeParse(n.collection).success && typeof n.seq === 'number' && (n.stations === null || (Array.isArray(n.stations) && n.stations.every((x) => typeof x === 'string')));
     this.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => {
       try {
-        const n = JSON.parse(payload) as ChangeNotice;
-        if (collectionName.safeParse(n.collection).success && typeof n.seq === 'number' && (n.stations === null || (Array.isArray(n.stations) && n.stations.every((x) => typeof x === 'string')))) this.receive(n);
+        const n = JSON.parse(payload) as (ChangeNotice & { notices?: undefined }) | { notices: Partial<ChangeNotice>[]; horizon?: number } | null;
+        if (n && Array.isArray(n.notices)) {
+          // Several notices sent together (db/documents.ts announce): one horizon for all.
+          for (const one of n.notices) if (valid(one)) this.receive({ ...one, ...(n.horizon === undefined ? {} : { horizon: n.horizon }) });
+        } else if (valid(n as Partial<ChangeNotice>)) this.receive(n as ChangeNotice);
       } catch {
         /* not ours */
       }

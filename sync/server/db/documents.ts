@@ -39,16 +39,53 @@ export const ASYNC_COMMIT = "WITH async_commit AS MATERIALIZED (SELECT set_confi
  * transaction, it held that lock through the push's WAL flush, so pushes committed one at a time again.
  * A failure to notify is swallowed: the write stands, and terminals learn of it at their next pull
  * (the next change of the collection, a reconnect's RESYNC, or their periodic round).
+ *
+ * One statement at a time per database handle: notices asked for while one is being sent go together
+ * in the next (`{"notices": […]}`, under NOTIFY's payload limit), so a busy process sends fewer
+ * statements; the first after a quiet moment goes at once, alone, as before. Resolves once sent.
  */
-export async function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
-  const { horizon: _h, ...body } = notice;
-  await db
-    .query(
-      `${ASYNC_COMMIT}
-       SELECT pg_notify($1, jsonb_set($2::jsonb, '{horizon}', to_jsonb(doc_horizon()))::text) FROM async_commit`,
-      [CHANGES_CHANNEL, JSON.stringify(body)],
-    )
-    .catch(() => undefined);
+export function announce(db: Queryable, notice: ChangeNotice): Promise<void> {
+  let a = announcers.get(db);
+  if (!a) announcers.set(db, (a = announcer(db)));
+  return a(notice);
+}
+
+/** NOTIFY refuses payloads of 8,000 bytes or more: a batch's notices stay under this (a single one always fits). */
+const NOTICE_BATCH_CHARS = 6_000;
+const announcers = new WeakMap<Queryable, (n: ChangeNotice) => Promise<void>>();
+
+function announcer(db: Queryable): (n: ChangeNotice) => Promise<void> {
+  const queue: { json: string; done: () => void }[] = [];
+  let sending = false;
+  const send = (body: string) =>
+    db
+      .query(
+        `${ASYNC_COMMIT}
+         SELECT pg_notify($1, jsonb_set($2::jsonb, '{horizon}', to_jsonb(doc_horizon()))::text) FROM async_commit`,
+        [CHANGES_CHANNEL, body],
+      )
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+  async function drain(): Promise<void> {
+    sending = true;
+    while (queue.length > 0) {
+      let chars = 0;
+      let n = 0;
+      while (n < queue.length && (n === 0 || chars + queue[n]!.json.length < NOTICE_BATCH_CHARS)) chars += queue[n++]!.json.length + 1;
+      const batch = queue.splice(0, n);
+      await send(batch.length === 1 ? batch[0]!.json : `{"notices":[${batch.map((b) => b.json).join(',')}]}`);
+      for (const b of batch) b.done();
+    }
+    sending = false;
+  }
+  return (notice) =>
+    new Promise<void>((done) => {
+      const { horizon: _h, ...body } = notice;
+      queue.push({ json: JSON.stringify(body), done });
+      if (!sending) void drain();
+    });
 }
 
 /** PostgreSQL's deadlock_detected and serialization_failure: the statement was rolled back and may run again. */
