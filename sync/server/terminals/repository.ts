@@ -7,8 +7,12 @@ import type { Documents } from '../db/documents';
 import { PlatformError } from '../errors';
 import { applicantLookupHash, plainIdNumber, provinceLookupSalt, TERMINAL_HASHED_STATUSES } from '../id-hash';
 
-/** How long a process trusts a token lookup. */
-export const TOKEN_CACHE_MS = 5_000;
+/**
+ * How long a process trusts a token lookup. A revocation made through the platform (its API, its CLI,
+ * any process) reaches every process's cache at once by NOTIFY, and a process whose listening
+ * connection was lost empties its cache when it is back; this bound is for a row changed by hand.
+ */
+export const TOKEN_CACHE_MS = 30_000;
 /** NOTIFY channel of revoked terminal ids (payload: the id). */
 export const REVOCATIONS_CHANNEL = 'terminal_revoked';
 
