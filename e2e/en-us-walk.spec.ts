@@ -51,6 +51,29 @@ const deliberate = new Set<string>();
   } else if (v && typeof v === 'object') Object.values(v).forEach(collect);
 })(JSON.parse(readFileSync(join(ROOT, 'renderer', 'i18n', 'locales', 'en-US.json'), 'utf8')));
 
+/** The catalogue's loading words (every `…loading` key): a screen still showing one is not counted yet. */
+const loadingWords = new Set<string>();
+(function collect(v: unknown, key: string): void {
+  if (typeof v === 'string') {
+    if (/loading$/i.test(key)) loadingWords.add(v);
+  } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
+})(JSON.parse(readFileSync(join(ROOT, 'renderer', 'i18n', 'locales', 'en-US.json'), 'utf8')), '');
+
+/** What a screen still loading shows: a loading word, Element Plus's loading mask, or `data-state="loading"`. */
+async function stillLoading(page: Page): Promise<string[]> {
+  return page.evaluate((words) => {
+    const visible = (el: Element | null) => !!el && (el as HTMLElement).getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent?.trim() ?? '';
+      if (text && words.includes(text) && visible(n.parentElement)) found.push(text);
+    }
+    for (const el of document.querySelectorAll('.el-loading-mask, [data-state="loading"]')) if (visible(el)) found.push(el.className || 'data-state=loading');
+    return found;
+  }, [...loadingWords]);
+}
+
 const report: Record<string, string[]> = {};
 
 test.afterAll(() => {
@@ -70,6 +93,8 @@ for (const role of ['kiosk', 'clerk'] as const) {
       test.setTimeout(300_000);
       const visit = async (name: string) => {
         await page.waitForTimeout(800);
+        // Counted once loaded: a screen still saying "Loading…" would pass without its data.
+        await expect.poll(() => stillLoading(page), { timeout: 30_000, message: `${name} still loading` }).toEqual([]);
         report[name] = (await hanTexts(page)).filter((x) => !deliberate.has(x.replace(/^@\w[\w-]*=/, '')));
         mkdirSync(join(ROOT, 'test-results', 'screens'), { recursive: true });
         await page.screenshot({ path: join(ROOT, 'test-results', 'screens', `en-us-${role}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
