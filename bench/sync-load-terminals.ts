@@ -6,7 +6,7 @@
 // (performance.now()): from the push's send to the `CHANGE` whose checkpoint is the push's.
 // Messages: see `ToClient` / `FromClient`. Not a bench itself (the name does not end in .bench.ts).
 import { Agent } from 'node:http';
-import { call as httpCall, openStream } from './sync-lib';
+import { call as httpCall, openStream, terminalAgent } from './sync-lib';
 import { prng } from '../fuzz/prng';
 import { exampleApplication, paths } from '../sync/protocol/index';
 
@@ -151,7 +151,7 @@ async function setup(adminToken: string, specs: TerminalSpec[]): Promise<void> {
     const r = await call<{ token: string; terminalId: string }>(spec.url, 'POST', paths.enroll, '', { code: code.json.code, label: `load ${spec.i}` }, admin);
     if (r.status !== 200) throw new Error(`enroll ${r.status}`);
     // Its own keep-alive connection for requests, opened before any timing (like a real terminal).
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = terminalAgent();
     const me = await call(spec.url, 'GET', paths.me, r.json.token, undefined, agent);
     if (me.status !== 200) throw new Error(`me ${me.status}`);
     terminals.push({ ...spec, token: r.json.token, terminalId: r.json.terminalId, agent, up: false, stream: null });
