@@ -45,16 +45,11 @@ const HAN_LEFT: Record<string, number> = {};
 
 /** Han in the en-US catalogue is deliberate (e.g. the search box's example: 居民医保). */
 const deliberate = new Set<string>();
-(function collect(v: unknown): void {
-  if (typeof v === 'string') {
-    if (/\p{Script=Han}/u.test(v)) deliberate.add(v);
-  } else if (v && typeof v === 'object') Object.values(v).forEach(collect);
-})(JSON.parse(readFileSync(join(ROOT, 'renderer', 'i18n', 'locales', 'en-US.json'), 'utf8')));
-
 /** The catalogue's loading words (every `…loading` key): a screen still showing one is not counted yet. */
 const loadingWords = new Set<string>();
 (function collect(v: unknown, key: string): void {
   if (typeof v === 'string') {
+    if (/\p{Script=Han}/u.test(v)) deliberate.add(v);
     if (/loading$/i.test(key)) loadingWords.add(v);
   } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
 })(JSON.parse(readFileSync(join(ROOT, 'renderer', 'i18n', 'locales', 'en-US.json'), 'utf8')), '');

@@ -189,10 +189,11 @@ export class Replication {
     // position of the form version it was checked against, and is made only if that version is still
     // there (casWrite); a rewritten form sends its rows back here, to be checked again on a fresh read.
     const checksForms = writer.kind === 'terminal' && collection === 'applications';
-    let forms = checksForms ? await this.formLookup(candidates.map((c) => c.next as ApplicationDoc), true) : NO_FORMS_READ;
+    const apps = candidates.map((c) => c.next as ApplicationDoc);
+    let forms = checksForms ? await this.formLookup(apps, true) : NO_FORMS_READ;
     const leased = writer.kind === 'terminal' && collection === 'queue_tickets' ? await leasedTicketCheck(this.db, writer.terminalId, writer.stationId, candidates.map((c) => c.next as QueueTicketDoc)) : undefined;
     const lookupSalt = collection === 'applications' && writer.kind === 'terminal' ? provinceLookupSalt(await this.idHashKey()) : null;
-    const tongban = writer.kind === 'terminal' && collection === 'applications' ? await tongbanLookup(this.db, candidates.map((c) => c.next as ApplicationDoc)) : undefined;
+    const tongban = writer.kind === 'terminal' && collection === 'applications' ? await tongbanLookup(this.db, apps) : undefined;
     /** Applications stored by this push that the platform received with a 通办 choice (routed below). */
     const received: ApplicationDoc[] = [];
     const conflicts: Record<string, unknown>[] = [];
@@ -273,7 +274,7 @@ export class Replication {
           writes.push({ id: c.id, doc: c.next, hash: null, stations: visibilityOf(collection, c.next), expected, form: null });
         }
       }
-      if (recheck.size > 0 && forms.cached) forms = await this.formLookup(candidates.map((c) => c.next as ApplicationDoc), false);
+      if (recheck.size > 0 && forms.cached) forms = await this.formLookup(apps, false);
       if (writes.length === 0) {
         if (recheck.size === 0) break;
         pending = pending.filter((c) => recheck.has(c.id));
@@ -284,7 +285,7 @@ export class Replication {
       if (result.staleForms.size > 0) {
         // A form version was rewritten since it was compiled: its rows were not written; read the forms again.
         for (const id of result.staleForms) this.formCache.delete(id);
-        forms = await this.formLookup(candidates.map((c) => c.next as ApplicationDoc), false);
+        forms = await this.formLookup(apps, false);
       }
       const pendingById = new Map(pending.map((c) => [c.id, c]));
       // What was stored differs from what was pushed (a status the platform assigns, a normalised
