@@ -145,6 +145,8 @@ interface Sample {
   serverCpuPct: number[];
   postgresCpuPct: number | null;
   pgConnectionsMax: number | null;
+  /** Connections opened to the database during the phase (pg_stat_database.sessions; the monitor's own not counted). */
+  pgSessionsOpened: number | null;
   /** Active client backends by wait event ('CPU': none), averaged over the samples (one a second). */
   pgActive: Record<string, number> | null;
   loadStart: number[];
@@ -165,6 +167,7 @@ class Sampler {
   private t0 = 0;
   private load0: number[] = [];
   private polling: Promise<void> = Promise.resolve();
+  private sessions0 = 0;
 
   constructor(
     private readonly pids: number[],
@@ -190,7 +193,14 @@ class Sampler {
     }
   }
 
-  start(): void {
+  private async sessions(): Promise<number> {
+    if (!this.monitor) return 0;
+    const r = await this.monitor.query<{ n: string }>('SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async start(): Promise<void> {
+    this.sessions0 = await this.sessions();
     this.peak = [];
     this.conn = 0;
     this.waits = new Map();
@@ -208,6 +218,8 @@ class Sampler {
   async stop(): Promise<Sample> {
     clearInterval(this.timer!);
     await this.polling.then(() => this.poll()).catch(() => undefined);
+    // Counted as each session starts (reported by its backend within about a second).
+    const opened = this.monitor ? (await this.sessions()) - this.sessions0 : null;
     const seconds = (performance.now() - this.t0) / 1000;
     const pct = (ticks: number) => (100 * ticks) / CLK_TCK / seconds;
     let postgresCpuPct: number | null = null;
@@ -222,6 +234,7 @@ class Sampler {
       serverCpuPct: this.pids.map((pid, k) => pct((procStat(pid)?.ticks ?? 0) - this.ticks0[k]!)),
       postgresCpuPct,
       pgConnectionsMax: this.monitor ? this.conn : null,
+      pgSessionsOpened: opened,
       pgActive: this.monitor ? Object.fromEntries([...this.waits].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((100 * v) / Math.max(1, this.polls)) / 100])) : null,
       loadStart: this.load0,
       loadEnd: loadavg(),
@@ -384,16 +397,16 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
     const steadyRuns: (ReturnType<typeof mergeSteady> & Sample)[] = [];
     const satRuns: (ReturnType<typeof mergeSaturation> & Sample)[] = [];
     for (let run = 0; run < RUNS; run++) {
-      sampler.start();
+      await sampler.start();
       const st = mergeSteady(await steadyRound(SECONDS, SEED + 1000 * (run + 1), true));
       steadyRuns.push({ ...st, ...(await sampler.stop()) });
       await new Promise((r) => setTimeout(r, 1000));
-      sampler.start();
+      await sampler.start();
       const split = started.map((_, k) => Math.floor(pushers / started.length) + (k < pushers % started.length ? 1 : 0));
       const sat = mergeSaturation(await Promise.all(started.map((c, k) => ask(c, { t: 'saturate', seconds: SAT_SECONDS, pushers: split[k]!, batch: SAT_BATCH }, 'saturateDone', (SAT_SECONDS + 120) * 1000))));
       satRuns.push({ ...sat, ...(await sampler.stop()) });
       console.error(
-        `sync-load run ${run + 1}/${RUNS}: push p50/p99 ${st.pushP50Ms.toFixed(1)}/${st.pushP99Ms.toFixed(1)} ms, notify p50/p99 ${st.notifyP50Ms.toFixed(1)}/${st.notifyP99Ms.toFixed(1)} ms, ${st.achievedRate.toFixed(1)}/s, errors ${st.errors}, missed ${st.notifyMissed}; saturation ${sat.docsPerSecond.toFixed(0)} docs/s (errors ${sat.errors}); load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+        `sync-load run ${run + 1}/${RUNS}: push p50/p99 ${st.pushP50Ms.toFixed(1)}/${st.pushP99Ms.toFixed(1)} ms, notify p50/p99 ${st.notifyP50Ms.toFixed(1)}/${st.notifyP99Ms.toFixed(1)} ms, ${st.achievedRate.toFixed(1)}/s, errors ${st.errors}, missed ${st.notifyMissed}, connections opened ${steadyRuns.at(-1)!.pgSessionsOpened ?? '-'}; saturation ${sat.docsPerSecond.toFixed(0)} docs/s (errors ${sat.errors}); load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
       );
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -433,6 +446,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       serverCpuMsPerPush: medianBy(steadyRuns, (r) => cpuMsPer(sum(r.serverCpuPct), r.seconds, r.pushes - r.errors)),
       postgresCpuMsPerPush: storage === 'postgres' ? medianBy(steadyRuns, (r) => cpuMsPer(r.postgresCpuPct, r.seconds, r.pushes - r.errors)) : null,
       pgConnections: storage === 'postgres' ? Math.max(...steadyRuns.map((r) => r.pgConnectionsMax!)) : null,
+      pgSessionsOpened: storage === 'postgres' ? steadyRuns.map((r) => r.pgSessionsOpened!) : null,
       pgActive: steadyRuns.map((r) => r.pgActive),
       loadavgIdle: idle,
       loadavg: steadyRuns.map((r) => [r.loadStart[0], r.loadEnd[0]]).flat(),
@@ -465,6 +479,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       serverCpuMsPerBatch: medianBy(satRuns, (r) => cpuMsPer(sum(r.serverCpuPct), r.seconds, r.docs / SAT_BATCH)),
       postgresCpuMsPerBatch: storage === 'postgres' ? medianBy(satRuns, (r) => cpuMsPer(r.postgresCpuPct, r.seconds, r.docs / SAT_BATCH)) : null,
       pgConnections: storage === 'postgres' ? Math.max(...satRuns.map((r) => r.pgConnectionsMax!)) : null,
+      pgSessionsOpened: storage === 'postgres' ? satRuns.map((r) => r.pgSessionsOpened!) : null,
       pgActive: satRuns.map((r) => r.pgActive),
       loadavg: satRuns.map((r) => [r.loadStart[0], r.loadEnd[0]]).flat(),
       target: target.saturationDocsPerSecond,
