@@ -37,6 +37,8 @@ export interface SteadyResult {
   streamsUp: number;
   streamDrops: number;
   cpuMs: number;
+  /** Pushes slower than SLOW_PUSH_MS: [sent, ms after the phase's start; took, ms] (at most 5,000). */
+  slow: [number, number][];
 }
 
 export interface SaturateResult {
@@ -57,6 +59,8 @@ export type FromClient =
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How long after a phase the station's other terminals may still announce a push before it counts as missed. */
 const NOTIFY_GRACE_MS = 5_000;
+/** A push this slow is kept in the timeline of slow pushes (`BENCH_TIMELINE`). */
+const SLOW_PUSH_MS = 50;
 
 interface Terminal extends TerminalSpec {
   token: string;
@@ -172,6 +176,7 @@ async function steady(rate: number, seconds: number, seed: number, arrivals: 'po
   const random = prng(seed);
   const pushMs: number[] = [];
   const lagMs: number[] = [];
+  const slow: [number, number][] = [];
   const errorSamples: string[] = [];
   let errors = 0;
   let pushes = 0;
@@ -191,7 +196,9 @@ async function steady(rate: number, seconds: number, seed: number, arrivals: 'po
     pushes++;
     const p = call<{ written: number; checkpoint: { seq: number } }>(t.url, 'POST', paths.push('applications'), t.token, [{ newDocumentState: application(t) }], t.agent)
       .then((r) => {
-        pushMs.push(performance.now() - sent);
+        const took = performance.now() - sent;
+        pushMs.push(took);
+        if (took > SLOW_PUSH_MS && slow.length < 5000) slow.push([Math.round(sent - start), Math.round(took)]);
         if (r.status !== 200 || r.json.written !== 1) throw new Error(`push ${r.status} written ${r.json.written}`);
         if (measuring) answered(t, sent, r.json.checkpoint.seq);
       })
@@ -244,6 +251,7 @@ async function steady(rate: number, seconds: number, seed: number, arrivals: 'po
     streamsUp: terminals.filter((t) => t.up).length,
     streamDrops,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    slow,
   });
 }
 

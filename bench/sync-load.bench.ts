@@ -27,7 +27,8 @@
  * BENCH_RATE (R; 300 / 30), BENCH_SECONDS (D; 30), BENCH_RUNS (3), BENCH_WARMUP (s at rate R before
  * the runs; 5), BENCH_ARRIVALS (poisson | even), BENCH_SAT_SECONDS (10), BENCH_SAT_PUSHERS (4 per
  * process), BENCH_SAT_BATCH (100), BENCH_CLIENTS (terminal processes; 1), BENCH_SEED, BENCH_IDLE (s the
- * terminals sit idle with their streams before the warm-up; 0).
+ * terminals sit idle with their streams before the warm-up; 0), BENCH_TIMELINE=1 (print, per run,
+ * the pushes slower than 50 ms by the second they were sent in).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -86,6 +87,7 @@ const CLIENTS = intEnv('BENCH_CLIENTS', 1);
 const SEED = intEnv('BENCH_SEED', Math.floor(Math.random() * 1_000_000), 0);
 /** Seconds the terminals sit idle (streams held, no pushes) between set-up and the first run. */
 const IDLE = intEnv('BENCH_IDLE', 0, 0);
+const TIMELINE = process.env.BENCH_TIMELINE === '1';
 
 /** The issue's figures (issue 16, acceptance). */
 const TARGETS = {
@@ -400,6 +402,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       await sampler.start();
       const st = mergeSteady(await steadyRound(SECONDS, SEED + 1000 * (run + 1), true));
       steadyRuns.push({ ...st, ...(await sampler.stop()) });
+      if (TIMELINE) console.error(`sync-load run ${run + 1}/${RUNS} slow pushes (> 50 ms) by second: ${timeline(st.slow)}`);
       await new Promise((r) => setTimeout(r, 1000));
       await sampler.start();
       const split = started.map((_, k) => Math.floor(pushers / started.length) + (k < pushers % started.length ? 1 : 0));
@@ -513,7 +516,21 @@ function mergeSteady(parts: SteadyResult[]) {
     streamsUp: sum(parts.map((p) => p.streamsUp)),
     streamDrops: sum(parts.map((p) => p.streamDrops)),
     clientCpuPct: (100 * sum(parts.map((p) => p.cpuMs))) / wall,
+    slow: parts.flatMap((p) => p.slow),
   };
+}
+
+/** The slow pushes by the second of the phase they were sent in: `second:count(slowest ms)`. */
+function timeline(slow: [number, number][]): string {
+  const by = new Map<number, { n: number; max: number }>();
+  for (const [at, ms] of slow) {
+    const s = Math.floor(at / 1000);
+    const b = by.get(s) ?? { n: 0, max: 0 };
+    b.n++;
+    b.max = Math.max(b.max, ms);
+    by.set(s, b);
+  }
+  return [...by].sort((a, b) => a[0] - b[0]).map(([s, b]) => `${s}:${b.n}(${b.max})`).join(' ');
 }
 
 function mergeSaturation(parts: SaturateResult[]) {

@@ -95,6 +95,12 @@ describe('platform CLI', () => {
     await expect(cli('officer', 'promote', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('officer needs add, list, reset-password, disable or enable') });
     await expect(cli('officer', 'disable', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('officer disable needs --id LOGIN') });
     await expect(cli('officer', 'add', '--id', 'wang', '--roles', 'boss', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('--roles must list admin, acceptor and/or approver (not "boss")') });
+    // A PostgreSQL pool size that is not a number 1–500, or one given for PGlite.
+    const pg = ['--database-url', 'postgres://nobody@127.0.0.1:9/none'];
+    for (const bad of ['0', '501', '-3', '2.5', 'lots'])
+      await expect(cli('serve', '--port', '0', `--db-pool=${bad}`, ...pg)).rejects.toMatchObject({ stderr: expect.stringContaining('--db-pool (DATABASE_POOL_SIZE) must be a whole number 1–500') });
+    await expect(run(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', ...pg], { cwd: ROOT, timeout: 60_000, env: { ...process.env, DATABASE_POOL_SIZE: '9999' } })).rejects.toMatchObject({ stderr: expect.stringContaining('must be a whole number 1–500') });
+    await expect(cli('serve', '--port', '0', '--db-pool', '8', ...fresh)).rejects.toMatchObject({ stderr: expect.stringContaining('applies to PostgreSQL only') });
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   }, 120_000);
 });

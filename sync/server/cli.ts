@@ -69,6 +69,8 @@ serve: --limits FILE  rate limits and partial-upload quota, JSON (sync/README.md
        env PLATFORM_METRICS_TOKEN  a scrape-only token for GET /api/v1/metrics (the admin token works too)
        a generated admin token is written to <data dir>/admin-token (0600), never printed: ADMIN_TOKEN_FILE <path>
 database: --data-dir DIR (PGlite, default ${DEFAULT_DATA_DIR}) | --database-url URL | env DATABASE_URL
+          --db-pool N | env DATABASE_POOL_SIZE  PostgreSQL connections a serve process keeps (1–500, default 20);
+          PostgreSQL's max_connections must allow processes × N, plus 2 a process for LISTEN
 remote:   --url http://127.0.0.1:PORT --admin-token T (or env PLATFORM_ADMIN_TOKEN)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -81,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       memory: { type: 'boolean' },
       'database-url': { type: 'string' },
+      'db-pool': { type: 'string' },
       'admin-token': { type: 'string' },
       'seed-demo': { type: 'boolean' },
       log: { type: 'string' },
@@ -123,7 +126,11 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const databaseUrl = o['database-url'] ?? process.env.DATABASE_URL;
-  const dbOptions = databaseUrl ? { databaseUrl } : o.memory ? {} : { dataDir: o['data-dir'] ?? DEFAULT_DATA_DIR };
+  const poolText = o['db-pool'] ?? process.env.DATABASE_POOL_SIZE;
+  const poolSize = poolText === undefined ? undefined : Number(poolText);
+  if (poolSize !== undefined && (!/^\d{1,3}$/.test(poolText!) || poolSize < 1 || poolSize > 500)) throw new PlatformError('VALIDATION_FAILED', '--db-pool (DATABASE_POOL_SIZE) must be a whole number 1–500', 400);
+  if (poolSize !== undefined && !databaseUrl) throw new PlatformError('VALIDATION_FAILED', '--db-pool (DATABASE_POOL_SIZE) applies to PostgreSQL only (--database-url)', 400);
+  const dbOptions = databaseUrl ? { databaseUrl, ...(poolSize ? { poolSize } : {}) } : o.memory ? {} : { dataDir: o['data-dir'] ?? DEFAULT_DATA_DIR };
   const adminToken = o['admin-token'] ?? process.env.PLATFORM_ADMIN_TOKEN;
 
   if (command === 'serve') {
@@ -322,7 +329,7 @@ function officerCommand(sub: string | undefined, o: Opts): (officers: OfficerSto
 }
 
 /** `serve --role station`: a station hub until SIGINT/SIGTERM (a SIGKILL loses nothing: its state is in the database). */
-async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?: string }, port: number, adminToken: string | undefined, security: SecurityOptions | undefined): Promise<number> {
+async function serveStation(o: Opts, dbOptions: { databaseUrl?: string; dataDir?: string; poolSize?: number }, port: number, adminToken: string | undefined, security: SecurityOptions | undefined): Promise<number> {
   if (typeof o.upstream !== 'string' || !/^https?:\/\/[^\s]+$/.test(o.upstream)) throw new PlatformError('VALIDATION_FAILED', '--role station needs --upstream <province url> (http:// or https://)', 400);
   if (o['seed-demo']) throw new PlatformError('VALIDATION_FAILED', 'a station hub takes its catalog from the province: --seed-demo is for a province', 400);
   const { startStationHub } = await import('./hub/hub');

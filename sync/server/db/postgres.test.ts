@@ -1,6 +1,7 @@
 // The PostgreSQL driver's prepared statements (postgres.ts): a parameterised text sent again and
 // again is prepared once per connection, plans stay per execution, and a statement that fails (bad
-// SQL, bad parameters) fails the same way every time without breaking the connection.
+// SQL, bad parameters) fails the same way every time without breaking the connection; the pool keeps
+// its connections when idle; a lost LISTEN connection is made again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './driver';
 import { openPostgres } from './postgres';
@@ -75,4 +76,26 @@ describe.runIf(requirePostgres())('PostgreSQL driver', () => {
     expect(await kill()).toBe(false); // nothing listens, and nothing came back
     expect(restarts).toBe(3);
   });
+
+  it('keeps the connections it has made when idle (pg closes them after 10 s by default), and replaces one that is killed', async () => {
+    const pooled = await openPostgres(t.url, 3);
+    try {
+      // Three statements at once take three connections; each answers with its backend's pid.
+      const pids = async () => new Set((await Promise.all([0, 1, 2].map(() => pooled.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.2)')))).map((r) => r[0]!.pid));
+      const first = await pids();
+      expect(first.size).toBe(3);
+      await new Promise((r) => setTimeout(r, 10_600)); // past pg's default idle timeout
+      expect(await pids()).toEqual(first); // the same backends: none closed and made again
+      // A pooled connection killed while idle (a database restart, an operator) is dropped and replaced.
+      const [victim] = first;
+      await db.query('SELECT pg_terminate_backend($1)', [victim]);
+      await new Promise((r) => setTimeout(r, 300));
+      const after = await pids();
+      expect(after.size).toBe(3);
+      expect(after.has(victim!)).toBe(false);
+      expect([...after].filter((p) => first.has(p))).toHaveLength(2);
+    } finally {
+      await pooled.close();
+    }
+  }, 20_000);
 });

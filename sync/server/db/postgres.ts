@@ -21,7 +21,14 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   // Plans stay made for each execution's parameters (a startup setting of each pooled connection): a
   // generic plan of the push's statements was measured 3× costlier for a batch of 100 rows than the
   // plan for the actual arrays.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c plan_cache_mode=force_custom_plan' });
+  //
+  // The pool keeps every connection it has made (`min` = `max`): pg's default closes one idle for 10 s,
+  // and under a steady load the next burst then waits for a new connection, a new backend process
+  // whose caches are cold, and every named statement prepared again on it (measured under 300
+  // pushes/s: 8–23 connections made again in 30 s). A process may use all of `max` at its peak anyway,
+  // so `max_connections` must allow processes × `max` whether they are kept or not. TCP keepalives
+  // keep a connection idle overnight from being dropped silently by a firewall or NAT on the way.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, min: poolSize, keepAlive: true, options: '-c plan_cache_mode=force_custom_plan' });
   pool.on('error', () => {
     /* idle client lost (server restart); the next query reconnects */
   });

@@ -34,6 +34,8 @@ export interface StationHubOptions {
   dataDir?: string;
   /** PostgreSQL instead of PGlite. */
   databaseUrl?: string;
+  /** PostgreSQL connections kept (default 20). */
+  poolSize?: number;
   port?: number;
   /** Listen address; the hall's terminals reach the hub over the LAN (e.g. `0.0.0.0`). Default 127.0.0.1. */
   host?: string;
@@ -135,7 +137,7 @@ async function learnProvinceIdHashKey(db: Database, store: Store, client: Platfo
 
 /** Starts a station hub in this process; resolves once it listens (the upstream may be unreachable). */
 export async function startStationHub(options: StationHubOptions): Promise<StationHub> {
-  const { store, db } = await openStore({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }, { holdSubmissions: true });
+  const { store, db } = await openStore({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, ...(options.poolSize ? { poolSize: options.poolSize } : {}) } : {}) }, { holdSubmissions: true });
   const changes = new ChangeHub();
   let app: FastifyInstance | null = null;
   let replicator: UpstreamReplicator | null = null;
