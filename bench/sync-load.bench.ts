@@ -28,7 +28,10 @@
  * the runs; 5), BENCH_ARRIVALS (poisson | even), BENCH_SAT_SECONDS (10), BENCH_SAT_PUSHERS (4 per
  * process), BENCH_SAT_BATCH (100), BENCH_CLIENTS (terminal processes; 1), BENCH_SEED, BENCH_IDLE (s the
  * terminals sit idle with their streams before the warm-up; 0), BENCH_TIMELINE=1 (print, per run,
- * the pushes slower than 50 ms by the second they were sent in).
+ * the pushes slower than 50 ms by the second they were sent in), BENCH_ORDER (apart: the steady runs,
+ * then the saturation runs, default; interleaved: steady 1, saturation 1, steady 2…: each steady run
+ * after the first then measures the minute after a flood of 50,000 documents — PostgreSQL vacuuming
+ * and checkpointing them — rather than the steady load alone).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -88,6 +91,7 @@ const SEED = intEnv('BENCH_SEED', Math.floor(Math.random() * 1_000_000), 0);
 /** Seconds the terminals sit idle (streams held, no pushes) between set-up and the first run. */
 const IDLE = intEnv('BENCH_IDLE', 0, 0);
 const TIMELINE = process.env.BENCH_TIMELINE === '1';
+const ORDER = listEnv('BENCH_ORDER', 'apart', ['apart', 'interleaved'] as const)[0]!;
 
 /** The issue's figures (issue 16, acceptance). */
 const TARGETS = {
@@ -147,6 +151,11 @@ interface Sample {
   serverCpuPct: number[];
   postgresCpuPct: number | null;
   pgConnectionsMax: number | null;
+  /** Per platform process, from its metrics over the phase: the event loop's delay p99 and max, GC pauses (ms). */
+  loopP99Ms: number[];
+  loopMaxMs: number[];
+  gcMs: number[];
+  gcLongestMs: number[];
   /** Connections opened to the database during the phase (pg_stat_database.sessions; the monitor's own not counted). */
   pgSessionsOpened: number | null;
   /** Active client backends by wait event ('CPU': none), averaged over the samples (one a second). */
@@ -171,11 +180,33 @@ class Sampler {
   private polling: Promise<void> = Promise.resolve();
   private sessions0 = 0;
 
+  private gc0: number[] = [];
+
   constructor(
     private readonly pids: number[],
     private readonly monitor: pg.Client | null,
     private readonly postmaster: number | null,
+    private readonly urls: string[],
   ) {}
+
+  /** Each platform's metrics (a scrape starts their event-loop delay and longest pause again). */
+  private async scrape(): Promise<{ p99: number; max: number; gc: number; longest: number }[]> {
+    return Promise.all(
+      this.urls.map(async (url) => {
+        const r = await fetch(`${url}${paths.metrics}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        const text = await r.text();
+        const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN) * 1000;
+        let gc = 0;
+        for (const m of text.matchAll(/^platform_gc_pause_seconds_total\{[^}]*\} (\S+)$/gm)) gc += Number(m[1]) * 1000;
+        return {
+          p99: num(/^platform_event_loop_delay_seconds\{quantile="0\.99"\} (\S+)$/m),
+          max: num(/^platform_event_loop_delay_seconds\{quantile="1"\} (\S+)$/m),
+          gc,
+          longest: num(/^platform_gc_pause_longest_seconds (\S+)$/m),
+        };
+      }),
+    );
+  }
 
   private async poll(): Promise<void> {
     this.pids.forEach((pid, k) => (this.peak[k] = Math.max(this.peak[k] ?? 0, rssMb(pid) || 0)));
@@ -203,6 +234,7 @@ class Sampler {
 
   async start(): Promise<void> {
     this.sessions0 = await this.sessions();
+    this.gc0 = (await this.scrape()).map((m) => m.gc);
     this.peak = [];
     this.conn = 0;
     this.waits = new Map();
@@ -222,6 +254,7 @@ class Sampler {
     await this.polling.then(() => this.poll()).catch(() => undefined);
     // Counted as each session starts (reported by its backend within about a second).
     const opened = this.monitor ? (await this.sessions()) - this.sessions0 : null;
+    const scraped = await this.scrape();
     const seconds = (performance.now() - this.t0) / 1000;
     const pct = (ticks: number) => (100 * ticks) / CLK_TCK / seconds;
     let postgresCpuPct: number | null = null;
@@ -237,6 +270,10 @@ class Sampler {
       postgresCpuPct,
       pgConnectionsMax: this.monitor ? this.conn : null,
       pgSessionsOpened: opened,
+      loopP99Ms: scraped.map((m) => m.p99),
+      loopMaxMs: scraped.map((m) => m.max),
+      gcMs: scraped.map((m, k) => m.gc - (this.gc0[k] ?? 0)),
+      gcLongestMs: scraped.map((m) => m.longest),
       pgActive: this.monitor ? Object.fromEntries([...this.waits].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((100 * v) / Math.max(1, this.polls)) / 100])) : null,
       loadStart: this.load0,
       loadEnd: loadavg(),
@@ -349,6 +386,7 @@ async function startPlatforms(storage: 'postgres' | 'pglite', n: number, nofile:
 
 /** CPU milliseconds spent per unit of work over a sampled phase (all platform processes, or PostgreSQL). */
 const cpuMsPer = (pct: number | null, seconds: number, units: number) => (pct === null || units === 0 ? NaN : (pct / 100) * seconds * 1000 / units);
+const round1 = (x: number) => Math.round(x * 10) / 10;
 const medianBy = <T>(rows: T[], f: (r: T) => number) => median(rows.map(f));
 /** Element-wise median of per-process arrays. */
 const medianEach = (rows: number[][]) => (rows[0] ?? []).map((_, k) => median(rows.map((r) => r[k]!)));
@@ -389,7 +427,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
     console.error(`sync-load: ${sum(ready.map((r) => r.enrolled))} terminals enrolled, ${streamsUp} streams up in ${(Math.max(...ready.map((r) => r.setupMs)) / 1000).toFixed(1)} s`);
     if (streamsUp !== K) throw new Error(`only ${streamsUp} of ${K} streams opened`);
     const share = (k: number) => (R * specs[k]!.length) / K;
-    const sampler = new Sampler(pids, platforms.monitor, platforms.postmaster);
+    const sampler = new Sampler(pids, platforms.monitor, platforms.postmaster, urls);
 
     const steadyRound = async (seconds: number, seed: number, measure: boolean) =>
       Promise.all(started.map((c, k) => ask(c, { t: 'steady', rate: share(k), seconds, seed: seed + k, arrivals: ARRIVALS, measure }, 'steadyDone', (seconds + 120) * 1000)));
@@ -398,20 +436,34 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
 
     const steadyRuns: (ReturnType<typeof mergeSteady> & Sample)[] = [];
     const satRuns: (ReturnType<typeof mergeSaturation> & Sample)[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+    const steadyOnce = async (run: number) => {
       await sampler.start();
-      const st = mergeSteady(await steadyRound(SECONDS, SEED + 1000 * (run + 1), true));
-      steadyRuns.push({ ...st, ...(await sampler.stop()) });
-      if (TIMELINE) console.error(`sync-load run ${run + 1}/${RUNS} slow pushes (> 50 ms) by second: ${timeline(st.slow)}`);
+      const st = { ...mergeSteady(await steadyRound(SECONDS, SEED + 1000 * (run + 1), true)), ...(await sampler.stop()) };
+      steadyRuns.push(st);
+      if (TIMELINE) console.error(`sync-load steady ${run + 1}/${RUNS} slow pushes (> 50 ms) by second: ${timeline(st.slow)}`);
+      console.error(
+        `sync-load steady ${run + 1}/${RUNS}: push p50/p99 ${st.pushP50Ms.toFixed(1)}/${st.pushP99Ms.toFixed(1)} ms, notify p50/p99 ${st.notifyP50Ms.toFixed(1)}/${st.notifyP99Ms.toFixed(1)} ms, ${st.achievedRate.toFixed(1)}/s, errors ${st.errors}, missed ${st.notifyMissed}, connections opened ${st.pgSessionsOpened ?? '-'}, platform loop p99/max ${st.loopP99Ms.map(round1).join(',')}/${st.loopMaxMs.map(round1).join(',')} ms, GC ${st.gcMs.map(round1).join(',')} ms (longest ${st.gcLongestMs.map(round1).join(',')}); load ${load()}`,
+      );
       await new Promise((r) => setTimeout(r, 1000));
+    };
+    const saturateOnce = async (run: number) => {
       await sampler.start();
       const split = started.map((_, k) => Math.floor(pushers / started.length) + (k < pushers % started.length ? 1 : 0));
       const sat = mergeSaturation(await Promise.all(started.map((c, k) => ask(c, { t: 'saturate', seconds: SAT_SECONDS, pushers: split[k]!, batch: SAT_BATCH }, 'saturateDone', (SAT_SECONDS + 120) * 1000))));
       satRuns.push({ ...sat, ...(await sampler.stop()) });
-      console.error(
-        `sync-load run ${run + 1}/${RUNS}: push p50/p99 ${st.pushP50Ms.toFixed(1)}/${st.pushP99Ms.toFixed(1)} ms, notify p50/p99 ${st.notifyP50Ms.toFixed(1)}/${st.notifyP99Ms.toFixed(1)} ms, ${st.achievedRate.toFixed(1)}/s, errors ${st.errors}, missed ${st.notifyMissed}, connections opened ${steadyRuns.at(-1)!.pgSessionsOpened ?? '-'}; saturation ${sat.docsPerSecond.toFixed(0)} docs/s (errors ${sat.errors}); load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
-      );
+      console.error(`sync-load saturation ${run + 1}/${RUNS}: ${sat.docsPerSecond.toFixed(0)} docs/s (errors ${sat.errors}); load ${load()}`);
       await new Promise((r) => setTimeout(r, 1000));
+    };
+    // The steady runs first, then the floods (see BENCH_ORDER in the header).
+    if (ORDER === 'interleaved') {
+      for (let run = 0; run < RUNS; run++) {
+        await steadyOnce(run);
+        await saturateOnce(run);
+      }
+    } else {
+      for (let run = 0; run < RUNS; run++) await steadyOnce(run);
+      for (let run = 0; run < RUNS; run++) await saturateOnce(run);
     }
 
     const pushP99 = medianBy(steadyRuns, (r) => r.pushP99Ms);
@@ -450,6 +502,11 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       postgresCpuMsPerPush: storage === 'postgres' ? medianBy(steadyRuns, (r) => cpuMsPer(r.postgresCpuPct, r.seconds, r.pushes - r.errors)) : null,
       pgConnections: storage === 'postgres' ? Math.max(...steadyRuns.map((r) => r.pgConnectionsMax!)) : null,
       pgSessionsOpened: storage === 'postgres' ? steadyRuns.map((r) => r.pgSessionsOpened!) : null,
+      // Per run and platform process: how late its event loop ran (p99, max) and its GC pauses.
+      eventLoopP99Ms: steadyRuns.map((r) => r.loopP99Ms.map(round1)),
+      eventLoopMaxMs: steadyRuns.map((r) => r.loopMaxMs.map(round1)),
+      gcPauseMs: steadyRuns.map((r) => r.gcMs.map(round1)),
+      gcLongestMs: steadyRuns.map((r) => r.gcLongestMs.map(round1)),
       pgActive: steadyRuns.map((r) => r.pgActive),
       loadavgIdle: idle,
       loadavg: steadyRuns.map((r) => [r.loadStart[0], r.loadEnd[0]]).flat(),

@@ -140,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { status: 'ok', protocolVersion: PROTOCOL_VERSION, storage: store.db.kind, role: options.role ?? 'province', time: new Date().toISOString() };
   });
 
+  app.addHook('onClose', async () => metrics.close());
   app.get('/api/v1/metrics', async (req, reply) => {
     if ((await auth.anyCaller(req)).kind === 'terminal') throw fail('FORBIDDEN', 'metrics need the admin or the metrics token', 403);
     void reply.type('text/plain; version=0.0.4');
