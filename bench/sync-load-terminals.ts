@@ -6,6 +6,7 @@
 // (performance.now()): from the push's send to the `CHANGE` whose checkpoint is the push's.
 // Messages: see `ToClient` / `FromClient`. Not a bench itself (the name does not end in .bench.ts).
 import { Agent } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { call as httpCall, openStream, terminalAgent } from './sync-lib';
 import { prng } from '../fuzz/prng';
 import { exampleApplication, paths } from '../sync/protocol/index';
@@ -39,6 +40,8 @@ export interface SteadyResult {
   cpuMs: number;
   /** Pushes slower than SLOW_PUSH_MS: [sent, ms after the phase's start; took, ms] (at most 5,000). */
   slow: [number, number][];
+  /** The longest this process's event loop ran late during the phase (a stall here delays the answers it times). */
+  loopMaxMs: number;
 }
 
 export interface SaturateResult {
@@ -177,6 +180,8 @@ async function steady(rate: number, seconds: number, seed: number, arrivals: 'po
   const pushMs: number[] = [];
   const lagMs: number[] = [];
   const slow: [number, number][] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const errorSamples: string[] = [];
   let errors = 0;
   let pushes = 0;
@@ -252,6 +257,7 @@ async function steady(rate: number, seconds: number, seed: number, arrivals: 'po
     streamDrops,
     cpuMs: (cpu.user + cpu.system) / 1000,
     slow,
+    loopMaxMs: (loop.disable(), loop.count > 0 ? loop.max / 1e6 : 0),
   });
 }
 

@@ -443,7 +443,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       steadyRuns.push(st);
       if (TIMELINE) console.error(`sync-load steady ${run + 1}/${RUNS} slow pushes (> 50 ms) by second: ${timeline(st.slow)}`);
       console.error(
-        `sync-load steady ${run + 1}/${RUNS}: push p50/p99 ${st.pushP50Ms.toFixed(1)}/${st.pushP99Ms.toFixed(1)} ms, notify p50/p99 ${st.notifyP50Ms.toFixed(1)}/${st.notifyP99Ms.toFixed(1)} ms, ${st.achievedRate.toFixed(1)}/s, errors ${st.errors}, missed ${st.notifyMissed}, connections opened ${st.pgSessionsOpened ?? '-'}, platform loop p99/max ${st.loopP99Ms.map(round1).join(',')}/${st.loopMaxMs.map(round1).join(',')} ms, GC ${st.gcMs.map(round1).join(',')} ms (longest ${st.gcLongestMs.map(round1).join(',')}); load ${load()}`,
+        `sync-load steady ${run + 1}/${RUNS}: push p50/p99 ${st.pushP50Ms.toFixed(1)}/${st.pushP99Ms.toFixed(1)} ms, notify p50/p99 ${st.notifyP50Ms.toFixed(1)}/${st.notifyP99Ms.toFixed(1)} ms, ${st.achievedRate.toFixed(1)}/s, errors ${st.errors}, missed ${st.notifyMissed}, connections opened ${st.pgSessionsOpened ?? '-'}, platform loop p99/max ${st.loopP99Ms.map(round1).join(',')}/${st.loopMaxMs.map(round1).join(',')} ms, GC ${st.gcMs.map(round1).join(',')} ms (longest ${st.gcLongestMs.map(round1).join(',')}), terminals' loop max ${round1(st.clientLoopMaxMs)} ms; load ${load()}`,
       );
       await new Promise((r) => setTimeout(r, 1000));
     };
@@ -489,6 +489,7 @@ async function runConfig(storage: 'postgres' | 'pglite', processes: number): Pro
       errorSamples: steadyRuns.flatMap((r) => r.errorSamples).slice(0, 3),
       notifyMissed: missed,
       clientLagP99Ms: medianBy(steadyRuns, (r) => r.lagP99Ms),
+      clientLoopMaxMs: steadyRuns.map((r) => round1(r.clientLoopMaxMs)),
       streamsUp: Math.min(...steadyRuns.map((r) => r.streamsUp)),
       streamDrops: sum(steadyRuns.map((r) => r.streamDrops)),
       rssMb: medianEach(steadyRuns.map((r) => r.rssMb)),
@@ -570,6 +571,7 @@ function mergeSteady(parts: SteadyResult[]) {
     notifyMissed: sum(parts.map((p) => p.notifyMissed)),
     achievedRate: (pushes - errors) / (wall / 1000),
     lagP99Ms: percentile(parts.flatMap((p) => p.lagMs), 99),
+    clientLoopMaxMs: Math.max(...parts.map((p) => p.loopMaxMs)),
     streamsUp: sum(parts.map((p) => p.streamsUp)),
     streamDrops: sum(parts.map((p) => p.streamDrops)),
     clientCpuPct: (100 * sum(parts.map((p) => p.cpuMs))) / wall,

@@ -84,9 +84,18 @@ export function registerReplication(app: FastifyInstance, deps: ReplicationRoute
     send({ type: 'RESYNC' });
     // The hub hands a terminal only the notices its station may see (and an admin every notice).
     const unsubscribe = hub.subscribe((n) => send({ type: 'CHANGE', collection: n.collection, checkpoint: { seq: n.seq } }), c.kind === 'admin' ? undefined : c.stationId);
-    const ping = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+    // Pings keep proxies and the terminal's silence check from taking a quiet stream for a dead one.
+    // The first comes at a random moment within the first interval: streams opened together (every
+    // terminal of a province reconnecting after a restart) would otherwise be pinged together, each
+    // interval, all at once.
+    let ping: ReturnType<typeof setInterval> | null = null;
+    const firstPing = setTimeout(() => {
+      res.write(': ping\n\n');
+      ping = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+    }, 1 + Math.floor(Math.random() * heartbeatMs));
     const closeAll = () => {
-      clearInterval(ping);
+      clearTimeout(firstPing);
+      if (ping) clearInterval(ping);
       unsubscribe();
     };
     req.raw.on('close', closeAll);
