@@ -2,12 +2,17 @@
 
 /** Fields RxDB adds locally; never part of the replicated state. */
 export const LOCAL_ONLY_FIELDS = ['_rev', '_meta', '_attachments'] as const;
+const LOCAL_ONLY = new Set<string>(LOCAL_ONLY_FIELDS);
 
 /** Removes RxDB-local members from a document (shallow). */
 export function stripLocalFields<T extends Record<string, unknown>>(doc: T): T {
+  // A plain loop over the keys (no [key, value] pair and no list search per member): the platform
+  // strips every pushed document.
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) {
-    if (!(LOCAL_ONLY_FIELDS as readonly string[]).includes(k)) out[k] = v;
+  const keys = Object.keys(doc);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (!LOCAL_ONLY.has(k)) out[k] = doc[k];
   }
   return out as T;
 }

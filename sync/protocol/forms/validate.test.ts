@@ -87,4 +87,23 @@ describe('validator on hostile data', () => {
     expect(matchesSchema({ const: true }, true)).toBe(true);
     expect(matchesSchema({ const: true }, false)).toBe(false);
   });
+
+  it('counts lengths in characters as people see them: astral characters once, lone surrogates once (seeded)', () => {
+    // Strings of Han, ASCII, astral characters (𠀀, 😀: two UTF-16 units each) and lone surrogates.
+    const pool = ['张', 'a', '𠀀', '😀', '\ud800', '\udfff', ' '];
+    const v = createValidator({ type: 'object', properties: { s: { type: 'string', minLength: 3, maxLength: 6 } } });
+    let state = 20261207;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 2000; round++) {
+      let s = '';
+      const n = Math.floor(next() * 10);
+      for (let i = 0; i < n; i++) s += pool[Math.floor(next() * pool.length)]!;
+      const chars = [...s].length;
+      const issues = v({ s });
+      const want = chars === 0 ? [] : chars < 3 ? ['minLength'] : chars > 6 ? ['maxLength'] : [];
+      expect(issues.map((i) => i.keyword), JSON.stringify(s)).toEqual(want);
+    }
+    expect(v({ s: '😀😀😀😀😀😀' })).toEqual([]); // 12 UTF-16 units, 6 characters
+    expect(v({ s: '😀😀😀😀😀😀😀' })[0]).toMatchObject({ keyword: 'maxLength', params: { limit: 6 } });
+  });
 });

@@ -146,80 +146,103 @@ export interface Validator {
 }
 
 /** Prepares a validator for a schema (checks every keyword once, compiles patterns). */
+/** The field's title for people, else its last path segment, else '' (the catalogue's word for "the content"). */
+const label = (s: JsonSchema, path: string): string => (typeof s.title === 'string' ? s.title : path.slice(path.lastIndexOf('.') + 1));
+const issue = (path: string, keyword: string, code: FieldIssueCode, params: FieldIssueParams): FieldError => ({ path, keyword, code, params, message: ENGLISH[code](params) });
+/** Records the issue of field `s` at `path` (its name looked up only now: a valid field costs none). */
+const fail = (errors: FieldError[], s: JsonSchema, path: string, keyword: string, code: FieldIssueCode, more: FieldIssueParams = {}): void => {
+  errors.push(issue(path, keyword, code, { name: label(s, path), ...more }));
+};
+/** Characters as people count them (code points, as `[...v].length`), without building the array. */
+function codePoints(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++, n++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+const empty = (x: unknown): boolean => x === undefined || x === null || x === '';
+const member = (path: string, k: string): string => (path ? `${path}.${k}` : k);
+/** Title of member `k` of an object whose properties are `props`, else the enclosing schema's, else `k`. */
+const titleIn = (props: Record<string, JsonSchema>, parentTitleOf: ((k: string) => string) | undefined, k: string): string =>
+  hasOwn(props, k) && typeof props[k]!.title === 'string' ? (props[k]!.title as string) : parentTitleOf?.(k) ?? k;
+
 export function createValidator(schema: JsonSchema): Validator {
   const patterns = new Map<string, RegExp>();
   checkSchema(schema, '', patterns);
 
-  /** The field's title for people, else its last path segment, else '' (the catalogue's word for "the content"). */
-  const label = (s: JsonSchema, path: string) => (typeof s.title === 'string' ? s.title : path.split('.').pop() || '');
-  const issue = (path: string, keyword: string, code: FieldIssueCode, params: FieldIssueParams): FieldError => ({ path, keyword, code, params, message: ENGLISH[code](params) });
-
+  // Written without closures made per call (the platform checks the form data of every submission
+  // it is pushed, and each nested field is a call).
   function run(s: JsonSchema, v: unknown, path: string, errors: FieldError[], parentTitleOf?: (k: string) => string): void {
-    const name = label(s, path);
-    const push = (keyword: string, code: FieldIssueCode, more: FieldIssueParams = {}): void => {
-      errors.push(issue(path, keyword, code, { name, ...more }));
-    };
-    if (s.const !== undefined && v !== s.const) return push('const', 'const', { value: clip(String(s.const)) });
-    if (Array.isArray(s.enum) && !s.enum.includes(v as never)) return push('enum', 'enum');
-    if (typeof s.type === 'string' && !typeOk(s.type, v)) return push('type', 'type', { type: clip(s.type) });
+    if (s.const !== undefined && v !== s.const) return fail(errors, s, path, 'const', 'const', { value: clip(String(s.const)) });
+    if (Array.isArray(s.enum) && !s.enum.includes(v as never)) return fail(errors, s, path, 'enum', 'enum');
+    if (typeof s.type === 'string' && !typeOk(s.type, v)) return fail(errors, s, path, 'type', 'type', { type: clip(s.type) });
     if (typeof v === 'string') {
-      const len = [...v].length;
-      if (typeof s.minLength === 'number' && len < s.minLength) return s.minLength === 1 ? push('minLength', 'required') : push('minLength', 'minLength', { limit: s.minLength });
-      if (typeof s.maxLength === 'number' && len > s.maxLength) return push('maxLength', 'maxLength', { limit: s.maxLength });
+      if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
+        const len = codePoints(v);
+        if (typeof s.minLength === 'number' && len < s.minLength) return s.minLength === 1 ? fail(errors, s, path, 'minLength', 'required') : fail(errors, s, path, 'minLength', 'minLength', { limit: s.minLength });
+        if (typeof s.maxLength === 'number' && len > s.maxLength) return fail(errors, s, path, 'maxLength', 'maxLength', { limit: s.maxLength });
+      }
       if (typeof s.format === 'string') {
         if ((s.format === 'date' && !isDate(v)) || (s.format === 'date-time' && Number.isNaN(Date.parse(v))) || (s.format === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)))
-          return push('format', s.format === 'email' ? 'email' : 'date');
-        if (s.format === 'id-number' && !idNumberChecksumOk(v)) return push('format', 'idNumber');
+          return fail(errors, s, path, 'format', s.format === 'email' ? 'email' : 'date');
+        if (s.format === 'id-number' && !idNumberChecksumOk(v)) return fail(errors, s, path, 'format', 'idNumber');
       }
       if (typeof s.pattern === 'string') {
         if (!patterns.get(s.pattern)!.test(v)) {
-          if (looksLikeIdPattern(s.pattern)) return push('pattern', 'idPattern');
-          if (s.pattern.startsWith('^1[3-9]')) return push('pattern', 'phone');
+          if (looksLikeIdPattern(s.pattern)) return fail(errors, s, path, 'pattern', 'idPattern');
+          if (s.pattern.startsWith('^1[3-9]')) return fail(errors, s, path, 'pattern', 'phone');
           if (/^\^\\d\{\d+,\d+\}\$$/.test(s.pattern)) {
             const [, a, b] = /\{(\d+),(\d+)\}/.exec(s.pattern)!;
-            return push('pattern', 'digits', { min: Number(a), max: Number(b) });
+            return fail(errors, s, path, 'pattern', 'digits', { min: Number(a), max: Number(b) });
           }
-          return push('pattern', 'pattern');
+          return fail(errors, s, path, 'pattern', 'pattern');
         }
-        if (looksLikeIdPattern(s.pattern) && !idNumberChecksumOk(v)) return push('pattern', 'idChecksum');
+        if (looksLikeIdPattern(s.pattern) && !idNumberChecksumOk(v)) return fail(errors, s, path, 'pattern', 'idChecksum');
       }
     }
     if (typeof v === 'number') {
-      if (typeof s.minimum === 'number' && v < s.minimum) return push('minimum', 'minimum', { limit: s.minimum });
-      if (typeof s.maximum === 'number' && v > s.maximum) return push('maximum', 'maximum', { limit: s.maximum });
-      if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return push('exclusiveMinimum', 'exclusiveMinimum', { limit: s.exclusiveMinimum });
-      if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return push('exclusiveMaximum', 'exclusiveMaximum', { limit: s.exclusiveMaximum });
+      if (typeof s.minimum === 'number' && v < s.minimum) return fail(errors, s, path, 'minimum', 'minimum', { limit: s.minimum });
+      if (typeof s.maximum === 'number' && v > s.maximum) return fail(errors, s, path, 'maximum', 'maximum', { limit: s.maximum });
+      if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) return fail(errors, s, path, 'exclusiveMinimum', 'exclusiveMinimum', { limit: s.exclusiveMinimum });
+      if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) return fail(errors, s, path, 'exclusiveMaximum', 'exclusiveMaximum', { limit: s.exclusiveMaximum });
     }
     if (Array.isArray(v)) {
-      if (typeof s.minItems === 'number' && v.length < s.minItems) return push('minItems', 'minItems', { limit: s.minItems });
-      if (typeof s.maxItems === 'number' && v.length > s.maxItems) return push('maxItems', 'maxItems', { limit: s.maxItems });
-      if (s.items && typeof s.items === 'object') v.forEach((x, i) => run(s.items as JsonSchema, x, `${path}.${i}`, errors));
+      if (typeof s.minItems === 'number' && v.length < s.minItems) return fail(errors, s, path, 'minItems', 'minItems', { limit: s.minItems });
+      if (typeof s.maxItems === 'number' && v.length > s.maxItems) return fail(errors, s, path, 'maxItems', 'maxItems', { limit: s.maxItems });
+      if (s.items && typeof s.items === 'object') for (let i = 0; i < v.length; i++) run(s.items as JsonSchema, v[i], `${path}.${i}`, errors);
     }
     if (typeOk('object', v)) {
       const obj = v as Record<string, unknown>;
-      // Own members only: a `constructor` or `toString` the data lacks is not the prototype's.
-      const at = (k: string): unknown => (hasOwn(obj, k) ? obj[k] : undefined);
-      const empty = (k: string): boolean => at(k) === undefined || at(k) === null || at(k) === '';
       const props = (s.properties ?? {}) as Record<string, JsonSchema>;
-      const titleOf = (k: string) => (hasOwn(props, k) && typeof props[k]!.title === 'string' ? (props[k]!.title as string) : parentTitleOf?.(k) ?? k);
-      const sub = (k: string) => (path ? `${path}.${k}` : k);
       if (Array.isArray(s.required)) {
+        // Own members only: a `constructor` or `toString` the data lacks is not the prototype's.
         for (const k of s.required as string[]) {
-          if (empty(k)) errors.push(issue(sub(k), 'required', 'required', { name: titleOf(k) }));
+          if (empty(hasOwn(obj, k) ? obj[k] : undefined)) errors.push(issue(member(path, k), 'required', 'required', { name: titleIn(props, parentTitleOf, k) }));
         }
       }
-      for (const [k, ps] of Object.entries(props)) {
-        if (empty(k)) continue;
-        run(ps, at(k), sub(k), errors);
+      const keys = Object.keys(props);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const x = hasOwn(obj, k) ? obj[k] : undefined;
+        if (empty(x)) continue;
+        run(props[k]!, x, member(path, k), errors);
       }
       if (s.additionalProperties === false) {
-        for (const k of Object.keys(obj)) if (!hasOwn(props, k) && at(k) !== undefined) errors.push(issue(sub(clip(k, 100)), 'additionalProperties', 'additionalProperties', { name: '', key: clip(k) }));
+        for (const k of Object.keys(obj)) if (!hasOwn(props, k) && obj[k] !== undefined) errors.push(issue(member(path, clip(k, 100)), 'additionalProperties', 'additionalProperties', { name: '', key: clip(k) }));
       }
-      if (Array.isArray(s.allOf)) for (const part of s.allOf as JsonSchema[]) run(part, v, path, errors, titleOf);
-      if (s.if && typeof s.if === 'object') {
-        const matched = run2(s.if as JsonSchema, v, path).length === 0;
-        const branch = (matched ? s.then : s.else) as JsonSchema | undefined;
-        if (branch) run(branch, v, path, errors, titleOf);
+      if (Array.isArray(s.allOf) || (s.if && typeof s.if === 'object')) {
+        const titleOf = (k: string) => titleIn(props, parentTitleOf, k);
+        if (Array.isArray(s.allOf)) for (const part of s.allOf as JsonSchema[]) run(part, v, path, errors, titleOf);
+        if (s.if && typeof s.if === 'object') {
+          const matched = run2(s.if as JsonSchema, v, path).length === 0;
+          const branch = (matched ? s.then : s.else) as JsonSchema | undefined;
+          if (branch) run(branch, v, path, errors, titleOf);
+        }
       }
     } else if (Array.isArray(s.allOf)) {
       for (const part of s.allOf as JsonSchema[]) run(part, v, path, errors, parentTitleOf);
