@@ -106,5 +106,18 @@ describe('canonicalJson', () => {
     const app = exampleApplication();
     expect(canonicalJson(app)).toBe(referenceCanonicalJson(app));
   });
-});
 
+  it('stripLocalFields: a document without RxDB members is answered as it is; one with them is copied without them, untouched', () => {
+    const plain = { id: 'a', status: 'submitted', nested: { _rev: 'kept: only top-level members are local' } };
+    expect(stripLocalFields(plain)).toBe(plain);
+    for (const local of LOCAL_ONLY_FIELDS) {
+      const doc: Record<string, unknown> = { id: 'b', [local]: 'x', status: 'draft' };
+      const out = stripLocalFields(doc);
+      expect(out).not.toBe(doc);
+      expect(out).toEqual({ id: 'b', status: 'draft' });
+      expect(doc[local]).toBe('x');
+    }
+    // A member named like one only on the prototype is not the document's.
+    expect(stripLocalFields(Object.create({ _rev: 'inherited' }) as Record<string, unknown>)).toEqual({});
+  });
+});

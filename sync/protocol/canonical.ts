@@ -3,11 +3,12 @@
 /** Fields RxDB adds locally; never part of the replicated state. */
 export const LOCAL_ONLY_FIELDS = ['_rev', '_meta', '_attachments'] as const;
 const LOCAL_ONLY = new Set<string>(LOCAL_ONLY_FIELDS);
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-/** Removes RxDB-local members from a document (shallow). */
+/** Removes RxDB-local members from a document (shallow): the document itself when it has none (no copy). */
 export function stripLocalFields<T extends Record<string, unknown>>(doc: T): T {
-  // A plain loop over the keys (no [key, value] pair and no list search per member): the platform
-  // strips every pushed document.
+  // The platform strips every pushed document, and what terminals push has no local member.
+  if (!hasOwn(doc, '_rev') && !hasOwn(doc, '_meta') && !hasOwn(doc, '_attachments')) return doc;
   const out: Record<string, unknown> = {};
   const keys = Object.keys(doc);
   for (let i = 0; i < keys.length; i++) {
@@ -15,6 +16,20 @@ export function stripLocalFields<T extends Record<string, unknown>>(doc: T): T {
     if (!LOCAL_ONLY.has(k)) out[k] = doc[k];
   }
   return out as T;
+}
+
+/** Member names as JSON strings, remembered: documents of one kind repeat the same few dozen names. */
+const QUOTED = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (k.length <= 64) {
+      if (QUOTED.size >= 10_000) QUOTED.clear(); // names from hostile data cannot grow it without bound
+      QUOTED.set(k, q);
+    }
+  }
+  return q;
 }
 
 export function canonicalJson(value: unknown): string {
@@ -41,7 +56,7 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += `${quotedKey(k)}:${canonicalJson(v)}`;
   }
   return `${out}}`;
 }
