@@ -179,7 +179,6 @@ class Sampler {
   private load0: number[] = [];
   private polling: Promise<void> = Promise.resolve();
   private sessions0 = 0;
-
   private gc0: number[] = [];
 
   constructor(

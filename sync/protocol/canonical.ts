@@ -3,12 +3,11 @@
 /** Fields RxDB adds locally; never part of the replicated state. */
 export const LOCAL_ONLY_FIELDS = ['_rev', '_meta', '_attachments'] as const;
 const LOCAL_ONLY = new Set<string>(LOCAL_ONLY_FIELDS);
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Removes RxDB-local members from a document (shallow): the document itself when it has none (no copy). */
 export function stripLocalFields<T extends Record<string, unknown>>(doc: T): T {
   // The platform strips every pushed document, and what terminals push has no local member.
-  if (!hasOwn(doc, '_rev') && !hasOwn(doc, '_meta') && !hasOwn(doc, '_attachments')) return doc;
+  if (!LOCAL_ONLY_FIELDS.some((k) => Object.hasOwn(doc, k))) return doc;
   const out: Record<string, unknown> = {};
   const keys = Object.keys(doc);
   for (let i = 0; i < keys.length; i++) {

@@ -1,8 +1,8 @@
 // Rate limits of the platform (issue 13): per address and per token, on enrollment, staff login,
 // push and attachment upload, with @fastify/rate-limit. On PostgreSQL the counters live in the
 // database (`rate_limit_counters`, migration 023; counts reserved ahead per process far from a
-// limit), so several platform processes behind one load balancer share one allowance (issue 16 item 3); on PGlite (one process by construction) they are
-// in memory. A station hub's token
+// limit), so several platform processes behind one load balancer share one allowance (issue 16
+// item 3); on PGlite (one process by construction) they are in memory. A station hub's token
 // gets `hubFactor` times a terminal's allowance: it carries a whole hall's traffic upstream, and its
 // drain after an outage must not be throttled into failure. Exceeding answers 429 RATE_LIMITED with
 // Retry-After; the platform client treats a 429 as a transient server error and backs off.

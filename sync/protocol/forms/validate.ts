@@ -145,7 +145,6 @@ export interface Validator {
   readonly schema: JsonSchema;
 }
 
-/** Prepares a validator for a schema (checks every keyword once, compiles patterns). */
 /** The field's title for people, else its last path segment, else '' (the catalogue's word for "the content"). */
 const label = (s: JsonSchema, path: string): string => (typeof s.title === 'string' ? s.title : path.slice(path.lastIndexOf('.') + 1));
 const issue = (path: string, keyword: string, code: FieldIssueCode, params: FieldIssueParams): FieldError => ({ path, keyword, code, params, message: ENGLISH[code](params) });
@@ -171,6 +170,7 @@ const member = (path: string, k: string): string => (path ? `${path}.${k}` : k);
 const titleIn = (props: Record<string, JsonSchema>, parentTitleOf: ((k: string) => string) | undefined, k: string): string =>
   hasOwn(props, k) && typeof props[k]!.title === 'string' ? (props[k]!.title as string) : parentTitleOf?.(k) ?? k;
 
+/** Prepares a validator for a schema (checks every keyword once, compiles patterns). */
 export function createValidator(schema: JsonSchema): Validator {
   const patterns = new Map<string, RegExp>();
   checkSchema(schema, '', patterns);

@@ -88,10 +88,11 @@ export function registerReplication(app: FastifyInstance, deps: ReplicationRoute
     // The first comes at a random moment within the first interval: streams opened together (every
     // terminal of a province reconnecting after a restart) would otherwise be pinged together, each
     // interval, all at once.
+    const sendPing = () => res.write(': ping\n\n');
     let ping: ReturnType<typeof setInterval> | null = null;
     const firstPing = setTimeout(() => {
-      res.write(': ping\n\n');
-      ping = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      sendPing();
+      ping = setInterval(sendPing, heartbeatMs);
     }, 1 + Math.floor(Math.random() * heartbeatMs));
     const closeAll = () => {
       clearTimeout(firstPing);
