@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACTION_KINDS, generate } from './fuzzer';
+import { ACTION_KINDS } from './actions';
+import { generate } from './fuzzer';
 
 const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'fuzz/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 

@@ -10,8 +10,11 @@
 import { existsSync } from 'node:fs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACTION_KINDS as ACTION_KIND_LIST, generate, PlatformHost, runActions, shrink, type Action, type RunResult, type WorldTerminalFactory } from './fuzzer';
-import { startTestDatabase, type TestDatabase } from '../sync/server/test/pg-cluster';
+// Arguments are checked against ./actions alone; the fuzzer (the platform, RxDB, the terminals) is
+// loaded after, so garbage is refused in a fraction of a second.
+import { ACTION_KINDS as ACTION_KIND_LIST, type Action } from './actions';
+import type { RunResult, WorldTerminalFactory } from './fuzzer';
+import type { TestDatabase } from '../sync/server/test/pg-cluster';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,8 +68,9 @@ if (replay) {
   replayActions = parsed as Action[];
 }
 
+const { generate, PlatformHost, runActions, shrink } = await import('./fuzzer');
 let db: TestDatabase | null = null;
-if (postgres) db = await startTestDatabase();
+if (postgres) db = await (await import('../sync/server/test/pg-cluster')).startTestDatabase();
 const host = new PlatformHost(db?.url);
 await host.start();
 const command = (seed: number) => `npm run fuzz -- --seed ${seed} --seeds 1 --terminals ${terminals} --steps ${steps}${postgres ? ' --postgres' : ''}${inChromium ? ' --chromium' : ''}`;

@@ -11,24 +11,21 @@
 //        [--reasons "a；b"] [--due YYYY-MM-DD] [--field PATH]... [--material CODE]... [--reason TEXT] [--note TEXT] [--actor ID]
 // Operating commands open the database directly (--data-dir / --database-url / DATABASE_URL), or talk
 // to a running server with --url URL --admin-token T (needed while `serve` holds a PGlite directory).
+// What a command needs beyond checking its arguments is imported when it runs: `--help` or a refused
+// argument answers without loading the server (seconds), a database command without Fastify.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backOfficeAction, BACK_OFFICE_ACTIONS, issuesOf, paths, type BackOfficeActionRequest } from '../protocol/index';
-import { openStore, startPlatform } from './platform';
-import { seedDemo } from './seed/demo';
-import { syntheticCatalog } from './seed/catalog';
+import type { openStore as OpenStore } from './open-store';
 import { readSecurityOptions, type SecurityOptions } from './rate-limits';
 import { PlatformError } from './errors';
-import { ReferenceIdQrService } from './identity/id-qr';
 import { idQrIssueRequest, idQrPaths, type IdQrIssueRequest } from '../protocol/id-qr';
 import { DEFAULT_STATION_TIME_ZONE, stationDateTime } from '../protocol/station-time';
-import { OfficerStore } from './backoffice/officers';
+import type { OfficerStore } from './backoffice/officers';
 import { officerRole, type OfficerRole } from '../protocol/backoffice';
 import { isSm2PublicKey, sealRootResponse, SEAL_ROOT_PATH } from '../protocol/seal';
-import { SealAuthority } from './seal-authority';
-import { verifySealCommand } from './verify-seal';
 
 const DEFAULT_DATA_DIR = '.data/platform';
 
@@ -143,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
     const security = limits || metricsToken ? { ...limits, ...(metricsToken ? { metricsToken } : {}) } : undefined;
     if (o.role === 'station') return serveStation(o, dbOptions, port, adminToken, security);
     if (o.upstream || o['enroll-code']) throw new PlatformError('VALIDATION_FAILED', '--upstream and --enroll-code belong to --role station', 400);
+    const { startPlatform } = await import('./platform');
     const p = await startPlatform({ ...dbOptions, port, ...(o.host ? { host: o.host } : {}), ...(adminToken ? { adminToken } : {}), seedDemo: o['seed-demo'] ?? false, logger: o.log ?? false, ...(security ? { security } : {}) });
     if (!adminToken) console.error(`ADMIN_TOKEN_FILE ${writeAdminTokenFile(dbOptions.dataDir, p.adminToken)}`);
     console.error(`storage ${p.storage}; admin page ${p.url}/admin`);
@@ -168,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
   // new data directory, created: seconds of `initdb`, and a directory the operator did not ask for).
   const run = localCommand(command, rest, o);
   if (typeof run === 'number') return run;
+  const { openStore } = await import('./open-store');
   const { store, db } = await openStore(dbOptions);
   try {
     return await run(store, db);
@@ -176,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-type Opened = Awaited<ReturnType<typeof openStore>>;
+type Opened = Awaited<ReturnType<typeof OpenStore>>;
 
 /** A command on the database, its arguments checked: what to run once it is open, or an exit code. */
 function localCommand(command: string, rest: string[], o: Opts): number | ((store: Opened['store'], db: Opened['db']) => Promise<number>) {
@@ -184,8 +183,13 @@ function localCommand(command: string, rest: string[], o: Opts): number | ((stor
     case 'seed': {
       if (!o.demo && !o.synthetic) throw new PlatformError('VALIDATION_FAILED', 'seed needs --demo or --synthetic N', 400);
       return async (store) => {
-        if (o.demo) console.log(JSON.stringify(await seedDemo(store)));
-        else console.log(JSON.stringify({ items: await store.upsertAsPlatform('service_items', syntheticCatalog(Number(o.synthetic))) }));
+        if (o.demo) {
+          const { seedDemo } = await import('./seed/demo');
+          console.log(JSON.stringify(await seedDemo(store)));
+        } else {
+          const { syntheticCatalog } = await import('./seed/catalog');
+          console.log(JSON.stringify({ items: await store.upsertAsPlatform('service_items', syntheticCatalog(Number(o.synthetic))) }));
+        }
         return 0;
       };
     }
@@ -201,11 +205,12 @@ function localCommand(command: string, rest: string[], o: Opts): number | ((stor
     }
     case 'officer': {
       const run = officerCommand(rest[0], o);
-      return (_store, db) => run(new OfficerStore(db));
+      return async (_store, db) => run(new (await import('./backoffice/officers')).OfficerStore(db));
     }
     case 'issue-id-qr': {
       const body = idQrIssueBody(o);
       return async (_store, db) => {
+        const { ReferenceIdQrService } = await import('./identity/id-qr');
         const r = await new ReferenceIdQrService(db).issue(body.holder, body.ttlSeconds);
         await printIdQr(r.code, r.expiresAt, o.draw === true);
         return 0;
@@ -251,6 +256,7 @@ async function verifySeal(file: string | undefined, o: Opts, dbOptions: { dataDi
     if (!res.ok || !r.success) throw new PlatformError('SEAL_UNAVAILABLE', `${o.url} gave no seal root (HTTP ${res.status})`, 503);
     root = r.data.rootPublicKey;
   } else {
+    const [{ openStore }, { SealAuthority }] = await Promise.all([import('./open-store'), import('./seal-authority')]);
     const { db } = await openStore(dbOptions);
     try {
       root = await new SealAuthority(db).existingRootPublicKey();
@@ -258,6 +264,7 @@ async function verifySeal(file: string | undefined, o: Opts, dbOptions: { dataDi
       await db.close();
     }
   }
+  const { verifySealCommand } = await import('./verify-seal');
   return verifySealCommand({ ...(file ? { file } : {}), ...(typeof o.qr === 'string' ? { qr: o.qr } : {}), rootPublicKey: root });
 }
 

@@ -4,13 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { LIMITS } from '../protocol/index';
 import { buildApp } from './app';
 import { ChangeHub } from './changes';
-import { openDatabase, type Database } from './db/driver';
-import { migrate, MIGRATED } from './db/migrate';
 import type { LicenceService } from './e-licences/adapter';
 import { seedDemo } from './seed/demo';
 import type { SecurityOptions } from './rate-limits';
-import { Store } from './store';
-import type { RuleOptions } from './rules';
+import type { Store } from './store';
+import { openStore } from './open-store';
+
+/** Opening the database without the server lives in ./open-store (the CLI's commands load only that). */
+export { openStore } from './open-store';
 
 export interface PlatformOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -53,19 +54,6 @@ export interface Platform {
   /** A one-time enrollment code for a terminal of `stationId`. */
   createEnrollCode(stationId: string): Promise<string>;
   close(): Promise<void>;
-}
-
-export async function openStore(options: Pick<PlatformOptions, 'dataDir' | 'databaseUrl' | 'poolSize' | 'now'>, rules: RuleOptions = {}): Promise<{ store: Store; db: Database }> {
-  // A new PGlite cluster may come from a template already migrated (tests: db/pglite.ts; PostgreSQL
-  // ignores it); the migrations below then find nothing to do.
-  const db = await openDatabase({ ...options, prepared: MIGRATED });
-  try {
-    await migrate(db);
-  } catch (e) {
-    await db.close();
-    throw e;
-  }
-  return { store: new Store(db, rules, options.now), db };
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {

@@ -17,7 +17,7 @@ import { PlatformClient, type FetchLike } from '../../client/transport';
 import { buildApp } from '../app';
 import { ChangeHub } from '../changes';
 import type { Database } from '../db/driver';
-import { openStore } from '../platform';
+import { openStore } from '../open-store';
 import type { SecurityOptions } from '../rate-limits';
 import { PlatformError } from '../errors';
 import type { Store } from '../store';
