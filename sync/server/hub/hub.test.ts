@@ -98,6 +98,30 @@ for (const backend of backends()) {
       expect(s).toMatchObject({ role: 'station', stationId: STATION, upstream: { reachable: true, enrolled: true, pending: { applications: 0 } } });
     });
 
+    it('a draft the hub passed up, then its submission: each state written once at the province, one synced entry', async () => {
+      // A terminal's replication retries a failed batch as it was (RxDB): a draft filed while the hub
+      // was down can reach the hub, and the province, before the submission that followed it.
+      const before = province.store.counters.pushWritten;
+      const draft = exampleApplication({ status: 'draft', submittedAt: null, statusHistory: [{ status: 'draft', at: new Date().toISOString(), by: 'terminal' }] });
+      expect((await term.push('applications', [{ newDocumentState: draft }])).written).toBe(1);
+      await eventually(async () => (await province.store.getDocument('applications', draft.id))?.status === 'draft', 20_000, 'the draft at the province');
+      const held = (await hub.store.getDocument('applications', draft.id)) as ApplicationDoc;
+      const at = new Date().toISOString();
+      const submitted: ApplicationDoc = { ...held, status: 'submitted', submittedAt: at, updatedAt: at, statusHistory: [...held.statusHistory, { status: 'submitted', at, by: 'terminal' }] };
+      const r = await term.push('applications', [{ assumedMasterState: held, newDocumentState: submitted }]);
+      expect(r.rejections).toEqual([]);
+      const up = await eventually(async () => {
+        const d = (await province.store.getDocument('applications', draft.id)) as ApplicationDoc | null;
+        return d?.status === 'synced' ? d : null;
+      }, 20_000, 'synced at the province');
+      expect(up.statusHistory.map((h) => h.status)).toEqual(['draft', 'submitted', 'synced']);
+      await eventually(async () => (await hub.store.getDocument('applications', draft.id))?.status === 'synced', 20_000, 'synced back at the hub');
+      await eventually(async () => Object.values((await status(term)).upstream!.pending).every((n) => n === 0), 20_000, 'nothing pending');
+      await hub.replicator.syncNow();
+      // Two states, two writes: the draft and the submission (stored as synced); nothing replayed.
+      expect(province.store.counters.pushWritten - before).toBe(2);
+    });
+
     it('keeps filing through a cut, then drains exactly once, in order; a refusal stays at the hub with its reason', async () => {
       proxy.set({ kind: 'drop' });
       await eventually(async () => (await status(term)).upstream?.reachable === false, 20_000, 'hub sees the cut');
