@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   'API_VERSION_UNSUPPORTED',
   'CLIENT_UPGRADE_REQUIRED',
   'ENROLL_CODE_INVALID',
+  // A second station hub for a station whose hub is not revoked (one hub per station).
+  'STATION_HUB_EXISTS',
   'INVALID_CREDENTIALS',
   'TOO_MANY_ATTEMPTS',
   'ATTACHMENT_OFFSET_MISMATCH',

@@ -15,6 +15,8 @@ import { startFaultProxy, type FaultProxy } from '../test/fault-proxy';
 import { startStationHub, type StationHub } from './hub';
 
 const STATION = '360121201';
+/** The other demo station: a second hub is enrolled for it (one station, one hub). */
+const OTHER = '360121100';
 const fast = { backoff: { baseMs: 50, maxMs: 300 }, timeoutMs: 3000, intervalMs: 60_000, heartbeatMs: 1000, silenceMs: 5000 };
 
 
@@ -191,10 +193,10 @@ for (const backend of backends()) {
       const hostileDir = mkdtempSync(join(tmpdir(), 'hub-hostile-'));
       let h2: StationHub | null = null;
       try {
-        h2 = await startStationHub({ upstream: g.url, enrollCode: await province.createEnrollCode(STATION), dataDir: hostileDir, ...fast });
+        h2 = await startStationHub({ upstream: g.url, enrollCode: await province.createEnrollCode(OTHER), dataDir: hostileDir, ...fast });
         const t2 = await enrollAt(h2.url, await h2.createEnrollCode());
         await eventually(async () => (await pullAll(t2, 'form_schemas')).docs.length > 0 && (await pullAll(t2, 'staff')).docs.length > 0, 20_000, 'catalog');
-        const apps = Array.from({ length: 3 }, () => exampleApplication({ status: 'submitted' }));
+        const apps = Array.from({ length: 3 }, () => exampleApplication({ status: 'submitted', stationId: OTHER }));
         g.mode = 'html';
         expect((await t2.push('applications', apps.map((d) => ({ newDocumentState: d })))).written).toBe(3);
         for (const mode of ['html', 'conflict-stranger', 'bad-json', 'huge-page', 'foreign-docs'] as const) {
@@ -206,7 +208,7 @@ for (const backend of backends()) {
         expect(s.pending.applications).toBe(3);
         for (const a of apps) expect(await province.store.getDocument('applications', a.id)).toBeNull();
         // Nothing foreign was stored at the hub.
-        expect((await pullAll(t2, 'station_config')).docs.map((d) => d.id)).toEqual([STATION]);
+        expect((await pullAll(t2, 'station_config')).docs.map((d) => d.id)).toEqual([OTHER]);
         g.mode = 'pass';
         await h2.replicator.syncNow();
         await eventually(async () => (await h2!.status()).upstream!.pending.applications === 0, 20_000, 'drained after the garbage');
@@ -257,6 +259,40 @@ for (const backend of backends()) {
       proxy.set({ kind: 'pass' });
       await expect(startStationHub({ upstream: 'http://127.0.0.1:9', dataDir: mkdtempSync(join(tmpdir(), 'hub-none-')) })).rejects.toThrow(/--enroll-code/);
       await expect(startStationHub({ upstream: province.url, enrollCode: 'AAAAA-BBBBB', ...fast })).rejects.toThrow(/refused the enrollment code/);
+    });
+
+    it('one hub per station: a second is refused with the reason and its code stays usable; once the first is revoked, a replacement enrolls', { timeout: 240_000 }, async () => {
+      // Two hubs would run two queues for one hall (two residents holding the same number).
+      const code = await province.createEnrollCode(STATION);
+      const spareDir = mkdtempSync(join(tmpdir(), 'hub-second-'));
+      let second: StationHub | null = null;
+      try {
+        await expect(startStationHub({ upstream: province.url, enrollCode: code, dataDir: spareDir, ...fast })).rejects.toMatchObject({
+          code: 'STATION_HUB_EXISTS',
+          message: expect.stringMatching(new RegExp(`station ${STATION} already has a station hub \\(T-[0-9a-f]+, enrolled .*revoke it first`)),
+        });
+        // The refusal changed nothing: the first hub works, the code was not spent.
+        await hub.replicator.syncNow();
+        expect((await hub.status()).upstream!.lastError).toBeNull();
+        const raw = await fetch(province.url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, kind: 'station_hub' }) });
+        expect(raw.status).toBe(409);
+        expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('STATION_HUB_EXISTS');
+        // Concurrent first enrollments of a new station's hub: exactly one is taken.
+        const fresh = '360121299';
+        const tries = await Promise.allSettled([1, 2, 3].map(async () => province.store.enroll(await province.createEnrollCode(fresh), 'hub', 'station_hub')));
+        expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+        for (const t of tries) if (t.status === 'rejected') expect(t.reason).toMatchObject({ code: 'STATION_HUB_EXISTS' });
+        // Terminals are not limited: a station has many.
+        for (let i = 0; i < 2; i++) await province.store.enroll(await province.createEnrollCode(STATION), 'kiosk', 'terminal');
+        // The old hub's disk died: revoked at the province, a replacement enrolls with the same code.
+        const hubId = ((await hub.store.db.query<{ value: { terminalId: string } }>("SELECT value FROM hub_state WHERE key = 'upstream'"))[0]!.value).terminalId;
+        expect(await province.store.revokeTerminal(hubId)).toBe(true);
+        second = await startStationHub({ upstream: province.url, enrollCode: code, dataDir: spareDir, ...fast });
+        expect(second.stationId).toBe(STATION);
+      } finally {
+        await second?.close();
+        rmSync(spareDir, { recursive: true, force: true });
+      }
     });
   });
 }

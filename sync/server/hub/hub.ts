@@ -105,6 +105,7 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
     r = await client.enroll(options.enrollCode, (options.label ?? 'station hub').slice(0, 100), 'station_hub');
   } catch (e) {
     if (e instanceof SyncTransportError) {
+      if (e.platformCode === 'STATION_HUB_EXISTS') throw new PlatformError('STATION_HUB_EXISTS', `the province refused: ${e.message.replace(/^.*STATION_HUB_EXISTS: /, '').slice(0, 300)}`, 409);
       const why = e.code === 'ENROLL_FAILED' ? 'the province refused the enrollment code (unknown, used or expired)' : `the province could not be reached to enroll (${e.code}: ${e.message.slice(0, 200)})`;
       throw new PlatformError(e.code === 'ENROLL_FAILED' ? 'ENROLL_CODE_INVALID' : 'INTERNAL_ERROR', why, e.code === 'ENROLL_FAILED' ? 400 : 503);
     }

@@ -53,6 +53,24 @@ export class Terminals {
       );
       const stationId = rows[0]?.station_id;
       if (!stationId) throw new PlatformError('ENROLL_CODE_INVALID', 'the enrollment code is unknown, used or expired', 400);
+      if (kind === 'station_hub') {
+        // One station hub per station: two would run two queues for one hall (two residents holding
+        // the same number) and split its terminals. A replacement (the old one's disk died) is enrolled
+        // once the old one is revoked. The refusal rolls back, so the code stays usable. Concurrent
+        // hub enrollments of one station wait for each other here (PGlite: one connection anyway).
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`station-hub:${stationId}`]);
+        const [other] = await tx.query<{ id: string; created_at: Date | string }>(
+          "SELECT id, created_at FROM terminals WHERE station_id = $1 AND kind = 'station_hub' AND revoked_at IS NULL ORDER BY created_at LIMIT 1",
+          [stationId],
+        );
+        if (other) {
+          throw new PlatformError(
+            'STATION_HUB_EXISTS',
+            `station ${stationId} already has a station hub (${other.id}, enrolled ${new Date(other.created_at).toISOString()}); revoke it first (in the back office, or POST /api/v1/admin/terminals/${other.id}/revoke), then start this one again with the same code`,
+            409,
+          );
+        }
+      }
       await tx.query('INSERT INTO terminals (id, station_id, token_hash, label, kind) VALUES ($1, $2, $3, $4, $5)', [terminalId, stationId, sha256(token), label ?? null, kind]);
       return { terminalId, stationId, token };
     }).then(async (r) => ({ ...r, idHashKey: await this.idHashKey() }));
