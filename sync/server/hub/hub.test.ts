@@ -277,6 +277,17 @@ for (const backend of backends()) {
         const raw = await fetch(province.url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, kind: 'station_hub' }) });
         expect(raw.status).toBe(409);
         expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('STATION_HUB_EXISTS');
+        // The same province at another address (a new domain): the refusal names this hub itself, so the
+        // hub keeps its enrollment and checkpoints under the new address (its token answers there).
+        const firstId = hub.terminalId;
+        const drainedBefore = (await hub.status()).upstream!.drained;
+        await hub.close();
+        hub = await startStationHub({ upstream: province.url, enrollCode: await province.createEnrollCode(STATION), dataDir, ...fast });
+        expect(hub.terminalId).toBe(firstId);
+        expect((await hub.status()).upstream).toMatchObject({ url: province.url, enrolled: true, drained: drainedBefore });
+        term = client(hub.url, term.token, term.terminalId, term.stationId);
+        await hub.replicator.syncNow();
+        expect((await hub.status()).upstream!.lastError).toBeNull();
         // Concurrent first enrollments of a new station's hub: exactly one is taken.
         const fresh = '360121299';
         const tries = await Promise.allSettled([1, 2, 3].map(async () => province.store.enroll(await province.createEnrollCode(fresh), 'hub', 'station_hub')));

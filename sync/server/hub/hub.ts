@@ -86,6 +86,25 @@ type Enrollment = z.infer<typeof Enrollment>;
 
 const normalizeUrl = (u: string) => u.replace(/\/+$/, '');
 
+/**
+ * The province refused a second hub for this station and named the existing one: if that is this hub
+ * itself, the province is the one it is enrolled with, reached at another address (a new domain, TLS
+ * in front). Its token, sent only to a province that named this hub, must answer there as this hub;
+ * then the enrollment moves to the new address and its checkpoints stay (the same database).
+ */
+async function sameProvinceElsewhere(db: Database, client: PlatformClient, saved: Enrollment, refusal: string): Promise<Enrollment | null> {
+  if (!refusal.includes(`a station hub (${saved.terminalId},`)) return null;
+  client.token = saved.token;
+  const me = await client.me().catch(() => null);
+  if (!me || me.terminalId !== saved.terminalId || me.stationId !== saved.stationId) {
+    client.token = null;
+    return null;
+  }
+  const moved: Enrollment = { ...saved, url: client.baseUrl };
+  await db.query("UPDATE hub_state SET value = $1::jsonb, updated_at = now() WHERE key = 'upstream'", [JSON.stringify(moved)]);
+  return moved;
+}
+
 /** Redeems the code upstream (first start) or reads the stored enrollment. */
 async function upstreamEnrollment(db: Database, client: PlatformClient, options: StationHubOptions): Promise<Enrollment> {
   const rows = await db.query<{ value: unknown }>("SELECT value FROM hub_state WHERE key = 'upstream'");
@@ -95,7 +114,7 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
     throw new PlatformError(
       'VALIDATION_FAILED',
       saved.success
-        ? `this hub is enrolled with ${saved.data.url}, not ${client.baseUrl}: give --enroll-code from the new province to move it`
+        ? `this hub is enrolled with ${saved.data.url}, not ${client.baseUrl}: give --enroll-code from the province at the new address (the same province keeps this hub's enrollment; a new one enrolls it anew)`
         : 'the station hub is not enrolled yet: give --enroll-code (a one-time code the province issued for this station)',
       400,
     );
@@ -105,7 +124,11 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
     r = await client.enroll(options.enrollCode, (options.label ?? 'station hub').slice(0, 100), 'station_hub');
   } catch (e) {
     if (e instanceof SyncTransportError) {
-      if (e.platformCode === 'STATION_HUB_EXISTS') throw new PlatformError('STATION_HUB_EXISTS', `the province refused: ${e.message.replace(/^.*STATION_HUB_EXISTS: /, '').slice(0, 300)}`, 409);
+      if (e.platformCode === 'STATION_HUB_EXISTS') {
+        const moved = saved.success ? await sameProvinceElsewhere(db, client, saved.data, e.message) : null;
+        if (moved) return moved;
+        throw new PlatformError('STATION_HUB_EXISTS', `the province refused: ${e.message.replace(/^.*STATION_HUB_EXISTS: /, '').slice(0, 300)}`, 409);
+      }
       const why = e.code === 'ENROLL_FAILED' ? 'the province refused the enrollment code (unknown, used or expired)' : `the province could not be reached to enroll (${e.code}: ${e.message.slice(0, 200)})`;
       throw new PlatformError(e.code === 'ENROLL_FAILED' ? 'ENROLL_CODE_INVALID' : 'INTERNAL_ERROR', why, e.code === 'ENROLL_FAILED' ? 400 : 503);
     }
