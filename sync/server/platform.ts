@@ -8,19 +8,16 @@ import type { LicenceService } from './e-licences/adapter';
 import { seedDemo } from './seed/demo';
 import type { SecurityOptions } from './rate-limits';
 import type { Store } from './store';
-import { openStore } from './open-store';
+import { openStore, type StoreOptions } from './open-store';
 
 /** Opening the database without the server lives in ./open-store (the CLI's commands load only that). */
 export { openStore } from './open-store';
 
-export interface PlatformOptions {
+/** The database options (`dataDir`, `databaseUrl`, `poolSize`, `now`) are `openStore`'s. */
+export interface PlatformOptions extends StoreOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   host?: string;
-  /** PGlite data directory. Without it and without `databaseUrl`: PGlite in memory. */
-  dataDir?: string;
-  /** PostgreSQL connection string (wins over dataDir). */
-  databaseUrl?: string;
   /** Admin bearer token; generated when absent (read it from the result). */
   adminToken?: string;
   /** Seed the demo catalog, forms, stations and staff when the database has no service items. */
@@ -30,9 +27,6 @@ export interface PlatformOptions {
   logger?: boolean | string;
   limits?: Partial<typeof LIMITS>;
   heartbeatMs?: number;
-  poolSize?: number;
-  /** The clock of the queue, the back office's decisions (受理号) and e-licences (tests); default the system clock. */
-  now?: () => Date;
   /**
    * On close, ms in-flight requests get to finish before the connections still open are cut (a
    * stalled upload, a client that stopped reading); default 5000.
