@@ -40,6 +40,14 @@ export const SYNC_ERROR_CODES: readonly SyncErrorCode[] = [
 export const syncErrorDetail = (code: SyncErrorCode): { detail: string } => ({ detail: `SYNC_${code}` });
 
 /** A failure of the platform transport with a stable code (used as the bridge error code). */
+/** One `{path, message}` entry of an error envelope's `details`. */
+export interface ErrorDetail {
+  readonly path: string;
+  readonly message: string;
+}
+export const MAX_ERROR_DETAILS = 20;
+export const MAX_ERROR_DETAIL_CHARS = 200;
+
 export class SyncTransportError extends Error {
   constructor(
     readonly code: SyncErrorCode,
@@ -48,6 +56,12 @@ export class SyncTransportError extends Error {
     readonly status?: number,
     /** The platform's own error code from its error envelope (e.g. `RECALL_LIMIT`), when it sent one. */
     readonly platformCode?: string,
+    /**
+     * The envelope's machine-readable `details` (`{path, message}`), when it sent any: at most
+     * `MAX_ERROR_DETAILS` entries of at most `MAX_ERROR_DETAIL_CHARS` characters each. A caller acts on
+     * an entry only after checking it (a platform's answer is never trusted as it is).
+     */
+    readonly details?: readonly ErrorDetail[],
   ) {
     super(message);
     this.name = 'SyncTransportError';

@@ -67,6 +67,36 @@ describe('PlatformClient against garbage', () => {
     }
   });
 
+  it("carries a refusal's machine-readable details, bounded; malformed details leave no code and no details", async () => {
+    let body: unknown = null;
+    const url = await serve((_p, _b, res) => json(res, 409, body));
+    const c = new PlatformClient({ baseUrl: url, token: 'trm_test_token_123456', timeoutMs: 2000 });
+    const refusal = async () => {
+      try {
+        await c.me();
+      } catch (e) {
+        if (e instanceof SyncTransportError) return e;
+      }
+      throw new Error('expected a SyncTransportError');
+    };
+    body = { error: { code: 'STATION_HUB_EXISTS', message: 'taken', details: [{ path: 'stationHub.terminalId', message: 'T-1' }] } };
+    expect(await refusal()).toMatchObject({ code: 'REQUEST_REFUSED', status: 409, platformCode: 'STATION_HUB_EXISTS', details: [{ path: 'stationHub.terminalId', message: 'T-1' }] });
+    // A hostile platform: thousands of entries, megabyte strings.
+    body = { error: { code: 'STATION_HUB_EXISTS', message: 'taken', details: Array.from({ length: 5000 }, (_, i) => ({ path: `p${i}`.padEnd(1000, 'x'), message: 'm'.repeat(300_000 / 5000 + 1000) })) } };
+    const hostile = await refusal();
+    expect(hostile.details).toHaveLength(20);
+    for (const d of hostile.details!) expect(d.path.length + d.message.length).toBeLessThanOrEqual(400);
+    // Details of the wrong shape: the envelope is not recognised at all (no code, no details).
+    for (const details of ['T-1', [{ path: 1, message: 'T-1' }], [null], { path: 'a', message: 'b' }]) {
+      body = { error: { code: 'STATION_HUB_EXISTS', message: 'taken', details } };
+      const e = await refusal();
+      expect(e.platformCode).toBeUndefined();
+      expect(e.details).toBeUndefined();
+    }
+    body = { error: { code: 'STATION_HUB_EXISTS', message: 'taken', details: [] } };
+    expect((await refusal()).details).toBeUndefined();
+  });
+
   it('skips pulled documents that fail the protocol schema, keeps the valid ones', async () => {
     const good = exampleApplication();
     const url = await serve((_p, _b, res) => json(res, 200, { documents: [good, { id: 'evil', status: 'hacked' }, 42, null], checkpoint: { seq: 9 } }));

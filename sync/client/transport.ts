@@ -26,7 +26,7 @@ import {
   type RefusedField,
 } from '../protocol/index';
 import { checkpoint as checkpointSchema } from '../protocol/index';
-import { SyncTransportError } from './errors';
+import { MAX_ERROR_DETAIL_CHARS, MAX_ERROR_DETAILS, SyncTransportError } from './errors';
 import { downloadAttachment, headAttachment, uploadAttachment } from './attachments';
 import { sanitizeRefusalIssues, sanitizeRefusalParams, sanitizeRefusedFields } from './refused-fields';
 
@@ -173,7 +173,8 @@ export class PlatformClient {
     }
     if (code === 'ENROLL_CODE_INVALID') throw new SyncTransportError('ENROLL_FAILED', msg, res.status);
     if (res.status >= 500 || res.status === 429 || res.status === 408) throw new SyncTransportError('SERVER_ERROR', msg, res.status);
-    throw new SyncTransportError('REQUEST_REFUSED', msg, res.status, code ?? undefined);
+    const details = err.success ? err.data.error.details?.slice(0, MAX_ERROR_DETAILS).map((d) => ({ path: d.path.slice(0, MAX_ERROR_DETAIL_CHARS), message: d.message.slice(0, MAX_ERROR_DETAIL_CHARS) })) : undefined;
+    throw new SyncTransportError('REQUEST_REFUSED', msg, res.status, code ?? undefined, details?.length ? details : undefined);
   }
 
   // ---------------------------------------------------------------- API

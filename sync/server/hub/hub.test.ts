@@ -261,6 +261,52 @@ for (const backend of backends()) {
       await expect(startStationHub({ upstream: province.url, enrollCode: 'AAAAA-BBBBB', ...fast })).rejects.toThrow(/refused the enrollment code/);
     });
 
+    it("shows its token only to a province whose refusal's details name this hub, and moves only if the token answers there as this hub", { timeout: 240_000 }, async () => {
+      const hubId = hub.terminalId;
+      const msg = `station ${STATION} already has a station hub (${hubId}, enrolled 2026-01-01T00:00:00.000Z); revoke it first`;
+      let answer: { details?: unknown; me: 'this' | 'other' | 401 } = { me: 401 };
+      const bearers: string[] = [];
+      const fake = createServer((req, res) => {
+        const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        if (req.headers.authorization) bearers.push(req.headers.authorization);
+        req.resume();
+        if (req.url === paths.enroll) return send(409, { error: { code: 'STATION_HUB_EXISTS', message: msg, ...(answer.details ? { details: answer.details } : {}) } });
+        if (req.url === paths.me && answer.me !== 401) return send(200, { terminalId: answer.me === 'this' ? hubId : 'T-someone-else', stationId: STATION, kind: 'station_hub' });
+        send(401, { error: { code: 'UNAUTHORIZED', message: 'no' } });
+      });
+      await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+      const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+      const savedUpstream = async () => ((await hub.store.db.query<{ value: { url: string } }>("SELECT value FROM hub_state WHERE key = 'upstream'"))[0]!.value).url;
+      const urlBefore = await savedUpstream();
+      await hub.close();
+      try {
+        const cases: { details?: unknown; me: 'this' | 'other' | 401; tokenShown: boolean; code?: string; message?: RegExp }[] = [
+          // The message names this hub, but nothing machine-readable does: refused, the token never sent.
+          { me: 'this', tokenShown: false },
+          // The details name another hub: refused, the token never sent.
+          { details: [{ path: 'stationHub.terminalId', message: 'T-0000' }], me: 'this', tokenShown: false },
+          // Details of the wrong shape: not the province's envelope at all; refused, the token never sent.
+          { details: { terminalId: hubId }, me: 'this', tokenShown: false, code: 'INTERNAL_ERROR', message: /the province refused the enrollment \(POST .*HTTP 409/ },
+          // The details name this hub, but the token does not answer there, or answers as another: refused.
+          { details: [{ path: 'stationHub.terminalId', message: hubId }], me: 401, tokenShown: true },
+          { details: [{ path: 'stationHub.terminalId', message: hubId }], me: 'other', tokenShown: true },
+        ];
+        for (const c of cases) {
+          answer = c;
+          bearers.length = 0;
+          await expect(startStationHub({ upstream: fakeUrl, enrollCode: 'AAAAA-BBBBB', dataDir, ...fast }), JSON.stringify(c)).rejects.toMatchObject({ code: c.code ?? 'STATION_HUB_EXISTS', message: c.message ?? /already has a station hub/ });
+          expect(bearers.length > 0, JSON.stringify(c)).toBe(c.tokenShown);
+        }
+      } finally {
+        await new Promise<void>((r) => fake.close(() => r()));
+        hub = await startStationHub({ upstream: urlBefore, dataDir, ...fast });
+      }
+      // Nothing moved: the hub starts at its province's address without a code, as the same hub.
+      expect(hub.terminalId).toBe(hubId);
+      expect(await savedUpstream()).toBe(urlBefore);
+      term = client(hub.url, term.token, term.terminalId, term.stationId);
+    });
+
     it('one hub per station: a second is refused with the reason and its code stays usable; once the first is revoked, a replacement enrolls', { timeout: 240_000 }, async () => {
       // Two hubs would run two queues for one hall (two residents holding the same number).
       const code = await province.createEnrollCode(STATION);
@@ -276,7 +322,13 @@ for (const backend of backends()) {
         expect((await hub.status()).upstream!.lastError).toBeNull();
         const raw = await fetch(province.url + paths.enroll, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, kind: 'station_hub' }) });
         expect(raw.status).toBe(409);
-        expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('STATION_HUB_EXISTS');
+        const envelope = (await raw.json()) as { error: { code: string; details?: { path: string; message: string }[] } };
+        expect(envelope.error.code).toBe('STATION_HUB_EXISTS');
+        // Machine-readable: the existing hub's id (how a hub recognises itself below).
+        expect(envelope.error.details).toEqual([
+          { path: 'stationHub.terminalId', message: hub.terminalId },
+          { path: 'stationHub.enrolledAt', message: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+        ]);
         // The same province at another address (a new domain): the refusal names this hub itself, so the
         // hub keeps its enrollment and checkpoints under the new address (its token answers there).
         const firstId = hub.terminalId;

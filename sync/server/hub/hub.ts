@@ -92,8 +92,9 @@ const normalizeUrl = (u: string) => u.replace(/\/+$/, '');
  * in front). Its token, sent only to a province that named this hub, must answer there as this hub;
  * then the enrollment moves to the new address and its checkpoints stay (the same database).
  */
-async function sameProvinceElsewhere(db: Database, client: PlatformClient, saved: Enrollment, refusal: string): Promise<Enrollment | null> {
-  if (!refusal.includes(`a station hub (${saved.terminalId},`)) return null;
+async function sameProvinceElsewhere(db: Database, client: PlatformClient, saved: Enrollment, refusal: SyncTransportError): Promise<Enrollment | null> {
+  const named = refusal.details?.find((d) => d.path === 'stationHub.terminalId')?.message;
+  if (named !== saved.terminalId) return null;
   client.token = saved.token;
   const me = await client.me().catch(() => null);
   if (!me || me.terminalId !== saved.terminalId || me.stationId !== saved.stationId) {
@@ -125,11 +126,16 @@ async function upstreamEnrollment(db: Database, client: PlatformClient, options:
   } catch (e) {
     if (e instanceof SyncTransportError) {
       if (e.platformCode === 'STATION_HUB_EXISTS') {
-        const moved = saved.success ? await sameProvinceElsewhere(db, client, saved.data, e.message) : null;
+        const moved = saved.success ? await sameProvinceElsewhere(db, client, saved.data, e) : null;
         if (moved) return moved;
         throw new PlatformError('STATION_HUB_EXISTS', `the province refused: ${e.message.replace(/^.*STATION_HUB_EXISTS: /, '').slice(0, 300)}`, 409);
       }
-      const why = e.code === 'ENROLL_FAILED' ? 'the province refused the enrollment code (unknown, used or expired)' : `the province could not be reached to enroll (${e.code}: ${e.message.slice(0, 200)})`;
+      const why =
+        e.code === 'ENROLL_FAILED'
+          ? 'the province refused the enrollment code (unknown, used or expired)'
+          : e.code === 'REQUEST_REFUSED'
+            ? `the province refused the enrollment (${e.message.slice(0, 300)})`
+            : `the province could not be reached to enroll (${e.code}: ${e.message.slice(0, 200)})`;
       throw new PlatformError(e.code === 'ENROLL_FAILED' ? 'ENROLL_CODE_INVALID' : 'INTERNAL_ERROR', why, e.code === 'ENROLL_FAILED' ? 400 : 503);
     }
     throw e;

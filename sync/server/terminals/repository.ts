@@ -64,10 +64,16 @@ export class Terminals {
           [stationId],
         );
         if (other) {
+          const enrolledAt = new Date(other.created_at).toISOString();
           throw new PlatformError(
             'STATION_HUB_EXISTS',
-            `station ${stationId} already has a station hub (${other.id}, enrolled ${new Date(other.created_at).toISOString()}); revoke it first (in the back office, or POST /api/v1/admin/terminals/${other.id}/revoke), then start this one again with the same code`,
+            `station ${stationId} already has a station hub (${other.id}, enrolled ${enrolledAt}); revoke it first (in the back office, or POST /api/v1/admin/terminals/${other.id}/revoke), then start this one again with the same code`,
             409,
+            // Machine-readable: a hub that finds its own id here is this province at another address.
+            [
+              { path: 'stationHub.terminalId', message: other.id },
+              { path: 'stationHub.enrolledAt', message: enrolledAt },
+            ],
           );
         }
       }
