@@ -9,6 +9,8 @@ export interface StationRow {
   level: string;
   terminals: number;
   revoked: number;
+  /** Active station hubs: more than one is a fault (two queues in one hall). */
+  hubs: number;
 }
 export const stations = ref<StationRow[]>([]);
 export const services = ref<{ code: string; name: string }[]>([]);

@@ -319,6 +319,19 @@ for (const backend of backends()) {
       expect((await fetch(`${p.url}/api/v1/terminals/me`, { headers: { authorization: `Bearer ${t.token}` } })).status).toBe(401);
       expect((await adminC.call('POST', '/api/v1/backoffice/terminals/T-nope/revoke', {})).status).toBe(404);
 
+      // Two hubs of one station (enrolled before the province refused a second): counted per station,
+      // so the back office can warn; revoking one clears it. Terminals are not hubs.
+      const hubsOf = async (station: string) => ((await adminC.call('GET', '/api/v1/backoffice/meta')).json.stations as { stationId: string; hubs: number }[]).find((x) => x.stationId === station)!.hubs;
+      expect(await hubsOf('360121100')).toBe(0);
+      for (const id of ['T-hub-old-1', 'T-hub-old-2']) {
+        await p.store.db.query("INSERT INTO terminals (id, station_id, token_hash, label, kind) VALUES ($1, '360121100', $2, 'hub', 'station_hub')", [id, `h-${id}`]);
+      }
+      await enroll(p, '360121100');
+      expect(await hubsOf('360121100')).toBe(2);
+      expect(await hubsOf('360121201')).toBe(0);
+      expect((await adminC.call('POST', '/api/v1/backoffice/terminals/T-hub-old-1/revoke', {})).status).toBe(200);
+      expect(await hubsOf('360121100')).toBe(1);
+
       expect((await adminC.call('PATCH', '/api/v1/backoffice/officers/admin1', { disabled: true })).status).toBe(400);
       expect((await adminC.call('PATCH', '/api/v1/backoffice/officers/shouli', { disabled: true })).status).toBe(200);
       expect((await acceptor.call('GET', '/api/v1/backoffice/session')).json).toEqual({ officer: null });

@@ -124,15 +124,21 @@ export function attachmentsOf(a: ApplicationDoc): { sha256: string; mimeType: st
   return out;
 }
 
-export async function listStations(db: Queryable): Promise<{ stationId: string; name: string; divisionCode: string; level: string; terminals: number; revoked: number }[]> {
-  const rows = await db.query<{ station_id: string; name: string; division: string; level: string; terminals: string | number; revoked: string | number }>(
+/**
+ * The stations with their terminals: active (`terminals`, hubs included), revoked, and active station
+ * hubs (`hubs`). More than one hub is a fault to clear (two queues in one hall): the province refuses
+ * a second hub's enrollment, but hubs enrolled before that rule may still be two.
+ */
+export async function listStations(db: Queryable): Promise<{ stationId: string; name: string; divisionCode: string; level: string; terminals: number; revoked: number; hubs: number }[]> {
+  const rows = await db.query<{ station_id: string; name: string; division: string; level: string; terminals: string | number; revoked: string | number; hubs: string | number }>(
     `SELECT s.data->>'stationId' AS station_id, s.data->>'name' AS name, s.data->>'divisionCode' AS division, s.data->>'level' AS level,
             (SELECT count(*) FROM terminals t WHERE t.station_id = s.data->>'stationId' AND t.revoked_at IS NULL) AS terminals,
-            (SELECT count(*) FROM terminals t WHERE t.station_id = s.data->>'stationId' AND t.revoked_at IS NOT NULL) AS revoked
+            (SELECT count(*) FROM terminals t WHERE t.station_id = s.data->>'stationId' AND t.revoked_at IS NOT NULL) AS revoked,
+            (SELECT count(*) FROM terminals t WHERE t.station_id = s.data->>'stationId' AND t.revoked_at IS NULL AND t.kind = 'station_hub') AS hubs
        FROM documents s WHERE s.collection = 'station_config' AND NOT coalesce((s.data->>'_deleted')::boolean, false)
       ORDER BY s.data->>'divisionCode', s.data->>'stationId'`,
   );
-  return rows.map((r) => ({ stationId: r.station_id, name: r.name, divisionCode: r.division, level: r.level, terminals: Number(r.terminals), revoked: Number(r.revoked) }));
+  return rows.map((r) => ({ stationId: r.station_id, name: r.name, divisionCode: r.division, level: r.level, terminals: Number(r.terminals), revoked: Number(r.revoked), hubs: Number(r.hubs) }));
 }
 
 export async function listServices(db: Queryable): Promise<{ code: string; name: string }[]> {
