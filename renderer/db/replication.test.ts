@@ -355,6 +355,47 @@ describe('the pending count after a bulk write', () => {
     expect(await rep.pendingCount()).toBe(0);
     expect(await rep.pendingIds('applications')).toEqual([]);
   });
+
+  it('a backlog goes as requests in flight together; one that fails loses nothing and leaves nothing pending', async () => {
+    db = await memoryDb();
+    const docs = Array.from({ length: 2600 }, () => exampleApplication({ status: 'submitted' }));
+    await db.applications.bulkInsert(docs.map((d) => toLocal('applications', d)) as never[]);
+    const platform = new Map<string, Doc>();
+    const sizes: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let calls = 0;
+    const bridge: SyncBridge = {
+      pull: async () => ({ documents: [], checkpoint: { seq: 0 }, skipped: 0 }),
+      push: async ({ rows }) => {
+        sizes.push(rows.length);
+        const call = ++calls;
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 20 + (call % 3) * 15)); // answers come back out of order
+          // The third request fails after the platform stored its rows (its answer lost): RxDB pushes
+          // the batch again, and the platform answers what it has as it stored it.
+          for (const r of rows) platform.set(String(r.newDocumentState.id), { ...(r.newDocumentState as Doc), status: 'synced' });
+          if (call === 3) throw Object.assign(new Error('the connection dropped'), { code: 'OFFLINE' });
+          const stored = rows.map((r) => platform.get(String(r.newDocumentState.id))!);
+          return { conflicts: stored, rejections: [], adjusted: stored.map((d) => String(d.id)) };
+        } finally {
+          inFlight--;
+        }
+      },
+      onStream: () => () => undefined,
+    };
+    rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
+    await until(async () => ((await db.applications.count({ selector: { status: 'synced' } as never }).exec()) === 2600 ? true : null), 'all synced');
+    await rep.awaitInSync();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(500); // the platform's most per request
+    expect(maxInFlight).toBeGreaterThanOrEqual(5); // one upstream batch of 2,500: five requests at once
+    expect(platform.size).toBe(2600);
+    expect(await rep.pendingCount()).toBe(0);
+    expect(await rep.pendingIds('applications')).toEqual([]);
+    expect(await db.sync_quarantine.count().exec()).toBe(0);
+  });
 });
 
 
