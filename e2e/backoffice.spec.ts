@@ -248,17 +248,8 @@ test('officer finds a kiosk application, views its files, flags 补正 by pickin
   await expect(page.getByTestId('bo-dash-stations')).toContainText('莲塘镇便民服务中心');
   await expect(page.getByTestId('bo-dash-stations')).toContainText('南新乡便民服务中心');
   await shot(page, '8-dashboard');
-  // Two station hubs of one station, enrolled before the province refused a second: the page warns
-  // (two queues in one hall) until one is revoked.
-  for (const id of ['T-e2e-hub-1', 'T-e2e-hub-2']) {
-    await platform.store.db.query("INSERT INTO terminals (id, station_id, token_hash, label, kind) VALUES ($1, '360121100', $2, '站点服务器', 'station_hub')", [id, `e2e-${id}`]);
-  }
   await page.getByTestId('bo-nav-stations').click();
   await expect(page.getByTestId('bo-terminals')).toContainText(kiosk.terminalId);
-  await expect(page.getByTestId('bo-duplicate-hubs')).toContainText('莲塘镇便民服务中心（360121100）有 2 台');
-  await shot(page, '9a-duplicate-hubs');
-  await page.getByTestId('bo-revoke-T-e2e-hub-1').click();
-  await page.locator('.el-popconfirm').getByRole('button', { name: '停用' }).click();
   await expect(page.getByTestId('bo-duplicate-hubs')).toHaveCount(0);
   // an enrollment code for the other station (shown once), then the kiosk terminal revoked: its token is dead
   await page.getByTestId('bo-enroll-station').click();
@@ -270,6 +261,20 @@ test('officer finds a kiosk application, views its files, flags 补正 by pickin
   await expect(page.getByTestId('bo-terminals')).toContainText('已停用');
   expect((await kiosk.req('GET', '/api/v1/terminals/me')).status).toBe(401);
   await shot(page, '9-stations');
+  // Two station hubs of one station, enrolled before the province refused a second: the page warns
+  // (two queues in one hall) until one is revoked.
+  for (const hubId of ['T-e2e-hub-1', 'T-e2e-hub-2']) {
+    await platform.store.db.query("INSERT INTO terminals (id, station_id, token_hash, label, kind) VALUES ($1, '360121100', $2, '站点服务器', 'station_hub')", [hubId, `e2e-${hubId}`]);
+  }
+  await page.getByTestId('bo-nav-dashboard').click();
+  await expect(page.getByTestId('bo-dash-total')).toBeVisible();
+  await page.getByTestId('bo-nav-stations').click();
+  await expect(page.getByTestId('bo-duplicate-hubs')).toContainText('莲塘镇便民服务中心（360121100）有 2 台');
+  await shot(page, '9a-duplicate-hubs');
+  await page.getByTestId('bo-revoke-T-e2e-hub-1').click();
+  await page.locator('.el-popconfirm').getByRole('button', { name: '停用' }).click();
+  await expect(page.getByTestId('bo-duplicate-hubs')).toHaveCount(0);
+  await expect(page.getByTestId('bo-terminals').getByRole('row', { name: /T-e2e-hub-1/ })).toContainText('已停用');
   await page.getByTestId('bo-nav-officers').click();
   await expect(page.getByTestId('bo-officer-table')).toContainText('赵受理');
   await shot(page, '10-officers');

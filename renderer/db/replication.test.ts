@@ -387,7 +387,7 @@ describe('the pending count after a bulk write', () => {
       onStream: () => () => undefined,
     };
     rep = startReplication(db, bridge, { identifier: 'test', waitForLeadership: false, reportEveryMs: 0, retryTime: 50, collections: ['applications'] as CollectionName[] });
-    await until(async () => ((await db.applications.count({ selector: { status: 'synced' } as never }).exec()) === 2600 ? true : null), 'all synced');
+    await until(async () => ((await db!.applications.count({ selector: { status: 'synced' } as never }).exec()) === 2600 ? true : null), 'all synced');
     await rep.awaitInSync();
     expect(Math.max(...sizes)).toBeLessThanOrEqual(500); // the platform's most per request
     expect(maxInFlight).toBeGreaterThanOrEqual(5); // one upstream batch of 2,500: five requests at once
