@@ -382,7 +382,8 @@ describe('field encryption (AES-256-GCM, legacy crypto-js read and migrated)', (
       expect(fromBase64Url(toBase64Url(random))).toEqual(random);
     }
     expect(toBase64Url(all)).toBe(viaBtoa(all));
-    for (const bad of ['A', 'AB=C', 'AB/C', 'AB+C', 'AB C', 'ABCDE']) expect(fromBase64Url(bad)).toBeNull();
+    for (const bad of ['A', 'AB=C', 'AB/C', 'AB+C', 'AB C', 'ABCDE', 'AB\u00e9C', '你好AB', 'ABC\u0000', 'AB\uD83D\uDE00', 'ABCD=', 'ABCDEF==', 'ABC\u0141']) expect(fromBase64Url(bad), JSON.stringify(bad)).toBeNull();
+    expect(fromBase64Url('')).toEqual(new Uint8Array(0));
   });
 
   it('a database keeps its salt: reopened, what it wrote reads back; another database has another salt', async () => {

@@ -160,12 +160,49 @@ export function toBase64Url(bytes: Uint8Array): string {
   return s;
 }
 
-/** Strict base64url (no padding, no other characters); null when it is not. */
+/** Each ASCII character's base64url value, -1 for any other character. */
+const B64URL_VALUES = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) t[B64URL.charCodeAt(i)] = i;
+  return t;
+})();
+const b64Value = (code: number): number => (code < 128 ? B64URL_VALUES[code]! : -1);
+
+/**
+ * Strict base64url (no padding, no other characters); null when it is not. By the table, four
+ * characters at a time (every decryption: about twice as fast as a regex check, two replaces and atob).
+ */
 export function fromBase64Url(text: string): Bytes | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  const n = text.length;
+  const rest = n % 4;
+  if (rest === 1) return null;
+  const out = new Uint8Array((n * 3) >> 2);
+  const full = n - rest;
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = b64Value(text.charCodeAt(i));
+    const b = b64Value(text.charCodeAt(i + 1));
+    const c = b64Value(text.charCodeAt(i + 2));
+    const d = b64Value(text.charCodeAt(i + 3));
+    if ((a | b | c | d) < 0) return null;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
+  }
+  if (rest > 0) {
+    let v = 0;
+    for (let k = 0; k < rest; k++) {
+      const x = b64Value(text.charCodeAt(full + k));
+      if (x < 0) return null;
+      v = (v << 6) | x;
+    }
+    if (rest === 2) out[o] = v >> 4;
+    else {
+      out[o] = v >> 10;
+      out[o + 1] = (v >> 2) & 255;
+    }
+  }
   return out;
 }
 
