@@ -144,6 +144,9 @@ for (const backend of backends()) {
       filed.push(whileDown.id);
 
       hub = await startHubProcess(hubArgs); // no code: the enrollment is in the hub's database
+      // The application filed while the hub was down reaches it on the terminal's next retry, which may
+      // come after the hub has drained what it held: first the terminal has pushed it, then the hub drained.
+      await eventually(async () => (await t.replication!.pendingCount()) === 0, 60_000, 'the terminal pushed the application filed while its hub was down');
       await eventually(async () => {
         const s = await hubStatus(hub!.url);
         return s.upstream?.reachable && Object.values(s.upstream.pending).every((n) => n === 0) ? s : null;

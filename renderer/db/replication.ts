@@ -40,11 +40,11 @@ const withoutMeta = (d: Doc): Doc => {
 
 type Doc = Record<string, unknown>;
 
-/** What replication needs from main; the renderer's bridge client provides it (tests: direct calls). */
 /** One row of a push (the bridge's `sync.push`). */
 export type PushRow = Parameters<SyncBridge['push']>[0]['rows'][number];
 type PushAnswer = Awaited<ReturnType<SyncBridge['push']>>;
 
+/** What replication needs from main; the renderer's bridge client provides it (tests: direct calls). */
 export interface SyncBridge {
   pull(input: { collection: CollectionName; checkpoint: Checkpoint | null; limit: number }): Promise<{ documents: Doc[]; checkpoint: Checkpoint; skipped: number }>;
   push(input: { collection: CollectionName; rows: { assumedMasterState?: Doc | null; newDocumentState: Doc }[] }): Promise<{ conflicts: Doc[]; rejections: SyncRejection[]; droppedFields?: number; adjusted?: string[] }>;
@@ -112,7 +112,7 @@ const PUSH_BATCH = LIMITS.maxPushRows;
  * write the answers' conflicts), so with one request per batch the window and the platform took turns,
  * each idle while the other worked; with five in flight the platform works on them together (on
  * PostgreSQL, in parallel) and the window has fewer turns. A 10k backlog in Chromium: ≈ 5.4 s →
- * 4.5–4.8 s (bench/README.md). A window's longest busy stretch grows with it (≈ 0.2 → 0.5 s during
+ * 3.0–3.8 s (bench/README.md). A window's longest busy stretch grows with it (≈ 0.2 → 0.5 s during
  * such a backlog); a usual push (a few documents) is one request as before.
  */
 const PUSH_READ = 5 * PUSH_BATCH;
