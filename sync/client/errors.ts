@@ -39,7 +39,6 @@ export const SYNC_ERROR_CODES: readonly SyncErrorCode[] = [
 /** The `params.detail` of a bridge error whose words are a sync error's (`errors.SYNC_<code>` in the renderer catalogue). */
 export const syncErrorDetail = (code: SyncErrorCode): { detail: string } => ({ detail: `SYNC_${code}` });
 
-/** A failure of the platform transport with a stable code (used as the bridge error code). */
 /** One `{path, message}` entry of an error envelope's `details`. */
 export interface ErrorDetail {
   readonly path: string;
@@ -48,6 +47,7 @@ export interface ErrorDetail {
 export const MAX_ERROR_DETAILS = 20;
 export const MAX_ERROR_DETAIL_CHARS = 200;
 
+/** A failure of the platform transport with a stable code (used as the bridge error code). */
 export class SyncTransportError extends Error {
   constructor(
     readonly code: SyncErrorCode,

@@ -120,6 +120,9 @@ export const errorResponse = z.object({
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;
 
+/** The `details` paths of a `STATION_HUB_EXISTS` refusal: the existing hub's id and enrollment time. */
+export const STATION_HUB_DETAIL = { terminalId: 'stationHub.terminalId', enrolledAt: 'stationHub.enrolledAt' } as const;
+
 /** Turns zod issues into `{path, message}` pairs (no values echoed, so no PII in errors). */
 export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));

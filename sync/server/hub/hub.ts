@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { stationId as stationIdSchema, type StationStatus } from '../../protocol/index';
+import { STATION_HUB_DETAIL, stationId as stationIdSchema, type StationStatus } from '../../protocol/index';
 import type { BackoffOptions } from '../../client/backoff';
 import { SyncTransportError } from '../../client/errors';
 import { PlatformClient, type FetchLike } from '../../client/transport';
@@ -93,7 +93,7 @@ const normalizeUrl = (u: string) => u.replace(/\/+$/, '');
  * then the enrollment moves to the new address and its checkpoints stay (the same database).
  */
 async function sameProvinceElsewhere(db: Database, client: PlatformClient, saved: Enrollment, refusal: SyncTransportError): Promise<Enrollment | null> {
-  const named = refusal.details?.find((d) => d.path === 'stationHub.terminalId')?.message;
+  const named = refusal.details?.find((d) => d.path === STATION_HUB_DETAIL.terminalId)?.message;
   if (named !== saved.terminalId) return null;
   client.token = saved.token;
   const me = await client.me().catch(() => null);

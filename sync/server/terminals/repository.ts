@@ -5,6 +5,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Database } from '../db/driver';
 import type { Documents } from '../db/documents';
 import { PlatformError } from '../errors';
+import { STATION_HUB_DETAIL } from '../../protocol/index';
 import { applicantLookupHash, plainIdNumber, provinceLookupSalt, TERMINAL_HASHED_STATUSES } from '../id-hash';
 
 /**
@@ -71,8 +72,8 @@ export class Terminals {
             409,
             // Machine-readable: a hub that finds its own id here is this province at another address.
             [
-              { path: 'stationHub.terminalId', message: other.id },
-              { path: 'stationHub.enrolledAt', message: enrolledAt },
+              { path: STATION_HUB_DETAIL.terminalId, message: other.id },
+              { path: STATION_HUB_DETAIL.enrolledAt, message: enrolledAt },
             ],
           );
         }
